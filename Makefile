@@ -1,0 +1,50 @@
+# Every target bootstraps .venv itself, so a fresh clone needs only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+# `make run` serves plain HTTP on this machine, so Secure cookies are switched off
+# for it (browsers other than Chromium drop Secure cookies over http://).
+# Behind TLS, run gunicorn directly and leave DIARY_SECURE_COOKIES at its default (1).
+RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0}
+GUNICORN := $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+
+.PHONY: run demo test bench lint browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/flask --app diary init-db
+	$(RUN_ENV) $(GUNICORN)
+
+demo: $(VENV)/.installed
+	$(BIN)/flask --app diary init-db
+	$(BIN)/flask --app diary seed-demo
+	$(RUN_ENV) $(GUNICORN)
+
+# Browser tests drive Debian's chromium; scripts/ensure-chromium installs it when missing.
+browser-deps:
+	scripts/ensure-chromium
+
+test: $(VENV)/.installed-test browser-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.trends
+
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m compileall -q diary tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,49 @@
+"""Symptom Diary: a patient symptom diary served by Flask."""
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config=None):
+    """Application factory (as in Flask's flaskr tutorial)."""
+    instance = config.instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(config.REPO_ROOT / "templates"),
+        static_folder=str(config.REPO_ROOT / "static"),
+    )
+    app.config.update(config.DEFAULTS)
+    app.config.update(config.from_environment(instance))
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
+
+    from . import db
+    db.init_app(app)
+
+    from flask_wtf.csrf import CSRFProtect
+    CSRFProtect(app)
+
+    from . import auth
+    auth.init_app(app)
+
+    from . import errors
+    errors.init_app(app)
+
+    from . import cli
+    cli.init_app(app)
+
+    from . import templating
+    templating.init_app(app)
+
+    from .views import api, auth as auth_views, diary, provider, sessions
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(diary.bp)
+    app.register_blueprint(sessions.bp)
+    app.register_blueprint(provider.bp)
+    app.register_blueprint(api.bp)
+    return app

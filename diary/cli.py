@@ -1,0 +1,77 @@
+"""flask --app diary init-db | seed-demo | create-user | backup PATH"""
+import sqlite3
+
+import click
+from flask import current_app
+from marshmallow import ValidationError
+
+from . import passwords
+from .db import get_db, migrate
+from .schemas.accounts import RegisterIn
+from .store import NameTaken
+from .store import users as users_store
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create or upgrade the database schema (safe to run repeatedly)."""
+    db = get_db()
+    from .migrations import migrations
+    pending = [m.name for m in migrations.pending(db)]
+    migrate(db)
+    where = current_app.config["DATABASE"]
+    click.echo(f"Applied {len(pending)} migration(s) to {where}." if pending else f"{where} is up to date.")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["patient", "provider"]), required=True)
+@click.option("--display-name", required=True)
+@click.option("--timezone", default="UTC", show_default=True)
+@click.password_option()
+def create_user_command(email, role, display_name, timezone, password):
+    """Create an account (the password is asked for, never taken from shell history)."""
+    try:
+        data = RegisterIn().load({
+            "email": email, "password": password, "role": role, "display_name": display_name,
+            "timezone": timezone,
+        })
+    except ValidationError as error:
+        messages = error.normalized_messages()
+        raise click.UsageError("; ".join(f"{k}: {' '.join(v)}" for k, v in messages.items())) from None
+    migrate(get_db())
+    try:
+        user = users_store.create_user(
+            get_db(), email=data["email"], password_hash=passwords.hash_password(data["password"]),
+            role=data["role"], display_name=data["display_name"], timezone=data["timezone"],
+        )
+    except NameTaken:
+        raise click.UsageError(f"An account with {data['email']} already exists.") from None
+    click.echo(f"Created {user['role']} {user['email']} (id {user['id']}).")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Add a demo patient (120 days of check-ins, 8 sessions) and a demo provider."""
+    from .demo import seed_demo
+    migrate(get_db())
+    for line in seed_demo(get_db()):
+        click.echo(line)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """Write a consistent copy of the database to PATH (safe while the app is running)."""
+    target = sqlite3.connect(path)
+    try:
+        with target:
+            get_db().conn.backup(target)
+    finally:
+        target.close()
+    click.echo(f"Backed up {current_app.config['DATABASE']} to {path}.")
+
+
+def init_app(app):
+    for command in (init_db_command, create_user_command, seed_demo_command, backup_command):
+        app.cli.add_command(command)

@@ -1,0 +1,95 @@
+"""A plausible demo diary: a patient through a course of IV ketamine, and their provider.
+
+Deterministic (fixed seed) so screenshots and demos look the same each time.
+"""
+import datetime as dt
+import math
+import random
+
+from . import passwords
+from .store import entries as entries_store
+from .store import sessions as sessions_store
+from .store import users as users_store
+from .timeutil import today_in
+
+PATIENT = {"email": "demo.patient@example.com", "password": "demo-patient-2026",
+           "display_name": "Alex (demo)", "timezone": "America/Chicago"}
+PROVIDER = {"email": "demo.provider@example.com", "password": "demo-provider-2026",
+            "display_name": "Dr. Rivera (demo)", "timezone": "America/Chicago"}
+DAYS = 120
+
+# Extra anxiety a trigger brings on a day it is present, and how often it shows up.
+TRIGGERS = {"work": (1.2, 0.45), "sleep": (1.6, 0.25), "social": (0.8, 0.2), "caffeine": (0.5, 0.3),
+            "family": (0.9, 0.15), "news": (0.4, 0.2), "exercise": (-0.8, 0.2)}
+# Days (from the start of the diary) of the course: six infusions over three weeks, then boosters.
+SESSION_DAYS = (30, 33, 37, 40, 44, 47, 75, 103)
+REFLECTIONS = (
+    "Felt like floating above the worry for a while. Want to remember how small the work stuff looked.",
+    "Harder one. Some nausea at the start, then a lot of memories of my dad. Cried afterwards, felt lighter.",
+    "Noticed I could think about the deadline without my chest tightening. Talked to my therapist about it.",
+    "Mostly calm and a bit dissociated. The music helped. Tomorrow I'll try the breathing exercise again.",
+    "Time felt strange. Afterwards I slept 9 hours, first time in weeks.",
+    "Less dramatic than the first ones, but a steady quiet afterwards. Good session.",
+    "Booster. The anxiety had been creeping back; this reset it a bit.",
+    "Booster. Shorter and gentler. I want to keep logging my sleep, it clearly matters.",
+)
+NOTES = ("", "", "", "Long day.", "Slept badly.", "Walk at lunch helped.", "Busy at work.",
+         "Quiet evening.", "Argument with my sister.", "Felt okay today.", "Too much coffee.")
+
+
+def _expected_anxiety(day):
+    """Baseline ~6.5; each session brings relief that fades over about ten days."""
+    level = 6.5
+    for start in SESSION_DAYS:
+        if day >= start:
+            level -= 2.2 * math.exp(-(day - start) / 10)
+    if day >= SESSION_DAYS[0]:
+        level -= 1.5 * min(1, (day - SESSION_DAYS[0]) / 40)  # psychotherapy's slow gain
+    return level
+
+
+def seed_demo(db):
+    """Create the demo accounts and diary; yields lines to print. Does nothing twice."""
+    existing = users_store.get_user_by_email(db, PATIENT["email"])
+    if existing is None:
+        patient = users_store.create_user(
+            db, password_hash=passwords.hash_password(PATIENT["password"]), role="patient",
+            **{k: PATIENT[k] for k in ("email", "display_name", "timezone")},
+        )
+        _seed_diary(db, patient["id"], today_in(PATIENT["timezone"]))
+        yield f"Seeded {DAYS} days of check-ins and {len(SESSION_DAYS)} sessions for the demo patient."
+    else:
+        yield "The demo accounts already exist; their data is left as it is."
+    if users_store.get_user_by_email(db, PROVIDER["email"]) is None:
+        users_store.create_user(
+            db, password_hash=passwords.hash_password(PROVIDER["password"]), role="provider",
+            **{k: PROVIDER[k] for k in ("email", "display_name", "timezone")},
+        )
+    yield f"Demo patient:  {PATIENT['email']}  password: {PATIENT['password']}"
+    yield f"Demo provider: {PROVIDER['email']}  password: {PROVIDER['password']}"
+
+
+def _seed_diary(db, user_id, today):
+    rng = random.Random(20261123)
+    start = today - dt.timedelta(days=DAYS - 1)
+    for day in range(DAYS):
+        date = start + dt.timedelta(days=day)
+        if rng.random() < 0.08:  # a few missed days, as in real life
+            continue
+        for _ in range(rng.choice((1, 1, 2, 2, 3))):
+            triggers = [name for name, (_, p) in TRIGGERS.items() if rng.random() < p]
+            level = _expected_anxiety(day) + sum(TRIGGERS[t][0] for t in triggers) + rng.gauss(0, 0.9)
+            entries_store.create_entry(db, user_id, {
+                "date": date, "anxiety": max(0, min(10, round(level))), "triggers": triggers,
+                "note": rng.choice(NOTES), "private": rng.random() < 0.05,
+            })
+    for number, day in enumerate(SESSION_DAYS):
+        before = max(0, min(10, round(_expected_anxiety(day - 1) + rng.gauss(0.5, 0.5))))
+        sessions_store.create_session(db, user_id, {
+            "date": start + dt.timedelta(days=day), "treatment": "iv_ketamine",
+            "dose_mg": 35.0 if number < 3 else 42.5, "anxiety_before": before,
+            "anxiety_after": max(0, before - rng.randint(3, 5)),
+            "side_effects": rng.sample(["nausea", "dizziness", "dissociation", "altered_time_perception",
+                                        "headache"], k=rng.randint(0, 3)),
+            "reflection": REFLECTIONS[number], "private": False,
+        })

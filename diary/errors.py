@@ -1,0 +1,58 @@
+"""One error handler that answers HTML or JSON depending on who asks (as in microblog)."""
+import logging
+
+from flask import jsonify, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+
+from .auth import wants_json
+
+log = logging.getLogger(__name__)
+
+FRIENDLY = {
+    400: "That request didn't make sense to us.",
+    403: "This page isn't available to your account.",
+    404: "We couldn't find that page.",
+    405: "That action isn't available here.",
+    413: "That was too much data to send at once (the limit is 1 MiB).",
+    415: "We couldn't read that request.",
+}
+
+
+def error_body(error):
+    """``{field: [messages]}`` for an HTTP error: field-level when we know the field."""
+    if isinstance(error, CSRFError):
+        return {"csrf_token": [f"{error.description} Reload the page and try again."]}
+    if isinstance(error, RequestEntityTooLarge):
+        return {"body": [FRIENDLY[413]]}
+    errors = getattr(error, "errors", None)
+    if errors:
+        return errors
+    return {"request": [error.description or FRIENDLY.get(error.code, "Something went wrong.")]}
+
+
+def handle_http_error(error):
+    if wants_json():
+        response = jsonify(errors=error_body(error))
+        response.status_code = error.code
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+    message = error_body(error)
+    return render_template(
+        "error.html", code=error.code, title=FRIENDLY.get(error.code, error.name),
+        messages=[m for messages in message.values() for m in messages],
+    ), error.code
+
+
+def handle_unexpected(error):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    log.exception("Unhandled error")
+    return handle_http_error(InternalServerError("Something went wrong on our side. Nothing was changed."))
+
+
+def init_app(app):
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(CSRFError, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,73 @@
+"""Schema steps, in order. Never edit a step once it has landed: add a new one."""
+from sqlite_utils import Migrations
+
+migrations = Migrations("diary")
+
+TREATMENTS = (
+    "iv_ketamine", "im_ketamine", "esketamine_nasal", "oral_ketamine", "psychotherapy", "other",
+)
+
+
+@migrations()
+def m001_accounts_entries_sessions(db):
+    db.execute("""
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('patient', 'provider')),
+            display_name TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            session_version INTEGER NOT NULL DEFAULT 1
+        ) STRICT
+    """)
+    db.execute("""
+        CREATE TABLE entries (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            anxiety INTEGER NOT NULL CHECK (anxiety BETWEEN 0 AND 10),
+            note TEXT NOT NULL DEFAULT '',
+            private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX entries_by_user_date ON entries (user_id, date, created_at)")
+    # name_key is the case-folded name: "Work" and "work" are one trigger.
+    db.execute("""
+        CREATE TABLE triggers (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            UNIQUE (user_id, name_key)
+        ) STRICT
+    """)
+    db.execute("""
+        CREATE TABLE entry_triggers (
+            entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            trigger_id INTEGER NOT NULL REFERENCES triggers(id) ON DELETE CASCADE,
+            PRIMARY KEY (entry_id, trigger_id)
+        ) STRICT, WITHOUT ROWID
+    """)
+    db.execute("CREATE INDEX entry_triggers_by_trigger ON entry_triggers (trigger_id)")
+    treatments = ", ".join(f"'{t}'" for t in TREATMENTS)
+    db.execute(f"""
+        CREATE TABLE treatment_sessions (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            treatment TEXT NOT NULL CHECK (treatment IN ({treatments})),
+            dose_mg REAL CHECK (dose_mg IS NULL OR dose_mg > 0),
+            anxiety_before INTEGER CHECK (anxiety_before BETWEEN 0 AND 10),
+            anxiety_after INTEGER CHECK (anxiety_after BETWEEN 0 AND 10),
+            side_effects TEXT NOT NULL DEFAULT '[]',
+            reflection TEXT NOT NULL DEFAULT '',
+            private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX sessions_by_user_date ON treatment_sessions (user_id, date)")

@@ -1,0 +1,55 @@
+"""Registration, login, password change, and the account as the API shows it."""
+from marshmallow import Schema, ValidationError, fields, validates, validates_schema
+from marshmallow.validate import Email, Length, OneOf
+
+from ..passwords import MAX_LENGTH, MIN_LENGTH
+from ..timeutil import is_timezone
+from .fields import Trimmed
+
+ROLES = ("patient", "provider")
+
+
+def new_password(**kwargs):
+    return fields.String(
+        required=True,
+        validate=Length(MIN_LENGTH, MAX_LENGTH,
+                        error=f"Must be between {MIN_LENGTH} and {MAX_LENGTH} characters."),
+        **kwargs,
+    )
+
+
+class RegisterIn(Schema):
+    email = Trimmed(required=True, validate=[Length(max=254), Email(error="Not a valid email address.")])
+    password = new_password()
+    role = fields.String(required=True, validate=OneOf(ROLES, error="Must be one of: {choices}."))
+    display_name = Trimmed(required=True, validate=Length(max=80, error="Must be at most 80 characters."))
+    timezone = fields.String(load_default="UTC")
+
+    @validates("timezone")
+    def _known_zone(self, value, **kwargs):
+        if not is_timezone(value):
+            raise ValidationError("Not a known time zone (use an IANA name such as Europe/Berlin).")
+
+
+class LoginIn(Schema):
+    email = Trimmed(required=True, validate=Length(max=254))
+    password = fields.String(required=True, validate=Length(max=1024))
+
+
+class PasswordChangeIn(Schema):
+    current_password = fields.String(required=True, validate=Length(max=1024))
+    new_password = new_password()
+    confirm_password = fields.String(required=True)
+
+    @validates_schema
+    def _confirmed(self, data, **kwargs):
+        if data["new_password"] != data["confirm_password"]:
+            raise ValidationError({"confirm_password": ["Doesn't match the new password."]})
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    role = fields.String(metadata={"enum": list(ROLES)})
+    display_name = fields.String()
+    timezone = fields.String()

@@ -1,0 +1,59 @@
+"""Daily check-ins."""
+from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow.validate import Length, Range
+
+from .fields import (
+    MAX_TRIGGER_LENGTH, DatedSchema, anxiety, date_range_errors, free_text, trigger_list,
+    unique_names,
+)
+
+
+class EntryIn(DatedSchema):
+    """A check-in as a client sends it (POST); ``EntryIn(partial=True, exclude=("id",))`` for PATCH."""
+
+    id = fields.UUID(metadata={"description": "Client-generated UUID; makes the create idempotent."})
+    anxiety = anxiety(required=True)
+    triggers = trigger_list()
+    note = free_text()
+    private = fields.Boolean(load_default=False, metadata={"description": "Hidden from providers."})
+
+    @post_load
+    def _dedupe_triggers(self, data, **kwargs):
+        if "triggers" in data:
+            data["triggers"] = unique_names(data["triggers"])
+        return data
+
+
+def entry_patch_schema(today):
+    return EntryIn(today=today, partial=True, exclude=("id",))
+
+
+class EntryOut(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    date = fields.String(metadata={"format": "date"})
+    anxiety = fields.Integer()
+    triggers = fields.List(fields.String())
+    note = fields.String()
+    private = fields.Boolean()
+    created_at = fields.String(metadata={"format": "date-time"})
+    updated_at = fields.String(metadata={"format": "date-time"})
+
+
+class EntryListOut(Schema):
+    entries = fields.List(fields.Nested(EntryOut))
+
+
+class EntryQuery(Schema):
+    """Filters for a list of check-ins (query string)."""
+
+    date_from = fields.Date(data_key="from", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
+    date_to = fields.Date(data_key="to", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
+    trigger = fields.String(validate=Length(max=MAX_TRIGGER_LENGTH))
+    limit = fields.Integer(load_default=100, validate=Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=Range(0, None))
+
+    @validates_schema
+    def _ordered_range(self, data, **kwargs):
+        errors = date_range_errors(data)
+        if errors:
+            raise ValidationError(errors)

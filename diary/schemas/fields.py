@@ -1,0 +1,122 @@
+"""Field types shared by several schemas."""
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, fields, validates
+from marshmallow.validate import Length, Range
+
+from ..config import MAX_TEXT_LENGTH
+from ..timeutil import EARLIEST_DATE, today_in
+
+MAX_TRIGGER_LENGTH = 40
+MAX_TRIGGERS_PER_ENTRY = 20
+
+
+class Trimmed(fields.String):
+    """A string with surrounding whitespace removed; blank counts as missing if required."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if self.required and not text:
+            raise self.make_error("required")
+        return text
+
+
+class WholeNumber(fields.Integer):
+    """An integer from JSON or a form string; 7.5 or "7.5" is refused, never truncated."""
+
+    def _validated(self, value):
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value.strip())
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def anxiety(**kwargs):
+    """An anxiety rating: a whole number from 0 (calm) to 10 (the worst imaginable)."""
+    message = "Must be a whole number from 0 to 10."
+    return WholeNumber(
+        validate=Range(0, 10, error=message),
+        error_messages={"invalid": message, "required": "Choose a number from 0 to 10."},
+        metadata={"description": "0 = calm, 10 = the worst imaginable", "minimum": 0, "maximum": 10},
+        **kwargs,
+    )
+
+
+def free_text(description=None):
+    """A note or reflection: optional, at most MAX_TEXT_LENGTH characters."""
+    metadata = {"maxLength": MAX_TEXT_LENGTH}
+    if description:
+        metadata["description"] = description
+    return fields.String(
+        load_default="",
+        validate=Length(max=MAX_TEXT_LENGTH, error=f"Must be at most {MAX_TEXT_LENGTH:,} characters."),
+        metadata=metadata,
+    )
+
+
+class TriggerName(fields.String):
+    """A trigger tag: 1-40 characters, inner whitespace collapsed, no commas or semicolons."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = " ".join(super()._deserialize(value, attr, data, **kwargs).split())
+        if not name:
+            raise ValidationError("Trigger names can't be blank.")
+        if len(name) > MAX_TRIGGER_LENGTH:
+            raise ValidationError(f"Trigger names must be at most {MAX_TRIGGER_LENGTH} characters.")
+        if "," in name or ";" in name:
+            raise ValidationError("Trigger names can't contain commas or semicolons.")
+        return name
+
+
+def trigger_list(**kwargs):
+    return fields.List(
+        TriggerName(),
+        load_default=list,
+        validate=Length(max=MAX_TRIGGERS_PER_ENTRY,
+                        error=f"At most {MAX_TRIGGERS_PER_ENTRY} triggers per check-in."),
+        **kwargs,
+    )
+
+
+def unique_names(names):
+    """Drop repeats that differ only in case or spacing, keeping the first spelling."""
+    seen, unique = set(), []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            unique.append(name)
+    return unique
+
+
+class DatedSchema(Schema):
+    """A record on a patient-local date: not in the future for the patient, not before 1900.
+
+    :param today: the patient's today (from their time zone); None means "today in UTC".
+    """
+
+    date = fields.Date(
+        required=True,
+        error_messages={"invalid": "Must be a date as YYYY-MM-DD.", "required": "Choose a date."},
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or today_in("UTC")
+
+    @validates("date")
+    def _date_in_range(self, value, **kwargs):
+        if value > self.today:
+            raise ValidationError(f"Can't be in the future (today is {self.today.isoformat()}).")
+        if value < EARLIEST_DATE:
+            raise ValidationError(f"Must be on or after {EARLIEST_DATE.isoformat()}.")
+
+
+def date_range_errors(data, first="date_from", last="date_to"):
+    """Check a from/to pair; returns an error dict (empty when fine)."""
+    start, end = data.get(first), data.get(last)
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
+        return {"to": ["Must be on or after 'from'."]}
+    return {}

@@ -1,0 +1,135 @@
+"""Daily check-ins: anxiety 0-10, trigger tags, a note."""
+import json
+import uuid
+
+from ..db import write_transaction
+from ..timeutil import utc_now
+from . import IdConflict, update_owned_row
+from . import triggers as triggers_store
+
+# The trigger names of an entry, as a JSON array ordered by name.
+_TRIGGER_NAMES = """
+    (SELECT json_group_array(name) FROM (
+        SELECT t.name FROM entry_triggers et JOIN triggers t ON t.id = et.trigger_id
+        WHERE et.entry_id = e.id ORDER BY t.name_key))
+"""
+_SELECT = f"""
+    SELECT e.id, e.date, e.anxiety, {_TRIGGER_NAMES}, e.note, e.private, e.created_at, e.updated_at
+    FROM entries e
+"""
+_FIELDS = ("id", "date", "anxiety", "triggers", "note", "private", "created_at", "updated_at")
+
+
+def _entry(row):
+    entry = dict(zip(_FIELDS, row))
+    entry["triggers"] = json.loads(entry["triggers"])
+    entry["private"] = bool(entry["private"])
+    return entry
+
+
+def _same_content(entry, data):
+    """Would storing ``data`` leave ``entry`` as it is? (the idempotent-retry test)"""
+    return (
+        entry["date"] == data["date"]
+        and entry["anxiety"] == data["anxiety"]
+        and entry["note"] == data["note"]
+        and entry["private"] == data["private"]
+        and sorted(map(triggers_store.name_key, entry["triggers"]))
+        == sorted(map(triggers_store.name_key, data["triggers"]))
+    )
+
+
+def create_entry(db, user_id, data):
+    """Store a check-in; returns ``(entry, created)``.
+
+    ``data`` is validated input: date (ISO string), anxiety, triggers, note, private and
+    an optional client ``id``. Re-sending the same id with the same content returns the
+    stored entry with ``created=False``; the same id with other content raises IdConflict.
+    """
+    entry_id = str(data.get("id") or uuid.uuid4())
+    data = {**data, "date": str(data["date"])}
+    with write_transaction(db):
+        owner = db.execute("SELECT user_id FROM entries WHERE id = ?", [entry_id]).fetchone()
+        if owner is not None:
+            existing = get_entry(db, user_id, entry_id) if owner[0] == user_id else None
+            if existing is not None and _same_content(existing, data):
+                return existing, False
+            raise IdConflict(entry_id)
+        now = utc_now()
+        db.execute(
+            "INSERT INTO entries (id, user_id, date, anxiety, note, private, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [entry_id, user_id, data["date"], data["anxiety"], data["note"],
+             int(data["private"]), now, now],
+        )
+        _set_triggers(db, user_id, entry_id, data["triggers"])
+        return get_entry(db, user_id, entry_id), True
+
+
+def _set_triggers(db, user_id, entry_id, names):
+    db.execute("DELETE FROM entry_triggers WHERE entry_id = ?", [entry_id])
+    for trigger_id in set(triggers_store.ids_for_names(db, user_id, names)):
+        db.execute(
+            "INSERT INTO entry_triggers (entry_id, trigger_id) VALUES (?, ?)", [entry_id, trigger_id]
+        )
+
+
+def get_entry(db, user_id, entry_id):
+    """The entry, or None if it doesn't exist or isn't this user's."""
+    row = db.execute(f"{_SELECT} WHERE e.user_id = ? AND e.id = ?", [user_id, entry_id]).fetchone()
+    return _entry(row) if row else None
+
+
+def list_entries(db, user_id, *, date_from=None, date_to=None, trigger=None, limit=100, offset=0):
+    """The user's entries, newest first, optionally within dates and with one trigger."""
+    where, params = ["e.user_id = ?"], [user_id]
+    if date_from:
+        where.append("e.date >= ?")
+        params.append(str(date_from))
+    if date_to:
+        where.append("e.date <= ?")
+        params.append(str(date_to))
+    if trigger:
+        where.append(
+            "EXISTS (SELECT 1 FROM entry_triggers et JOIN triggers t ON t.id = et.trigger_id"
+            " WHERE et.entry_id = e.id AND t.name_key = ?)"
+        )
+        params.append(triggers_store.name_key(trigger))
+    sql = (
+        f"{_SELECT} WHERE {' AND '.join(where)}"
+        " ORDER BY e.date DESC, e.created_at DESC, e.id DESC LIMIT ? OFFSET ?"
+    )
+    return [_entry(row) for row in db.execute(sql, [*params, limit, offset]).fetchall()]
+
+
+def entries_on(db, user_id, date):
+    """Every check-in on one date, in the order they were made."""
+    rows = db.execute(
+        f"{_SELECT} WHERE e.user_id = ? AND e.date = ? ORDER BY e.created_at, e.id", [user_id, str(date)]
+    ).fetchall()
+    return [_entry(row) for row in rows]
+
+
+def update_entry(db, user_id, entry_id, changes):
+    """Apply validated ``changes`` (any of date, anxiety, triggers, note, private).
+
+    Returns the updated entry, or None if it isn't this user's.
+    """
+    columns = {k: changes[k] for k in ("date", "anxiety", "note", "private") if k in changes}
+    if "private" in columns:
+        columns["private"] = int(columns["private"])
+    if "date" in columns:
+        columns["date"] = str(columns["date"])
+    with write_transaction(db):
+        if not update_owned_row(db, "entries", user_id, entry_id, columns, utc_now()):
+            return None
+        if "triggers" in changes:
+            _set_triggers(db, user_id, entry_id, changes["triggers"])
+        return get_entry(db, user_id, entry_id)
+
+
+def delete_entry(db, user_id, entry_id):
+    """Delete the entry; False if it isn't this user's."""
+    with write_transaction(db):
+        cursor = db.execute("DELETE FROM entries WHERE user_id = ? AND id = ?", [user_id, entry_id])
+    return cursor.rowcount == 1

@@ -1,0 +1,101 @@
+"""Treatment sessions (ketamine infusions, psychotherapy...) and the reflection written after."""
+import json
+import uuid
+
+from ..db import write_transaction
+from ..timeutil import utc_now
+from . import IdConflict, update_owned_row
+
+_FIELDS = (
+    "id", "date", "treatment", "dose_mg", "anxiety_before", "anxiety_after", "side_effects",
+    "reflection", "private", "created_at", "updated_at",
+)
+_SELECT = f"SELECT {', '.join(_FIELDS)} FROM treatment_sessions"
+_CONTENT = (
+    "date", "treatment", "dose_mg", "anxiety_before", "anxiety_after", "side_effects",
+    "reflection", "private",
+)
+
+
+def _session(row):
+    session = dict(zip(_FIELDS, row))
+    session["side_effects"] = json.loads(session["side_effects"])
+    session["private"] = bool(session["private"])
+    return session
+
+
+def _columns(data):
+    """The stored form of validated session fields present in ``data``."""
+    columns = {k: data[k] for k in _CONTENT if k in data}
+    if "date" in columns:
+        columns["date"] = str(columns["date"])
+    if "side_effects" in columns:
+        columns["side_effects"] = json.dumps(sorted(set(columns["side_effects"])))
+    if "private" in columns:
+        columns["private"] = int(columns["private"])
+    return columns
+
+
+def create_session(db, user_id, data):
+    """Store a session; returns ``(session, created)``, idempotent on a client ``id``.
+
+    Same id and same content: the stored session, ``created=False``.
+    Same id, other content (or another user's id): IdConflict.
+    """
+    session_id = str(data.get("id") or uuid.uuid4())
+    columns = _columns(data)
+    with write_transaction(db):
+        owner = db.execute(
+            "SELECT user_id FROM treatment_sessions WHERE id = ?", [session_id]
+        ).fetchone()
+        if owner is not None:
+            existing = get_session(db, user_id, session_id) if owner[0] == user_id else None
+            if existing is not None and _columns(existing) == columns:
+                return existing, False
+            raise IdConflict(session_id)
+        now = utc_now()
+        names = ["id", "user_id", *columns, "created_at", "updated_at"]
+        db.execute(
+            f"INSERT INTO treatment_sessions ({', '.join(names)})"
+            f" VALUES ({', '.join('?' for _ in names)})",
+            [session_id, user_id, *columns.values(), now, now],
+        )
+        return get_session(db, user_id, session_id), True
+
+
+def get_session(db, user_id, session_id):
+    """The session, or None if it doesn't exist or isn't this user's."""
+    row = db.execute(f"{_SELECT} WHERE user_id = ? AND id = ?", [user_id, session_id]).fetchone()
+    return _session(row) if row else None
+
+
+def list_sessions(db, user_id, *, date_from=None, date_to=None):
+    """The user's sessions, newest first."""
+    where, params = ["user_id = ?"], [user_id]
+    if date_from:
+        where.append("date >= ?")
+        params.append(str(date_from))
+    if date_to:
+        where.append("date <= ?")
+        params.append(str(date_to))
+    rows = db.execute(
+        f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY date DESC, created_at DESC, id DESC", params
+    ).fetchall()
+    return [_session(row) for row in rows]
+
+
+def update_session(db, user_id, session_id, changes):
+    """Apply validated ``changes``; the updated session, or None if it isn't this user's."""
+    with write_transaction(db):
+        if not update_owned_row(db, "treatment_sessions", user_id, session_id, _columns(changes), utc_now()):
+            return None
+        return get_session(db, user_id, session_id)
+
+
+def delete_session(db, user_id, session_id):
+    """Delete the session; False if it isn't this user's."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "DELETE FROM treatment_sessions WHERE user_id = ? AND id = ?", [user_id, session_id]
+        )
+    return cursor.rowcount == 1

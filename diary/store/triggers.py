@@ -1,0 +1,87 @@
+"""A patient's own trigger tags ("work", "sleep"...), unique per patient ignoring case."""
+import sqlite3
+
+from ..db import write_transaction
+from . import NameTaken
+
+
+def name_key(name):
+    """The identity of a trigger name: "Work", "work " and "WORK" are one trigger."""
+    return " ".join(name.split()).casefold()
+
+
+def list_triggers(db, user_id):
+    """The patient's triggers with how many check-ins use each, by name."""
+    rows = db.execute(
+        """
+        SELECT t.id, t.name, COUNT(et.entry_id)
+        FROM triggers t LEFT JOIN entry_triggers et ON et.trigger_id = t.id
+        WHERE t.user_id = ?
+        GROUP BY t.id
+        ORDER BY t.name_key
+        """,
+        [user_id],
+    ).fetchall()
+    return [{"id": r[0], "name": r[1], "entry_count": r[2]} for r in rows]
+
+
+def get_trigger(db, user_id, trigger_id):
+    row = db.execute(
+        "SELECT id, name FROM triggers WHERE user_id = ? AND id = ?", [user_id, trigger_id]
+    ).fetchone()
+    return {"id": row[0], "name": row[1]} if row else None
+
+
+def ids_for_names(db, user_id, names):
+    """Trigger ids for ``names``, creating the ones the patient doesn't have yet.
+
+    Call inside a write transaction.
+    """
+    ids = []
+    for name in names:
+        key = name_key(name)
+        db.execute(
+            "INSERT INTO triggers (user_id, name, name_key) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id, name_key) DO NOTHING",
+            [user_id, " ".join(name.split()), key],
+        )
+        ids.append(db.execute(
+            "SELECT id FROM triggers WHERE user_id = ? AND name_key = ?", [user_id, key]
+        ).fetchone()[0])
+    return ids
+
+
+def rename_trigger(db, user_id, trigger_id, new_name):
+    """Rename; raises NameTaken if another trigger already has that name (merge instead)."""
+    try:
+        with write_transaction(db):
+            cursor = db.execute(
+                "UPDATE triggers SET name = ?, name_key = ? WHERE user_id = ? AND id = ?",
+                [" ".join(new_name.split()), name_key(new_name), user_id, trigger_id],
+            )
+    except sqlite3.IntegrityError as error:
+        raise NameTaken(new_name) from error
+    return cursor.rowcount == 1
+
+
+def merge_triggers(db, user_id, source_id, target_id):
+    """Move every check-in tagged ``source`` to ``target`` and delete ``source``."""
+    if source_id == target_id:
+        return False
+    with write_transaction(db):
+        if get_trigger(db, user_id, source_id) is None or get_trigger(db, user_id, target_id) is None:
+            return False
+        db.execute(
+            "INSERT OR IGNORE INTO entry_triggers (entry_id, trigger_id)"
+            " SELECT entry_id, ? FROM entry_triggers WHERE trigger_id = ?",
+            [target_id, source_id],
+        )
+        db.execute("DELETE FROM triggers WHERE user_id = ? AND id = ?", [user_id, source_id])
+    return True
+
+
+def delete_trigger(db, user_id, trigger_id):
+    """Delete the tag; the check-ins that had it stay, without it."""
+    with write_transaction(db):
+        cursor = db.execute("DELETE FROM triggers WHERE user_id = ? AND id = ?", [user_id, trigger_id])
+    return cursor.rowcount == 1

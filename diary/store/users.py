@@ -1,0 +1,57 @@
+"""Accounts."""
+import sqlite3
+
+from ..db import write_transaction
+from ..timeutil import utc_now
+from . import NameTaken
+
+_COLUMNS = "id, email, password_hash, role, display_name, timezone, created_at, session_version"
+
+
+def _one(db, sql, params):
+    row = db.execute(sql, params).fetchone()
+    if row is None:
+        return None
+    return dict(zip(_COLUMNS.split(", "), row))
+
+
+def normalize_email(email):
+    return email.strip().lower()
+
+
+def create_user(db, *, email, password_hash, role, display_name, timezone):
+    """Insert an account and return its row; raises NameTaken if the email is in use."""
+    try:
+        with write_transaction(db):
+            cursor = db.execute(
+                "INSERT INTO users (email, password_hash, role, display_name, timezone, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [normalize_email(email), password_hash, role, display_name, timezone, utc_now()],
+            )
+    except sqlite3.IntegrityError as error:
+        raise NameTaken(email) from error
+    return get_user(db, cursor.lastrowid)
+
+
+def get_user(db, user_id):
+    return _one(db, f"SELECT {_COLUMNS} FROM users WHERE id = ?", [user_id])
+
+
+def get_user_by_email(db, email):
+    return _one(db, f"SELECT {_COLUMNS} FROM users WHERE email = ?", [normalize_email(email)])
+
+
+def bump_session_version(db, user_id):
+    """Invalidate every session cookie issued for this user so far; returns the new version."""
+    with write_transaction(db):
+        db.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", [user_id])
+        return db.execute("SELECT session_version FROM users WHERE id = ?", [user_id]).fetchone()[0]
+
+
+def set_password_hash(db, user_id, password_hash, *, end_sessions=True):
+    """Store a new hash; by default also ends every existing session (password change)."""
+    with write_transaction(db):
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+        if end_sessions:
+            return bump_session_version(db, user_id)
+    return None

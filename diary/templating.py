@@ -1,0 +1,46 @@
+"""Jinja filters and globals used across templates."""
+import datetime as dt
+
+from flask_login import current_user
+
+from .schemas.sessions import SIDE_EFFECT_LABELS, TREATMENT_LABELS
+from .timeutil import today_in
+
+
+def nice_date(value):
+    """'2026-11-23' -> 'Mon 23 Nov 2026'."""
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return value
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def anxiety_band(value):
+    """CSS band for a score: calm (0-3), moderate (4-6), high (7-10)."""
+    if value is None:
+        return "none"
+    return "calm" if value <= 3 else "moderate" if value <= 6 else "high"
+
+
+def messages(errors):
+    """Flatten marshmallow's nested errors ({0: ["..."]} for list items) to a list of strings."""
+    if isinstance(errors, str):
+        return [errors]
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in messages(value)]
+    return [m for value in errors for m in messages(value)]
+
+
+def user_today():
+    zone = current_user.timezone if current_user.is_authenticated else "UTC"
+    return today_in(zone)
+
+
+def init_app(app):
+    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, messages=messages)
+    app.jinja_env.globals.update(
+        TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, user_today=user_today,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

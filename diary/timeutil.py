@@ -1,0 +1,34 @@
+"""Dates and times: a patient's "today" comes from their IANA time zone; stored stamps are UTC."""
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+@lru_cache(maxsize=1)
+def timezone_names():
+    """Every IANA zone name this machine knows, sorted (tzdata is a dependency)."""
+    return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
+
+
+def is_timezone(name):
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return name in set(timezone_names())
+
+
+def today_in(timezone):
+    """The calendar date right now in ``timezone`` (falls back to UTC if unknown)."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        zone = dt.timezone.utc
+    return dt.datetime.now(zone).date()
+
+
+def utc_now():
+    """Current UTC time as ISO 8601 with milliseconds and a Z, e.g. 2026-11-23T22:57:36.123Z."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,0 +1,1 @@
+"""Blueprints: HTML pages and the JSON API."""

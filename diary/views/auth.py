@@ -1,0 +1,113 @@
+"""Register, log in, log out, account and password change."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import passwords
+from ..auth import User
+from ..db import get_db
+from ..schemas.accounts import LoginIn, PasswordChangeIn, RegisterIn
+from ..store import NameTaken
+from ..store import users as users_store
+from ..timeutil import timezone_names
+from .forms import load, present
+
+bp = Blueprint("auth", __name__)
+
+
+def home_for(user):
+    return url_for("provider.dashboard") if user.is_provider else url_for("diary.today")
+
+
+def safe_next(target):
+    """Only same-site paths: never redirect a fresh login to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    values, errors = {"role": "patient", "timezone": ""}, {}
+    if request.method == "POST":
+        values = present(request.form, ("email", "password", "role", "display_name", "timezone"))
+        data, errors = load(RegisterIn(), values)
+        if data is not None:
+            try:
+                row = users_store.create_user(
+                    get_db(), email=data["email"], password_hash=passwords.hash_password(data["password"]),
+                    role=data["role"], display_name=data["display_name"], timezone=data["timezone"],
+                )
+            except NameTaken:
+                errors = {"email": ["An account with this email already exists. Log in instead?"]}
+            else:
+                login_user(User(row))
+                flash(f"Welcome, {row['display_name']}.", "success")
+                return redirect(home_for(current_user))
+    values.pop("password", None)
+    return render_template(
+        "auth/register.html", values=values, errors=errors, timezones=timezone_names(),
+    ), 422 if errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = present(request.form, ("email", "password"))
+        data, errors = load(LoginIn(), values)
+        if data is not None:
+            db = get_db()
+            row = users_store.get_user_by_email(db, data["email"])
+            if row is None:
+                passwords.burn_time(data["password"])
+            if row is None or not passwords.verify_password(row["password_hash"], data["password"]):
+                errors = {"password": ["That email and password don't match an account."]}
+            else:
+                if passwords.needs_rehash(row["password_hash"]):
+                    users_store.set_password_hash(
+                        db, row["id"], passwords.hash_password(data["password"]), end_sessions=False,
+                    )
+                user = User(row)
+                login_user(user)
+                return redirect(safe_next(request.args.get("next")) or home_for(user))
+    values.pop("password", None)
+    return render_template("auth/login.html", values=values, errors=errors), 422 if errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        users_store.bump_session_version(get_db(), current_user.id)
+        logout_user()
+    flash("You're logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    errors = {}
+    if request.method == "POST":
+        form = present(request.form, ("current_password", "new_password", "confirm_password"))
+        data, errors = load(PasswordChangeIn(), form)
+        db = get_db()
+        if data is not None:
+            row = users_store.get_user(db, current_user.id)
+            if not passwords.verify_password(row["password_hash"], data["current_password"]):
+                errors = {"current_password": ["That isn't your current password."]}
+            else:
+                users_store.set_password_hash(db, row["id"], passwords.hash_password(data["new_password"]))
+                # Every other session just ended; keep this one, on the new version.
+                login_user(User(users_store.get_user(db, row["id"])))
+                flash("Password changed. You've been logged out everywhere else.", "success")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", errors=errors), 422 if errors else 200

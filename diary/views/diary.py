@@ -1,0 +1,179 @@
+"""The patient's diary: Today (check-in form), history, edit/delete, trigger management."""
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from ..auth import check_role
+from ..db import get_db
+from ..schemas.entries import EntryIn, EntryQuery
+from ..schemas.fields import TriggerName
+from ..store import IdConflict, NameTaken
+from ..store import entries as entries_store
+from ..store import triggers as triggers_store
+from ..timeutil import today_in
+from .forms import entry_payload, load
+
+bp = Blueprint("diary", __name__)
+
+# Offered to a patient who has no triggers of their own yet.
+SUGGESTED_TRIGGERS = ("work", "sleep", "social", "health", "money", "caffeine", "family", "news")
+HISTORY_PAGE_SIZE = 50
+
+
+@bp.before_request
+def patients_only():
+    # Today doubles as the landing page, so it sorts visitors out itself.
+    if request.endpoint != "diary.today":
+        return check_role("patient")
+    return None
+
+
+def patient_today():
+    return today_in(current_user.timezone)
+
+
+def trigger_choices(user_id):
+    names = [t["name"] for t in triggers_store.list_triggers(get_db(), user_id)]
+    return names or list(SUGGESTED_TRIGGERS)
+
+
+def render_checkin_form(template, values, errors, **context):
+    return render_template(
+        template, values=values, errors=errors, trigger_choices=trigger_choices(current_user.id),
+        today=patient_today(), **context,
+    ), 422 if errors else 200
+
+
+@bp.route("/", methods=["GET", "POST"])
+def today():
+    if not current_user.is_authenticated:
+        return render_template("diary/welcome.html")
+    if current_user.is_provider:
+        if request.method == "POST":
+            abort(403, description="Providers can't write diary entries.")
+        return redirect(url_for("provider.dashboard"))
+    day = patient_today()
+    values, errors = {"date": day.isoformat(), "triggers": []}, {}
+    if request.method == "POST":
+        values = entry_payload(request.form)
+        data, errors = load(EntryIn(today=day), values)
+        if data is not None:
+            try:
+                _, created = entries_store.create_entry(get_db(), current_user.id, data)
+            except IdConflict:
+                errors = {"id": ["This form was already used for another check-in. Please reload."]}
+            else:
+                flash("Check-in saved." if created else "That check-in was already saved.", "success")
+                return redirect(url_for("diary.today"))
+    # A fresh id per rendered form makes a double-tapped submit store one check-in.
+    values.setdefault("id", str(uuid.uuid4()))
+    todays = entries_store.entries_on(get_db(), current_user.id, day)
+    return render_checkin_form("diary/today.html", values, errors, todays=todays)
+
+
+@bp.route("/history")
+def history():
+    filters = {k: v for k in ("from", "to", "trigger") if (v := request.args.get(k, "").strip())}
+    query, errors = load(EntryQuery(), filters)
+    if query is None:
+        query = {}
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    entries = entries_store.list_entries(
+        get_db(), current_user.id, date_from=query.get("date_from"), date_to=query.get("date_to"),
+        trigger=query.get("trigger"), limit=HISTORY_PAGE_SIZE + 1, offset=(page - 1) * HISTORY_PAGE_SIZE,
+    )
+    return render_template(
+        "diary/history.html", entries=entries[:HISTORY_PAGE_SIZE], has_more=len(entries) > HISTORY_PAGE_SIZE,
+        page=page, filters=filters, errors=errors,
+        triggers=triggers_store.list_triggers(get_db(), current_user.id),
+    ), 422 if errors else 200
+
+
+def own_entry_or_404(entry_id):
+    entry = entries_store.get_entry(get_db(), current_user.id, entry_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route("/entries/<entry_id>/edit", methods=["GET", "POST"])
+def edit_entry(entry_id):
+    entry = own_entry_or_404(entry_id)
+    values, errors = entry, {}
+    if request.method == "POST":
+        values = entry_payload(request.form)
+        values.pop("id", None)
+        data, errors = load(EntryIn(today=patient_today()), values)
+        if data is not None:
+            entries_store.update_entry(get_db(), current_user.id, entry_id, data)
+            flash("Check-in updated.", "success")
+            return redirect(url_for("diary.history"))
+    return render_checkin_form("diary/edit_entry.html", values, errors, entry=entry)
+
+
+@bp.route("/entries/<entry_id>/delete", methods=["GET", "POST"])
+def delete_entry(entry_id):
+    entry = own_entry_or_404(entry_id)
+    if request.method == "POST":
+        entries_store.delete_entry(get_db(), current_user.id, entry_id)
+        flash("Check-in deleted.", "success")
+        return redirect(url_for("diary.history"))
+    return render_template("diary/delete_entry.html", entry=entry)
+
+
+@bp.route("/triggers")
+def triggers():
+    return render_triggers({})
+
+
+def render_triggers(errors, status=200):
+    return render_template(
+        "diary/triggers.html", triggers=triggers_store.list_triggers(get_db(), current_user.id),
+        errors=errors,
+    ), status
+
+
+def own_trigger_or_404(trigger_id):
+    trigger = triggers_store.get_trigger(get_db(), current_user.id, trigger_id)
+    if trigger is None:
+        abort(404)
+    return trigger
+
+
+@bp.route("/triggers/<int:trigger_id>/rename", methods=["POST"])
+def rename_trigger(trigger_id):
+    trigger = own_trigger_or_404(trigger_id)
+    try:
+        new_name = TriggerName().deserialize(request.form.get("name", ""))
+    except ValidationError as error:
+        return render_triggers({trigger_id: error.messages}, 422)
+    try:
+        triggers_store.rename_trigger(get_db(), current_user.id, trigger_id, new_name)
+    except NameTaken:
+        message = f"You already have a trigger called “{new_name}”. Use Merge to combine them."
+        return render_triggers({trigger_id: [message]}, 422)
+    flash(f"Renamed “{trigger['name']}” to “{new_name}”.", "success")
+    return redirect(url_for("diary.triggers"))
+
+
+@bp.route("/triggers/<int:trigger_id>/merge", methods=["POST"])
+def merge_trigger(trigger_id):
+    source = own_trigger_or_404(trigger_id)
+    target = triggers_store.get_trigger(get_db(), current_user.id, request.form.get("into", type=int))
+    if target is None or target["id"] == source["id"]:
+        return render_triggers({trigger_id: ["Choose another of your triggers to merge into."]}, 422)
+    triggers_store.merge_triggers(get_db(), current_user.id, source["id"], target["id"])
+    flash(f"Merged “{source['name']}” into “{target['name']}”.", "success")
+    return redirect(url_for("diary.triggers"))
+
+
+@bp.route("/triggers/<int:trigger_id>/delete", methods=["GET", "POST"])
+def delete_trigger(trigger_id):
+    trigger = own_trigger_or_404(trigger_id)
+    if request.method == "POST":
+        triggers_store.delete_trigger(get_db(), current_user.id, trigger_id)
+        flash(f"Deleted the trigger “{trigger['name']}”. Your check-ins are kept.", "success")
+        return redirect(url_for("diary.triggers"))
+    return render_template("diary/delete_trigger.html", trigger=trigger)

@@ -1,0 +1,82 @@
+"""Treatment sessions and reflections (HTML)."""
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth import check_role
+from ..db import get_db
+from ..schemas.sessions import SessionIn
+from ..store import IdConflict
+from ..store import sessions as sessions_store
+from ..timeutil import today_in
+from .forms import load, session_payload
+
+bp = Blueprint("sessions", __name__, url_prefix="/sessions")
+
+
+@bp.before_request
+def patients_only():
+    return check_role("patient")
+
+
+def render_session_form(values, errors, session=None):
+    return render_template(
+        "sessions/form.html", values=values, errors=errors, session=session,
+        today=today_in(current_user.timezone),
+    ), 422 if errors else 200
+
+
+@bp.route("/")
+def index():
+    return render_template("sessions/index.html", sessions=sessions_store.list_sessions(get_db(), current_user.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    today = today_in(current_user.timezone)
+    values, errors = {"date": today.isoformat(), "side_effects": [], "id": str(uuid.uuid4())}, {}
+    if request.method == "POST":
+        values = session_payload(request.form)
+        data, errors = load(SessionIn(today=today), values)
+        if data is not None:
+            try:
+                _, created = sessions_store.create_session(get_db(), current_user.id, data)
+            except IdConflict:
+                errors = {"id": ["This form was already used for another session. Please reload."]}
+            else:
+                flash("Session saved." if created else "That session was already saved.", "success")
+                return redirect(url_for("sessions.index"))
+    return render_session_form(values, errors)
+
+
+def own_session_or_404(session_id):
+    session = sessions_store.get_session(get_db(), current_user.id, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.route("/<session_id>/edit", methods=["GET", "POST"])
+def edit(session_id):
+    session = own_session_or_404(session_id)
+    values, errors = session, {}
+    if request.method == "POST":
+        values = session_payload(request.form)
+        values.pop("id", None)
+        data, errors = load(SessionIn(today=today_in(current_user.timezone)), values)
+        if data is not None:
+            sessions_store.update_session(get_db(), current_user.id, session_id, data)
+            flash("Session updated.", "success")
+            return redirect(url_for("sessions.index"))
+    return render_session_form(values, errors, session=session)
+
+
+@bp.route("/<session_id>/delete", methods=["GET", "POST"])
+def delete(session_id):
+    session = own_session_or_404(session_id)
+    if request.method == "POST":
+        sessions_store.delete_session(get_db(), current_user.id, session_id)
+        flash("Session deleted.", "success")
+        return redirect(url_for("sessions.index"))
+    return render_template("sessions/delete.html", session=session)
