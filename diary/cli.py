@@ -3,6 +3,7 @@ import sqlite3
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from marshmallow import ValidationError
 
 from . import passwords
@@ -13,6 +14,7 @@ from .store import users as users_store
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or upgrade the database schema (safe to run repeatedly)."""
     db = get_db()
@@ -24,6 +26,7 @@ def init_db_command():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(["patient", "provider"]), required=True)
 @click.option("--display-name", required=True)
@@ -51,6 +54,7 @@ def create_user_command(email, role, display_name, timezone, password):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Add a demo patient (120 days of check-ins, 8 sessions) and a demo provider."""
     from .demo import seed_demo
@@ -60,6 +64,7 @@ def seed_demo_command():
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup_command(path):
     """Write a consistent copy of the database to PATH (safe while the app is running)."""

@@ -1,0 +1,68 @@
+"""flask --app diary init-db | create-user | seed-demo | backup"""
+import sqlite3
+
+from diary import demo
+from diary.db import get_db
+
+
+def test_init_db_is_repeatable(runner):
+    first = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0 and "up to date" in first.output  # the fixture already migrated
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+
+
+def test_init_db_creates_a_fresh_database(app, tmp_path):
+    app.config["DATABASE"] = str(tmp_path / "fresh.sqlite3")
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0 and "Applied 1 migration(s)" in result.output
+    tables = {r[0] for r in sqlite3.connect(tmp_path / "fresh.sqlite3").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"users", "entries", "treatment_sessions"} <= tables
+
+
+def test_create_user_then_log_in(runner, auth):
+    result = runner.invoke(args=["create-user", "--email", "Nina@Example.com", "--role", "provider",
+                                 "--display-name", "Dr. Nina"], input="long enough pw\nlong enough pw\n")
+    assert result.exit_code == 0, result.output
+    assert "Created provider nina@example.com" in result.output
+    response = auth.login("nina@example.com", "long enough pw")
+    assert response.status_code == 302 and response.headers["Location"] == "/provider/"
+
+
+def test_create_user_reports_bad_input(runner):
+    result = runner.invoke(args=["create-user", "--email", "not-an-email", "--role", "patient",
+                                 "--display-name", "X", "--timezone", "Mars/Base"], input="short\nshort\n")
+    assert result.exit_code == 2
+    assert "email: Not a valid email address." in result.output
+    assert "password: Must be between 8 and 128 characters." in result.output
+    assert "timezone: Not a known time zone" in result.output
+
+
+def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert demo.PATIENT["email"] in result.output and demo.PROVIDER["password"] in result.output
+    with app.app_context():
+        db = get_db()
+        days = db.execute("SELECT COUNT(DISTINCT date) FROM entries").fetchone()[0]
+        sessions = db.execute("SELECT COUNT(*), COUNT(NULLIF(reflection, '')) FROM treatment_sessions").fetchone()
+        tagged = db.execute("SELECT COUNT(DISTINCT entry_id) FROM entry_triggers").fetchone()[0]
+        entries = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    assert 100 <= days <= 120
+    assert sessions == (8, 8)
+    assert tagged > entries / 2
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and "already exist" in again.output
+    with app.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM entries").fetchone()[0] == entries
+    assert auth.login(demo.PATIENT["email"], demo.PATIENT["password"]).headers["Location"] == "/"
+
+
+def test_backup_writes_a_consistent_copy(patient, runner, tmp_path):
+    patient.post("/api/v1/entries", json={"date": "2026-01-02", "anxiety": 3})
+    target = tmp_path / "backup.sqlite3"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT date, anxiety FROM entries").fetchall() == [("2026-01-02", 3)]
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)

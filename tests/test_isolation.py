@@ -1,0 +1,126 @@
+"""One patient can never read, change or delete another's diary, through any route.
+
+The route list comes from app.url_map, so a route added later is checked too (or
+fails here until someone says what its parameters mean).
+"""
+import datetime as dt
+
+import pytest
+
+from diary.db import get_db
+
+TODAY = dt.date.today().isoformat()
+ENTRY = {"date": TODAY, "anxiety": 6, "triggers": ["secret-trigger"], "note": "alice's secret note"}
+SESSION = {"date": TODAY, "treatment": "iv_ketamine", "anxiety_before": 8, "anxiety_after": 2,
+           "reflection": "alice's secret reflection"}
+# A plausible valid body for each write, so a refusal can't be blamed on bad input.
+FORM = {"date": TODAY, "anxiety": "1", "note": "overwritten", "treatment": "other",
+        "anxiety_before": "1", "anxiety_after": "1", "name": "renamed", "into": "1"}
+JSON = {"anxiety": 1, "note": "overwritten", "reflection": "overwritten"}
+
+
+@pytest.fixture
+def alice(patient):
+    """The victim: a patient with an entry, a session and a trigger."""
+    entry = patient.post("/api/v1/entries", json=ENTRY).get_json()
+    session = patient.post("/api/v1/sessions", json=SESSION).get_json()
+    return {"client": patient, "entry": entry, "session": session}
+
+
+def snapshot(app):
+    """Everything stored, to prove a refused request changed nothing."""
+    with app.app_context():
+        db = get_db()
+        return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                for table in ("entries", "entry_triggers", "triggers", "treatment_sessions", "users")}
+
+
+def object_routes(app):
+    """(rule, method) for every route that names one patient-owned object."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint == "static":
+            continue
+        unknown = rule.arguments - {"entry_id", "session_id", "trigger_id"}
+        assert not unknown, f"{rule}: teach test_isolation what {unknown} refers to"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append((rule, method))
+    return routes
+
+
+def fill(rule, alice, trigger_id):
+    values = {"entry_id": alice["entry"]["id"], "session_id": alice["session"]["id"],
+              "trigger_id": trigger_id}
+    path = rule.rule
+    for name in rule.arguments:
+        path = path.replace(f"<{name}>", str(values[name])).replace(f"<int:{name}>", str(values[name]))
+    return path
+
+
+def test_every_object_route_is_covered(app):
+    paths = {rule.rule for rule, _ in object_routes(app)}
+    assert "/entries/<entry_id>/edit" in paths
+    assert "/api/v1/sessions/<session_id>" in paths
+    assert "/triggers/<int:trigger_id>/merge" in paths
+
+
+def test_other_patient_gets_404_on_every_object_route(app, alice, other_patient):
+    with app.app_context():
+        trigger_id = get_db().execute("SELECT id FROM triggers").fetchone()[0]
+    before = snapshot(app)
+    for rule, method in object_routes(app):
+        path = fill(rule, alice, trigger_id)
+        kwargs = {"json": JSON} if path.startswith("/api/") else {"data": FORM}
+        response = other_patient.open(path, method=method, **kwargs)
+        assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
+        body = response.get_data(as_text=True)
+        assert "secret" not in body, f"{method} {path} leaked data"
+    assert snapshot(app) == before
+
+
+def test_other_patients_lists_never_show_my_data(alice, other_patient):
+    for path in ("/", "/history", "/sessions/", "/triggers", "/api/v1/entries", "/api/v1/sessions",
+                 "/history?trigger=secret-trigger", "/api/v1/entries?trigger=secret-trigger"):
+        response = other_patient.get(path)
+        assert response.status_code == 200, path
+        assert "secret" not in response.get_data(as_text=True), path
+
+
+def test_reusing_another_patients_id_is_a_conflict_not_an_overwrite(app, alice, other_patient):
+    before = snapshot(app)
+    response = other_patient.post("/api/v1/entries", json={**ENTRY, "id": alice["entry"]["id"]})
+    assert response.status_code == 409
+    assert "secret" not in response.get_data(as_text=True)
+    response = other_patient.post("/api/v1/sessions", json={**SESSION, "id": alice["session"]["id"]})
+    assert response.status_code == 409
+    assert snapshot(app) == before
+
+
+def test_the_owner_still_sees_everything(alice):
+    client = alice["client"]
+    assert client.get(f"/api/v1/entries/{alice['entry']['id']}").get_json() == alice["entry"]
+    assert client.get(f"/api/v1/sessions/{alice['session']['id']}").get_json() == alice["session"]
+
+
+def test_provider_cannot_write_or_read_patient_routes(app, alice, provider):
+    before = snapshot(app)
+    for method, path, kwargs in [
+        ("POST", "/", {"data": FORM}),
+        ("POST", "/api/v1/entries", {"json": ENTRY}),
+        ("POST", "/api/v1/sessions", {"json": SESSION}),
+        ("POST", "/sessions/new", {"data": FORM}),
+        ("GET", "/api/v1/entries", {}),
+        ("GET", "/history", {}),
+        ("GET", f"/api/v1/entries/{alice['entry']['id']}", {}),
+        ("PATCH", f"/api/v1/entries/{alice['entry']['id']}", {"json": JSON}),
+        ("DELETE", f"/api/v1/sessions/{alice['session']['id']}", {}),
+    ]:
+        response = provider.open(path, method=method, **kwargs)
+        assert response.status_code == 403, f"{method} {path}"
+        assert "secret" not in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+def test_provider_on_today_is_sent_to_the_dashboard(provider):
+    response = provider.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/provider/"

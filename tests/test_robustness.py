@@ -1,0 +1,80 @@
+"""No input makes the app answer 500: every route, every method, hostile bodies."""
+import pytest
+
+GARBAGE_PATH_VALUES = ["0", "-1", "999999999999999999999", "x" * 300, "%00", "..%2F..%2Fetc", "ü"]
+FORMS = [
+    {},
+    {"date": "", "anxiety": "", "note": "", "triggers": ""},
+    {"date": "0000-00-00", "anxiety": "1e308", "triggers": [",,,", "  "], "private": "maybe"},
+    {"date": "2026-02-30", "anxiety": "NaN", "dose_mg": "inf", "treatment": "<script>", "side_effects": ""},
+    {"email": "x" * 5000, "password": "\x00" * 50, "role": "admin", "timezone": "../../etc/passwd"},
+    {"name": "\u202e" * 50, "into": "-1", "current_password": "", "new_password": "a", "confirm_password": "b"},
+]
+BODIES = [
+    {"json": None, "data": b"\xff\xfe\x00 not utf-8", "content_type": "application/json"},
+    {"data": b"{\"anxiety\": 5", "content_type": "application/json"},
+    {"json": []},
+    {"json": "a string"},
+    {"json": 12},
+    {"json": {"date": None, "anxiety": None, "triggers": None, "note": None, "private": None}},
+    {"json": {"date": ["2026-01-01"], "anxiety": {"$gt": 1}, "triggers": [1, None, {}], "note": 5}},
+    {"json": {"id": "not-a-uuid", "anxiety": 10 ** 400, "dose_mg": 1e400, "side_effects": "nausea"}},
+    {"json": {"treatment": None, "anxiety_before": -0.0, "anxiety_after": "10", "reflection": []}},
+    {"data": "anxiety=5&date=2026-01-01", "content_type": "application/x-www-form-urlencoded"},
+    {"data": b"--x\r\nbroken multipart", "content_type": "multipart/form-data; boundary=x"},
+]
+QUERIES = ["from=2026-13-45", "to=%ff", "trigger=" + "t" * 500, "limit=-5&offset=abc", "page=-3",
+           "page=99999999999999999999", "from=2026-01-01&from=garbage", "next=//evil.example"]
+
+
+def concrete_paths(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "auth.logout"):  # logout takes no input, and ends the test's login
+            continue
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        if not rule.arguments:
+            yield rule.rule, methods
+            continue
+        for value in GARBAGE_PATH_VALUES:
+            path = rule.rule
+            for name in rule.arguments:
+                path = path.replace(f"<int:{name}>", value).replace(f"<{name}>", value)
+            yield path, methods
+
+
+@pytest.fixture(params=["anonymous", "patient", "provider"])
+def any_client(request, client, auth):
+    if request.param != "anonymous":
+        auth.register(email=f"{request.param}@example.com", role=request.param)
+    return client
+
+
+def test_no_route_answers_500_to_hostile_forms_or_queries(app, any_client):
+    for path, methods in concrete_paths(app):
+        for method in methods:
+            if method == "GET":
+                for query in QUERIES:
+                    response = any_client.get(f"{path}?{query}")
+                    assert response.status_code < 500, f"GET {path}?{query}"
+            else:
+                for form in FORMS:
+                    response = any_client.open(path, method=method, data=form)
+                    assert response.status_code < 500, f"{method} {path} {form}"
+
+
+def test_no_api_route_answers_500_to_hostile_bodies(app, client, auth):
+    auth.register()
+    for path, methods in concrete_paths(app):
+        if not path.startswith("/api/"):
+            continue
+        for method in methods:
+            if method == "GET":
+                continue
+            for body in BODIES:
+                response = client.open(path, method=method, **body)
+                assert response.status_code < 500, f"{method} {path} {body}"
+                assert response.is_json, f"{method} {path} answered {response.mimetype}"
+                assert set(response.get_json()) <= {"errors", "id", "date", "anxiety", "triggers", "note",
+                                                    "private", "created_at", "updated_at", "treatment",
+                                                    "dose_mg", "anxiety_before", "anxiety_after",
+                                                    "side_effects", "reflection"}
