@@ -24,7 +24,7 @@ BODIES = [
     {"data": b"--x\r\nbroken multipart", "content_type": "multipart/form-data; boundary=x"},
 ]
 QUERIES = ["from=2026-13-45", "to=%ff", "trigger=" + "t" * 500, "limit=-5&offset=abc", "page=-3",
-           "page=99999999999999999999", "from=2026-01-01&from=garbage", "next=//evil.example"]
+           "page=99999999999999999999", "offset=99999999999999999999", "from=2026-01-01&from=garbage", "next=//evil.example"]
 
 
 def concrete_paths(app):

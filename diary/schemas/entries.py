@@ -43,6 +43,9 @@ class EntryListOut(Schema):
     entries = fields.List(fields.Nested(EntryOut))
 
 
+MAX_OFFSET = 10**9  # beyond any diary; keeps numbers inside SQLite's 64-bit integers
+
+
 class EntryQuery(Schema):
     """Filters for a list of check-ins (query string)."""
 
@@ -50,7 +53,7 @@ class EntryQuery(Schema):
     date_to = fields.Date(data_key="to", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
     trigger = fields.String(validate=Length(max=MAX_TRIGGER_LENGTH))
     limit = fields.Integer(load_default=100, validate=Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=Range(0, None))
+    offset = fields.Integer(load_default=0, validate=Range(0, MAX_OFFSET))
 
     @validates_schema
     def _ordered_range(self, data, **kwargs):

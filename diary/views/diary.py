@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 
 from ..auth import check_role
 from ..db import get_db
-from ..schemas.entries import EntryIn, EntryQuery
+from ..schemas.entries import MAX_OFFSET, EntryIn, EntryQuery
 from ..schemas.fields import TriggerName
 from ..store import IdConflict, NameTaken
 from ..store import entries as entries_store
@@ -79,7 +79,7 @@ def history():
     query, errors = load(EntryQuery(), filters)
     if query is None:
         query = {}
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_OFFSET // HISTORY_PAGE_SIZE)
     entries = entries_store.list_entries(
         get_db(), current_user.id, date_from=query.get("date_from"), date_to=query.get("date_to"),
         trigger=query.get("trigger"), limit=HISTORY_PAGE_SIZE + 1, offset=(page - 1) * HISTORY_PAGE_SIZE,
