@@ -13,7 +13,7 @@ from ..store import IdConflict, NameTaken
 from ..store import entries as entries_store
 from ..store import triggers as triggers_store
 from ..timeutil import today_in
-from .forms import entry_payload, load
+from .forms import MAX_ROW_ID, entry_payload, load, row_id
 
 bp = Blueprint("diary", __name__)
 
@@ -142,7 +142,7 @@ def own_trigger_or_404(trigger_id):
     return trigger
 
 
-@bp.route("/triggers/<int:trigger_id>/rename", methods=["POST"])
+@bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/rename", methods=["POST"])
 def rename_trigger(trigger_id):
     trigger = own_trigger_or_404(trigger_id)
     try:
@@ -158,10 +158,10 @@ def rename_trigger(trigger_id):
     return redirect(url_for("diary.triggers"))
 
 
-@bp.route("/triggers/<int:trigger_id>/merge", methods=["POST"])
+@bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/merge", methods=["POST"])
 def merge_trigger(trigger_id):
     source = own_trigger_or_404(trigger_id)
-    target = triggers_store.get_trigger(get_db(), current_user.id, request.form.get("into", type=int))
+    target = triggers_store.get_trigger(get_db(), current_user.id, row_id(request.form.get("into")))
     if target is None or target["id"] == source["id"]:
         return render_triggers({trigger_id: ["Choose another of your triggers to merge into."]}, 422)
     triggers_store.merge_triggers(get_db(), current_user.id, source["id"], target["id"])
@@ -169,7 +169,7 @@ def merge_trigger(trigger_id):
     return redirect(url_for("diary.triggers"))
 
 
-@bp.route("/triggers/<int:trigger_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/delete", methods=["GET", "POST"])
 def delete_trigger(trigger_id):
     trigger = own_trigger_or_404(trigger_id)
     if request.method == "POST":

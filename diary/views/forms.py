@@ -10,6 +10,16 @@ def load(schema, payload):
         return None, error.normalized_messages()
 
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER
+
+
+def row_id(value):
+    """A positive row id from a form or URL value, or None (never an int SQLite can't hold)."""
+    if isinstance(value, str) and value.isdigit() and 0 < int(value) <= MAX_ROW_ID:
+        return int(value)
+    return None
+
+
 def present(form, names):
     """The named fields the form actually sent (so a missing field stays missing)."""
     return {name: form[name] for name in names if name in form}
