@@ -1,0 +1,75 @@
+"""A real gunicorn serving a temp SQLite file, and Debian's Chromium driven by Playwright."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("DIARY_CHROMIUM", "/usr/bin/chromium")
+# Flags from this workplace's notes: no sandbox as root, and no background calls home.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """gunicorn (2 workers, as in `make run`) on a free port; yields its base URL."""
+    tmp = tmp_path_factory.mktemp("live")
+    env = {**os.environ, "DIARY_DATABASE": str(tmp / "diary.sqlite3"), "DIARY_INSTANCE_PATH": str(tmp),
+           "DIARY_SECURE_COOKIES": "0"}
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([bin_dir / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
+                   capture_output=True)
+    port = free_port()
+    log = open(tmp / "gunicorn.log", "w")
+    server = subprocess.Popen(
+        [bin_dir / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/login", timeout=1)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("gunicorn did not start: " + (tmp / "gunicorn.log").read_text())
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 375 px wide phone in Chicago (for the browser's time zone)."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, timezone_id="America/Chicago",
+                                  has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()

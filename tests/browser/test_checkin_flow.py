@@ -1,0 +1,71 @@
+"""A newcomer, on a phone, from registering to a saved check-in, in a real browser."""
+import datetime as dt
+import itertools
+from zoneinfo import ZoneInfo
+
+import pytest
+
+pytestmark = pytest.mark.browser
+_emails = (f"browser{n}@example.com" for n in itertools.count())
+
+
+def register(page, live_server, role="patient"):
+    page.goto(live_server + "/register")
+    page.get_by_label("keeping my own diary" if role == "patient" else "a clinician").check()
+    page.get_by_label("Your name").fill("Robin")
+    page.get_by_label("Email").fill(next(_emails))
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+
+
+def no_horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_register_and_log_a_checkin_on_a_phone(phone, live_server):
+    page = phone
+    page.goto(live_server + "/register")
+    assert page.locator("#timezone").input_value() == "America/Chicago"  # taken from the browser
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    today = dt.datetime.now(ZoneInfo("America/Chicago")).date().isoformat()
+    assert page.locator("#date").input_value() == today
+    assert no_horizontal_scroll(page)
+
+    page.locator("label.scale-option", has_text="6").first.click()
+    page.locator("label.chip", has_text="work").click()
+    page.get_by_label("Add your own").fill("commute")
+    page.get_by_label("Note").fill("Busy morning, calmer after lunch.")
+    page.get_by_role("button", name="Save check-in").click()
+
+    page.wait_for_url(live_server + "/")
+    assert page.get_by_role("status").inner_text() == "Check-in saved."
+    card = page.locator("article.entry")
+    assert card.count() == 1
+    assert card.locator(".score").inner_text() == "6"
+    assert card.locator(".tag").all_inner_texts() == ["commute", "work"]
+    assert "Busy morning" in card.inner_text()
+
+    page.get_by_role("link", name="History").click()
+    assert page.locator("article.entry").count() == 1
+
+
+def test_invalid_checkin_keeps_input_and_names_the_field(phone, live_server):
+    page = phone
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    page.get_by_label("Note").fill("I forgot to pick a number")
+    page.get_by_role("button", name="Save check-in").click()
+    summary = page.locator(".error-summary")
+    assert "Choose a number from 0 to 10." in summary.inner_text()
+    assert page.get_by_label("Note").input_value() == "I forgot to pick a number"
+    assert page.locator("article.entry").count() == 0
+
+
+def test_dark_mode_uses_dark_colours(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    context.close()
+    assert background == "rgb(18, 23, 22)"
