@@ -1,7 +1,7 @@
 """One error handler that answers HTML or JSON depending on who asks (as in microblog)."""
 import logging
 
-from flask import jsonify, render_template
+from flask import jsonify, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
@@ -34,15 +34,18 @@ def error_body(error):
 def handle_http_error(error):
     if wants_json():
         response = jsonify(errors=error_body(error))
-        response.status_code = error.code
-        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-        return response
-    message = error_body(error)
-    return render_template(
-        "error.html", code=error.code, title=FRIENDLY.get(error.code, error.name),
-        messages=[m for messages in message.values() for m in messages],
-    ), error.code
+    else:
+        messages = error_body(error)
+        response = make_response(render_template(
+            "error.html", code=error.code, title=FRIENDLY.get(error.code, error.name),
+            messages=[m for field_messages in messages.values() for m in field_messages],
+        ))
+    response.status_code = error.code
+    # Keep the headers the exception carries (Allow on 405, for one).
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def handle_unexpected(error):

@@ -23,22 +23,13 @@ def anxiety_band(value):
     return "calm" if value <= 3 else "moderate" if value <= 6 else "high"
 
 
-def messages(errors):
-    """Flatten marshmallow's nested errors ({0: ["..."]} for list items) to a list of strings."""
-    if isinstance(errors, str):
-        return [errors]
-    if isinstance(errors, dict):
-        return [m for value in errors.values() for m in messages(value)]
-    return [m for value in errors for m in messages(value)]
-
-
 def user_today():
     zone = current_user.timezone if current_user.is_authenticated else "UTC"
     return today_in(zone)
 
 
 def init_app(app):
-    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, messages=messages)
+    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, user_today=user_today,
     )

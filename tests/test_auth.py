@@ -166,6 +166,19 @@ def test_logout_requires_post(patient):
     assert me_status(patient) == 200
 
 
+def test_logout_405_as_json_names_allowed_methods(patient):
+    response = patient.get("/logout", headers={"Accept": "application/json"})
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert "request" in response.get_json()["errors"]
+
+
+def test_logout_405_page_names_allowed_methods(patient):
+    response = patient.get("/logout")
+    assert response.status_code == 405
+    assert "POST" in response.headers.get("Allow", "")
+
+
 def test_logout_kills_copies_of_the_session_cookie(app, patient):
     stolen = patient.get_cookie("diary_session").value
     response = patient.post("/logout")
@@ -218,6 +231,7 @@ def test_password_change_rejected(app, patient, form, field, message):
     body = page(response)
     assert response.status_code == 422
     assert f'id="{field}-error">{message}' in body
+    assert PASSWORD not in body and NEW not in body
     assert password_hash(app) == before
     assert me_status(patient) == 200
 

@@ -244,3 +244,9 @@ def test_triggers_page_lists_usage(patient):
     checkin(patient, triggers="work, sleep")
     html = patient.get("/triggers").get_data(as_text=True)
     assert "2 check-ins" in html and "1 check-in<" in html
+
+
+def test_checkin_posted_after_the_session_ended_asks_to_log_in(client):
+    response = client.post("/", data={"date": today_london().isoformat(), "anxiety": "5"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")

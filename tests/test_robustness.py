@@ -9,6 +9,7 @@ FORMS = [
     {"date": "", "anxiety": "", "note": "", "triggers": ""},
     {"date": "0000-00-00", "anxiety": "1e308", "triggers": [",,,", "  "], "private": "maybe"},
     {"date": "2026-02-30", "anxiety": "NaN", "dose_mg": "inf", "treatment": "<script>", "side_effects": ""},
+    {"anxiety": "--5", "anxiety_before": "²", "anxiety_after": "9" * 5000, "dose_mg": "1" * 5000},
     {"email": "x" * 5000, "password": "\x00" * 50, "role": "admin", "timezone": "../../etc/passwd"},
     {"name": "\u202e" * 50, "into": "9" * 30, "current_password": "", "new_password": "a", "confirm_password": "b"},
 ]

@@ -1,2 +1,21 @@
 """marshmallow schemas: one definition of valid input, shared by HTML forms, the JSON API
 and the OpenAPI document. ``*In`` schemas load (validate and convert), ``*Out`` dump."""
+
+
+def flat_errors(messages):
+    """marshmallow's error dict, flattened to the contract's ``{field: [message, ...]}``.
+
+    An error on a list item (``{"triggers": {2: [...]}}``) becomes
+    ``{"triggers": ["Item 3: ..."]}``, so every field maps to a list of strings.
+    """
+    def flatten(value):
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [f"Item {key + 1}: {message}" if isinstance(key, int) else message
+                    for key, item in value.items() for message in flatten(item)]
+        return [message for item in value for message in flatten(item)]
+
+    if isinstance(messages, list):  # a schema-level error on a non-object body
+        return {"body": flatten(messages)}
+    return {field: flatten(value) for field, value in messages.items()}

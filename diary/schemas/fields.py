@@ -1,5 +1,6 @@
 """Field types shared by several schemas."""
 import datetime as dt
+import re
 
 from marshmallow import Schema, ValidationError, fields, validates
 from marshmallow.validate import Length, Range
@@ -24,8 +25,11 @@ class Trimmed(fields.String):
 class WholeNumber(fields.Integer):
     """An integer from JSON or a form string; 7.5 or "7.5" is refused, never truncated."""
 
+    # ASCII digits only, and few of them: "²", "--5" or 5,000 digits must not reach int().
+    _INTEGER_TEXT = re.compile(r"-?[0-9]{1,9}")
+
     def _validated(self, value):
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and self._INTEGER_TEXT.fullmatch(value.strip()):
             value = int(value.strip())
         elif isinstance(value, float) and value.is_integer():
             value = int(value)

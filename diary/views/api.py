@@ -6,6 +6,7 @@ from werkzeug.exceptions import BadRequest, default_exceptions
 
 from .. import openapi
 from ..db import get_db
+from ..schemas import flat_errors
 from ..schemas.accounts import UserOut
 from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryQuery, entry_patch_schema
 from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionQuery, session_patch_schema
@@ -42,7 +43,7 @@ def validated(schema, data):
     try:
         return schema.load(data)
     except ValidationError as error:
-        raise api_error(422, error.normalized_messages()) from None
+        raise api_error(422, flat_errors(error.normalized_messages())) from None
 
 
 def patient_today():

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from ..auth import check_role
+from ..auth import check_role, login_manager
 from ..db import get_db
 from ..schemas.entries import MAX_OFFSET, EntryIn, EntryQuery
 from ..schemas.fields import TriggerName
@@ -49,6 +49,8 @@ def render_checkin_form(template, values, errors, **context):
 @bp.route("/", methods=["GET", "POST"])
 def today():
     if not current_user.is_authenticated:
+        if request.method == "POST":  # e.g. the session ended in another tab: say so, don't drop it silently
+            return login_manager.unauthorized()
         return render_template("diary/welcome.html")
     if current_user.is_provider:
         if request.method == "POST":

@@ -1,13 +1,15 @@
 """Turning HTML form posts into the dicts the shared marshmallow schemas load."""
 from marshmallow import ValidationError
 
+from ..schemas import flat_errors
+
 
 def load(schema, payload):
     """``(data, {})`` when ``payload`` is valid for ``schema``, else ``(None, errors)``."""
     try:
         return schema.load(payload), {}
     except ValidationError as error:
-        return None, error.normalized_messages()
+        return None, flat_errors(error.normalized_messages())
 
 
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER
