@@ -86,8 +86,9 @@ def _operation(op):
     if op.body or op.query:
         responses["422"] = _response(422, None)
     parameters = [
-        {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-        for name in re.findall(r"<(?:[^:>]+:)?([^>]+)>", op.rule)
+        {"in": "path", "name": name, "required": True,
+         "schema": {"type": "string", "format": "uuid"} if converter == "uuid:" else {"type": "string"}}
+        for converter, name in re.findall(r"<([^:>]+:)?([^>]+)>", op.rule)
     ]
     if op.query:
         parameters.append({"in": "query", "schema": op.query})

@@ -60,8 +60,8 @@ def fill(rule, alice, trigger_id):
 
 def test_every_object_route_is_covered(app):
     paths = {rule.rule for rule, _ in object_routes(app)}
-    assert "/entries/<entry_id>/edit" in paths
-    assert "/api/v1/sessions/<session_id>" in paths
+    assert "/entries/<uuid:entry_id>/edit" in paths
+    assert "/api/v1/sessions/<uuid:session_id>" in paths
     assert "/triggers/<int(max=9223372036854775807):trigger_id>/merge" in paths
 
 

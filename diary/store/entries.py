@@ -76,6 +76,7 @@ def _set_triggers(db, user_id, entry_id, names):
 
 def get_entry(db, user_id, entry_id):
     """The entry, or None if it doesn't exist or isn't this user's."""
+    entry_id = str(entry_id)  # a UUID from the URL converter, or a string
     row = db.execute(f"{_SELECT} WHERE e.user_id = ? AND e.id = ?", [user_id, entry_id]).fetchone()
     return _entry(row) if row else None
 
@@ -115,6 +116,7 @@ def update_entry(db, user_id, entry_id, changes):
 
     Returns the updated entry, or None if it isn't this user's.
     """
+    entry_id = str(entry_id)  # a UUID from the URL converter, or a string
     columns = {k: changes[k] for k in ("date", "anxiety", "note", "private") if k in changes}
     if "private" in columns:
         columns["private"] = int(columns["private"])
@@ -130,6 +132,7 @@ def update_entry(db, user_id, entry_id, changes):
 
 def delete_entry(db, user_id, entry_id):
     """Delete the entry; False if it isn't this user's."""
+    entry_id = str(entry_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
         cursor = db.execute("DELETE FROM entries WHERE user_id = ? AND id = ?", [user_id, entry_id])
     return cursor.rowcount == 1

@@ -65,6 +65,7 @@ def create_session(db, user_id, data):
 
 def get_session(db, user_id, session_id):
     """The session, or None if it doesn't exist or isn't this user's."""
+    session_id = str(session_id)  # a UUID from the URL converter, or a string
     row = db.execute(f"{_SELECT} WHERE user_id = ? AND id = ?", [user_id, session_id]).fetchone()
     return _session(row) if row else None
 
@@ -86,6 +87,7 @@ def list_sessions(db, user_id, *, date_from=None, date_to=None):
 
 def update_session(db, user_id, session_id, changes):
     """Apply validated ``changes``; the updated session, or None if it isn't this user's."""
+    session_id = str(session_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
         if not update_owned_row(db, "treatment_sessions", user_id, session_id, _columns(changes), utc_now()):
             return None
@@ -94,6 +96,7 @@ def update_session(db, user_id, session_id, changes):
 
 def delete_session(db, user_id, session_id):
     """Delete the session; False if it isn't this user's."""
+    session_id = str(session_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
         cursor = db.execute(
             "DELETE FROM treatment_sessions WHERE user_id = ? AND id = ?", [user_id, session_id]

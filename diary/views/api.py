@@ -98,12 +98,12 @@ def own_entry(entry_id):
     return entry
 
 
-@operation("/entries/<entry_id>", "get", "One check-in", responses={200: EntryOut, 404: None})
+@operation("/entries/<uuid:entry_id>", "get", "One check-in", responses={200: EntryOut, 404: None})
 def get_entry(entry_id):
     return EntryOut().dump(own_entry(entry_id))
 
 
-@operation("/entries/<entry_id>", "patch", "Change some fields of a check-in", body="EntryPatch",
+@operation("/entries/<uuid:entry_id>", "patch", "Change some fields of a check-in", body="EntryPatch",
            responses={200: EntryOut, 404: None})
 def patch_entry(entry_id):
     own_entry(entry_id)
@@ -114,7 +114,7 @@ def patch_entry(entry_id):
     return EntryOut().dump(entry)
 
 
-@operation("/entries/<entry_id>", "delete", "Delete a check-in", responses={204: None, 404: None})
+@operation("/entries/<uuid:entry_id>", "delete", "Delete a check-in", responses={204: None, 404: None})
 def delete_entry(entry_id):
     if not entries_store.delete_entry(get_db(), current_user.id, entry_id):
         raise not_found("entry")
@@ -150,12 +150,12 @@ def own_session(session_id):
     return session
 
 
-@operation("/sessions/<session_id>", "get", "One treatment session", responses={200: SessionOut, 404: None})
+@operation("/sessions/<uuid:session_id>", "get", "One treatment session", responses={200: SessionOut, 404: None})
 def get_session(session_id):
     return SessionOut().dump(own_session(session_id))
 
 
-@operation("/sessions/<session_id>", "patch", "Change a session or add its reflection",
+@operation("/sessions/<uuid:session_id>", "patch", "Change a session or add its reflection",
            body="SessionPatch", responses={200: SessionOut, 404: None})
 def patch_session(session_id):
     own_session(session_id)
@@ -166,7 +166,7 @@ def patch_session(session_id):
     return SessionOut().dump(session)
 
 
-@operation("/sessions/<session_id>", "delete", "Delete a treatment session", responses={204: None, 404: None})
+@operation("/sessions/<uuid:session_id>", "delete", "Delete a treatment session", responses={204: None, 404: None})
 def delete_session(session_id):
     if not sessions_store.delete_session(get_db(), current_user.id, session_id):
         raise not_found("session")

@@ -100,7 +100,7 @@ def own_entry_or_404(entry_id):
     return entry
 
 
-@bp.route("/entries/<entry_id>/edit", methods=["GET", "POST"])
+@bp.route("/entries/<uuid:entry_id>/edit", methods=["GET", "POST"])
 def edit_entry(entry_id):
     entry = own_entry_or_404(entry_id)
     values, errors = entry, {}
@@ -115,7 +115,7 @@ def edit_entry(entry_id):
     return render_checkin_form("diary/edit_entry.html", values, errors, entry=entry)
 
 
-@bp.route("/entries/<entry_id>/delete", methods=["GET", "POST"])
+@bp.route("/entries/<uuid:entry_id>/delete", methods=["GET", "POST"])
 def delete_entry(entry_id):
     entry = own_entry_or_404(entry_id)
     if request.method == "POST":

@@ -57,7 +57,7 @@ def own_session_or_404(session_id):
     return session
 
 
-@bp.route("/<session_id>/edit", methods=["GET", "POST"])
+@bp.route("/<uuid:session_id>/edit", methods=["GET", "POST"])
 def edit(session_id):
     session = own_session_or_404(session_id)
     values, errors = session, {}
@@ -72,7 +72,7 @@ def edit(session_id):
     return render_session_form(values, errors, session=session)
 
 
-@bp.route("/<session_id>/delete", methods=["GET", "POST"])
+@bp.route("/<uuid:session_id>/delete", methods=["GET", "POST"])
 def delete(session_id):
     session = own_session_or_404(session_id)
     if request.method == "POST":

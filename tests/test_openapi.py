@@ -1,0 +1,100 @@
+"""The OpenAPI 3 document at /api/v1/openapi.json covers every /api/v1 route."""
+import re
+
+import pytest
+from openapi_spec_validator import validate
+
+from diary.schemas.entries import EntryIn
+from diary.schemas.sessions import SessionIn
+
+DOC = "/api/v1/openapi.json"
+
+
+def openapi_path(rule):
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
+
+
+def api_operations(app):
+    """{(path, method)} for every /api/v1 rule in the URL map, as OpenAPI spells them."""
+    return {
+        (openapi_path(rule.rule), method.lower())
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def resolve(doc, schema):
+    while "$ref" in schema:
+        name = schema["$ref"].removeprefix("#/components/schemas/")
+        schema = doc["components"]["schemas"][name]
+    return schema
+
+
+def required_fields(schema_class):
+    return {field.data_key or name for name, field in schema_class().fields.items() if field.required}
+
+
+@pytest.fixture
+def doc(client):
+    response = client.get(DOC)
+    assert response.status_code == 200
+    assert response.is_json
+    return response.get_json()
+
+
+def test_document_is_public_and_a_valid_openapi_3_document(doc):
+    validate(doc)  # raises on an invalid document
+    assert doc["openapi"].startswith("3.")
+    assert doc["info"]["title"]
+
+
+def test_document_is_the_same_when_logged_in(patient, doc):
+    assert patient.get(DOC).get_json() == doc
+
+
+def test_every_api_route_and_method_is_documented(app, doc):
+    operations = api_operations(app)
+    assert ("/api/v1/entries", "post") in operations and ("/api/v1/sessions/{session_id}", "patch") in operations
+    documented = {(path, method) for path, item in doc["paths"].items() for method in item}
+
+    assert operations - documented == set()
+
+
+def test_nothing_documented_that_is_not_routed(app, doc):
+    documented = {(path, method) for path, item in doc["paths"].items() for method in item}
+    assert documented - api_operations(app) == set()
+
+
+def test_path_parameters_are_documented(doc):
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert declared == set(re.findall(r"{([^}]+)}", path)), (method, path)
+
+
+@pytest.mark.parametrize("path, schema_class", [
+    ("/api/v1/entries", EntryIn), ("/api/v1/sessions", SessionIn),
+])
+def test_post_request_body_lists_the_required_fields(doc, path, schema_class):
+    required = required_fields(schema_class)
+    assert {"date"} <= required
+    body = doc["paths"][path]["post"]["requestBody"]
+    schema = resolve(doc, body["content"]["application/json"]["schema"])
+
+    assert body["required"] is True
+    assert required <= set(schema["required"])
+    assert required <= set(schema["properties"])
+
+
+def test_entry_required_fields_are_date_and_anxiety(doc):
+    schema = resolve(doc, doc["paths"]["/api/v1/entries"]["post"]["requestBody"]
+                     ["content"]["application/json"]["schema"])
+    assert set(schema["required"]) == required_fields(EntryIn) == {"date", "anxiety"}
+
+
+def test_patch_bodies_require_nothing_and_forbid_id(doc):
+    for path in ("/api/v1/entries/{entry_id}", "/api/v1/sessions/{session_id}"):
+        body = doc["paths"][path]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+        schema = resolve(doc, body)
+        assert not schema.get("required"), path
+        assert "id" not in schema["properties"], path
