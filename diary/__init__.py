@@ -40,6 +40,9 @@ def create_app(test_config=None):
     from . import templating
     templating.init_app(app)
 
+    from . import headers
+    headers.init_app(app)
+
     from .views import api, auth as auth_views, diary, provider, sessions
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(diary.bp)

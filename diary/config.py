@@ -37,6 +37,9 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "diary_session",
+    # Patients use this from a phone's home screen: stay logged in for 30 days of inactivity
+    # (the cookie is refreshed on every request), until logout or a password change.
+    "PERMANENT_SESSION_LIFETIME": 30 * 24 * 3600,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # 1 MiB is far above any real check-in (10,000 characters of note) and keeps

@@ -1,5 +1,7 @@
 """Register, log in, log out, password change, and who may see which page."""
+import datetime as dt
 import html
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -312,3 +314,34 @@ def test_anonymous_home_is_the_welcome_page(client):
     assert "A quiet place to track how you feel" in body
     assert 'href="/register"' in body and 'href="/login"' in body
     assert "Log out" not in body
+
+
+def test_profile_change_moves_the_patients_today(app, patient):
+    response = patient.post("/account/profile", data={"display_name": "  Pat B.  ", "timezone": "Pacific/Kiritimati"})
+    assert response.status_code == 302
+    me = patient.get("/api/v1/me").get_json()
+    assert (me["display_name"], me["timezone"]) == ("Pat B.", "Pacific/Kiritimati")
+    kiritimati_today = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
+    assert f'name="date" value="{kiritimati_today}"' in patient.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("form, field, message", [
+    ({"display_name": " ", "timezone": "UTC"}, "display_name", "Missing data for required field."),
+    ({"display_name": "Pat", "timezone": "Nowhere/Special"}, "timezone", "Not a known time zone"),
+    ({"display_name": "Pat"}, "timezone", "Missing data for required field."),
+])
+def test_bad_profile_change_changes_nothing(patient, form, field, message):
+    response = patient.post("/account/profile", data=form)
+    assert response.status_code == 422
+    assert message in page(response)
+    assert f'id="{field}"' in page(response)
+    me = patient.get("/api/v1/me").get_json()
+    assert (me["display_name"], me["timezone"]) == ("Pat", "Europe/London")
+
+
+def test_login_lasts_30_days_not_just_the_browser_session(client, auth):
+    auth.register()
+    cookie = client.get_cookie("diary_session")
+    assert cookie.expires is not None
+    lifetime = cookie.expires - dt.datetime.now(dt.timezone.utc)
+    assert dt.timedelta(days=29) < lifetime <= dt.timedelta(days=30)

@@ -1,5 +1,5 @@
 """Registration, login, password change, and the account as the API shows it."""
-from marshmallow import Schema, ValidationError, fields, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 from marshmallow.validate import Email, Length, OneOf
 
 from ..passwords import MAX_LENGTH, MIN_LENGTH
@@ -18,17 +18,31 @@ def new_password(**kwargs):
     )
 
 
+def display_name():
+    return Trimmed(required=True, validate=Length(max=80, error="Must be at most 80 characters."))
+
+
+def _known_zone(value):
+    if not is_timezone(value):
+        raise ValidationError("Not a known time zone (use an IANA name such as Europe/Berlin).")
+
+
+def time_zone(**kwargs):
+    """An IANA time zone name; it decides when a patient's day starts."""
+    return fields.String(validate=_known_zone, **kwargs)
+
+
 class RegisterIn(Schema):
     email = Trimmed(required=True, validate=[Length(max=254), Email(error="Not a valid email address.")])
     password = new_password()
     role = fields.String(required=True, validate=OneOf(ROLES, error="Must be one of: {choices}."))
-    display_name = Trimmed(required=True, validate=Length(max=80, error="Must be at most 80 characters."))
-    timezone = fields.String(load_default="UTC")
+    display_name = display_name()
+    timezone = time_zone(load_default="UTC")
 
-    @validates("timezone")
-    def _known_zone(self, value, **kwargs):
-        if not is_timezone(value):
-            raise ValidationError("Not a known time zone (use an IANA name such as Europe/Berlin).")
+
+class ProfileIn(Schema):
+    display_name = display_name()
+    timezone = time_zone(required=True)
 
 
 class LoginIn(Schema):

@@ -55,3 +55,11 @@ def set_password_hash(db, user_id, password_hash, *, end_sessions=True):
         if end_sessions:
             return bump_session_version(db, user_id)
     return None
+
+
+def update_profile(db, user_id, *, display_name, timezone):
+    with write_transaction(db):
+        db.execute(
+            "UPDATE users SET display_name = ?, timezone = ? WHERE id = ?", [display_name, timezone, user_id]
+        )
+    return get_user(db, user_id)

@@ -1,13 +1,13 @@
 """Register, log in, log out, account and password change."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import passwords
 from ..auth import User
 from ..db import get_db
-from ..schemas.accounts import LoginIn, PasswordChangeIn, RegisterIn
+from ..schemas.accounts import LoginIn, PasswordChangeIn, ProfileIn, RegisterIn
 from ..store import NameTaken
 from ..store import users as users_store
 from ..timeutil import timezone_names
@@ -18,6 +18,14 @@ bp = Blueprint("auth", __name__)
 
 def home_for(user):
     return url_for("provider.dashboard") if user.is_provider else url_for("diary.today")
+
+
+def start_session(row):
+    """Log ``row`` in on this browser, for PERMANENT_SESSION_LIFETIME of inactivity."""
+    user = User(row)
+    login_user(user)
+    session.permanent = True
+    return user
 
 
 def safe_next(target):
@@ -47,7 +55,7 @@ def register():
             except NameTaken:
                 errors = {"email": ["An account with this email already exists. Log in instead?"]}
             else:
-                login_user(User(row))
+                start_session(row)
                 flash(f"Welcome, {row['display_name']}.", "success")
                 return redirect(home_for(current_user))
     values.pop("password", None)
@@ -76,8 +84,7 @@ def login():
                     users_store.set_password_hash(
                         db, row["id"], passwords.hash_password(data["password"]), end_sessions=False,
                     )
-                user = User(row)
-                login_user(user)
+                user = start_session(row)
                 return redirect(safe_next(request.args.get("next")) or home_for(user))
     values.pop("password", None)
     return render_template("auth/login.html", values=values, errors=errors), 422 if errors else 200
@@ -107,7 +114,27 @@ def account():
             else:
                 users_store.set_password_hash(db, row["id"], passwords.hash_password(data["new_password"]))
                 # Every other session just ended; keep this one, on the new version.
-                login_user(User(users_store.get_user(db, row["id"])))
+                start_session(users_store.get_user(db, row["id"]))
                 flash("Password changed. You've been logged out everywhere else.", "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", errors=errors), 422 if errors else 200
+    return render_account(errors=errors)
+
+
+def render_account(errors=None, profile_errors=None, profile=None):
+    profile = profile or {"display_name": current_user.display_name, "timezone": current_user.timezone}
+    return render_template(
+        "auth/account.html", errors=errors or {}, profile_errors=profile_errors or {}, profile=profile,
+        timezones=timezone_names(),
+    ), 422 if errors or profile_errors else 200
+
+
+@bp.route("/account/profile", methods=["POST"])
+@login_required
+def profile():
+    values = present(request.form, ("display_name", "timezone"))
+    data, errors = load(ProfileIn(), values)
+    if data is None:
+        return render_account(profile_errors=errors, profile=values)
+    users_store.update_profile(get_db(), current_user.id, **data)
+    flash("Profile saved.", "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,21 @@
+"""Security and caching headers on every response."""
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/login", "/", "/api/v1/me", "/does-not-exist"])
+def test_security_headers(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("path", ["/", "/history", "/sessions/", "/account", "/api/v1/entries"])
+def test_private_pages_are_never_cached(patient, path):
+    assert patient.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_stay_cacheable(patient):
+    assert "no-store" not in patient.get("/static/css/app.css").headers.get("Cache-Control", "")
