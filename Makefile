@@ -41,7 +41,7 @@ test: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench.trends
+	$(BIN)/python -m bench.checkins
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m compileall -q diary tests

@@ -1,0 +1,83 @@
+"""Start a real gunicorn on a temp database for benchmarks, and a logged-in HTTP client for it."""
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers=2, database=None):
+    """Serve the app with gunicorn on a free port; yields (host, port, env)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DIARY_DATABASE": database or os.path.join(tmp, "bench.sqlite3"),
+               "DIARY_INSTANCE_PATH": tmp, "DIARY_SECURE_COOKIES": "0"}
+        subprocess.run([BIN / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
+                       capture_output=True)
+        port = _free_port()
+        server = subprocess.Popen(
+            [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "wsgi:app"],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(150):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield "127.0.0.1", port, env
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+class Client:
+    """A keep-alive HTTP client holding one session cookie and its CSRF token."""
+
+    def __init__(self, host, port):
+        self.conn = http.client.HTTPConnection(host, port, timeout=30)
+        self.cookie = ""
+        self.csrf = ""
+
+    def request(self, method, path, body=None, content_type=None):
+        headers = {"Cookie": self.cookie, "X-CSRFToken": self.csrf}
+        if content_type:
+            headers["Content-Type"] = content_type
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return response.status, data
+
+    def post_json(self, path, payload):
+        return self.request("POST", path, json.dumps(payload), "application/json")
+
+    def register(self, email, password="benchmark password"):
+        status, page = self.request("GET", "/register")
+        self.csrf = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+        form = urllib.parse.urlencode({
+            "email": email, "password": password, "role": "patient", "display_name": "Bench",
+            "timezone": "UTC", "csrf_token": self.csrf,
+        })
+        status, _ = self.request("POST", "/register", form, "application/x-www-form-urlencoded")
+        assert status == 302, f"register answered {status}"
+        return self
