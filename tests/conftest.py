@@ -1,7 +1,9 @@
 """Shared fixtures: an app on its own temp SQLite file per test, a CSRF-aware client, AuthActions."""
+import datetime as dt
 import hashlib
 import os
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
@@ -120,3 +122,28 @@ def csrf_meta(html):
     match = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
     assert match, "page has no csrf-token meta tag"
     return match.group(1)
+
+
+def tomorrow_in_london():
+    """Tomorrow for the test patients (Europe/London): the first date that is "in the future"."""
+    return (dt.datetime.now(ZoneInfo("Europe/London")).date() + dt.timedelta(days=1)).isoformat()
+
+
+def errors_of(response, status, *fields):
+    """Assert a JSON error answer naming exactly ``fields``; returns the errors object."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    errors = response.get_json()["errors"]
+    assert set(errors) == set(fields)
+    return errors
+
+
+def assert_flat(errors):
+    """The contract's shape: {field: [message, ...]} with non-empty string messages."""
+    for messages in errors.values():
+        assert isinstance(messages, list) and messages
+        assert all(isinstance(message, str) and message for message in messages)
+
+
+def without(data, key):
+    return {k: v for k, v in data.items() if k != key}

@@ -1,11 +1,10 @@
 """JSON API: /api/v1/sessions, treatment sessions and their reflections (DESIGN §4)."""
-import datetime as dt
 import uuid
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import assert_flat, errors_of, tomorrow_in_london, without
 from diary.db import get_db
 
 API = "/api/v1/sessions"
@@ -24,10 +23,6 @@ VALID = {
 }
 
 
-def tomorrow_in_london():
-    return (dt.datetime.now(ZoneInfo("Europe/London")).date() + dt.timedelta(days=1)).isoformat()
-
-
 def listed(client, query=""):
     response = client.get(API + query)
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -38,26 +33,6 @@ def create(client, **fields):
     response = client.post(API, json={**VALID, **fields})
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
-
-
-def errors_of(response, status, *fields):
-    """Assert a JSON error answer naming exactly ``fields``; returns the errors object."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.is_json
-    errors = response.get_json()["errors"]
-    assert set(errors) == set(fields)
-    return errors
-
-
-def assert_flat(errors):
-    """The contract's shape: {field: [message, ...]} with non-empty string messages."""
-    for messages in errors.values():
-        assert isinstance(messages, list) and messages
-        assert all(isinstance(message, str) and message for message in messages)
-
-
-def without(data, key):
-    return {k: v for k, v in data.items() if k != key}
 
 
 BAD_BODIES = [

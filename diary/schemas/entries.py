@@ -1,10 +1,9 @@
 """Daily check-ins."""
-from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow import Schema, fields, post_load
 from marshmallow.validate import Length, Range
 
 from .fields import (
-    MAX_TRIGGER_LENGTH, DatedSchema, anxiety, date_range_errors, free_text, trigger_list,
-    unique_names,
+    MAX_TRIGGER_LENGTH, DatedSchema, DateRangeQuery, anxiety, free_text, trigger_list, unique_names,
 )
 
 
@@ -46,17 +45,9 @@ class EntryListOut(Schema):
 MAX_OFFSET = 10**9  # beyond any diary; keeps numbers inside SQLite's 64-bit integers
 
 
-class EntryQuery(Schema):
+class EntryQuery(DateRangeQuery):
     """Filters for a list of check-ins (query string)."""
 
-    date_from = fields.Date(data_key="from", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
-    date_to = fields.Date(data_key="to", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
     trigger = fields.String(validate=Length(max=MAX_TRIGGER_LENGTH))
     limit = fields.Integer(load_default=100, validate=Range(1, 500))
     offset = fields.Integer(load_default=0, validate=Range(0, MAX_OFFSET))
-
-    @validates_schema
-    def _ordered_range(self, data, **kwargs):
-        errors = date_range_errors(data)
-        if errors:
-            raise ValidationError(errors)

@@ -1,8 +1,7 @@
 """Field types shared by several schemas."""
-import datetime as dt
 import re
 
-from marshmallow import Schema, ValidationError, fields, validates
+from marshmallow import Schema, ValidationError, fields, validates, validates_schema
 from marshmallow.validate import Length, Range
 
 from ..config import MAX_TEXT_LENGTH
@@ -118,9 +117,14 @@ class DatedSchema(Schema):
             raise ValidationError(f"Must be on or after {EARLIEST_DATE.isoformat()}.")
 
 
-def date_range_errors(data, first="date_from", last="date_to"):
-    """Check a from/to pair; returns an error dict (empty when fine)."""
-    start, end = data.get(first), data.get(last)
-    if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
-        return {"to": ["Must be on or after 'from'."]}
-    return {}
+class DateRangeQuery(Schema):
+    """``?from=&to=`` (inclusive, YYYY-MM-DD) for a list of dated records."""
+
+    date_from = fields.Date(data_key="from", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
+    date_to = fields.Date(data_key="to", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
+
+    @validates_schema
+    def _ordered_range(self, data, **kwargs):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError({"to": ["Must be on or after 'from'."]})

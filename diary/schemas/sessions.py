@@ -1,9 +1,9 @@
 """Treatment sessions and their reflections."""
-from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow import Schema, fields, post_load
 from marshmallow.validate import OneOf, Range
 
 from ..migrations import TREATMENTS
-from .fields import DatedSchema, anxiety, date_range_errors, free_text
+from .fields import DatedSchema, DateRangeQuery, anxiety, free_text
 
 TREATMENT_LABELS = {
     "iv_ketamine": "IV ketamine infusion",
@@ -79,12 +79,5 @@ class SessionListOut(Schema):
     sessions = fields.List(fields.Nested(SessionOut))
 
 
-class SessionQuery(Schema):
-    date_from = fields.Date(data_key="from", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
-    date_to = fields.Date(data_key="to", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
-
-    @validates_schema
-    def _ordered_range(self, data, **kwargs):
-        errors = date_range_errors(data)
-        if errors:
-            raise ValidationError(errors)
+class SessionQuery(DateRangeQuery):
+    """Filters for a list of sessions (query string)."""

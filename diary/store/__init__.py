@@ -20,3 +20,15 @@ def update_owned_row(db, table, user_id, record_id, columns, now):
         [*columns.values(), now, user_id, record_id],
     )
     return cursor.rowcount == 1
+
+
+def date_range_where(user_id, date_from=None, date_to=None, prefix=""):
+    """``(conditions, params)`` for one user's records within optional inclusive dates."""
+    conditions, params = [f"{prefix}user_id = ?"], [user_id]
+    if date_from:
+        conditions.append(f"{prefix}date >= ?")
+        params.append(str(date_from))
+    if date_to:
+        conditions.append(f"{prefix}date <= ?")
+        params.append(str(date_to))
+    return conditions, params

@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import IdConflict, update_owned_row
+from . import IdConflict, date_range_where, update_owned_row
 from . import triggers as triggers_store
 
 # The trigger names of an entry, as a JSON array ordered by name.
@@ -83,13 +83,7 @@ def get_entry(db, user_id, entry_id):
 
 def list_entries(db, user_id, *, date_from=None, date_to=None, trigger=None, limit=100, offset=0):
     """The user's entries, newest first, optionally within dates and with one trigger."""
-    where, params = ["e.user_id = ?"], [user_id]
-    if date_from:
-        where.append("e.date >= ?")
-        params.append(str(date_from))
-    if date_to:
-        where.append("e.date <= ?")
-        params.append(str(date_to))
+    where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
     if trigger:
         where.append(
             "EXISTS (SELECT 1 FROM entry_triggers et JOIN triggers t ON t.id = et.trigger_id"

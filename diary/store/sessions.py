@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import IdConflict, update_owned_row
+from . import IdConflict, date_range_where, update_owned_row
 
 _FIELDS = (
     "id", "date", "treatment", "dose_mg", "anxiety_before", "anxiety_after", "side_effects",
@@ -72,13 +72,7 @@ def get_session(db, user_id, session_id):
 
 def list_sessions(db, user_id, *, date_from=None, date_to=None):
     """The user's sessions, newest first."""
-    where, params = ["user_id = ?"], [user_id]
-    if date_from:
-        where.append("date >= ?")
-        params.append(str(date_from))
-    if date_to:
-        where.append("date <= ?")
-        params.append(str(date_to))
+    where, params = date_range_where(user_id, date_from, date_to)
     rows = db.execute(
         f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY date DESC, created_at DESC, id DESC", params
     ).fetchall()
