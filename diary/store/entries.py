@@ -130,3 +130,36 @@ def delete_entry(db, user_id, entry_id):
     with write_transaction(db):
         cursor = db.execute("DELETE FROM entries WHERE user_id = ? AND id = ?", [user_id, entry_id])
     return cursor.rowcount == 1
+
+
+def anxiety_rows(db, user_id, date_from, date_to, *, include_private=True):
+    """``(date, anxiety, (trigger, ...))`` per check-in from ``date_from`` to ``date_to``, by date.
+
+    The raw material for the insights; one query, no per-entry look-ups.
+    """
+    where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
+    if not include_private:
+        where.append("e.private = 0")
+    rows = db.execute(
+        f"""
+        SELECT e.date, e.anxiety, group_concat(t.name, char(31))
+        FROM entries e
+        LEFT JOIN entry_triggers et ON et.entry_id = e.id
+        LEFT JOIN triggers t ON t.id = et.trigger_id
+        WHERE {' AND '.join(where)}
+        GROUP BY e.id
+        ORDER BY e.date
+        """,
+        params,
+    ).fetchall()
+    return [(date, anxiety, tuple(names.split("\x1f")) if names else ()) for date, anxiety, names in rows]
+
+
+def first_date(db, user_id):
+    """The earliest date in the user's diary (check-ins or sessions), or None."""
+    row = db.execute(
+        "SELECT min(date) FROM (SELECT min(date) AS date FROM entries WHERE user_id = ?"
+        " UNION ALL SELECT min(date) FROM treatment_sessions WHERE user_id = ?)",
+        [user_id, user_id],
+    ).fetchone()
+    return row[0]

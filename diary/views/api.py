@@ -9,11 +9,13 @@ from ..db import get_db
 from ..schemas import flat_errors
 from ..schemas.accounts import UserOut
 from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryQuery, entry_patch_schema
+from ..schemas.trends import TrendsOut, TrendsQuery
 from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionQuery, session_patch_schema
 from ..store import IdConflict
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..timeutil import today_in
+from . import trends as trends_view
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 operation = openapi.Registry(bp)
@@ -171,6 +173,15 @@ def delete_session(session_id):
     if not sessions_store.delete_session(get_db(), current_user.id, session_id):
         raise not_found("session")
     return "", 204
+
+
+# --- trends --------------------------------------------------------------------
+
+@operation("/trends", "get", "Daily series, rolling mean, session response, trigger effects, course",
+           query=TrendsQuery, responses={200: TrendsOut})
+def trends():
+    query = validated(TrendsQuery(), request.args.to_dict())
+    return TrendsOut().dump(trends_view.gather(get_db(), current_user.id, current_user.timezone, query["days"]))
 
 
 @operation("/openapi.json", "get", "This OpenAPI 3 document", responses={200: None}, role="public")

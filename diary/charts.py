@@ -1,0 +1,131 @@
+"""Server-side SVG charts: no chart library, no network, readable without JavaScript.
+
+The SVG scales to its container (viewBox); colours come from the stylesheet's custom
+properties, so light and dark mode both work. Every chart carries a <title> and <desc>.
+"""
+import datetime as dt
+
+from markupsafe import Markup, escape
+
+from .schemas.sessions import TREATMENT_LABELS
+
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 26, 8, 10, 26
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+# Means are fractional: the bands split halfway between the whole scores (3|4 and 6|7).
+BANDS = (("calm", 0, 3.5), ("moderate", 3.5, 6.5), ("high", 6.5, 10))
+LINKED_DAYS_MAX = 92  # up to this many days, every logged day is a link (a tap target per day)
+
+
+def _y(value):
+    return TOP + PLOT_H * (1 - value / 10)
+
+
+def _fmt(number):
+    return f"{number:.1f}".rstrip("0").rstrip(".")
+
+
+def _x_ticks(start, count):
+    """About five evenly spaced date labels."""
+    span = count - 1
+    steps = 4 if span >= 4 else max(span, 1)
+    long_range = count > 400
+    ticks = []
+    for i in range(steps + 1):
+        offset = round(span * i / steps)
+        day = start + dt.timedelta(days=offset)
+        ticks.append((offset, f"{day:%b %Y}" if long_range else f"{day.day} {day:%b}"))
+    return ticks
+
+
+def anxiety_chart(trends, history_url="/history"):
+    """The daily anxiety chart for a trends dict (see diary.insights.trends.build)."""
+    days = trends["days"]
+    start = dt.date.fromisoformat(trends["from"])
+    count = len(days)
+    step = PLOT_W / count
+    x = lambda offset: LEFT + step * (offset + 0.5)  # noqa: E731 - the centre of a day's column
+    radius = max(1.0, min(3.0, step / 2.5))
+    parts = []
+
+    for name, low, high in BANDS:
+        parts.append(f'<rect class="band band-{name}" x="{LEFT}" y="{_y(high):.1f}" width="{PLOT_W}" '
+                     f'height="{_y(low) - _y(high):.1f}"/>')
+    for value in (0, 2, 4, 6, 8, 10):
+        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_y(value):.1f}" y2="{_y(value):.1f}"/>'
+                     f'<text class="axis" x="{LEFT - 5}" y="{_y(value) + 4:.1f}" text-anchor="end">{value}</text>')
+    for offset, label in _x_ticks(start, count):
+        anchor = "start" if offset == 0 else "end" if offset == count - 1 else "middle"
+        parts.append(f'<text class="axis" x="{x(offset):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
+
+    session_marks = []
+    for session in trends["sessions"]:
+        offset = (dt.date.fromisoformat(session["date"]) - start).days
+        label = escape(f"{session['date']}: {TREATMENT_LABELS.get(session['treatment'], session['treatment'])}"
+                       f", anxiety {session['anxiety_before']} before, {session['anxiety_after']} after")
+        session_marks.append(
+            f'<g class="session-mark"><title>{label}</title>'
+            f'<line x1="{x(offset):.1f}" x2="{x(offset):.1f}" y1="{TOP}" y2="{TOP + PLOT_H}"/>'
+            f'<path d="M{x(offset):.1f},{TOP - 1} l4,5 l-4,5 l-4,-5 z"/></g>')
+    parts.extend(session_marks)
+
+    # Min-max whiskers, then the daily line broken at unlogged days, then the rolling mean.
+    segments, rolling, current, current_rolling = [], [], [], []
+    for offset, day in enumerate(days):
+        if day["mean"] is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(f"{x(offset):.1f},{_y(day['mean']):.1f}")
+            if day["min"] != day["max"]:
+                parts.append(f'<line class="range" x1="{x(offset):.1f}" x2="{x(offset):.1f}" '
+                             f'y1="{_y(day["min"]):.1f}" y2="{_y(day["max"]):.1f}"/>')
+        if day["rolling_mean_7"] is None:
+            if current_rolling:
+                rolling.append(current_rolling)
+            current_rolling = []
+        else:
+            current_rolling.append(f"{x(offset):.1f},{_y(day['rolling_mean_7']):.1f}")
+    segments.append(current)
+    rolling.append(current_rolling)
+    parts.extend(f'<polyline class="daily" points="{" ".join(s)}"/>' for s in segments if len(s) > 1)
+    parts.extend(f'<polyline class="rolling" points="{" ".join(s)}"/>' for s in rolling if len(s) > 1)
+
+    linked = count <= LINKED_DAYS_MAX
+    for offset, day in enumerate(days):
+        if day["mean"] is None:
+            continue
+        dot = f'<circle class="point" cx="{x(offset):.1f}" cy="{_y(day["mean"]):.1f}" r="{radius:.1f}"/>'
+        if linked:
+            title = escape(f"{day['date']}: mean {_fmt(day['mean'])} from {day['count']} check-in"
+                           f"{'' if day['count'] == 1 else 's'}")
+            href = escape(f"{history_url}?from={day['date']}&to={day['date']}")
+            dot = (f'<a href="{href}"><title>{title}</title><rect class="hit" x="{x(offset) - step / 2:.1f}" '
+                   f'y="{TOP}" width="{step:.1f}" height="{PLOT_H}"/>{dot}</a>')
+        parts.append(dot)
+
+    description = escape(chart_description(trends))
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" '
+        f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{PLOT_W}" '
+        f'data-view-width="{WIDTH}" data-history-url="{escape(history_url)}">'
+        f'<title id="chart-title">Daily anxiety from {trends["from"]} to {trends["to"]}</title>'
+        f'<desc id="chart-desc">{description}</desc>{"".join(parts)}</svg>'
+    )
+
+
+def chart_description(trends):
+    """What the chart shows, in words (its text equivalent)."""
+    logged = [day for day in trends["days"] if day["mean"] is not None]
+    if not logged:
+        return "No check-ins in this period."
+    means = [day["mean"] for day in logged]
+    text = (f"{len(logged)} of {len(trends['days'])} days logged. Daily average anxiety ranged from "
+            f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(sum(means) / len(means))}.")
+    rolling = [day["rolling_mean_7"] for day in trends["days"] if day["rolling_mean_7"] is not None]
+    if len(rolling) >= 2:
+        text += f" The 7-day average went from {_fmt(rolling[0])} to {_fmt(rolling[-1])}."
+    if trends["sessions"]:
+        text += f" {len(trends['sessions'])} treatment session(s) are marked."
+    return text

@@ -1,0 +1,1 @@
+"""Pure computations over diary rows: no Flask, no SQL. Definitions are in docs/INSIGHTS.md."""

@@ -1,0 +1,90 @@
+"""Everything the Trends page and GET /api/v1/trends show, from rows, in one pure function."""
+import datetime as dt
+
+from .daily import daily_means, daily_series, days_logged
+from .response import course, session_responses
+from .triggers import describe, trigger_effects
+
+LOGGING_WINDOW = 30
+
+
+def rounded(value, places=2):
+    return None if value is None else round(value, places)
+
+
+def build(rows, sessions, start, end, today):
+    """The trends for ``start``..``end``.
+
+    :param rows: (date, anxiety, triggers) per check-in, covering at least ``start`` - 7 days to
+        ``today`` and the 7 days before the first session (for baselines and rolling means).
+    :param sessions: every treatment session of the patient (dicts with date, id, treatment...).
+    """
+    means = daily_means(rows)
+    series = daily_series(rows, start, end)
+    first_session = min((s["date"] for s in sessions), default=None)
+    in_range = [s for s in sessions if start.isoformat() <= s["date"] <= end.isoformat()]
+    effects = trigger_effects(rows, start, end)
+    summary = course(first_session, means, today)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "days": [{
+            "date": day.date.isoformat(), "mean": rounded(day.mean), "min": day.min, "max": day.max,
+            "count": day.count, "rolling_mean_7": rounded(day.rolling_mean_7),
+        } for day in series],
+        "sessions": [{
+            "id": r.session["id"], "date": r.session["date"], "treatment": r.session["treatment"],
+            "anxiety_before": r.session["anxiety_before"], "anxiety_after": r.session["anxiety_after"],
+            "baseline": rounded(r.baseline), "mean_days_1_3": rounded(r.mean_days_1_3),
+            "mean_days_4_7": rounded(r.mean_days_4_7), "relief_days": r.relief_days,
+            "relief_status": r.relief_status,
+        } for r in session_responses(in_range, means, today)],
+        "triggers": [{
+            "name": e.name, "days_with": e.days_with, "days_without": e.days_without,
+            "mean_with": rounded(e.mean_with), "mean_without": rounded(e.mean_without),
+            "difference": rounded(e.difference), "sentence": describe(e),
+        } for e in effects],
+        "course": {
+            "first_session": first_session, "baseline": rounded(summary.baseline),
+            "recent_mean": rounded(summary.recent_mean), "change": rounded(summary.change),
+            "percent_change": rounded(summary.percent_change, 1), "response": summary.response,
+            "remission": summary.remission,
+        },
+        "logging": {
+            "days_logged_last_30": days_logged(means, today, LOGGING_WINDOW),
+            "days_logged_in_range": sum(1 for day in series if day.count),
+            "days_in_range": len(series),
+        },
+    }
+
+
+def window(today, days, earliest=None):
+    """``(start, end)`` for the last ``days`` days ending today; ``days=None`` means all data."""
+    if days is None:
+        start = min(earliest, today) if earliest else today
+        return start, today
+    return today - dt.timedelta(days=days - 1), today
+
+
+DAILY_TABLE_MAX_DAYS = 92
+
+
+def table_rows(trends):
+    """The chart as a table: a row per logged day for short ranges, per month for long ones."""
+    logged = [day for day in trends["days"] if day["count"]]
+    if len(trends["days"]) <= DAILY_TABLE_MAX_DAYS:
+        return [{"label": day["date"], "from": day["date"], "to": day["date"], "days_logged": 1,
+                 "mean": day["mean"], "min": day["min"], "max": day["max"]} for day in reversed(logged)]
+    months = {}
+    for day in logged:
+        months.setdefault(day["date"][:7], []).append(day)
+    rows = []
+    for month, days in sorted(months.items(), reverse=True):
+        first = dt.date.fromisoformat(month + "-01")
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        rows.append({
+            "label": f"{first:%B %Y}", "from": first.isoformat(), "to": last.isoformat(),
+            "days_logged": len(days), "mean": rounded(sum(d["mean"] for d in days) / len(days)),
+            "min": min(d["min"] for d in days), "max": max(d["max"] for d in days),
+        })
+    return rows

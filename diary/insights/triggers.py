@@ -1,0 +1,55 @@
+"""What triggers do: mean anxiety on days with a trigger vs days without it."""
+import datetime as dt
+from dataclasses import dataclass
+from statistics import fmean
+
+MIN_DAYS = 3  # at least this many days with AND without a trigger, or we say nothing about it
+
+
+@dataclass(frozen=True)
+class TriggerEffect:
+    name: str
+    days_with: int
+    days_without: int
+    mean_with: float
+    mean_without: float
+
+    @property
+    def difference(self):
+        """Positive: anxiety is higher on days with the trigger."""
+        return self.mean_with - self.mean_without
+
+
+def trigger_effects(rows, start, end, min_days=MIN_DAYS):
+    """Effects of every trigger with enough data in ``start``..``end``, largest effect first.
+
+    ``rows`` are (date, anxiety, triggers) per check-in. A day "has" a trigger when any of its
+    check-ins names it; the day's anxiety is the mean of all its check-ins. Only logged days count.
+    Ties in effect size are broken by name, so the order is stable.
+    """
+    scores, triggers_on = {}, {}
+    for date, anxiety, names in rows:
+        date = date if isinstance(date, dt.date) else dt.date.fromisoformat(date)
+        if not start <= date <= end:
+            continue
+        scores.setdefault(date, []).append(anxiety)
+        for name in names:
+            triggers_on.setdefault(name.casefold(), {"name": name, "days": set()})["days"].add(date)
+    means = {date: fmean(values) for date, values in scores.items()}
+    effects = []
+    for trigger in triggers_on.values():
+        with_days = trigger["days"]
+        without_days = means.keys() - with_days
+        if len(with_days) < min_days or len(without_days) < min_days:
+            continue
+        effects.append(TriggerEffect(
+            name=trigger["name"], days_with=len(with_days), days_without=len(without_days),
+            mean_with=fmean(means[d] for d in with_days), mean_without=fmean(means[d] for d in without_days),
+        ))
+    return sorted(effects, key=lambda e: (-abs(e.difference), e.name.casefold()))
+
+
+def describe(effect):
+    """A plain sentence, e.g. 'On days with work your anxiety averaged 6.1, vs 4.2 without.'"""
+    return (f"On days with {effect.name} your anxiety averaged {effect.mean_with:.1f}, "
+            f"vs {effect.mean_without:.1f} without.")

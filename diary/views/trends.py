@@ -1,0 +1,52 @@
+"""The patient's Trends page: charts and insights (definitions in docs/INSIGHTS.md)."""
+import datetime as dt
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from .. import charts
+from ..auth import check_role
+from ..db import get_db
+from ..insights import trends as trends_insights
+from ..schemas.trends import RANGE_LABELS, RANGES, TrendsPageQuery
+from ..store import entries as entries_store
+from ..store import sessions as sessions_store
+from ..timeutil import today_in
+from .forms import load
+
+bp = Blueprint("trends", __name__)
+
+
+@bp.before_request
+def patients_only():
+    return check_role("patient")
+
+
+def gather(db, user_id, timezone, days, *, include_private=True):
+    """Fetch what the insights need for the last ``days`` days (None: all) and compute them."""
+    today = today_in(timezone)
+    earliest = entries_store.first_date(db, user_id)
+    start, end = trends_insights.window(today, days, dt.date.fromisoformat(earliest) if earliest else None)
+    sessions = [s for s in sessions_store.list_sessions(db, user_id) if include_private or not s["private"]]
+    # Rolling means and session baselines look back a week before the range...
+    rows = entries_store.anxiety_rows(db, user_id, start - dt.timedelta(days=7), end,
+                                      include_private=include_private)
+    # ...and the course compares with the week before the very first session.
+    if sessions:
+        first = dt.date.fromisoformat(min(s["date"] for s in sessions))
+        if first < start:  # fetch only the part of that week the first query didn't cover
+            last = min(first - dt.timedelta(days=1), start - dt.timedelta(days=8))
+            rows = entries_store.anxiety_rows(db, user_id, first - dt.timedelta(days=7), last,
+                                              include_private=include_private) + rows
+    return trends_insights.build(rows, sessions, start, end, today)
+
+
+@bp.route("/trends")
+def index():
+    query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
+    range_name = query["range"] if query else "90d"
+    trends = gather(get_db(), current_user.id, current_user.timezone, RANGES[range_name])
+    return render_template(
+        "trends/index.html", trends=trends, range_name=range_name, ranges=RANGE_LABELS, errors=errors,
+        chart=charts.anxiety_chart(trends), table=trends_insights.table_rows(trends),
+    ), 422 if errors else 200
