@@ -23,7 +23,7 @@ class DaysField(fields.Field):
 class TrendsQuery(Schema):
     """``GET /api/v1/trends?days=N`` (default 90; ``all`` for the whole diary)."""
 
-    days = DaysField(load_default=90, metadata={"type": "string", "example": "90", "doc_default": "90",
+    days = DaysField(load_default=90, metadata={"type": "string", "example": "90", "default": "90",
                                                 "description": f"1-{MAX_DAYS}, or 'all'"})
 
 
