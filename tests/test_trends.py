@@ -1,0 +1,143 @@
+"""The Trends page and GET /api/v1/trends through the app."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import errors_of
+
+
+def today():
+    return dt.datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def ago(days):
+    return (today() - dt.timedelta(days=days)).isoformat()
+
+
+def log(client, days_ago, anxiety, triggers=(), private=False):
+    response = client.post("/api/v1/entries", json={"date": ago(days_ago), "anxiety": anxiety,
+                                                     "triggers": list(triggers), "private": private})
+    assert response.status_code == 201
+
+
+def log_session(client, days_ago, before=7, after=3):
+    response = client.post("/api/v1/sessions", json={"date": ago(days_ago), "treatment": "iv_ketamine",
+                                                      "anxiety_before": before, "anxiety_after": after})
+    assert response.status_code == 201
+    return response.get_json()
+
+
+def trends(client, **params):
+    response = client.get("/api/v1/trends", query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_empty_diary(patient):
+    data = trends(patient, days=30)
+    assert (data["from"], data["to"]) == (ago(29), ago(0))
+    assert len(data["days"]) == 30 and all(d["mean"] is None and d["count"] == 0 for d in data["days"])
+    assert data["sessions"] == [] and data["triggers"] == []
+    assert data["course"] == {"first_session": None, "baseline": None, "recent_mean": None, "change": None,
+                              "percent_change": None, "response": None, "remission": None}
+    html = patient.get("/trends").get_data(as_text=True)
+    assert "No check-ins in this period yet." in html
+    assert "Log your treatment sessions" in html
+    assert "Not enough data yet." in html
+
+
+def test_single_entry(patient):
+    log(patient, 0, 4)
+    data = trends(patient, days=7)
+    assert data["days"][-1] == {"date": ago(0), "mean": 4, "min": 4, "max": 4, "count": 1, "rolling_mean_7": None}
+    assert data["logging"]["days_logged_last_30"] == 1
+    html = patient.get("/trends?range=30d").get_data(as_text=True)
+    assert "<svg" in html and "1 of 30 days logged" in html
+
+
+def test_series_session_response_and_course(patient):
+    # Baseline week: 8, 8, 7 (mean 7.67); session 20 days ago; afterwards 2, 3, 3 ... then 3s.
+    for days_ago, anxiety in [(27, 8), (25, 8), (22, 7)]:
+        log(patient, days_ago, anxiety)
+    session = log_session(patient, 20)
+    for days_ago in range(19, -1, -1):
+        log(patient, days_ago, 2 if days_ago >= 17 else 3)
+    data = trends(patient, days=30)
+    [response] = data["sessions"]
+    assert response["id"] == session["id"]
+    assert response["baseline"] == pytest.approx(7.67, abs=0.01)
+    assert response["mean_days_1_3"] == 2 and response["mean_days_4_7"] == 3
+    assert (response["relief_days"], response["relief_status"]) == (None, "still_below")
+    course = data["course"]
+    assert course["first_session"] == ago(20) and course["recent_mean"] == 3
+    assert course["percent_change"] == pytest.approx(-60.9, abs=0.05)
+    assert (course["response"], course["remission"]) == (True, False)
+    html = patient.get("/trends?range=30d").get_data(as_text=True)
+    assert "Response: at least 50% lower" in html
+    assert "still below your baseline" in html
+
+
+def test_trigger_effects(patient):
+    for days_ago in range(6):
+        log(patient, days_ago, 7 if days_ago < 3 else 3, triggers=["work"] if days_ago < 3 else [])
+    [work] = trends(patient, days=30)["triggers"]
+    assert work == {"name": "work", "days_with": 3, "days_without": 3, "mean_with": 7, "mean_without": 3,
+                    "difference": 4, "sentence": "On days with work your anxiety averaged 7.0, vs 3.0 without."}
+    assert "On days with work your anxiety averaged 7.0, vs 3.0 without." in patient.get("/trends").get_data(as_text=True)
+
+
+def test_private_entries_count_in_the_patients_own_trends(patient):
+    log(patient, 0, 9, private=True)
+    assert trends(patient, days=1)["days"][0]["mean"] == 9
+
+
+def test_all_starts_at_the_first_entry(patient):
+    log(patient, 400, 5)
+    data = trends(patient, days="all")
+    assert data["from"] == ago(400) and len(data["days"]) == 401
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "100000", "3661", "abc", "1.5", "", "ALL", "1e3"])
+def test_bad_days_is_a_422_naming_the_parameter(patient, days):
+    errors = errors_of(patient.get("/api/v1/trends", query_string={"days": days}), 422, "days")
+    assert errors["days"] == ["Must be a whole number of days from 1 to 3660, or 'all'."]
+
+
+def test_unknown_query_parameter_is_refused(patient):
+    errors_of(patient.get("/api/v1/trends?range=30d"), 422, "range")
+
+
+@pytest.mark.parametrize("name, count", [("30d", 30), ("90d", 90), ("1y", 365)])
+def test_page_ranges(patient, name, count):
+    log(patient, 0, 5)
+    html = patient.get(f"/trends?range={name}").get_data(as_text=True)
+    assert f'data-days="{count}"' in html
+    assert f'href="/trends?range={name}" aria-current="true"' in html
+
+
+def test_unknown_range_name_explains_and_shows_the_default(patient):
+    log(patient, 0, 5)
+    response = patient.get("/trends?range=forever")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Period: Must be one of: 30d, 90d, 1y, all. Showing 90 days." in html
+    assert 'data-days="90"' in html
+
+
+def test_a_day_on_the_chart_links_to_its_checkins(patient):
+    log(patient, 2, 5)
+    html = patient.get("/trends?range=30d").get_data(as_text=True)
+    assert f'href="/history?from={ago(2)}&amp;to={ago(2)}"' in html
+
+
+def test_only_my_data(patient, other_patient):
+    log(patient, 0, 9, triggers=["secret"])
+    assert trends(other_patient, days=1)["days"][0]["count"] == 0
+
+
+def test_provider_and_anonymous_are_refused(provider, client):
+    assert provider.get("/trends").status_code == 403
+    assert provider.get("/api/v1/trends").status_code == 403
+    assert client.get("/api/v1/trends").status_code == 401
+    assert client.get("/trends").status_code == 302
