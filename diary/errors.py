@@ -1,11 +1,12 @@
 """One error handler that answers HTML or JSON depending on who asks (as in microblog)."""
 import logging
 
-from flask import jsonify, make_response, render_template
+from flask import jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
-from .auth import wants_json
+from .auth import login_manager, wants_json
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,10 @@ def error_body(error):
 
 
 def handle_http_error(error):
+    if isinstance(error, CSRFError) and request.path.startswith("/api/") and not current_user.is_authenticated:
+        # No session at all: "log in again" is the useful answer (an offline outbox keeps its
+        # queue for 401), not a CSRF complaint about the token that came with the lost session.
+        return login_manager.unauthorized()
     if wants_json():
         response = jsonify(errors=error_body(error))
     else:

@@ -16,6 +16,11 @@ def nice_date(value):
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def number(value):
+    """A float as typed: 35.0 -> '35', 36.71234 -> '36.71234' (never rounded to 6 digits)."""
+    return f"{value:.15g}" if isinstance(value, (int, float)) else value
+
+
 def anxiety_band(value):
     """CSS band for a score: calm (0-3), moderate (4-6), high (7-10)."""
     if value is None:
@@ -29,7 +34,7 @@ def user_today():
 
 
 def init_app(app):
-    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band)
+    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, user_today=user_today,
     )

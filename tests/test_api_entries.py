@@ -446,3 +446,28 @@ def test_ids_in_paths_are_case_insensitive_and_non_uuids_are_404(patient):
     assert patient.get(f"{API}/{entry['id'].upper()}").get_json() == entry
     assert patient.get(f"{API}/not-a-uuid").status_code == 404
     assert patient.delete(f"{API}/{entry['id'].upper()}").status_code == 204
+
+
+@pytest.mark.parametrize("field, value", [("note", "\\ud800"), ("triggers", '["\\udfff"]')])
+def test_text_that_is_not_valid_unicode_is_refused(patient, field, value):
+    body = '{"date": "2024-01-01", "anxiety": 3, "%s": %s}' % (
+        field, value if value.startswith("[") else f'"{value}"')
+    response = patient.post(API, data=body, content_type="application/json")
+    assert errors_of(response, 422, field)[field] == ["Contains characters that aren't valid text."]
+    assert listed(patient) == []
+
+
+def test_anonymous_write_is_401_not_a_csrf_error(client):
+    response = client.post(API, json=VALID, csrf=False)
+    assert errors_of(response, 401, "auth")
+
+
+def test_list_says_where_the_next_page_starts(patient):
+    for day in range(1, 6):
+        create(patient, date=f"2024-03-0{day}")
+    first = patient.get(API + "?limit=2&trigger=work").get_json()
+    assert [e["date"] for e in first["entries"]] == ["2024-03-05", "2024-03-04"]
+    second = patient.get(first["next"]).get_json()
+    assert [e["date"] for e in second["entries"]] == ["2024-03-03", "2024-03-02"]
+    last = patient.get(second["next"]).get_json()
+    assert [e["date"] for e in last["entries"]] == ["2024-03-01"] and last["next"] is None

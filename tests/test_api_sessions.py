@@ -367,3 +367,11 @@ def test_another_patients_session_is_404_and_unchanged(patient, other_patient, m
     assert "private thoughts" not in response.get_data(as_text=True)
     assert patient.get(f"{API}/{session['id']}").get_json() == session
     assert listed(patient) == [session]
+
+
+def test_reflection_that_is_not_valid_unicode_is_refused(patient):
+    body = ('{"date": "2024-01-01", "treatment": "other", "anxiety_before": 5, "anxiety_after": 3,'
+            ' "reflection": "\\ud800"}')
+    response = patient.post(API, data=body, content_type="application/json")
+    assert errors_of(response, 422, "reflection")
+    assert listed(patient) == []

@@ -345,3 +345,15 @@ def test_login_lasts_30_days_not_just_the_browser_session(client, auth):
     assert cookie.expires is not None
     lifetime = cookie.expires - dt.datetime.now(dt.timezone.utc)
     assert dt.timedelta(days=29) < lifetime <= dt.timedelta(days=30)
+
+
+@pytest.mark.parametrize("zone", ["Europe", "America", "a" * 300, "../UTC", "UTC/"])
+def test_time_zone_that_is_not_a_zone_is_a_clear_error(client, app, auth, zone):
+    response = client.post("/register", data={"email": "z@example.com", "password": PASSWORD, "role": "patient",
+                                              "display_name": "Z", "timezone": zone})
+    assert response.status_code == 422
+    assert "Not a known time zone" in page(response)
+    auth.register()
+    response = client.post("/account/profile", data={"display_name": "Pat", "timezone": zone})
+    assert response.status_code == 422
+    assert client.get("/api/v1/me").get_json()["timezone"] == "Europe/London"

@@ -1,5 +1,6 @@
 """The patient's diary pages: Today (check-in form), history, edit/delete, triggers."""
 import datetime as dt
+import re
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -250,3 +251,23 @@ def test_checkin_posted_after_the_session_ended_asks_to_log_in(client):
     response = client.post("/", data={"date": today_london().isoformat(), "anxiety": "5"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def test_merge_into_a_non_number_is_refused(app, patient):
+    checkin(patient, triggers="work, job")
+    ids = trigger_ids(app)
+    for into in ("²", "1.0", "-3", ""):
+        assert patient.post(f"/triggers/{ids['job']}/merge", data={"into": into}).status_code == 422
+    assert set(trigger_ids(app)) == {"work", "job"}
+
+
+def test_a_changed_resubmit_of_a_saved_form_gets_a_fresh_id(patient):
+    form_id = str(uuid.uuid4())
+    checkin(patient, id=form_id, anxiety="3")
+    response = checkin(patient, id=form_id, anxiety="5")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "was already saved" in html
+    assert f'value="{form_id}"' not in html  # so saving again works instead of failing forever
+    new_id = re.search(r'name="id" value="([^"]+)"', html).group(1)
+    assert checkin(patient, id=new_id, anxiety="5").status_code == 302
+    assert sorted(e["anxiety"] for e in api_entries(patient)) == [3, 5]

@@ -11,6 +11,8 @@ FORMS = [
     {"date": "2026-02-30", "anxiety": "NaN", "dose_mg": "inf", "treatment": "<script>", "side_effects": ""},
     {"anxiety": "--5", "anxiety_before": "²", "anxiety_after": "9" * 5000, "dose_mg": "1" * 5000},
     {"email": "x" * 5000, "password": "\x00" * 50, "role": "admin", "timezone": "../../etc/passwd"},
+    {"email": "a@b.co", "password": "long enough", "role": "patient", "display_name": "A", "timezone": "Europe"},
+    {"display_name": "A", "timezone": "a" * 300, "into": "²", "name": "x"},
     {"name": "\u202e" * 50, "into": "9" * 30, "current_password": "", "new_password": "a", "confirm_password": "b"},
 ]
 BODIES = [
@@ -23,6 +25,9 @@ BODIES = [
     {"json": {"date": ["2026-01-01"], "anxiety": {"$gt": 1}, "triggers": [1, None, {}], "note": 5}},
     {"json": {"id": "not-a-uuid", "anxiety": 10 ** 400, "dose_mg": 1e400, "side_effects": "nausea"}},
     {"json": {"treatment": None, "anxiety_before": -0.0, "anxiety_after": "10", "reflection": []}},
+    {"data": '{"date": "2024-01-01", "anxiety": 3, "note": "\\ud800", "triggers": ["\\udfff"],'
+             ' "reflection": "\\ud800", "treatment": "other", "anxiety_before": 1, "anxiety_after": 1}',
+     "content_type": "application/json"},
     {"data": "anxiety=5&date=2026-01-01", "content_type": "application/x-www-form-urlencoded"},
     {"data": b"--x\r\nbroken multipart", "content_type": "multipart/form-data; boundary=x"},
 ]

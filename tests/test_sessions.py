@@ -105,3 +105,13 @@ def test_delete_session_after_confirmation(patient):
 
 def test_empty_state(patient):
     assert "No sessions logged yet." in patient.get("/sessions/").get_data(as_text=True)
+
+
+def test_editing_keeps_the_dose_exactly(patient):
+    patient.post("/sessions/new", data=session_form(dose_mg="36.71234"))
+    session = api_sessions(patient)[0]
+    page = patient.get(f"/sessions/{session['id']}/edit").get_data(as_text=True)
+    assert 'value="36.71234"' in page
+    patient.post(f"/sessions/{session['id']}/edit", data=session_form(dose_mg="36.71234", reflection="later"))
+    assert api_sessions(patient)[0]["dose_mg"] == 36.71234
+    assert "36.71234 mg" in patient.get("/sessions/").get_data(as_text=True)

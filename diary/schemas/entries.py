@@ -40,6 +40,7 @@ class EntryOut(Schema):
 
 class EntryListOut(Schema):
     entries = fields.List(fields.Nested(EntryOut))
+    next = fields.String(allow_none=True, metadata={"description": "URL of the next page, or null at the end"})
 
 
 MAX_OFFSET = 10**9  # beyond any diary; keeps numbers inside SQLite's 64-bit integers

@@ -38,7 +38,26 @@ def json_body():
         raise api_error(400, {"body": ["The body is not valid JSON."]}) from None
     if not isinstance(data, dict):
         raise api_error(422, {"body": ["Expected a JSON object."]})
+    broken = [field for field, value in data.items() if not is_encodable(value)]
+    if broken:
+        # JSON can carry lone UTF-16 surrogates ("\ud800"), which no text column can store.
+        raise api_error(422, {field: ["Contains characters that aren't valid text."] for field in broken})
     return data
+
+
+def is_encodable(value):
+    """True when every string in ``value`` (nested lists and objects too) is valid Unicode text."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(is_encodable(k) and is_encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(is_encodable(item) for item in value)
+    return True
 
 
 def validated(schema, data):
@@ -89,8 +108,13 @@ def create_entry():
            responses={200: EntryListOut})
 def list_entries():
     query = validated(EntryQuery(), request.args.to_dict())
-    entries = entries_store.list_entries(get_db(), current_user.id, **query)
-    return EntryListOut().dump({"entries": entries})
+    limit = query.pop("limit")
+    entries = entries_store.list_entries(get_db(), current_user.id, limit=limit + 1, **query)
+    next_page = None
+    if len(entries) > limit:  # there is more: say where it continues
+        args = {**request.args.to_dict(), "offset": query["offset"] + limit, "limit": limit}
+        next_page = url_for(".list_entries", **args)
+    return EntryListOut().dump({"entries": entries[:limit], "next": next_page})
 
 
 def own_entry(entry_id):

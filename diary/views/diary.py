@@ -65,7 +65,10 @@ def today():
             try:
                 _, created = entries_store.create_entry(get_db(), current_user.id, data)
             except IdConflict:
-                errors = {"id": ["This form was already used for another check-in. Please reload."]}
+                # The first submit was saved (its answer got lost) and then something changed.
+                errors = {"id": ["A check-in from this form was already saved. Check Today so far below;"
+                                 " saving again stores this as a new check-in."]}
+                values["id"] = str(uuid.uuid4())
             else:
                 flash("Check-in saved." if created else "That check-in was already saved.", "success")
                 return redirect(url_for("diary.today"))

@@ -1,4 +1,6 @@
 """Turning HTML form posts into the dicts the shared marshmallow schemas load."""
+import re
+
 from marshmallow import ValidationError
 
 from ..schemas import flat_errors
@@ -17,7 +19,7 @@ MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER
 
 def row_id(value):
     """A positive row id from a form or URL value, or None (never an int SQLite can't hold)."""
-    if isinstance(value, str) and value.isdigit() and 0 < int(value) <= MAX_ROW_ID:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,19}", value) and 0 < int(value) <= MAX_ROW_ID:
         return int(value)
     return None
 

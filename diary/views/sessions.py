@@ -43,7 +43,9 @@ def new():
             try:
                 _, created = sessions_store.create_session(get_db(), current_user.id, data)
             except IdConflict:
-                errors = {"id": ["This form was already used for another session. Please reload."]}
+                errors = {"id": ["A session from this form was already saved (see Sessions);"
+                                 " saving again stores this as a new session."]}
+                values["id"] = str(uuid.uuid4())
             else:
                 flash("Session saved." if created else "That session was already saved.", "success")
                 return redirect(url_for("sessions.index"))

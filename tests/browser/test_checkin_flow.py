@@ -69,3 +69,22 @@ def test_dark_mode_uses_dark_colours(browser, live_server):
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     context.close()
     assert background == "rgb(18, 23, 22)"
+
+
+def test_long_words_never_widen_the_page(phone, live_server):
+    page = phone
+    page.goto(live_server + "/register")
+    page.get_by_label("keeping my own diary").check()
+    page.get_by_label("Your name").fill("N" * 60)
+    page.get_by_label("Email").fill(next(_emails))
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(live_server + "/")
+    page.locator("label.scale-option", has_text="4").first.click()
+    page.get_by_label("Add your own").fill("x" * 40)
+    page.get_by_label("Note").fill("y" * 300)
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url(live_server + "/")
+    for path in ("/", "/history", "/triggers", "/trends", "/sessions/new", "/account"):
+        page.goto(live_server + path)
+        assert no_horizontal_scroll(page), path
