@@ -15,6 +15,9 @@ PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 # Means are fractional: the bands split halfway between the whole scores (3|4 and 6|7).
 BANDS = (("calm", 0, 3.5), ("moderate", 3.5, 6.5), ("high", 6.5, 10))
 LINKED_DAYS_MAX = 92  # up to this many days, every logged day is a link (a tap target per day)
+# Beyond a year a day is under a quarter of a unit wide: per-day dots and whiskers would only
+# blur into each other (and weigh ~150 bytes a day), so long ranges draw the lines alone.
+DOTS_DAYS_MAX = 366
 
 
 def _y(value):
@@ -78,7 +81,7 @@ def anxiety_chart(trends, history_url="/history"):
             current = []
         else:
             current.append(f"{x(offset):.1f},{_y(day['mean']):.1f}")
-            if day["min"] != day["max"]:
+            if day["min"] != day["max"] and count <= DOTS_DAYS_MAX:
                 parts.append(f'<line class="range" x1="{x(offset):.1f}" x2="{x(offset):.1f}" '
                              f'y1="{_y(day["min"]):.1f}" y2="{_y(day["max"]):.1f}"/>')
         if day["rolling_mean_7"] is None:
@@ -94,7 +97,7 @@ def anxiety_chart(trends, history_url="/history"):
 
     linked = count <= LINKED_DAYS_MAX
     for offset, day in enumerate(days):
-        if day["mean"] is None:
+        if day["mean"] is None or count > DOTS_DAYS_MAX:
             continue
         dot = f'<circle class="point" cx="{x(offset):.1f}" cy="{_y(day["mean"]):.1f}" r="{radius:.1f}"/>'
         if linked:

@@ -71,3 +71,10 @@ def m001_accounts_entries_sessions(db):
         ) STRICT
     """)
     db.execute("CREATE INDEX sessions_by_user_date ON treatment_sessions (user_id, date)")
+
+
+@migrations()
+def m002_covering_index_for_insights(db):
+    # Trends read (date, anxiety, private, id) for years of check-ins; this index answers
+    # that without touching the table rows.
+    db.execute("CREATE INDEX entries_for_insights ON entries (user_id, date, anxiety, private, id)")

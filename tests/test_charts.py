@@ -61,3 +61,11 @@ def test_table_is_daily_for_short_ranges_and_monthly_for_long_ones():
     long = table_rows(make_trends([4] * 31 + [6] * 28 + [None] * 40))
     assert [(r["label"], r["days_logged"], r["mean"], r["to"]) for r in long] == [
         ("February 2026", 28, 6, "2026-02-28"), ("January 2026", 31, 4, "2026-01-31")]
+
+
+def test_ranges_over_a_year_draw_lines_without_per_day_dots():
+    svg = parse(anxiety_chart(make_trends([3, 7] * 200)))
+    assert svg.findall(f".//{SVG}circle") == [] and svg.findall(f"{SVG}line[@class='range']") == []
+    assert len(svg.findall(f"{SVG}polyline[@class='daily']")) == 1
+    year = parse(anxiety_chart(make_trends([5] * 366)))
+    assert len(year.findall(f".//{SVG}circle")) == 366

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import errors_of
+from diary.schemas.trends import TrendsOut
 
 
 def today():
@@ -141,3 +142,12 @@ def test_provider_and_anonymous_are_refused(provider, client):
     assert provider.get("/api/v1/trends").status_code == 403
     assert client.get("/api/v1/trends").status_code == 401
     assert client.get("/trends").status_code == 302
+
+
+def test_api_answer_is_exactly_the_documented_schema(patient):
+    for days_ago, anxiety, trigger in [(9, 8, "work"), (8, 7, "work"), (7, 6, "work"), (5, 2, ""), (3, 3, ""), (1, 4, "")]:
+        log(patient, days_ago, anxiety, [trigger] if trigger else [])
+    log_session(patient, 4)
+    data = trends(patient, days=30)
+    assert data["sessions"] and data["triggers"]
+    assert TrendsOut().dump(TrendsOut().load(data)) == data

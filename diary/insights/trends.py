@@ -1,7 +1,7 @@
 """Everything the Trends page and GET /api/v1/trends show, from rows, in one pure function."""
 import datetime as dt
 
-from .daily import daily_means, daily_series, days_logged
+from .daily import daily_series, days_logged, means_of, scores_by_date
 from .response import course, session_responses
 from .triggers import describe, trigger_effects
 
@@ -19,8 +19,9 @@ def build(rows, sessions, start, end, today):
         ``today`` and the 7 days before the first session (for baselines and rolling means).
     :param sessions: every treatment session of the patient (dicts with date, id, treatment...).
     """
-    means = daily_means(rows)
-    series = daily_series(rows, start, end)
+    scores = scores_by_date(rows)
+    means = means_of(scores)
+    series = daily_series(rows, start, end, scores)
     first_session = min((s["date"] for s in sessions), default=None)
     in_range = [s for s in sessions if start.isoformat() <= s["date"] <= end.isoformat()]
     effects = trigger_effects(rows, start, end)

@@ -1,7 +1,6 @@
 """What triggers do: mean anxiety on days with a trigger vs days without it."""
 import datetime as dt
 from dataclasses import dataclass
-from statistics import fmean
 
 MIN_DAYS = 3  # at least this many days with AND without a trigger, or we say nothing about it
 
@@ -27,15 +26,19 @@ def trigger_effects(rows, start, end, min_days=MIN_DAYS):
     check-ins names it; the day's anxiety is the mean of all its check-ins. Only logged days count.
     Ties in effect size are broken by name, so the order is stable.
     """
+    first, last = start.isoformat(), end.isoformat()
     scores, triggers_on = {}, {}
     for date, anxiety, names in rows:
-        date = date if isinstance(date, dt.date) else dt.date.fromisoformat(date)
-        if not start <= date <= end:
+        date = date.isoformat() if isinstance(date, dt.date) else date  # ISO strings sort as dates
+        if not first <= date <= last:
             continue
         scores.setdefault(date, []).append(anxiety)
         for name in names:
-            triggers_on.setdefault(name.casefold(), {"name": name, "days": set()})["days"].add(date)
-    means = {date: fmean(values) for date, values in scores.items()}
+            key = name.casefold()
+            if key not in triggers_on:
+                triggers_on[key] = {"name": name, "days": set()}
+            triggers_on[key]["days"].add(date)
+    means = {date: sum(values) / len(values) for date, values in scores.items()}
     effects = []
     for trigger in triggers_on.values():
         with_days = trigger["days"]
@@ -44,7 +47,8 @@ def trigger_effects(rows, start, end, min_days=MIN_DAYS):
             continue
         effects.append(TriggerEffect(
             name=trigger["name"], days_with=len(with_days), days_without=len(without_days),
-            mean_with=fmean(means[d] for d in with_days), mean_without=fmean(means[d] for d in without_days),
+            mean_with=sum(means[d] for d in with_days) / len(with_days),
+            mean_without=sum(means[d] for d in without_days) / len(without_days),
         ))
     return sorted(effects, key=lambda e: (-abs(e.difference), e.name.casefold()))
 

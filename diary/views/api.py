@@ -205,7 +205,9 @@ def delete_session(session_id):
            query=TrendsQuery, responses={200: TrendsOut})
 def trends():
     query = validated(TrendsQuery(), request.args.to_dict())
-    return TrendsOut().dump(trends_view.gather(get_db(), current_user.id, current_user.timezone, query["days"]))
+    # build() already returns TrendsOut's shape in JSON types (tests hold it to that schema);
+    # a marshmallow dump of ~1,800 days would add 25 ms to an all-time request.
+    return jsonify(trends_view.gather(get_db(), current_user.id, current_user.timezone, query["days"]))
 
 
 @operation("/openapi.json", "get", "This OpenAPI 3 document", responses={200: None}, role="public")

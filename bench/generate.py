@@ -1,0 +1,35 @@
+"""Synthetic diaries for benchmarks: years of check-ins and sessions, written in one transaction."""
+import datetime as dt
+import random
+
+from diary.db import write_transaction
+from diary.store import entries as entries_store
+from diary.store import sessions as sessions_store
+
+TRIGGERS = ("work", "sleep", "social", "health", "money", "caffeine", "family", "news", "exercise", "commute")
+
+
+def seed_patient(db, user_id, *, years=5, per_day=3, sessions_per_month=2, end=None, seed=1):
+    """Fill a patient's diary back from ``end`` (default today); returns (entries, sessions) counts."""
+    rng = random.Random(seed)
+    end = end or dt.date.today()
+    start = end - dt.timedelta(days=round(365.25 * years) - 1)
+    entries = sessions = 0
+    with write_transaction(db):
+        day = start
+        while day <= end:
+            for _ in range(per_day):
+                triggers = rng.sample(TRIGGERS, k=rng.randint(0, 3))
+                entries_store.create_entry(db, user_id, {
+                    "date": day, "anxiety": rng.randint(0, 10), "triggers": triggers,
+                    "note": "benchmark note", "private": rng.random() < 0.05,
+                })
+                entries += 1
+            if day.day in (1, 15)[:sessions_per_month]:
+                sessions_store.create_session(db, user_id, {
+                    "date": day, "treatment": "iv_ketamine", "dose_mg": 35.0, "anxiety_before": 7,
+                    "anxiety_after": 3, "side_effects": ["nausea"], "reflection": "benchmark", "private": False,
+                })
+                sessions += 1
+            day += dt.timedelta(days=1)
+    return entries, sessions
