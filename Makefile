@@ -42,6 +42,7 @@ test: $(VENV)/.installed-test browser-deps
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.checkins
+	$(BIN)/python -m bench.trends
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m compileall -q diary tests
