@@ -44,7 +44,7 @@ def _expected_anxiety(day):
         if day >= start:
             level -= 2.2 * math.exp(-(day - start) / 10)
     if day >= SESSION_DAYS[0]:
-        level -= 1.5 * min(1, (day - SESSION_DAYS[0]) / 40)  # psychotherapy's slow gain
+        level -= 3.2 * min(1, (day - SESSION_DAYS[0]) / 60)  # psychotherapy's slow gain
     return level
 
 
