@@ -42,7 +42,10 @@ def _x_ticks(start, count):
 
 
 def anxiety_chart(trends, history_url="/history"):
-    """The daily anxiety chart for a trends dict (see diary.insights.trends.build)."""
+    """The daily anxiety chart for a trends dict (see diary.insights.trends.build).
+
+    ``history_url``: where a day links to (``?from=&to=`` is added); None for a read-only chart.
+    """
     days = trends["days"]
     start = dt.date.fromisoformat(trends["from"])
     count = len(days)
@@ -95,7 +98,7 @@ def anxiety_chart(trends, history_url="/history"):
     parts.extend(f'<polyline class="daily" points="{" ".join(s)}"/>' for s in segments if len(s) > 1)
     parts.extend(f'<polyline class="rolling" points="{" ".join(s)}"/>' for s in rolling if len(s) > 1)
 
-    linked = count <= LINKED_DAYS_MAX
+    linked = bool(history_url) and count <= LINKED_DAYS_MAX
     for offset, day in enumerate(days):
         if day["mean"] is None or count > DOTS_DAYS_MAX:
             continue
@@ -109,10 +112,11 @@ def anxiety_chart(trends, history_url="/history"):
         parts.append(dot)
 
     description = escape(chart_description(trends))
+    link_attribute = f' data-history-url="{escape(history_url)}"' if history_url else ""
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" '
         f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{PLOT_W}" '
-        f'data-view-width="{WIDTH}" data-history-url="{escape(history_url)}">'
+        f'data-view-width="{WIDTH}"{link_attribute}>'
         f'<title id="chart-title">Daily anxiety from {trends["from"]} to {trends["to"]}</title>'
         f'<desc id="chart-desc">{description}</desc>{"".join(parts)}</svg>'
     )
@@ -132,3 +136,24 @@ def chart_description(trends):
     if trends["sessions"]:
         text += f" {len(trends['sessions'])} treatment session(s) are marked."
     return text
+
+
+def sparkline(values, width=120, height=32):
+    """A small line of daily values (None = not logged) for a dashboard row."""
+    step = width / max(len(values) - 1, 1)
+    segments, current = [], []
+    for i, value in enumerate(values):
+        if value is None:
+            segments.append(current)
+            current = []
+        else:
+            current.append(f"{i * step:.1f},{2 + (height - 4) * (1 - value / 10):.1f}")
+    segments.append(current)
+    logged = [v for v in values if v is not None]
+    label = (f"Last {len(values)} days: {len(logged)} logged, from {_fmt(min(logged))} to {_fmt(max(logged))}"
+             if logged else f"No check-ins in the last {len(values)} days")
+    lines = "".join(f'<polyline points="{" ".join(s)}"/>' for s in segments if len(s) > 1)
+    dots = "".join(f'<circle cx="{s[0].split(",")[0]}" cy="{s[0].split(",")[1]}" r="1.5"/>'
+                   for s in segments if len(s) == 1)
+    return Markup(f'<svg class="sparkline" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
+                  f'<title>{escape(label)}</title>{lines}{dots}</svg>')

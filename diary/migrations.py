@@ -78,3 +78,52 @@ def m002_covering_index_for_insights(db):
     # Trends read (date, anxiety, private, id) for years of check-ins; this index answers
     # that without touching the table rows.
     db.execute("CREATE INDEX entries_for_insights ON entries (user_id, date, anxiety, private, id)")
+
+
+@migrations()
+def m003_sharing_and_audit(db):
+    # scope: "scores" (scores and session numbers only) or "full" (plus notes and reflections).
+    db.execute("""
+        CREATE TABLE shares (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            provider_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            scope TEXT NOT NULL CHECK (scope IN ('scores', 'full')),
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        ) STRICT
+    """)
+    # At most one live share per patient and provider; revoked ones stay as history.
+    db.execute("CREATE UNIQUE INDEX shares_live ON shares (patient_id, provider_id) WHERE revoked_at IS NULL")
+    db.execute("CREATE INDEX shares_by_provider ON shares (provider_id) WHERE revoked_at IS NULL")
+    db.execute("""
+        CREATE TABLE invites (
+            code TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            scope TEXT NOT NULL CHECK (scope IN ('scores', 'full')),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            redeemed_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            redeemed_at TEXT,
+            cancelled_at TEXT
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX invites_by_patient ON invites (patient_id, expires_at)")
+    # No foreign keys: the record of who saw what outlives the accounts involved.
+    db.execute("""
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_id INTEGER,
+            patient_id INTEGER,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX audit_by_patient ON audit_log (patient_id, at)")
+    db.execute("CREATE INDEX audit_by_actor ON audit_log (actor_id, action, at)")
+    for event in ("UPDATE", "DELETE"):
+        db.execute(f"""
+            CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+        """)

@@ -34,3 +34,9 @@ def today_in(timezone):
 def utc_now():
     """Current UTC time as ISO 8601 with milliseconds and a Z, e.g. 2026-11-23T22:57:36.123Z."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def utc_after(**delta):
+    """UTC time ``delta`` from now (e.g. hours=72, or hours=-1 for an hour ago), formatted as utc_now."""
+    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(**delta)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -377,7 +377,8 @@ def api_routes(app):
             continue
         url = rule.rule
         for argument in rule.arguments:
-            url = re.sub(rf"<(?:[^:>]+:)?{argument}>", str(uuid.uuid4()), url)
+            value = "1" if type(rule._converters[argument]).__name__ == "IntegerConverter" else uuid.uuid4()
+            url = re.sub(rf"<(?:[^>]+:)?{argument}>", str(value), url)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, url
 

@@ -16,16 +16,20 @@ SESSION = {"date": TODAY, "treatment": "iv_ketamine", "anxiety_before": 8, "anxi
            "reflection": "alice's secret reflection"}
 # A plausible valid body for each write, so a refusal can't be blamed on bad input.
 FORM = {"date": TODAY, "anxiety": "1", "note": "overwritten", "treatment": "other",
-        "anxiety_before": "1", "anxiety_after": "1", "name": "renamed", "into": "1"}
+        "anxiety_before": "1", "anxiety_after": "1", "name": "renamed", "into": "1", "scope": "scores"}
 JSON = {"anxiety": 1, "note": "overwritten", "reflection": "overwritten"}
 
 
 @pytest.fixture
-def alice(patient):
-    """The victim: a patient with an entry, a session and a trigger."""
+def alice(patient, provider):
+    """The victim: a patient with an entry, a session, a trigger, a pending share code and a provider."""
     entry = patient.post("/api/v1/entries", json=ENTRY).get_json()
     session = patient.post("/api/v1/sessions", json=SESSION).get_json()
-    return {"client": patient, "entry": entry, "session": session}
+    shared = patient.post("/api/v1/invites", json={"scope": "full"}).get_json()["code"]
+    assert provider.post("/api/v1/invites/redeem", json={"code": shared}).status_code == 200
+    code = patient.post("/api/v1/invites", json={}).get_json()["code"]
+    provider_id = provider.get("/api/v1/me").get_json()["id"]
+    return {"client": patient, "entry": entry, "session": session, "code": code, "provider_id": provider_id}
 
 
 def snapshot(app):
@@ -33,16 +37,23 @@ def snapshot(app):
     with app.app_context():
         db = get_db()
         return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-                for table in ("entries", "entry_triggers", "triggers", "treatment_sessions", "users")}
+                for table in ("entries", "entry_triggers", "triggers", "treatment_sessions", "users",
+                              "shares", "invites")}
+
+
+PATIENT_OBJECTS = {"entry_id", "session_id", "trigger_id", "code", "provider_id"}
 
 
 def object_routes(app):
-    """(rule, method) for every route that names one patient-owned object."""
+    """(rule, method) for every route that names one patient-owned object.
+
+    Routes naming a patient (``patient_id``) are the provider's: tests/test_provider_access.py.
+    """
     routes = []
     for rule in app.url_map.iter_rules():
-        if not rule.arguments or rule.endpoint == "static":
+        if not rule.arguments or rule.endpoint == "static" or "patient_id" in rule.arguments:
             continue
-        unknown = rule.arguments - {"entry_id", "session_id", "trigger_id"}
+        unknown = rule.arguments - PATIENT_OBJECTS
         assert not unknown, f"{rule}: teach test_isolation what {unknown} refers to"
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             routes.append((rule, method))
@@ -51,7 +62,7 @@ def object_routes(app):
 
 def fill(rule, alice, trigger_id):
     values = {"entry_id": alice["entry"]["id"], "session_id": alice["session"]["id"],
-              "trigger_id": trigger_id}
+              "trigger_id": trigger_id, "code": alice["code"], "provider_id": alice["provider_id"]}
     path = rule.rule
     for name in rule.arguments:
         path = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), path)
@@ -63,6 +74,8 @@ def test_every_object_route_is_covered(app):
     assert "/entries/<uuid:entry_id>/edit" in paths
     assert "/api/v1/sessions/<uuid:session_id>" in paths
     assert "/triggers/<int(max=9223372036854775807):trigger_id>/merge" in paths
+    assert "/api/v1/care-team/<int(max=9223372036854775807):provider_id>" in paths
+    assert "/care-team/invites/<code>/cancel" in paths
 
 
 def test_other_patient_gets_404_on_every_object_route(app, alice, other_patient):

@@ -81,9 +81,12 @@ def get_entry(db, user_id, entry_id):
     return _entry(row) if row else None
 
 
-def list_entries(db, user_id, *, date_from=None, date_to=None, trigger=None, limit=100, offset=0):
+def list_entries(db, user_id, *, date_from=None, date_to=None, trigger=None, limit=100, offset=0,
+                 include_private=True):
     """The user's entries, newest first, optionally within dates and with one trigger."""
     where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
+    if not include_private:
+        where.append("e.private = 0")
     if trigger:
         where.append(
             "EXISTS (SELECT 1 FROM entry_triggers et JOIN triggers t ON t.id = et.trigger_id"
@@ -163,3 +166,9 @@ def first_date(db, user_id):
         [user_id, user_id],
     ).fetchone()
     return row[0]
+
+
+def last_date(db, user_id, *, include_private=True):
+    """The date of the user's latest check-in, or None."""
+    sql = "SELECT max(date) FROM entries WHERE user_id = ?" + ("" if include_private else " AND private = 0")
+    return db.execute(sql, [user_id]).fetchone()[0]

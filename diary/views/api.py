@@ -10,11 +10,18 @@ from ..schemas import flat_errors
 from ..schemas.accounts import UserOut
 from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryQuery, entry_patch_schema
 from ..schemas.trends import TrendsOut, TrendsQuery
+from ..schemas.sharing import (
+    AccessLogOut, CareTeamOut, InviteIn, InviteOut, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut,
+)
 from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionQuery, session_patch_schema
-from ..store import IdConflict
+from ..db import write_transaction
+from ..store import IdConflict, audit
+from ..store import sharing as sharing_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..timeutil import today_in
+from . import care_team as care_team_view
+from . import provider as provider_view
 from . import trends as trends_view
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -110,11 +117,15 @@ def list_entries():
     query = validated(EntryQuery(), request.args.to_dict())
     limit = query.pop("limit")
     entries = entries_store.list_entries(get_db(), current_user.id, limit=limit + 1, **query)
-    next_page = None
-    if len(entries) > limit:  # there is more: say where it continues
-        args = {**request.args.to_dict(), "offset": query["offset"] + limit, "limit": limit}
-        next_page = url_for(".list_entries", **args)
-    return EntryListOut().dump({"entries": entries[:limit], "next": next_page})
+    return EntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
+
+
+def next_page_url(entries, limit, query):
+    """This URL with the offset of the next page, when there is one (``entries`` holds limit + 1)."""
+    if len(entries) <= limit:
+        return None
+    args = {**request.args.to_dict(), "offset": query["offset"] + limit, "limit": limit}
+    return url_for(request.endpoint, **request.view_args, **args)
 
 
 def own_entry(entry_id):
@@ -208,6 +219,94 @@ def trends():
     # build() already returns TrendsOut's shape in JSON types (tests hold it to that schema);
     # a marshmallow dump of ~1,800 days would add 25 ms to an all-time request.
     return jsonify(trends_view.gather(get_db(), current_user.id, current_user.timezone, query["days"]))
+
+
+# --- sharing: the patient's side ----------------------------------------------
+
+@operation("/invites", "post", "Create a single-use share code (valid 72 hours)", body=InviteIn,
+           responses={201: InviteOut})
+def create_invite():
+    data = validated(InviteIn(), json_body())
+    invite = sharing_store.create_invite(get_db(), current_user.id, data["scope"])
+    return InviteOut().dump(invite), 201
+
+
+@operation("/invites/<code>", "delete", "Cancel a share code that hasn't been used", responses={204: None, 404: None})
+def cancel_invite(code):
+    if not sharing_store.cancel_invite(get_db(), current_user.id, code):
+        raise api_error(404, {"code": ["No unused share code like that."]})
+    return "", 204
+
+
+@operation("/care-team", "get", "Who can see my diary", responses={200: CareTeamOut})
+def care_team():
+    return CareTeamOut().dump({"providers": sharing_store.care_team(get_db(), current_user.id)})
+
+
+@operation("/care-team/<int(max=9223372036854775807):provider_id>", "delete",
+           "Stop sharing with a provider, effective immediately", responses={204: None, 404: None})
+def revoke_share(provider_id):
+    if not sharing_store.revoke(get_db(), current_user.id, provider_id):
+        raise api_error(404, {"provider_id": ["You don't share with this provider."]})
+    return "", 204
+
+
+@operation("/access-log", "get", "Who viewed or exported my diary, and when", responses={200: AccessLogOut})
+def access_log():
+    events = care_team_view.access_events(get_db(), current_user.id)
+    return AccessLogOut().dump({"events": [
+        {"at": e["at"], "actor": e["actor"], "action": e["action"]} for e in events]})
+
+
+# --- sharing: the provider's side ----------------------------------------------
+
+@operation("/invites/redeem", "post", "Redeem a patient's share code", body=RedeemIn,
+           responses={200: RedeemOut, 422: None, 429: None}, role="provider")
+def redeem_invite():
+    data = validated(RedeemIn(), json_body())
+    patient, failure = provider_view.redeem(get_db(), current_user.id, data["code"])
+    if failure is not None:
+        raise api_error(*failure)
+    return RedeemOut().dump({"patient": patient})
+
+
+@operation("/patients", "get", "Patients sharing with me, with attention flags", responses={200: PatientListOut},
+           role="provider")
+def list_patients():
+    patients = provider_view.patient_summaries(get_db(), current_user.id, action="api.patients")
+    return PatientListOut().dump({"patients": patients})
+
+
+def shared_patient(patient_id):
+    return provider_view.shared_patient_or_404(get_db(), current_user.id, patient_id)
+
+
+@operation("/patients/<int(max=9223372036854775807):patient_id>/trends", "get",
+           "A sharing patient's trends (without private entries)", query=TrendsQuery,
+           responses={200: TrendsOut, 404: None}, role="provider")
+def patient_trends(patient_id):
+    patient, _ = shared_patient(patient_id)
+    query = validated(TrendsQuery(), request.args.to_dict())
+    db = get_db()
+    with write_transaction(db):
+        audit.record(db, "api.patient_trends", actor_id=current_user.id, patient_id=patient_id)
+    return jsonify(trends_view.gather(db, patient_id, patient["timezone"], query["days"], include_private=False))
+
+
+@operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",
+           "A sharing patient's shared check-ins (notes only with full sharing)", query=EntryQuery,
+           responses={200: SharedEntryListOut, 404: None}, role="provider")
+def patient_entries(patient_id):
+    _, share = shared_patient(patient_id)
+    query = validated(EntryQuery(), request.args.to_dict())
+    limit = query.pop("limit")
+    db = get_db()
+    with write_transaction(db):
+        audit.record(db, "api.patient_entries", actor_id=current_user.id, patient_id=patient_id)
+    entries = entries_store.list_entries(db, patient_id, limit=limit + 1, include_private=False, **query)
+    if share["scope"] != "full":
+        entries = [{**entry, "note": None} for entry in entries]
+    return SharedEntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
 
 
 @operation("/openapi.json", "get", "This OpenAPI 3 document", responses={200: None}, role="public")

@@ -21,7 +21,7 @@
 (function () {
   "use strict";
   var chart = document.querySelector("svg.chart[data-start]");
-  if (!chart || chart.querySelector("a")) { return; }
+  if (!chart || !chart.dataset.historyUrl || chart.querySelector("a")) { return; }
   chart.setAttribute("data-clickable", "true");
   chart.addEventListener("click", function (event) {
     var box = chart.getBoundingClientRect();

@@ -1,0 +1,91 @@
+"""Sharing with providers: share codes, the care team, the access log, the provider's lists."""
+from marshmallow import Schema, fields
+from marshmallow.validate import Length, OneOf
+
+from ..store.sharing import SCOPES
+from .fields import Trimmed
+
+SCOPE_LABELS = {
+    "scores": "Scores only: anxiety scores, triggers and session ratings",
+    "full": "Everything shared: also my notes and reflections",
+}
+
+
+def scope_field(**kwargs):
+    return fields.String(validate=OneOf(SCOPES, error="Must be one of: {choices}."),
+                         metadata={"enum": list(SCOPES)}, **kwargs)
+
+
+class InviteIn(Schema):
+    scope = scope_field(load_default="scores")
+
+
+class InviteOut(Schema):
+    code = fields.String(metadata={"description": "8 characters; shown as ABCD-EFGH"})
+    scope = fields.String()
+    expires_at = fields.String(metadata={"format": "date-time"})
+
+
+class ScopeIn(Schema):
+    scope = scope_field(required=True)
+
+
+class RedeemIn(Schema):
+    code = Trimmed(required=True, validate=Length(max=40, error="Must be at most 40 characters."))
+
+
+class PatientRef(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+
+
+class RedeemOut(Schema):
+    patient = fields.Nested(PatientRef)
+
+
+class CareTeamMember(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+    email = fields.String()
+    since = fields.String(metadata={"format": "date-time"})
+    scope = fields.String(metadata={"enum": list(SCOPES)})
+
+
+class CareTeamOut(Schema):
+    providers = fields.List(fields.Nested(CareTeamMember))
+
+
+class AccessEvent(Schema):
+    at = fields.String(metadata={"format": "date-time"})
+    actor = fields.String()
+    action = fields.String()
+
+
+class AccessLogOut(Schema):
+    events = fields.List(fields.Nested(AccessEvent))
+
+
+class PatientSummaryOut(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+    last_entry_date = fields.String(allow_none=True, metadata={"format": "date"})
+    mean_7 = fields.Float(allow_none=True)
+    change_from_baseline = fields.Float(allow_none=True)
+    flags = fields.List(fields.String(metadata={"enum": ["high", "rising", "quiet"]}))
+
+
+class PatientListOut(Schema):
+    patients = fields.List(fields.Nested(PatientSummaryOut))
+
+
+class SharedEntryOut(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    date = fields.String(metadata={"format": "date"})
+    anxiety = fields.Integer()
+    triggers = fields.List(fields.String())
+    note = fields.String(allow_none=True, metadata={"description": "null when the patient shares scores only"})
+
+
+class SharedEntryListOut(Schema):
+    entries = fields.List(fields.Nested(SharedEntryOut))
+    next = fields.String(allow_none=True)

@@ -1,0 +1,96 @@
+"""The patient's Care team page: share codes, who can see the diary, and the access log."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth import check_role
+from ..db import get_db
+from ..schemas.sharing import SCOPE_LABELS, InviteIn, ScopeIn
+from ..store import audit
+from ..store import sharing as sharing_store
+from ..store.sharing import format_code
+from .forms import load, present, row_id
+
+bp = Blueprint("care_team", __name__, url_prefix="/care-team")
+
+# How the access log reads to the patient, per audit action.
+ACTION_LABELS = {
+    "share.redeemed": "started seeing your diary (used your share code)",
+    "provider.dashboard": "saw your summary on their dashboard",
+    "provider.patient_page": "viewed your diary",
+    "api.patients": "saw your summary in their patient list (API)",
+    "api.patient_trends": "read your trends (API)",
+    "api.patient_entries": "read your check-ins (API)",
+    "export.entries_csv": "exported your check-ins as CSV",
+}
+
+
+@bp.before_request
+def patients_only():
+    return check_role("patient")
+
+
+def access_events(db, patient_id, limit=200):
+    return [{**event, "label": ACTION_LABELS.get(event["action"], event["action"])}
+            for event in audit.events_about(db, patient_id, limit=limit)]
+
+
+def render_page(errors=None, status=200):
+    db = get_db()
+    return render_template(
+        "care_team/index.html", invites=sharing_store.pending_invites(db, current_user.id),
+        providers=sharing_store.care_team(db, current_user.id), events=access_events(db, current_user.id),
+        scopes=SCOPE_LABELS, format_code=format_code, errors=errors or {},
+    ), status
+
+
+@bp.route("/")
+def index():
+    return render_page()
+
+
+@bp.route("/invites", methods=["POST"])
+def create_invite():
+    data, errors = load(InviteIn(), present(request.form, ("scope",)))
+    if data is None:
+        return render_page(errors, 422)
+    invite = sharing_store.create_invite(get_db(), current_user.id, data["scope"])
+    flash(f"Your share code is {format_code(invite['code'])}. Give it to your clinician; it works once, "
+          "for 72 hours.", "success")
+    return redirect(url_for("care_team.index"))
+
+
+@bp.route("/invites/<code>/cancel", methods=["POST"])
+def cancel_invite(code):
+    if not sharing_store.cancel_invite(get_db(), current_user.id, code):
+        abort(404)
+    flash(f"Code {format_code(sharing_store.normalize_code(code))} cancelled.", "success")
+    return redirect(url_for("care_team.index"))
+
+
+def provider_id_or_404(value):
+    """A provider this patient shares with now, else 404 (before looking at the form)."""
+    provider_id = row_id(value)
+    if provider_id is None or provider_id not in {p["id"] for p in sharing_store.care_team(get_db(), current_user.id)}:
+        abort(404)
+    return provider_id
+
+
+@bp.route("/providers/<provider_id>/scope", methods=["POST"])
+def change_scope(provider_id):
+    provider_id = provider_id_or_404(provider_id)
+    data, errors = load(ScopeIn(), present(request.form, ("scope",)))
+    if data is None:
+        return render_page(errors, 422)
+    if not sharing_store.set_scope(get_db(), current_user.id, provider_id, data["scope"]):
+        abort(404)
+    flash("Sharing updated.", "success")
+    return redirect(url_for("care_team.index"))
+
+
+@bp.route("/providers/<provider_id>/revoke", methods=["POST"])
+def revoke(provider_id):
+    provider_id = provider_id_or_404(provider_id)
+    if not sharing_store.revoke(get_db(), current_user.id, provider_id):
+        abort(404)
+    flash("Stopped sharing. They can no longer see your diary.", "success")
+    return redirect(url_for("care_team.index"))
