@@ -6,9 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import passwords
 from ..auth import User
-from ..db import get_db
+from ..db import get_db, write_transaction
 from ..schemas.accounts import LoginIn, PasswordChangeIn, ProfileIn, RegisterIn
-from ..store import NameTaken
+from ..store import NameTaken, audit
 from ..store import users as users_store
 from ..timeutil import timezone_names
 from .forms import load, present
@@ -26,6 +26,12 @@ def start_session(row):
     login_user(user)
     session.permanent = True
     return user
+
+
+def log_auth_event(db, action, user_id, detail=""):
+    """Audit an account event: who and what, never the password or the email typed."""
+    with write_transaction(db):
+        audit.record(db, action, actor_id=user_id, detail=detail)
 
 
 def safe_next(target):
@@ -56,6 +62,7 @@ def register():
                 errors = {"email": ["An account with this email already exists. Log in instead?"]}
             else:
                 start_session(row)
+                log_auth_event(get_db(), "auth.registered", row["id"])
                 flash(f"Welcome, {row['display_name']}.", "success")
                 return redirect(home_for(current_user))
     values.pop("password", None)
@@ -79,12 +86,15 @@ def login():
                 passwords.burn_time(data["password"])
             if row is None or not passwords.verify_password(row["password_hash"], data["password"]):
                 errors = {"password": ["That email and password don't match an account."]}
+                log_auth_event(db, "auth.login_failed", row["id"] if row else None,
+                               "wrong password" if row else "unknown account")
             else:
                 if passwords.needs_rehash(row["password_hash"]):
                     users_store.set_password_hash(
                         db, row["id"], passwords.hash_password(data["password"]), end_sessions=False,
                     )
                 user = start_session(row)
+                log_auth_event(db, "auth.login", user.id)
                 return redirect(safe_next(request.args.get("next")) or home_for(user))
     values.pop("password", None)
     return render_template("auth/login.html", values=values, errors=errors), 422 if errors else 200
@@ -94,6 +104,7 @@ def login():
 def logout():
     if current_user.is_authenticated:
         users_store.bump_session_version(get_db(), current_user.id)
+        log_auth_event(get_db(), "auth.logout", current_user.id)
         logout_user()
     flash("You're logged out.", "info")
     return redirect(url_for("auth.login"))
@@ -113,6 +124,7 @@ def account():
                 errors = {"current_password": ["That isn't your current password."]}
             else:
                 users_store.set_password_hash(db, row["id"], passwords.hash_password(data["new_password"]))
+                log_auth_event(db, "auth.password_changed", row["id"])
                 # Every other session just ended; keep this one, on the new version.
                 start_session(users_store.get_user(db, row["id"]))
                 flash("Password changed. You've been logged out everywhere else.", "success")

@@ -43,7 +43,7 @@ def render_page(errors=None, status=200):
     ), status
 
 
-@bp.route("/")
+@bp.route("", strict_slashes=False)
 def index():
     return render_page()
 

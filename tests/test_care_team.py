@@ -1,0 +1,172 @@
+"""Sharing, from both sides: share codes, the care team page, the provider dashboard and patient page."""
+import datetime as dt
+import re
+
+import pytest
+
+from conftest import AuthActions, errors_of
+from diary.db import get_db
+from diary.store.sharing import CODE_ALPHABET
+
+
+def share(patient, provider, scope="scores"):
+    code = patient.post("/api/v1/invites", json={"scope": scope}).get_json()["code"]
+    response = provider.post("/api/v1/invites/redeem", json={"code": code})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["patient"]["id"]
+
+
+def test_share_code_is_readable_aloud_and_expires_in_72_hours(patient):
+    response = patient.post("/api/v1/invites", json={})
+    assert response.status_code == 201
+    invite = response.get_json()
+    assert re.fullmatch(f"[{CODE_ALPHABET}]{{8}}", invite["code"]) and invite["scope"] == "scores"
+    expires = dt.datetime.fromisoformat(invite["expires_at"].replace("Z", "+00:00"))
+    left = expires - dt.datetime.now(dt.timezone.utc)
+    assert dt.timedelta(hours=71, minutes=59) < left <= dt.timedelta(hours=72)
+    codes = {patient.post("/api/v1/invites", json={}).get_json()["code"] for _ in range(20)}
+    assert len(codes) == 20
+
+
+def test_pending_codes_are_listed_and_can_be_cancelled(patient, provider):
+    code = patient.post("/api/v1/invites", json={}).get_json()["code"]
+    page = patient.get("/care-team").get_data(as_text=True)
+    assert f"{code[:4]}-{code[4:]}" in page
+    assert patient.post(f"/care-team/invites/{code}/cancel").status_code == 302
+    page = patient.get("/care-team").get_data(as_text=True)
+    assert f"Code {code[:4]}-{code[4:]} cancelled." in page and 'class="code"' not in page
+    assert patient.post(f"/care-team/invites/{code}/cancel").status_code == 404
+    errors = errors_of(provider.post("/api/v1/invites/redeem", json={"code": code}), 422, "code")
+    assert "cancelled" in errors["code"][0]
+
+
+def test_codes_are_accepted_with_dashes_spaces_and_lower_case(patient, provider):
+    code = patient.post("/api/v1/invites", json={}).get_json()["code"]
+    typed = f" {code[:4].lower()}-{code[4:]} "
+    response = provider.post("/provider/redeem", data={"code": typed})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/provider/patients/")
+
+
+@pytest.mark.parametrize("code", ["", "   ", "x" * 41])
+def test_redeem_needs_a_code(provider, code):
+    errors_of(provider.post("/api/v1/invites/redeem", json={"code": code}), 422, "code")
+
+
+def test_a_code_works_once(patient, provider, app):
+    code = patient.post("/api/v1/invites", json={}).get_json()["code"]
+    assert provider.post("/api/v1/invites/redeem", json={"code": code}).status_code == 200
+    other = app.test_client()
+    AuthActions(other).register(email="dr2@example.com", role="provider", display_name="Dr. Two")
+    errors = errors_of(other.post("/api/v1/invites/redeem", json={"code": code}), 422, "code")
+    assert "already been used" in errors["code"][0]
+
+
+def test_care_team_lists_and_revokes(patient, provider):
+    share(patient, provider, "full")
+    [member] = patient.get("/api/v1/care-team").get_json()["providers"]
+    assert (member["display_name"], member["email"], member["scope"]) == ("Dr. Lee", "dr@example.com", "full")
+    assert member["since"].endswith("Z")
+    page = patient.get("/care-team").get_data(as_text=True)
+    assert "Dr. Lee" in page and "Stop sharing with Dr. Lee" in page
+    assert patient.delete(f"/api/v1/care-team/{member['id']}").status_code == 204
+    assert patient.get("/api/v1/care-team").get_json() == {"providers": []}
+    assert patient.delete(f"/api/v1/care-team/{member['id']}").status_code == 404
+
+
+def test_revoke_from_the_page_is_one_action(patient, provider):
+    share(patient, provider)
+    [member] = patient.get("/api/v1/care-team").get_json()["providers"]
+    response = patient.post(f"/care-team/providers/{member['id']}/revoke")
+    assert response.status_code == 302
+    assert "They can no longer see your diary." in patient.get("/care-team").get_data(as_text=True)
+    assert provider.get("/api/v1/patients").get_json() == {"patients": []}
+
+
+def test_changing_scope(patient, provider):
+    share(patient, provider, "scores")
+    [member] = patient.get("/api/v1/care-team").get_json()["providers"]
+    assert patient.post(f"/care-team/providers/{member['id']}/scope", data={"scope": "full"}).status_code == 302
+    assert patient.get("/api/v1/care-team").get_json()["providers"][0]["scope"] == "full"
+    response = patient.post(f"/care-team/providers/{member['id']}/scope", data={"scope": "everything"})
+    assert response.status_code == 422 and "Must be one of: scores, full." in response.get_data(as_text=True)
+
+
+def test_sharing_again_with_the_same_provider_updates_the_scope(patient, provider):
+    share(patient, provider, "scores")
+    share(patient, provider, "full")
+    [member] = patient.get("/api/v1/care-team").get_json()["providers"]
+    assert member["scope"] == "full"
+
+
+def today_iso():
+    return dt.date.today().isoformat()
+
+
+def days_ago(n):
+    return (dt.date.today() - dt.timedelta(days=n)).isoformat()
+
+
+@pytest.fixture
+def shared(patient, provider):
+    """Pat shares (full) with Dr. Lee: two weeks of check-ins, a session and a private note."""
+    for n in range(14):
+        patient.post("/api/v1/entries", json={"date": days_ago(n), "anxiety": 8 if n < 7 else 5,
+                                               "triggers": ["work"], "note": f"note {n}"})
+    patient.post("/api/v1/sessions", json={"date": days_ago(3), "treatment": "iv_ketamine",
+                                            "anxiety_before": 8, "anxiety_after": 4, "reflection": "shared reflection"})
+    patient_id = share(patient, provider, "full")
+    return patient_id
+
+
+def test_dashboard_shows_the_patient_with_flags(shared, provider):
+    [row] = provider.get("/api/v1/patients").get_json()["patients"]
+    assert row["id"] == shared and row["display_name"] == "Pat"
+    assert row["mean_7"] == 8 and row["last_entry_date"] is not None
+    assert row["flags"] == ["high", "rising"]
+    page = provider.get("/provider/").get_data(as_text=True)
+    assert "7-day average 7 or more" in page and "Rising" in page and "<svg class=\"sparkline\"" in page
+    assert "IV ketamine infusion" in page  # last session
+
+
+def test_dashboard_puts_flagged_patients_first_and_sorts(app, shared, provider):
+    calm = app.test_client()
+    AuthActions(calm).register(email="calm@example.com", display_name="Aaron Calm")
+    calm.post("/api/v1/entries", json={"date": today_iso(), "anxiety": 1})
+    share(calm, provider)
+    page = provider.get("/provider/").get_data(as_text=True)
+    assert page.index(">Pat<") < page.index(">Aaron Calm<")
+    page = provider.get("/provider/?sort=name").get_data(as_text=True)
+    assert page.index(">Aaron Calm<") < page.index(">Pat<")
+    assert provider.get("/provider/?sort=nonsense").status_code == 200
+
+
+def test_patient_page_is_read_only_and_shows_shared_data(shared, provider):
+    response = provider.get(f"/provider/patients/{shared}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Pat" in html and "note 1" in html and "shared reflection" in html
+    assert "<svg class=\"chart\"" in html and "/history?" not in html  # no links into the provider's own pages
+    main = html.split('<main id="main">', 1)[1]
+    assert "<form" not in main and "/edit" not in main and "/delete" not in main  # read-only
+
+
+def test_redeem_from_the_dashboard_with_a_bad_code_keeps_it_and_explains(provider):
+    response = provider.post("/provider/redeem", data={"code": "ZZZZ-ZZZZ"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "doesn&#39;t match any share code" in html and 'value="ZZZZ-ZZZZ"' in html
+
+
+def test_patients_cannot_redeem_and_providers_cannot_share(patient, provider):
+    assert patient.post("/api/v1/invites/redeem", json={"code": "ABCDEFGH"}).status_code == 403
+    assert provider.post("/api/v1/invites", json={}).status_code == 403
+    assert provider.get("/care-team").status_code == 403
+
+
+def test_expired_code(app, patient, provider):
+    code = patient.post("/api/v1/invites", json={}).get_json()["code"]
+    with app.app_context():
+        get_db().execute("UPDATE invites SET expires_at = '2020-01-01T00:00:00.000Z' WHERE code = ?", [code])
+    errors = errors_of(provider.post("/api/v1/invites/redeem", json={"code": code}), 422, "code")
+    assert "expired" in errors["code"][0]
+    assert code not in patient.get("/care-team").get_data(as_text=True)
