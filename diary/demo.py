@@ -9,6 +9,7 @@ import random
 from . import passwords
 from .store import entries as entries_store
 from .store import sessions as sessions_store
+from .store import sharing as sharing_store
 from .store import users as users_store
 from .timeutil import today_in
 
@@ -61,10 +62,15 @@ def seed_demo(db):
     else:
         yield "The demo accounts already exist; their data is left as it is."
     if users_store.get_user_by_email(db, PROVIDER["email"]) is None:
-        users_store.create_user(
+        provider = users_store.create_user(
             db, password_hash=passwords.hash_password(PROVIDER["password"]), role="provider",
             **{k: PROVIDER[k] for k in ("email", "display_name", "timezone")},
         )
+        # The demo patient shares everything with the demo provider, as if they had given a code.
+        patient = users_store.get_user_by_email(db, PATIENT["email"])
+        invite = sharing_store.create_invite(db, patient["id"], "full")
+        sharing_store.redeem_invite(db, provider["id"], invite["code"])
+        yield "The demo patient shares their diary with the demo provider."
     yield f"Demo patient:  {PATIENT['email']}  password: {PATIENT['password']}"
     yield f"Demo provider: {PROVIDER['email']}  password: {PROVIDER['password']}"
 

@@ -57,6 +57,8 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     with app.app_context():
         assert get_db().execute("SELECT COUNT(*) FROM entries").fetchone()[0] == entries
     assert auth.login(demo.PATIENT["email"], demo.PATIENT["password"]).headers["Location"] == "/"
+    [member] = auth.client.get("/api/v1/care-team").get_json()["providers"]
+    assert (member["email"], member["scope"]) == (demo.PROVIDER["email"], "full")
 
 
 def test_backup_writes_a_consistent_copy(patient, runner, tmp_path):
