@@ -45,7 +45,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.trends
 
 lint: $(VENV)/.installed-test
-	$(BIN)/python -m compileall -q diary tests
+	$(BIN)/python -m pyflakes diary tests bench wsgi.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

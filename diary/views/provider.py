@@ -9,6 +9,7 @@ from ..auth import check_role
 from ..db import get_db, write_transaction
 from ..insights import attention
 from ..insights.daily import daily_means
+from ..insights.trends import rounded
 from ..schemas.sharing import RedeemIn
 from ..store import audit
 from ..store import entries as entries_store
@@ -67,7 +68,8 @@ def summary(db, patient):
     result = attention.summarize(daily_means(rows), today, dt.date.fromisoformat(last) if last else None, first)
     return {
         "id": patient["id"], "display_name": patient["display_name"], "scope": patient.get("scope"),
-        "last_entry_date": last, "mean_7": result.mean_7, "change_from_baseline": result.change_from_baseline,
+        "last_entry_date": last, "mean_7": rounded(result.mean_7),
+        "change_from_baseline": rounded(result.change_from_baseline),
         "flags": list(result.flags), "sparkline": result.sparkline,
         "last_session": sessions[0] if sessions else None,
     }
