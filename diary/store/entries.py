@@ -158,11 +158,12 @@ def anxiety_rows(db, user_id, date_from, date_to, *, include_private=True):
     return [(date, anxiety, tuple(names.split("\x1f")) if names else ()) for date, anxiety, names in rows]
 
 
-def first_date(db, user_id):
+def first_date(db, user_id, *, include_private=True):
     """The earliest date in the user's diary (check-ins or sessions), or None."""
+    shared_only = "" if include_private else " AND private = 0"
     row = db.execute(
-        "SELECT min(date) FROM (SELECT min(date) AS date FROM entries WHERE user_id = ?"
-        " UNION ALL SELECT min(date) FROM treatment_sessions WHERE user_id = ?)",
+        f"SELECT min(date) FROM (SELECT min(date) AS date FROM entries WHERE user_id = ?{shared_only}"
+        f" UNION ALL SELECT min(date) FROM treatment_sessions WHERE user_id = ?{shared_only})",
         [user_id, user_id],
     ).fetchone()
     return row[0]

@@ -25,7 +25,7 @@ def patients_only():
 def gather(db, user_id, timezone, days, *, include_private=True):
     """Fetch what the insights need for the last ``days`` days (None: all) and compute them."""
     today = today_in(timezone)
-    earliest = entries_store.first_date(db, user_id)
+    earliest = entries_store.first_date(db, user_id, include_private=include_private)
     start, end = trends_insights.window(today, days, dt.date.fromisoformat(earliest) if earliest else None)
     sessions = [s for s in sessions_store.list_sessions(db, user_id) if include_private or not s["private"]]
     # Rolling means and session baselines look back a week before the range...
