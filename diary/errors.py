@@ -4,7 +4,7 @@ import logging
 from flask import jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
 from .auth import login_manager, wants_json
 
@@ -18,6 +18,13 @@ FRIENDLY = {
     413: "That was too much data to send at once (the limit is 1 MiB).",
     415: "We couldn't read that request.",
 }
+
+
+def http_error(status, errors):
+    """An HTTP error answered as ``{"errors": errors}`` (JSON) or an error page listing them."""
+    error = default_exceptions[status]()
+    error.errors = errors
+    return error
 
 
 def error_body(error):

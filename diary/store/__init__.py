@@ -32,3 +32,30 @@ def date_range_where(user_id, date_from=None, date_to=None, prefix=""):
         conditions.append(f"{prefix}date <= ?")
         params.append(str(date_to))
     return conditions, params
+
+
+def keyset_pages(db, select, where, params, order, page_size, record):
+    """Yield pages of ``record(row)`` in ``order``, each page one short query after the last key.
+
+    Keyset pagination (not OFFSET): every page costs the same, no transaction stays open
+    between pages, and memory holds one page. ``order`` columns must be unique together and
+    appear (unprefixed) as keys of the records.
+    """
+    key = f"({', '.join(order)})"
+    after = None
+    while True:
+        conditions, page_params = list(where), list(params)
+        if after is not None:
+            conditions.append(f"{key} > ({', '.join('?' for _ in order)})")
+            page_params.extend(after)
+        rows = db.execute(
+            f"{select} WHERE {' AND '.join(conditions)} ORDER BY {', '.join(order)} LIMIT ?",
+            [*page_params, page_size],
+        ).fetchall()
+        if not rows:
+            return
+        page = [record(row) for row in rows]
+        yield page
+        if len(rows) < page_size:
+            return
+        after = tuple(page[-1][column.rsplit(".", 1)[-1]] for column in order)

@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import IdConflict, date_range_where, update_owned_row
+from . import IdConflict, date_range_where, keyset_pages, update_owned_row
 from . import triggers as triggers_store
 
 # The trigger names of an entry, as a JSON array ordered by name.
@@ -173,3 +173,16 @@ def last_date(db, user_id, *, include_private=True):
     """The date of the user's latest check-in, or None."""
     sql = "SELECT max(date) FROM entries WHERE user_id = ?" + ("" if include_private else " AND private = 0")
     return db.execute(sql, [user_id]).fetchone()[0]
+
+
+
+EXPORT_PAGE_SIZE = 2000
+
+
+def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=True, page_size=EXPORT_PAGE_SIZE):
+    """Yield the user's check-ins oldest first, a page (list of dicts) at a time."""
+    where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
+    if not include_private:
+        where.append("e.private = 0")
+    order = ("e.date", "e.created_at", "e.id")
+    return keyset_pages(db, _SELECT, where, params, order, page_size, _entry)

@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import IdConflict, date_range_where, update_owned_row
+from . import IdConflict, date_range_where, keyset_pages, update_owned_row
 
 _FIELDS = (
     "id", "date", "treatment", "dose_mg", "anxiety_before", "anxiety_after", "side_effects",
@@ -96,3 +96,16 @@ def delete_session(db, user_id, session_id):
             "DELETE FROM treatment_sessions WHERE user_id = ? AND id = ?", [user_id, session_id]
         )
     return cursor.rowcount == 1
+
+
+
+EXPORT_PAGE_SIZE = 2000
+
+
+def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=True, page_size=EXPORT_PAGE_SIZE):
+    """Yield the user's sessions oldest first, a page (list of dicts) at a time."""
+    where, params = date_range_where(user_id, date_from, date_to)
+    if not include_private:
+        where.append("private = 0")
+    order = ("date", "created_at", "id")
+    return keyset_pages(db, _SELECT, where, params, order, page_size, _session)

@@ -2,9 +2,10 @@
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
-from werkzeug.exceptions import BadRequest, default_exceptions
+from werkzeug.exceptions import BadRequest
 
 from .. import openapi
+from ..errors import http_error as api_error
 from ..db import get_db
 from ..schemas import flat_errors
 from ..schemas.accounts import UserOut
@@ -26,13 +27,6 @@ from . import trends as trends_view
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 operation = openapi.Registry(bp)
-
-
-def api_error(status, errors):
-    """An HTTP error whose JSON body is ``{"errors": errors}`` (see diary.errors)."""
-    error = default_exceptions[status]()
-    error.errors = errors
-    return error
 
 
 def json_body():

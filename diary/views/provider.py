@@ -17,6 +17,7 @@ from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
 from ..timeutil import today_in, utc_after
+from . import export as export_view
 from . import trends as trends_view
 from .forms import load, present
 
@@ -148,3 +149,15 @@ def patient(patient_id):
         chart=charts.anxiety_chart(trends, history_url=None), entries=entries,
         sessions=shared_sessions(db, patient_id)[:20], full=share["scope"] == "full",
     )
+
+
+@bp.route("/patients/<int(max=9223372036854775807):patient_id>/export/entries.csv")
+def export_entries(patient_id):
+    db = get_db()
+    patient, share = shared_patient_or_404(db, current_user.id, patient_id)
+    query = export_view.date_range()
+    with write_transaction(db):
+        audit.record(db, "export.entries_csv", actor_id=current_user.id, patient_id=patient_id)
+    name = "".join(c if c.isalnum() else "-" for c in patient["display_name"]).strip("-").lower() or "patient"
+    return export_view.csv_response(patient_id, query, include_private=False, with_text=share["scope"] == "full",
+                                    filename=export_view.export_filename(f"{name}-entries"))

@@ -1,0 +1,51 @@
+"""Taking data out: entries.csv (streamed), FHIR, and everything in one file."""
+import datetime as dt
+
+from flask import Blueprint, Response, request, stream_with_context
+from flask_login import current_user
+
+from .. import csv_export
+from ..auth import check_role
+from ..db import get_db
+from ..errors import http_error
+from ..schemas.fields import DateRangeQuery
+from ..store import entries as entries_store
+from ..store import sessions as sessions_store
+from .forms import load
+
+bp = Blueprint("export", __name__, url_prefix="/export")
+
+
+@bp.before_request
+def patients_only():
+    return check_role("patient")
+
+
+def date_range():
+    """``?from=&to=`` validated; 422 naming the parameter otherwise."""
+    query, errors = load(DateRangeQuery(), request.args.to_dict())
+    if query is None:
+        raise http_error(422, errors)
+    return query
+
+
+def csv_response(user_id, query, *, include_private, with_text, filename):
+    """Stream entries.csv: headers go out at once, then rows page by page."""
+    db = get_db()
+    entry_pages = entries_store.export_pages(db, user_id, include_private=include_private, **query)
+    session_pages = sessions_store.export_pages(db, user_id, include_private=include_private, **query)
+    body = stream_with_context(csv_export.stream(entry_pages, session_pages, with_text=with_text))
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def export_filename(prefix, extension="csv"):
+    return f"{prefix}-{dt.date.today().isoformat()}.{extension}"
+
+
+@bp.route("/entries.csv")
+def entries_csv():
+    return csv_response(current_user.id, date_range(), include_private=True, with_text=True,
+                        filename=export_filename("symptom-diary-entries"))

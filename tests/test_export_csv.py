@@ -1,0 +1,129 @@
+"""entries.csv: exact columns, round trip of hostile text, formula neutralising, streaming, access."""
+import csv
+import io
+
+import pytest
+
+from conftest import errors_of
+from diary import csv_export
+from diary.db import get_db
+from diary.store import entries as entries_store
+
+HOSTILE = [
+    'She said "no", then left', "commas, everywhere, ok", "line one\nline two\r\nline three",
+    "emoji 😟🌧️ and ünïcödé", "=HYPERLINK(\"http://evil.example\",\"click\")", "+1 555 0100",
+    "-dash first", "@mention", "\ttab first", "\rcarriage first", "-5", "  spaces  ", "",
+]
+
+
+def parse(response):
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    text = response.get_data().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def unneutralize(cell):
+    """What a reader gets back after the export's formula guard (a leading apostrophe)."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def test_header_is_the_documented_columns_in_order(patient):
+    response = patient.get("/export/entries.csv")
+    assert response.is_streamed and "Content-Length" not in response.headers
+    assert response.get_data().startswith(b"\xef\xbb\xbfid,kind,date,anxiety,triggers,note,treatment,dose_mg,"
+                                          b"anxiety_before,anxiety_after,side_effects,reflection,created_at,"
+                                          b"updated_at,private\r\n")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="symptom-diary-entries-')
+
+
+def test_round_trip_of_hostile_notes(patient):
+    stored = []
+    for i, note in enumerate(HOSTILE):
+        response = patient.post("/api/v1/entries", json={
+            "date": f"2026-01-{i + 1:02d}", "anxiety": i % 11, "note": note,
+            "triggers": ["work", "=cmd"] if i % 2 else [], "private": i == 3})
+        stored.append(response.get_json())
+    session = patient.post("/api/v1/sessions", json={
+        "date": "2026-01-05", "treatment": "iv_ketamine", "dose_mg": 36.71234, "anxiety_before": 8,
+        "anxiety_after": 3, "side_effects": ["nausea", "dissociation"], "reflection": HOSTILE[4]}).get_json()
+    rows = parse(patient.get("/export/entries.csv"))
+    assert len(rows) == len(HOSTILE) + 1
+    by_id = {row["id"]: row for row in rows}
+    for entry in stored:
+        row = by_id[entry["id"]]
+        assert row["kind"] == "checkin" and row["date"] == entry["date"]
+        assert int(row["anxiety"]) == entry["anxiety"]
+        assert unneutralize(row["note"]) == entry["note"]
+        assert [unneutralize(t) for t in row["triggers"].split("; ")] == entry["triggers"] or (
+            row["triggers"] == "" and entry["triggers"] == [])
+        assert row["private"] == ("true" if entry["private"] else "false")
+        assert (row["created_at"], row["updated_at"]) == (entry["created_at"], entry["updated_at"])
+        assert row["treatment"] == row["reflection"] == ""
+    row = by_id[session["id"]]
+    assert row["kind"] == "session" and row["anxiety"] == "" and row["treatment"] == "iv_ketamine"
+    assert float(row["dose_mg"]) == 36.71234
+    assert (row["anxiety_before"], row["anxiety_after"]) == ("8", "3")
+    assert row["side_effects"] == "dissociation; nausea"
+    assert unneutralize(row["reflection"]) == HOSTILE[4]
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)  # one timeline, by date
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+SUM(A1)", "'+SUM(A1)"), ("-A1", "'-A1"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("-5", "-5"), ("+3.5", "+3.5"), ("ok =1", "ok =1"), ("", ""),
+])
+def test_formula_cells_are_neutralised_but_numbers_are_not(text, cell):
+    assert csv_export.neutralize(text) == cell
+
+
+def test_date_filters(patient):
+    for day in ("2026-01-01", "2026-01-15", "2026-02-01"):
+        patient.post("/api/v1/entries", json={"date": day, "anxiety": 3})
+    rows = parse(patient.get("/export/entries.csv?from=2026-01-10&to=2026-01-31"))
+    assert [r["date"] for r in rows] == ["2026-01-15"]
+
+
+@pytest.mark.parametrize("query, field", [("from=2026-13-01", "from"), ("to=soon", "to"),
+                                          ("from=2026-02-01&to=2026-01-01", "to")])
+def test_bad_date_filters_are_422_naming_the_parameter(patient, query, field):
+    response = patient.get(f"/export/entries.csv?{query}", headers={"Accept": "application/json"})
+    errors_of(response, 422, field)
+    html = patient.get(f"/export/entries.csv?{query}")
+    assert html.status_code == 422 and "text/html" in html.content_type
+
+
+def test_keyset_pages_cover_everything_once(app, patient):
+    for i in range(7):
+        patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": i})  # same date: ties
+    with app.app_context():
+        user_id = get_db().execute("SELECT id FROM users").fetchone()[0]
+        pages = list(entries_store.export_pages(get_db(), user_id, page_size=3))
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert sorted(e["anxiety"] for page in pages for e in page) == list(range(7))
+
+
+def test_private_and_scope_in_the_provider_export(patient, provider):
+    patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 4, "note": "shared note"})
+    patient.post("/api/v1/entries", json={"date": "2026-01-02", "anxiety": 9, "note": "secret", "private": True})
+    patient.post("/api/v1/sessions", json={"date": "2026-01-03", "treatment": "other", "anxiety_before": 5,
+                                            "anxiety_after": 4, "reflection": "my reflection"})
+    code = patient.post("/api/v1/invites", json={"scope": "scores"}).get_json()["code"]
+    patient_id = provider.post("/api/v1/invites/redeem", json={"code": code}).get_json()["patient"]["id"]
+    rows = parse(provider.get(f"/provider/patients/{patient_id}/export/entries.csv"))
+    assert [(r["date"], r["anxiety"], r["note"], r["reflection"]) for r in rows] == [
+        ("2026-01-01", "4", "", ""), ("2026-01-03", "", "", "")]
+    [member] = patient.get("/api/v1/care-team").get_json()["providers"]
+    patient.post(f"/care-team/providers/{member['id']}/scope", data={"scope": "full"})
+    rows = parse(provider.get(f"/provider/patients/{patient_id}/export/entries.csv"))
+    assert [r["note"] or r["reflection"] for r in rows] == ["shared note", "my reflection"]
+    actions = [e["action"] for e in patient.get("/api/v1/access-log").get_json()["events"]]
+    assert actions.count("export.entries_csv") == 2
+    patient.delete(f"/api/v1/care-team/{member['id']}")
+    assert provider.get(f"/provider/patients/{patient_id}/export/entries.csv").status_code == 404
+
+
+def test_only_patients_export_their_own(client, provider):
+    assert client.get("/export/entries.csv").status_code == 302
+    assert provider.get("/export/entries.csv").status_code == 403
