@@ -9,7 +9,9 @@ WORKERS ?= 2
 # for it (browsers other than Chromium drop Secure cookies over http://).
 # Behind TLS, run gunicorn directly and leave DIARY_SECURE_COOKIES at its default (1).
 RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0}
-GUNICORN := $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+# Worker class, threads and timeouts: gunicorn.conf.py (read from the repository root).
+GUNICORN := $(BIN)/gunicorn --access-logfile - wsgi:app
+export HOST PORT WORKERS
 
 .PHONY: run demo test bench lint browser-deps clean
 

@@ -1,16 +1,18 @@
 """Taking data out: entries.csv (streamed), FHIR, and everything in one file."""
 import datetime as dt
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 from flask_login import current_user
 
-from .. import csv_export
+from .. import csv_export, fhir
 from ..auth import check_role
 from ..db import get_db
 from ..errors import http_error
 from ..schemas.fields import DateRangeQuery
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
+from ..store import users as users_store
+from ..timeutil import utc_now
 from .forms import load
 
 bp = Blueprint("export", __name__, url_prefix="/export")
@@ -49,3 +51,21 @@ def export_filename(prefix, extension="csv"):
 def entries_csv():
     return csv_response(current_user.id, date_range(), include_private=True, with_text=True,
                         filename=export_filename("symptom-diary-entries"))
+
+
+def all_records(pages):
+    return [record for page in pages for record in page]
+
+
+@bp.route("/fhir.json")
+def fhir_json():
+    db = get_db()
+    query = date_range()
+    user = users_store.get_user(db, current_user.id)
+    entries = all_records(entries_store.export_pages(db, current_user.id, **query))
+    sessions = all_records(sessions_store.export_pages(db, current_user.id, **query))
+    document = fhir.bundle(user, entries, sessions, base=current_app.config["FHIR_SYSTEM_BASE"], timestamp=utc_now())
+    response = jsonify(document)
+    response.mimetype = "application/fhir+json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{export_filename("symptom-diary-fhir", "json")}"'
+    return response
