@@ -127,3 +127,10 @@ def m003_sharing_and_audit(db):
             CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log
             BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
         """)
+
+
+@migrations()
+def m004_account_deletion(db):
+    # A deleted account keeps its row as an anonymous tombstone (no email, name or password),
+    # so its id is never handed to a new account and the audit log never points at a stranger.
+    db.execute("ALTER TABLE users ADD COLUMN deleted_at TEXT")

@@ -127,3 +127,9 @@ def test_private_and_scope_in_the_provider_export(patient, provider):
 def test_only_patients_export_their_own(client, provider):
     assert client.get("/export/entries.csv").status_code == 302
     assert provider.get("/export/entries.csv").status_code == 403
+
+
+def test_history_links_to_the_export_of_what_it_shows(patient):
+    html = patient.get("/history?from=2026-01-01&to=2026-01-31&trigger=work").get_data(as_text=True)
+    assert 'href="/export/entries.csv?from=2026-01-01&amp;to=2026-01-31"' in html
+    assert 'href="/export/entries.csv"' in patient.get("/history").get_data(as_text=True)

@@ -34,7 +34,8 @@ def create_user(db, *, email, password_hash, role, display_name, timezone):
 
 
 def get_user(db, user_id):
-    return _one(db, f"SELECT {_COLUMNS} FROM users WHERE id = ?", [user_id])
+    """A live account by id (deleted accounts are tombstones, and answer None)."""
+    return _one(db, f"SELECT {_COLUMNS} FROM users WHERE id = ? AND deleted_at IS NULL", [user_id])
 
 
 def get_user_by_email(db, email):
@@ -63,3 +64,25 @@ def update_profile(db, user_id, *, display_name, timezone):
             "UPDATE users SET display_name = ?, timezone = ? WHERE id = ?", [display_name, timezone, user_id]
         )
     return get_user(db, user_id)
+
+
+def delete_account(db, user_id):
+    """Delete everything the user stored, in one transaction; the users row becomes a tombstone.
+
+    Returns False if there is no such (live) account. The audit log is kept (docs/SECURITY.md).
+    """
+    with write_transaction(db):
+        if get_user(db, user_id) is None:
+            return False
+        db.execute("DELETE FROM entries WHERE user_id = ?", [user_id])  # entry_triggers cascade
+        db.execute("DELETE FROM triggers WHERE user_id = ?", [user_id])
+        db.execute("DELETE FROM treatment_sessions WHERE user_id = ?", [user_id])
+        db.execute("DELETE FROM shares WHERE patient_id = ? OR provider_id = ?", [user_id, user_id])
+        db.execute("DELETE FROM invites WHERE patient_id = ?", [user_id])
+        db.execute("UPDATE invites SET redeemed_by = NULL WHERE redeemed_by = ?", [user_id])
+        db.execute(
+            "UPDATE users SET email = ?, display_name = 'Deleted account', password_hash = '', timezone = 'UTC',"
+            " session_version = session_version + 1, deleted_at = ? WHERE id = ?",
+            [f"deleted-{user_id}@deleted.invalid", utc_now(), user_id],
+        )
+    return True

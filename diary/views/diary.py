@@ -92,6 +92,7 @@ def history():
     return render_template(
         "diary/history.html", entries=entries[:HISTORY_PAGE_SIZE], has_more=len(entries) > HISTORY_PAGE_SIZE,
         page=page, filters=filters, errors=errors,
+        export_filters={k: v for k, v in filters.items() if k in ("from", "to") and not errors},
         triggers=triggers_store.list_triggers(get_db(), current_user.id),
     ), 422 if errors else 200
 
