@@ -1,5 +1,5 @@
 """Registration, login, password change, and the account as the API shows it."""
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates, validates_schema
 from marshmallow.validate import Email, Length, OneOf
 
 from ..passwords import MAX_LENGTH, MIN_LENGTH
@@ -67,3 +67,16 @@ class UserOut(Schema):
     role = fields.String(metadata={"enum": list(ROLES)})
     display_name = fields.String()
     timezone = fields.String()
+
+
+DELETE_CONFIRMATION = "delete"
+
+
+class DeleteAccountIn(Schema):
+    password = fields.String(required=True, validate=Length(max=1024))
+    confirmation = Trimmed(required=True)
+
+    @validates("confirmation")
+    def _typed(self, value, **kwargs):
+        if value.casefold() != DELETE_CONFIRMATION:
+            raise ValidationError(f'Type "{DELETE_CONFIRMATION}" to confirm.')

@@ -19,7 +19,10 @@ def record_many(db, action, *, actor_id, patient_ids, detail=""):
 
 
 def events_about(db, patient_id, *, limit=200):
-    """Events concerning a patient's diary by someone else, newest first, with the actor's name."""
+    """Events concerning a patient's diary by someone else, newest first, with the actor's name.
+
+    ``limit=None``: all of them.
+    """
     rows = db.execute(
         """
         SELECT a.at, a.action, a.detail, a.actor_id, u.display_name, u.role
@@ -27,7 +30,7 @@ def events_about(db, patient_id, *, limit=200):
         WHERE a.patient_id = ? AND (a.actor_id IS NULL OR a.actor_id != a.patient_id)
         ORDER BY a.at DESC, a.id DESC LIMIT ?
         """,
-        [patient_id, limit],
+        [patient_id, -1 if limit is None else limit],
     ).fetchall()
     return [{"at": r[0], "action": r[1], "detail": r[2], "actor_id": r[3],
              "actor": r[4] or "A deleted account", "actor_role": r[5]} for r in rows]
@@ -39,3 +42,12 @@ def count_recent(db, actor_id, action, since):
         "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = ? AND at >= ?",
         [actor_id, action, since],
     ).fetchone()[0]
+
+
+def events_by(db, actor_id, *, prefix="auth."):
+    """The user's own account events (logins, logouts, password changes), oldest first."""
+    rows = db.execute(
+        "SELECT at, action, detail FROM audit_log WHERE actor_id = ? AND action LIKE ? ORDER BY at, id",
+        [actor_id, prefix + "%"],
+    ).fetchall()
+    return [dict(zip(("at", "action", "detail"), row)) for row in rows]

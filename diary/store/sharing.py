@@ -143,3 +143,24 @@ def revoke(db, patient_id, provider_id):
             [utc_now(), patient_id, provider_id],
         )
     return cursor.rowcount == 1
+
+
+def share_history(db, patient_id):
+    """Every share the patient ever made, live or revoked, oldest first."""
+    rows = db.execute(
+        "SELECT u.display_name, u.email, s.scope, s.created_at, s.revoked_at FROM shares s"
+        " JOIN users u ON u.id = s.provider_id WHERE s.patient_id = ? ORDER BY s.created_at",
+        [patient_id],
+    ).fetchall()
+    return [dict(zip(("provider", "email", "scope", "since", "revoked_at"), row)) for row in rows]
+
+
+def invite_history(db, patient_id):
+    """Every share code the patient created and what became of it."""
+    rows = db.execute(
+        "SELECT code, scope, created_at, expires_at, redeemed_at, cancelled_at FROM invites"
+        " WHERE patient_id = ? ORDER BY created_at",
+        [patient_id],
+    ).fetchall()
+    return [dict(zip(("code", "scope", "created_at", "expires_at", "redeemed_at", "cancelled_at"), row))
+            for row in rows]

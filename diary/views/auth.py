@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import passwords
 from ..auth import User
 from ..db import get_db, write_transaction
-from ..schemas.accounts import LoginIn, PasswordChangeIn, ProfileIn, RegisterIn
+from ..schemas.accounts import DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn, RegisterIn
 from ..store import NameTaken, audit
 from ..store import users as users_store
 from ..timeutil import timezone_names
@@ -150,3 +150,24 @@ def profile():
     users_store.update_profile(get_db(), current_user.id, **data)
     flash("Profile saved.", "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    errors = {}
+    if request.method == "POST":
+        data, errors = load(DeleteAccountIn(), present(request.form, ("password", "confirmation")))
+        db = get_db()
+        if data is not None:
+            row = users_store.get_user(db, current_user.id)
+            if not passwords.verify_password(row["password_hash"], data["password"]):
+                errors = {"password": ["That isn't your password."]}
+            else:
+                user_id = current_user.id
+                users_store.delete_account(db, user_id)
+                log_auth_event(db, "account.deleted", user_id)
+                logout_user()
+                flash("Your account and everything in it have been deleted.", "info")
+                return redirect(url_for("diary.today"))
+    return render_template("auth/delete.html", errors=errors), 422 if errors else 200

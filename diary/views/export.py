@@ -9,7 +9,12 @@ from ..auth import check_role
 from ..db import get_db
 from ..errors import http_error
 from ..schemas.fields import DateRangeQuery
+from ..schemas.entries import EntryOut
+from ..schemas.sessions import SessionOut
+from ..store import audit
 from ..store import entries as entries_store
+from ..store import sharing as sharing_store
+from ..store import triggers as triggers_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
 from ..timeutil import utc_now
@@ -68,4 +73,28 @@ def fhir_json():
     response = jsonify(document)
     response.mimetype = "application/fhir+json"
     response.headers["Content-Disposition"] = f'attachment; filename="{export_filename("symptom-diary-fhir", "json")}"'
+    return response
+
+
+@bp.route("/everything.json")
+def everything():
+    """Everything stored about the patient, in one JSON file ("Download my data")."""
+    db = get_db()
+    user = users_store.get_user(db, current_user.id)
+    entries = all_records(entries_store.export_pages(db, user["id"]))
+    sessions = all_records(sessions_store.export_pages(db, user["id"]))
+    document = {
+        "format": "symptom-diary-export/1",
+        "exported_at": utc_now(),
+        "account": {k: user[k] for k in ("id", "email", "role", "display_name", "timezone", "created_at")},
+        "entries": EntryOut(many=True).dump(entries),
+        "sessions": SessionOut(many=True).dump(sessions),
+        "triggers": triggers_store.list_triggers(db, user["id"]),
+        "shares": sharing_store.share_history(db, user["id"]),
+        "share_codes": sharing_store.invite_history(db, user["id"]),
+        "access_log": [{k: e[k] for k in ("at", "actor", "action")} for e in audit.events_about(db, user["id"], limit=None)],
+        "account_events": audit.events_by(db, user["id"]),
+    }
+    response = jsonify(document)
+    response.headers["Content-Disposition"] = f'attachment; filename="{export_filename("symptom-diary-everything", "json")}"'
     return response
