@@ -27,6 +27,11 @@ def gather(db, user_id, timezone, days, *, include_private=True):
     today = today_in(timezone)
     earliest = entries_store.first_date(db, user_id, include_private=include_private)
     start, end = trends_insights.window(today, days, dt.date.fromisoformat(earliest) if earliest else None)
+    return gather_between(db, user_id, start, end, today, include_private=include_private)
+
+
+def gather_between(db, user_id, start, end, today, *, include_private=True):
+    """The insights for ``start``..``end`` (``today``: the patient's, for recent-course figures)."""
     sessions = [s for s in sessions_store.list_sessions(db, user_id) if include_private or not s["private"]]
     # Rolling means and session baselines look back a week before the range...
     rows = entries_store.anxiety_rows(db, user_id, start - dt.timedelta(days=7), end,

@@ -35,3 +35,10 @@
     window.location.href = chart.dataset.historyUrl + "?from=" + day + "&to=" + day;
   });
 })();
+
+// The report's Print button (the browser's own Print menu works too, without JavaScript).
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-print]");
+  if (button) { button.addEventListener("click", function () { window.print(); }); }
+})();
