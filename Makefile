@@ -45,6 +45,7 @@ test: $(VENV)/.installed-test browser-deps
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.checkins
 	$(BIN)/python -m bench.trends
+	$(BIN)/python -m bench.export
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pyflakes diary tests bench wsgi.py

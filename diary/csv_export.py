@@ -51,7 +51,7 @@ def _records(pages):
 
 
 def stream(entry_pages, session_pages, *, with_text=True):
-    """Yield the CSV as text chunks: header first, then rows in date order, a chunk per ~500 rows."""
+    """Yield the CSV as text chunks: header first, then rows in date order, a chunk per 2,000 rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
@@ -69,7 +69,7 @@ def stream(entry_pages, session_pages, *, with_text=True):
         writer.writerow(entry_row(record, with_text=with_text) if kind == 0
                         else session_row(record, with_text=with_text))
         count += 1
-        if count % 500 == 0:
+        if count % 2000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -472,3 +472,9 @@ def test_list_says_where_the_next_page_starts(patient):
     assert [e["date"] for e in second["entries"]] == ["2024-03-03", "2024-03-02"]
     last = patient.get(second["next"]).get_json()
     assert [e["date"] for e in last["entries"]] == ["2024-03-01"] and last["next"] is None
+
+
+def test_trigger_names_cannot_hold_control_characters(patient):
+    response = patient.post(API, json={**VALID, "triggers": ["bad\x1fname"]})
+    assert errors_of(response, 422, "triggers")["triggers"] == ["Item 1: Trigger names can't contain control characters."]
+    assert listed(patient) == []

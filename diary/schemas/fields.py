@@ -71,6 +71,8 @@ class TriggerName(fields.String):
             raise ValidationError(f"Trigger names must be at most {MAX_TRIGGER_LENGTH} characters.")
         if "," in name or ";" in name:
             raise ValidationError("Trigger names can't contain commas or semicolons.")
+        if any(ord(c) < 32 or ord(c) == 127 for c in name):
+            raise ValidationError("Trigger names can't contain control characters.")
         return name
 
 

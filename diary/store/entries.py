@@ -1,5 +1,4 @@
 """Daily check-ins: anxiety 0-10, trigger tags, a note."""
-import json
 import uuid
 
 from ..db import write_transaction
@@ -7,9 +6,11 @@ from ..timeutil import utc_now
 from . import IdConflict, date_range_where, keyset_pages, update_owned_row
 from . import triggers as triggers_store
 
-# The trigger names of an entry, as a JSON array ordered by name.
+# The trigger names of an entry ordered by name, joined by the ASCII unit separator (which
+# trigger names can't contain); cheaper to build and split than JSON on a million-row export.
+_SEPARATOR = "\x1f"
 _TRIGGER_NAMES = """
-    (SELECT json_group_array(name) FROM (
+    (SELECT group_concat(name, char(31)) FROM (
         SELECT t.name FROM entry_triggers et JOIN triggers t ON t.id = et.trigger_id
         WHERE et.entry_id = e.id ORDER BY t.name_key))
 """
@@ -22,7 +23,8 @@ _FIELDS = ("id", "date", "anxiety", "triggers", "note", "private", "created_at",
 
 def _entry(row):
     entry = dict(zip(_FIELDS, row))
-    entry["triggers"] = json.loads(entry["triggers"])
+    names = entry["triggers"]
+    entry["triggers"] = names.split(_SEPARATOR) if names else []
     entry["private"] = bool(entry["private"])
     return entry
 
@@ -155,7 +157,7 @@ def anxiety_rows(db, user_id, date_from, date_to, *, include_private=True):
         """,
         params,
     ).fetchall()
-    return [(date, anxiety, tuple(names.split("\x1f")) if names else ()) for date, anxiety, names in rows]
+    return [(date, anxiety, tuple(names.split(_SEPARATOR)) if names else ()) for date, anxiety, names in rows]
 
 
 def first_date(db, user_id, *, include_private=True):
