@@ -32,3 +32,23 @@ def test_ninety_day_report_fits_two_a4_pages(browser, live_server, tmp_path):
         assert 1 <= pages <= 2, f"{pages} pages"
     finally:
         context.close()
+
+
+def test_csv_download_through_gunicorn(browser, live_server):
+    """The streamed export arrives whole through the real server (threaded workers)."""
+    import csv
+    import io
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        register(page, live_server)
+        page.wait_for_url(live_server + "/")
+        for n in range(30):
+            assert post_json(page, "/api/v1/entries", {"date": f"2026-01-{n % 28 + 1:02d}", "anxiety": n % 11,
+                                                       "note": f'=cmd, "{n}"\nline'}) == 201
+        response = page.request.get(live_server + "/export/entries.csv")
+        assert response.status == 200 and response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.body().decode("utf-8-sig"), newline="")))
+        assert len(rows) == 30 and all(r["note"].startswith("'=cmd") for r in rows)
+    finally:
+        context.close()
