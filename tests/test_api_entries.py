@@ -475,6 +475,8 @@ def test_list_says_where_the_next_page_starts(patient):
 
 
 def test_trigger_names_cannot_hold_control_characters(patient):
-    response = patient.post(API, json={**VALID, "triggers": ["bad\x1fname"]})
+    response = patient.post(API, json={**VALID, "triggers": ["bad\x00name"]})
     assert errors_of(response, 422, "triggers")["triggers"] == ["Item 1: Trigger names can't contain control characters."]
     assert listed(patient) == []
+    # Separators that str.split() treats as spaces (\x1f among them) are folded into one space.
+    assert create(patient, triggers=["odd\x1f\tname"])["triggers"] == ["odd name"]
