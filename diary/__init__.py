@@ -43,7 +43,7 @@ def create_app(test_config=None):
     from . import headers
     headers.init_app(app)
 
-    from .views import api, auth as auth_views, care_team, diary, export, provider, report, sessions, trends
+    from .views import api, auth as auth_views, care_team, diary, export, provider, pwa, report, sessions, trends
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(diary.bp)
     app.register_blueprint(sessions.bp)
@@ -51,6 +51,7 @@ def create_app(test_config=None):
     app.register_blueprint(care_team.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(report.bp)
+    app.register_blueprint(pwa.bp)
     app.register_blueprint(provider.bp)
     app.register_blueprint(api.bp)
     return app

@@ -1,6 +1,7 @@
 """The JSON API under /api/v1 (contract: DESIGN §4). Session-cookie auth, CSRF header on writes."""
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest
 
@@ -90,6 +91,12 @@ CONFLICT = {"id": ["This id is already used by a different record."]}
 @operation("/me", "get", "The logged-in account", responses={200: UserOut}, role="any")
 def me():
     return UserOut().dump(vars(current_user))
+
+
+@operation("/csrf-token", "get", "A fresh CSRF token (the offline outbox fetches one before replaying)",
+           responses={200: None}, role="any")
+def csrf_token():
+    return jsonify(csrf_token=generate_csrf())
 
 
 # --- check-ins -----------------------------------------------------------------

@@ -107,7 +107,11 @@ def logout():
         log_auth_event(get_db(), "auth.logout", current_user.id)
         logout_user()
     flash("You're logged out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Nothing of this diary stays on a shared phone: caches, the outbox, the service worker.
+    # ("cookies" is left out so the flash message above survives the redirect.)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // The service worker makes the app installable and keeps the check-in form usable offline.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+  }
+
   // Registration: pre-select the browser's time zone unless the user already chose one.
   var zone = document.querySelector('select[name="timezone"][data-default-from-browser="true"]');
   if (zone && window.Intl) {

@@ -1,0 +1,71 @@
+"""The installable, offline-capable shell: web app manifest, service worker, offline page."""
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+
+from ..timeutil import today_in
+
+bp = Blueprint("pwa", __name__)
+
+# Files the service worker precaches (besides /offline and the manifest): the app shell.
+SHELL_STATIC = ("css/app.css", "js/app.js", "js/outbox.js", "icons/icon-192.png", "icons/icon-512.png",
+                "icons/icon-maskable-512.png", "icons/apple-touch-icon.png")
+
+
+@lru_cache(maxsize=1)
+def shell_version(static_folder):
+    """A hash of the shell's files and templates: any deploy that changes them changes the worker."""
+    digest = hashlib.sha256()
+    root = Path(static_folder)
+    for name in SHELL_STATIC:
+        digest.update((root / name).read_bytes())
+    for template in ("pwa/sw.js", "pwa/offline.html", "base.html", "_macros.html"):
+        digest.update((root.parent / "templates" / template).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    icon = lambda name, size, purpose="any": {  # noqa: E731
+        "src": url_for("static", filename=f"icons/{name}"), "sizes": size, "type": "image/png", "purpose": purpose}
+    response = jsonify({
+        "name": "Symptom Diary",
+        "short_name": "Diary",
+        "description": "Log how you feel each day and after each treatment session; see your trends; "
+                       "share them with your clinician if you choose.",
+        "id": "/",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f6f7f5",
+        "theme_color": "#2f6f73",
+        "icons": [icon("icon-192.png", "192x192"), icon("icon-512.png", "512x512"),
+                  icon("icon-maskable-512.png", "512x512", "maskable")],
+    })
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.route("/sw.js")
+def service_worker():
+    version = shell_version(current_app.static_folder)
+    shell = [url_for("pwa.offline"), url_for("pwa.manifest")]
+    shell += [url_for("static", filename=name) for name in SHELL_STATIC]
+    response = make_response(render_template("pwa/sw.js", version=version, shell=shell))
+    response.mimetype = "text/javascript"
+    response.headers["Cache-Control"] = "no-cache"  # the browser re-checks the worker on every visit
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.route("/offline")
+def offline():
+    """The page shown when there's no connection: the check-in form, which saves to the outbox.
+
+    It holds no personal data (it is cached on the device), so it is the same for everyone.
+    """
+    return render_template("pwa/offline.html", today=today_in("UTC"), values={"triggers": []}, errors={},
+                           trigger_choices=[])

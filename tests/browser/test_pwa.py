@@ -1,0 +1,125 @@
+"""Installable, and offline check-ins arrive exactly once."""
+import time
+
+import pytest
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS
+from .test_checkin_flow import register
+
+pytestmark = pytest.mark.browser
+
+
+def wait_for_worker(page):
+    """Until the service worker is active and controls this page."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("Boolean(navigator.serviceWorker.controller)"):
+        page.reload()
+        page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+
+
+def test_chromium_reports_the_app_installable(playwright, live_server, tmp_path):
+    # A persistent profile: in an incognito-like context Chromium answers "not installable" regardless.
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/login")
+        wait_for_worker(page)
+        manifest = page.request.get(live_server + "/manifest.webmanifest")
+        assert manifest.headers["content-type"].startswith("application/manifest+json")
+        errors = context.new_cdp_session(page).send("Page.getInstallabilityErrors")
+        assert errors["installabilityErrors"] == []
+    finally:
+        context.close()
+
+
+def server_entries(page, live_server):
+    return page.request.get(live_server + "/api/v1/entries?limit=500").json()["entries"]
+
+
+def settled_entries(page, live_server, expected, seconds=5):
+    """The server's entries once ``expected`` are visible (never more), or what's there at the deadline.
+
+    A read right after the outbox empties has been seen, rarely, to miss the last write for a
+    moment (under investigation: see the issue note); the count must settle, never overshoot.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        entries = server_entries(page, live_server)
+        assert len(entries) <= expected, [e["note"] for e in entries]
+        if len(entries) == expected or time.monotonic() > deadline:
+            return entries
+        time.sleep(0.1)
+
+
+def check_in(page, anxiety, note):
+    page.locator("label.scale-option", has_text=str(anxiety)).first.click()
+    page.get_by_label("Note").fill(note)
+    page.get_by_role("button", name="Save check-in").click()
+
+
+def test_offline_checkins_arrive_exactly_once(phone, live_server):
+    page, context = phone, phone.context
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    wait_for_worker(page)
+
+    context.set_offline(True)
+    for n, anxiety in enumerate((3, 6, 8)):
+        check_in(page, anxiety, f"offline {n}")
+    status = page.locator("#outbox-status")
+    status.get_by_text("3 check-ins saved on this phone").wait_for()
+    stored = page.evaluate("diaryOutbox.all()")
+    assert len(stored) == 3 and len({item["id"] for item in stored}) == 3
+
+    page.reload()  # offline: the worker serves the shell, with the check-in form
+    assert "You're offline" in page.content()
+    page.locator("#outbox-status").get_by_text("3 check-ins saved on this phone").wait_for()
+    # A token the page got hours ago must not matter: the outbox fetches a fresh one.
+    page.evaluate("document.querySelector('meta[name=csrf-token]').content = 'expired-token'")
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("diaryOutbox.all().then(items => items.length === 0)")
+    entries = settled_entries(page, live_server, 3)
+    assert sorted(e["note"] for e in entries) == ["offline 0", "offline 1", "offline 2"]
+    assert sorted(e["id"] for e in entries) == sorted(item["id"] for item in stored)
+
+    # Replaying the same three again (a lost response, a second tab) stores nothing new.
+    page.evaluate("items => Promise.all(items.map(item => diaryOutbox.put(item)))", stored)
+    page.evaluate("diaryOutbox.replay()")
+    page.wait_for_function("diaryOutbox.all().then(items => items.length === 0)")
+    time.sleep(1)
+    assert len(settled_entries(page, live_server, 3)) == 3
+
+
+def test_rejected_replay_stays_and_is_shown(phone, live_server):
+    page = phone
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    bad = {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000001",
+           "payload": {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000001", "date": "2999-01-01", "anxiety": 4,
+                       "triggers": [], "note": "from the future", "private": False}}
+    page.evaluate("item => diaryOutbox.put(item)", bad)
+    page.evaluate("diaryOutbox.replay()")
+    page.locator(".outbox-failed").get_by_text("wasn't accepted").wait_for()
+    assert "date: Can't be in the future" in page.locator(".outbox-failed").inner_text()
+    assert len(page.evaluate("diaryOutbox.all()")) == 1 and server_entries(page, live_server) == []
+
+
+def test_logout_clears_this_phones_storage(phone, live_server):
+    page = phone
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    wait_for_worker(page)
+    assert page.evaluate("caches.keys().then(keys => keys.length)") >= 1
+    page.evaluate("diaryOutbox.put({id: 'x', payload: {id: 'x'}, errors: {date: ['kept']}})")
+    page.once("dialog", lambda dialog: dialog.accept())  # the warning about unsent check-ins
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/login")
+    page.wait_for_function("caches.keys().then(keys => keys.length === 0)")
+    databases = page.evaluate("indexedDB.databases().then(list => list.map(db => db.name))")
+    assert "diary-outbox" not in databases or page.evaluate(
+        "new Promise(r => { const q = indexedDB.open('diary-outbox'); q.onsuccess = () => "
+        "{ const db = q.result; if (!db.objectStoreNames.contains('entries')) { r(0); return; } "
+        "const c = db.transaction('entries').objectStore('entries').count(); c.onsuccess = () => r(c.result); }; })") == 0
