@@ -114,7 +114,9 @@ def anxiety_chart(trends, history_url="/history"):
     description = escape(chart_description(trends))
     link_attribute = f' data-history-url="{escape(history_url)}"' if history_url else ""
     return Markup(
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" '
+        # With day links inside it the chart is a group of links (an "img" can't hold controls).
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="{"group" if linked else "img"}" '
+        f'aria-labelledby="chart-title chart-desc" '
         f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{PLOT_W}" '
         f'data-view-width="{WIDTH}"{link_attribute}>'
         f'<title id="chart-title">Daily anxiety from {trends["from"]} to {trends["to"]}</title>'

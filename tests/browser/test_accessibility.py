@@ -1,0 +1,78 @@
+"""Every main page at 375 × 667: axe-core finds nothing serious, nothing scrolls sideways, tap
+targets are at least 44 px, and a screenshot of each is saved to test-artifacts/screenshots/."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .test_checkin_flow import register
+from .test_trends import post_json
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+TARGETS = ("button, .button, nav a, select, input[type=text], input[type=email], input[type=password], "
+           "input[type=date], textarea, .scale-option, .chip")
+
+
+def check_page(page, name, problems):
+    results = Axe().run(page)
+    for violation in results.response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            problems.append(f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} at {targets}")
+    if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+        problems.append(f"{name}: scrolls horizontally")
+    small = page.evaluate(f"""Array.from(document.querySelectorAll({TARGETS!r}))
+        .filter(el => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
+        .map(el => [el.tagName + (el.className ? '.' + el.className : ''), el.getBoundingClientRect().height])
+        .filter(([, height]) => height > 0 && height < 44)""")
+    if small:
+        problems.append(f"{name}: tap targets under 44 px: {small[:5]}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_main_pages(browser, live_server, scheme):
+    problems = []
+    patient_ctx = browser.new_context(viewport={"width": 375, "height": 667}, color_scheme=scheme)
+    provider_ctx = browser.new_context(viewport={"width": 375, "height": 667}, color_scheme=scheme)
+    page, doctor = patient_ctx.new_page(), provider_ctx.new_page()
+    try:
+        page.goto(live_server + "/login")
+        check_page(page, f"login-{scheme}", problems)
+        page.goto(live_server + "/register")
+        check_page(page, f"register-{scheme}", problems)
+        register(page, live_server)
+        page.wait_for_url(live_server + "/")
+        today = dt.date.today()
+        for n in range(20):
+            post_json(page, "/api/v1/entries", {"date": (today - dt.timedelta(days=n)).isoformat(),
+                                                "anxiety": 2 + n % 7, "triggers": ["work"] if n % 2 else ["sleep"],
+                                                "note": "a note"})
+        post_json(page, "/api/v1/sessions", {"date": (today - dt.timedelta(days=5)).isoformat(),
+                                             "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
+                                             "reflection": "a reflection"})
+        for path, name in [("/", "today"), ("/history", "history"), ("/sessions/new", "session-form"),
+                           ("/sessions/", "sessions"), ("/trends", "trends"), ("/triggers", "triggers"),
+                           ("/account", "account"), ("/report", "report")]:
+            page.goto(live_server + path)
+            check_page(page, f"{name}-{scheme}", problems)
+        page.goto(live_server + "/care-team")
+        page.get_by_role("button", name="Create a share code").click()
+        code = page.locator("p.code").first.inner_text()
+        check_page(page, f"care-team-{scheme}", problems)
+
+        register(doctor, live_server, role="provider")
+        doctor.wait_for_url(live_server + "/provider/")
+        doctor.get_by_label("Share code from your patient").fill(code)
+        doctor.get_by_role("button", name="Add").click()
+        doctor.wait_for_url("**/provider/patients/*")
+        check_page(doctor, f"provider-patient-{scheme}", problems)
+        doctor.goto(live_server + "/provider/")
+        check_page(doctor, f"provider-dashboard-{scheme}", problems)
+    finally:
+        patient_ctx.close()
+        provider_ctx.close()
+    assert problems == [], "\n".join(problems)
