@@ -113,13 +113,34 @@ def test_logout_clears_this_phones_storage(phone, live_server):
     page.wait_for_url(live_server + "/")
     wait_for_worker(page)
     assert page.evaluate("caches.keys().then(keys => keys.length)") >= 1
-    page.evaluate("diaryOutbox.put({id: 'x', payload: {id: 'x'}, errors: {date: ['kept']}})")
-    page.once("dialog", lambda dialog: dialog.accept())  # the warning about unsent check-ins
+    page.evaluate("diaryOutbox.put({id: 'x', payload: {id: 'x', date: '2026-01-01', anxiety: 1}, errors: {date: ['kept']}}).then(diaryOutbox.render)")
+    warnings = []
+    page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/login")
+    assert warnings and "haven't been sent yet" in warnings[0]
     page.wait_for_function("caches.keys().then(keys => keys.length === 0)")
     databases = page.evaluate("indexedDB.databases().then(list => list.map(db => db.name))")
     assert "diary-outbox" not in databases or page.evaluate(
         "new Promise(r => { const q = indexedDB.open('diary-outbox'); q.onsuccess = () => "
         "{ const db = q.result; if (!db.objectStoreNames.contains('entries')) { r(0); return; } "
         "const c = db.transaction('entries').objectStore('entries').count(); c.onsuccess = () => r(c.result); }; })") == 0
+
+
+def test_a_401_keeps_the_checkins_until_login(phone, live_server):
+    page, context = phone, phone.context
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    item = {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000002",
+            "payload": {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000002", "date": "2026-01-02", "anxiety": 4,
+                        "triggers": [], "note": "waits for login", "private": False}}
+    page.evaluate("item => diaryOutbox.put(item)", item)
+    cookies = context.cookies()
+    context.clear_cookies()  # the session ended (expired, or logged out elsewhere)
+    page.evaluate("diaryOutbox.replay()")
+    page.locator("#outbox-status").get_by_text("Log in to send them.").wait_for()
+    assert len(page.evaluate("diaryOutbox.all()")) == 1
+    context.add_cookies(cookies)  # logged in again
+    page.evaluate("diaryOutbox.replay()")
+    page.wait_for_function("diaryOutbox.all().then(items => items.length === 0)")
+    assert [e["note"] for e in settled_entries(page, live_server, 1)] == ["waits for login"]
