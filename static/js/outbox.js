@@ -59,7 +59,7 @@
     };
   }
 
-  var replaying = null;
+  var replaying = null, rerun = false;
 
   function freshToken() {
     return fetch("/api/v1/csrf-token", {credentials: "same-origin", cache: "no-store"}).then(function (r) {
@@ -77,9 +77,25 @@
     });
   }
 
+  // One pass at a time; a call during a pass (a check-in saved meanwhile, the online event)
+  // asks for another pass afterwards, so nothing waits for the next chance.
   function replay() {
-    if (replaying) { return replaying; }
-    replaying = outbox.all().then(function (items) {
+    if (replaying) {
+      rerun = true;
+      return replaying.then(function () { return replaying; });
+    }
+    replaying = pass().then(function () {
+      replaying = null;
+      if (rerun) {
+        rerun = false;
+        return replay();
+      }
+    });
+    return replaying;
+  }
+
+  function pass() {
+    return outbox.all().then(function (items) {
       var pending = items.filter(function (item) { return !item.errors; });
       if (!pending.length) { return; }
       return freshToken().then(function (token) {
@@ -99,13 +115,11 @@
           });
         }, Promise.resolve());
       });
-    }).catch(function (problem) {
-      waitingForLogin = Boolean(problem && problem.waitForLogin);
     }).then(function () {
-      replaying = null;
-      return render();
-    });
-    return replaying;
+      waitingForLogin = false;
+    }, function (problem) {
+      waitingForLogin = Boolean(problem && problem.waitForLogin);
+    }).then(render);
   }
 
   var waitingForLogin = false;
