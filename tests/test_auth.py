@@ -357,3 +357,21 @@ def test_time_zone_that_is_not_a_zone_is_a_clear_error(client, app, auth, zone):
     response = client.post("/account/profile", data={"display_name": "Pat", "timezone": zone})
     assert response.status_code == 422
     assert client.get("/api/v1/me").get_json()["timezone"] == "Europe/London"
+
+
+def test_ten_wrong_passwords_pause_logins_for_that_account(app, client, auth):
+    auth.register()
+    auth.logout()
+    for _ in range(10):
+        assert auth.login(password="wrong password").status_code == 422
+    response = auth.login()  # even the right password waits now
+    assert response.status_code == 429 and "Wait 15 minutes" in page(response)
+    assert me_status(client) == 401
+    other = app.test_client()
+    AuthActions(other).register(email="other@example.com")
+    AuthActions(other).logout()
+    assert AuthActions(other).login(email="other@example.com").status_code == 302  # others unaffected
+    with app.app_context():  # fifteen minutes later (the test lifts the append-only guard to age the log)
+        get_db().execute("DROP TRIGGER audit_log_no_update")
+        get_db().execute("UPDATE audit_log SET at = '2020-01-01T00:00:00.000Z'")
+    assert auth.login().status_code == 302

@@ -10,7 +10,7 @@ from ..db import get_db, write_transaction
 from ..schemas.accounts import DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn, RegisterIn
 from ..store import NameTaken, audit
 from ..store import users as users_store
-from ..timeutil import timezone_names
+from ..timeutil import timezone_names, utc_after
 from .forms import load, present
 
 bp = Blueprint("auth", __name__)
@@ -26,6 +26,16 @@ def start_session(row):
     login_user(user)
     session.permanent = True
     return user
+
+
+LOGIN_FAILURES_ALLOWED = 10
+LOCKOUT_MINUTES = 15
+
+
+def too_many_failures(db, user_id):
+    """10 wrong passwords for an account within 15 minutes pause its logins until they age out."""
+    since = utc_after(minutes=-LOCKOUT_MINUTES)
+    return audit.count_recent(db, user_id, "auth.login_failed", since) >= LOGIN_FAILURES_ALLOWED
 
 
 def log_auth_event(db, action, user_id, detail=""):
@@ -84,6 +94,12 @@ def login():
             row = users_store.get_user_by_email(db, data["email"])
             if row is None:
                 passwords.burn_time(data["password"])
+            if row is not None and too_many_failures(db, row["id"]):
+                # Checked before the password, so guessing costs neither a hash nor a chance.
+                message = (f"Too many wrong passwords for this account. Wait {LOCKOUT_MINUTES} minutes "
+                           "and try again.")
+                return render_template("auth/login.html", values={"email": values.get("email", "")},
+                                       errors={"password": [message]}), 429
             if row is None or not passwords.verify_password(row["password_hash"], data["password"]):
                 errors = {"password": ["That email and password don't match an account."]}
                 log_auth_event(db, "auth.login_failed", row["id"] if row else None,
