@@ -271,3 +271,12 @@ def test_a_changed_resubmit_of_a_saved_form_gets_a_fresh_id(patient):
     new_id = re.search(r'name="id" value="([^"]+)"', html).group(1)
     assert checkin(patient, id=new_id, anxiety="5").status_code == 302
     assert sorted(e["anxiety"] for e in api_entries(patient)) == [3, 5]
+
+
+def test_merge_asks_for_confirmation_first(app, patient):
+    checkin(patient, triggers="job, work")
+    ids = trigger_ids(app)
+    page = patient.get(f"/triggers/{ids['job']}/merge?into={ids['work']}")
+    assert page.status_code == 200 and "Merge “job” into “work”?" in page.get_data(as_text=True)
+    assert set(trigger_ids(app)) == {"job", "work"}
+    assert 'method="get"' in patient.get("/triggers").get_data(as_text=True)

@@ -164,12 +164,15 @@ def rename_trigger(trigger_id):
     return redirect(url_for("diary.triggers"))
 
 
-@bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/merge", methods=["POST"])
+@bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/merge", methods=["GET", "POST"])
 def merge_trigger(trigger_id):
+    """GET asks for confirmation (merging can't be undone); POST merges."""
     source = own_trigger_or_404(trigger_id)
-    target = triggers_store.get_trigger(get_db(), current_user.id, row_id(request.form.get("into")))
+    target = triggers_store.get_trigger(get_db(), current_user.id, row_id(request.values.get("into")))
     if target is None or target["id"] == source["id"]:
         return render_triggers({trigger_id: ["Choose another of your triggers to merge into."]}, 422)
+    if request.method == "GET":
+        return render_template("diary/merge_trigger.html", source=source, target=target)
     triggers_store.merge_triggers(get_db(), current_user.id, source["id"], target["id"])
     flash(f"Merged “{source['name']}” into “{target['name']}”.", "success")
     return redirect(url_for("diary.triggers"))
