@@ -70,9 +70,11 @@ def get_session(db, user_id, session_id):
     return _session(row) if row else None
 
 
-def list_sessions(db, user_id, *, date_from=None, date_to=None):
+def list_sessions(db, user_id, *, date_from=None, date_to=None, include_private=True):
     """The user's sessions, newest first."""
     where, params = date_range_where(user_id, date_from, date_to)
+    if not include_private:
+        where.append("private = 0")
     rows = db.execute(
         f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY date DESC, created_at DESC, id DESC", params
     ).fetchall()

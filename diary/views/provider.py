@@ -50,21 +50,13 @@ def shared_patient_or_404(db, provider_id, patient_id):
     return patient, share
 
 
-def shared_sessions(db, patient_id):
-    return [s for s in sessions_store.list_sessions(db, patient_id) if not s["private"]]
-
-
 def summary(db, patient):
     """The dashboard line for one sharing patient, from shared (non-private) data only."""
     today = today_in(patient["timezone"])
-    sessions = shared_sessions(db, patient["id"])
+    sessions = sessions_store.list_sessions(db, patient["id"], include_private=False)
     start = today - dt.timedelta(days=attention.SPARKLINE_DAYS - 1)
-    rows = entries_store.anxiety_rows(db, patient["id"], start, today, include_private=False)
-    first = dt.date.fromisoformat(min(s["date"] for s in sessions)) if sessions else None
-    if first and first - dt.timedelta(days=7) < start:
-        rows += entries_store.anxiety_rows(db, patient["id"], first - dt.timedelta(days=7),
-                                           min(first - dt.timedelta(days=1), start - dt.timedelta(days=1)),
-                                           include_private=False)
+    rows = trends_view.insight_rows(db, patient["id"], start, today, sessions, include_private=False)
+    first = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None  # newest first
     last = entries_store.last_date(db, patient["id"], include_private=False)
     result = attention.summarize(daily_means(rows), today, dt.date.fromisoformat(last) if last else None, first)
     return {
@@ -147,7 +139,7 @@ def patient(patient_id):
     return render_template(
         "provider/patient.html", patient=patient, share=share, trends=trends,
         chart=charts.anxiety_chart(trends, history_url=None), entries=entries,
-        sessions=shared_sessions(db, patient_id)[:20], full=share["scope"] == "full",
+        sessions=sessions_store.list_sessions(db, patient_id, include_private=False)[:20], full=share["scope"] == "full",
     )
 
 
