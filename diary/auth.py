@@ -1,6 +1,4 @@
 """Who is asking: Flask-Login setup, the session-version check, role guards."""
-from functools import wraps
-
 from flask import abort, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
@@ -71,19 +69,6 @@ def check_role(role):
     if current_user.role != role:
         abort(403, description=f"This page is for {role}s only.")
     return None
-
-
-def role_required(role):
-    """View decorator: only logged-in users with ``role`` get through."""
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            refusal = check_role(role)
-            if refusal is not None:
-                return refusal
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
 
 
 def init_app(app):

@@ -53,7 +53,8 @@ DEFAULTS = {
     "ARGON2_MEMORY_COST": 64 * 1024,
     "ARGON2_PARALLELISM": 4,
     "JSON_SORT_KEYS": False,
-    # Base URL of the code systems in FHIR exports (docs/FHIR.md); set it to one you control.
+    # Base URL of the code systems in FHIR exports (docs/FHIR.md). The .invalid host (RFC 2606)
+    # can never resolve; a deployment exchanging data sets its own URL.
     "FHIR_SYSTEM_BASE": "https://symptom-diary.invalid/fhir",
 }
 

@@ -7,10 +7,9 @@ import uuid
 
 from .schemas.sessions import SIDE_EFFECT_LABELS, TREATMENT_LABELS
 
-# Our own code systems: no LOINC or SNOMED CT term means "self-rated anxiety, 0-10, free
-# numeric rating scale", and inventing one would mislead a receiving system. The .invalid
-# host (RFC 2606) can never resolve; a deployment may set FHIR_SYSTEM_BASE to its own URL.
-DEFAULT_SYSTEM_BASE = "https://symptom-diary.invalid/fhir"
+# Our own code systems under ``base`` (the FHIR_SYSTEM_BASE setting): no LOINC or SNOMED CT
+# term means "self-rated anxiety, 0-10, free numeric rating scale", and inventing one would
+# mislead a receiving system.
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 UCUM = "http://unitsofmeasure.org"
 # Stable ids: the same record always gets the same fullUrl, across exports.
@@ -92,7 +91,7 @@ def session_resources(base, patient_ref, session):
     return resources
 
 
-def bundle(user, entries, sessions, *, base=DEFAULT_SYSTEM_BASE, timestamp=None):
+def bundle(user, entries, sessions, *, base, timestamp=None):
     """The Bundle: the Patient first, then check-ins and sessions in date order."""
     patient = patient_resource(user)
     patient_ref = f"urn:uuid:{patient['id']}"

@@ -1,10 +1,7 @@
 """Jinja filters and globals used across templates."""
 import datetime as dt
 
-from flask_login import current_user
-
 from .schemas.sessions import SIDE_EFFECT_LABELS, TREATMENT_LABELS
-from .timeutil import today_in
 
 
 def nice_date(value):
@@ -28,15 +25,10 @@ def anxiety_band(value):
     return "calm" if value <= 3 else "moderate" if value <= 6 else "high"
 
 
-def user_today():
-    zone = current_user.timezone if current_user.is_authenticated else "UTC"
-    return today_in(zone)
-
-
 def init_app(app):
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number)
     app.jinja_env.globals.update(
-        TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, user_today=user_today,
+        TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

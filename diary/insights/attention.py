@@ -3,7 +3,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .daily import window_mean
-from .response import BASELINE_DAYS, COURSE_MIN_BASELINE_DAYS
+from .response import pretreatment_baseline
 
 QUIET_DAYS = 7        # no check-in for 7 or more days
 HIGH_MEAN = 7.0       # 7-day mean of 7 or more
@@ -39,8 +39,7 @@ def summarize(means, today, last_entry_date, first_session_day=None):
     previous = window_mean(means, today - dt.timedelta(days=13), today - dt.timedelta(days=7))
     change = None
     if first_session_day is not None and mean_7 is not None:
-        baseline = window_mean(means, first_session_day - dt.timedelta(days=BASELINE_DAYS),
-                               first_session_day - dt.timedelta(days=1), COURSE_MIN_BASELINE_DAYS)
+        baseline = pretreatment_baseline(means, first_session_day)
         change = None if baseline is None else mean_7 - baseline
     flags = []
     if mean_7 is not None and mean_7 >= HIGH_MEAN:

@@ -24,21 +24,19 @@ class SessionResponse:
     relief_days: int | None
     relief_status: str  # returned | still_below | not_enough_data
 
-    @property
-    def change(self):
-        session = self.session
-        if session.get("anxiety_before") is None or session.get("anxiety_after") is None:
-            return None
-        return session["anxiety_after"] - session["anxiety_before"]
-
 
 def _as_date(value):
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def baseline_before(means, day):
+def baseline_before(means, day, min_days=1):
     """Mean daily anxiety over the 7 days before ``day`` (not counting ``day``)."""
-    return window_mean(means, day - dt.timedelta(days=BASELINE_DAYS), day - dt.timedelta(days=1))
+    return window_mean(means, day - dt.timedelta(days=BASELINE_DAYS), day - dt.timedelta(days=1), min_days)
+
+
+def pretreatment_baseline(means, first_session_day):
+    """The course's baseline: the week before the first session, with at least 3 logged days."""
+    return baseline_before(means, _as_date(first_session_day), COURSE_MIN_BASELINE_DAYS)
 
 
 def relief(means, day, baseline, follow_until):
@@ -107,9 +105,7 @@ def course(first_session_day, means, today):
                          COURSE_MIN_RECENT_DAYS)
     if first_session_day is None:
         return Course(None, recent, None, None, None, None)
-    day = _as_date(first_session_day)
-    baseline = window_mean(means, day - dt.timedelta(days=BASELINE_DAYS), day - dt.timedelta(days=1),
-                           COURSE_MIN_BASELINE_DAYS)
+    baseline = pretreatment_baseline(means, first_session_day)
     if baseline is None or recent is None:
         return Course(baseline, recent, None, None, None, None)
     change = recent - baseline

@@ -29,7 +29,6 @@ def test_baseline_means_and_relief():
     assert r.mean_days_4_7 == 6.5                 # (5 + 7 + 8 + 6) / 4
     # 3-day means after the session: 2, 2.5, 3, 4, 5.33, then 6.67 on day 6 (>= 7 - 1).
     assert (r.relief_days, r.relief_status) == (5, "returned")
-    assert r.change == -4
 
 
 def test_relief_not_over_yet():
