@@ -28,6 +28,28 @@ def _fmt(number):
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
+def _runs(points):
+    """Split ``points`` (an (x, y) pair, or None for a gap) into runs of consecutive points."""
+    runs, current = [], []
+    for point in points:
+        if point is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(point)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _polylines(points, css_class=None):
+    """A polyline per run of two or more points: gaps break the line instead of bridging it."""
+    attribute = f' class="{css_class}"' if css_class else ""
+    return [f'<polyline{attribute} points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in run)}"/>'
+            for run in _runs(points) if len(run) > 1]
+
+
 def _x_ticks(start, count):
     """About five evenly spaced date labels."""
     span = count - 1
@@ -76,27 +98,13 @@ def anxiety_chart(trends, history_url="/history"):
     parts.extend(session_marks)
 
     # Min-max whiskers, then the daily line broken at unlogged days, then the rolling mean.
-    segments, rolling, current, current_rolling = [], [], [], []
-    for offset, day in enumerate(days):
-        if day["mean"] is None:
-            if current:
-                segments.append(current)
-            current = []
-        else:
-            current.append(f"{x(offset):.1f},{_y(day['mean']):.1f}")
-            if day["min"] != day["max"] and count <= DOTS_DAYS_MAX:
-                parts.append(f'<line class="range" x1="{x(offset):.1f}" x2="{x(offset):.1f}" '
-                             f'y1="{_y(day["min"]):.1f}" y2="{_y(day["max"]):.1f}"/>')
-        if day["rolling_mean_7"] is None:
-            if current_rolling:
-                rolling.append(current_rolling)
-            current_rolling = []
-        else:
-            current_rolling.append(f"{x(offset):.1f},{_y(day['rolling_mean_7']):.1f}")
-    segments.append(current)
-    rolling.append(current_rolling)
-    parts.extend(f'<polyline class="daily" points="{" ".join(s)}"/>' for s in segments if len(s) > 1)
-    parts.extend(f'<polyline class="rolling" points="{" ".join(s)}"/>' for s in rolling if len(s) > 1)
+    if count <= DOTS_DAYS_MAX:
+        parts.extend(f'<line class="range" x1="{x(offset):.1f}" x2="{x(offset):.1f}" '
+                     f'y1="{_y(day["min"]):.1f}" y2="{_y(day["max"]):.1f}"/>'
+                     for offset, day in enumerate(days) if day["mean"] is not None and day["min"] != day["max"])
+    for key, css_class in (("mean", "daily"), ("rolling_mean_7", "rolling")):
+        parts.extend(_polylines(
+            [None if day[key] is None else (x(offset), _y(day[key])) for offset, day in enumerate(days)], css_class))
 
     linked = bool(history_url) and count <= LINKED_DAYS_MAX
     for offset, day in enumerate(days):
@@ -143,19 +151,12 @@ def chart_description(trends):
 def sparkline(values, width=120, height=32):
     """A small line of daily values (None = not logged) for a dashboard row."""
     step = width / max(len(values) - 1, 1)
-    segments, current = [], []
-    for i, value in enumerate(values):
-        if value is None:
-            segments.append(current)
-            current = []
-        else:
-            current.append(f"{i * step:.1f},{2 + (height - 4) * (1 - value / 10):.1f}")
-    segments.append(current)
+    points = [None if v is None else (i * step, 2 + (height - 4) * (1 - v / 10)) for i, v in enumerate(values)]
     logged = [v for v in values if v is not None]
     label = (f"Last {len(values)} days: {len(logged)} logged, from {_fmt(min(logged))} to {_fmt(max(logged))}"
              if logged else f"No check-ins in the last {len(values)} days")
-    lines = "".join(f'<polyline points="{" ".join(s)}"/>' for s in segments if len(s) > 1)
-    dots = "".join(f'<circle cx="{s[0].split(",")[0]}" cy="{s[0].split(",")[1]}" r="1.5"/>'
-                   for s in segments if len(s) == 1)
+    lines = "".join(_polylines(points))
+    dots = "".join(f'<circle cx="{run[0][0]:.1f}" cy="{run[0][1]:.1f}" r="1.5"/>'
+                   for run in _runs(points) if len(run) == 1)  # a lone day has no line: a dot
     return Markup(f'<svg class="sparkline" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
                   f'<title>{escape(label)}</title>{lines}{dots}</svg>')

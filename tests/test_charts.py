@@ -2,7 +2,7 @@
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from diary.charts import anxiety_chart
+from diary.charts import anxiety_chart, sparkline
 from diary.insights.trends import build, table_rows
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -70,3 +70,11 @@ def test_ranges_over_a_year_draw_lines_without_per_day_dots():
     assert len(svg.findall(f"{SVG}polyline[@class='daily']")) == 1
     year = parse(anxiety_chart(make_trends([5] * 366)))
     assert len(year.findall(f".//{SVG}circle")) == 366
+
+
+def test_sparkline_breaks_at_gaps_and_marks_lone_days():
+    svg = parse(sparkline([1, 2, None, 5, None, None, 7, 8, 9]))
+    assert [len(p.get("points").split()) for p in svg.findall(f"{SVG}polyline")] == [2, 3]
+    assert len(svg.findall(f"{SVG}circle")) == 1  # 5 stands alone
+    assert svg.get("aria-label") == "Last 9 days: 6 logged, from 1 to 9"
+    assert parse(sparkline([None] * 30)).get("aria-label") == "No check-ins in the last 30 days"
