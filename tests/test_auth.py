@@ -223,7 +223,7 @@ def password_hash(app):
 
 
 @pytest.mark.parametrize("form, field, message", [
-    ({"current": "not my password"}, "current_password", "That isn't your current password."),
+    ({"current": "not my password"}, "current_password", "That isn't your password."),
     ({"confirm": NEW + "!"}, "confirm_password", "Doesn't match the new password."),
     ({"new": "short", "confirm": "short"}, "new_password", "Must be between 8 and 128 characters."),
 ])
@@ -375,3 +375,17 @@ def test_ten_wrong_passwords_pause_logins_for_that_account(app, client, auth):
         get_db().execute("DROP TRIGGER audit_log_no_update")
         get_db().execute("UPDATE audit_log SET at = '2020-01-01T00:00:00.000Z'")
     assert auth.login().status_code == 302
+
+
+def test_confirming_forms_share_the_login_limit(app, patient):
+    """A borrowed session can't guess the password through the password-change or delete forms."""
+    for _ in range(5):
+        assert change_password(patient, current="guess one").status_code == 422
+    for _ in range(5):
+        response = patient.post("/account/delete", data={"password": "guess two", "confirmation": "delete"})
+        assert response.status_code == 422
+    response = change_password(patient)  # the right password, too late
+    assert response.status_code == 422 and "Too many wrong passwords" in page(response)
+    with app.app_context():
+        actions = [r[0] for r in get_db().execute("SELECT detail FROM audit_log WHERE action = 'auth.login_failed'")]
+    assert actions == ["wrong password (confirming)"] * 10

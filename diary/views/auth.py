@@ -38,6 +38,20 @@ def too_many_failures(db, user_id):
     return audit.count_recent(db, user_id, "auth.login_failed", since) >= LOGIN_FAILURES_ALLOWED
 
 
+def own_password_problem(db, row, password):
+    """Why ``password`` doesn't confirm the logged-in user's identity, or None if it does.
+
+    Password change and account deletion count wrong passwords with logins, so a borrowed
+    session can't be used to guess the password without the same limit.
+    """
+    if too_many_failures(db, row["id"]):
+        return f"Too many wrong passwords for this account. Wait {LOCKOUT_MINUTES} minutes and try again."
+    if not passwords.verify_password(row["password_hash"], password):
+        log_auth_event(db, "auth.login_failed", row["id"], "wrong password (confirming)")
+        return "That isn't your password."
+    return None
+
+
 def log_auth_event(db, action, user_id, detail=""):
     """Audit an account event: who and what, never the password or the email typed."""
     with write_transaction(db):
@@ -140,8 +154,9 @@ def account():
         db = get_db()
         if data is not None:
             row = users_store.get_user(db, current_user.id)
-            if not passwords.verify_password(row["password_hash"], data["current_password"]):
-                errors = {"current_password": ["That isn't your current password."]}
+            problem = own_password_problem(db, row, data["current_password"])
+            if problem:
+                errors = {"current_password": [problem]}
             else:
                 users_store.set_password_hash(db, row["id"], passwords.hash_password(data["new_password"]))
                 log_auth_event(db, "auth.password_changed", row["id"])
@@ -181,8 +196,9 @@ def delete_account():
         db = get_db()
         if data is not None:
             row = users_store.get_user(db, current_user.id)
-            if not passwords.verify_password(row["password_hash"], data["password"]):
-                errors = {"password": ["That isn't your password."]}
+            problem = own_password_problem(db, row, data["password"])
+            if problem:
+                errors = {"password": [problem]}
             else:
                 user_id = current_user.id
                 users_store.delete_account(db, user_id)
