@@ -71,13 +71,23 @@ class Client:
     def post_json(self, path, payload):
         return self.request("POST", path, json.dumps(payload), "application/json")
 
-    def register(self, email, password="benchmark password"):
-        status, page = self.request("GET", "/register")
-        self.csrf = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
-        form = urllib.parse.urlencode({
-            "email": email, "password": password, "role": "patient", "display_name": "Bench",
-            "timezone": "UTC", "csrf_token": self.csrf,
-        })
-        status, _ = self.request("POST", "/register", form, "application/x-www-form-urlencoded")
-        assert status == 302, f"register answered {status}"
+    def submit(self, path, fields):
+        """Post a form the way a browser would: the page's CSRF token first, then the fields."""
+        page = self.request("GET", path)[1]
+        self.csrf = csrf_token(page)
+        form = urllib.parse.urlencode({**fields, "csrf_token": self.csrf})
+        status, _ = self.request("POST", path, form, "application/x-www-form-urlencoded")
+        assert status == 302, f"POST {path} answered {status}"
         return self
+
+    def register(self, email, password="benchmark password"):
+        return self.submit("/register", {"email": email, "password": password, "role": "patient",
+                                         "display_name": "Bench", "timezone": "UTC"})
+
+    def login(self, email, password):
+        return self.submit("/login", {"email": email, "password": password})
+
+
+def csrf_token(page):
+    """The value of a page's <meta name="csrf-token">."""
+    return re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()

@@ -9,26 +9,22 @@ gunicorn with 2 workers. Reports median and p95 in milliseconds.
 """
 import argparse
 import os
-import re
 import statistics
 import tempfile
 import time
-import urllib.parse
 
 from diary import create_app, passwords
 from diary.db import close_db, get_db, migrate
 from diary.store import users as users_store
 
 from .generate import seed_patient
-from .server import Client, gunicorn
+from .server import Client, csrf_token, gunicorn
 
 URLS = ("/trends?range=90d", "/trends?range=all", "/api/v1/trends?days=90", "/api/v1/trends?days=all")
 PASSWORD = "benchmark password"
 EMAIL = "five.years@example.com"
 
 
-def csrf_token(page):
-    return re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
 
 
 def summary(samples):
@@ -77,10 +73,7 @@ def main():
         close_db(database)
 
         with gunicorn(workers=2, database=database) as (host, port, _):
-            http = Client(host, port)
-            token = csrf_token(http.request("GET", "/login")[1])
-            form = urllib.parse.urlencode({"email": EMAIL, "password": PASSWORD, "csrf_token": token})
-            assert http.request("POST", "/login", form, "application/x-www-form-urlencoded")[0] == 302
+            http = Client(host, port).login(EMAIL, PASSWORD)
             print("\nThrough gunicorn (2 workers, HTTP on loopback)")
             for url in URLS:
                 print(f"  {url:<28} {summary(timed(lambda u: http.request('GET', u)[0], url, args.repeat))}")

@@ -70,7 +70,7 @@ def cancel_invite(code):
 def provider_id_or_404(value):
     """A provider this patient shares with now, else 404 (before looking at the form)."""
     provider_id = row_id(value)
-    if provider_id is None or provider_id not in {p["id"] for p in sharing_store.care_team(get_db(), current_user.id)}:
+    if provider_id is None or sharing_store.live_share(get_db(), provider_id, current_user.id) is None:
         abort(404)
     return provider_id
 
