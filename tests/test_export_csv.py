@@ -55,8 +55,8 @@ def test_round_trip_of_hostile_notes(patient):
         assert row["kind"] == "checkin" and row["date"] == entry["date"]
         assert int(row["anxiety"]) == entry["anxiety"]
         assert unneutralize(row["note"]) == entry["note"]
-        assert [unneutralize(t) for t in row["triggers"].split("; ")] == entry["triggers"] or (
-            row["triggers"] == "" and entry["triggers"] == [])
+        triggers = row["triggers"].split("; ") if row["triggers"] else []
+        assert [unneutralize(t) for t in triggers] == entry["triggers"]
         assert row["private"] == ("true" if entry["private"] else "false")
         assert (row["created_at"], row["updated_at"]) == (entry["created_at"], entry["updated_at"])
         assert row["treatment"] == row["reflection"] == ""
