@@ -23,17 +23,16 @@ def events_about(db, patient_id, *, limit=200):
 
     ``limit=None``: all of them.
     """
-    rows = db.execute(
+    return list(db.query(
         """
-        SELECT a.at, a.action, a.detail, a.actor_id, u.display_name, u.role
+        SELECT a.at, a.action, a.detail, a.actor_id,
+               coalesce(u.display_name, 'A deleted account') AS actor, u.role AS actor_role
         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
         WHERE a.patient_id = ? AND (a.actor_id IS NULL OR a.actor_id != a.patient_id)
         ORDER BY a.at DESC, a.id DESC LIMIT ?
         """,
         [patient_id, -1 if limit is None else limit],
-    ).fetchall()
-    return [{"at": r[0], "action": r[1], "detail": r[2], "actor_id": r[3],
-             "actor": r[4] or "A deleted account", "actor_role": r[5]} for r in rows]
+    ))
 
 
 def count_recent(db, actor_id, action, since):
@@ -46,8 +45,7 @@ def count_recent(db, actor_id, action, since):
 
 def events_by(db, actor_id, *, prefix="auth."):
     """The user's own account events (logins, logouts, password changes), oldest first."""
-    rows = db.execute(
+    return list(db.query(
         "SELECT at, action, detail FROM audit_log WHERE actor_id = ? AND action LIKE ? ORDER BY at, id",
         [actor_id, prefix + "%"],
-    ).fetchall()
-    return [dict(zip(("at", "action", "detail"), row)) for row in rows]
+    ))

@@ -40,12 +40,11 @@ def create_invite(db, patient_id, scope):
 
 def pending_invites(db, patient_id):
     """Codes not yet used, cancelled or expired, newest first."""
-    rows = db.execute(
+    return list(db.query(
         "SELECT code, scope, created_at, expires_at FROM invites WHERE patient_id = ?"
         " AND redeemed_at IS NULL AND cancelled_at IS NULL AND expires_at > ? ORDER BY created_at DESC",
         [patient_id, utc_now()],
-    ).fetchall()
-    return [dict(zip(("code", "scope", "created_at", "expires_at"), row)) for row in rows]
+    ))
 
 
 def cancel_invite(db, patient_id, code):
@@ -106,24 +105,22 @@ def live_share(db, provider_id, patient_id):
 
 def care_team(db, patient_id):
     """Providers who can see the patient's diary now."""
-    rows = db.execute(
-        "SELECT u.id, u.display_name, u.email, s.created_at, s.scope FROM shares s"
+    return list(db.query(
+        "SELECT u.id, u.display_name, u.email, s.created_at AS since, s.scope FROM shares s"
         " JOIN users u ON u.id = s.provider_id WHERE s.patient_id = ? AND s.revoked_at IS NULL"
         " ORDER BY s.created_at",
         [patient_id],
-    ).fetchall()
-    return [dict(zip(("id", "display_name", "email", "since", "scope"), row)) for row in rows]
+    ))
 
 
 def shared_patients(db, provider_id):
     """Patients sharing with ``provider_id`` now."""
-    rows = db.execute(
-        "SELECT u.id, u.display_name, u.timezone, s.scope, s.created_at FROM shares s"
+    return list(db.query(
+        "SELECT u.id, u.display_name, u.timezone, s.scope, s.created_at AS since FROM shares s"
         " JOIN users u ON u.id = s.patient_id WHERE s.provider_id = ? AND s.revoked_at IS NULL"
         " ORDER BY u.display_name",
         [provider_id],
-    ).fetchall()
-    return [dict(zip(("id", "display_name", "timezone", "scope", "since"), row)) for row in rows]
+    ))
 
 
 def set_scope(db, patient_id, provider_id, scope):
@@ -147,20 +144,17 @@ def revoke(db, patient_id, provider_id):
 
 def share_history(db, patient_id):
     """Every share the patient ever made, live or revoked, oldest first."""
-    rows = db.execute(
-        "SELECT u.display_name, u.email, s.scope, s.created_at, s.revoked_at FROM shares s"
-        " JOIN users u ON u.id = s.provider_id WHERE s.patient_id = ? ORDER BY s.created_at",
+    return list(db.query(
+        "SELECT u.display_name AS provider, u.email, s.scope, s.created_at AS since, s.revoked_at"
+        " FROM shares s JOIN users u ON u.id = s.provider_id WHERE s.patient_id = ? ORDER BY s.created_at",
         [patient_id],
-    ).fetchall()
-    return [dict(zip(("provider", "email", "scope", "since", "revoked_at"), row)) for row in rows]
+    ))
 
 
 def invite_history(db, patient_id):
     """Every share code the patient created and what became of it."""
-    rows = db.execute(
+    return list(db.query(
         "SELECT code, scope, created_at, expires_at, redeemed_at, cancelled_at FROM invites"
         " WHERE patient_id = ? ORDER BY created_at",
         [patient_id],
-    ).fetchall()
-    return [dict(zip(("code", "scope", "created_at", "expires_at", "redeemed_at", "cancelled_at"), row))
-            for row in rows]
+    ))
