@@ -19,6 +19,9 @@ def create_app(test_config=None):
     app.config.update(config.from_environment(instance))
     if test_config:
         app.config.update(test_config)
+    if "CRISIS_CONTACTS" not in app.config:
+        from . import crisis_contacts
+        app.config["CRISIS_CONTACTS"] = crisis_contacts.load(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
 
@@ -43,10 +46,15 @@ def create_app(test_config=None):
     from . import headers
     headers.init_app(app)
 
-    from .views import api, auth as auth_views, care_team, diary, export, provider, pwa, report, sessions, trends
+    from .views import (
+        api, assessments, auth as auth_views, care_team, diary, export, provider, pwa, report, safety, sessions,
+        trends,
+    )
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(diary.bp)
     app.register_blueprint(sessions.bp)
+    app.register_blueprint(assessments.bp)
+    app.register_blueprint(safety.bp)
     app.register_blueprint(trends.bp)
     app.register_blueprint(care_team.bp)
     app.register_blueprint(export.bp)

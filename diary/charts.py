@@ -7,6 +7,7 @@ import datetime as dt
 
 from markupsafe import Markup, escape
 
+from .insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS
 from .schemas.sessions import TREATMENT_LABELS
 
 WIDTH, HEIGHT = 480, 240
@@ -160,3 +161,59 @@ def sparkline(values, width=120, height=32):
                    for run in _runs(points) if len(run) == 1)  # a lone day has no line: a dot
     return Markup(f'<svg class="sparkline" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
                   f'<title>{escape(label)}</title>{lines}{dots}</svg>')
+
+
+def assessment_chart(trends, instrument):
+    """GAD-7 or PHQ-9 totals over the trends' range, on the instrument's severity bands, with
+    session markers. ``instrument``: an Instrument (diary.insights.questionnaires)."""
+    start, end = dt.date.fromisoformat(trends["from"]), dt.date.fromisoformat(trends["to"])
+    count = (end - start).days + 1
+    step = PLOT_W / count
+    x = lambda day: LEFT + step * ((dt.date.fromisoformat(day) - start).days + 0.5)  # noqa: E731
+    top = instrument.max_total
+    y = lambda value: TOP + PLOT_H * (1 - value / top)  # noqa: E731
+    results = [a for a in trends["assessments"] if a["instrument"] == instrument.key]
+    parts = []
+    bands = list(instrument.bands)
+    for i, (low, severity) in enumerate(bands):
+        high = bands[i + 1][0] if i + 1 < len(bands) else top + 1
+        # Bands split halfway between whole totals (4|5 ...), like the anxiety chart's.
+        y_high, y_low = y(min(high - 0.5, top)), y(max(low - 0.5, 0))
+        parts.append(f'<rect class="band sev-{severity}" x="{LEFT}" y="{y_high:.1f}" width="{PLOT_W}" '
+                     f'height="{y_low - y_high:.1f}"><title>{SEVERITY_LABELS[severity]}: {low}–{high - 1}</title></rect>')
+    for value in [0] + [low for low, _ in bands[1:]] + [top]:
+        parts.append(f'<text class="axis" x="{LEFT - 5}" y="{y(value) + 4:.1f}" text-anchor="end">{value}</text>')
+    for offset, label in _x_ticks(start, count):
+        day = (start + dt.timedelta(days=offset)).isoformat()
+        anchor = "start" if offset == 0 else "end" if offset == count - 1 else "middle"
+        parts.append(f'<text class="axis" x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
+    for session in trends["sessions"]:
+        parts.append(f'<g class="session-mark"><title>{escape(session["date"])}: treatment session</title>'
+                     f'<line x1="{x(session["date"]):.1f}" x2="{x(session["date"]):.1f}" y1="{TOP}" '
+                     f'y2="{TOP + PLOT_H}"/></g>')
+    parts.extend(_polylines([(x(a["date"]), y(a["total"])) for a in results], "daily"))
+    for a in results:
+        label = escape(f"{a['date']}: {instrument.name} {a['total']} ({SEVERITY_LABELS[a['severity']].lower()})")
+        parts.append(f'<circle class="point" cx="{x(a["date"]):.1f}" cy="{y(a["total"]):.1f}" r="3.5">'
+                     f'<title>{label}</title></circle>')
+    if results:
+        first, last = results[0], results[-1]
+        description = (f"{len(results)} {instrument.name} result(s): from {first['total']} "
+                       f"({SEVERITY_LABELS[first['severity']].lower()}) on {first['date']} to {last['total']} "
+                       f"({SEVERITY_LABELS[last['severity']].lower()}) on {last['date']}.")
+    else:
+        description = f"No {instrument.name} results in this period."
+    ident = f"chart-{instrument.key}"
+    return Markup(
+        f'<svg class="chart assessment-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{ident}-title {ident}-desc">'
+        f'<title id="{ident}-title">{instrument.name} totals from {trends["from"]} to {trends["to"]}</title>'
+        f'<desc id="{ident}-desc">{escape(description)}</desc>{"".join(parts)}</svg>'
+    )
+
+
+def assessment_charts(trends):
+    """``[(instrument, chart)]`` for each questionnaire with results in the range."""
+    taken = {a["instrument"] for a in trends["assessments"]}
+    return [(instrument, assessment_chart(trends, instrument))
+            for key, instrument in INSTRUMENTS.items() if key in taken]

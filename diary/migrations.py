@@ -134,3 +134,85 @@ def m004_account_deletion(db):
     # A deleted account keeps its row as an anonymous tombstone (no email, name or password),
     # so its id is never handed to a new account and the audit log never points at a stranger.
     db.execute("ALTER TABLE users ADD COLUMN deleted_at TEXT")
+
+
+@migrations()
+def m005_questionnaires_and_safety(db):
+    # GAD-7 / PHQ-9 results. answers: a JSON list of 0-3, one per item; total and severity are
+    # stored as scored when saved (the scoring is fixed by the published instruments).
+    db.execute("""
+        CREATE TABLE assessments (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            instrument TEXT NOT NULL CHECK (instrument IN ('gad7', 'phq9')),
+            date TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            difficulty INTEGER CHECK (difficulty IS NULL OR difficulty BETWEEN 0 AND 3),
+            total INTEGER NOT NULL CHECK (total BETWEEN 0 AND 27),
+            severity TEXT NOT NULL CHECK (severity IN
+                ('minimal', 'mild', 'moderate', 'moderately_severe', 'severe')),
+            private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX assessments_by_user_date ON assessments (user_id, instrument, date, created_at)")
+    # The Stanley-Brown safety plan: one per patient, each step free text.
+    db.execute("""
+        CREATE TABLE safety_plans (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            warning_signs TEXT NOT NULL DEFAULT '',
+            coping_strategies TEXT NOT NULL DEFAULT '',
+            distractions TEXT NOT NULL DEFAULT '',
+            people_to_ask TEXT NOT NULL DEFAULT '',
+            professionals TEXT NOT NULL DEFAULT '',
+            safer_environment TEXT NOT NULL DEFAULT '',
+            reasons_for_living TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        ) STRICT
+    """)
+    # A record (check-in, session, assessment) that currently carries a crisis signal: one row per
+    # record. raised_at moves forward when the signal newly appears or the record becomes shared,
+    # which raises the provider flag again. detail never holds the patient's words.
+    db.execute("""
+        CREATE TABLE safety_events (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            source TEXT NOT NULL CHECK (source IN ('entry', 'session', 'assessment')),
+            source_id TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('crisis_language', 'phq9_item9')),
+            date TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+            raised_at TEXT NOT NULL,
+            UNIQUE (source, source_id)
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX safety_events_by_patient ON safety_events (patient_id, raised_at)")
+    # A deleted record takes its signal with it (whatever deletes it).
+    for source, table in (("entry", "entries"), ("session", "treatment_sessions"), ("assessment", "assessments")):
+        db.execute(f"""
+            CREATE TRIGGER safety_events_drop_{source} AFTER DELETE ON {table}
+            BEGIN DELETE FROM safety_events WHERE source = '{source}' AND source_id = old.id; END
+        """)
+    # Each provider acknowledges for themselves: one clinician's "seen" never hides the flag from
+    # another clinician the patient also shares with.
+    db.execute("""
+        CREATE TABLE safety_acknowledgements (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            provider_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            at TEXT NOT NULL
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX safety_acks_by_pair ON safety_acknowledgements (patient_id, provider_id, at)")
+    # Cards a patient dismissed (e.g. "questionnaires due"), and on which of their dates: a card
+    # comes back only when something new makes it due again.
+    db.execute("""
+        CREATE TABLE dismissals (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            card TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (user_id, card)
+        ) STRICT, WITHOUT ROWID
+    """)

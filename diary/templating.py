@@ -1,6 +1,10 @@
 """Jinja filters and globals used across templates."""
 import datetime as dt
 
+from . import support
+from .crisis_contacts import EMERGENCY, dial
+from .insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
+from .schemas.assessments import PLAN_STEPS
 from .schemas.sessions import SIDE_EFFECT_LABELS, TREATMENT_LABELS
 
 
@@ -26,9 +30,13 @@ def anxiety_band(value):
 
 
 def init_app(app):
-    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number)
+    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial)
     app.jinja_env.globals.update(
-        TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS,
+        TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
+        SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS, PLAN_STEPS=PLAN_STEPS,
+        PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},
+        EMERGENCY=EMERGENCY, take_support_card=support.take,
+        crisis_contacts=lambda: app.config["CRISIS_CONTACTS"],
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

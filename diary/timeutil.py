@@ -40,3 +40,9 @@ def utc_after(**delta):
     """UTC time ``delta`` from now (e.g. hours=72, or hours=-1 for an hour ago), formatted as utc_now."""
     moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(**delta)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def short_date(value):
+    """date(2026, 12, 3) or '2026-12-03' -> 'Thu 3 Dec' (for sentences about recent days)."""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return f"{day:%a} {day.day} {day:%b}"

@@ -147,3 +147,9 @@ def assert_flat(errors):
 
 def without(data, key):
     return {k: v for k, v in data.items() if k != key}
+
+
+def stored(body):
+    """A write's answer as the record reads back: the write's ``support`` field (card or null) removed."""
+    assert "support" in body, "a write answers with its support card (or null)"
+    return {k: v for k, v in body.items() if k != "support"}

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import assert_flat, errors_of, tomorrow_in_london, without
+from conftest import assert_flat, errors_of, stored, tomorrow_in_london, without
 from diary.db import get_db
 
 API = "/api/v1/entries"
@@ -25,7 +25,7 @@ def listed(client, query=""):
 def create(client, **fields):
     response = client.post(API, json={**VALID, **fields})
     assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
+    return stored(response.get_json())
 
 
 BAD_BODIES = [
@@ -67,7 +67,7 @@ def test_create_answers_201_with_location_and_exact_shape(patient):
     response = patient.post(API, json=VALID)
 
     assert response.status_code == 201
-    body = response.get_json()
+    body = stored(response.get_json())
     assert set(body) == ENTRY_FIELDS
     uuid.UUID(body["id"])
     assert urlsplit(response.headers["Location"]).path == f"{API}/{body['id']}"
@@ -82,7 +82,7 @@ def test_create_with_only_required_fields_uses_defaults(patient):
     response = patient.post(API, json={"date": "2024-03-02", "anxiety": 0})
 
     assert response.status_code == 201
-    body = response.get_json()
+    body = stored(response.get_json())
     assert set(body) == ENTRY_FIELDS
     assert (body["anxiety"], body["triggers"], body["note"], body["private"]) == (0, [], "", False)
     assert listed(patient) == [body]
@@ -124,7 +124,7 @@ def test_same_id_same_body_twice_is_200_and_stored_once(patient):
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.get_json() == first.get_json()
     assert urlsplit(second.headers["Location"]).path == f"{API}/{data['id']}"
-    assert listed(patient) == [first.get_json()]
+    assert listed(patient) == [stored(first.get_json())]
 
 
 def test_trigger_order_and_case_count_as_the_same_body(patient):
@@ -133,7 +133,7 @@ def test_trigger_order_and_case_count_as_the_same_body(patient):
     replay = patient.post(API, json={**VALID, "id": entry_id, "triggers": ["SLEEP", "bad  Sleep", " work"]})
 
     assert replay.status_code == 200
-    assert replay.get_json() == first
+    assert stored(replay.get_json()) == first
     assert listed(patient) == [first]
 
 
@@ -292,7 +292,7 @@ def test_patch_changes_only_the_given_fields(patient, change):
     response = patient.patch(f"{API}/{original['id']}", json=change)
 
     assert response.status_code == 200
-    body = response.get_json()
+    body = stored(response.get_json())
     assert set(body) == ENTRY_FIELDS
     expected = {**original, **change, "updated_at": body["updated_at"]}
     assert {**body, "triggers": sorted(body["triggers"])} == {**expected, "triggers": sorted(expected["triggers"])}
@@ -442,7 +442,7 @@ def test_another_patients_entry_is_404_and_unchanged(patient, other_patient, met
 
 
 def test_ids_in_paths_are_case_insensitive_and_non_uuids_are_404(patient):
-    entry = patient.post(API, json={**VALID, "id": str(uuid.uuid4()).upper()}).get_json()
+    entry = stored(patient.post(API, json={**VALID, "id": str(uuid.uuid4()).upper()}).get_json())
     assert entry["id"] == entry["id"].lower()
     assert patient.get(f"{API}/{entry['id'].upper()}").get_json() == entry
     assert patient.get(f"{API}/not-a-uuid").status_code == 404

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import assert_flat, errors_of, tomorrow_in_london, without
+from conftest import assert_flat, errors_of, stored, tomorrow_in_london, without
 from diary.db import get_db
 
 API = "/api/v1/sessions"
@@ -32,7 +32,7 @@ def listed(client, query=""):
 def create(client, **fields):
     response = client.post(API, json={**VALID, **fields})
     assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
+    return stored(response.get_json())
 
 
 BAD_BODIES = [
@@ -88,7 +88,7 @@ def test_create_answers_201_with_location_and_shape(patient):
     response = patient.post(API, json={**VALID, "reflection": "calm", "private": True})
 
     assert response.status_code == 201
-    body = response.get_json()
+    body = stored(response.get_json())
     assert set(body) == SESSION_FIELDS
     uuid.UUID(body["id"])
     assert urlsplit(response.headers["Location"]).path == f"{API}/{body['id']}"
@@ -106,7 +106,7 @@ def test_create_with_only_required_fields_uses_defaults(patient):
     response = patient.post(API, json=data)
 
     assert response.status_code == 201
-    body = response.get_json()
+    body = stored(response.get_json())
     assert (body["dose_mg"], body["side_effects"], body["reflection"], body["private"]) == (None, [], "", False)
     assert listed(patient) == [body]
 
@@ -143,7 +143,7 @@ def test_same_id_same_body_twice_is_200_and_stored_once(patient):
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.get_json() == first.get_json()
     assert urlsplit(second.headers["Location"]).path == f"{API}/{data['id']}"
-    assert listed(patient) == [first.get_json()]
+    assert listed(patient) == [stored(first.get_json())]
 
 
 @pytest.mark.parametrize("change", [
@@ -248,7 +248,7 @@ def test_adding_a_reflection_later_keeps_the_other_fields(patient):
     response = patient.patch(f"{API}/{original['id']}", json={"reflection": "It felt like floating."})
 
     assert response.status_code == 200
-    body = response.get_json()
+    body = stored(response.get_json())
     assert body == {**original, "reflection": "It felt like floating.", "updated_at": body["updated_at"]}
     assert body["updated_at"] >= original["updated_at"]
     assert listed(patient) == [body]
@@ -264,7 +264,7 @@ def test_patch_changes_only_the_given_fields(patient, change):
     response = patient.patch(f"{API}/{original['id']}", json=change)
 
     assert response.status_code == 200
-    body = response.get_json()
+    body = stored(response.get_json())
     expected = {**original, **change, "updated_at": body["updated_at"]}
     if expected["dose_mg"] is not None:
         expected["dose_mg"] = float(expected["dose_mg"])

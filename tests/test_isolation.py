@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conftest import stored
 from diary.db import get_db
 
 TODAY = dt.date.today().isoformat()
@@ -18,18 +19,21 @@ SESSION = {"date": TODAY, "treatment": "iv_ketamine", "anxiety_before": 8, "anxi
 FORM = {"date": TODAY, "anxiety": "1", "note": "overwritten", "treatment": "other",
         "anxiety_before": "1", "anxiety_after": "1", "name": "renamed", "into": "1", "scope": "scores"}
 JSON = {"anxiety": 1, "note": "overwritten", "reflection": "overwritten"}
+ASSESSMENT = {"date": TODAY, "instrument": "phq9", "answers": [1, 2, 1, 0, 3, 1, 2, 0, 0]}
 
 
 @pytest.fixture
 def alice(patient, provider):
     """The victim: a patient with an entry, a session, a trigger, a pending share code and a provider."""
-    entry = patient.post("/api/v1/entries", json=ENTRY).get_json()
-    session = patient.post("/api/v1/sessions", json=SESSION).get_json()
+    entry = stored(patient.post("/api/v1/entries", json=ENTRY).get_json())
+    session = stored(patient.post("/api/v1/sessions", json=SESSION).get_json())
+    assessment = stored(patient.post("/api/v1/assessments", json=ASSESSMENT).get_json())
     shared = patient.post("/api/v1/invites", json={"scope": "full"}).get_json()["code"]
     assert provider.post("/api/v1/invites/redeem", json={"code": shared}).status_code == 200
     code = patient.post("/api/v1/invites", json={}).get_json()["code"]
     provider_id = provider.get("/api/v1/me").get_json()["id"]
-    return {"client": patient, "entry": entry, "session": session, "code": code, "provider_id": provider_id}
+    return {"client": patient, "entry": entry, "session": session, "assessment": assessment, "code": code,
+            "provider_id": provider_id}
 
 
 def snapshot(app):
@@ -38,10 +42,11 @@ def snapshot(app):
         db = get_db()
         return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                 for table in ("entries", "entry_triggers", "triggers", "treatment_sessions", "users",
-                              "shares", "invites")}
+                              "shares", "invites", "assessments", "safety_plans", "safety_events",
+                              "safety_acknowledgements", "dismissals")}
 
 
-PATIENT_OBJECTS = {"entry_id", "session_id", "trigger_id", "code", "provider_id"}
+PATIENT_OBJECTS = {"entry_id", "session_id", "assessment_id", "trigger_id", "code", "provider_id"}
 
 
 def object_routes(app):
@@ -62,6 +67,7 @@ def object_routes(app):
 
 def fill(rule, alice, trigger_id):
     values = {"entry_id": alice["entry"]["id"], "session_id": alice["session"]["id"],
+              "assessment_id": alice["assessment"]["id"],
               "trigger_id": trigger_id, "code": alice["code"], "provider_id": alice["provider_id"]}
     path = rule.rule
     for name in rule.arguments:
@@ -76,6 +82,8 @@ def test_every_object_route_is_covered(app):
     assert "/triggers/<int(max=9223372036854775807):trigger_id>/merge" in paths
     assert "/api/v1/care-team/<int(max=9223372036854775807):provider_id>" in paths
     assert "/care-team/invites/<code>/cancel" in paths
+    assert "/api/v1/assessments/<uuid:assessment_id>" in paths
+    assert "/assessments/<uuid:assessment_id>/delete" in paths
 
 
 def test_other_patient_gets_404_on_every_object_route(app, alice, other_patient):
@@ -114,6 +122,7 @@ def test_the_owner_still_sees_everything(alice):
     client = alice["client"]
     assert client.get(f"/api/v1/entries/{alice['entry']['id']}").get_json() == alice["entry"]
     assert client.get(f"/api/v1/sessions/{alice['session']['id']}").get_json() == alice["session"]
+    assert client.get(f"/api/v1/assessments/{alice['assessment']['id']}").get_json() == alice["assessment"]
 
 
 def test_provider_cannot_write_or_read_patient_routes(app, alice, provider):
@@ -128,6 +137,11 @@ def test_provider_cannot_write_or_read_patient_routes(app, alice, provider):
         ("GET", f"/api/v1/entries/{alice['entry']['id']}", {}),
         ("PATCH", f"/api/v1/entries/{alice['entry']['id']}", {"json": JSON}),
         ("DELETE", f"/api/v1/sessions/{alice['session']['id']}", {}),
+        ("POST", "/api/v1/assessments", {"json": ASSESSMENT}),
+        ("GET", "/api/v1/assessments", {}),
+        ("GET", f"/api/v1/assessments/{alice['assessment']['id']}", {}),
+        ("GET", "/safety-plan", {}),
+        ("PUT", "/api/v1/safety-plan", {"json": {"warning_signs": "overwritten"}}),
     ]:
         response = provider.open(path, method=method, **kwargs)
         assert response.status_code == 403, f"{method} {path}"

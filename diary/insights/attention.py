@@ -1,20 +1,40 @@
-"""Who needs attention: the numbers and flags on a provider's dashboard."""
+"""Who needs a call today: the numbers, flags and their reasons on a provider's dashboard.
+
+Flags, most urgent first (definitions: docs/INSIGHTS.md, "Provider flags"):
+safety, severe, spike, high, rising, quiet. Within a flag, the most recent event first.
+"""
 import datetime as dt
 from dataclasses import dataclass
 
+from ..timeutil import short_date
 from .daily import window_mean
+from .questionnaires import INSTRUMENTS, SEVERITY_LABELS, is_severe
 from .response import pretreatment_baseline
 
 QUIET_DAYS = 7        # no check-in for 7 or more days
 HIGH_MEAN = 7.0       # 7-day mean of 7 or more
 RISING_BY = 2.0       # 7-day mean at least 2 points above the 7 days before
+SPIKE_DAYS = 3        # spike: within the last 3 days (today and the 2 before),
+SPIKE_SCORE = 9       #   a check-in of 9 or 10,
+SPIKE_ABOVE = 3.0     #   or a day at least 3 points above the mean of the 7 days before it
 SPARKLINE_DAYS = 30
 
+FLAG_ORDER = ("safety", "severe", "spike", "high", "rising", "quiet")
 FLAG_LABELS = {
+    "safety": "Safety: needs acknowledging",
+    "severe": "Severe questionnaire score",
+    "spike": "Spike in the last 3 days",
     "high": "7-day average 7 or more",
     "rising": "Rising: up 2+ points on the week before",
     "quiet": "No check-in for 7+ days",
 }
+
+
+@dataclass(frozen=True)
+class Reason:
+    flag: str
+    date: dt.date | None  # when it happened (for "most recent first"); None: never checked in
+    text: str
 
 
 @dataclass(frozen=True)
@@ -23,16 +43,54 @@ class Summary:
     mean_7: float | None
     previous_mean_7: float | None
     change_from_baseline: float | None
-    flags: tuple
+    reasons: tuple  # Reason per flag, most urgent first
     sparkline: tuple  # daily means of the last 30 days, None for unlogged days
 
+    @property
+    def flags(self):
+        return tuple(reason.flag for reason in self.reasons)
 
-def summarize(means, today, last_entry_date, first_session_day=None):
+
+def spike(means, highest, today):
+    """The most recent spike in the last 3 days as ``(date, text)``, or None.
+
+    :param highest: {date: the day's highest check-in}.
+    """
+    for back in range(SPIKE_DAYS):
+        day = today - dt.timedelta(days=back)
+        if highest.get(day, -1) >= SPIKE_SCORE:
+            return day, f"Checked in at {highest[day]} on {short_date(day)}"
+        week = window_mean(means, day - dt.timedelta(days=7), day - dt.timedelta(days=1))
+        if day in means and week is not None and means[day] - week >= SPIKE_ABOVE:
+            return day, (f"{short_date(day)} averaged {means[day]:.1f}, {means[day] - week:.1f} above the week "
+                         f"before ({week:.1f})")
+    return None
+
+
+def severe(latest_assessments):
+    """The newest severe questionnaire result as ``(date, text)``, or None.
+
+    :param latest_assessments: {instrument: the latest shared result} (dicts with date, total).
+    """
+    found = [a for key, a in latest_assessments.items() if is_severe(key, a["total"])]
+    if not found:
+        return None
+    a = max(found, key=lambda a: a["date"])
+    instrument = INSTRUMENTS[a["instrument"]]
+    return (dt.date.fromisoformat(a["date"]),
+            f"{instrument.name} {a['total']} ({SEVERITY_LABELS[a['severity']].lower()}) on {short_date(a['date'])}")
+
+
+def summarize(means, today, last_entry_date, first_session_day=None, *, highest=None, safety=None,
+              latest_assessments=None):
     """The dashboard line for one patient.
 
     :param means: {date: daily mean} from shared check-ins, covering at least the last 30 days and
         the week before the first session.
     :param last_entry_date: the latest shared check-in's date (it may be older than ``means``).
+    :param highest: {date: highest shared check-in}, at least for the last 3 days (spikes).
+    :param safety: the open safety flag (``{date, reason}``, from the safety service) or None.
+    :param latest_assessments: {instrument: latest shared result}.
     """
     last = last_entry_date
     mean_7 = window_mean(means, today - dt.timedelta(days=6), today)
@@ -41,12 +99,33 @@ def summarize(means, today, last_entry_date, first_session_day=None):
     if first_session_day is not None and mean_7 is not None:
         baseline = pretreatment_baseline(means, first_session_day)
         change = None if baseline is None else mean_7 - baseline
-    flags = []
+    reasons = []
+    if safety:
+        reasons.append(Reason("safety", dt.date.fromisoformat(safety["date"]),
+                              f"{safety['reason']} on {short_date(safety['date'])}"))
+    found = severe(latest_assessments or {})
+    if found:
+        reasons.append(Reason("severe", *found))
+    found = spike(means, highest or {}, today)
+    if found:
+        reasons.append(Reason("spike", *found))
     if mean_7 is not None and mean_7 >= HIGH_MEAN:
-        flags.append("high")
+        reasons.append(Reason("high", last, f"7-day average {mean_7:.1f}"))
     if mean_7 is not None and previous is not None and mean_7 - previous >= RISING_BY:
-        flags.append("rising")
-    if last is None or (today - last).days >= QUIET_DAYS:
-        flags.append("quiet")
+        reasons.append(Reason("rising", last, f"7-day average {mean_7:.1f}, up {mean_7 - previous:.1f} on the "
+                                              f"week before ({previous:.1f})"))
+    if last is None:
+        reasons.append(Reason("quiet", None, "No check-ins yet"))
+    elif (today - last).days >= QUIET_DAYS:
+        reasons.append(Reason("quiet", last + dt.timedelta(days=QUIET_DAYS),
+                              f"No check-in since {short_date(last)} ({(today - last).days} days)"))
     sparkline = tuple(means.get(today - dt.timedelta(days=n)) for n in range(SPARKLINE_DAYS - 1, -1, -1))
-    return Summary(last, mean_7, previous, change, tuple(flags), sparkline)
+    return Summary(last, mean_7, previous, change, tuple(reasons), sparkline)
+
+
+def urgency(reasons, name):
+    """Sort key for the dashboard: the most urgent flag first, then its most recent event, then name."""
+    if not reasons:
+        return (len(FLAG_ORDER), 0, name.casefold())
+    top = reasons[0]
+    return (FLAG_ORDER.index(top.flag), -(top.date.toordinal() if top.date else 0), name.casefold())

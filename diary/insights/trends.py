@@ -12,12 +12,13 @@ def rounded(value, places=2):
     return None if value is None else round(value, places)
 
 
-def build(rows, sessions, start, end, today):
+def build(rows, sessions, start, end, today, assessments=()):
     """The trends for ``start``..``end``.
 
     :param rows: (date, anxiety, triggers) per check-in, covering at least ``start`` - 7 days to
         ``today`` and the 7 days before the first session (for baselines and rolling means).
     :param sessions: every treatment session of the patient (dicts with date, id, treatment...).
+    :param assessments: GAD-7 / PHQ-9 results in the range (any order).
     """
     scores = scores_by_date(rows)
     means = means_of(scores)
@@ -56,6 +57,10 @@ def build(rows, sessions, start, end, today):
             "days_logged_in_range": sum(1 for day in series if day.count),
             "days_in_range": len(series),
         },
+        "assessments": [
+            {k: a[k] for k in ("id", "instrument", "date", "total", "severity")}
+            for a in sorted(assessments, key=lambda a: (a["date"], a["created_at"]))
+        ],
     }
 
 

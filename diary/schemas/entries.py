@@ -3,7 +3,8 @@ from marshmallow import Schema, fields, post_load
 from marshmallow.validate import Length, Range
 
 from .fields import (
-    MAX_TRIGGER_LENGTH, DatedSchema, DateRangeQuery, anxiety, free_text, trigger_list, unique_names,
+    MAX_TRIGGER_LENGTH, DatedSchema, DateRangeQuery, anxiety, free_text, support_field, trigger_list,
+    unique_names,
 )
 
 
@@ -36,6 +37,7 @@ class EntryOut(Schema):
     private = fields.Boolean()
     created_at = fields.String(metadata={"format": "date-time"})
     updated_at = fields.String(metadata={"format": "date-time"})
+    support = support_field()
 
 
 class EntryListOut(Schema):

@@ -130,3 +130,13 @@ class DateRangeQuery(Schema):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise ValidationError({"to": ["Must be on or after 'from'."]})
+
+
+class SupportOut(Schema):
+    reason = fields.String(metadata={"enum": ["crisis_language", "score_10", "phq9_item9"]})
+
+
+def support_field():
+    """On a created or changed record: why the support card is shown, or null (docs/API.md)."""
+    return fields.Nested(SupportOut, allow_none=True, metadata={
+        "description": "Set when the app shows the support card (crisis contacts and safety plan); else null."})

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, post_load
 from marshmallow.validate import OneOf, Range
 
 from ..migrations import TREATMENTS
-from .fields import DatedSchema, DateRangeQuery, anxiety, free_text
+from .fields import DatedSchema, DateRangeQuery, anxiety, free_text, support_field
 
 TREATMENT_LABELS = {
     "iv_ketamine": "IV ketamine infusion",
@@ -73,6 +73,7 @@ class SessionOut(Schema):
     private = fields.Boolean()
     created_at = fields.String(metadata={"format": "date-time"})
     updated_at = fields.String(metadata={"format": "date-time"})
+    support = support_field()
 
 
 class SessionListOut(Schema):

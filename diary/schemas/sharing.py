@@ -65,13 +65,33 @@ class AccessLogOut(Schema):
     events = fields.List(fields.Nested(AccessEvent))
 
 
+FLAGS = ["safety", "severe", "spike", "high", "rising", "quiet"]
+
+
+class FlagReasonOut(Schema):
+    flag = fields.String(metadata={"enum": FLAGS})
+    date = fields.String(allow_none=True, metadata={"format": "date"})
+    text = fields.String(metadata={"description": "The flag explained in words (never the patient's own words)"})
+
+
+class SafetyFlagOut(Schema):
+    since = fields.String(metadata={"format": "date", "description": "Date of the oldest unacknowledged record"})
+    reason = fields.String(metadata={"description": "What the newest one was, e.g. PHQ-9 item 9 answered …"})
+    date = fields.String(metadata={"format": "date", "description": "Date of the newest one"})
+    count = fields.Integer()
+
+
 class PatientSummaryOut(Schema):
     id = fields.Integer()
     display_name = fields.String()
     last_entry_date = fields.String(allow_none=True, metadata={"format": "date"})
     mean_7 = fields.Float(allow_none=True)
     change_from_baseline = fields.Float(allow_none=True)
-    flags = fields.List(fields.String(metadata={"enum": ["high", "rising", "quiet"]}))
+    flags = fields.List(fields.String(metadata={"enum": FLAGS}),
+                        metadata={"description": "Most urgent first: safety, severe, spike, high, rising, quiet"})
+    flag_reasons = fields.List(fields.Nested(FlagReasonOut))
+    safety = fields.Nested(SafetyFlagOut, allow_none=True,
+                           metadata={"description": "Open until this provider acknowledges it; else null"})
 
 
 class PatientListOut(Schema):

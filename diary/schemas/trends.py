@@ -81,6 +81,14 @@ class LoggingOut(Schema):
     days_in_range = fields.Integer()
 
 
+class AssessmentPointOut(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    instrument = fields.String(metadata={"enum": ["gad7", "phq9"]})
+    date = fields.String(metadata={"format": "date"})
+    total = fields.Integer()
+    severity = fields.String()
+
+
 class TrendsOut(Schema):
     from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
     to = fields.String(metadata={"format": "date"})
@@ -89,3 +97,5 @@ class TrendsOut(Schema):
     triggers = fields.List(fields.Nested(TriggerEffectOut))
     course = fields.Nested(CourseOut)
     logging = fields.Nested(LoggingOut)
+    assessments = fields.List(fields.Nested(AssessmentPointOut),
+                              metadata={"description": "GAD-7 / PHQ-9 totals in the range, oldest first"})

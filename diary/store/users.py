@@ -77,6 +77,10 @@ def delete_account(db, user_id):
         db.execute("DELETE FROM entries WHERE user_id = ?", [user_id])  # entry_triggers cascade
         db.execute("DELETE FROM triggers WHERE user_id = ?", [user_id])
         db.execute("DELETE FROM treatment_sessions WHERE user_id = ?", [user_id])
+        for table in ("assessments", "safety_plans", "dismissals"):
+            db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+        db.execute("DELETE FROM safety_events WHERE patient_id = ?", [user_id])
+        db.execute("DELETE FROM safety_acknowledgements WHERE patient_id = ? OR provider_id = ?", [user_id, user_id])
         db.execute("DELETE FROM shares WHERE patient_id = ? OR provider_id = ?", [user_id, user_id])
         db.execute("DELETE FROM invites WHERE patient_id = ?", [user_id])
         db.execute("UPDATE invites SET redeemed_by = NULL WHERE redeemed_by = ?", [user_id])
@@ -86,3 +90,19 @@ def delete_account(db, user_id):
             [f"deleted-{user_id}@deleted.invalid", utc_now(), user_id],
         )
     return True
+
+
+def card_dismissed_at(db, user_id, card):
+    """The date (the user's own) they last dismissed ``card`` on, or None."""
+    row = db.execute("SELECT at FROM dismissals WHERE user_id = ? AND card = ?", [user_id, card]).fetchone()
+    return row[0] if row else None
+
+
+def dismiss_card(db, user_id, card, on):
+    """Remember that the user dismissed ``card`` on ``on`` (an ISO date in their time zone)."""
+    with write_transaction(db):
+        db.execute(
+            "INSERT INTO dismissals (user_id, card, at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id, card) DO UPDATE SET at = excluded.at",
+            [user_id, card, on],
+        )

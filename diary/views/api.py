@@ -10,6 +10,9 @@ from ..errors import http_error as api_error
 from ..db import get_db
 from ..schemas import flat_errors
 from ..schemas.accounts import UserOut
+from ..schemas.assessments import (
+    AssessmentIn, AssessmentListOut, AssessmentOut, AssessmentQuery, SafetyPlanIn, SafetyPlanOut,
+)
 from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryQuery, entry_patch_schema
 from ..schemas.trends import TrendsOut, TrendsQuery
 from ..schemas.sharing import (
@@ -21,10 +24,12 @@ from ..store import IdConflict, audit
 from ..store import sharing as sharing_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
+from ..store import assessments as assessments_store
+from ..store import safety as safety_store
+from ..services import care, records, safety
+from ..services import trends as trends_service
 from ..timeutil import today_in
 from . import care_team as care_team_view
-from . import provider as provider_view
-from . import trends as trends_view
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 operation = openapi.Registry(bp)
@@ -106,10 +111,11 @@ def csrf_token():
 def create_entry():
     data = validated(EntryIn(today=patient_today()), json_body())
     try:
-        entry, created = entries_store.create_entry(get_db(), current_user.id, data)
+        entry, created, support = records.create(get_db(), "entry", current_user.id, data)
     except IdConflict:
         raise api_error(409, CONFLICT) from None
-    return created_or_replayed(EntryOut().dump(entry), created, url_for(".get_entry", entry_id=entry["id"]))
+    return created_or_replayed(EntryOut().dump({**entry, "support": support}), created,
+                               url_for(".get_entry", entry_id=entry["id"]))
 
 
 @operation("/entries", "get", "List check-ins, newest first", query=EntryQuery,
@@ -146,10 +152,10 @@ def get_entry(entry_id):
 def patch_entry(entry_id):
     own_entry(entry_id)
     changes = validated(entry_patch_schema(patient_today()), json_body())
-    entry = entries_store.update_entry(get_db(), current_user.id, entry_id, changes)
+    entry, support = records.update(get_db(), "entry", current_user.id, entry_id, changes)
     if entry is None:  # deleted in between
         raise not_found("entry")
-    return EntryOut().dump(entry)
+    return EntryOut().dump({**entry, "support": support})
 
 
 @operation("/entries/<uuid:entry_id>", "delete", "Delete a check-in", responses={204: None, 404: None})
@@ -166,11 +172,11 @@ def delete_entry(entry_id):
 def create_session():
     data = validated(SessionIn(today=patient_today()), json_body())
     try:
-        session, created = sessions_store.create_session(get_db(), current_user.id, data)
+        session, created, support = records.create(get_db(), "session", current_user.id, data)
     except IdConflict:
         raise api_error(409, CONFLICT) from None
     return created_or_replayed(
-        SessionOut().dump(session), created, url_for(".get_session", session_id=session["id"]),
+        SessionOut().dump({**session, "support": support}), created, url_for(".get_session", session_id=session["id"]),
     )
 
 
@@ -198,10 +204,10 @@ def get_session(session_id):
 def patch_session(session_id):
     own_session(session_id)
     changes = validated(session_patch_schema(patient_today()), json_body())
-    session = sessions_store.update_session(get_db(), current_user.id, session_id, changes)
+    session, support = records.update(get_db(), "session", current_user.id, session_id, changes)
     if session is None:
         raise not_found("session")
-    return SessionOut().dump(session)
+    return SessionOut().dump({**session, "support": support})
 
 
 @operation("/sessions/<uuid:session_id>", "delete", "Delete a treatment session", responses={204: None, 404: None})
@@ -209,6 +215,61 @@ def delete_session(session_id):
     if not sessions_store.delete_session(get_db(), current_user.id, session_id):
         raise not_found("session")
     return "", 204
+
+
+# --- questionnaires and the safety plan ------------------------------------------
+
+@operation("/assessments", "post", "Save a completed GAD-7 or PHQ-9 (scored by the server; idempotent on a client id)",
+           body=AssessmentIn, responses={201: AssessmentOut, 200: AssessmentOut, 409: None})
+def create_assessment():
+    data = validated(AssessmentIn(today=patient_today()), json_body())
+    try:
+        assessment, created, support = records.create_assessment(get_db(), current_user.id, data)
+    except IdConflict:
+        raise api_error(409, CONFLICT) from None
+    return created_or_replayed(AssessmentOut().dump({**assessment, "support": support}), created,
+                               url_for(".get_assessment", assessment_id=assessment["id"]))
+
+
+@operation("/assessments", "get", "List questionnaire results, newest first", query=AssessmentQuery,
+           responses={200: AssessmentListOut})
+def list_assessments():
+    query = validated(AssessmentQuery(), request.args.to_dict())
+    return AssessmentListOut().dump({"assessments": assessments_store.list_assessments(get_db(), current_user.id,
+                                                                                      **query)})
+
+
+def own_assessment(assessment_id):
+    assessment = assessments_store.get_assessment(get_db(), current_user.id, assessment_id)
+    if assessment is None:
+        raise not_found("assessment")
+    return assessment
+
+
+@operation("/assessments/<uuid:assessment_id>", "get", "One questionnaire result",
+           responses={200: AssessmentOut, 404: None})
+def get_assessment(assessment_id):
+    return AssessmentOut().dump(own_assessment(assessment_id))
+
+
+@operation("/assessments/<uuid:assessment_id>", "delete", "Delete a questionnaire result",
+           responses={204: None, 404: None})
+def delete_assessment(assessment_id):
+    if not assessments_store.delete_assessment(get_db(), current_user.id, assessment_id):
+        raise not_found("assessment")
+    return "", 204
+
+
+@operation("/safety-plan", "get", "My safety plan (Stanley-Brown steps)", responses={200: SafetyPlanOut})
+def get_safety_plan():
+    return SafetyPlanOut().dump(safety_store.get_plan(get_db(), current_user.id))
+
+
+@operation("/safety-plan", "put", "Replace my safety plan (fields left out become empty)", body=SafetyPlanIn,
+           responses={200: SafetyPlanOut})
+def put_safety_plan():
+    data = validated(SafetyPlanIn(), json_body())
+    return SafetyPlanOut().dump(safety_store.save_plan(get_db(), current_user.id, data))
 
 
 # --- trends --------------------------------------------------------------------
@@ -219,7 +280,7 @@ def trends():
     query = validated(TrendsQuery(), request.args.to_dict())
     # build() already returns TrendsOut's shape in JSON types (tests hold it to that schema);
     # a marshmallow dump of ~1,800 days would add 25 ms to an all-time request.
-    return jsonify(trends_view.gather(get_db(), current_user.id, current_user.timezone, query["days"]))
+    return jsonify(trends_service.gather(get_db(), current_user.id, current_user.timezone, query["days"]))
 
 
 # --- sharing: the patient's side ----------------------------------------------
@@ -265,7 +326,7 @@ def access_log():
            responses={200: RedeemOut, 422: None, 429: None}, role="provider")
 def redeem_invite():
     data = validated(RedeemIn(), json_body())
-    patient, failure = provider_view.redeem(get_db(), current_user.id, data["code"])
+    patient, failure = care.redeem(get_db(), current_user.id, data["code"])
     if failure is not None:
         raise api_error(*failure)
     return RedeemOut().dump({"patient": patient})
@@ -274,12 +335,24 @@ def redeem_invite():
 @operation("/patients", "get", "Patients sharing with me, with attention flags", responses={200: PatientListOut},
            role="provider")
 def list_patients():
-    patients = provider_view.patient_summaries(get_db(), current_user.id, action="api.patients")
+    patients = care.patient_summaries(get_db(), current_user.id, action="api.patients")
     return PatientListOut().dump({"patients": patients})
 
 
 def shared_patient(patient_id):
-    return provider_view.shared_patient_or_404(get_db(), current_user.id, patient_id)
+    patient, share = care.shared_patient(get_db(), current_user.id, patient_id)
+    if patient is None:
+        raise api_error(404, {"patient_id": ["No patient shares their diary with you under that id."]})
+    return patient, share
+
+
+@operation("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", "post",
+           "Acknowledge a patient's safety flag (audited; shown in the patient's access log)",
+           responses={204: None, 404: None}, role="provider")
+def acknowledge_safety(patient_id):
+    shared_patient(patient_id)
+    safety.acknowledge(get_db(), current_user.id, patient_id)
+    return "", 204
 
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/trends", "get",
@@ -291,7 +364,7 @@ def patient_trends(patient_id):
     db = get_db()
     with write_transaction(db):
         audit.record(db, "api.patient_trends", actor_id=current_user.id, patient_id=patient_id)
-    return jsonify(trends_view.gather(db, patient_id, patient["timezone"], query["days"], include_private=False))
+    return jsonify(trends_service.gather(db, patient_id, patient["timezone"], query["days"], include_private=False))
 
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",

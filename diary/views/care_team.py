@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "api.patient_trends": "read your trends (API)",
     "api.patient_entries": "read your check-ins (API)",
     "export.entries_csv": "exported your check-ins as CSV",
+    "safety.acknowledged": "acknowledged a safety alert (a self-harm answer or crisis words)",
 }
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from .. import support
 from ..auth import check_role, login_manager
 from ..db import get_db
 from ..schemas.entries import MAX_OFFSET, EntryIn, EntryQuery
@@ -12,6 +13,8 @@ from ..schemas.fields import TriggerName
 from ..store import IdConflict, NameTaken
 from ..store import entries as entries_store
 from ..store import triggers as triggers_store
+from ..services import assessments as assessments_service
+from ..services import records
 from ..timeutil import today_in
 from .forms import MAX_ROW_ID, entry_payload, load, row_id
 
@@ -63,7 +66,7 @@ def today():
         data, errors = load(EntryIn(today=day), values)
         if data is not None:
             try:
-                _, created = entries_store.create_entry(get_db(), current_user.id, data)
+                _, created, card = records.create(get_db(), "entry", current_user.id, data)
             except IdConflict:
                 # The first submit was saved (its answer got lost) and then something changed.
                 errors = {"id": ["A check-in from this form was already saved. Check Today so far below;"
@@ -71,11 +74,13 @@ def today():
                 values["id"] = str(uuid.uuid4())
             else:
                 flash("Check-in saved." if created else "That check-in was already saved.", "success")
+                support.remember(card)
                 return redirect(url_for("diary.today"))
     # A fresh id per rendered form makes a double-tapped submit store one check-in.
     values.setdefault("id", str(uuid.uuid4()))
     todays = entries_store.entries_on(get_db(), current_user.id, day)
-    return render_checkin_form("diary/today.html", values, errors, todays=todays)
+    return render_checkin_form("diary/today.html", values, errors, todays=todays,
+                               due=assessments_service.due(get_db(), current_user.id, day))
 
 
 @bp.route("/history")
@@ -113,8 +118,9 @@ def edit_entry(entry_id):
         values.pop("id", None)
         data, errors = load(EntryIn(today=patient_today()), values)
         if data is not None:
-            entries_store.update_entry(get_db(), current_user.id, entry_id, data)
+            _, card = records.update(get_db(), "entry", current_user.id, entry_id, data)
             flash("Check-in updated.", "success")
+            support.remember(card)
             return redirect(url_for("diary.history"))
     return render_checkin_form("diary/edit_entry.html", values, errors, entry=entry)
 

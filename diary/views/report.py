@@ -12,8 +12,8 @@ from ..schemas.fields import DateRangeQuery
 from ..schemas.trends import MAX_DAYS
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
+from ..services import trends as trends_service
 from ..timeutil import today_in
-from . import trends as trends_view
 from .forms import load
 
 bp = Blueprint("report", __name__)
@@ -40,7 +40,7 @@ def index():
         errors = {**errors, "from": [f"Choose a period of 1 to {MAX_DAYS} days ending by today."]}
         start, end = today - dt.timedelta(days=DEFAULT_DAYS - 1), today
     db = get_db()
-    trends = trends_view.gather_between(db, current_user.id, start, end, today)
+    trends = trends_service.gather_between(db, current_user.id, start, end, today)
     notes, reflections = [], []
     if query["notes"]:
         notes = [e for page in entries_store.export_pages(db, current_user.id, date_from=start, date_to=end)

@@ -4,10 +4,12 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import support
 from ..auth import check_role
 from ..db import get_db
 from ..schemas.sessions import SessionIn
 from ..store import IdConflict
+from ..services import records
 from ..store import sessions as sessions_store
 from ..timeutil import today_in
 from .forms import load, session_payload
@@ -41,13 +43,14 @@ def new():
         data, errors = load(SessionIn(today=today), values)
         if data is not None:
             try:
-                _, created = sessions_store.create_session(get_db(), current_user.id, data)
+                _, created, card = records.create(get_db(), "session", current_user.id, data)
             except IdConflict:
                 errors = {"id": ["A session from this form was already saved (see Sessions);"
                                  " saving again stores this as a new session."]}
                 values["id"] = str(uuid.uuid4())
             else:
                 flash("Session saved." if created else "That session was already saved.", "success")
+                support.remember(card)
                 return redirect(url_for("sessions.index"))
     return render_session_form(values, errors)
 
@@ -68,8 +71,9 @@ def edit(session_id):
         values.pop("id", None)
         data, errors = load(SessionIn(today=today_in(current_user.timezone)), values)
         if data is not None:
-            sessions_store.update_session(get_db(), current_user.id, session_id, data)
+            _, card = records.update(get_db(), "session", current_user.id, session_id, data)
             flash("Session updated.", "success")
+            support.remember(card)
             return redirect(url_for("sessions.index"))
     return render_session_form(values, errors, session=session)
 

@@ -1,6 +1,4 @@
 """The patient's Trends page: charts and insights (definitions in docs/INSIGHTS.md)."""
-import datetime as dt
-
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
@@ -9,9 +7,7 @@ from ..auth import check_role
 from ..db import get_db
 from ..insights import trends as trends_insights
 from ..schemas.trends import RANGE_LABELS, RANGES, TrendsPageQuery
-from ..store import entries as entries_store
-from ..store import sessions as sessions_store
-from ..timeutil import today_in
+from ..services import trends as trends_service
 from .forms import load
 
 bp = Blueprint("trends", __name__)
@@ -22,44 +18,13 @@ def patients_only():
     return check_role("patient")
 
 
-def gather(db, user_id, timezone, days, *, include_private=True):
-    """Fetch what the insights need for the last ``days`` days (None: all) and compute them."""
-    today = today_in(timezone)
-    earliest = None
-    if days is None:
-        earliest = entries_store.first_date(db, user_id, include_private=include_private)
-        earliest = dt.date.fromisoformat(earliest) if earliest else None
-    start, end = trends_insights.window(today, days, earliest)
-    return gather_between(db, user_id, start, end, today, include_private=include_private)
-
-
-def insight_rows(db, user_id, start, end, sessions, *, include_private):
-    """Check-in rows from ``start`` to ``end``, plus the week before the first of ``sessions``
-    (the pre-treatment baseline) where the window doesn't already cover it."""
-    rows = entries_store.anxiety_rows(db, user_id, start, end, include_private=include_private)
-    if sessions:
-        first = dt.date.fromisoformat(min(s["date"] for s in sessions))
-        week_before = first - dt.timedelta(days=7)
-        if week_before < start:
-            last = min(first - dt.timedelta(days=1), start - dt.timedelta(days=1))
-            rows = entries_store.anxiety_rows(db, user_id, week_before, last, include_private=include_private) + rows
-    return rows
-
-
-def gather_between(db, user_id, start, end, today, *, include_private=True):
-    """The insights for ``start``..``end`` (``today``: the patient's, for recent-course figures)."""
-    sessions = sessions_store.list_sessions(db, user_id, include_private=include_private)
-    # Rolling means and session baselines look back a week before the range.
-    rows = insight_rows(db, user_id, start - dt.timedelta(days=7), end, sessions, include_private=include_private)
-    return trends_insights.build(rows, sessions, start, end, today)
-
-
 @bp.route("/trends")
 def index():
     query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
     range_name = query["range"] if query else "90d"
-    trends = gather(get_db(), current_user.id, current_user.timezone, RANGES[range_name])
+    trends = trends_service.gather(get_db(), current_user.id, current_user.timezone, RANGES[range_name])
     return render_template(
         "trends/index.html", trends=trends, range_name=range_name, ranges=RANGE_LABELS, errors=errors,
         chart=charts.anxiety_chart(trends), table=trends_insights.table_rows(trends),
+        assessment_charts=charts.assessment_charts(trends),
     ), 422 if errors else 200

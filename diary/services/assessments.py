@@ -1,0 +1,62 @@
+"""GAD-7 / PHQ-9 for a patient: a result with its change since the last one, and when they're due."""
+import datetime as dt
+
+from ..insights.questionnaires import INSTRUMENTS, RECALL_DAYS
+from ..store import assessments as assessments_store
+from ..store import sessions as sessions_store
+from ..store import users as users_store
+
+DUE_CARD = "questionnaires_due"
+
+
+def result(db, user_id, assessment_id):
+    """``{assessment, instrument, previous, change}`` for one of the patient's results, or None."""
+    assessment = assessments_store.get_assessment(db, user_id, assessment_id)
+    if assessment is None:
+        return None
+    previous = assessments_store.previous_assessment(db, user_id, assessment)
+    return {
+        "assessment": assessment, "instrument": INSTRUMENTS[assessment["instrument"]], "previous": previous,
+        "change": None if previous is None else assessment["total"] - previous["total"],
+    }
+
+
+def due_since(last_taken, sessions_after, today, joined):
+    """The date a questionnaire became due, or None if it isn't due yet.
+
+    Due from the day the patient joined when never taken; 14 days (its recall period) after the
+    last one; or from the first treatment session after the last one.
+    """
+    if last_taken is None:
+        return min(joined, today)
+    candidates = [last_taken + dt.timedelta(days=RECALL_DAYS)] + [d for d in sessions_after if d > last_taken]
+    since = min(candidates)
+    return since if since <= today else None
+
+
+def due(db, user_id, today):
+    """``{"instruments": [Instrument, ...], "since": date}`` for the Today card, or None.
+
+    Dismissing the card hides it until something makes a questionnaire due again (never nags).
+    """
+    latest = assessments_store.latest_by_instrument(db, user_id)
+    joined = dt.date.fromisoformat(users_store.get_user(db, user_id)["created_at"][:10])
+    session_days = sorted(dt.date.fromisoformat(s["date"]) for s in sessions_store.list_sessions(db, user_id))
+    due_now = {}
+    for key, instrument in INSTRUMENTS.items():
+        last = dt.date.fromisoformat(latest[key]["date"]) if key in latest else None
+        since = due_since(last, session_days, today, joined)
+        if since is not None:
+            due_now[key] = since
+    if not due_now:
+        return None
+    since = max(due_now.values())
+    dismissed = users_store.card_dismissed_at(db, user_id, DUE_CARD)
+    if dismissed is not None and dt.date.fromisoformat(dismissed) >= since:
+        return None
+    return {"instruments": [INSTRUMENTS[key] for key in due_now], "since": since}
+
+
+def dismiss_due(db, user_id, today):
+    """Hide the card until a questionnaire becomes due after ``today`` (the patient's date)."""
+    users_store.dismiss_card(db, user_id, DUE_CARD, today.isoformat())

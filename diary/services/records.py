@@ -1,0 +1,48 @@
+"""Saving a patient's records (check-ins, sessions, questionnaires): the store write, the safety
+signal it may carry, and the support card it may call for, in one transaction."""
+from ..db import write_transaction
+from ..insights.questionnaires import INSTRUMENTS, score
+from ..store import assessments as assessments_store
+from ..store import entries as entries_store
+from ..store import sessions as sessions_store
+from . import safety
+
+# source name -> (create, update, support rule) for the two editable kinds
+_KINDS = {
+    "entry": (entries_store.create_entry, entries_store.update_entry, safety.entry_support),
+    "session": (sessions_store.create_session, sessions_store.update_session, safety.session_support),
+}
+
+
+def create(db, kind, user_id, data):
+    """Store a new check-in or session: ``(record, created, support)``.
+
+    A replay of an earlier identical create (``created=False``) answers the same support card, so
+    an offline outbox that lost the first answer still shows it. Raises IdConflict like the store.
+    """
+    store_create, _, support = _KINDS[kind]
+    with write_transaction(db):
+        record, created = store_create(db, user_id, data)
+        safety.note_signal(db, user_id, kind, record)
+    return record, created, support(record)
+
+
+def update(db, kind, user_id, record_id, changes):
+    """Apply validated changes: ``(record, support)``, or ``(None, None)`` if it isn't this user's."""
+    _, store_update, support = _KINDS[kind]
+    with write_transaction(db):
+        record = store_update(db, user_id, record_id, changes)
+        if record is None:
+            return None, None
+        safety.note_signal(db, user_id, kind, record)
+    return record, support(record)
+
+
+def create_assessment(db, user_id, data):
+    """Score and store a GAD-7 or PHQ-9: ``(assessment, created, support)``."""
+    result = score(INSTRUMENTS[data["instrument"]], data["answers"])
+    data = {"difficulty": None, **data, "total": result.total, "severity": result.severity}
+    with write_transaction(db):
+        assessment, created = assessments_store.create_assessment(db, user_id, data)
+        safety.note_signal(db, user_id, "assessment", assessment)
+    return assessment, created, safety.assessment_support(assessment)

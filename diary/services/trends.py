@@ -1,0 +1,42 @@
+"""Trends for a patient, or for a provider (shared records only): fetch, then compute (insights)."""
+import datetime as dt
+
+from ..insights import trends as trends_insights
+from ..store import assessments as assessments_store
+from ..store import entries as entries_store
+from ..store import sessions as sessions_store
+from ..timeutil import today_in
+
+
+def gather(db, user_id, timezone, days, *, include_private=True):
+    """Fetch what the insights need for the last ``days`` days (None: all) and compute them."""
+    today = today_in(timezone)
+    earliest = None
+    if days is None:
+        earliest = entries_store.first_date(db, user_id, include_private=include_private)
+        earliest = dt.date.fromisoformat(earliest) if earliest else None
+    start, end = trends_insights.window(today, days, earliest)
+    return gather_between(db, user_id, start, end, today, include_private=include_private)
+
+
+def insight_rows(db, user_id, start, end, sessions, *, include_private):
+    """Check-in rows from ``start`` to ``end``, plus the week before the first of ``sessions``
+    (the pre-treatment baseline) where the window doesn't already cover it."""
+    rows = entries_store.anxiety_rows(db, user_id, start, end, include_private=include_private)
+    if sessions:
+        first = dt.date.fromisoformat(min(s["date"] for s in sessions))
+        week_before = first - dt.timedelta(days=7)
+        if week_before < start:
+            last = min(first - dt.timedelta(days=1), start - dt.timedelta(days=1))
+            rows = entries_store.anxiety_rows(db, user_id, week_before, last, include_private=include_private) + rows
+    return rows
+
+
+def gather_between(db, user_id, start, end, today, *, include_private=True):
+    """The insights for ``start``..``end`` (``today``: the patient's, for recent-course figures)."""
+    sessions = sessions_store.list_sessions(db, user_id, include_private=include_private)
+    # Rolling means and session baselines look back a week before the range.
+    rows = insight_rows(db, user_id, start - dt.timedelta(days=7), end, sessions, include_private=include_private)
+    assessments = assessments_store.list_assessments(db, user_id, date_from=start, date_to=end,
+                                                     include_private=include_private)
+    return trends_insights.build(rows, sessions, start, end, today, assessments)

@@ -1,0 +1,108 @@
+"""GAD-7 and PHQ-9 results: the answers as given, with the total and severity scored on save."""
+import json
+import uuid
+
+from ..db import write_transaction
+from ..timeutil import utc_now
+from . import IdConflict, date_range_where, keyset_pages
+
+_FIELDS = ("id", "instrument", "date", "answers", "difficulty", "total", "severity", "private",
+           "created_at", "updated_at")
+_SELECT = f"SELECT {', '.join(_FIELDS)} FROM assessments"
+# What a client sends; total and severity follow from it.
+_CONTENT = ("instrument", "date", "answers", "difficulty", "private")
+
+
+def _assessment(row):
+    assessment = dict(zip(_FIELDS, row))
+    assessment["answers"] = json.loads(assessment["answers"])
+    assessment["private"] = bool(assessment["private"])
+    return assessment
+
+
+def _same_content(assessment, data):
+    return all(assessment[k] == data[k] for k in _CONTENT)
+
+
+def create_assessment(db, user_id, data):
+    """Store a scored questionnaire; returns ``(assessment, created)``, idempotent on a client ``id``.
+
+    ``data``: instrument, date (ISO string or date), answers, difficulty, private, total, severity.
+    """
+    assessment_id = str(data.get("id") or uuid.uuid4())
+    data = {**data, "date": str(data["date"]), "private": bool(data["private"])}
+    with write_transaction(db):
+        owner = db.execute("SELECT user_id FROM assessments WHERE id = ?", [assessment_id]).fetchone()
+        if owner is not None:
+            existing = get_assessment(db, user_id, assessment_id) if owner[0] == user_id else None
+            if existing is not None and _same_content(existing, data):
+                return existing, False
+            raise IdConflict(assessment_id)
+        now = utc_now()
+        db.execute(
+            "INSERT INTO assessments (id, user_id, instrument, date, answers, difficulty, total, severity,"
+            " private, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [assessment_id, user_id, data["instrument"], data["date"], json.dumps(data["answers"]),
+             data["difficulty"], data["total"], data["severity"], int(data["private"]), now, now],
+        )
+        return get_assessment(db, user_id, assessment_id), True
+
+
+def get_assessment(db, user_id, assessment_id):
+    """The assessment, or None if it doesn't exist or isn't this user's."""
+    row = db.execute(f"{_SELECT} WHERE user_id = ? AND id = ?", [user_id, str(assessment_id)]).fetchone()
+    return _assessment(row) if row else None
+
+
+def list_assessments(db, user_id, *, instrument=None, date_from=None, date_to=None, include_private=True,
+                     limit=-1):
+    """The user's assessments, newest first."""
+    where, params = date_range_where(user_id, date_from, date_to)
+    if instrument:
+        where.append("instrument = ?")
+        params.append(instrument)
+    if not include_private:
+        where.append("private = 0")
+    rows = db.execute(
+        f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY date DESC, created_at DESC, id DESC LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    return [_assessment(row) for row in rows]
+
+
+def latest_by_instrument(db, user_id, *, include_private=True):
+    """{instrument: the newest assessment} for each instrument the user has taken."""
+    shared_only = "" if include_private else " AND private = 0"
+    rows = db.execute(
+        f"""{_SELECT} WHERE id IN (
+            SELECT (SELECT id FROM assessments a WHERE a.user_id = ? AND a.instrument = i.instrument{shared_only}
+                    ORDER BY date DESC, created_at DESC, id DESC LIMIT 1)
+            FROM (SELECT DISTINCT instrument FROM assessments WHERE user_id = ?{shared_only}) i)""",
+        [user_id, user_id],
+    ).fetchall()
+    return {a["instrument"]: a for a in map(_assessment, rows)}
+
+
+def previous_assessment(db, user_id, assessment):
+    """The same instrument's result just before ``assessment``, or None."""
+    row = db.execute(
+        f"{_SELECT} WHERE user_id = ? AND instrument = ? AND (date, created_at, id) < (?, ?, ?)"
+        " ORDER BY date DESC, created_at DESC, id DESC LIMIT 1",
+        [user_id, assessment["instrument"], assessment["date"], assessment["created_at"], assessment["id"]],
+    ).fetchone()
+    return _assessment(row) if row else None
+
+
+def delete_assessment(db, user_id, assessment_id):
+    """Delete the assessment; False if it isn't this user's."""
+    with write_transaction(db):
+        cursor = db.execute("DELETE FROM assessments WHERE user_id = ? AND id = ?", [user_id, str(assessment_id)])
+    return cursor.rowcount == 1
+
+
+def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=True, page_size=2000):
+    """Yield the user's assessments oldest first, a page (list of dicts) at a time."""
+    where, params = date_range_where(user_id, date_from, date_to)
+    if not include_private:
+        where.append("private = 0")
+    return keyset_pages(db, _SELECT, where, params, ("date", "created_at", "id"), page_size, _assessment)

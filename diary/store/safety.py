@@ -1,0 +1,106 @@
+"""Safety: the patient's safety plan, the records that carry a crisis signal, and acknowledgements."""
+from ..db import write_transaction
+from ..timeutil import utc_now
+
+# The Stanley-Brown safety plan's steps, in order, plus reasons for living (column names).
+PLAN_FIELDS = ("warning_signs", "coping_strategies", "distractions", "people_to_ask", "professionals",
+               "safer_environment", "reasons_for_living")
+
+
+def get_plan(db, user_id):
+    """The patient's safety plan (every field, '' where unwritten) and when it was last saved."""
+    row = db.execute(
+        f"SELECT {', '.join(PLAN_FIELDS)}, updated_at FROM safety_plans WHERE user_id = ?", [user_id]
+    ).fetchone()
+    if row is None:
+        return {**{name: "" for name in PLAN_FIELDS}, "updated_at": None}
+    return dict(zip((*PLAN_FIELDS, "updated_at"), row))
+
+
+def save_plan(db, user_id, plan):
+    """Replace the safety plan with ``plan`` (validated; every field in PLAN_FIELDS)."""
+    values = [plan[name] for name in PLAN_FIELDS]
+    with write_transaction(db):
+        db.execute(
+            f"INSERT INTO safety_plans (user_id, {', '.join(PLAN_FIELDS)}, updated_at)"
+            f" VALUES (?, {', '.join('?' for _ in PLAN_FIELDS)}, ?)"
+            f" ON CONFLICT (user_id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in PLAN_FIELDS)},"
+            " updated_at = excluded.updated_at",
+            [user_id, *values, utc_now()],
+        )
+    return get_plan(db, user_id)
+
+
+def set_signal(db, patient_id, source, source_id, signal):
+    """Record that a record carries a crisis signal now (``signal``: reason, date, detail, private),
+    or that it no longer does (``signal=None``).
+
+    raised_at is set when the signal first appears, and moved to now when a private record becomes
+    shared: both are news for the clinic. Editing a record that already carried one keeps it.
+    """
+    existing = db.execute(
+        "SELECT private FROM safety_events WHERE source = ? AND source_id = ?", [source, str(source_id)]
+    ).fetchone()
+    if signal is None:
+        if existing is not None:
+            db.execute("DELETE FROM safety_events WHERE source = ? AND source_id = ?", [source, str(source_id)])
+        return
+    values = [signal["reason"], str(signal["date"]), signal.get("detail", ""), int(signal["private"])]
+    if existing is None:
+        db.execute(
+            "INSERT INTO safety_events (patient_id, source, source_id, reason, date, detail, private, raised_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [patient_id, source, str(source_id), *values, utc_now()],
+        )
+        return
+    newly_shared = existing[0] == 1 and not signal["private"]
+    db.execute(
+        "UPDATE safety_events SET reason = ?, date = ?, detail = ?, private = ?"
+        + (", raised_at = ?" if newly_shared else "") + " WHERE source = ? AND source_id = ?",
+        [*values, *([utc_now()] if newly_shared else []), source, str(source_id)],
+    )
+
+
+_EVENT = "SELECT id, source, source_id, reason, date, detail, private, raised_at FROM safety_events"
+
+
+def shared_events(db, patient_id, *, since=None):
+    """Signals in the patient's shared records, newest first; ``since``: raised after that UTC time."""
+    conditions, params = ["patient_id = ?", "private = 0"], [patient_id]
+    if since:
+        conditions.append("raised_at > ?")
+        params.append(since)
+    return list(db.query(f"{_EVENT} WHERE {' AND '.join(conditions)} ORDER BY raised_at DESC, id DESC", params))
+
+
+def all_events(db, patient_id):
+    """Every signal, private ones too (the patient's own copy), oldest first."""
+    return list(db.query(f"{_EVENT} WHERE patient_id = ? ORDER BY raised_at, id", [patient_id]))
+
+
+def last_acknowledged(db, patient_id, provider_id):
+    """When ``provider_id`` last acknowledged the patient's safety flag (UTC), or None."""
+    return db.execute(
+        "SELECT max(at) FROM safety_acknowledgements WHERE patient_id = ? AND provider_id = ?",
+        [patient_id, provider_id],
+    ).fetchone()[0]
+
+
+def acknowledge(db, patient_id, provider_id):
+    """Record that the provider has seen every signal so far; returns the time (UTC)."""
+    now = utc_now()
+    db.execute(
+        "INSERT INTO safety_acknowledgements (patient_id, provider_id, at) VALUES (?, ?, ?)",
+        [patient_id, provider_id, now],
+    )
+    return now
+
+
+def acknowledgements(db, patient_id):
+    """Every acknowledgement of the patient's safety flag, oldest first, with the provider's name."""
+    return list(db.query(
+        "SELECT a.at, coalesce(u.display_name, 'A deleted account') AS provider FROM safety_acknowledgements a"
+        " LEFT JOIN users u ON u.id = a.provider_id WHERE a.patient_id = ? ORDER BY a.at",
+        [patient_id],
+    ))
+

@@ -1,0 +1,24 @@
+"""The support card after a save: remembered across the redirect (like a flashed message) and
+rendered once by base.html with the clinic's contacts and the patient's own safety plan."""
+from flask import current_app, session
+from flask_login import current_user
+
+from .db import get_db
+from .store import safety as safety_store
+
+_KEY = "support_card"
+
+
+def remember(support):
+    """Show the card on the next page (``support`` is a service's ``{"reason": ...}`` or None)."""
+    if support:
+        session[_KEY] = support["reason"]
+
+
+def take():
+    """The card to show now, once: ``{reason, contacts, plan}``, or None."""
+    reason = session.pop(_KEY, None)
+    if reason is None or not current_user.is_authenticated:
+        return None
+    return {"reason": reason, "contacts": current_app.config["CRISIS_CONTACTS"],
+            "plan": safety_store.get_plan(get_db(), current_user.id)}

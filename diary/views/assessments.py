@@ -1,0 +1,106 @@
+"""GAD-7 and PHQ-9 (HTML): take one, see the result, the history; the Today "due" card."""
+import re
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import support
+from ..auth import check_role
+from ..db import get_db
+from ..insights.questionnaires import INSTRUMENTS
+from ..schemas.assessments import AssessmentIn
+from ..services import assessments as assessments_service
+from ..services import records
+from ..store import IdConflict
+from ..store import assessments as assessments_store
+from ..timeutil import today_in
+from .forms import load, present
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+
+@bp.before_request
+def patients_only():
+    return check_role("patient")
+
+
+@bp.route("/")
+def index():
+    history = assessments_store.list_assessments(get_db(), current_user.id)
+    return render_template("assessments/index.html", history=history)
+
+
+def assessment_payload(form, instrument):
+    """The schema's input from the form: ``item_1``… radios become ``answers`` (None if unanswered)."""
+    payload = present(form, ("id", "date", "difficulty"))
+    payload["instrument"] = instrument.key
+    payload["answers"] = [form.get(f"item_{n}") or None for n in range(1, len(instrument.items) + 1)]
+    payload["private"] = "private" in form
+    if payload.get("difficulty") == "":
+        del payload["difficulty"]
+    return payload
+
+
+def item_errors(errors):
+    """``{"answers": ["Item 3: Choose an answer."]}`` -> ``{"item_3": ["Choose an answer."]}`` (for the form)."""
+    result = {k: v for k, v in errors.items() if k != "answers"}
+    for message in errors.get("answers", []):
+        match = re.match(r"Item (\d+): (.*)", message)
+        key, text = (f"item_{match.group(1)}", match.group(2)) if match else ("answers", message)
+        result.setdefault(key, []).append(text)
+    return result
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    key = request.args.get("instrument", "")
+    if key not in INSTRUMENTS:
+        errors = {"instrument": ["Choose GAD-7 or PHQ-9."]} if key else {}
+        return render_template("assessments/choose.html", errors=errors), 422 if key else 200
+    instrument = INSTRUMENTS[key]
+    today = today_in(current_user.timezone)
+    values, errors = {"date": today.isoformat(), "id": str(uuid.uuid4()), "answers": []}, {}
+    if request.method == "POST":
+        values = assessment_payload(request.form, instrument)
+        data, errors = load(AssessmentIn(today=today), values)
+        if data is not None:
+            try:
+                assessment, _, card = records.create_assessment(get_db(), current_user.id, data)
+            except IdConflict:
+                errors = {"id": ["This questionnaire was already saved (see Questionnaires); saving again stores"
+                                 " it as a new one."]}
+                values["id"] = str(uuid.uuid4())
+            else:
+                support.remember(card)
+                return redirect(url_for("assessments.result", assessment_id=assessment["id"]))
+        errors = item_errors(errors)
+    return render_template("assessments/form.html", instrument=instrument, values=values, errors=errors,
+                           today=today), 422 if errors else 200
+
+
+@bp.route("/<uuid:assessment_id>")
+def result(assessment_id):
+    found = assessments_service.result(get_db(), current_user.id, assessment_id)
+    if found is None:
+        abort(404)
+    return render_template("assessments/result.html", **found)
+
+
+@bp.route("/<uuid:assessment_id>/delete", methods=["GET", "POST"])
+def delete(assessment_id):
+    found = assessments_service.result(get_db(), current_user.id, assessment_id)
+    if found is None:
+        abort(404)
+    if request.method == "POST":
+        assessments_store.delete_assessment(get_db(), current_user.id, assessment_id)
+        flash(f"{found['instrument'].name} deleted.", "success")
+        return redirect(url_for("assessments.index"))
+    return render_template("assessments/delete.html", **found)
+
+
+@bp.route("/due/dismiss", methods=["POST"])
+def dismiss_due():
+    assessments_service.dismiss_due(get_db(), current_user.id, today_in(current_user.timezone))
+    flash("Hidden until the next one is due.", "info")
+    return redirect(url_for("diary.today"))

@@ -1,0 +1,46 @@
+"""Support, right now: crisis contacts for everyone, and the patient's own safety plan."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth import check_role
+from ..db import get_db
+from ..schemas.assessments import SafetyPlanIn
+from ..store import safety as safety_store
+from .forms import load, present
+
+bp = Blueprint("safety", __name__)
+
+
+def render_support(plan, *, personal):
+    return render_template("safety/support.html", contacts=current_app.config["CRISIS_CONTACTS"], plan=plan,
+                           personal=personal)
+
+
+@bp.route("/support")
+def support():
+    """Open to everyone: help must never sit behind a login. A patient also sees their safety plan."""
+    if current_user.is_authenticated and current_user.is_patient:
+        return render_support(safety_store.get_plan(get_db(), current_user.id), personal=True)
+    return render_support(None, personal=False)
+
+
+@bp.route("/support/offline")
+def support_offline():
+    """The support page without anything personal: precached for everyone on the device."""
+    return render_support(None, personal=False)
+
+
+@bp.route("/safety-plan", methods=["GET", "POST"])
+def plan():
+    refusal = check_role("patient")
+    if refusal is not None:
+        return refusal
+    values, errors = safety_store.get_plan(get_db(), current_user.id), {}
+    if request.method == "POST":
+        values = present(request.form, safety_store.PLAN_FIELDS)
+        data, errors = load(SafetyPlanIn(), values)
+        if data is not None:
+            safety_store.save_plan(get_db(), current_user.id, data)
+            flash("Safety plan saved. It's on the Support page whenever you need it, even offline.", "success")
+            return redirect(url_for("safety.support"))
+    return render_template("safety/plan.html", values=values, errors=errors), 422 if errors else 200
