@@ -153,3 +153,16 @@ def stored(body):
     """A write's answer as the record reads back: the write's ``support`` field (card or null) removed."""
     assert "support" in body, "a write answers with its support card (or null)"
     return {k: v for k, v in body.items() if k != "support"}
+
+
+def user_id(client):
+    """The id of the account ``client`` is logged in as."""
+    return client.get("/api/v1/me").get_json()["id"]
+
+
+def share(patient, provider, scope="full"):
+    """The patient gives the provider a share code with ``scope``; the provider redeems it."""
+    code = patient.post("/api/v1/invites", json={"scope": scope}).get_json()["code"]
+    response = provider.post("/api/v1/invites/redeem", json={"code": code})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["patient"]["id"]

@@ -45,3 +45,72 @@ def test_change_from_the_pre_treatment_baseline():
     thin = days_ago((24, 8), (21, 8), (0, 3))  # 2 of 7 baseline days: not enough
     assert summarize(thin, TODAY, TODAY, first_session).change_from_baseline is None
     assert summarize(means, TODAY, TODAY, None).change_from_baseline is None
+
+
+# --- safety, severe and spike (issue 9) -------------------------------------------
+
+from diary.insights.attention import FLAG_ORDER, urgency  # noqa: E402
+
+
+def test_a_checkin_of_9_or_10_in_the_last_3_days_is_a_spike():
+    means = days_ago((2, 4))
+    s = summarize(means, TODAY, TODAY - dt.timedelta(days=2), highest=days_ago((2, 9)))
+    assert s.flags == ("spike",)
+    assert s.reasons[0].text == "Checked in at 9 on Sun 29 Mar" and s.reasons[0].date == dt.date(2026, 3, 29)
+    older = summarize(days_ago((3, 4)), TODAY, TODAY - dt.timedelta(days=3), highest=days_ago((3, 10)))
+    assert "spike" not in older.flags
+    eight = summarize(days_ago((0, 8)), TODAY, TODAY, highest=days_ago((0, 8)))
+    assert "spike" not in eight.flags
+
+
+def test_a_day_3_points_above_the_week_before_is_a_spike():
+    # The week before today: 3, 3 -> 3. Today 6: exactly 3 above. 5.9 is not.
+    week = [(n, 3) for n in (1, 7)]
+    s = summarize(days_ago((0, 6), *week), TODAY, TODAY, highest=days_ago((0, 6)))
+    assert s.flags == ("spike",)
+    assert s.reasons[0].text == "Tue 31 Mar averaged 6.0, 3.0 above the week before (3.0)"
+    assert "spike" not in summarize(days_ago((0, 5.9), *week), TODAY, TODAY, highest=days_ago((0, 5))).flags
+
+
+def test_severe_questionnaire_results():
+    gad = {"instrument": "gad7", "date": "2026-03-20", "total": 15, "severity": "severe"}
+    phq = {"instrument": "phq9", "date": "2026-03-25", "total": 19, "severity": "moderately_severe"}
+    s = summarize(days_ago((0, 3)), TODAY, TODAY, latest_assessments={"gad7": gad, "phq9": phq})
+    assert s.flags == ("severe",)
+    assert s.reasons[0].text == "GAD-7 15 (severe) on Fri 20 Mar"
+    mild = {**gad, "total": 14, "severity": "moderate"}
+    assert summarize(days_ago((0, 3)), TODAY, TODAY, latest_assessments={"gad7": mild, "phq9": phq}).flags == ()
+    phq20 = {**phq, "total": 20, "severity": "severe"}
+    s = summarize(days_ago((0, 3)), TODAY, TODAY, latest_assessments={"gad7": gad, "phq9": phq20})
+    assert s.reasons[0].text == "PHQ-9 20 (severe) on Wed 25 Mar"  # the newer of the two
+
+
+def test_flags_come_most_urgent_first():
+    safety = {"date": "2026-03-30", "reason": "Crisis language in a check-in"}
+    gad = {"instrument": "gad7", "date": "2026-03-20", "total": 21, "severity": "severe"}
+    means = days_ago((0, 9), (1, 9), (7, 2), (8, 2))
+    s = summarize(means, TODAY, TODAY, highest=days_ago((0, 10)), safety=safety,
+                  latest_assessments={"gad7": gad})
+    assert s.flags == ("safety", "severe", "spike", "high", "rising")
+    assert s.reasons[0].text == "Crisis language in a check-in on Mon 30 Mar"
+
+
+def test_urgency_sorts_by_flag_then_most_recent_event_then_name():
+    def line(name, *reasons):
+        return {"name": name, "key": urgency(reasons, name)}
+    from diary.insights.attention import Reason
+    day = lambda n: TODAY - dt.timedelta(days=n)  # noqa: E731
+    rows = [
+        line("Quiet Quinn", Reason("quiet", day(1), "")),
+        line("Calm Cal"),
+        line("Old safety", Reason("safety", day(9), ""), Reason("high", day(0), "")),
+        line("New safety", Reason("safety", day(1), "")),
+        line("Spiky", Reason("spike", day(0), "")),
+        line("Severe", Reason("severe", day(20), "")),
+        line("Never logged", Reason("quiet", None, "")),
+        line("Another quiet", Reason("quiet", day(1), "")),
+    ]
+    ordered = [r["name"] for r in sorted(rows, key=lambda r: r["key"])]
+    assert ordered == ["New safety", "Old safety", "Severe", "Spiky", "Another quiet", "Quiet Quinn",
+                       "Never logged", "Calm Cal"]
+    assert FLAG_ORDER == ("safety", "severe", "spike", "high", "rising", "quiet")

@@ -1,0 +1,66 @@
+"""diary.insights.crisis: the documented phrases, however they are typed, and the near misses."""
+import pytest
+
+from diary.insights.crisis import PHRASES, crisis_phrases, mentions_crisis, normalise
+
+
+@pytest.mark.parametrize("text", [
+    "thinking about killing myself and how I would do it",
+    "I want to kill myself",
+    "I want to KILL MY SELF.",
+    "I just want to end my life",
+    "maybe I should end it all",
+    "thought about taking my own life",
+    "suicide",
+    "Feeling suicidal again",
+    "I don't want to be here anymore",
+    "I DON’T want to be here!!",           # curly apostrophe, capitals, punctuation
+    "i dont want to live",
+    "I do not want to wake up",
+    "I want to die",
+    "wish I were dead",
+    "everyone would be better off without me",
+    "self-harm urges",
+    "self harm",
+    "I've been hurting myself",
+    "I hurt myself again",
+    "cutting myself",
+    "no reason to live",
+    "Suïcide",                              # accents folded
+    "kill\u00a0myself",                     # a no-break space
+])
+def test_crisis_language_is_found(text):
+    assert crisis_phrases(text), text
+    assert mentions_crisis("", text)
+
+
+@pytest.mark.parametrize("text", [
+    "killing it at work today",
+    "this deadline is killing me",
+    "my boss will kill me if I'm late",
+    "skill myself up",
+    "I cut myself chopping onions",
+    "my self-esteem is low",
+    "it hurt my self-worth",
+    "harmony at home",
+    "the end of my life-long fear of flying",   # "end of my life", not "end my life"
+    "I want to be here",
+    "",
+])
+def test_near_misses_are_not(text):
+    assert crisis_phrases(text) == ()
+
+
+def test_negated_phrases_still_show_the_card_on_purpose():
+    # Safer to offer help once too often: "not suicidal" still matches (docs/INSIGHTS.md).
+    assert crisis_phrases("I'm not suicidal, just tired") == ("suicide / suicidal",)
+
+
+def test_normalise():
+    assert normalise("  I DON’T   want—to be here!! ") == "i dont want to be here"
+
+
+def test_every_listed_phrase_matches_its_own_name():
+    for name, _ in PHRASES:
+        first = name.split(" / ")[0].replace("don't", "dont")
+        assert crisis_phrases(first), name
