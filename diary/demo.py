@@ -7,6 +7,8 @@ import math
 import random
 
 from . import passwords
+from .services import records, safety
+from .store import safety as safety_store
 from .store import entries as entries_store
 from .store import sessions as sessions_store
 from .store import sharing as sharing_store
@@ -58,7 +60,8 @@ def seed_demo(db):
             **{k: PATIENT[k] for k in ("email", "display_name", "timezone")},
         )
         _seed_diary(db, patient["id"], today_in(PATIENT["timezone"]))
-        yield f"Seeded {DAYS} days of check-ins and {len(SESSION_DAYS)} sessions for the demo patient."
+        yield (f"Seeded {DAYS} days of check-ins, {len(SESSION_DAYS)} sessions, {2 * len(QUESTIONNAIRE_DAYS)}"
+               " questionnaires and a safety plan for the demo patient.")
     else:
         yield "The demo accounts already exist; their data is left as it is."
     if users_store.get_user_by_email(db, PROVIDER["email"]) is None:
@@ -70,9 +73,42 @@ def seed_demo(db):
         patient = users_store.get_user_by_email(db, PATIENT["email"])
         invite = sharing_store.create_invite(db, patient["id"], "full")
         sharing_store.redeem_invite(db, provider["id"], invite["code"])
-        yield "The demo patient shares their diary with the demo provider."
+        # The demo provider has already seen (and acknowledged) the one item-9 answer.
+        safety.acknowledge(db, provider["id"], patient["id"])
+        yield "The demo patient shares their diary with the demo provider (who acknowledged a safety alert)."
     yield f"Demo patient:  {PATIENT['email']}  password: {PATIENT['password']}"
     yield f"Demo provider: {PROVIDER['email']}  password: {PROVIDER['password']}"
+
+
+# Days (from the start of the diary) of a GAD-7 and a PHQ-9: before treatment, then about every two
+# weeks. PHQ-9 item 9 was answered "several days" once, early in the course.
+QUESTIONNAIRE_DAYS = (22, 36, 50, 64, 78, 92, 106, 118)
+ITEM9_DAY = 36
+SAFETY_PLAN = {
+    "warning_signs": "Not sleeping, cancelling plans, the thought \"what's the point\" coming back.",
+    "coping_strategies": "Box breathing for five minutes. A walk around the block. A hot shower.",
+    "distractions": "The café on Elm Street. Calling my sister about nothing in particular.",
+    "people_to_ask": "Jordan (sister) 555-0147. Sam (friend) 555-0162.",
+    "professionals": "Lakeside Clinic 555-0100 (weekdays). 988 any time.",
+    "safer_environment": "Jordan keeps the spare medication.",
+    "reasons_for_living": "My dog, Biscuit. Seeing my niece grow up.",
+}
+
+
+def _answers(rng, items, level):
+    """Answers (0-3) scattered around ``level`` per item."""
+    return [max(0, min(3, round(level + rng.gauss(0, 0.6)))) for _ in range(items)]
+
+
+def _seed_questionnaires(db, user_id, start, rng):
+    for day in QUESTIONNAIRE_DAYS:
+        level = _expected_anxiety(day) / 3.4  # ~1.9 before treatment, ~0.3 by the end
+        date = start + dt.timedelta(days=day)
+        records.create_assessment(db, user_id, {"instrument": "gad7", "date": date,
+                                                "answers": _answers(rng, 7, level), "private": False})
+        phq = _answers(rng, 8, level * 0.9) + [1 if day == ITEM9_DAY else 0]
+        records.create_assessment(db, user_id, {"instrument": "phq9", "date": date, "answers": phq,
+                                                "difficulty": 1 if level > 1 else 0, "private": False})
 
 
 def _seed_diary(db, user_id, today):
@@ -99,3 +135,5 @@ def _seed_diary(db, user_id, today):
                                         "headache"], k=rng.randint(0, 3)),
             "reflection": REFLECTIONS[number], "private": False,
         })
+    _seed_questionnaires(db, user_id, start, rng)
+    safety_store.save_plan(db, user_id, SAFETY_PLAN)

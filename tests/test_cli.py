@@ -59,6 +59,17 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     assert auth.login(demo.PATIENT["email"], demo.PATIENT["password"]).headers["Location"] == "/"
     [member] = auth.client.get("/api/v1/care-team").get_json()["providers"]
     assert (member["email"], member["scope"]) == (demo.PROVIDER["email"], "full")
+    # A GAD-7 / PHQ-9 history, with one item-9 answer that the demo provider acknowledged.
+    history = auth.client.get("/api/v1/assessments").get_json()["assessments"]
+    assert {a["instrument"] for a in history} == {"gad7", "phq9"} and len(history) >= 8
+    assert [a["answers"][8] for a in history if a["instrument"] == "phq9"].count(1) == 1
+    assert auth.client.get("/api/v1/safety-plan").get_json()["reasons_for_living"]
+    log = auth.client.get("/api/v1/access-log").get_json()["events"]
+    assert [e["actor"] for e in log if e["action"] == "safety.acknowledged"] == [demo.PROVIDER["display_name"]]
+    auth.logout()
+    auth.login(demo.PROVIDER["email"], demo.PROVIDER["password"])
+    [row] = auth.client.get("/api/v1/patients").get_json()["patients"]
+    assert row["safety"] is None and "safety" not in row["flags"]
 
 
 def test_backup_writes_a_consistent_copy(patient, runner, tmp_path):
