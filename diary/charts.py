@@ -8,7 +8,7 @@ import datetime as dt
 from markupsafe import Markup, escape
 
 from .insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS
-from .schemas.sessions import TREATMENT_LABELS
+from .vocabulary import TREATMENT_LABELS
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 26, 8, 10, 26

@@ -3,9 +3,6 @@ from sqlite_utils import Migrations
 
 migrations = Migrations("diary")
 
-TREATMENTS = (
-    "iv_ketamine", "im_ketamine", "esketamine_nasal", "oral_ketamine", "psychotherapy", "other",
-)
 
 
 @migrations()
@@ -53,7 +50,9 @@ def m001_accounts_entries_sessions(db):
         ) STRICT, WITHOUT ROWID
     """)
     db.execute("CREATE INDEX entry_triggers_by_trigger ON entry_triggers (trigger_id)")
-    treatments = ", ".join(f"'{t}'" for t in TREATMENTS)
+    # Frozen here as landed (diary.vocabulary.TREATMENTS may grow; that takes a new migration).
+    treatments = ", ".join(f"'{t}'" for t in (
+        "iv_ketamine", "im_ketamine", "esketamine_nasal", "oral_ketamine", "psychotherapy", "other"))
     db.execute(f"""
         CREATE TABLE treatment_sessions (
             id TEXT PRIMARY KEY,

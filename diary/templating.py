@@ -5,7 +5,7 @@ from . import support
 from .crisis_contacts import EMERGENCY, dial
 from .insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from .schemas.assessments import PLAN_STEPS
-from .schemas.sessions import SIDE_EFFECT_LABELS, TREATMENT_LABELS
+from .vocabulary import SIDE_EFFECT_LABELS, TREATMENT_LABELS
 
 
 def nice_date(value):

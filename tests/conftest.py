@@ -166,3 +166,10 @@ def share(patient, provider, scope="full"):
     response = provider.post("/api/v1/invites/redeem", json={"code": code})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()["patient"]["id"]
+
+
+def new_user(app, email, display_name, role="patient"):
+    """A separate browser logged in as a newly registered account."""
+    client = app.test_client()
+    AuthActions(client).register(email=email, role=role, display_name=display_name)
+    return client

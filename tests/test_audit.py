@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import PASSWORD, AuthActions, errors_of
+from conftest import PASSWORD, AuthActions, errors_of, new_user, share, user_id
 from diary.db import get_db
 
 UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
@@ -25,24 +25,8 @@ def today():
     return dt.datetime.now(ZoneInfo("Europe/London")).date().isoformat()
 
 
-def user_id(client):
-    return client.get("/api/v1/me").get_json()["id"]
-
-
-def new_user(app, email, display_name, role="patient"):
-    client = app.test_client()
-    AuthActions(client).register(email=email, role=role, display_name=display_name)
-    return client
-
-
 def invite(patient, scope="full"):
     return patient.post("/api/v1/invites", json={"scope": scope}).get_json()["code"]
-
-
-def share(patient, provider, scope="full"):
-    response = provider.post("/api/v1/invites/redeem", json={"code": invite(patient, scope)})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["patient"]["id"]
 
 
 def last_id(app):

@@ -4,16 +4,9 @@ import re
 
 import pytest
 
-from conftest import AuthActions, errors_of
+from conftest import AuthActions, errors_of, share
 from diary.db import get_db
 from diary.store.sharing import CODE_ALPHABET
-
-
-def share(patient, provider, scope="scores"):
-    code = patient.post("/api/v1/invites", json={"scope": scope}).get_json()["code"]
-    response = provider.post("/api/v1/invites/redeem", json={"code": code})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["patient"]["id"]
 
 
 def test_share_code_is_readable_aloud_and_expires_in_72_hours(patient):
@@ -74,7 +67,7 @@ def test_care_team_lists_and_revokes(patient, provider):
 
 
 def test_revoke_from_the_page_is_one_action(patient, provider):
-    share(patient, provider)
+    share(patient, provider, "scores")
     [member] = patient.get("/api/v1/care-team").get_json()["providers"]
     response = patient.post(f"/care-team/providers/{member['id']}/revoke")
     assert response.status_code == 302
@@ -132,7 +125,7 @@ def test_dashboard_puts_flagged_patients_first_and_sorts(app, shared, provider):
     calm = app.test_client()
     AuthActions(calm).register(email="calm@example.com", display_name="Aaron Calm")
     calm.post("/api/v1/entries", json={"date": today_iso(), "anxiety": 1})
-    share(calm, provider)
+    share(calm, provider, "scores")
     page = provider.get("/provider/").get_data(as_text=True)
     assert page.index(">Pat<") < page.index(">Aaron Calm<")
     page = provider.get("/provider/?sort=name").get_data(as_text=True)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import AuthActions, errors_of
+from conftest import errors_of, new_user, share, user_id
 from diary.db import get_db
 from diary.views.api import operation
 
@@ -38,23 +38,6 @@ def today():
 
 def days_ago(n):
     return (today() - dt.timedelta(days=n)).isoformat()
-
-
-def user_id(client):
-    return client.get("/api/v1/me").get_json()["id"]
-
-
-def share(patient, provider, scope="full"):
-    code = patient.post("/api/v1/invites", json={"scope": scope}).get_json()["code"]
-    response = provider.post("/api/v1/invites/redeem", json={"code": code})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["patient"]["id"]
-
-
-def new_user(app, email, display_name, role="patient"):
-    client = app.test_client()
-    AuthActions(client).register(email=email, role=role, display_name=display_name)
-    return client
 
 
 @pytest.fixture

@@ -2,27 +2,9 @@
 from marshmallow import Schema, fields, post_load
 from marshmallow.validate import OneOf, Range
 
-from ..migrations import TREATMENTS
+from ..vocabulary import SIDE_EFFECT_LABELS, TREATMENT_LABELS, TREATMENTS  # noqa: F401 (re-exported)
 from .fields import DatedSchema, DateRangeQuery, anxiety, free_text, support_field
 
-TREATMENT_LABELS = {
-    "iv_ketamine": "IV ketamine infusion",
-    "im_ketamine": "IM ketamine injection",
-    "esketamine_nasal": "Esketamine nasal spray",
-    "oral_ketamine": "Oral / sublingual ketamine",
-    "psychotherapy": "Psychotherapy",
-    "other": "Other",
-}
-SIDE_EFFECT_LABELS = {
-    "nausea": "Nausea",
-    "dizziness": "Dizziness",
-    "dissociation": "Dissociation",
-    "confusion": "Confusion",
-    "headache": "Headache",
-    "altered_time_perception": "Altered time perception",
-    "elevated_blood_pressure": "Elevated blood pressure",
-    "other": "Other",
-}
 MAX_DOSE_MG = 5000
 
 

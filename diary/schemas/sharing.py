@@ -2,14 +2,8 @@
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf
 
-from ..store.sharing import SCOPES
+from ..vocabulary import SCOPES
 from .fields import Trimmed
-
-SCOPE_LABELS = {
-    "scores": "Scores only: anxiety scores, triggers and session ratings",
-    "full": "Everything shared: also my notes and reflections",
-}
-
 
 def scope_field(**kwargs):
     return fields.String(validate=OneOf(SCOPES, error="Must be one of: {choices}."),

@@ -5,11 +5,11 @@ import sqlite3
 from ..db import write_transaction
 from ..timeutil import utc_after, utc_now
 
+
 # No 0/O, 1/I/L: a code read aloud or copied by hand comes out right. 31^8 ≈ 8.5 × 10^11 codes.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 INVITE_HOURS = 72
-SCOPES = ("scores", "full")
 
 
 def normalize_code(text):

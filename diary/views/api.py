@@ -29,7 +29,6 @@ from ..store import safety as safety_store
 from ..services import care, records, safety
 from ..services import trends as trends_service
 from ..timeutil import today_in
-from . import care_team as care_team_view
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 operation = openapi.Registry(bp)
@@ -315,9 +314,7 @@ def revoke_share(provider_id):
 
 @operation("/access-log", "get", "Who viewed or exported my diary, and when", responses={200: AccessLogOut})
 def access_log():
-    events = care_team_view.access_events(get_db(), current_user.id)
-    return AccessLogOut().dump({"events": [
-        {"at": e["at"], "actor": e["actor"], "action": e["action"]} for e in events]})
+    return AccessLogOut().dump({"events": audit.events_about(get_db(), current_user.id)})
 
 
 # --- sharing: the provider's side ----------------------------------------------

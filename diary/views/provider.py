@@ -12,7 +12,6 @@ from ..schemas.sharing import RedeemIn
 from ..store import audit
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
-from ..store import sharing as sharing_store
 from ..services import safety
 from ..store import assessments as assessments_store
 from ..store import safety as safety_store
