@@ -1,4 +1,6 @@
-"""entries.csv: one row per check-in and per treatment session (columns: DESIGN §4, docs/CSV.md)."""
+"""entries.csv: one row per check-in and per treatment session (columns: DESIGN §4, docs/CSV.md);
+assessments.csv: one row per GAD-7 or PHQ-9 (docs/CSV.md).
+"""
 import csv
 import heapq
 import io
@@ -8,6 +10,12 @@ import re
 COLUMNS = (
     "id", "kind", "date", "anxiety", "triggers", "note", "treatment", "dose_mg", "anxiety_before",
     "anxiety_after", "side_effects", "reflection", "created_at", "updated_at", "private",
+)
+# Never reorder or rename either. item_1 … item_9: PHQ-9 has nine items, GAD-7 seven.
+ASSESSMENT_ITEMS = 9
+ASSESSMENT_COLUMNS = (
+    "id", "instrument", "date", "total", "severity", *(f"item_{n}" for n in range(1, ASSESSMENT_ITEMS + 1)),
+    "difficulty", "private", "created_at", "updated_at",
 )
 JOINER = "; "
 BOM = "\ufeff"  # lets Excel detect UTF-8; csv readers use encoding="utf-8-sig"
@@ -45,29 +53,34 @@ def session_row(session, *, with_text=True):
     ]
 
 
+def assessment_row(assessment):
+    answers = assessment["answers"]
+    difficulty = assessment["difficulty"]
+    return [
+        assessment["id"], _text(assessment["instrument"]), assessment["date"], assessment["total"],
+        _text(assessment["severity"]), *answers, *[""] * (ASSESSMENT_ITEMS - len(answers)),
+        "" if difficulty is None else difficulty, "true" if assessment["private"] else "false",
+        assessment["created_at"], assessment["updated_at"],
+    ]
+
+
 def _records(pages):
     for page in pages:
         yield from page
 
 
-def stream(entry_pages, session_pages, *, with_text=True):
-    """Yield the CSV as text chunks: header first, then rows in date order, a chunk per 2,000 rows."""
+def _chunks(columns, rows):
+    """Yield CSV text: the BOM and header row first, then the rows, a chunk per 2,000 rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     yield buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
-    rows = heapq.merge(
-        ((e["date"], e["created_at"], 0, e) for e in _records(entry_pages)),
-        ((s["date"], s["created_at"], 1, s) for s in _records(session_pages)),
-        key=lambda item: item[:3],
-    )
     count = 0
-    for _, _, kind, record in rows:
-        writer.writerow(entry_row(record, with_text=with_text) if kind == 0
-                        else session_row(record, with_text=with_text))
+    for row in rows:
+        writer.writerow(row)
         count += 1
         if count % 2000 == 0:
             yield buffer.getvalue()
@@ -75,3 +88,20 @@ def stream(entry_pages, session_pages, *, with_text=True):
             buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue()
+
+
+def stream(entry_pages, session_pages, *, with_text=True):
+    """entries.csv as text chunks: header first, then check-ins and sessions in one timeline by date."""
+    records = heapq.merge(
+        ((e["date"], e["created_at"], 0, e) for e in _records(entry_pages)),
+        ((s["date"], s["created_at"], 1, s) for s in _records(session_pages)),
+        key=lambda item: item[:3],
+    )
+    rows = (entry_row(record, with_text=with_text) if kind == 0 else session_row(record, with_text=with_text)
+            for _, _, kind, record in records)
+    return _chunks(COLUMNS, rows)
+
+
+def stream_assessments(assessment_pages):
+    """assessments.csv as text chunks, oldest first."""
+    return _chunks(ASSESSMENT_COLUMNS, (assessment_row(a) for a in _records(assessment_pages)))

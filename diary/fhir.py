@@ -1,17 +1,27 @@
 """A patient's diary as a FHIR R4 Bundle (type "collection"). Coding choices: docs/FHIR.md.
 
-Built from parts (patient, check-in observations, session procedures) so that questionnaire
-results (GAD-7, PHQ-9 as QuestionnaireResponse + Observation) can be added as one more part.
+Built from parts: the patient, check-in observations, session procedures, and questionnaire
+results (GAD-7, PHQ-9) as a QuestionnaireResponse plus an Observation for the total.
 """
 import uuid
 
-from .schemas.sessions import SIDE_EFFECT_LABELS, TREATMENT_LABELS
+from .insights.questionnaires import (ANSWER_CODES, ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS,
+                                      SEVERITY_LABELS)
+from .vocabulary import SIDE_EFFECT_LABELS, TREATMENT_LABELS
 
 # Our own code systems under ``base`` (the FHIR_SYSTEM_BASE setting): no LOINC or SNOMED CT
 # term means "self-rated anxiety, 0-10, free numeric rating scale", and inventing one would
 # mislead a receiving system.
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 UCUM = "http://unitsofmeasure.org"
+LOINC = "http://loinc.org"
+# The media type names the FHIR version (https://hl7.org/fhir/R4/http.html#version-parameter).
+MEDIA_TYPE = "application/fhir+json; fhirVersion=4.0"
+# LOINC's display names for the total-score codes (loinc.org/70274-6, loinc.org/44261-6).
+TOTAL_DISPLAYS = {
+    "gad7": "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]",
+    "phq9": "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]",
+}
 # Stable ids: the same record always gets the same fullUrl, across exports.
 _NAMESPACE = uuid.UUID("6f1c7a52-3a5e-4b8e-9d0c-2f4b1f7c9a10")
 
@@ -25,38 +35,46 @@ def _anxiety_code(base, code, display):
             "text": display}
 
 
-def patient_resource(user):
+def patient_resource(base, user):
     return {
         "resourceType": "Patient",
         "id": resource_uuid("patient", user["id"]),
+        "identifier": [{"system": f"{base}/patient-id", "value": str(user["id"])}],
         "name": [{"text": user["display_name"]}],
         "telecom": [{"system": "email", "value": user["email"]}],
     }
 
 
-def _survey_observation(base, patient_ref, obs_id, code, display, date, value, extra=None):
+def _observation(patient_ref, obs_id, code, record, value, extra=None):
+    """A survey Observation the patient reported: effective on the record's date, issued when saved."""
     return {
         "resourceType": "Observation",
         "id": obs_id,
         "status": "final",
         "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}],
-        "code": _anxiety_code(base, code, display),
+        "code": code,
         "subject": {"reference": patient_ref},
-        "effectiveDateTime": date,
+        "effectiveDateTime": record["date"],
+        "issued": record["created_at"],
+        "performer": [{"reference": patient_ref}],
         "valueInteger": value,
         **(extra or {}),
     }
 
 
+def _survey_observation(base, patient_ref, obs_id, code, display, record, value, extra=None):
+    return _observation(patient_ref, obs_id, _anxiety_code(base, code, display), record, value, extra)
+
+
 def checkin_observation(base, patient_ref, entry):
     """One check-in: the 0-10 score, its triggers as components, the note as an annotation."""
-    extra = {"issued": entry["created_at"]}
+    extra = {}
     if entry["triggers"]:
         extra["component"] = [{"code": {"text": "Trigger"}, "valueString": name} for name in entry["triggers"]]
     if entry["note"]:
         extra["note"] = [{"text": entry["note"]}]
     return _survey_observation(base, patient_ref, resource_uuid("entry", entry["id"]), "anxiety-0-10",
-                               "Self-rated anxiety (0-10)", entry["date"], entry["anxiety"], extra)
+                               "Self-rated anxiety (0-10)", entry, entry["anxiety"], extra)
 
 
 def session_resources(base, patient_ref, session):
@@ -87,18 +105,66 @@ def session_resources(base, patient_ref, session):
         if value is not None:
             resources.append(_survey_observation(
                 base, patient_ref, resource_uuid(f"session-{when}", session["id"]), f"anxiety-{when}-session",
-                f"Self-rated anxiety {when} the session (0-10)", session["date"], value, part_of))
+                f"Self-rated anxiety {when} the session (0-10)", session, value, part_of))
     return resources
 
 
-def bundle(user, entries, sessions, *, base, timestamp=None):
-    """The Bundle: the Patient first, then check-ins and sessions in date order."""
-    patient = patient_resource(user)
+def _loinc(code, display):
+    return {"system": LOINC, "code": code, "display": display}
+
+
+def _answered_item(link_id, text, coding):
+    return {"linkId": link_id, "text": text, "answer": [{"valueCoding": coding}]}
+
+
+def questionnaire_items(instrument, assessment):
+    """One item per question, linkId = the item's LOINC code; the difficulty question when answered."""
+    items = [
+        _answered_item(instrument.item_loinc[number], wording, _loinc(ANSWER_CODES[answer], ANSWER_LABELS[answer]))
+        for number, (wording, answer) in enumerate(zip(instrument.items, assessment["answers"]), start=1)
+    ]
+    if assessment["difficulty"] is not None:
+        label, code = DIFFICULTY_ANSWERS[assessment["difficulty"]]
+        # GAD-7 has no LOINC code for this question in its panel: a stable local linkId instead.
+        items.append(_answered_item(instrument.difficulty_loinc or "difficulty", instrument.difficulty,
+                                    _loinc(code, label)))
+    return items
+
+
+def assessment_resources(patient_ref, assessment):
+    """A GAD-7 or PHQ-9: the answers as a QuestionnaireResponse, the total as an Observation."""
+    instrument = INSTRUMENTS[assessment["instrument"]]
+    response_id = resource_uuid("assessment", assessment["id"])
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "id": response_id,
+        "questionnaire": f"{LOINC}/q/{instrument.panel_loinc}",
+        "status": "completed",
+        "subject": {"reference": patient_ref},
+        "authored": assessment["date"],
+        "author": {"reference": patient_ref},
+        "item": questionnaire_items(instrument, assessment),
+    }
+    display = TOTAL_DISPLAYS[instrument.key]
+    total = _observation(
+        patient_ref, resource_uuid("assessment-total", assessment["id"]),
+        {"coding": [_loinc(instrument.total_loinc, display)], "text": f"{instrument.name} total score"},
+        assessment, assessment["total"],
+        {"interpretation": [{"text": SEVERITY_LABELS[assessment["severity"]]}],
+         "derivedFrom": [{"reference": f"urn:uuid:{response_id}"}]})
+    return [response, total]
+
+
+def bundle(user, entries, sessions, assessments=(), *, base, timestamp=None):
+    """The Bundle: the Patient first, then check-ins, sessions and questionnaires, each in date order."""
+    patient = patient_resource(base, user)
     patient_ref = f"urn:uuid:{patient['id']}"
     resources = [patient]
     resources += [checkin_observation(base, patient_ref, entry) for entry in entries]
     for session in sessions:
         resources += session_resources(base, patient_ref, session)
+    for assessment in assessments:
+        resources += assessment_resources(patient_ref, assessment)
     result = {
         "resourceType": "Bundle",
         "type": "collection",

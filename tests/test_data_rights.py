@@ -4,6 +4,11 @@ import pytest
 from conftest import PASSWORD, AuthActions
 from diary.db import get_db
 
+CRISIS_NOTE = "Some days I want to end it all"
+PLAN = {"warning_signs": "Not sleeping", "coping_strategies": "A long walk", "distractions": "The library",
+        "people_to_ask": "Alex 07700 900123", "professionals": "Clinic 020 7946 0000",
+        "safer_environment": "Pills with Alex", "reasons_for_living": "My dog"}
+
 
 @pytest.fixture
 def full_diary(patient, provider):
@@ -15,6 +20,13 @@ def full_diary(patient, provider):
     patient_id = provider.post("/api/v1/invites/redeem", json={"code": code}).get_json()["patient"]["id"]
     provider.get(f"/provider/patients/{patient_id}")
     patient.post("/api/v1/invites", json={})  # a pending code too
+    patient.post("/api/v1/entries", json={"date": "2026-01-03", "anxiety": 9, "note": CRISIS_NOTE, "private": True})
+    patient.post("/api/v1/assessments", json={"instrument": "phq9", "date": "2026-01-04",
+                                               "answers": [1, 1, 1, 1, 1, 1, 1, 1, 1], "difficulty": 2})
+    patient.post("/api/v1/assessments", json={"instrument": "gad7", "date": "2026-01-05",
+                                               "answers": [2, 2, 2, 2, 2, 2, 2], "private": True})
+    assert patient.put("/api/v1/safety-plan", json=PLAN).status_code == 200
+    assert provider.post(f"/api/v1/patients/{patient_id}/safety/acknowledge").status_code == 204
     return patient_id
 
 
@@ -24,7 +36,7 @@ def test_download_everything(full_diary, patient):
     assert response.headers["Content-Disposition"].startswith('attachment; filename="symptom-diary-everything-')
     data = response.get_json()
     assert data["account"]["email"] == "pat@example.com" and data["account"]["id"] == full_diary
-    assert [e["note"] for e in data["entries"]] == ["a note"] and data["entries"][0]["private"] is True
+    assert [e["note"] for e in data["entries"]] == ["a note", CRISIS_NOTE] and data["entries"][0]["private"] is True
     assert [s["reflection"] for s in data["sessions"]] == ["a reflection"]
     assert data["triggers"] == [{"id": data["triggers"][0]["id"], "name": "work", "entry_count": 1}]
     assert [(s["provider"], s["scope"], s["revoked_at"]) for s in data["shares"]] == [("Dr. Lee", "full", None)]
@@ -32,6 +44,32 @@ def test_download_everything(full_diary, patient):
     assert {e["action"] for e in data["access_log"]} >= {"share.redeemed", "provider.patient_page"}
     assert [e["action"] for e in data["account_events"]] == ["auth.registered"]
     assert "password" not in response.get_data(as_text=True)
+
+
+def test_download_includes_questionnaires_and_safety(full_diary, patient):
+    data = patient.get("/export/everything.json").get_json()
+    assessments = data["assessments"]  # the private GAD-7 too
+    assert [(a["instrument"], a["date"], a["total"], a["severity"], a["private"]) for a in assessments] == [
+        ("phq9", "2026-01-04", 9, "mild", False), ("gad7", "2026-01-05", 14, "moderate", True)]
+    assert assessments[0]["answers"] == [1] * 9 and assessments[0]["difficulty"] == 2
+    assert assessments[1]["difficulty"] is None and "support" not in assessments[1]
+    assert data["assessments"][0] == patient.get(f"/api/v1/assessments/{assessments[0]['id']}").get_json()
+    plan = data["safety_plan"]
+    assert {k: v for k, v in plan.items() if k != "updated_at"} == PLAN and plan["updated_at"]
+    alerts = data["safety_alerts"]
+    assert all(set(alert) == {"source", "reason", "date", "detail", "raised_at"} for alert in alerts)
+    assert sorted((a["source"], a["reason"], a["date"]) for a in alerts) == [
+        ("assessment", "phq9_item9", "2026-01-04"), ("entry", "crisis_language", "2026-01-03")]
+    assert {a["source"]: a["detail"] for a in alerts} == {"assessment": "several days", "entry": ""}
+    assert "end it all" not in str(alerts)
+    [acknowledgement] = data["safety_acknowledgements"]
+    assert set(acknowledgement) == {"at", "provider"} and acknowledgement["provider"] == "Dr. Lee"
+
+
+def test_download_of_an_empty_account_has_every_section(patient):
+    data = patient.get("/export/everything.json").get_json()
+    assert (data["assessments"], data["safety_alerts"], data["safety_acknowledgements"]) == ([], [], [])
+    assert data["safety_plan"] == {**{k: "" for k in PLAN}, "updated_at": None}
 
 
 def counts(app, user_id):
@@ -44,6 +82,9 @@ def counts(app, user_id):
             "sessions": db.execute("SELECT COUNT(*) FROM treatment_sessions WHERE user_id = ?", [user_id]).fetchone()[0],
             "shares": db.execute("SELECT COUNT(*) FROM shares WHERE patient_id = ?", [user_id]).fetchone()[0],
             "invites": db.execute("SELECT COUNT(*) FROM invites WHERE patient_id = ?", [user_id]).fetchone()[0],
+            **{table: db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [user_id]).fetchone()[0]
+               for table, column in (("assessments", "user_id"), ("safety_plans", "user_id"),
+                                     ("safety_events", "patient_id"), ("safety_acknowledgements", "patient_id"))},
         }
 
 
@@ -61,10 +102,11 @@ def test_deletion_needs_the_password_and_the_typed_word(app, full_diary, patient
 
 def test_delete_my_account(app, full_diary, patient, provider, client):
     assert "Delete my account" in patient.get("/account/delete").get_data(as_text=True)
+    before = counts(app, full_diary)
+    assert all(before.values())
     response = patient.post("/account/delete", data={"password": PASSWORD, "confirmation": " Delete "})
     assert response.status_code == 302
-    assert counts(app, full_diary) == {k: 0 for k in ("entries", "entry_triggers", "triggers", "sessions",
-                                                      "shares", "invites")}
+    assert counts(app, full_diary) == {k: 0 for k in before}
     assert patient.get("/api/v1/me").status_code == 401
     assert provider.get(f"/provider/patients/{full_diary}").status_code == 404  # access ends at once
     assert provider.get("/api/v1/patients").get_json() == {"patients": []}

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, post_load
 from marshmallow.validate import OneOf, Range
 
-from ..vocabulary import SIDE_EFFECT_LABELS, TREATMENT_LABELS, TREATMENTS  # noqa: F401 (re-exported)
+from ..vocabulary import SIDE_EFFECT_LABELS, TREATMENTS
 from .fields import DatedSchema, DateRangeQuery, anxiety, free_text, support_field
 
 MAX_DOSE_MG = 5000

@@ -1,4 +1,4 @@
-"""Taking data out: entries.csv (streamed), FHIR, and everything in one file."""
+"""Taking data out: entries.csv and assessments.csv (streamed), FHIR, and everything in one file."""
 import datetime as dt
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
@@ -8,11 +8,14 @@ from .. import csv_export, fhir
 from ..auth import check_role
 from ..db import get_db
 from ..errors import http_error
+from ..schemas.assessments import AssessmentOut
 from ..schemas.fields import DateRangeQuery
 from ..schemas.entries import EntryOut
 from ..schemas.sessions import SessionOut
+from ..store import assessments as assessments_store
 from ..store import audit
 from ..store import entries as entries_store
+from ..store import safety as safety_store
 from ..store import sharing as sharing_store
 from ..store import triggers as triggers_store
 from ..store import sessions as sessions_store
@@ -36,16 +39,20 @@ def date_range():
     return query
 
 
-def csv_response(user_id, query, *, include_private, with_text, filename):
-    """Stream entries.csv: headers go out at once, then rows page by page."""
-    db = get_db()
-    entry_pages = entries_store.export_pages(db, user_id, include_private=include_private, **query)
-    session_pages = sessions_store.export_pages(db, user_id, include_private=include_private, **query)
-    body = stream_with_context(csv_export.stream(entry_pages, session_pages, with_text=with_text))
-    response = Response(body, mimetype="text/csv")
+def streamed_csv(chunks, filename):
+    """Headers go out at once, then rows page by page."""
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def csv_response(user_id, query, *, include_private, with_text, filename):
+    """Stream entries.csv."""
+    db = get_db()
+    entry_pages = entries_store.export_pages(db, user_id, include_private=include_private, **query)
+    session_pages = sessions_store.export_pages(db, user_id, include_private=include_private, **query)
+    return streamed_csv(csv_export.stream(entry_pages, session_pages, with_text=with_text), filename)
 
 
 def export_filename(prefix, extension="csv"):
@@ -56,6 +63,12 @@ def export_filename(prefix, extension="csv"):
 def entries_csv():
     return csv_response(current_user.id, date_range(), include_private=True, with_text=True,
                         filename=export_filename("symptom-diary-entries"))
+
+
+@bp.route("/assessments.csv")
+def assessments_csv():
+    pages = assessments_store.export_pages(get_db(), current_user.id, include_private=True, **date_range())
+    return streamed_csv(csv_export.stream_assessments(pages), export_filename("symptom-diary-assessments"))
 
 
 def all_records(pages):
@@ -69,9 +82,11 @@ def fhir_json():
     user = users_store.get_user(db, current_user.id)
     entries = all_records(entries_store.export_pages(db, current_user.id, **query))
     sessions = all_records(sessions_store.export_pages(db, current_user.id, **query))
-    document = fhir.bundle(user, entries, sessions, base=current_app.config["FHIR_SYSTEM_BASE"], timestamp=utc_now())
+    assessments = all_records(assessments_store.export_pages(db, current_user.id, **query))
+    document = fhir.bundle(user, entries, sessions, assessments, base=current_app.config["FHIR_SYSTEM_BASE"],
+                           timestamp=utc_now())
     response = jsonify(document)
-    response.mimetype = "application/fhir+json"
+    response.headers["Content-Type"] = fhir.MEDIA_TYPE
     response.headers["Content-Disposition"] = f'attachment; filename="{export_filename("symptom-diary-fhir", "json")}"'
     return response
 
@@ -89,6 +104,14 @@ def everything():
         "account": {k: user[k] for k in ("id", "email", "role", "display_name", "timezone", "created_at")},
         "entries": EntryOut(many=True).dump(entries),
         "sessions": SessionOut(many=True).dump(sessions),
+        "assessments": AssessmentOut(many=True, exclude=("support",)).dump(
+            all_records(assessments_store.export_pages(db, user["id"]))),
+        "safety_plan": safety_store.get_plan(db, user["id"]),
+        # Safety signals the patient's records raised (private ones too): what and when, never the words.
+        "safety_alerts": [{k: e[k] for k in ("source", "reason", "date", "detail", "raised_at")}
+                          for e in safety_store.all_events(db, user["id"])],
+        "safety_acknowledgements": [{k: a[k] for k in ("at", "provider")}
+                                    for a in safety_store.acknowledgements(db, user["id"])],
         "triggers": triggers_store.list_triggers(db, user["id"]),
         "shares": sharing_store.share_history(db, user["id"]),
         "share_codes": sharing_store.invite_history(db, user["id"]),
