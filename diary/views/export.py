@@ -1,15 +1,11 @@
 """Taking data out: entries.csv and assessments.csv (streamed), FHIR, and everything in one file."""
-import datetime as dt
-
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from flask import Blueprint, current_app, jsonify
 from flask_login import current_user
 
 from .. import csv_export, fhir
 from ..auth import check_role
 from ..db import get_db
-from ..errors import http_error
 from ..schemas.assessments import AssessmentOut
-from ..schemas.fields import DateRangeQuery
 from ..schemas.entries import EntryOut
 from ..schemas.sessions import SessionOut
 from ..store import assessments as assessments_store
@@ -21,7 +17,7 @@ from ..store import triggers as triggers_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
 from ..timeutil import utc_now
-from .forms import load
+from .downloads import csv_response, date_range, export_filename, streamed_csv
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 
@@ -29,34 +25,6 @@ bp = Blueprint("export", __name__, url_prefix="/export")
 @bp.before_request
 def patients_only():
     return check_role("patient")
-
-
-def date_range():
-    """``?from=&to=`` validated; 422 naming the parameter otherwise."""
-    query, errors = load(DateRangeQuery(), request.args.to_dict())
-    if query is None:
-        raise http_error(422, errors)
-    return query
-
-
-def streamed_csv(chunks, filename):
-    """Headers go out at once, then rows page by page."""
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def csv_response(user_id, query, *, include_private, with_text, filename):
-    """Stream entries.csv."""
-    db = get_db()
-    entry_pages = entries_store.export_pages(db, user_id, include_private=include_private, **query)
-    session_pages = sessions_store.export_pages(db, user_id, include_private=include_private, **query)
-    return streamed_csv(csv_export.stream(entry_pages, session_pages, with_text=with_text), filename)
-
-
-def export_filename(prefix, extension="csv"):
-    return f"{prefix}-{dt.date.today().isoformat()}.{extension}"
 
 
 @bp.route("/entries.csv")

@@ -15,7 +15,7 @@ from ..store import sessions as sessions_store
 from ..services import safety
 from ..store import assessments as assessments_store
 from ..store import safety as safety_store
-from . import export as export_view
+from .downloads import csv_response, date_range, export_filename
 from .forms import load, present
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
@@ -94,9 +94,9 @@ def acknowledge_safety(patient_id):
 def export_entries(patient_id):
     db = get_db()
     patient, share = shared_patient_or_404(db, current_user.id, patient_id)
-    query = export_view.date_range()
+    query = date_range()
     with write_transaction(db):
         audit.record(db, "export.entries_csv", actor_id=current_user.id, patient_id=patient_id)
     name = "".join(c if c.isalnum() else "-" for c in patient["display_name"]).strip("-").lower() or "patient"
-    return export_view.csv_response(patient_id, query, include_private=False, with_text=share["scope"] == "full",
-                                    filename=export_view.export_filename(f"{name}-entries"))
+    return csv_response(patient_id, query, include_private=False, with_text=share["scope"] == "full",
+                                    filename=export_filename(f"{name}-entries"))

@@ -1,0 +1,40 @@
+"""Download responses shared by the patient's and the provider's exports (not a blueprint)."""
+import datetime as dt
+
+from flask import Response, request, stream_with_context
+
+from .. import csv_export
+from ..db import get_db
+from ..errors import http_error
+from ..schemas.fields import DateRangeQuery
+from ..store import entries as entries_store
+from ..store import sessions as sessions_store
+from .forms import load
+
+
+def date_range():
+    """``?from=&to=`` validated; 422 naming the parameter otherwise."""
+    query, errors = load(DateRangeQuery(), request.args.to_dict())
+    if query is None:
+        raise http_error(422, errors)
+    return query
+
+
+def streamed_csv(chunks, filename):
+    """Headers go out at once, then rows page by page."""
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def csv_response(user_id, query, *, include_private, with_text, filename):
+    """Stream entries.csv."""
+    db = get_db()
+    entry_pages = entries_store.export_pages(db, user_id, include_private=include_private, **query)
+    session_pages = sessions_store.export_pages(db, user_id, include_private=include_private, **query)
+    return streamed_csv(csv_export.stream(entry_pages, session_pages, with_text=with_text), filename)
+
+
+def export_filename(prefix, extension="csv"):
+    return f"{prefix}-{dt.date.today().isoformat()}.{extension}"
