@@ -163,15 +163,18 @@ def test_due_card_for_a_new_patient_dismissable_and_not_back_the_next_day(patien
     assert "A two-minute questionnaire" not in patient.get("/").get_data(as_text=True)
 
 
-def test_due_again_after_a_session(patient):
-    today = dt.date.today().isoformat()
+def test_due_again_after_a_session_even_if_dismissed_before(patient):
+    days_ago = lambda n: (dt.date.today() - dt.timedelta(days=n)).isoformat()  # noqa: E731
     for body in (GAD, PHQ):
-        patient.post(API, json={**body, "date": today})
+        patient.post(API, json={**body, "date": days_ago(5)})
     assert "A two-minute questionnaire" not in patient.get("/").get_data(as_text=True)
-    patient.post("/api/v1/sessions", json={"date": today, "treatment": "iv_ketamine", "anxiety_before": 6,
+    patient.post("/api/v1/sessions", json={"date": days_ago(5), "treatment": "iv_ketamine", "anxiety_before": 6,
                                            "anxiety_after": 2})
-    # Taken today, session today: due from the session on (same day counts only after).
-    assert "A two-minute questionnaire" not in patient.get("/").get_data(as_text=True)
+    assert "A two-minute questionnaire" not in patient.get("/").get_data(as_text=True)  # same day: not after
+    patient.post("/api/v1/sessions", json={"date": days_ago(2), "treatment": "iv_ketamine", "anxiety_before": 6,
+                                           "anxiety_after": 2})
+    html = patient.get("/").get_data(as_text=True)
+    assert "A two-minute questionnaire" in html and "GAD-7" in html and "PHQ-9" in html
 
 
 def test_due_rule():

@@ -294,3 +294,14 @@ def test_default_contacts(tmp_path, monkeypatch):
     assert "988 Suicide &amp; Crisis Lifeline (US)" in html and 'href="sms:988"' in html
     assert "Samaritans (UK and Ireland)" in html and 'href="tel:116123"' in html
     assert 'href="https://findahelpline.com"' in html
+
+
+def test_severe_uses_the_latest_shared_result_only(care):
+    patient, provider = care["patient"], care["provider"]
+    gad = {"instrument": "gad7", "answers": [3, 3, 3, 3, 3, 0, 0]}  # 15: severe
+    patient.post("/api/v1/assessments", json={**gad, "date": "2026-01-01"})
+    assert patients(provider)["Pat"]["flags"][0] == "severe"
+    patient.post("/api/v1/assessments", json={**gad, "date": "2026-01-10", "answers": [1] * 7})  # 7: mild
+    assert "severe" not in patients(provider)["Pat"]["flags"]
+    patient.post("/api/v1/assessments", json={**gad, "date": "2026-01-20", "private": True})
+    assert "severe" not in patients(provider)["Pat"]["flags"]  # a private result never flags

@@ -74,11 +74,10 @@ def latest_by_instrument(db, user_id, *, include_private=True):
     """{instrument: the newest assessment} for each instrument the user has taken."""
     shared_only = "" if include_private else " AND private = 0"
     rows = db.execute(
-        f"""{_SELECT} WHERE id IN (
-            SELECT (SELECT id FROM assessments a WHERE a.user_id = ? AND a.instrument = i.instrument{shared_only}
-                    ORDER BY date DESC, created_at DESC, id DESC LIMIT 1)
-            FROM (SELECT DISTINCT instrument FROM assessments WHERE user_id = ?{shared_only}) i)""",
-        [user_id, user_id],
+        f"SELECT {', '.join(_FIELDS)} FROM (SELECT *, row_number() OVER (PARTITION BY instrument"
+        f" ORDER BY date DESC, created_at DESC, id DESC) AS n FROM assessments WHERE user_id = ?{shared_only})"
+        " WHERE n = 1",
+        [user_id],
     ).fetchall()
     return {a["instrument"]: a for a in map(_assessment, rows)}
 
