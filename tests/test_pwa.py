@@ -1,4 +1,5 @@
 """The installable shell, server side: manifest, service worker, offline page, icons."""
+import re
 import struct
 
 from diary.views import pwa
@@ -39,10 +40,20 @@ def test_service_worker_is_served_from_the_root_and_versioned(client, app):
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
     script = response.get_data(as_text=True)
-    version = pwa.shell_version(app.static_folder)
+    with app.app_context():
+        version = pwa.current_shell_version()
     assert f'const CACHE = "diary-shell-{version}";' in script
-    for path in ("/offline", "/manifest.webmanifest", "/static/css/app.css", "/static/js/outbox.js"):
+    for path in ("/offline", "/support/offline", "/manifest.webmanifest", "/static/css/app.css",
+                 "/static/js/outbox.js"):
         assert f'"{path}"' in script
+
+
+def test_service_worker_keeps_the_personal_support_copy(client):
+    """/support is network first and kept in its own cache, which activation doesn't delete."""
+    script = client.get("/sw.js").get_data(as_text=True)
+    assert 'const PERSONAL = "diary-personal";' in script
+    assert "key !== CACHE && key !== PERSONAL" in script
+    assert 'const SUPPORT = "/support";' in script and 'const SAFETY_PLAN = "/safety-plan";' in script
 
 
 def test_shell_version_changes_when_the_shell_does(tmp_path):
@@ -51,13 +62,29 @@ def test_shell_version_changes_when_the_shell_does(tmp_path):
         (tmp_path / "static" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "static" / name).write_text("v1")
     (tmp_path / "templates" / "pwa").mkdir(parents=True)
-    for name in ("pwa/sw.js", "pwa/offline.html", "base.html", "_macros.html"):
+    for name in pwa.SHELL_TEMPLATES:
+        (tmp_path / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "templates" / name).write_text("t")
-    before = pwa.shell_version(str(tmp_path / "static"))
+    static = str(tmp_path / "static")
+    before = pwa.shell_version(static)
     (tmp_path / "static" / "css" / "app.css").write_text("v2")
     pwa.shell_version.cache_clear()
-    assert pwa.shell_version(str(tmp_path / "static")) != before
+    after_css = pwa.shell_version(static)
+    assert after_css != before
+    (tmp_path / "templates" / "safety" / "support.html").write_text("t2")  # the precached support page
     pwa.shell_version.cache_clear()
+    assert pwa.shell_version(static) != after_css
+    assert pwa.shell_version(static, "other contacts") != pwa.shell_version(static)
+    pwa.shell_version.cache_clear()
+
+
+def test_changed_crisis_contacts_change_the_worker(app):
+    """The precached support page shows the contacts: new ones must reach devices that cached the old."""
+    before = app.test_client().get("/sw.js").get_data(as_text=True)
+    app.config["CRISIS_CONTACTS"] = [{"name": "Clinic line", "phone": "0800 123 456", "note": ""}]
+    after = app.test_client().get("/sw.js").get_data(as_text=True)
+    cache_name = re.compile(r'const CACHE = "(diary-shell-\w+)";')
+    assert cache_name.search(before).group(1) != cache_name.search(after).group(1)
 
 
 def test_offline_page_has_the_checkin_form_and_no_personal_data(app, patient):
@@ -79,3 +106,33 @@ def test_csrf_token_for_the_outbox(app, patient):
                             headers={"X-CSRFToken": token})
     assert response.status_code == 201
     assert app.test_client().get("/api/v1/csrf-token").status_code == 401
+
+
+PLAN = {"warning_signs": "Pacing at night", "coping_strategies": "A walk round the block",
+        "people_to_ask": "My sister Jo, 07700 900123", "reasons_for_living": "The dog"}
+
+
+def test_support_offline_holds_nothing_personal(app, patient):
+    assert patient.put("/api/v1/safety-plan", json=PLAN).status_code == 200
+    personal = patient.get("/support").get_data(as_text=True)
+    assert "Pacing at night" in personal and "My sister Jo" in personal  # the online page has the plan
+    patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 10, "note": "very personal"})
+    for who in (app.test_client(), patient):
+        html = who.get("/support/offline").get_data(as_text=True)
+        assert "Support, right now" in html and "988" in html and "116 123" in html
+        for secret in (*PLAN.values(), "very personal", "Log out", "support-card-title"):
+            assert secret not in html
+        assert not re.search(r"\bPat\b", html)  # the patient's name
+
+
+def test_every_page_has_the_support_link(app, patient, provider):
+    logged_out = app.test_client()
+    pages = [(logged_out, "/login"), (logged_out, "/register"), (logged_out, "/support"),
+             (logged_out, "/offline"), (logged_out, "/support/offline"),
+             (patient, "/"), (patient, "/history"), (patient, "/trends"), (patient, "/support"),
+             (patient, "/safety-plan"), (patient, "/assessments/"), (patient, "/assessments/new?instrument=phq9"),
+             (patient, "/offline"), (provider, "/provider/"), (provider, "/account"), (provider, "/support")]
+    for who, path in pages:
+        response = who.get(path)
+        assert response.status_code == 200, path
+        assert '<a class="support-link" href="/support"' in response.get_data(as_text=True), path

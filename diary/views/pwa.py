@@ -1,5 +1,6 @@
 """The installable, offline-capable shell: web app manifest, service worker, offline page."""
 import hashlib
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,21 +10,32 @@ from ..timeutil import today_in
 
 bp = Blueprint("pwa", __name__)
 
-# Files the service worker precaches (besides /offline and the manifest): the app shell.
+# Files the service worker precaches (besides /offline, /support/offline and the manifest): the app shell.
 SHELL_STATIC = ("css/app.css", "js/app.js", "js/outbox.js", "icons/icon-192.png", "icons/icon-512.png",
                 "icons/icon-maskable-512.png", "icons/apple-touch-icon.png")
 
 
-@lru_cache(maxsize=1)
-def shell_version(static_folder):
-    """A hash of the shell's files and templates: any deploy that changes them changes the worker."""
-    digest = hashlib.sha256()
+# Templates of the precached pages (/offline, /support/offline) and of the worker itself.
+SHELL_TEMPLATES = ("pwa/sw.js", "pwa/offline.html", "base.html", "_macros.html", "safety/support.html",
+                   "safety/_macros.html")
+
+
+@lru_cache(maxsize=4)
+def shell_version(static_folder, extra=""):
+    """A hash of the shell's files and templates (and ``extra``: the crisis contacts the precached
+    support page shows): any deploy that changes them changes the worker."""
+    digest = hashlib.sha256(extra.encode())
     root = Path(static_folder)
     for name in SHELL_STATIC:
         digest.update((root / name).read_bytes())
-    for template in ("pwa/sw.js", "pwa/offline.html", "base.html", "_macros.html"):
+    for template in SHELL_TEMPLATES:
         digest.update((root.parent / "templates" / template).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def current_shell_version():
+    contacts = json.dumps(current_app.config["CRISIS_CONTACTS"], sort_keys=True, default=str)
+    return shell_version(current_app.static_folder, contacts)
 
 
 @bp.route("/manifest.webmanifest")
@@ -51,8 +63,8 @@ def manifest():
 
 @bp.route("/sw.js")
 def service_worker():
-    version = shell_version(current_app.static_folder)
-    shell = [url_for("pwa.offline"), url_for("pwa.manifest")]
+    version = current_shell_version()
+    shell = [url_for("pwa.offline"), url_for("safety.support_offline"), url_for("pwa.manifest")]
     shell += [url_for("static", filename=name) for name in SHELL_STATIC]
     response = make_response(render_template("pwa/sw.js", version=version, shell=shell))
     response.mimetype = "text/javascript"

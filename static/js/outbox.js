@@ -2,7 +2,8 @@
 // data kept on the device) and are sent, exactly once, when the connection is back.
 //  - each gets a client UUID: the server stores one entry per id however often it is re-sent;
 //  - before sending, a fresh CSRF token is fetched (one from hours ago would be refused);
-//  - 201/200: sent, removed. 422/409: kept and shown to be fixed. 401: kept until login.
+//  - 201/200: sent, removed (and the support card shown if the server says the check-in calls
+//    for it). 422/409: kept and shown to be fixed. 401: kept until login.
 //    Network errors and 5xx: kept, retried on the next chance. Nothing is dropped silently.
 (function () {
   "use strict";
@@ -102,7 +103,13 @@
         return pending.reduce(function (chain, item) {
           return chain.then(function () {
             return send(item, token).then(function (response) {
-              if (response.status === 201 || response.status === 200) { return outbox.remove(item.id); }
+              if (response.status === 201 || response.status === 200) {
+                return outbox.remove(item.id).then(function () {
+                  return response.json().then(function (body) {
+                    if (body && body.support) { showSupportCard(); }
+                  }, function () {});
+                });
+              }
               if (response.status === 401) { throw {waitForLogin: true}; }
               if (response.status === 422 || response.status === 409) {
                 return response.json().then(function (body) {
@@ -123,6 +130,18 @@
   }
 
   var waitingForLogin = false;
+
+  // A check-in sent now whose words or score call for it: the same support card a page shows
+  // after such a save (crisis contacts, no personal data: from base.html's template), once.
+  function showSupportCard() {
+    var template = document.getElementById("support-card-template");
+    if (!template || document.querySelector("main .support-card")) { return; }
+    var card = template.content.firstElementChild.cloneNode(true);
+    var status = document.getElementById("outbox-status");
+    if (status) { status.insertAdjacentElement("afterend", card); }
+    else { (document.querySelector("main") || document.body).prepend(card); }
+    card.focus();
+  }
 
   function render() {
     var box = document.getElementById("outbox-status");
@@ -216,6 +235,7 @@
       if (event.data && event.data.type === "replay-outbox") { replay(); }
     });
   }
-  window.diaryOutbox = {replay: replay, all: outbox.all, put: outbox.put, render: render};
+  window.diaryOutbox = {replay: replay, all: outbox.all, put: outbox.put, render: render,
+                       showSupportCard: showSupportCard};
   render().then(function () { if (navigator.onLine) { return replay(); } });
 })();

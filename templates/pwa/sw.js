@@ -5,6 +5,14 @@
 const CACHE = "diary-shell-{{ version }}";
 const SHELL = {{ shell | tojson }};
 const OFFLINE = "{{ url_for('pwa.offline') }}";
+// The support page: precached without anything personal (for everyone on this device) ...
+const SUPPORT = "{{ url_for('safety.support') }}";
+const SUPPORT_OFFLINE = "{{ url_for('safety.support_offline') }}";
+const SAFETY_PLAN = "{{ url_for('safety.plan') }}";
+// ... and, once seen online, the patient's own copy with their safety plan, so that it is there
+// in a crisis without a connection. Kept across deploys (not a shell cache); logout's
+// Clear-Site-Data deletes it, and any later successful /support (another user, logged out) replaces it.
+const PERSONAL = "diary-personal";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -13,7 +21,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key))))
+      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE && key !== PERSONAL).map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
 });
@@ -23,6 +31,10 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) {
     return;  // writes and other sites: straight to the network
+  }
+  if (request.mode === "navigate" && (url.pathname === SUPPORT || url.pathname === SAFETY_PLAN)) {
+    event.respondWith(supportPage(event, request, url));
+    return;
   }
   if (request.mode === "navigate") {
     // Pages: always fresh from the network (never a stale page after a deploy, and no diary
@@ -34,6 +46,23 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(caches.match(request, {ignoreSearch: true}).then((hit) => hit || fetch(request)));
   }
 });
+
+// Network first; a fresh /support is kept as the personal copy. Offline (or the server failing):
+// the personal copy, else the support page without anything personal, else the offline page.
+function supportPage(event, request, url) {
+  const stored = () => caches.match(SUPPORT, {cacheName: PERSONAL, ignoreSearch: true})
+    .then((hit) => hit || caches.match(SUPPORT_OFFLINE));
+  return fetch(request).then((response) => {
+    if (response.status >= 500) {
+      return stored().then((hit) => hit || response);
+    }
+    if (url.pathname === SUPPORT && response.ok && !response.redirected && response.type === "basic") {
+      const copy = response.clone();
+      event.waitUntil(caches.open(PERSONAL).then((cache) => cache.put(SUPPORT, copy)).catch(() => {}));
+    }
+    return response;
+  }, () => stored().then((hit) => hit || caches.match(OFFLINE)));
+}
 
 // Background Sync (where the browser has it): wake an open page to send the outbox.
 self.addEventListener("sync", (event) => {

@@ -12,7 +12,7 @@ from .test_trends import post_json
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TARGETS = ("button, .button, nav a, select, input[type=text], input[type=email], input[type=password], "
-           "input[type=date], textarea, .scale-option, .chip")
+           "input[type=date], textarea, .scale-option, .chip, .support-link, label.answer, .contact a, summary")
 
 
 def check_page(page, name, problems):
@@ -59,6 +59,41 @@ def test_main_pages(browser, live_server, scheme):
                            ("/account", "account"), ("/report", "report")]:
             page.goto(live_server + path)
             check_page(page, f"{name}-{scheme}", problems)
+        # Safety: the support page, the plan editor, a PHQ-9 taken through the form (item 9
+        # answered: its result page shows the support card), the list, and Today with the card.
+        page.goto(live_server + "/safety-plan")
+        check_page(page, f"safety-plan-{scheme}", problems)
+        page.get_by_label("Step 1: Warning signs").fill("Pacing at night\nskipping meals")
+        page.get_by_label("People I can ask for help").fill("My sister, 07700 900123")
+        page.get_by_role("button", name="Save my safety plan").click()
+        page.wait_for_url(live_server + "/support")
+        check_page(page, f"support-{scheme}", problems)
+        page.goto(live_server + "/assessments/new?instrument=phq9")
+        for n in range(1, 10):
+            page.locator(f"#item_{n} label.answer", has_text="Nearly every day" if n < 9 else "Several days").click()
+        check_page(page, f"phq9-form-{scheme}", problems)
+        page.get_by_role("button", name="See my score").click()
+        page.wait_for_url("**/assessments/*")
+        assert page.locator(".support-card").count() == 1
+        check_page(page, f"phq9-result-{scheme}", problems)
+        page.goto(live_server + "/assessments/new?instrument=gad7")
+        page.get_by_role("button", name="See my score").click()  # unanswered: the errors, shown
+        check_page(page, f"gad7-errors-{scheme}", problems)
+        page.goto(live_server + "/assessments/")
+        check_page(page, f"assessments-{scheme}", problems)
+        page.goto(live_server + "/")
+        page.locator("label.scale-option", has_text="10").first.click()
+        page.get_by_role("button", name="Save check-in").click()
+        page.wait_for_url(live_server + "/")
+        assert page.locator(".support-card").count() == 1
+        check_page(page, f"today-support-card-{scheme}", problems)
+        page.goto(live_server + "/trends")  # now with the PHQ-9 chart and its severity bands
+        check_page(page, f"trends-assessments-{scheme}", problems)
+        page.goto(live_server + "/offline")
+        check_page(page, f"offline-{scheme}", problems)
+        page.goto(live_server + "/support/offline")
+        check_page(page, f"support-offline-{scheme}", problems)
+
         page.goto(live_server + "/care-team")
         page.get_by_role("button", name="Create a share code").click()
         code = page.locator("p.code").first.inner_text()

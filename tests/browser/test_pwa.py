@@ -111,6 +111,8 @@ def test_logout_clears_this_phones_storage(phone, live_server):
     page.wait_for_url(live_server + "/")
     wait_for_worker(page)
     assert page.evaluate("caches.keys().then(keys => keys.length)") >= 1
+    # Today keeps this patient's support page (their safety plan) on the device for offline use.
+    wait_until(page, "caches.open('diary-personal').then(c => c.match('/support')).then(Boolean)")
     page.evaluate("diaryOutbox.put({id: 'x', payload: {id: 'x', date: '2026-01-01', anxiety: 1}, errors: {date: ['kept']}}).then(diaryOutbox.render)")
     warnings = []
     page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.accept()))
@@ -122,7 +124,9 @@ def test_logout_clears_this_phones_storage(phone, live_server):
     wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
     cached = page.evaluate("""caches.keys().then(keys => Promise.all(keys.map(key => caches.open(key)
         .then(cache => cache.keys()).then(requests => requests.map(r => new URL(r.url).pathname))))).then(l => l.flat())""")
-    assert set(cached) <= {"/offline", "/manifest.webmanifest"} | {f"/static/{name}" for name in SHELL_STATIC}
+    assert set(cached) <= ({"/offline", "/support/offline", "/manifest.webmanifest"}
+                           | {f"/static/{name}" for name in SHELL_STATIC})
+    assert "diary-personal" not in page.evaluate("caches.keys()")
     databases = page.evaluate("indexedDB.databases().then(list => list.map(db => db.name))")
     assert "diary-outbox" not in databases or page.evaluate(
         "new Promise(r => { const q = indexedDB.open('diary-outbox'); q.onsuccess = () => "
