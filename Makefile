@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.checkins
 	$(BIN)/python -m bench.trends
 	$(BIN)/python -m bench.export
+	$(BIN)/python -m bench.dashboard
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pyflakes diary tests bench wsgi.py
