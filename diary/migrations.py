@@ -195,16 +195,18 @@ def m005_questionnaires_and_safety(db):
             BEGIN DELETE FROM safety_events WHERE source = '{source}' AND source_id = old.id; END
         """)
     # Each provider acknowledges for themselves: one clinician's "seen" never hides the flag from
-    # another clinician the patient also shares with.
+    # another clinician the patient also shares with. ``through`` is the raised_at of the newest
+    # signal the provider was shown: a signal raised while they were reading stays open.
     db.execute("""
         CREATE TABLE safety_acknowledgements (
             id INTEGER PRIMARY KEY,
             patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             provider_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            at TEXT NOT NULL
+            at TEXT NOT NULL,
+            through TEXT NOT NULL
         ) STRICT
     """)
-    db.execute("CREATE INDEX safety_acks_by_pair ON safety_acknowledgements (patient_id, provider_id, at)")
+    db.execute("CREATE INDEX safety_acks_by_pair ON safety_acknowledgements (patient_id, provider_id, through)")
     # Cards a patient dismissed (e.g. "questionnaires due"), and on which of their dates: a card
     # comes back only when something new makes it due again.
     db.execute("""

@@ -22,13 +22,17 @@ def is_timezone(name):
     return isinstance(name, str) and name in _known_zones()
 
 
+def _zone(timezone):
+    """The IANA zone, or UTC if the name is unknown."""
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return dt.timezone.utc
+
+
 def today_in(timezone):
     """The calendar date right now in ``timezone`` (falls back to UTC if unknown)."""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        zone = dt.timezone.utc
-    return dt.datetime.now(zone).date()
+    return dt.datetime.now(_zone(timezone)).date()
 
 
 def utc_now():
@@ -46,3 +50,9 @@ def short_date(value):
     """date(2026, 12, 3) or '2026-12-03' -> 'Thu 3 Dec' (for sentences about recent days)."""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
     return f"{day:%a} {day.day} {day:%b}"
+
+
+def local_date(utc_stamp, timezone):
+    """The calendar date in ``timezone`` of a stored UTC stamp ('2026-11-24T02:00:00.000Z')."""
+    moment = dt.datetime.fromisoformat(utc_stamp.replace("Z", "+00:00"))
+    return moment.astimezone(_zone(timezone)).date()

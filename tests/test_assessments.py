@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from conftest import errors_of, stored, tomorrow_in_london
+from diary.db import get_db
 
 API = "/api/v1/assessments"
 GAD = {"instrument": "gad7", "date": "2026-03-01", "answers": [2, 2, 1, 1, 2, 1, 1]}          # 10: moderate
@@ -157,10 +158,15 @@ def test_delete_through_the_page_asks_first(patient):
 
 # --- the "due" card on Today ----------------------------------------------------
 
-def test_due_card_for_a_new_patient_dismissable_and_not_back_the_next_day(patient, app):
+def test_due_card_for_a_new_patient_dismissable_and_back_two_weeks_later(patient, app):
     assert "A two-minute questionnaire" in patient.get("/").get_data(as_text=True)
     assert patient.post("/assessments/due/dismiss").status_code == 302
     assert "A two-minute questionnaire" not in patient.get("/").get_data(as_text=True)
+    with app.app_context():  # as if the patient had joined and dismissed the card 14 days ago
+        db = get_db()
+        db.execute("UPDATE users SET created_at = ?", [(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=14)).isoformat()])
+        db.execute("UPDATE dismissals SET at = ?", [(dt.date.today() - dt.timedelta(days=14)).isoformat()])
+    assert "A two-minute questionnaire" in patient.get("/").get_data(as_text=True)
 
 
 def test_due_again_after_a_session_even_if_dismissed_before(patient):
@@ -181,7 +187,10 @@ def test_due_rule():
     from diary.services.assessments import due_since
     day = dt.date(2026, 3, 1)
     joined = dt.date(2026, 1, 1)
-    assert due_since(None, [], day, joined) == joined
+    assert due_since(None, [], day, joined) == dt.date(2026, 2, 26)  # joined + 4 × 14 days
+    assert due_since(None, [], joined, joined) == joined
+    assert due_since(None, [joined + dt.timedelta(days=20)], day, joined) == dt.date(2026, 2, 26)
+    assert due_since(day, [], day + dt.timedelta(days=30), joined) == day + dt.timedelta(days=28)
     assert due_since(day, [], day + dt.timedelta(days=13), joined) is None
     assert due_since(day, [], day + dt.timedelta(days=14), joined) == day + dt.timedelta(days=14)
     session = day + dt.timedelta(days=4)

@@ -4,9 +4,10 @@ import json
 
 import pytest
 
-from conftest import AuthActions, share, user_id
+from conftest import AuthActions, new_user, share, user_id
 from diary import create_app
 from diary.db import get_db
+from diary.timeutil import short_date
 
 TODAY = dt.date.today().isoformat()
 CRISIS = "thinking about killing myself and how I would do it"
@@ -167,7 +168,9 @@ def test_scores_only_gets_the_flag_and_date_never_the_words(app, patient, provid
     share(patient, provider, "scores")
     checkin(patient, 6, CRISIS)
     row = patients(provider)["Pat"]
+    raised_at = row["safety"].pop("raised_at")
     assert row["safety"] == {"since": TODAY, "date": TODAY, "reason": "Crisis language in a check-in", "count": 1}
+    assert raised_at.startswith(TODAY) and raised_at.endswith("Z")
     pid = user_id(patient)
     for path in ("/provider/", f"/provider/patients/{pid}", "/api/v1/patients", f"/api/v1/patients/{pid}/entries",
                  f"/api/v1/patients/{pid}/trends", f"/provider/patients/{pid}/export/entries.csv"):
@@ -299,9 +302,80 @@ def test_default_contacts(tmp_path, monkeypatch):
 def test_severe_uses_the_latest_shared_result_only(care):
     patient, provider = care["patient"], care["provider"]
     gad = {"instrument": "gad7", "answers": [3, 3, 3, 3, 3, 0, 0]}  # 15: severe
-    patient.post("/api/v1/assessments", json={**gad, "date": "2026-01-01"})
+    days_ago = lambda n: (dt.date.today() - dt.timedelta(days=n)).isoformat()  # noqa: E731
+    patient.post("/api/v1/assessments", json={**gad, "date": days_ago(40)})
+    assert "severe" not in patients(provider)["Pat"]["flags"]  # 40 days old: history, not a flag
+    patient.post("/api/v1/assessments", json={**gad, "date": days_ago(20)})
     assert patients(provider)["Pat"]["flags"][0] == "severe"
-    patient.post("/api/v1/assessments", json={**gad, "date": "2026-01-10", "answers": [1] * 7})  # 7: mild
+    patient.post("/api/v1/assessments", json={**gad, "date": days_ago(10), "answers": [1] * 7})  # 7: mild
     assert "severe" not in patients(provider)["Pat"]["flags"]
-    patient.post("/api/v1/assessments", json={**gad, "date": "2026-01-20", "private": True})
+    patient.post("/api/v1/assessments", json={**gad, "date": days_ago(5), "private": True})
     assert "severe" not in patients(provider)["Pat"]["flags"]  # a private result never flags
+
+
+# --- found in review: acknowledging what was shown, edits, triggers, late sharers ------------
+
+def test_acknowledging_covers_only_what_the_provider_was_shown(care):
+    patient, provider, pid = care["patient"], care["provider"], care["patient_id"]
+    checkin(patient, 5, "I want to die")
+    shown = patients(provider)["Pat"]["safety"]["raised_at"]
+    page = provider.get(f"/provider/patients/{pid}").get_data(as_text=True)
+    assert f'name="through" value="{shown}"' in page
+    checkin(patient, 5, "suicidal again")  # written while the provider was reading
+    assert provider.post(f"/provider/patients/{pid}/safety/acknowledge", data={"through": shown}).status_code == 302
+    still = patients(provider)["Pat"]["safety"]
+    assert still is not None and still["count"] == 1 and still["raised_at"] > shown
+    assert provider.post(f"/api/v1/patients/{pid}/safety/acknowledge", json={"through": still["raised_at"]}).status_code == 204
+    assert patients(provider)["Pat"]["safety"] is None
+
+
+def test_acknowledging_nothing_writes_nothing(care):
+    pid = care["patient_id"]
+    assert care["provider"].post(f"/api/v1/patients/{pid}/safety/acknowledge").status_code == 204
+    log = care["patient"].get("/api/v1/access-log").get_json()["events"]
+    assert not [e for e in log if e["action"] == "safety.acknowledged"]
+
+
+def test_a_malformed_through_is_422_naming_it(care):
+    pid = care["patient_id"]
+    response = care["provider"].post(f"/api/v1/patients/{pid}/safety/acknowledge", json={"through": "yesterday"})
+    assert response.status_code == 422 and set(response.get_json()["errors"]) == {"through"}
+
+
+def test_editing_the_words_of_an_acknowledged_record_raises_it_again(care):
+    patient, provider, pid = care["patient"], care["provider"], care["patient_id"]
+    entry = checkin(patient, 5, "I want to die")
+    provider.post(f"/api/v1/patients/{pid}/safety/acknowledge")
+    patient.patch(f"/api/v1/entries/{entry['id']}", json={"anxiety": 6})  # words unchanged: stays seen
+    assert patients(provider)["Pat"]["safety"] is None
+    patched = patient.patch(f"/api/v1/entries/{entry['id']}", json={"note": "I have a plan to kill myself tonight"})
+    assert patched.get_json()["support"] == {"reason": "crisis_language"}
+    assert patients(provider)["Pat"]["safety"]["count"] == 1
+
+
+def test_crisis_words_as_a_trigger_show_the_card_and_raise_the_flag(care):
+    body = care["patient"].post("/api/v1/entries", json={"date": TODAY, "anxiety": 4,
+                                                         "triggers": ["suicidal thoughts"]}).get_json()
+    assert body["support"] == {"reason": "crisis_language"}
+    assert patients(care["provider"])["Pat"]["safety"]["reason"] == "Crisis language in a check-in"
+
+
+def test_a_backdated_record_is_dated_by_when_it_was_written(care):
+    three_weeks_ago = (dt.date.today() - dt.timedelta(days=21)).isoformat()
+    checkin(care["patient"], 5, "I can't go on", date=three_weeks_ago)
+    row = patients(care["provider"])["Pat"]
+    assert row["safety"]["date"] == TODAY and row["flags"][0] == "safety"
+    assert row["flag_reasons"][0]["text"].endswith(f"(dated {short_date(three_weeks_ago)})")
+
+
+def test_a_provider_who_starts_sharing_later_gets_recent_signals_only(app, patient):
+    checkin(patient, 5, "I want to die")
+    with app.app_context():  # raised 20 days ago
+        get_db().execute("UPDATE safety_events SET raised_at = ?",
+                         [(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=20)).isoformat()[:23] + "Z"])
+    late = new_user(app, "late@example.com", "Dr. Late", role="provider")
+    share(patient, late, "full")
+    assert patients(late)["Pat"]["safety"] is None
+    assert "Crisis language in a check-in" in late.get(f"/provider/patients/{user_id(patient)}").get_data(as_text=True)
+    checkin(patient, 5, "suicidal")
+    assert patients(late)["Pat"]["safety"]["count"] == 1

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..timeutil import short_date
 from .daily import window_mean
-from .questionnaires import INSTRUMENTS, SEVERITY_LABELS, is_severe
+from .questionnaires import INSTRUMENTS, SEVERE_WITHIN_DAYS, SEVERITY_LABELS, is_severe
 from .response import pretreatment_baseline
 
 QUIET_DAYS = 7        # no check-in for 7 or more days
@@ -67,12 +67,13 @@ def spike(means, highest, today):
     return None
 
 
-def severe(latest_assessments):
-    """The newest severe questionnaire result as ``(date, text)``, or None.
+def severe(latest_assessments, today):
+    """The newest severe questionnaire result of the last 28 days as ``(date, text)``, or None.
 
     :param latest_assessments: {instrument: the latest shared result} (dicts with date, total).
     """
-    found = [a for key, a in latest_assessments.items() if is_severe(key, a["total"])]
+    recent = (today - dt.timedelta(days=SEVERE_WITHIN_DAYS - 1)).isoformat()
+    found = [a for key, a in latest_assessments.items() if is_severe(key, a["total"]) and a["date"] >= recent]
     if not found:
         return None
     a = max(found, key=lambda a: a["date"])
@@ -89,7 +90,7 @@ def summarize(means, today, last_entry_date, first_session_day=None, *, highest=
         the week before the first session.
     :param last_entry_date: the latest shared check-in's date (it may be older than ``means``).
     :param highest: {date: highest shared check-in}, at least for the last 3 days (spikes).
-    :param safety: the open safety flag (``{date, reason}``, from the safety service) or None.
+    :param safety: the open safety flag (``{date, text}``, from the safety service) or None.
     :param latest_assessments: {instrument: latest shared result}.
     """
     last = last_entry_date
@@ -101,9 +102,8 @@ def summarize(means, today, last_entry_date, first_session_day=None, *, highest=
         change = None if baseline is None else mean_7 - baseline
     reasons = []
     if safety:
-        reasons.append(Reason("safety", dt.date.fromisoformat(safety["date"]),
-                              f"{safety['reason']} on {short_date(safety['date'])}"))
-    found = severe(latest_assessments or {})
+        reasons.append(Reason("safety", dt.date.fromisoformat(safety["date"]), safety["text"]))
+    found = severe(latest_assessments or {}, today)
     if found:
         reasons.append(Reason("severe", *found))
     found = spike(means, highest or {}, today)

@@ -115,8 +115,10 @@ PHQ9 = Instrument(
 INSTRUMENTS = {GAD7.key: GAD7, PHQ9.key: PHQ9}
 # PHQ-9 item 9 (thoughts of death or self-harm), 0-based.
 SELF_HARM_ITEM = 8
-# Provider "severe" flag: the start of each instrument's top band.
+# Provider "severe" flag: the start of each instrument's top band, in a result from the last 28
+# days (two recall periods: an older score says little about today).
 SEVERE_AT = {"gad7": 15, "phq9": 20}
+SEVERE_WITHIN_DAYS = 2 * RECALL_DAYS
 
 
 def severity(instrument, total):

@@ -1,6 +1,6 @@
 """Sharing with providers: share codes, the care team, the access log, the provider's lists."""
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, OneOf
+from marshmallow.validate import Length, OneOf, Regexp
 
 from ..vocabulary import SCOPES
 from .fields import Trimmed
@@ -68,11 +68,21 @@ class FlagReasonOut(Schema):
     text = fields.String(metadata={"description": "The flag explained in words (never the patient's own words)"})
 
 
+class AcknowledgeIn(Schema):
+    through = fields.String(
+        validate=Regexp(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$",
+                        error="Must be the flag's raised_at, e.g. 2026-12-03T18:04:11.123Z."),
+        metadata={"description": "The raised_at of the newest signal you were shown (from GET /patients). "
+                                 "Signals raised later stay open. Left out: everything raised so far."})
+
+
 class SafetyFlagOut(Schema):
     since = fields.String(metadata={"format": "date", "description": "Date of the oldest unacknowledged record"})
     reason = fields.String(metadata={"description": "What the newest one was, e.g. PHQ-9 item 9 answered …"})
     date = fields.String(metadata={"format": "date", "description": "Date of the newest one"})
     count = fields.Integer()
+    raised_at = fields.String(metadata={"format": "date-time",
+                                        "description": "Send it back as `through` when acknowledging"})
 
 
 class PatientSummaryOut(Schema):

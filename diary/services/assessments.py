@@ -21,17 +21,21 @@ def result(db, user_id, assessment_id):
     }
 
 
-def due_since(last_taken, sessions_after, today, joined):
-    """The date a questionnaire became due, or None if it isn't due yet.
+def due_since(last_taken, session_days, today, joined):
+    """The latest date on or before ``today`` a questionnaire became due, or None if it isn't due.
 
-    Due from the day the patient joined when never taken; 14 days (its recall period) after the
-    last one; or from the first treatment session after the last one.
+    It falls due every 14 days (its recall period) from the last one taken, or from the day the
+    patient joined if never taken, and on the day of each treatment session after that. The
+    latest such day counts, so "Not now" hides the card only until the next one.
     """
-    if last_taken is None:
-        return min(joined, today)
-    candidates = [last_taken + dt.timedelta(days=RECALL_DAYS)] + [d for d in sessions_after if d > last_taken]
-    since = min(candidates)
-    return since if since <= today else None
+    anchor = last_taken or joined
+    if anchor > today:
+        return None
+    periods = (today - anchor).days // RECALL_DAYS
+    points = [d for d in session_days if anchor < d <= today]
+    if periods or last_taken is None:
+        points.append(anchor + dt.timedelta(days=RECALL_DAYS * periods))
+    return max(points, default=None)
 
 
 def due(db, user_id, today):
@@ -50,7 +54,7 @@ def due(db, user_id, today):
             due_now[key] = since
     if not due_now:
         return None
-    since = max(due_now.values())
+    since = max(due_now.values())  # the newest reason to show the card
     dismissed = users_store.card_dismissed_at(db, user_id, DUE_CARD)
     if dismissed is not None and dt.date.fromisoformat(dismissed) >= since:
         return None

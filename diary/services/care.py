@@ -46,7 +46,7 @@ def summary(db, provider_id, patient):
     scores = scores_by_date(insight_rows(db, patient["id"], start, today, sessions, include_private=False))
     first = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None  # newest first
     last = entries_store.last_date(db, patient["id"], include_private=False)
-    flag = safety.open_flag(db, patient["id"], provider_id)
+    flag = safety.open_flag(db, patient, provider_id, patient["since"])
     result = attention.summarize(
         means_of(scores), today, dt.date.fromisoformat(last) if last else None, first,
         highest={day: max(values) for day, values in scores.items()}, safety=flag,
@@ -59,8 +59,7 @@ def summary(db, provider_id, patient):
         "flags": list(result.flags), "reasons": result.reasons,
         "flag_reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text}
                          for r in result.reasons],
-        "safety": None if flag is None else {"since": flag["since"], "reason": flag["reason"], "date": flag["date"],
-                                             "count": flag["count"]},
+        "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
         "sparkline": result.sparkline, "last_session": sessions[0] if sessions else None,
     }
 

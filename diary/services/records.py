@@ -7,10 +7,12 @@ from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from . import safety
 
-# source name -> (create, update, support rule) for the two editable kinds
+# source name -> (create, get, update, support rule) for the two editable kinds
 _KINDS = {
-    "entry": (entries_store.create_entry, entries_store.update_entry, safety.entry_support),
-    "session": (sessions_store.create_session, sessions_store.update_session, safety.session_support),
+    "entry": (entries_store.create_entry, entries_store.get_entry, entries_store.update_entry,
+              safety.entry_support),
+    "session": (sessions_store.create_session, sessions_store.get_session, sessions_store.update_session,
+                safety.session_support),
 }
 
 
@@ -20,7 +22,7 @@ def create(db, kind, user_id, data):
     A replay of an earlier identical create (``created=False``) answers the same support card, so
     an offline outbox that lost the first answer still shows it. Raises IdConflict like the store.
     """
-    store_create, _, support = _KINDS[kind]
+    store_create, _, _, support = _KINDS[kind]
     with write_transaction(db):
         record, created = store_create(db, user_id, data)
         safety.note_signal(db, user_id, kind, record)
@@ -29,12 +31,13 @@ def create(db, kind, user_id, data):
 
 def update(db, kind, user_id, record_id, changes):
     """Apply validated changes: ``(record, support)``, or ``(None, None)`` if it isn't this user's."""
-    _, store_update, support = _KINDS[kind]
+    _, store_get, store_update, support = _KINDS[kind]
     with write_transaction(db):
-        record = store_update(db, user_id, record_id, changes)
+        before = store_get(db, user_id, record_id)
+        record = store_update(db, user_id, record_id, changes) if before else None
         if record is None:
             return None, None
-        safety.note_signal(db, user_id, kind, record)
+        safety.note_signal(db, user_id, kind, record, before)
     return record, support(record)
 
 

@@ -1,21 +1,37 @@
 """Safety: when a saved record shows the patient the support card, what it tells the clinic, and
 the provider's acknowledgement. Definitions: docs/INSIGHTS.md ("Safety").
 """
+import datetime as dt
+
 from ..db import write_transaction
 from ..insights import crisis
 from ..insights.questionnaires import ANSWER_LABELS, PHQ9, SELF_HARM_ITEM, self_harm_answer
 from ..store import audit
 from ..store import safety as safety_store
+from ..timeutil import local_date, short_date
 
 HIGHEST_SCORE = 10
+# A provider who starts sharing also sees signals raised in the two weeks before (then older
+# ones are history on the patient page, not an open flag).
+SHARE_LOOKBACK = dt.timedelta(days=14)
 
 # What each kind of record is called in a provider's flag explanation.
 SOURCE_LABELS = {"entry": "a check-in", "session": "a session reflection", "assessment": "PHQ-9"}
 
 
+def _words(source, record):
+    """The free text of a record that could hold crisis language (a check-in's triggers too:
+    they are the patient's own words, and providers see them under every scope)."""
+    if source == "entry":
+        return (record["note"], *record["triggers"])
+    if source == "session":
+        return (record["reflection"],)
+    return ()
+
+
 def entry_support(entry):
     """``{"reason": ...}`` when a check-in should show the support card, else None."""
-    if crisis.mentions_crisis(entry["note"]):
+    if crisis.mentions_crisis(*_words("entry", entry)):
         return {"reason": "crisis_language"}
     if entry["anxiety"] >= HIGHEST_SCORE:
         return {"reason": "score_10"}
@@ -23,7 +39,7 @@ def entry_support(entry):
 
 
 def session_support(session):
-    return {"reason": "crisis_language"} if crisis.mentions_crisis(session["reflection"]) else None
+    return {"reason": "crisis_language"} if crisis.mentions_crisis(*_words("session", session)) else None
 
 
 def assessment_support(assessment):
@@ -44,51 +60,77 @@ def _signal(source, record):
             return None
         return {"reason": "phq9_item9", "date": record["date"], "private": record["private"],
                 "detail": ANSWER_LABELS[answer].lower()}
-    text = record["note"] if source == "entry" else record["reflection"]
-    if not crisis.mentions_crisis(text):
+    if not crisis.mentions_crisis(*_words(source, record)):
         return None
     return {"reason": "crisis_language", "date": record["date"], "private": record["private"]}
 
 
-def note_signal(db, user_id, source, record):
-    """Bring the record's safety signal up to date (call inside the write's transaction)."""
-    safety_store.set_signal(db, user_id, source, record["id"], _signal(source, record))
+def note_signal(db, user_id, source, record, before=None):
+    """Bring the record's safety signal up to date (call inside the write's transaction).
+
+    ``before``: the record as it was, for an edit: changed words raise the signal anew.
+    """
+    renewed = before is not None and _words(source, before) != _words(source, record)
+    safety_store.set_signal(db, user_id, source, record["id"], _signal(source, record), renewed=renewed)
 
 
 def explain(event):
-    """The flag's explanation in words, without the patient's own words: a date and what happened."""
+    """What happened, without the patient's own words."""
     if event["reason"] == "phq9_item9":
         return f"{PHQ9.name} item {SELF_HARM_ITEM + 1} (thoughts of death or self-harm) answered “{event['detail']}”"
     return f"Crisis language in {SOURCE_LABELS[event['source']]}"
 
 
-def open_flag(db, patient_id, provider_id):
-    """The safety flag as this provider sees it: ``{since, reason, date, count, raised_at}``, or None.
+def _sentence(event, raised_on):
+    """'Crisis language in a check-in on Tue 24 Nov', naming the record's own date if it differs."""
+    text = f"{explain(event)} on {short_date(raised_on)}"
+    if event["date"] != raised_on.isoformat():
+        text += f" (dated {short_date(event['date'])})"
+    return text
 
-    Open while a shared record carries a signal raised after the provider's last acknowledgement.
-    ``since`` is the date of the oldest such record, ``reason`` explains the newest.
+
+def open_flag(db, patient, provider_id, share_since):
+    """The safety flag as this provider sees it, or None.
+
+    Open while a shared record carries a signal raised after the newest one this provider
+    acknowledged (and not more than two weeks before they started sharing). Dates are the days
+    the signals were raised, in the patient's time zone. ``raised_at`` of the newest is what an
+    acknowledgement of this flag covers.
     """
-    events = safety_store.shared_events(
-        db, patient_id, since=safety_store.last_acknowledged(db, patient_id, provider_id))
+    floor = (dt.datetime.fromisoformat(share_since.replace("Z", "+00:00")) - SHARE_LOOKBACK)
+    floor = floor.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    seen = safety_store.last_acknowledged(db, patient["id"], provider_id)
+    events = safety_store.shared_events(db, patient["id"], since=max(floor, seen or floor))
     if not events:
         return None
     newest = events[0]
+    raised_on = local_date(newest["raised_at"], patient["timezone"])
     return {
-        "since": min(e["date"] for e in events), "date": newest["date"], "reason": explain(newest),
+        "since": local_date(events[-1]["raised_at"], patient["timezone"]).isoformat(),
+        "date": raised_on.isoformat(), "reason": explain(newest), "text": _sentence(newest, raised_on),
         "count": len(events), "raised_at": newest["raised_at"],
     }
 
 
-def acknowledge(db, provider_id, patient_id):
-    """The provider has seen the patient's safety flag: recorded, and audited for the patient's log."""
+def acknowledge(db, provider_id, patient_id, through=None):
+    """The provider has seen the patient's safety signals raised up to ``through`` (the flag's
+    ``raised_at`` they were shown; None: all so far). Recorded and audited for the patient's log;
+    False, and nothing written, when there was nothing open to acknowledge.
+    """
     with write_transaction(db):
-        at = safety_store.acknowledge(db, patient_id, provider_id)
+        seen = safety_store.last_acknowledged(db, patient_id, provider_id)
+        covered = [e["raised_at"] for e in safety_store.shared_events(db, patient_id, since=seen)
+                   if through is None or e["raised_at"] <= through]
+        if not covered:
+            return False
+        safety_store.acknowledge(db, patient_id, provider_id, max(covered))
         audit.record(db, "safety.acknowledged", actor_id=provider_id, patient_id=patient_id)
-    return at
+    return True
 
 
-def history_for_provider(db, patient_id, provider_id):
+def history_for_provider(db, patient, provider_id):
     """The patient's shared safety signals, newest first, each explained and marked seen or not."""
-    seen_until = safety_store.last_acknowledged(db, patient_id, provider_id)
-    return [{**event, "explanation": explain(event), "acknowledged": bool(seen_until and event["raised_at"] <= seen_until)}
-            for event in safety_store.shared_events(db, patient_id)]
+    seen_until = safety_store.last_acknowledged(db, patient["id"], provider_id)
+    return [{**event, "text": _sentence(event, local_date(event["raised_at"], patient["timezone"])),
+             "acknowledged": bool(seen_until and event["raised_at"] <= seen_until)}
+            for event in safety_store.shared_events(db, patient["id"])]

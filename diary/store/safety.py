@@ -31,12 +31,12 @@ def save_plan(db, user_id, plan):
     return get_plan(db, user_id)
 
 
-def set_signal(db, patient_id, source, source_id, signal):
+def set_signal(db, patient_id, source, source_id, signal, *, renewed=False):
     """Record that a record carries a crisis signal now (``signal``: reason, date, detail, private),
     or that it no longer does (``signal=None``).
 
     raised_at is set when the signal first appears, and moved to now when a private record becomes
-    shared: both are news for the clinic. Editing a record that already carried one keeps it.
+    shared or ``renewed`` (its words or answer changed): all news for the clinic.
     """
     existing = db.execute(
         "SELECT private FROM safety_events WHERE source = ? AND source_id = ?", [source, str(source_id)]
@@ -53,11 +53,11 @@ def set_signal(db, patient_id, source, source_id, signal):
             [patient_id, source, str(source_id), *values, utc_now()],
         )
         return
-    newly_shared = existing[0] == 1 and not signal["private"]
+    raise_again = renewed or (existing[0] == 1 and not signal["private"])
     db.execute(
         "UPDATE safety_events SET reason = ?, date = ?, detail = ?, private = ?"
-        + (", raised_at = ?" if newly_shared else "") + " WHERE source = ? AND source_id = ?",
-        [*values, *([utc_now()] if newly_shared else []), source, str(source_id)],
+        + (", raised_at = ?" if raise_again else "") + " WHERE source = ? AND source_id = ?",
+        [*values, *([utc_now()] if raise_again else []), source, str(source_id)],
     )
 
 
@@ -79,21 +79,19 @@ def all_events(db, patient_id):
 
 
 def last_acknowledged(db, patient_id, provider_id):
-    """When ``provider_id`` last acknowledged the patient's safety flag (UTC), or None."""
+    """The raised_at of the newest signal ``provider_id`` has acknowledged for the patient, or None."""
     return db.execute(
-        "SELECT max(at) FROM safety_acknowledgements WHERE patient_id = ? AND provider_id = ?",
+        "SELECT max(through) FROM safety_acknowledgements WHERE patient_id = ? AND provider_id = ?",
         [patient_id, provider_id],
     ).fetchone()[0]
 
 
-def acknowledge(db, patient_id, provider_id):
-    """Record that the provider has seen every signal so far; returns the time (UTC)."""
-    now = utc_now()
+def acknowledge(db, patient_id, provider_id, through):
+    """Record that the provider has seen every signal raised up to ``through`` (a raised_at)."""
     db.execute(
-        "INSERT INTO safety_acknowledgements (patient_id, provider_id, at) VALUES (?, ?, ?)",
-        [patient_id, provider_id, now],
+        "INSERT INTO safety_acknowledgements (patient_id, provider_id, at, through) VALUES (?, ?, ?, ?)",
+        [patient_id, provider_id, utc_now(), through],
     )
-    return now
 
 
 def acknowledgements(db, patient_id):

@@ -16,7 +16,7 @@ from ..schemas.assessments import (
 from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryQuery, entry_patch_schema
 from ..schemas.trends import TrendsOut, TrendsQuery
 from ..schemas.sharing import (
-    AccessLogOut, CareTeamOut, InviteIn, InviteOut, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut,
+    AccessLogOut, AcknowledgeIn, CareTeamOut, InviteIn, InviteOut, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut,
 )
 from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionQuery, session_patch_schema
 from ..db import write_transaction
@@ -345,10 +345,11 @@ def shared_patient(patient_id):
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", "post",
            "Acknowledge a patient's safety flag (audited; shown in the patient's access log)",
-           responses={204: None, 404: None}, role="provider")
+           body=AcknowledgeIn, responses={204: None, 404: None}, role="provider")
 def acknowledge_safety(patient_id):
     shared_patient(patient_id)
-    safety.acknowledge(get_db(), current_user.id, patient_id)
+    data = validated(AcknowledgeIn(), json_body() if request.get_data() else {})
+    safety.acknowledge(get_db(), current_user.id, patient_id, data.get("through"))
     return "", 204
 
 

@@ -8,7 +8,7 @@ from ..db import get_db, write_transaction
 from ..insights import attention
 from ..services import care
 from ..services import trends as trends_service
-from ..schemas.sharing import RedeemIn
+from ..schemas.sharing import AcknowledgeIn, RedeemIn
 from ..store import audit
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
@@ -72,8 +72,8 @@ def patient(patient_id):
         "provider/patient.html", patient=patient, share=share, trends=trends,
         chart=charts.anxiety_chart(trends, history_url=None), entries=entries,
         sessions=sessions_store.list_sessions(db, patient_id, include_private=False)[:20], full=full,
-        safety_flag=safety.open_flag(db, patient_id, current_user.id),
-        safety_history=safety.history_for_provider(db, patient_id, current_user.id),
+        safety_flag=safety.open_flag(db, patient, current_user.id, share["since"]),
+        safety_history=safety.history_for_provider(db, patient, current_user.id),
         assessments=assessments_store.list_assessments(db, patient_id, include_private=False, limit=20),
         plan=safety_store.get_plan(db, patient_id) if full else None,
         assessment_charts=charts.assessment_charts(trends),
@@ -84,9 +84,14 @@ def patient(patient_id):
 def acknowledge_safety(patient_id):
     db = get_db()
     shared_patient_or_404(db, current_user.id, patient_id)
-    safety.acknowledge(db, current_user.id, patient_id)
-    # No name in the message: it may be shown on a later page, after the patient stopped sharing.
-    flash("Safety alert acknowledged. It comes back if anything new happens.", "success")
+    data, errors = load(AcknowledgeIn(), present(request.form, ("through",)))
+    if data is None:
+        abort(422, description=" ".join(errors["through"]))
+    # No name in the messages: they may be shown on a later page, after the patient stopped sharing.
+    if safety.acknowledge(db, current_user.id, patient_id, data.get("through")):
+        flash("Safety alert acknowledged. It comes back if anything new happens.", "success")
+    else:
+        flash("Nothing new to acknowledge.", "info")
     return redirect(url_for("provider.patient", patient_id=patient_id))
 
 

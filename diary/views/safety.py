@@ -11,9 +11,9 @@ from .forms import load, present
 bp = Blueprint("safety", __name__)
 
 
-def render_support(plan, *, personal):
+def render_support(plan, *, personal, offline_copy=False):
     return render_template("safety/support.html", contacts=current_app.config["CRISIS_CONTACTS"], plan=plan,
-                           personal=personal)
+                           personal=personal, offline_copy=offline_copy)
 
 
 @bp.route("/support")
@@ -26,8 +26,9 @@ def support():
 
 @bp.route("/support/offline")
 def support_offline():
-    """The support page without anything personal: precached for everyone on the device."""
-    return render_support(None, personal=False)
+    """The support page without anything personal: precached for everyone on the device (so it
+    says the same whoever was logged in when it was stored)."""
+    return render_support(None, personal=False, offline_copy=True)
 
 
 @bp.route("/safety-plan", methods=["GET", "POST"])

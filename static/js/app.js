@@ -30,6 +30,12 @@
     });
   }
 
+  // The login page, reached online: whoever used this device before may not have logged out (a
+  // session can end elsewhere). Their offline copy of Support holds their safety plan: drop it.
+  if (window.location.pathname === "/login" && window.caches && navigator.onLine) {
+    caches.delete("diary-personal").catch(function () {});
+  }
+
   // A questionnaire: "4 of 7 answered" as answers are picked (the form works without this).
   var questionnaire = document.querySelector("form[data-questionnaire]");
   if (questionnaire) {

@@ -73,11 +73,13 @@ def test_a_day_3_points_above_the_week_before_is_a_spike():
 
 
 def test_severe_questionnaire_results():
-    gad = {"instrument": "gad7", "date": "2026-03-20", "total": 15, "severity": "severe"}
+    gad = {"instrument": "gad7", "date": "2026-03-04", "total": 15, "severity": "severe"}  # 28 days ago: counts
     phq = {"instrument": "phq9", "date": "2026-03-25", "total": 19, "severity": "moderately_severe"}
     s = summarize(days_ago((0, 3)), TODAY, TODAY, latest_assessments={"gad7": gad, "phq9": phq})
     assert s.flags == ("severe",)
-    assert s.reasons[0].text == "GAD-7 15 (severe) on Fri 20 Mar"
+    assert s.reasons[0].text == "GAD-7 15 (severe) on Wed 4 Mar"
+    stale = {**gad, "date": "2026-03-03"}  # 29 days ago: too old to say much about today
+    assert summarize(days_ago((0, 3)), TODAY, TODAY, latest_assessments={"gad7": stale, "phq9": phq}).flags == ()
     mild = {**gad, "total": 14, "severity": "moderate"}
     assert summarize(days_ago((0, 3)), TODAY, TODAY, latest_assessments={"gad7": mild, "phq9": phq}).flags == ()
     phq20 = {**phq, "total": 20, "severity": "severe"}
@@ -86,7 +88,7 @@ def test_severe_questionnaire_results():
 
 
 def test_flags_come_most_urgent_first():
-    safety = {"date": "2026-03-30", "reason": "Crisis language in a check-in"}
+    safety = {"date": "2026-03-30", "text": "Crisis language in a check-in on Mon 30 Mar"}
     gad = {"instrument": "gad7", "date": "2026-03-20", "total": 21, "severity": "severe"}
     means = days_ago((0, 9), (1, 9), (7, 2), (8, 2))
     s = summarize(means, TODAY, TODAY, highest=days_ago((0, 10)), safety=safety,
