@@ -3,6 +3,7 @@ import datetime as dt
 
 from . import support
 from .crisis_contacts import EMERGENCY, dial
+from .insights import crisis
 from .insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from .schemas.assessments import PLAN_STEPS
 from .vocabulary import SIDE_EFFECT_LABELS, TREATMENT_LABELS
@@ -35,7 +36,7 @@ def init_app(app):
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
         SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS, PLAN_STEPS=PLAN_STEPS,
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},
-        EMERGENCY=EMERGENCY, take_support_card=support.take,
+        EMERGENCY=EMERGENCY, take_support_card=support.take, crisis_patterns=crisis.JS_PATTERNS,
         crisis_contacts=lambda: app.config["CRISIS_CONTACTS"],
     )
     app.jinja_env.trim_blocks = True

@@ -39,6 +39,9 @@ PHRASES = (
                    rf"|gardening|by accident|accidentally|on (?:a|the) (?:knife|glass|paper|tin|can)))"),
 )
 _PATTERNS = tuple((name, re.compile(rf"\b{pattern}\b")) for name, pattern in PHRASES)
+# The same patterns for the offline outbox (static/js/outbox.js), which shows the card before the
+# check-in reaches the server; they use only syntax JavaScript reads the same way.
+JS_PATTERNS = tuple(rf"\b{pattern}\b" for _, pattern in PHRASES)
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 

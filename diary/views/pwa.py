@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
 
+from ..insights import crisis
 from ..timeutil import today_in
 
 bp = Blueprint("pwa", __name__)
@@ -34,8 +35,9 @@ def shell_version(static_folder, extra=""):
 
 
 def current_shell_version():
-    contacts = json.dumps(current_app.config["CRISIS_CONTACTS"], sort_keys=True, default=str)
-    return shell_version(current_app.static_folder, contacts)
+    """Also changes with the crisis contacts and phrases, which the precached pages carry."""
+    data = json.dumps([current_app.config["CRISIS_CONTACTS"], crisis.JS_PATTERNS], sort_keys=True, default=str)
+    return shell_version(current_app.static_folder, data)
 
 
 @bp.route("/manifest.webmanifest")

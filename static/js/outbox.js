@@ -131,6 +131,27 @@
 
   var waitingForLogin = false;
 
+  // The server's rule (diary/services/safety.py), for a check-in still on the phone: a 10, or crisis
+  // words in its note or triggers, matched like diary/insights/crisis.py (same patterns, from the page).
+  var crisisPatterns = (function () {
+    var data = document.getElementById("crisis-patterns");
+    try { return JSON.parse(data.textContent).map(function (source) { return new RegExp(source); }); }
+    catch (error) { return []; }
+  })();
+
+  function normalise(text) {
+    return (text || "").normalize("NFKC").toLowerCase().replace(/['\u2018\u2019\u02bc`\u00b4]/g, "")
+      .normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^0-9a-z]+/g, " ").trim();
+  }
+
+  function callsForSupport(payload) {
+    if (payload.anxiety >= 10) { return true; }
+    return [payload.note].concat(payload.triggers).some(function (text) {
+      var plain = normalise(text);
+      return crisisPatterns.some(function (pattern) { return pattern.test(plain); });
+    });
+  }
+
   // A check-in sent now whose words or score call for it: the same support card a page shows
   // after such a save (crisis contacts, no personal data: from base.html's template), once.
   function showSupportCard() {
@@ -207,6 +228,7 @@
       }
       var payload = payloadFrom(form);
       outbox.put({id: payload.id, payload: payload, saved_at: new Date().toISOString()}).then(function () {
+        if (callsForSupport(payload)) { showSupportCard(); }  // now, not hours later when it is sent
         form.reset();
         if (form.elements.date) { form.elements.date.value = localToday(); }
         render();
@@ -236,6 +258,6 @@
     });
   }
   window.diaryOutbox = {replay: replay, all: outbox.all, put: outbox.put, render: render,
-                       showSupportCard: showSupportCard};
+                       showSupportCard: showSupportCard, callsForSupport: callsForSupport};
   render().then(function () { if (navigator.onLine) { return replay(); } });
 })();

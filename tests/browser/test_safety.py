@@ -82,7 +82,7 @@ def test_a_device_that_never_saw_support_gets_the_offline_copy(phone, live_serve
     assert_crisis_contacts(page)
 
 
-def test_offline_checkin_with_crisis_words_shows_the_card_when_sent(phone, live_server):
+def test_offline_checkin_with_crisis_words_shows_the_card_at_once_and_when_sent(phone, live_server):
     page, context = phone, phone.context
     register(page, live_server)
     page.wait_for_url(live_server + "/")
@@ -91,8 +91,13 @@ def test_offline_checkin_with_crisis_words_shows_the_card_when_sent(phone, live_
     context.set_offline(True)
     check_in(page, 4, "I want to end my life")
     page.locator("#outbox-status").get_by_text("1 check-in saved on this phone").wait_for()
-    assert page.locator(".support-card").count() == 0  # nothing is known until the server answers
+    # The phone knows the phrases: the card shows at once, not hours later when it is sent.
+    assert page.locator("main .support-card").count() == 1
+    assert "988" in page.locator("main .support-card").inner_text()
 
+    page.reload()  # still offline: the shell, with the check-in waiting and no card yet
+    page.locator("#outbox-status").get_by_text("1 check-in saved on this phone").wait_for()
+    assert page.locator("main .support-card").count() == 0
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_until(page, "diaryOutbox.all().then(items => items.length === 0)")
@@ -164,3 +169,20 @@ def test_gad7_and_phq9_through_the_form(phone, live_server):
 
     page.goto(live_server + "/assessments/")
     assert page.locator(".results tbody tr").count() == 2
+
+
+def test_the_phone_and_the_server_agree_on_crisis_words(phone, live_server):
+    """outbox.js matches the server's phrase list (diary/insights/crisis.py) the same way."""
+    from diary.insights.crisis import crisis_phrases
+    from tests.insights.test_crisis import test_crisis_language_is_found as found, test_near_misses_are_not as misses
+
+    texts = [mark.args[1] for test in (found, misses) for mark in test.pytestmark if mark.name == "parametrize"]
+    texts = [text for group in texts for text in group]
+    assert len(texts) > 40
+    page = phone
+    page.goto(live_server + "/offline")
+    on_phone = page.evaluate("texts => texts.map(t => diaryOutbox.callsForSupport({anxiety: 3, note: t, triggers: []}))",
+                             texts)
+    assert dict(zip(texts, on_phone)) == {text: bool(crisis_phrases(text)) for text in texts}
+    assert page.evaluate("diaryOutbox.callsForSupport({anxiety: 10, note: '', triggers: []})")
+    assert page.evaluate("diaryOutbox.callsForSupport({anxiety: 2, note: '', triggers: ['suicidal']})")
