@@ -8,18 +8,16 @@ Reports in-process (Flask test client) median and p95 for /provider/ and GET /ap
 """
 import argparse
 import datetime as dt
-import os
-import tempfile
 import time
 
-from diary import create_app, passwords
-from diary.db import close_db, get_db, migrate
+from diary import passwords
+from diary.db import close_db, get_db
 from diary.services import records
 from diary.store import sharing as sharing_store
 from diary.store import users as users_store
 
 from .generate import seed_patient
-from .server import csrf_token
+from .server import logged_in, temp_app
 from .trends import summary, timed
 
 PASSWORD = "benchmark password"
@@ -54,21 +52,13 @@ def main():
     parser.add_argument("--patients", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        database = os.path.join(tmp, "bench.sqlite3")
-        os.environ["DIARY_INSTANCE_PATH"] = tmp
-        app = create_app({"DATABASE": database, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False})
+    with temp_app() as (app, database):
         with app.app_context():
-            db = get_db()
-            migrate(db)
             started = time.perf_counter()
-            seed(db, args.patients)
+            seed(get_db(), args.patients)
             print(f"Seeded {args.patients} sharing patients in {time.perf_counter() - started:.1f} s")
         close_db(database)
-        client = app.test_client()
-        token = csrf_token(client.get("/login").get_data())
-        response = client.post("/login", data={"email": PROVIDER, "password": PASSWORD, "csrf_token": token})
-        assert response.status_code == 302, "login failed"
+        client = logged_in(app, PROVIDER, PASSWORD)
         flagged = client.get("/api/v1/patients").get_json()["patients"]
         print(f"{sum(1 for p in flagged if p['safety'])} with an open safety flag, listed first: "
               f"{all(p['safety'] for p in flagged[:args.patients // 10])}")

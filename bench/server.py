@@ -91,3 +91,29 @@ class Client:
 def csrf_token(page):
     """The value of a page's <meta name="csrf-token">."""
     return re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+
+
+@contextmanager
+def temp_app():
+    """The app on a migrated temporary SQLite file, for in-process timing: yields (app, database)."""
+    from diary import create_app
+    from diary.db import close_db, get_db, migrate
+    with tempfile.TemporaryDirectory() as tmp:
+        database = os.path.join(tmp, "bench.sqlite3")
+        os.environ["DIARY_INSTANCE_PATH"] = tmp
+        app = create_app({"DATABASE": database, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False})
+        with app.app_context():
+            migrate(get_db())
+        try:
+            yield app, database
+        finally:
+            close_db(database)
+
+
+def logged_in(app, email, password):
+    """A Flask test client logged in through the real form."""
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data())
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, "login failed"
+    return client

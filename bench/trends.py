@@ -8,17 +8,15 @@ in-process through Flask's test client (server time, no network), and over HTTP 
 gunicorn with 2 workers. Reports median and p95 in milliseconds.
 """
 import argparse
-import os
 import statistics
-import tempfile
 import time
 
-from diary import create_app, passwords
-from diary.db import close_db, get_db, migrate
+from diary import passwords
+from diary.db import close_db, get_db
 from diary.store import users as users_store
 
 from .generate import seed_patient
-from .server import Client, csrf_token, gunicorn
+from .server import Client, gunicorn, logged_in, temp_app
 
 URLS = ("/trends?range=90d", "/trends?range=all", "/api/v1/trends?days=90", "/api/v1/trends?days=all")
 PASSWORD = "benchmark password"
@@ -48,13 +46,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        database = os.path.join(tmp, "bench.sqlite3")
-        os.environ["DIARY_INSTANCE_PATH"] = tmp
-        app = create_app({"DATABASE": database, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False})
+    with temp_app() as (app, database):
         with app.app_context():
             db = get_db()
-            migrate(db)
             user = users_store.create_user(db, email=EMAIL, role="patient",
                                            password_hash=passwords.hash_password(PASSWORD),
                                            display_name="Five Years", timezone="UTC")
@@ -63,10 +57,7 @@ def main():
             print(f"Generated {entries} check-ins and {sessions} sessions in {time.perf_counter() - started:.1f} s")
         close_db(database)
 
-        client = app.test_client()
-        token = csrf_token(client.get("/login").get_data())
-        response = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token})
-        assert response.status_code == 302, "login failed"
+        client = logged_in(app, EMAIL, PASSWORD)
         print("\nIn-process (Flask test client: server time only)")
         for url in URLS:
             print(f"  {url:<28} {summary(timed(lambda u: client.get(u).status_code, url, args.repeat))}")

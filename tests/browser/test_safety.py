@@ -1,30 +1,16 @@
 """Support and safety in a real browser: the safety plan offline, the support card after an
 offline check-in is sent, after a check-in scored 10, and after a PHQ-9 with item 9 answered."""
-import json
-
 import pytest
 
 from .test_checkin_flow import register
 from .test_pwa import check_in, server_entries, wait_for_worker, wait_until
+from .test_trends import post_json
 
 pytestmark = pytest.mark.browser
 
 PLAN = "Pacing at night, skipping meals"
 CACHED_SUPPORT = ("caches.open('diary-personal').then(c => c.match('/support'))"
                   ".then(r => r ? r.text() : '')")
-
-
-def put_json(page, path, payload):
-    """PUT JSON from inside the page with its CSRF token (as the app's own scripts would)."""
-    return page.evaluate(
-        """async ([path, body]) => {
-            const token = document.querySelector('meta[name="csrf-token"]').content;
-            const r = await fetch(path, {method: "PUT", body,
-                headers: {"Content-Type": "application/json", "X-CSRFToken": token}});
-            return r.status;
-        }""",
-        [path, json.dumps(payload)],
-    )
 
 
 def assert_crisis_contacts(page):
@@ -56,7 +42,7 @@ def test_safety_plan_is_there_offline_once_seen_online(phone, live_server):
     context.set_offline(False)
 
     # Today refreshes the copy (once per load): a plan changed elsewhere is there offline too.
-    assert put_json(page, "/api/v1/safety-plan", {"warning_signs": "Changed on the laptop"}) == 200
+    assert post_json(page, "/api/v1/safety-plan", {"warning_signs": "Changed on the laptop"}, "PUT") == 200
     page.goto(live_server + "/")
     wait_until(page, CACHED_SUPPORT + ".then(t => t.includes('Changed on the laptop'))")
     context.set_offline(True)

@@ -10,16 +10,16 @@ from .test_checkin_flow import no_horizontal_scroll, register
 pytestmark = pytest.mark.browser
 
 
-def post_json(page, path, payload):
-    """POST JSON from inside the page, with its CSRF token, as the app's own scripts would."""
+def post_json(page, path, payload, method="POST"):
+    """Send JSON from inside the page, with its CSRF token, as the app's own scripts would."""
     return page.evaluate(
-        """async ([path, body]) => {
+        """async ([path, body, method]) => {
             const token = document.querySelector('meta[name="csrf-token"]').content;
-            const r = await fetch(path, {method: "POST", body,
+            const r = await fetch(path, {method, body,
                 headers: {"Content-Type": "application/json", "X-CSRFToken": token}});
             return r.status;
         }""",
-        [path, json.dumps(payload)],
+        [path, json.dumps(payload), method],
     )
 
 
