@@ -1,0 +1,174 @@
+"""Relief, measured honestly: series of sessions, uncontaminated baselines, censoring, the typical
+relief (Kaplan–Meier) and a forecast from the last session. Pure. Definitions: docs/INSIGHTS.md.
+
+- A **series** is sessions no more than SERIES_GAP_DAYS apart (an induction course); a session
+  further from the last one starts a new series (a booster stands alone). Relief is measured from
+  a series' last session.
+- **Baseline** of a series: the first series uses the pre-treatment week (the 7 days before the
+  first session). A later series uses the days of the week before it that lie outside the previous
+  series' relief, when there are any logged; otherwise the most recent uncontaminated baseline.
+  Without diary days, the first session's own ``anxiety_before`` rating. ``baseline_source`` says
+  which: ``pretreatment``, ``week_before`` or ``session_rating``; ``baseline_days`` how many logged
+  days it rests on (0 for a session rating).
+- **Return**: on day k after the series' last session, the mean of the daily means of days
+  max(1, k-2)..k (never days before the session) is within RELIEF_MARGIN of the baseline, or
+  above it. Relief lasted k - 1 days ("returned").
+- **Censoring**: if the next series starts, or today arrives, before that, relief lasted *at least*
+  as long as the last day it was observed ("censored"). No check-in after the session at all:
+  "not_enough_data".
+- **Typical relief**: the Kaplan–Meier median of the series' relief, with the quartiles as its
+  range; it needs at least MIN_RETURNED series whose anxiety came back.
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from .daily import dates_between, window_mean
+from .survival import kaplan_meier, quantile
+
+SERIES_GAP_DAYS = 7      # sessions at most 7 days apart are one series
+BASELINE_DAYS = 7
+RELIEF_MARGIN = 1.0      # relief ends when the 3-day mean is back within 1 point of baseline
+RELIEF_WINDOW = 3
+MIN_RETURNED = 2         # typical relief needs at least 2 series whose anxiety came back
+APPROACHING_DAYS = 2     # forecast: "approaching" from 2 days before the usual return window
+
+
+def _as_date(value):
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Series:
+    sessions: tuple          # session dicts, in date order
+    start: dt.date
+    end: dt.date
+    baseline: float | None
+    baseline_source: str | None  # pretreatment | week_before | session_rating
+    baseline_days: int
+    relief_days: int | None  # returned: days of relief; censored: at least this many
+    status: str              # returned | censored | not_enough_data
+    returned_on: dt.date | None
+
+
+def group_series(sessions, gap=SERIES_GAP_DAYS):
+    """Sessions (any order) as lists in date order, split where they are more than ``gap`` days apart."""
+    ordered = sorted(sessions, key=lambda s: (_as_date(s["date"]), s.get("created_at") or ""))
+    groups = []
+    for session in ordered:
+        if groups and (_as_date(session["date"]) - _as_date(groups[-1][-1]["date"])).days <= gap:
+            groups[-1].append(session)
+        else:
+            groups.append([session])
+    return groups
+
+
+def _week_mean(means, first, last):
+    """(mean, logged days) over first..last inclusive; (None, 0) if nothing was logged."""
+    days = [means[d] for d in dates_between(first, last) if d in means] if first <= last else []
+    return (sum(days) / len(days), len(days)) if days else (None, 0)
+
+
+def relief_after(means, last_session, baseline, follow_until):
+    """``(relief_days, status, returned_on)`` after a series whose last session was on ``last_session``."""
+    if baseline is None:
+        return None, "not_enough_data", None
+    last_seen = None
+    for day in dates_between(last_session + dt.timedelta(days=1), follow_until):
+        first = max(last_session + dt.timedelta(days=1), day - dt.timedelta(days=RELIEF_WINDOW - 1))
+        rolling = window_mean(means, first, day)
+        if rolling is None:
+            continue
+        if day in means:
+            last_seen = day  # censoring counts only days with a check-in of their own
+        if rolling >= baseline - RELIEF_MARGIN:
+            return (day - last_session).days - 1, "returned", day
+    if last_seen is None:
+        return None, "not_enough_data", None
+    return (last_seen - last_session).days, "censored", None
+
+
+def measure(sessions, means, today):
+    """A Series per group of sessions, oldest first, each with its baseline and relief."""
+    groups = group_series(sessions)
+    result = []
+    clean = None  # the most recent uncontaminated baseline: (value, source, days)
+    for index, group in enumerate(groups):
+        start, end = _as_date(group[0]["date"]), _as_date(group[-1]["date"])
+        week_first = start - dt.timedelta(days=BASELINE_DAYS)
+        if index == 0:
+            value, days = _week_mean(means, week_first, start - dt.timedelta(days=1))
+            chosen = (value, "pretreatment", days) if value is not None else None
+        else:
+            previous = result[-1]
+            # Only the days outside the previous series' relief: from the day anxiety came back.
+            # A previous series that never returned (censored) contaminates the whole week.
+            clean_from = max(week_first, previous.returned_on) if previous.returned_on else None
+            value, days = _week_mean(means, clean_from, start - dt.timedelta(days=1)) if clean_from else (None, 0)
+            chosen = (value, "week_before", days) if value is not None else clean
+        if chosen is None and group[0].get("anxiety_before") is not None:
+            chosen = (float(group[0]["anxiety_before"]), "session_rating", 0)
+        if chosen is not None and chosen[1] != "session_rating":
+            clean = chosen
+        baseline, source, days = chosen if chosen else (None, None, 0)
+        follow_until = today
+        if index + 1 < len(groups):
+            follow_until = min(today, _as_date(groups[index + 1][0]["date"]) - dt.timedelta(days=1))
+        relief_days, status, returned_on = relief_after(means, end, baseline, follow_until)
+        result.append(Series(tuple(group), start, end, baseline, source, days, relief_days, status, returned_on))
+    return result
+
+
+@dataclass(frozen=True)
+class Typical:
+    median_days: float | None
+    low: float | None     # Kaplan–Meier 25th percentile (None: not reached)
+    high: float | None    # 75th percentile (None: not reached, "at least")
+    returned: int
+    censored: int
+    method: str = "kaplan-meier"
+
+    @property
+    def enough(self):
+        return self.returned >= MIN_RETURNED and self.median_days is not None
+
+
+def typical(series):
+    """Kaplan–Meier over the series with a relief duration (returned or censored)."""
+    measured = [s for s in series if s.status in ("returned", "censored")]
+    steps = kaplan_meier([s.relief_days for s in measured], [s.status == "returned" for s in measured])
+    returned = sum(1 for s in measured if s.status == "returned")
+    return Typical(quantile(steps, 0.5), quantile(steps, 0.25), quantile(steps, 0.75), returned,
+                   len(measured) - returned)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    last_session: dt.date | None
+    days_since: int | None
+    return_from: float | None
+    return_to: float | None
+    status: str  # within | approaching | past | unknown
+
+
+def forecast(series, summary, today):
+    """Where today sits against the usual return window, counted from the last session.
+
+    within: before the window (more than 2 days ahead of it); approaching: from 2 days before the
+    window to its end; past: after the window, or anxiety has already come back since the last
+    session; unknown: no sessions, or not enough returned series to know the window.
+    """
+    if not series:
+        return Forecast(None, None, None, None, "unknown")
+    last = series[-1]
+    days_since = (today - last.end).days
+    if not summary.enough:
+        return Forecast(last.end, days_since, None, None, "unknown")
+    low = summary.low if summary.low is not None else summary.median_days
+    high = summary.high if summary.high is not None else summary.median_days
+    if last.status == "returned" or days_since > high:
+        status = "past"
+    elif days_since >= low - APPROACHING_DAYS:
+        status = "approaching"
+    else:
+        status = "within"
+    return Forecast(last.end, days_since, low, high, status)
