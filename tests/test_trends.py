@@ -69,14 +69,16 @@ def test_series_session_response_and_course(patient):
     assert response["id"] == session["id"]
     assert response["baseline"] == pytest.approx(7.67, abs=0.01)
     assert response["mean_days_1_3"] == 2 and response["mean_days_4_7"] == 3
-    assert (response["relief_days"], response["relief_status"]) == (None, "still_below")
+    # Still below baseline today, 20 days on: censored, "at least 20 days" (never "ongoing").
+    assert (response["relief_days"], response["relief_status"]) == (20, "censored")
+    assert (response["series"], response["baseline_source"], response["baseline_days"]) == (1, "pretreatment", 3)
     course = data["course"]
     assert course["first_session"] == ago(20) and course["recent_mean"] == 3
     assert course["percent_change"] == pytest.approx(-60.9, abs=0.05)
     assert (course["response"], course["remission"]) == (True, False)
     html = patient.get("/trends?range=30d").get_data(as_text=True)
     assert "Response: at least 50% lower" in html
-    assert "still below your baseline" in html
+    assert "at least 20 days" in html
 
 
 def test_trigger_effects(patient):
@@ -151,3 +153,90 @@ def test_api_answer_is_exactly_the_documented_schema(patient):
     data = trends(patient, days=30)
     assert data["sessions"] and data["triggers"]
     assert TrendsOut().dump(TrendsOut().load(data)) == data
+
+
+# --- relief per series (issue 10) ---------------------------------------------------
+
+def test_the_issue_report_induction_course_is_measured_honestly(patient):
+    """An induction course 3-4 days apart: no session is "no relief" or "ongoing" months later."""
+    for d in range(80, 73, -1):
+        log(patient, d, 8)  # pre-treatment week
+    for d in (73, 70, 66, 63):
+        log_session(patient, d)
+    for d in range(72, 49, -1):
+        log(patient, d, 1)  # near 1/10 through the course and after
+    for d in range(49, 44, -1):
+        log(patient, d, 8)  # relief wears off
+    for d in range(44, -1, -1):
+        log(patient, d, 7)
+    log_session(patient, 30)  # a booster with no relief: back at once
+    data = trends(patient, days="all")
+    statuses = [(s["date"], s["series"], s["relief_status"], s["relief_days"]) for s in data["sessions"]]
+    # The course is series 1, measured from its last session (63 days ago) against the
+    # pre-treatment week (8): 49 days ago (1 + 1 + 8) / 3 = 3.3, 48 ago (1 + 8 + 8) / 3 = 5.7, both
+    # under 7; 47 ago: 8 -> back on day 16 after the session, relief = 15 days.
+    assert statuses[:4] == [(ago(73), 1, "in_series", None), (ago(70), 1, "in_series", None),
+                            (ago(66), 1, "in_series", None), (ago(63), 1, "returned", 15)]
+    first, booster = data["relief"]["series"]
+    assert (first["baseline"], first["baseline_source"], first["baseline_days"]) == (8, "pretreatment", 7)
+    # The booster's week before (37-31 days ago) is after the course's relief ended: at 7.
+    assert (booster["baseline"], booster["baseline_source"], booster["status"], booster["relief_days"]) == (
+        7, "week_before", "returned", 0)
+    # Windows stop at the next session: after the session 73 days ago the next is 3 days later.
+    assert data["sessions"][0]["mean_days_1_3"] == 1 and data["sessions"][0]["mean_days_4_7"] is None
+    assert data["relief"]["typical"]["returned"] == 2 and data["relief"]["typical"]["enough"]
+    html = patient.get("/trends?range=all").get_data(as_text=True)
+    assert "no clear relief" not in html and "ongoing" not in html
+    assert "measured from the last session of this series" in html and "15 days" in html
+
+
+def test_a_diary_started_on_the_first_infusion_uses_the_before_rating(patient):
+    log_session(patient, 10, before=8)
+    for d in range(10, -1, -1):
+        log(patient, d, 3 if d > 4 else 8)
+    [series] = trends(patient, days=30)["relief"]["series"]
+    assert (series["baseline"], series["baseline_source"], series["baseline_days"]) == (8, "session_rating", 0)
+    assert series["status"] == "returned"
+    assert "your rating before the session" in patient.get("/trends").get_data(as_text=True)
+
+
+def test_the_answer_card_needs_two_returns_and_says_what_is_needed(patient):
+    html = patient.get("/trends").get_data(as_text=True)
+    assert "How your treatment is working" in html and "Log your treatment sessions" in html
+    log_session(patient, 5)
+    data = trends(patient)
+    assert data["relief"]["forecast"]["status"] == "unknown"
+    assert "2 rounds of treatment after which anxiety came back" in data["relief"]["sentence"]
+
+
+def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, provider):
+    from conftest import share, user_id
+    # Three boosters 20 days apart on a baseline of 8, each holding anxiety at 2 for 4, 6 and 8
+    # days after it, then a fourth booster 6 days ago that is still holding.
+    for d in range(67, 60, -1):
+        log(patient, d, 8)
+    for start, low in ((60, 4), (40, 6), (20, 8)):
+        log_session(patient, start)
+        for d in range(start, start - 20, -1):
+            log(patient, d, 2 if start - d <= low else 8)
+    log_session(patient, 6)
+    for d in range(6, -1, -1):
+        log(patient, d, 2)
+    relief = trends(patient, days="all")["relief"]
+    # Back at 8 on day 5: (2+2+8)/3 = 4; day 6: 6; day 7: 8 >= 7 -> relief 6 days. So 6, 8, 10.
+    assert [s["relief_days"] for s in relief["series"]] == [6, 8, 10, 6]
+    assert [s["status"] for s in relief["series"]] == ["returned", "returned", "returned", "censored"]
+    # Kaplan–Meier: at 6 one return and one "at least 6" (4 at risk): S = 3/4; at 8: 2 at risk,
+    # S = 3/8; at 10: S = 0. Quartiles 6 and 10, median 8.
+    assert {k: relief["typical"][k] for k in ("low", "median_days", "high", "returned", "censored")} == {
+        "low": 6, "median_days": 8, "high": 10, "returned": 3, "censored": 1}
+    assert relief["forecast"] == {"last_session": ago(6), "days_since": 6, "return_from": 6, "return_to": 10,
+                                  "status": "approaching"}
+    assert relief["sentence"].startswith("After your last 4 rounds of treatment, anxiety came back after 6–10 days")
+    assert "It has been 6 days since your last session" in relief["sentence"]
+    assert "talk to your clinic about timing" in relief["sentence"]
+    # The same words, from the same code, on Trends, in the report and on the provider's page.
+    for page in ("/trends", "/report"):
+        assert relief["sentence"] in patient.get(page).get_data(as_text=True), page
+    share(patient, provider)
+    assert relief["sentence"] in provider.get(f"/provider/patients/{user_id(patient)}").get_data(as_text=True)

@@ -172,3 +172,72 @@ def forecast(series, summary, today):
     else:
         status = "within"
     return Forecast(last.end, days_since, low, high, status)
+
+
+def session_rows(sessions, series, means, today):
+    """Per session (date order): its series, the series' baseline, the day 1–3 and 4–7 means cut
+    at the next session, and the series' relief on its last session ("in_series" on the others,
+    whose relief is measured from the series' last session)."""
+    ordered = [s for group in series for s in group.sessions]
+    days = sorted({_as_date(s["date"]) for s in ordered})
+    wanted = {s["id"] for s in sessions}
+    rows = []
+    for number, group in enumerate(series, start=1):
+        for session in group.sessions:
+            if session["id"] not in wanted:
+                continue
+            day = _as_date(session["date"])
+            later = [d for d in days if d > day]
+            stop = min(later[0] - dt.timedelta(days=1), today) if later else today
+
+            def window(first, last):
+                last = min(day + dt.timedelta(days=last), stop)
+                return window_mean(means, day + dt.timedelta(days=first), last) if last >= day else None
+
+            is_last = session is group.sessions[-1]
+            rows.append({
+                "session": session, "series": number, "baseline": group.baseline,
+                "baseline_source": group.baseline_source, "baseline_days": group.baseline_days,
+                "mean_days_1_3": window(1, 3), "mean_days_4_7": window(4, 7),
+                "relief_days": group.relief_days if is_last else None,
+                "relief_status": group.status if is_last else "in_series",
+            })
+    return rows
+
+
+def _days(n):
+    n = round(n)
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def sentence(series, summary, outlook, short_date):
+    """The answer in plain words, as a fact about past sessions, never advice on its own.
+
+    :param short_date: formats a date for people ('Sat 14 Nov').
+    """
+    if not series:
+        return ("Log your treatment sessions and check in most days: after a couple of sessions this shows "
+                "how long relief lasts for you.")
+    if not summary.enough:
+        needed = MIN_RETURNED - summary.returned
+        return (f"Not enough yet to say how long relief usually lasts: that needs {MIN_RETURNED} rounds of "
+                f"treatment after which anxiety came back, with check-ins in between ({summary.returned} so far, "
+                f"{needed} more needed). Keep checking in most days, especially in the weeks after a session.")
+    measured = summary.returned + summary.censored
+    if summary.low == summary.high:
+        span = _days(summary.median_days)
+    else:
+        span = f"{round(summary.low)}–{_days(summary.high)}" if summary.high is not None else \
+            f"{round(summary.low)} days or longer"
+    text = (f"After your last {measured} rounds of treatment, anxiety came back after {span} "
+            f"(typically {_days(summary.median_days)})")
+    if summary.censored:
+        text += f"; {summary.censored} ended by the next session first count as “at least”"
+    text += "."
+    if outlook.last_session is not None:
+        text += f" It has been {_days(outlook.days_since)} since your last session on {short_date(outlook.last_session)}."
+    if outlook.status == "approaching":
+        text += " That is about when it has come back before: you may want to talk to your clinic about timing."
+    elif outlook.status == "past":
+        text += " That is past when it usually comes back: you may want to talk to your clinic about timing."
+    return text

@@ -1,8 +1,10 @@
 """Everything the Trends page and GET /api/v1/trends show, from rows, in one pure function."""
 import datetime as dt
 
+from ..timeutil import short_date
+from . import relief
 from .daily import daily_series, days_logged, means_of, scores_by_date
-from .response import course, session_responses
+from .response import course
 from .triggers import describe, trigger_effects
 
 LOGGING_WINDOW = 30
@@ -12,13 +14,44 @@ def rounded(value, places=2):
     return None if value is None else round(value, places)
 
 
-def build(rows, sessions, start, end, today, assessments=()):
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+def relief_summary(sessions, relief_means, today):
+    """The ``relief`` part of the trends, and the series it was measured on."""
+    series = relief.measure(sessions, relief_means, today)
+    summary = relief.typical(series)
+    outlook = relief.forecast(series, summary, today)
+    return series, {
+        "series": [{
+            "sessions": [s["id"] for s in group.sessions], "start": group.start.isoformat(),
+            "end": group.end.isoformat(), "baseline": rounded(group.baseline),
+            "baseline_source": group.baseline_source, "baseline_days": group.baseline_days,
+            "relief_days": group.relief_days, "status": group.status,
+        } for group in series],
+        "typical": {
+            "median_days": summary.median_days, "low": summary.low, "high": summary.high,
+            "returned": summary.returned, "censored": summary.censored, "method": summary.method,
+            "enough": summary.enough,
+        },
+        "forecast": {
+            "last_session": _iso(outlook.last_session), "days_since": outlook.days_since,
+            "return_from": outlook.return_from, "return_to": outlook.return_to, "status": outlook.status,
+        },
+        "sentence": relief.sentence(series, summary, outlook, short_date),
+    }
+
+
+def build(rows, sessions, start, end, today, assessments=(), relief_means=None):
     """The trends for ``start``..``end``.
 
     :param rows: (date, anxiety, triggers) per check-in, covering at least ``start`` - 7 days to
         ``today`` and the 7 days before the first session (for baselines and rolling means).
     :param sessions: every treatment session of the patient (dicts with date, id, treatment...).
     :param assessments: GAD-7 / PHQ-9 results in the range (any order).
+    :param relief_means: {date: daily mean} from the week before the first session to today, for
+        relief across every series (defaults to the means of ``rows``).
     """
     scores = scores_by_date(rows)
     means = means_of(scores)
@@ -27,6 +60,8 @@ def build(rows, sessions, start, end, today, assessments=()):
     in_range = [s for s in sessions if start.isoformat() <= s["date"] <= end.isoformat()]
     effects = trigger_effects(rows, start, end)
     summary = course(first_session, means, today)
+    relief_means = means if relief_means is None else relief_means
+    relief_series, relief_part = relief_summary(sessions, relief_means, today)
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
@@ -35,12 +70,14 @@ def build(rows, sessions, start, end, today, assessments=()):
             "count": day.count, "rolling_mean_7": rounded(day.rolling_mean_7),
         } for day in series],
         "sessions": [{
-            "id": r.session["id"], "date": r.session["date"], "treatment": r.session["treatment"],
-            "anxiety_before": r.session["anxiety_before"], "anxiety_after": r.session["anxiety_after"],
-            "baseline": rounded(r.baseline), "mean_days_1_3": rounded(r.mean_days_1_3),
-            "mean_days_4_7": rounded(r.mean_days_4_7), "relief_days": r.relief_days,
-            "relief_status": r.relief_status,
-        } for r in session_responses(in_range, means, today)],
+            "id": r["session"]["id"], "date": r["session"]["date"], "treatment": r["session"]["treatment"],
+            "anxiety_before": r["session"]["anxiety_before"], "anxiety_after": r["session"]["anxiety_after"],
+            "series": r["series"], "baseline": rounded(r["baseline"]), "baseline_source": r["baseline_source"],
+            "baseline_days": r["baseline_days"], "mean_days_1_3": rounded(r["mean_days_1_3"]),
+            "mean_days_4_7": rounded(r["mean_days_4_7"]), "relief_days": r["relief_days"],
+            "relief_status": r["relief_status"],
+        } for r in relief.session_rows(in_range, relief_series, relief_means, today)],
+        "relief": relief_part,
         "triggers": [{
             "name": e.name, "days_with": e.days_with, "days_without": e.days_without,
             "mean_with": rounded(e.mean_with), "mean_without": rounded(e.mean_without),

@@ -33,6 +33,9 @@ class TrendsPageQuery(Schema):
     range = fields.String(load_default="90d", validate=OneOf(list(RANGES), error="Must be one of: {choices}."))
 
 
+BASELINE_SOURCES = ["pretreatment", "week_before", "session_rating"]
+
+
 class DayOut(Schema):
     date = fields.String(metadata={"format": "date"})
     mean = fields.Float(allow_none=True, metadata={"description": "Mean of the day's check-ins; null = not logged"})
@@ -48,11 +51,51 @@ class SessionResponseOut(Schema):
     treatment = fields.String()
     anxiety_before = fields.Integer(allow_none=True)
     anxiety_after = fields.Integer(allow_none=True)
+    series = fields.Integer(metadata={"description": "1-based number of the session's series (relief.series)"})
+    baseline = fields.Float(allow_none=True, metadata={"description": "The series' baseline"})
+    baseline_source = fields.String(allow_none=True, metadata={"enum": BASELINE_SOURCES})
+    baseline_days = fields.Integer(metadata={"description": "Logged days the baseline rests on (0: a rating)"})
+    mean_days_1_3 = fields.Float(allow_none=True, metadata={"description": "Stops at the next session"})
+    mean_days_4_7 = fields.Float(allow_none=True, metadata={"description": "Stops at the next session"})
+    relief_days = fields.Integer(allow_none=True, metadata={
+        "description": "On a series' last session: days of relief (censored: at least this many)"})
+    relief_status = fields.String(metadata={"enum": ["returned", "censored", "not_enough_data", "in_series"]})
+
+
+class SeriesOut(Schema):
+    sessions = fields.List(fields.String(metadata={"format": "uuid"}))
+    start = fields.String(metadata={"format": "date"})
+    end = fields.String(metadata={"format": "date"})
     baseline = fields.Float(allow_none=True)
-    mean_days_1_3 = fields.Float(allow_none=True)
-    mean_days_4_7 = fields.Float(allow_none=True)
+    baseline_source = fields.String(allow_none=True, metadata={"enum": BASELINE_SOURCES})
+    baseline_days = fields.Integer()
     relief_days = fields.Integer(allow_none=True)
-    relief_status = fields.String(metadata={"enum": ["returned", "still_below", "not_enough_data"]})
+    status = fields.String(metadata={"enum": ["returned", "censored", "not_enough_data"]})
+
+
+class TypicalOut(Schema):
+    median_days = fields.Float(allow_none=True)
+    low = fields.Float(allow_none=True, metadata={"description": "Kaplan–Meier 25th percentile"})
+    high = fields.Float(allow_none=True, metadata={"description": "Kaplan–Meier 75th percentile (null: not reached)"})
+    returned = fields.Integer()
+    censored = fields.Integer()
+    method = fields.String(metadata={"enum": ["kaplan-meier"]})
+    enough = fields.Boolean(metadata={"description": "At least 2 series whose anxiety came back"})
+
+
+class ForecastOut(Schema):
+    last_session = fields.String(allow_none=True, metadata={"format": "date"})
+    days_since = fields.Integer(allow_none=True)
+    return_from = fields.Float(allow_none=True)
+    return_to = fields.Float(allow_none=True)
+    status = fields.String(metadata={"enum": ["within", "approaching", "past", "unknown"]})
+
+
+class ReliefOut(Schema):
+    series = fields.List(fields.Nested(SeriesOut))
+    typical = fields.Nested(TypicalOut)
+    forecast = fields.Nested(ForecastOut)
+    sentence = fields.String()
 
 
 class TriggerEffectOut(Schema):
@@ -97,5 +140,6 @@ class TrendsOut(Schema):
     triggers = fields.List(fields.Nested(TriggerEffectOut))
     course = fields.Nested(CourseOut)
     logging = fields.Nested(LoggingOut)
+    relief = fields.Nested(ReliefOut)
     assessments = fields.List(fields.Nested(AssessmentPointOut),
                               metadata={"description": "GAD-7 / PHQ-9 totals in the range, oldest first"})

@@ -1,4 +1,5 @@
 """Daily check-ins: anxiety 0-10, trigger tags, a note."""
+import datetime as dt
 import uuid
 
 from ..db import write_transaction
@@ -158,6 +159,15 @@ def anxiety_rows(db, user_id, date_from, date_to, *, include_private=True):
         params,
     ).fetchall()
     return [(date, anxiety, tuple(names.split(_SEPARATOR)) if names else ()) for date, anxiety, names in rows]
+
+
+def daily_means(db, user_id, date_from, date_to, *, include_private=True):
+    """{date: mean anxiety} per day with check-ins, computed in SQL (the covering index answers it)."""
+    where, params = date_range_where(user_id, date_from, date_to)
+    if not include_private:
+        where.append("private = 0")
+    rows = db.execute(f"SELECT date, avg(anxiety) FROM entries WHERE {' AND '.join(where)} GROUP BY date", params)
+    return {dt.date.fromisoformat(date): mean for date, mean in rows}
 
 
 def first_date(db, user_id, *, include_private=True):
