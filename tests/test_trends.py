@@ -240,3 +240,18 @@ def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, 
         assert relief["sentence"] in patient.get(page).get_data(as_text=True), page
     share(patient, provider)
     assert relief["sentence"] in provider.get(f"/provider/patients/{user_id(patient)}").get_data(as_text=True)
+
+
+def test_the_provider_list_shows_days_since_session_and_the_forecast(patient, provider):
+    from conftest import share
+    for d in range(47, 40, -1):
+        log(patient, d, 8)
+    for start in (40, 20):
+        log_session(patient, start)
+        for d in range(start, start - 20, -1):
+            log(patient, d, 2 if start - d <= 4 else 8)  # relief of 6 days each time
+    log_session(patient, 1)
+    share(patient, provider)
+    [row] = provider.get("/api/v1/patients").get_json()["patients"]
+    assert (row["days_since_session"], row["forecast_status"]) == (1, "within")
+    assert "still within it" in provider.get("/provider/").get_data(as_text=True)

@@ -174,6 +174,13 @@ def forecast(series, summary, today):
     return Forecast(last.end, days_since, low, high, status)
 
 
+def outlook(sessions, means, today):
+    """``(series, typical, forecast)`` for every session of a patient."""
+    series = measure(sessions, means, today)
+    summary = typical(series)
+    return series, summary, forecast(series, summary, today)
+
+
 def session_rows(sessions, series, means, today):
     """Per session (date order): its series, the series' baseline, the day 1–3 and 4–7 means cut
     at the next session, and the series' relief on its last session ("in_series" on the others,

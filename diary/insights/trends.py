@@ -20,9 +20,7 @@ def _iso(day):
 
 def relief_summary(sessions, relief_means, today):
     """The ``relief`` part of the trends, and the series it was measured on."""
-    series = relief.measure(sessions, relief_means, today)
-    summary = relief.typical(series)
-    outlook = relief.forecast(series, summary, today)
+    series, summary, outlook = relief.outlook(sessions, relief_means, today)
     return series, {
         "series": [{
             "sessions": [s["id"] for s in group.sessions], "start": group.start.isoformat(),

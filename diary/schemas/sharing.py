@@ -94,6 +94,10 @@ class PatientSummaryOut(Schema):
     flags = fields.List(fields.String(metadata={"enum": FLAGS}),
                         metadata={"description": "Most urgent first: safety, severe, spike, high, rising, quiet"})
     flag_reasons = fields.List(fields.Nested(FlagReasonOut))
+    days_since_session = fields.Integer(allow_none=True, metadata={"description": "Days since the last shared session"})
+    forecast_status = fields.String(metadata={
+        "enum": ["within", "approaching", "past", "unknown"],
+        "description": "Where today sits against the patient's usual relief (docs/INSIGHTS.md)"})
     safety = fields.Nested(SafetyFlagOut, allow_none=True,
                            metadata={"description": "Open until this provider acknowledges it; else null"})
 

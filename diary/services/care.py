@@ -16,7 +16,8 @@ from ..store import sharing as sharing_store
 from ..store import users as users_store
 from ..timeutil import today_in, utc_after
 from . import safety
-from .trends import insight_rows
+from ..insights import relief
+from .trends import insight_rows, relief_means
 
 REDEEM_FAILURES_PER_HOUR = 10
 SORTS = {
@@ -47,6 +48,8 @@ def summary(db, provider_id, patient):
     first = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None  # newest first
     last = entries_store.last_date(db, patient["id"], include_private=False)
     flag = safety.open_flag(db, patient, provider_id, patient["since"])
+    _, _, outlook = relief.outlook(sessions, relief_means(db, patient["id"], sessions, today, include_private=False),
+                                   today)
     result = attention.summarize(
         means_of(scores), today, dt.date.fromisoformat(last) if last else None, first,
         highest={day: max(values) for day, values in scores.items()}, safety=flag,
@@ -61,6 +64,7 @@ def summary(db, provider_id, patient):
                          for r in result.reasons],
         "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
         "sparkline": result.sparkline, "last_session": sessions[0] if sessions else None,
+        "days_since_session": outlook.days_since, "forecast_status": outlook.status,
     }
 
 

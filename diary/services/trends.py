@@ -39,10 +39,14 @@ def gather_between(db, user_id, start, end, today, *, include_private=True):
     rows = insight_rows(db, user_id, start - dt.timedelta(days=7), end, sessions, include_private=include_private)
     assessments = assessments_store.list_assessments(db, user_id, date_from=start, date_to=end,
                                                      include_private=include_private)
-    # Relief looks at every series of sessions, so it needs the daily means since the week before
-    # the first one, whatever the range shown: one grouped query.
-    relief_means = {}
-    if sessions:
-        first = dt.date.fromisoformat(sessions[-1]["date"]) - dt.timedelta(days=7)  # newest first
-        relief_means = entries_store.daily_means(db, user_id, first, today, include_private=include_private)
-    return trends_insights.build(rows, sessions, start, end, today, assessments, relief_means)
+    return trends_insights.build(rows, sessions, start, end, today, assessments,
+                                 relief_means(db, user_id, sessions, today, include_private=include_private))
+
+
+def relief_means(db, user_id, sessions, today, *, include_private):
+    """Daily means since the week before the first of ``sessions`` (newest first), whatever range is
+    shown: relief looks at every series. One grouped query."""
+    if not sessions:
+        return {}
+    first = dt.date.fromisoformat(sessions[-1]["date"]) - dt.timedelta(days=7)
+    return entries_store.daily_means(db, user_id, first, today, include_private=include_private)
