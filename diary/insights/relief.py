@@ -72,15 +72,18 @@ def relief_after(means, last_session, baseline, follow_until):
     """``(relief_days, status, returned_on)`` after a series whose last session was on ``last_session``."""
     if baseline is None:
         return None, "not_enough_data", None
-    last_seen = None
-    for day in dates_between(last_session + dt.timedelta(days=1), follow_until):
-        first = max(last_session + dt.timedelta(days=1), day - dt.timedelta(days=RELIEF_WINDOW - 1))
-        rolling = window_mean(means, first, day)
-        if rolling is None:
+    last_seen, window = None, []  # window: the daily means of the last 3 days since the session
+    one_day = dt.timedelta(days=1)
+    day = last_session
+    while day < follow_until:
+        day += one_day
+        window = (window + [means.get(day)])[-RELIEF_WINDOW:]
+        logged = [value for value in window if value is not None]
+        if not logged:
             continue
-        if day in means:
+        if window[-1] is not None:
             last_seen = day  # censoring counts only days with a check-in of their own
-        if rolling >= baseline - RELIEF_MARGIN:
+        if sum(logged) / len(logged) >= baseline - RELIEF_MARGIN:
             return (day - last_session).days - 1, "returned", day
     if last_seen is None:
         return None, "not_enough_data", None

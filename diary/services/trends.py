@@ -39,8 +39,16 @@ def gather_between(db, user_id, start, end, today, *, include_private=True):
     rows = insight_rows(db, user_id, start - dt.timedelta(days=7), end, sessions, include_private=include_private)
     assessments = assessments_store.list_assessments(db, user_id, date_from=start, date_to=end,
                                                      include_private=include_private)
-    return trends_insights.build(rows, sessions, start, end, today, assessments,
-                                 relief_means(db, user_id, sessions, today, include_private=include_private))
+    # The rows already hold every day relief needs when they reach back to the first session's week
+    # and up to today (the all-time range): no second query then.
+    covered = not sessions or (end >= today and start - dt.timedelta(days=7) <= first_session_week(sessions))
+    means = None if covered else relief_means(db, user_id, sessions, today, include_private=include_private)
+    return trends_insights.build(rows, sessions, start, end, today, assessments, means)
+
+
+def first_session_week(sessions):
+    """The first day of the week before the first of ``sessions`` (newest first)."""
+    return dt.date.fromisoformat(sessions[-1]["date"]) - dt.timedelta(days=7)
 
 
 def relief_means(db, user_id, sessions, today, *, include_private):
@@ -48,5 +56,5 @@ def relief_means(db, user_id, sessions, today, *, include_private):
     shown: relief looks at every series. One grouped query."""
     if not sessions:
         return {}
-    first = dt.date.fromisoformat(sessions[-1]["date"]) - dt.timedelta(days=7)
-    return entries_store.daily_means(db, user_id, first, today, include_private=include_private)
+    return entries_store.daily_means(db, user_id, first_session_week(sessions), today,
+                                     include_private=include_private)
