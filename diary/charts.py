@@ -139,7 +139,8 @@ def chart_description(trends):
     if not logged:
         return "No check-ins in this period."
     means = [day["mean"] for day in logged]
-    text = (f"{len(logged)} of {len(trends['days'])} days logged. Daily average anxiety ranged from "
+    since = " since you started" if trends["logging"].get("since_start") else ""
+    text = (f"{len(logged)} of {len(trends['days'])} days{since} logged. Daily average anxiety ranged from "
             f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(sum(means) / len(means))}.")
     rolling = [day["rolling_mean_7"] for day in trends["days"] if day["rolling_mean_7"] is not None]
     if len(rolling) >= 2:

@@ -15,7 +15,8 @@ def test_report_defaults_to_90_days_without_notes(patient):
                                             "anxiety_before": 7, "anxiety_after": 2, "reflection": "reflected"})
     html = patient.get("/report").get_data(as_text=True)
     assert "Anxiety diary: Pat" in html and "<svg class=\"chart\"" in html
-    assert "1 of 90 days logged" in html.replace("<strong>", "").replace("</strong>", "")
+    # The diary began yesterday: the 90-day default starts there.
+    assert "1 of 2 days since you started logged" in html.replace("<strong>", "").replace("</strong>", "")
     assert "IV ketamine infusion" in html and "7 → 2" in html
     assert "private thought" not in html and "reflected" not in html
     assert "/history?" not in html  # the printed chart has no links

@@ -54,7 +54,8 @@ def test_single_entry(patient):
     assert data["days"][-1] == {"date": ago(0), "mean": 4, "min": 4, "max": 4, "count": 1, "rolling_mean_7": None}
     assert data["logging"]["days_logged_last_30"] == 1
     html = patient.get("/trends?range=30d").get_data(as_text=True)
-    assert "<svg" in html and "1 of 30 days logged" in html
+    # A 30-day view of a diary begun today starts today: "1 of 1 days since you started".
+    assert "<svg" in html and "1 of 1 days since you started logged" in html
 
 
 def test_series_session_response_and_course(patient):
@@ -114,6 +115,7 @@ def test_unknown_query_parameter_is_refused(patient):
 @pytest.mark.parametrize("name, count", [("30d", 30), ("90d", 90), ("1y", 365)])
 def test_page_ranges(patient, name, count):
     log(patient, 0, 5)
+    log(patient, 400, 5)  # a diary older than every range
     html = patient.get(f"/trends?range={name}").get_data(as_text=True)
     assert f'data-days="{count}"' in html
     assert f'href="/trends?range={name}" aria-current="true"' in html
@@ -121,10 +123,11 @@ def test_page_ranges(patient, name, count):
 
 def test_unknown_range_name_explains_and_shows_the_default(patient):
     log(patient, 0, 5)
+    log(patient, 400, 5)
     response = patient.get("/trends?range=forever")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Period: Must be one of: 30d, 90d, 1y, all. Showing 90 days." in html
+    assert "Period: Must be one of: course, 30d, 90d, 1y, all. Showing 90 days." in html
     assert 'data-days="90"' in html
 
 
@@ -255,3 +258,20 @@ def test_the_provider_list_shows_days_since_session_and_the_forecast(patient, pr
     [row] = provider.get("/api/v1/patients").get_json()["patients"]
     assert (row["days_since_session"], row["forecast_status"]) == (1, "within")
     assert "still within it" in provider.get("/provider/").get_data(as_text=True)
+
+
+def test_the_default_period_shows_the_pre_treatment_weeks(patient):
+    log(patient, 60, 7)
+    log(patient, 40, 7)
+    log_session(patient, 20)
+    html = patient.get("/trends").get_data(as_text=True)
+    # Four weeks before the session 20 days ago: from 48 days ago to today, 49 days.
+    assert 'data-days="49"' in html and 'href="/trends?range=course" aria-current="true"' in html
+    assert 'data-days="90"' not in html
+
+
+def test_without_treatment_the_default_stays_90_days(patient):
+    log(patient, 200, 5)
+    log(patient, 0, 5)
+    html = patient.get("/trends").get_data(as_text=True)
+    assert 'data-days="90"' in html and 'href="/trends?range=90d" aria-current="true"' in html

@@ -100,11 +100,27 @@ def build(rows, sessions, start, end, today, assessments=(), relief_means=None):
 
 
 def window(today, days, earliest=None):
-    """``(start, end)`` for the last ``days`` days ending today; ``days=None`` means all data."""
-    if days is None:
-        start = min(earliest, today) if earliest else today
-        return start, today
-    return today - dt.timedelta(days=days - 1), today
+    """``(start, end)`` for the last ``days`` days ending today (``None``: all data), never starting
+    before the diary's first record: a 90-day view of a 35-day-old diary shows its 35 days."""
+    start = today - dt.timedelta(days=days - 1) if days is not None else today
+    if earliest and (days is None or earliest > start):
+        start = min(earliest, today)
+    return start, today
+
+
+PRETREATMENT_WEEKS_SHOWN = 4
+
+
+def course_days(today, first_session, earliest):
+    """The default Trends period when treatment began within the last year: from 4 weeks before the
+    first session (or the first record, if later) to today, so the pre-treatment weeks show.
+    None otherwise (the caller's default applies)."""
+    if first_session is None or (today - first_session).days >= 365:
+        return None
+    start = first_session - dt.timedelta(weeks=PRETREATMENT_WEEKS_SHOWN)
+    if earliest and earliest > start:
+        start = earliest
+    return (today - start).days + 1
 
 
 DAILY_TABLE_MAX_DAYS = 92

@@ -3,8 +3,8 @@ from marshmallow import Schema, ValidationError, fields
 from marshmallow.validate import OneOf
 
 MAX_DAYS = 3660  # ten years: longer than any diary here, far below anything absurd
-RANGES = {"30d": 30, "90d": 90, "1y": 365, "all": None}
-RANGE_LABELS = {"30d": "30 days", "90d": "90 days", "1y": "1 year", "all": "All"}
+RANGES = {"course": None, "30d": 30, "90d": 90, "1y": 365, "all": None}
+RANGE_LABELS = {"course": "Since treatment", "30d": "30 days", "90d": "90 days", "1y": "1 year", "all": "All"}
 
 
 class DaysField(fields.Field):
@@ -28,9 +28,10 @@ class TrendsQuery(Schema):
 
 
 class TrendsPageQuery(Schema):
-    """``GET /trends?range=30d|90d|1y|all``."""
+    """``GET /trends?range=course|30d|90d|1y|all``; without one: ``course`` (4 weeks before the first
+    session to today) when treatment began within the last year, else ``90d``."""
 
-    range = fields.String(load_default="90d", validate=OneOf(list(RANGES), error="Must be one of: {choices}."))
+    range = fields.String(validate=OneOf(list(RANGES), error="Must be one of: {choices}."))
 
 
 BASELINE_SOURCES = ["pretreatment", "week_before", "session_rating"]
@@ -122,6 +123,7 @@ class LoggingOut(Schema):
     days_logged_last_30 = fields.Integer()
     days_logged_in_range = fields.Integer()
     days_in_range = fields.Integer()
+    since_start = fields.Boolean(metadata={"description": "The period begins at the diary's first record"})
 
 
 class AssessmentPointOut(Schema):

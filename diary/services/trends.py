@@ -11,12 +11,24 @@ from ..timeutil import today_in
 def gather(db, user_id, timezone, days, *, include_private=True):
     """Fetch what the insights need for the last ``days`` days (None: all) and compute them."""
     today = today_in(timezone)
-    earliest = None
-    if days is None:
-        earliest = entries_store.first_date(db, user_id, include_private=include_private)
-        earliest = dt.date.fromisoformat(earliest) if earliest else None
+    earliest = first_record(db, user_id, include_private=include_private)
     start, end = trends_insights.window(today, days, earliest)
-    return gather_between(db, user_id, start, end, today, include_private=include_private)
+    return gather_between(db, user_id, start, end, today, include_private=include_private,
+                          since_start=earliest is not None and start == earliest)
+
+
+def first_record(db, user_id, *, include_private=True):
+    """The date of the diary's first check-in or session, or None."""
+    earliest = entries_store.first_date(db, user_id, include_private=include_private)
+    return dt.date.fromisoformat(earliest) if earliest else None
+
+
+def default_days(db, user_id, timezone):
+    """Days for the Trends page's default period (the pre-treatment weeks when treatment began in
+    the last year), or None to use the usual default."""
+    sessions = sessions_store.list_sessions(db, user_id)
+    first = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None
+    return trends_insights.course_days(today_in(timezone), first, first_record(db, user_id))
 
 
 def insight_rows(db, user_id, start, end, sessions, *, include_private):
@@ -32,8 +44,11 @@ def insight_rows(db, user_id, start, end, sessions, *, include_private):
     return rows
 
 
-def gather_between(db, user_id, start, end, today, *, include_private=True):
-    """The insights for ``start``..``end`` (``today``: the patient's, for recent-course figures)."""
+def gather_between(db, user_id, start, end, today, *, include_private=True, since_start=False):
+    """The insights for ``start``..``end`` (``today``: the patient's, for recent-course figures).
+
+    ``since_start``: the period begins at the diary's first record (said so in the logging line).
+    """
     sessions = sessions_store.list_sessions(db, user_id, include_private=include_private)
     # Rolling means and session baselines look back a week before the range.
     rows = insight_rows(db, user_id, start - dt.timedelta(days=7), end, sessions, include_private=include_private)
@@ -43,7 +58,9 @@ def gather_between(db, user_id, start, end, today, *, include_private=True):
     # and up to today (the all-time range): no second query then.
     covered = not sessions or (end >= today and start - dt.timedelta(days=7) <= first_session_week(sessions))
     means = None if covered else relief_means(db, user_id, sessions, today, include_private=include_private)
-    return trends_insights.build(rows, sessions, start, end, today, assessments, means)
+    result = trends_insights.build(rows, sessions, start, end, today, assessments, means)
+    result["logging"]["since_start"] = since_start
+    return result
 
 
 def first_session_week(sessions):

@@ -40,7 +40,10 @@ def index():
         errors = {**errors, "from": [f"Choose a period of 1 to {MAX_DAYS} days ending by today."]}
         start, end = today - dt.timedelta(days=DEFAULT_DAYS - 1), today
     db = get_db()
-    trends = trends_service.gather_between(db, current_user.id, start, end, today)
+    first = trends_service.first_record(db, current_user.id)
+    since_start = first is not None and first > start  # a period longer than the diary: from its start
+    start = max(start, first) if since_start and first <= end else start
+    trends = trends_service.gather_between(db, current_user.id, start, end, today, since_start=since_start)
     notes, reflections = [], []
     if query["notes"]:
         notes = [e for page in entries_store.export_pages(db, current_user.id, date_from=start, date_to=end)

@@ -21,8 +21,13 @@ def patients_only():
 @bp.route("/trends")
 def index():
     query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
-    range_name = query["range"] if query else "90d"
-    trends = trends_service.gather(get_db(), current_user.id, current_user.timezone, RANGES[range_name])
+    db = get_db()
+    course = trends_service.default_days(db, current_user.id, current_user.timezone)
+    range_name = (query or {}).get("range") or ("course" if course else "90d")
+    days = course if range_name == "course" else RANGES[range_name]
+    if range_name == "course" and course is None:
+        range_name, days = "90d", 90  # no treatment in the last year yet: the usual default
+    trends = trends_service.gather(db, current_user.id, current_user.timezone, days)
     return render_template(
         "trends/index.html", trends=trends, range_name=range_name, ranges=RANGE_LABELS, errors=errors,
         chart=charts.anxiety_chart(trends), table=trends_insights.table_rows(trends),

@@ -60,9 +60,12 @@ def test_long_range_chart_opens_the_tapped_day(phone, live_server):
     register(page, live_server)
     page.wait_for_url(live_server + "/")
     seed(page, 3)
+    long_ago = (dt.datetime.now(ZoneInfo("America/Chicago")).date() - dt.timedelta(days=400)).isoformat()
+    assert post_json(page, "/api/v1/entries", {"date": long_ago, "anxiety": 4}) == 201  # older than a year
     page.goto(live_server + "/trends?range=1y")
-    chart = page.locator("svg.chart")
+    chart = page.locator("svg.chart[data-start]")
     assert chart.locator("a").count() == 0
+    chart.scroll_into_view_if_needed()  # below the answer card on a phone
     box = chart.bounding_box()
     # The plot ends 8 of the 480 viewBox units before the right edge; click inside the last day.
     page.mouse.click(box["x"] + box["width"] * 471 / 480, box["y"] + box["height"] / 2)
