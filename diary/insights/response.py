@@ -4,7 +4,7 @@ Relief per series of sessions lives in relief.py."""
 import datetime as dt
 from dataclasses import dataclass
 
-from .daily import window_mean
+from .daily import dates_between, window_mean
 
 BASELINE_DAYS = 7        # baseline: mean daily anxiety over the 7 days before a session
 COURSE_RECENT_DAYS = 14  # the course compares the first baseline with the latest 14 days
@@ -37,6 +37,12 @@ class Course:
     percent_change: float | None
     response: bool | None
     remission: bool | None
+    baseline_days: int = 0  # logged days in the pre-treatment week
+    recent_days: int = 0    # logged days in the latest 14
+
+
+def _logged(means, first, last):
+    return sum(1 for day in dates_between(first, last) if day in means)
 
 
 def course(first_session_day, means, today):
@@ -45,14 +51,17 @@ def course(first_session_day, means, today):
     Without a session there is no treatment course: only ``recent_mean`` is given. The flags
     (response, remission) are None unless both windows have enough logged days.
     """
-    recent = window_mean(means, today - dt.timedelta(days=COURSE_RECENT_DAYS - 1), today,
-                         COURSE_MIN_RECENT_DAYS)
+    recent_first = today - dt.timedelta(days=COURSE_RECENT_DAYS - 1)
+    recent = window_mean(means, recent_first, today, COURSE_MIN_RECENT_DAYS)
+    recent_days = _logged(means, recent_first, today)
     if first_session_day is None:
-        return Course(None, recent, None, None, None, None)
-    baseline = pretreatment_baseline(means, first_session_day)
+        return Course(None, recent, None, None, None, None, 0, recent_days)
+    first = _as_date(first_session_day)
+    baseline = pretreatment_baseline(means, first)
+    baseline_days = _logged(means, first - dt.timedelta(days=BASELINE_DAYS), first - dt.timedelta(days=1))
     if baseline is None or recent is None:
-        return Course(baseline, recent, None, None, None, None)
+        return Course(baseline, recent, None, None, None, None, baseline_days, recent_days)
     change = recent - baseline
     percent = None if baseline == 0 else change / baseline * 100
     response = None if percent is None else percent <= -RESPONSE_REDUCTION * 100
-    return Course(baseline, recent, change, percent, response, recent <= REMISSION_MAX)
+    return Course(baseline, recent, change, percent, response, recent <= REMISSION_MAX, baseline_days, recent_days)

@@ -85,7 +85,8 @@ def build(rows, sessions, start, end, today, assessments=(), relief_means=None):
             "first_session": first_session, "baseline": rounded(summary.baseline),
             "recent_mean": rounded(summary.recent_mean), "change": rounded(summary.change),
             "percent_change": rounded(summary.percent_change, 1), "response": summary.response,
-            "remission": summary.remission,
+            "remission": summary.remission, "baseline_days": summary.baseline_days,
+            "recent_days": summary.recent_days,
         },
         "logging": {
             "days_logged_last_30": days_logged(means, today, LOGGING_WINDOW),

@@ -117,6 +117,8 @@ class CourseOut(Schema):
     percent_change = fields.Float(allow_none=True)
     response = fields.Boolean(allow_none=True)
     remission = fields.Boolean(allow_none=True)
+    baseline_days = fields.Integer(metadata={"description": "Logged days the pre-treatment baseline rests on"})
+    recent_days = fields.Integer(metadata={"description": "Logged days among the latest 14"})
 
 
 class LoggingOut(Schema):
