@@ -41,7 +41,8 @@ def test_empty_diary(patient):
     assert len(data["days"]) == 30 and all(d["mean"] is None and d["count"] == 0 for d in data["days"])
     assert data["sessions"] == [] and data["triggers"] == []
     assert data["course"] == {"first_session": None, "baseline": None, "recent_mean": None, "change": None,
-                              "percent_change": None, "response": None, "remission": None}
+                              "percent_change": None, "response": None, "remission": None,
+                              "baseline_days": 0, "recent_days": 0}
     html = patient.get("/trends").get_data(as_text=True)
     assert "No check-ins in this period yet." in html
     assert "Log your treatment sessions" in html
