@@ -228,6 +228,11 @@ def sentence(series, summary, outlook, short_date):
     if not series:
         return ("Log your treatment sessions and check in most days: after a couple of sessions this shows "
                 "how long relief lasts for you.")
+    if summary.returned >= MIN_RETURNED and summary.median_days is None:
+        # Enough returns, but in most rounds the next session (or today) came first.
+        longest = max(s.relief_days for s in series if s.status == "censored")
+        return (f"In most rounds of treatment so far, the next session or today came before anxiety did "
+                f"(relief of at least {_days(longest)}), so a typical length can't be given yet.")
     if not summary.enough:
         needed = MIN_RETURNED - summary.returned
         return (f"Not enough yet to say how long relief usually lasts: that needs {MIN_RETURNED} rounds of "

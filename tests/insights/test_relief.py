@@ -173,3 +173,27 @@ def test_forecast_is_unknown_with_fewer_than_2_returned_series():
 @pytest.mark.parametrize("gap, groups", [(7, 1), (8, 2)])
 def test_the_gap_rule_is_inclusive(gap, groups):
     assert len(group_series([session(0), session(gap)])) == groups
+
+
+def test_the_sentence_when_most_rounds_were_cut_short():
+    from diary.insights.relief import sentence
+    from diary.timeutil import short_date
+    # Two returns (5 and 7 days) and three rounds still low when the next session came.
+    sessions, means, today = build_course([3, 5, 15, 15, 15], censored_after={2, 3, 4})
+    series = measure(sessions, means, today)
+    summary = typical(series)
+    assert summary.returned == 2 and summary.median_days is None and not summary.enough
+    text = sentence(series, summary, forecast(series, summary, today), short_date)
+    assert text.startswith("In most rounds of treatment so far, the next session or today came before anxiety did")
+    assert "0 more needed" not in text
+
+
+def test_the_sentence_with_enough_returns():
+    from diary.insights.relief import sentence
+    from diary.timeutil import short_date
+    sessions, means, today = build_course([3, 5, 9, 12])
+    series = measure(sessions, means, today)
+    summary = typical(series)
+    text = sentence(series, summary, forecast(series, summary, today), short_date)
+    assert text.startswith("After your last 4 rounds of treatment, anxiety came back after 5–11 days (typically 7 days).")
+    assert "It has been 19 days since your last session on" in text and "past when it usually comes back" in text
