@@ -6,10 +6,12 @@ import heapq
 import io
 import re
 
+from .vocabulary import with_side_effect_details
+
 # Never reorder or rename: clients depend on these. New columns are appended.
 COLUMNS = (
     "id", "kind", "date", "anxiety", "triggers", "note", "treatment", "dose_mg", "anxiety_before",
-    "anxiety_after", "side_effects", "reflection", "created_at", "updated_at", "private",
+    "anxiety_after", "side_effects", "reflection", "created_at", "updated_at", "private", "time",
 )
 # Never reorder or rename either. item_1 … item_9: PHQ-9 has nine items, GAD-7 seven.
 ASSESSMENT_ITEMS = 9
@@ -38,7 +40,7 @@ def entry_row(entry, *, with_text=True):
     return [
         entry["id"], "checkin", entry["date"], entry["anxiety"], _text(JOINER.join(entry["triggers"])),
         _text(entry["note"]) if with_text else "", "", "", "", "", "", "",
-        entry["created_at"], entry["updated_at"], "true" if entry["private"] else "false",
+        entry["created_at"], entry["updated_at"], "true" if entry["private"] else "false", entry["time"] or "",
     ]
 
 
@@ -48,8 +50,10 @@ def session_row(session, *, with_text=True):
         session["id"], "session", session["date"], "", "", "", session["treatment"],
         "" if dose is None else f"{dose:.15g}",
         _text(session["anxiety_before"]), _text(session["anxiety_after"]),
-        _text(JOINER.join(session["side_effects"])), _text(session["reflection"]) if with_text else "",
+        _text(JOINER.join(with_side_effect_details(e["name"], e) for e in session["side_effects"])),
+        _text(session["reflection"]) if with_text else "",
         session["created_at"], session["updated_at"], "true" if session["private"] else "false",
+        session["time"] or "",
     ]
 
 

@@ -7,7 +7,7 @@ import uuid
 
 from .insights.questionnaires import (ANSWER_CODES, ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS,
                                       SEVERITY_LABELS)
-from .vocabulary import SIDE_EFFECT_LABELS, TREATMENT_LABELS
+from .vocabulary import TREATMENT_LABELS, describe_side_effect
 
 # Our own code systems under ``base`` (the FHIR_SYSTEM_BASE setting): no LOINC or SNOMED CT
 # term means "self-rated anxiety, 0-10, free numeric rating scale", and inventing one would
@@ -95,7 +95,7 @@ def session_resources(base, patient_ref, session):
                                    "valueQuantity": {"value": session["dose_mg"], "unit": "mg", "system": UCUM,
                                                      "code": "mg"}}]
     if session["side_effects"]:
-        procedure["complication"] = [{"text": SIDE_EFFECT_LABELS[effect]} for effect in session["side_effects"]]
+        procedure["complication"] = [{"text": describe_side_effect(effect)} for effect in session["side_effects"]]
     if session["reflection"]:
         procedure["note"] = [{"text": session["reflection"]}]
     resources = [procedure]

@@ -217,3 +217,28 @@ def m005_questionnaires_and_safety(db):
             PRIMARY KEY (user_id, card)
         ) STRICT, WITHOUT ROWID
     """)
+
+
+@migrations()
+def m006_times_side_effect_detail_dose_units_blood_pressure(db):
+    # A local time of day (HH:MM, 00:00-23:59) on check-ins and sessions; optional.
+    time_check = "CHECK (time IS NULL OR (time GLOB '[0-2][0-9]:[0-5][0-9]' AND time <= '23:59'))"
+    db.execute(f"ALTER TABLE entries ADD COLUMN time TEXT {time_check}")
+    db.execute(f"ALTER TABLE treatment_sessions ADD COLUMN time TEXT {time_check}")
+    # The dose as given: dose_value in dose_unit ('mg' or 'mg/kg', the latter with the patient's
+    # weight). dose_mg stays: the dose in milligrams (for mg/kg, dose_value x weight_kg).
+    db.execute("ALTER TABLE treatment_sessions ADD COLUMN dose_unit TEXT"
+               " CHECK (dose_unit IS NULL OR dose_unit IN ('mg', 'mg/kg'))")
+    db.execute("ALTER TABLE treatment_sessions ADD COLUMN dose_value REAL"
+               " CHECK (dose_value IS NULL OR dose_value > 0)")
+    db.execute("ALTER TABLE treatment_sessions ADD COLUMN weight_kg REAL"
+               " CHECK (weight_kg IS NULL OR weight_kg BETWEEN 20 AND 400)")
+    db.execute("UPDATE treatment_sessions SET dose_unit = 'mg', dose_value = dose_mg WHERE dose_mg IS NOT NULL")
+    # Blood pressure before and after the session (mmHg), each reading optional.
+    for when in ("before", "after"):
+        db.execute(f"ALTER TABLE treatment_sessions ADD COLUMN bp_{when}_systolic INTEGER"
+                   f" CHECK (bp_{when}_systolic IS NULL OR bp_{when}_systolic BETWEEN 60 AND 260)")
+        db.execute(f"ALTER TABLE treatment_sessions ADD COLUMN bp_{when}_diastolic INTEGER"
+                   f" CHECK (bp_{when}_diastolic IS NULL OR bp_{when}_diastolic BETWEEN 30 AND 160)")
+    # side_effects keeps its JSON text column: items are now {name, severity, hours} objects;
+    # rows saved before this step hold plain names, which the store reads as unrated.

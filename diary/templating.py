@@ -6,7 +6,7 @@ from .crisis_contacts import EMERGENCY, dial
 from .insights import crisis
 from .insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from .schemas.assessments import PLAN_STEPS
-from .vocabulary import SIDE_EFFECT_LABELS, TREATMENT_LABELS
+from .vocabulary import SIDE_EFFECT_LABELS, SIDE_EFFECT_SEVERITIES, TREATMENT_LABELS, describe_side_effect
 
 
 def nice_date(value):
@@ -23,6 +23,26 @@ def number(value):
     return f"{value:.15g}" if isinstance(value, (int, float)) else value
 
 
+def dose(session):
+    """A session's dose as given, the same everywhere: '35 mg', or '0.5 mg/kg (35 mg at 70 kg)';
+    '' without a dose."""
+    mg = session.get("dose_mg")
+    if mg is None:
+        return ""
+    if session.get("dose_unit") == "mg/kg":
+        return f"{number(session['dose_value'])} mg/kg ({number(mg)} mg at {number(session['weight_kg'])} kg)"
+    return f"{number(mg)} mg"
+
+
+def blood_pressure(session):
+    """'BP 128/82 → 141/90', 'BP 128/82 before', 'BP 141/90 after', or '' without readings."""
+    readings = {when: f"{session[f'bp_{when}_systolic']}/{session[f'bp_{when}_diastolic']}"
+                for when in ("before", "after") if session.get(f"bp_{when}_systolic") is not None}
+    if len(readings) == 2:
+        return f"BP {readings['before']} → {readings['after']}"
+    return "".join(f"BP {reading} {when}" for when, reading in readings.items())
+
+
 def anxiety_band(value):
     """CSS band for a score: calm (0-3), moderate (4-6), high (7-10)."""
     if value is None:
@@ -31,9 +51,11 @@ def anxiety_band(value):
 
 
 def init_app(app):
-    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial)
+    app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
+                                 dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
+        SIDE_EFFECT_SEVERITIES=SIDE_EFFECT_SEVERITIES,
         SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS, PLAN_STEPS=PLAN_STEPS,
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},
         EMERGENCY=EMERGENCY, take_support_card=support.take, crisis_patterns=crisis.JS_PATTERNS,

@@ -35,6 +35,11 @@ def today_in(timezone):
     return dt.datetime.now(_zone(timezone)).date()
 
 
+def time_now_in(timezone):
+    """The local time of day right now in ``timezone`` as ``HH:MM`` (falls back to UTC if unknown)."""
+    return dt.datetime.now(_zone(timezone)).strftime("%H:%M")
+
+
 def utc_now():
     """Current UTC time as ISO 8601 with milliseconds and a Z, e.g. 2026-11-23T22:57:36.123Z."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

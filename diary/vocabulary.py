@@ -31,3 +31,18 @@ SCOPE_LABELS = {
     "scores": "Scores only: anxiety scores, triggers and session ratings",
     "full": "Everything shared: also my notes and reflections",
 }
+SIDE_EFFECT_SEVERITIES = ("mild", "moderate", "severe")
+
+
+def with_side_effect_details(name, effect):
+    """``name`` followed by what is known of ``effect`` ({name, severity, hours}) in brackets:
+    "nausea (moderate, 2 h)", "dizziness (1.5 h)", or the name alone."""
+    details = [effect["severity"]] if effect.get("severity") else []
+    if effect.get("hours") is not None:
+        details.append(f"{effect['hours']:.15g} h")
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def describe_side_effect(effect):
+    """A side effect in words, for people: "Nausea (moderate, 2 h)", "Headache"."""
+    return with_side_effect_details(SIDE_EFFECT_LABELS.get(effect["name"], effect["name"]), effect)

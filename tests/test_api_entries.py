@@ -11,7 +11,7 @@ from conftest import assert_flat, errors_of, stored, tomorrow_in_london, without
 from diary.db import get_db
 
 API = "/api/v1/entries"
-ENTRY_FIELDS = {"id", "date", "anxiety", "triggers", "note", "private", "created_at", "updated_at"}
+ENTRY_FIELDS = {"id", "date", "time", "anxiety", "triggers", "note", "private", "created_at", "updated_at"}
 VALID = {"date": "2024-03-01", "anxiety": 4, "triggers": ["work", "sleep"], "note": "tired"}
 MIB = 1024 * 1024
 
@@ -58,6 +58,8 @@ BAD_BODIES = [
     pytest.param({**VALID, "private": "maybe"}, "private", id="private-not-bool"),
     pytest.param({**VALID, "id": "not-a-uuid"}, "id", id="id-not-uuid"),
     pytest.param({**VALID, "mood": "fine"}, "mood", id="unknown-field"),
+    *[pytest.param({**VALID, "time": time}, "time", id=f"time-{time!r}")
+      for time in ("24:00", "23:60", "9:30", "09:30:00", "0930", "12h30", "", " 09:30", "noon", 930, True, ["09:30"])],
 ]
 
 
@@ -84,7 +86,7 @@ def test_create_with_only_required_fields_uses_defaults(patient):
     assert response.status_code == 201
     body = stored(response.get_json())
     assert set(body) == ENTRY_FIELDS
-    assert (body["anxiety"], body["triggers"], body["note"], body["private"]) == (0, [], "", False)
+    assert (body["anxiety"], body["time"], body["triggers"], body["note"], body["private"]) == (0, None, [], "", False)
     assert listed(patient) == [body]
 
 
@@ -93,6 +95,30 @@ def test_create_accepts_whole_numbers_0_to_10(patient, anxiety, stored):
     body = create(patient, anxiety=anxiety)
     assert body["anxiety"] == stored
     assert [e["anxiety"] for e in listed(patient)] == [stored]
+
+
+@pytest.mark.parametrize("time", ["00:00", "09:05", "12:30", "23:59", None])
+def test_time_of_day_is_optional_hh_mm(patient, time):
+    body = create(patient, time=time)
+    assert body["time"] == time
+    assert patient.get(f"{API}/{body['id']}").get_json()["time"] == time
+    assert [e["time"] for e in listed(patient)] == [time]
+
+
+def test_time_can_be_changed_and_cleared(patient):
+    original = create(patient, time="07:45")
+    changed = stored(patient.patch(f"{API}/{original['id']}", json={"time": "21:10"}).get_json())
+    assert changed == {**original, "time": "21:10", "updated_at": changed["updated_at"]}
+    cleared = stored(patient.patch(f"{API}/{original['id']}", json={"time": None}).get_json())
+    assert cleared["time"] is None and cleared["anxiety"] == original["anxiety"]
+
+
+def test_a_replay_with_the_same_time_is_the_same_check_in(patient):
+    data = {**VALID, "id": str(uuid.uuid4()), "time": "10:00"}
+    first = patient.post(API, json=data)
+    assert (first.status_code, patient.post(API, json=data).status_code) == (201, 200)
+    assert_flat(errors_of(patient.post(API, json={**data, "time": None}), 409, "id"))
+    assert listed(patient) == [stored(first.get_json())]
 
 
 def test_create_accepts_today_in_the_patients_time_zone(patient):
@@ -139,7 +165,7 @@ def test_trigger_order_and_case_count_as_the_same_body(patient):
 
 @pytest.mark.parametrize("change", [
     {"anxiety": 5}, {"date": "2024-03-02"}, {"note": "different"}, {"private": True},
-    {"triggers": ["work"]}, {"triggers": ["work", "sleep", "coffee"]},
+    {"triggers": ["work"]}, {"triggers": ["work", "sleep", "coffee"]}, {"time": "08:15"},
 ], ids=lambda change: next(iter(change)))
 def test_same_id_different_body_is_409_and_original_unchanged(patient, change):
     entry_id = str(uuid.uuid4())
@@ -285,7 +311,7 @@ def test_get_unknown_id_is_404(patient):
 
 @pytest.mark.parametrize("change", [
     {"anxiety": 8}, {"note": "better now"}, {"private": True}, {"date": "2024-02-28"},
-    {"triggers": ["coffee"]}, {"triggers": []}, {"anxiety": 0, "note": ""},
+    {"triggers": ["coffee"]}, {"triggers": []}, {"anxiety": 0, "note": ""}, {"time": "23:59"},
 ], ids=lambda change: "+".join(change))
 def test_patch_changes_only_the_given_fields(patient, change):
     original = create(patient)
@@ -312,6 +338,7 @@ def test_patch_changes_only_the_given_fields(patient, change):
     pytest.param({"triggers": [f"t{i}" for i in range(21)]}, "triggers", id="triggers-21"),
     pytest.param({"note": "new", "anxiety": 11}, "anxiety", id="valid-plus-invalid"),
     pytest.param({"note": "new", "mood": "ok"}, "mood", id="unknown-field"),
+    pytest.param({"note": "new", "time": "25:00"}, "time", id="time-25"),
 ])
 def test_patch_with_invalid_values_changes_nothing(patient, change, field):
     original = create(patient)

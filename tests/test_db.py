@@ -94,3 +94,49 @@ def test_concurrent_writers_wait_instead_of_failing(app):
     assert errors == []
     with app.app_context():
         assert get_db().execute("SELECT COUNT(*) FROM users").fetchone()[0] == 100
+
+
+def test_m006_keeps_sessions_saved_before_it(tmp_path):
+    """A dose in mg becomes dose_unit mg with that value; plain side-effect names read as unrated."""
+    from diary.store import entries as entries_store
+    from diary.store import sessions as sessions_store
+
+    db = connect(str(tmp_path / "old.sqlite3"))
+    migrations.apply(db, stop_before="m006_times_side_effect_detail_dose_units_blood_pressure")
+    db.execute("INSERT INTO users (id, email, password_hash, role, display_name, timezone, created_at)"
+               " VALUES (1, 'a@b.c', 'x', 'patient', 'A', 'UTC', 'now')")
+    for session_id, dose in (("s1", 35.0), ("s2", None)):
+        db.execute("INSERT INTO treatment_sessions (id, user_id, date, treatment, dose_mg, anxiety_before,"
+                   " anxiety_after, side_effects, created_at, updated_at)"
+                   " VALUES (?, 1, '2026-01-05', 'iv_ketamine', ?, 7, 3, '[\"dissociation\", \"nausea\"]', 'now', 'now')",
+                   [session_id, dose])
+    db.execute("INSERT INTO entries (id, user_id, date, anxiety, created_at, updated_at)"
+               " VALUES ('e1', 1, '2026-01-05', 4, 'now', 'now')")
+    migrate(db)
+
+    old = sessions_store.get_session(db, 1, "s1")
+    assert (old["dose_unit"], old["dose_value"], old["weight_kg"], old["dose_mg"], old["time"]) == (
+        "mg", 35.0, None, 35.0, None)
+    assert old["side_effects"] == [{"name": "dissociation", "severity": None, "hours": None},
+                                   {"name": "nausea", "severity": None, "hours": None}]
+    assert [old[f"bp_{w}_{p}"] for w in ("before", "after") for p in ("systolic", "diastolic")] == [None] * 4
+    undosed = sessions_store.get_session(db, 1, "s2")
+    assert (undosed["dose_unit"], undosed["dose_value"], undosed["dose_mg"]) == (None, None, None)
+    assert entries_store.get_entry(db, 1, "e1")["time"] is None
+
+
+@pytest.mark.parametrize("table, column, value", [
+    ("entries", "time", "24:00"), ("entries", "time", "9:30"), ("treatment_sessions", "time", "12:60"),
+    ("treatment_sessions", "dose_unit", "g"), ("treatment_sessions", "weight_kg", 19.5),
+    ("treatment_sessions", "bp_before_systolic", 300), ("treatment_sessions", "bp_after_diastolic", 20),
+])
+def test_database_checks_back_up_the_new_session_and_entry_fields(app, table, column, value):
+    with app.app_context():
+        db = get_db()
+        db.execute("INSERT INTO users (id, email, password_hash, role, display_name, timezone, created_at)"
+                   " VALUES (1, 'a@b.c', 'x', 'patient', 'A', 'UTC', 'now')")
+        extra = {"entries": "anxiety", "treatment_sessions": "treatment"}[table]
+        extra_value = 5 if table == "entries" else "other"
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(f"INSERT INTO {table} (id, user_id, date, {extra}, {column}, created_at, updated_at)"
+                       " VALUES ('x', 1, '2026-01-01', ?, ?, 'now', 'now')", [extra_value, value])

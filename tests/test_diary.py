@@ -30,6 +30,37 @@ def test_today_form_defaults_to_patients_today(patient):
         assert f'name="anxiety" value="{n}"' in html
 
 
+def now_in(zone):
+    return dt.datetime.now(ZoneInfo(zone)).strftime("%H:%M")
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Pacific/Auckland", "America/Los_Angeles"])
+def test_today_form_time_defaults_to_now_in_the_patients_time_zone(client, auth, zone):
+    auth.register(timezone=zone)
+    before = now_in(zone)
+    html = client.get("/").get_data(as_text=True)
+    shown = re.search(r'<input type="time" id="time" name="time" value="([0-9:]*)"', html).group(1)
+    assert shown in (before, now_in(zone))  # (the minute may turn during the request)
+    assert '<label for="time">Time <span class="optional">(optional)</span></label>' in html
+
+
+def test_checkin_time_is_saved_and_shown_on_today_history_and_edit(patient):
+    checkin(patient, time="07:45", anxiety="3")
+    checkin(patient, time="", anxiety="5")  # left empty: no time
+    entries = api_entries(patient)
+    assert [(e["anxiety"], e["time"]) for e in entries] == [(5, None), (3, "07:45")]
+    day = today_london().isoformat()
+    for page in ("/", "/history"):
+        html = patient.get(page).get_data(as_text=True)
+        assert f'<time datetime="{day}T07:45">' in html and ", 07:45</time>" in html, page
+        assert f'<time datetime="{day}">' in html, page  # the check-in without a time
+    timed = entries[1]
+    edit = patient.get(f"/entries/{timed['id']}/edit").get_data(as_text=True)
+    assert 'name="time" value="07:45"' in edit
+    patient.post(f"/entries/{timed['id']}/edit", data={"date": day, "time": "08:00", "anxiety": "3"})
+    assert api_entries(patient)[1]["time"] == "08:00"
+
+
 def test_new_patient_sees_suggested_triggers(patient):
     html = patient.get("/").get_data(as_text=True)
     for name in ("work", "sleep", "social", "health", "money", "caffeine", "family", "news"):
@@ -88,6 +119,8 @@ def test_double_submitted_form_stores_one_checkin(patient):
     ({"note": "x" * 10_001}, "note", "Must be at most 10,000 characters."),
     ({"triggers": "a" * 41}, "triggers", "at most 40 characters"),
     ({"triggers": "work; sleep"}, "triggers", "can&#39;t contain commas or semicolons"),
+    ({"time": "25:00"}, "time", "Must be a time as HH:MM."),
+    ({"time": "7.30pm"}, "time", "Must be a time as HH:MM."),
 ])
 def test_bad_checkin_is_reshown_with_message_and_input_kept(patient, fields, field, message):
     response = checkin(patient, **{"note": "keep me", **fields})

@@ -32,7 +32,7 @@ def test_header_is_the_documented_columns_in_order(patient):
     assert response.is_streamed and "Content-Length" not in response.headers
     assert response.get_data().startswith(b"\xef\xbb\xbfid,kind,date,anxiety,triggers,note,treatment,dose_mg,"
                                           b"anxiety_before,anxiety_after,side_effects,reflection,created_at,"
-                                          b"updated_at,private\r\n")
+                                          b"updated_at,private,time\r\n")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="symptom-diary-entries-')
 
@@ -67,6 +67,27 @@ def test_round_trip_of_hostile_notes(patient):
     assert row["side_effects"] == "dissociation; nausea"
     assert unneutralize(row["reflection"]) == HOSTILE[4]
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)  # one timeline, by date
+
+
+def test_time_column_and_side_effects_with_severity_and_hours(patient):
+    """Exact output: a check-in with a time, one without, and a session (docs/CSV.md)."""
+    entry = patient.post("/api/v1/entries", json={"date": "2026-01-02", "time": "08:05", "anxiety": 4}).get_json()
+    untimed = patient.post("/api/v1/entries", json={"date": "2026-01-02", "anxiety": 5}).get_json()
+    session = patient.post("/api/v1/sessions", json={
+        "date": "2026-01-03", "time": "14:30", "treatment": "iv_ketamine", "dose_unit": "mg/kg", "dose_value": 0.5,
+        "weight_kg": 70, "anxiety_before": 7, "anxiety_after": 2,
+        "side_effects": ["headache", {"name": "nausea", "severity": "moderate", "hours": 2},
+                         {"name": "dizziness", "hours": 1.5}, {"name": "dissociation", "severity": "mild"}],
+    }).get_json()
+    text = patient.get("/export/entries.csv").get_data().decode("utf-8-sig")
+    assert text.split("\r\n")[1:-1] == [
+        f"{entry['id']},checkin,2026-01-02,4,,,,,,,,,{entry['created_at']},{entry['updated_at']},false,08:05",
+        f"{untimed['id']},checkin,2026-01-02,5,,,,,,,,,{untimed['created_at']},{untimed['updated_at']},false,",
+        f"{session['id']},session,2026-01-03,,,,iv_ketamine,35,7,2,"
+        f"\"dissociation (mild); dizziness (1.5 h); headache; nausea (moderate, 2 h)\",,"
+        f"{session['created_at']},{session['updated_at']},false,14:30",
+    ]
+    assert list(csv.reader(io.StringIO(text, newline="")))[0][15] == "time"  # column 16
 
 
 @pytest.mark.parametrize("text, cell", [

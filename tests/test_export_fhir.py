@@ -91,6 +91,17 @@ def test_sessions_are_procedures_with_before_and_after(diary, patient):
     assert sorted(r["valueInteger"] for r in linked) == [3, 8]
 
 
+def test_side_effects_are_complications_with_their_severity_and_hours(patient):
+    patient.post("/api/v1/sessions", json={
+        "date": "2026-02-03", "treatment": "iv_ketamine", "anxiety_before": 8, "anxiety_after": 3,
+        "side_effects": [{"name": "nausea", "severity": "moderate", "hours": 2}, "headache",
+                         {"name": "dissociation", "severity": "severe"}]})
+    [procedure] = [e["resource"] for e in export(patient)["entry"] if e["resource"]["resourceType"] == "Procedure"]
+    assert procedure["complication"] == [
+        {"text": "Dissociation (severe)"}, {"text": "Headache"}, {"text": "Nausea (moderate, 2 h)"}]
+    Bundle.model_validate(export(patient))
+
+
 def test_ids_are_stable_across_exports(diary, patient):
     first = [e["fullUrl"] for e in export(patient)["entry"]]
     assert first == [e["fullUrl"] for e in export(patient)["entry"]]

@@ -98,3 +98,19 @@ def test_patch_bodies_require_nothing_and_forbid_id(doc):
         schema = resolve(doc, body)
         assert not schema.get("required"), path
         assert "id" not in schema["properties"], path
+
+
+def test_session_body_documents_time_dose_side_effects_and_blood_pressure(doc):
+    schema = resolve(doc, doc["paths"]["/api/v1/sessions"]["post"]["requestBody"]
+                     ["content"]["application/json"]["schema"])
+    properties = schema["properties"]
+    assert {"time", "dose_unit", "dose_value", "weight_kg", "dose_mg", "bp_before_systolic",
+            "bp_before_diastolic", "bp_after_systolic", "bp_after_diastolic"} <= set(properties)
+    assert properties["dose_unit"]["enum"] == ["mg", "mg/kg"]
+    item = properties["side_effects"]["items"]["oneOf"]
+    assert [variant["type"] for variant in item] == ["string", "object"]
+    assert item[1]["properties"]["severity"]["enum"] == ["mild", "moderate", "severe"]
+    out = resolve(doc, doc["components"]["schemas"]["SessionOut"]["properties"]["side_effects"]["items"])
+    assert set(out["properties"]) == {"name", "severity", "hours"}
+    entry = resolve(doc, doc["paths"]["/api/v1/entries"]["post"]["requestBody"]["content"]["application/json"]["schema"])
+    assert entry["properties"]["time"]["pattern"] == "^([01][0-9]|2[0-3]):[0-5][0-9]$"

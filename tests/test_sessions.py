@@ -1,14 +1,21 @@
 """Treatment sessions and reflections through the HTML pages."""
 import datetime as dt
+import re
 import uuid
 
 import pytest
 
+from diary.db import get_db
+
 
 def session_form(**fields):
-    return {"date": dt.date.today().isoformat(), "treatment": "iv_ketamine", "dose_mg": "35",
-            "anxiety_before": "7", "anxiety_after": "3", "side_effects": ["nausea", "dissociation"],
-            "reflection": "", **fields}
+    return {"date": dt.date.today().isoformat(), "time": "", "treatment": "iv_ketamine", "dose_value": "35",
+            "dose_unit": "mg", "weight_kg": "", "anxiety_before": "7", "anxiety_after": "3",
+            "side_effects": ["nausea", "dissociation"], "reflection": "", **fields}
+
+
+def unrated(name):
+    return {"name": name, "severity": None, "hours": None}
 
 
 def api_sessions(client):
@@ -25,14 +32,16 @@ def test_log_a_session(patient):
     assert session["date"] == yesterday
     assert (session["treatment"], session["dose_mg"]) == ("iv_ketamine", 35.0)
     assert (session["anxiety_before"], session["anxiety_after"]) == (7, 3)
-    assert session["side_effects"] == ["dissociation", "nausea"]
+    assert session["side_effects"] == [unrated("dissociation"), unrated("nausea")]
+    assert (session["time"], session["dose_unit"], session["dose_value"]) == (None, "mg", 35.0)
     listing = patient.get("/sessions/").get_data(as_text=True)
     assert "35 mg" in listing and "Add one" in listing  # no reflection yet: invited to add it
 
 
 def test_dose_is_optional(patient):
-    assert patient.post("/sessions/new", data=session_form(dose_mg="")).status_code == 302
-    assert api_sessions(patient)[0]["dose_mg"] is None
+    assert patient.post("/sessions/new", data=session_form(dose_value="", dose_unit="mg/kg")).status_code == 302
+    session = api_sessions(patient)[0]
+    assert (session["dose_mg"], session["dose_unit"], session["dose_value"]) == (None, None, None)
 
 
 def test_reflection_added_the_next_day(patient):
@@ -58,11 +67,21 @@ def test_double_submitted_session_stores_one(patient):
 @pytest.mark.parametrize("fields, message", [
     ({"treatment": "magic"}, "Must be one of:"),
     ({"treatment": ""}, "Must be one of:"),
-    ({"dose_mg": "0"}, "Must be more than 0 and at most 5000 mg."),
-    ({"dose_mg": "lots"}, "Must be a number of milligrams."),
+    ({"dose_value": "0"}, "Must be a number more than 0 and at most 5000 (mg) or 20 (mg/kg)."),
+    ({"dose_value": "lots"}, "Must be a number more than 0"),
+    ({"dose_value": "0.5", "dose_unit": "mg/kg"}, "Give the weight in kg: the dose is in mg/kg."),
+    ({"dose_value": "0.5", "dose_unit": "mg/kg", "weight_kg": "700"}, "Must be a weight from 20 to 400 kg."),
+    ({"dose_value": "35", "dose_unit": "mg/kg", "weight_kg": "70"}, "at most 20 mg/kg"),
+    ({"dose_value": "35", "dose_unit": "grams"}, "Must be mg or mg/kg"),
+    ({"time": "25:00"}, "Must be a time as HH:MM."),
+    ({"bp_before_systolic": "128"}, "Give both numbers of the reading before the session"),
+    ({"bp_after_systolic": "80", "bp_after_diastolic": "90"}, "Must be higher than the diastolic reading (90)."),
+    ({"bp_after_systolic": "300", "bp_after_diastolic": "90"}, "Must be a whole number from 60 to 260 (mmHg)"),
+    ({"hours_nausea": "100"}, "Side effects</a>: Nausea: hours must be a number more than 0 and at most 72"),
+    ({"severity_nausea": "awful"}, "Side effects</a>: Nausea: severity must be mild, moderate, severe or null."),
     ({"anxiety_before": "11"}, "Must be a whole number from 0 to 10."),
     ({"anxiety_after": ""}, "Must be a whole number from 0 to 10."),
-    ({"side_effects": ["hiccups"]}, "Must be one of:"),
+    ({"side_effects": ["hiccups"]}, "Name must be one of:"),
     ({"reflection": "r" * 10_001}, "Must be at most 10,000 characters."),
     ({"date": "2999-01-01"}, "Can&#39;t be in the future"),
 ])
@@ -108,10 +127,90 @@ def test_empty_state(patient):
 
 
 def test_editing_keeps_the_dose_exactly(patient):
-    patient.post("/sessions/new", data=session_form(dose_mg="36.71234"))
+    patient.post("/sessions/new", data=session_form(dose_value="36.71234"))
     session = api_sessions(patient)[0]
     page = patient.get(f"/sessions/{session['id']}/edit").get_data(as_text=True)
     assert 'value="36.71234"' in page
-    patient.post(f"/sessions/{session['id']}/edit", data=session_form(dose_mg="36.71234", reflection="later"))
+    patient.post(f"/sessions/{session['id']}/edit", data=session_form(dose_value="36.71234", reflection="later"))
     assert api_sessions(patient)[0]["dose_mg"] == 36.71234
     assert "36.71234 mg" in patient.get("/sessions/").get_data(as_text=True)
+
+
+FULL = {
+    "time": "14:30", "dose_value": "0.5", "dose_unit": "mg/kg", "weight_kg": "70",
+    "side_effects": ["nausea", "headache"], "severity_nausea": "moderate", "hours_nausea": "2",
+    "severity_headache": "", "hours_headache": "", "severity_dizziness": "severe",  # not ticked: ignored
+    "bp_before_systolic": "128", "bp_before_diastolic": "82", "bp_after_systolic": "141", "bp_after_diastolic": "90",
+}
+
+
+def test_time_dose_in_mg_per_kg_side_effect_details_and_blood_pressure(patient):
+    assert patient.post("/sessions/new", data=session_form(**FULL)).status_code == 302
+    [session] = api_sessions(patient)
+    assert session["time"] == "14:30"
+    assert (session["dose_unit"], session["dose_value"], session["weight_kg"], session["dose_mg"]) == (
+        "mg/kg", 0.5, 70.0, 35.0)
+    assert session["side_effects"] == [unrated("headache"), {"name": "nausea", "severity": "moderate", "hours": 2.0}]
+    assert [session[f"bp_{w}_{p}"] for w in ("before", "after") for p in ("systolic", "diastolic")] == [128, 82, 141, 90]
+    listing = patient.get("/sessions/").get_data(as_text=True)
+    assert "0.5 mg/kg (35 mg at 70 kg)" in listing
+    assert f'<time datetime="{session["date"]}T14:30">' in listing and ", 14:30</time>" in listing
+    assert '<span class="tag">Headache</span><span class="tag">Nausea (moderate, 2 h)</span>' in listing
+    assert "BP 128/82 → 141/90" in listing
+
+
+def test_the_edit_form_shows_what_was_saved(patient):
+    patient.post("/sessions/new", data=session_form(**FULL))
+    [session] = api_sessions(patient)
+    page = patient.get(f"/sessions/{session['id']}/edit").get_data(as_text=True)
+    assert 'name="time" value="14:30"' in page
+    assert '<option value="mg/kg" selected>' in page and 'name="weight_kg" value="70"' in page
+    assert 'name="side_effects" value="nausea" checked' in page
+    assert 'name="side_effects" value="dizziness" >' in page  # not ticked
+    assert '<option value="moderate" selected>' in page and 'name="hours_nausea" value="2"' in page
+    assert 'name="bp_after_diastolic" value="90"' in page
+    # saved again unchanged, it stays the same
+    form = session_form(**{**FULL, "date": session["date"], "severity_dizziness": ""})
+    assert patient.post(f"/sessions/{session['id']}/edit", data=form).status_code == 302
+    [again] = api_sessions(patient)
+    assert {k: v for k, v in again.items() if k != "updated_at"} == {k: v for k, v in session.items() if k != "updated_at"}
+
+
+def test_a_rejected_form_keeps_the_side_effect_details(patient):
+    response = patient.post("/sessions/new", data=session_form(**{**FULL, "hours_nausea": "80"}))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'name="hours_nausea" value="80"' in html and '<option value="moderate" selected>' in html
+    assert 'name="bp_before_systolic" value="128"' in html and 'name="time" value="14:30"' in html
+    assert api_sessions(patient) == []
+
+
+def test_every_session_form_control_has_a_label(patient):
+    html = patient.get("/sessions/new").get_data(as_text=True)
+    controls = re.findall(r'<(?:input|select|textarea)(?![^>]*type="(?:hidden|radio|checkbox)")[^>]*\bid="([^"]+)"', html)
+    assert {"time", "dose-value-input", "dose-unit-input", "weight_kg", "severity_nausea", "hours_nausea",
+            "bp_before_systolic", "bp_after_diastolic"} <= set(controls)
+    for control in controls:
+        assert f'<label for="{control}"' in html, control
+    assert 'How strong <span class="visually-hidden">was the nausea</span>' in html
+    assert re.search(r'<label class="checkbox"><input type="checkbox" name="side_effects" value="nausea" > Nausea</label>',
+                     html)
+
+
+def test_a_form_from_before_dose_units_still_saves_its_dose_in_mg(patient):
+    form = {k: v for k, v in session_form().items() if k not in ("dose_value", "dose_unit", "weight_kg", "time")}
+    assert patient.post("/sessions/new", data={**form, "dose_mg": "42.5"}).status_code == 302
+    session = api_sessions(patient)[0]
+    assert (session["dose_unit"], session["dose_value"], session["dose_mg"]) == ("mg", 42.5, 42.5)
+
+
+def test_a_session_saved_before_severities_shows_and_edits(app, patient):
+    patient.post("/sessions/new", data=session_form(side_effects=[]))
+    [session] = api_sessions(patient)
+    with app.app_context():
+        get_db().execute("UPDATE treatment_sessions SET side_effects = ? WHERE id = ?",
+                         ['["altered_time_perception", "nausea"]', session["id"]])  # as saved then: sorted
+    assert ('<span class="tag">Altered time perception</span><span class="tag">Nausea</span>'
+            in patient.get("/sessions/").get_data(as_text=True))
+    page = patient.get(f"/sessions/{session['id']}/edit").get_data(as_text=True)
+    assert 'name="side_effects" value="nausea" checked' in page

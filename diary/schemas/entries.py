@@ -3,8 +3,8 @@ from marshmallow import Schema, fields, post_load
 from marshmallow.validate import Length, Range
 
 from .fields import (
-    MAX_TRIGGER_LENGTH, DatedSchema, DateRangeQuery, anxiety, free_text, support_field, trigger_list,
-    unique_names,
+    MAX_TRIGGER_LENGTH, DatedSchema, DateRangeQuery, anxiety, free_text, support_field, time_of_day,
+    trigger_list, unique_names,
 )
 
 
@@ -12,6 +12,7 @@ class EntryIn(DatedSchema):
     """A check-in as a client sends it (POST); ``EntryIn(partial=True, exclude=("id",))`` for PATCH."""
 
     id = fields.UUID(metadata={"description": "Client-generated UUID; makes the create idempotent."})
+    time = time_of_day()
     anxiety = anxiety(required=True)
     triggers = trigger_list()
     note = free_text()
@@ -31,6 +32,7 @@ def entry_patch_schema(today):
 class EntryOut(Schema):
     id = fields.String(metadata={"format": "uuid"})
     date = fields.String(metadata={"format": "date"})
+    time = fields.String(allow_none=True, metadata={"description": "Local time of day, HH:MM, or null"})
     anxiety = fields.Integer()
     triggers = fields.List(fields.String())
     note = fields.String()

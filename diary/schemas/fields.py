@@ -48,6 +48,28 @@ def anxiety(**kwargs):
     )
 
 
+class TimeOfDay(fields.String):
+    """A local time of day as ``HH:MM`` (24-hour, 00:00-23:59); null means "not given"."""
+
+    _PATTERN = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+    default_error_messages = {"invalid": "Must be a time as HH:MM."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not self._PATTERN.fullmatch(value):
+            raise self.make_error("invalid")
+        return value
+
+
+def time_of_day(**kwargs):
+    """An optional local time of day (``HH:MM``), null allowed."""
+    return TimeOfDay(
+        load_default=None, allow_none=True,
+        metadata={"description": "Local time of day, HH:MM (24-hour); optional",
+                  "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "14:30"},
+        **kwargs,
+    )
+
+
 def free_text(description=None):
     """A note or reflection: optional, at most MAX_TEXT_LENGTH characters."""
     metadata = {"maxLength": MAX_TEXT_LENGTH}

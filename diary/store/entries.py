@@ -16,10 +16,10 @@ _TRIGGER_NAMES = """
         WHERE et.entry_id = e.id ORDER BY t.name_key))
 """
 _SELECT = f"""
-    SELECT e.id, e.date, e.anxiety, {_TRIGGER_NAMES}, e.note, e.private, e.created_at, e.updated_at
+    SELECT e.id, e.date, e.time, e.anxiety, {_TRIGGER_NAMES}, e.note, e.private, e.created_at, e.updated_at
     FROM entries e
 """
-_FIELDS = ("id", "date", "anxiety", "triggers", "note", "private", "created_at", "updated_at")
+_FIELDS = ("id", "date", "time", "anxiety", "triggers", "note", "private", "created_at", "updated_at")
 
 
 def _entry(row):
@@ -34,6 +34,7 @@ def _same_content(entry, data):
     """Would storing ``data`` leave ``entry`` as it is? (the idempotent-retry test)"""
     return (
         entry["date"] == data["date"]
+        and entry["time"] == data.get("time")
         and entry["anxiety"] == data["anxiety"]
         and entry["note"] == data["note"]
         and entry["private"] == data["private"]
@@ -45,8 +46,8 @@ def _same_content(entry, data):
 def create_entry(db, user_id, data):
     """Store a check-in; returns ``(entry, created)``.
 
-    ``data`` is validated input: date (ISO string), anxiety, triggers, note, private and
-    an optional client ``id``. Re-sending the same id with the same content returns the
+    ``data`` is validated input: date (ISO string), time (``HH:MM`` or None), anxiety, triggers,
+    note, private and an optional client ``id``. Re-sending the same id with the same content returns the
     stored entry with ``created=False``; the same id with other content raises IdConflict.
     """
     entry_id = str(data.get("id") or uuid.uuid4())
@@ -60,9 +61,9 @@ def create_entry(db, user_id, data):
             raise IdConflict(entry_id)
         now = utc_now()
         db.execute(
-            "INSERT INTO entries (id, user_id, date, anxiety, note, private, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [entry_id, user_id, data["date"], data["anxiety"], data["note"],
+            "INSERT INTO entries (id, user_id, date, time, anxiety, note, private, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [entry_id, user_id, data["date"], data.get("time"), data["anxiety"], data["note"],
              int(data["private"]), now, now],
         )
         _set_triggers(db, user_id, entry_id, data["triggers"])
@@ -112,12 +113,12 @@ def entries_on(db, user_id, date):
 
 
 def update_entry(db, user_id, entry_id, changes):
-    """Apply validated ``changes`` (any of date, anxiety, triggers, note, private).
+    """Apply validated ``changes`` (any of date, time, anxiety, triggers, note, private).
 
     Returns the updated entry, or None if it isn't this user's.
     """
     entry_id = str(entry_id)  # a UUID from the URL converter, or a string
-    columns = {k: changes[k] for k in ("date", "anxiety", "note", "private") if k in changes}
+    columns = {k: changes[k] for k in ("date", "time", "anxiety", "note", "private") if k in changes}
     if "private" in columns:
         columns["private"] = int(columns["private"])
     if "date" in columns:

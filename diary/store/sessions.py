@@ -6,20 +6,32 @@ from ..db import write_transaction
 from ..timeutil import utc_now
 from . import IdConflict, date_range_where, keyset_pages, update_owned_row
 
-_FIELDS = (
-    "id", "date", "treatment", "dose_mg", "anxiety_before", "anxiety_after", "side_effects",
-    "reflection", "private", "created_at", "updated_at",
-)
-_SELECT = f"SELECT {', '.join(_FIELDS)} FROM treatment_sessions"
 _CONTENT = (
-    "date", "treatment", "dose_mg", "anxiety_before", "anxiety_after", "side_effects",
-    "reflection", "private",
+    "date", "time", "treatment", "dose_mg", "dose_unit", "dose_value", "weight_kg", "anxiety_before",
+    "anxiety_after", "side_effects", "bp_before_systolic", "bp_before_diastolic", "bp_after_systolic",
+    "bp_after_diastolic", "reflection", "private",
 )
+_FIELDS = ("id", *_CONTENT, "created_at", "updated_at")
+# What a new session holds for the optional fields it wasn't given.
+_OPTIONAL = {
+    "time": None, "dose_mg": None, "weight_kg": None, "side_effects": [], "bp_before_systolic": None,
+    "bp_before_diastolic": None, "bp_after_systolic": None, "bp_after_diastolic": None, "reflection": "",
+    "private": False,
+}
+_SELECT = f"SELECT {', '.join(_FIELDS)} FROM treatment_sessions"
+
+
+def side_effect(item):
+    """A stored side effect as ``{name, severity, hours}``: rows saved before severities (m006)
+    hold plain names, read as unrated and without a duration."""
+    if isinstance(item, str):
+        return {"name": item, "severity": None, "hours": None}
+    return {"name": item["name"], "severity": item.get("severity"), "hours": item.get("hours")}
 
 
 def _session(row):
     session = dict(zip(_FIELDS, row))
-    session["side_effects"] = json.loads(session["side_effects"])
+    session["side_effects"] = [side_effect(item) for item in json.loads(session["side_effects"])]
     session["private"] = bool(session["private"])
     return session
 
@@ -30,7 +42,12 @@ def _columns(data):
     if "date" in columns:
         columns["date"] = str(columns["date"])
     if "side_effects" in columns:
-        columns["side_effects"] = json.dumps(sorted(set(columns["side_effects"])))
+        effects = {effect["name"]: effect for effect in map(side_effect, columns["side_effects"])}
+        columns["side_effects"] = json.dumps([effects[name] for name in sorted(effects)])
+    if "dose_mg" in columns and "dose_unit" not in columns and "dose_value" not in columns:
+        # a dose in mg alone (callers that skip the schema: demo data, benchmarks)
+        columns["dose_unit"] = None if columns["dose_mg"] is None else "mg"
+        columns["dose_value"] = columns["dose_mg"]
     if "private" in columns:
         columns["private"] = int(columns["private"])
     return columns
@@ -43,7 +60,7 @@ def create_session(db, user_id, data):
     Same id, other content (or another user's id): IdConflict.
     """
     session_id = str(data.get("id") or uuid.uuid4())
-    columns = _columns(data)
+    columns = _columns({**_OPTIONAL, **data})
     with write_transaction(db):
         owner = db.execute(
             "SELECT user_id FROM treatment_sessions WHERE id = ?", [session_id]

@@ -201,8 +201,8 @@ def get_session(session_id):
 @operation("/sessions/<uuid:session_id>", "patch", "Change a session or add its reflection",
            body="SessionPatch", responses={200: SessionOut, 404: None})
 def patch_session(session_id):
-    own_session(session_id)
-    changes = validated(session_patch_schema(patient_today()), json_body())
+    current = own_session(session_id)
+    changes = validated(session_patch_schema(patient_today(), current), json_body())
     session, support = records.update(get_db(), "session", current_user.id, session_id, changes)
     if session is None:
         raise not_found("session")

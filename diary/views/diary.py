@@ -15,7 +15,7 @@ from ..store import entries as entries_store
 from ..store import triggers as triggers_store
 from ..services import assessments as assessments_service
 from ..services import records
-from ..timeutil import today_in
+from ..timeutil import time_now_in, today_in
 from .forms import MAX_ROW_ID, entry_payload, load, row_id
 
 bp = Blueprint("diary", __name__)
@@ -60,7 +60,8 @@ def today():
             abort(403, description="Providers can't write diary entries.")
         return redirect(url_for("provider.dashboard"))
     day = patient_today()
-    values, errors = {"date": day.isoformat(), "triggers": []}, {}
+    # A check-in dated today is "now" unless the patient says otherwise.
+    values, errors = {"date": day.isoformat(), "time": time_now_in(current_user.timezone), "triggers": []}, {}
     if request.method == "POST":
         values = entry_payload(request.form)
         data, errors = load(EntryIn(today=day), values)

@@ -14,6 +14,13 @@ def load(schema, payload):
         return None, flat_errors(error.normalized_messages())
 
 
+def without_item_numbers(errors, field):
+    """A form's list errors without the API's "Item 2: " (the messages name the ticked item)."""
+    if field in errors:
+        errors = {**errors, field: [re.sub(r"^Item [0-9]+: ", "", message) for message in errors[field]]}
+    return errors
+
+
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER
 
 
@@ -37,8 +44,14 @@ def trigger_names(form):
     return names
 
 
+def optional(form, names):
+    """The named fields the form sent, a blank one as None (an optional value left empty)."""
+    return {name: form[name].strip() or None for name in names if name in form}
+
+
 def entry_payload(form):
     payload = present(form, ("id", "date", "anxiety", "note"))
+    payload.update(optional(form, ("time",)))
     payload["triggers"] = trigger_names(form)
     payload["private"] = "private" in form
     if payload.get("id") == "":
@@ -46,11 +59,25 @@ def entry_payload(form):
     return payload
 
 
+BP_FIELDS = ("bp_before_systolic", "bp_before_diastolic", "bp_after_systolic", "bp_after_diastolic")
+
+
 def session_payload(form):
+    """The session form: the dose as a value with its unit (and weight), each ticked side effect
+    with its severity and hours (``severity_<name>``, ``hours_<name>``), blood pressure readings."""
     payload = present(form, ("id", "date", "treatment", "anxiety_before", "anxiety_after", "reflection"))
-    dose = form.get("dose_mg", "").strip()
-    payload["dose_mg"] = dose or None
-    payload["side_effects"] = form.getlist("side_effects")
+    payload.update(optional(form, ("time", "weight_kg", *BP_FIELDS)))
+    if "dose_value" in form:
+        value = form["dose_value"].strip()
+        payload["dose_value"] = value or None
+        payload["dose_unit"] = (form.get("dose_unit") or "mg") if value else None
+    elif "dose_mg" in form:  # a form from before dose units, still open in someone's browser
+        payload["dose_mg"] = form["dose_mg"].strip() or None
+    payload["side_effects"] = [
+        {"name": name, "severity": form.get(f"severity_{name}") or None,
+         "hours": form.get(f"hours_{name}", "").strip() or None}
+        for name in form.getlist("side_effects")
+    ]
     payload["private"] = "private" in form
     if payload.get("id") == "":
         del payload["id"]

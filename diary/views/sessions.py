@@ -12,7 +12,7 @@ from ..store import IdConflict
 from ..services import records
 from ..store import sessions as sessions_store
 from ..timeutil import today_in
-from .forms import load, session_payload
+from .forms import load, session_payload, without_item_numbers
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
@@ -24,7 +24,7 @@ def patients_only():
 
 def render_session_form(values, errors, session=None):
     return render_template(
-        "sessions/form.html", values=values, errors=errors, session=session,
+        "sessions/form.html", values=values, errors=without_item_numbers(errors, "side_effects"), session=session,
         today=today_in(current_user.timezone),
     ), 422 if errors else 200
 

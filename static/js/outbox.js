@@ -48,6 +48,11 @@
     return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   }
 
+  function localTime() {  // now on this phone, as HH:MM
+    var now = new Date();
+    return ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+  }
+
   // The JSON the API takes, from the check-in form's fields.
   function payloadFrom(form) {
     var data = new FormData(form), triggers = [];
@@ -55,8 +60,9 @@
       value.split(",").forEach(function (name) { if (name.trim()) { triggers.push(name.trim()); } });
     });
     return {
-      id: uuid(), date: data.get("date") || localToday(), anxiety: Number(data.get("anxiety")),
-      triggers: triggers, note: data.get("note") || "", private: data.get("private") !== null,
+      id: uuid(), date: data.get("date") || localToday(), time: data.get("time") || null,
+      anxiety: Number(data.get("anxiety")), triggers: triggers, note: data.get("note") || "",
+      private: data.get("private") !== null,
     };
   }
 
@@ -187,7 +193,8 @@
         var messages = Object.keys(item.errors).map(function (field) {
           return field + ": " + [].concat(item.errors[field]).join(" ");
         });
-        p.textContent = "A check-in from " + item.payload.date + " (anxiety " + item.payload.anxiety +
+        p.textContent = "A check-in from " + item.payload.date + (item.payload.time ? " " + item.payload.time : "") +
+          " (anxiety " + item.payload.anxiety +
           ") wasn't accepted — " + messages.join("; ") + " ";
         var fix = document.createElement("button");
         fix.type = "button";
@@ -204,6 +211,7 @@
     var form = document.querySelector("form[data-outbox]");
     if (!form) { window.location.href = "/"; return; }
     form.elements.date.value = item.payload.date;
+    if (form.elements.time) { form.elements.time.value = item.payload.time || ""; }
     var radio = form.querySelector('input[name="anxiety"][value="' + item.payload.anxiety + '"]');
     if (radio) { radio.checked = true; }
     var typed = form.querySelector('input[type="text"][name="triggers"]');
@@ -218,6 +226,7 @@
     if (form.hasAttribute("data-offline-form") && form.elements.date) {
       form.elements.date.value = localToday();
       form.elements.date.max = localToday();
+      if (form.elements.time) { form.elements.time.value = localTime(); }  // the cached page can't know
     }
     form.addEventListener("submit", function (event) {
       if (navigator.onLine && !form.hasAttribute("data-offline-form")) { return; }  // the normal post
@@ -231,6 +240,7 @@
         if (callsForSupport(payload)) { showSupportCard(); }  // now, not hours later when it is sent
         form.reset();
         if (form.elements.date) { form.elements.date.value = localToday(); }
+        if (form.elements.time) { form.elements.time.value = localTime(); }  // the next check-in is "now"
         render();
         if (navigator.onLine) { replay(); }
         else if (navigator.serviceWorker && navigator.serviceWorker.ready && window.SyncManager) {

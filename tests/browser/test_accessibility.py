@@ -12,7 +12,7 @@ from .test_trends import post_json
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TARGETS = ("button, .button, nav a, select, input[type=text], input[type=email], input[type=password], "
-           "input[type=date], textarea, .scale-option, .chip, .support-link, label.answer, .contact a, summary")
+           "input[type=date], input[type=time], textarea, .scale-option, .chip, .support-link, label.answer, .contact a, summary")
 
 
 def check_page(page, name, problems):
@@ -53,12 +53,25 @@ def test_main_pages(browser, live_server, scheme):
                                                 "note": "a note"})
         post_json(page, "/api/v1/sessions", {"date": (today - dt.timedelta(days=5)).isoformat(),
                                              "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
-                                             "reflection": "a reflection"})
+                                             "reflection": "a reflection", "time": "10:30", "dose_unit": "mg/kg",
+                                             "dose_value": 0.5, "weight_kg": 70,
+                                             "side_effects": [{"name": "nausea", "severity": "moderate", "hours": 2},
+                                                              "altered_time_perception"],
+                                             "bp_before_systolic": 128, "bp_before_diastolic": 82,
+                                             "bp_after_systolic": 141, "bp_after_diastolic": 90})
         for path, name in [("/", "today"), ("/history", "history"), ("/sessions/new", "session-form"),
                            ("/sessions/", "sessions"), ("/trends", "trends"), ("/triggers", "triggers"),
                            ("/account", "account"), ("/report", "report")]:
             page.goto(live_server + path)
             check_page(page, f"{name}-{scheme}", problems)
+        page.goto(live_server + "/sessions/new")  # errors shown: a half blood pressure reading, too many hours
+        page.get_by_label("Treatment").select_option("iv_ketamine")
+        page.get_by_role("checkbox", name="Nausea", exact=True).check()
+        page.get_by_label("Hours the nausea lasted").fill("80")
+        page.get_by_label("Before: systolic (upper)").fill("128")
+        page.get_by_role("button", name="Save session").click()
+        page.locator(".error-summary").wait_for()
+        check_page(page, f"session-form-errors-{scheme}", problems)
         # Safety: the support page, the plan editor, a PHQ-9 taken through the form (item 9
         # answered: its result page shows the support card), the list, and Today with the card.
         page.goto(live_server + "/safety-plan")

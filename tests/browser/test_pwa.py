@@ -151,3 +151,34 @@ def test_a_401_keeps_the_checkins_until_login(phone, live_server):
     page.evaluate("diaryOutbox.replay()")
     wait_until(page, "diaryOutbox.all().then(items => items.length === 0)")
     assert [e["note"] for e in server_entries(page, live_server)] == ["waits for login"]
+
+
+def test_offline_checkins_send_their_time_of_day(phone, live_server):
+    """The time field travels with an offline check-in: as typed on Today, and on the cached
+    offline page (which can't know "now" when it is cached) as the phone's current time."""
+    page, context = phone, phone.context
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    wait_for_worker(page)
+    assert page.get_by_label("Time (optional)").input_value()  # Today: now, in the patient's zone
+
+    context.set_offline(True)
+    page.get_by_label("Time (optional)").fill("06:40")
+    check_in(page, 4, "typed time")
+    page.locator("#outbox-status").get_by_text("1 check-in saved on this phone").wait_for()
+    page.reload()  # offline: the cached offline page
+    assert "You're offline" in page.content()
+    phone_now = page.evaluate("new Date().toTimeString().slice(0, 5)")  # Chicago (the phone's zone)
+    shown = page.get_by_label("Time (optional)").input_value()
+    assert shown == phone_now or shown == page.evaluate("new Date().toTimeString().slice(0, 5)")
+    check_in(page, 5, "offline page time")
+    page.locator("#outbox-status").get_by_text("2 check-ins saved on this phone").wait_for()
+    assert page.get_by_label("Time (optional)").input_value()  # ready for the next one: now again
+    sent = {item["payload"]["note"]: item["payload"]["time"] for item in page.evaluate("diaryOutbox.all()")}
+    assert sent == {"typed time": "06:40", "offline page time": shown}
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(page, "diaryOutbox.all().then(items => items.length === 0)")
+    stored = {e["note"]: e["time"] for e in server_entries(page, live_server)}
+    assert stored == {"typed time": "06:40", "offline page time": shown}
