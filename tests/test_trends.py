@@ -276,3 +276,27 @@ def test_without_treatment_the_default_stays_90_days(patient):
     log(patient, 0, 5)
     html = patient.get("/trends").get_data(as_text=True)
     assert 'data-days="90"' in html and 'href="/trends?range=90d" aria-current="true"' in html
+
+
+def test_side_effects_summary_on_trends_the_report_and_the_provider_page(patient, provider):
+    from conftest import share, user_id
+    effects = ([{"name": "nausea", "severity": "moderate", "hours": 2}, {"name": "dissociation", "severity": "mild"}],
+               [{"name": "nausea", "severity": "moderate"}], ["dissociation"], [])
+    for n, side_effects in enumerate(effects):
+        response = patient.post("/api/v1/sessions", json={
+            "date": ago(30 - 7 * n), "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
+            "dose_unit": "mg/kg", "dose_value": 0.5, "weight_kg": 70, "side_effects": side_effects})
+        assert response.status_code == 201, response.get_data(as_text=True)
+    log(patient, 0, 4)
+    summary = {e["name"]: e for e in trends(patient, days="all")["side_effects"]}
+    # Nausea (moderate) in the first two of four sessions, none later: fading. Dissociation once in
+    # each half (mild, then unrated): not fading.
+    assert summary["nausea"] == {"name": "nausea", "sessions": 2, "share": 0.5, "fading": True,
+                                 "by_severity": {"mild": 0, "moderate": 2, "severe": 0, "unrated": 0}}
+    assert (summary["dissociation"]["sessions"], summary["dissociation"]["fading"]) == (2, False)
+    report = patient.get(f"/report?from={ago(35)}").get_data(as_text=True)
+    assert "0.5 mg/kg (35 mg at 70 kg)" in report and "Nausea (moderate, 2 h)" in report
+    assert "<h2>Side effects</h2>" in report and "fading" in report
+    share(patient, provider)
+    page = provider.get(f"/provider/patients/{user_id(patient)}").get_data(as_text=True)
+    assert "Nausea (moderate, 2 h)" in page and "0.5 mg/kg (35 mg at 70 kg)" in page

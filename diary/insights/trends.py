@@ -5,6 +5,7 @@ from ..timeutil import short_date
 from . import relief
 from .daily import daily_series, days_logged, means_of, scores_by_date
 from .response import course
+from .side_effects import summarize as side_effect_summary
 from .triggers import describe, trigger_effects
 
 LOGGING_WINDOW = 30
@@ -12,6 +13,11 @@ LOGGING_WINDOW = 30
 
 def rounded(value, places=2):
     return None if value is None else round(value, places)
+
+
+# What each session row repeats from the session itself (the report's table shows them).
+SESSION_KEYS = ("id", "date", "time", "treatment", "dose_mg", "dose_unit", "dose_value", "weight_kg",
+                "anxiety_before", "anxiety_after", "side_effects")
 
 
 def _iso(day):
@@ -68,14 +74,15 @@ def build(rows, sessions, start, end, today, assessments=(), relief_means=None):
             "count": day.count, "rolling_mean_7": rounded(day.rolling_mean_7),
         } for day in series],
         "sessions": [{
-            "id": r["session"]["id"], "date": r["session"]["date"], "treatment": r["session"]["treatment"],
-            "anxiety_before": r["session"]["anxiety_before"], "anxiety_after": r["session"]["anxiety_after"],
+            **{key: r["session"].get(key) for key in SESSION_KEYS},
             "series": r["series"], "baseline": rounded(r["baseline"]), "baseline_source": r["baseline_source"],
             "baseline_days": r["baseline_days"], "mean_days_1_3": rounded(r["mean_days_1_3"]),
             "mean_days_4_7": rounded(r["mean_days_4_7"]), "relief_days": r["relief_days"],
             "relief_status": r["relief_status"],
         } for r in relief.session_rows(in_range, relief_series, relief_means, today)],
         "relief": relief_part,
+        # Over the whole course (every session), like relief: how often, how severe, fading or not.
+        "side_effects": side_effect_summary(sessions),
         "triggers": [{
             "name": e.name, "days_with": e.days_with, "days_without": e.days_without,
             "mean_with": rounded(e.mean_with), "mean_without": rounded(e.mean_without),

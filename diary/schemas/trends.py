@@ -50,8 +50,14 @@ class SessionResponseOut(Schema):
     id = fields.String(metadata={"format": "uuid"})
     date = fields.String(metadata={"format": "date"})
     treatment = fields.String()
+    time = fields.String(allow_none=True, metadata={"description": "HH:MM local"})
+    dose_mg = fields.Float(allow_none=True)
+    dose_unit = fields.String(allow_none=True, metadata={"enum": ["mg", "mg/kg"]})
+    dose_value = fields.Float(allow_none=True)
+    weight_kg = fields.Float(allow_none=True)
     anxiety_before = fields.Integer(allow_none=True)
     anxiety_after = fields.Integer(allow_none=True)
+    side_effects = fields.List(fields.Dict(), metadata={"description": "[{name, severity, hours}] as on the session"})
     series = fields.Integer(metadata={"description": "1-based number of the session's series (relief.series)"})
     baseline = fields.Float(allow_none=True, metadata={"description": "The series' baseline"})
     baseline_source = fields.String(allow_none=True, metadata={"enum": BASELINE_SOURCES})
@@ -136,6 +142,16 @@ class AssessmentPointOut(Schema):
     severity = fields.String()
 
 
+class SideEffectSummaryOut(Schema):
+    name = fields.String()
+    sessions = fields.Integer(metadata={"description": "Sessions that had it"})
+    share = fields.Float(metadata={"description": "sessions / all sessions, 0-1"})
+    by_severity = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                              metadata={"description": "{mild, moderate, severe, unrated}"})
+    fading = fields.Boolean(allow_none=True, metadata={"description": "Lighter in the second half of the course; "
+                                                                     "null under 4 sessions"})
+
+
 class TrendsOut(Schema):
     from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
     to = fields.String(metadata={"format": "date"})
@@ -145,5 +161,6 @@ class TrendsOut(Schema):
     course = fields.Nested(CourseOut)
     logging = fields.Nested(LoggingOut)
     relief = fields.Nested(ReliefOut)
+    side_effects = fields.List(fields.Nested(SideEffectSummaryOut))
     assessments = fields.List(fields.Nested(AssessmentPointOut),
                               metadata={"description": "GAD-7 / PHQ-9 totals in the range, oldest first"})
