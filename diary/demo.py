@@ -36,19 +36,44 @@ REFLECTIONS = (
     "Booster. The anxiety had been creeping back; this reset it a bit.",
     "Booster. Shorter and gentler. I want to keep logging my sleep, it clearly matters.",
 )
+# Side effects as the reflections tell them (name, severity, hours): strongest early in the course.
+SIDE_EFFECTS = (
+    (("dissociation", "moderate", 2), ("altered_time_perception", "mild", 2)),
+    (("nausea", "moderate", 1), ("dissociation", "moderate", 2)),
+    (("dizziness", "mild", 1), ("dissociation", "mild", 1.5)),
+    (("dissociation", "moderate", 2),),
+    (("altered_time_perception", "moderate", 3), ("headache", "mild", 4)),
+    (("dissociation", "mild", 1),),
+    (("dissociation", "mild", 1),),
+    (("dizziness", "mild", 0.5),),
+)
 NOTES = ("", "", "", "Long day.", "Slept badly.", "Walk at lunch helped.", "Busy at work.",
          "Quiet evening.", "Argument with my sister.", "Felt okay today.", "Too much coffee.")
 
 
+# The course as it felt: (first day, last day) of each series of sessions and how many days the
+# relief held after its last session before anxiety climbed back over about two days.
+SERIES = ((30, 47, 8), (75, 75, 6), (103, 103, 7))
+PRE_TREATMENT = 6.6   # anxiety before treatment (triggers add about 1.3 on top, on average)
+RELIEF_DEPTH = 4.0
+
+
 def _expected_anxiety(day):
-    """Baseline ~6.5; each session brings relief that fades over about ten days."""
-    level = 6.5
-    for start in SESSION_DAYS:
-        if day >= start:
-            level -= 2.2 * math.exp(-(day - start) / 10)
-    if day >= SESSION_DAYS[0]:
-        level -= 3.2 * min(1, (day - SESSION_DAYS[0]) / 60)  # psychotherapy's slow gain
-    return level
+    """Before treatment ~6.6; each series brings anxiety down by ~4 while it holds, then it comes
+    back over about two days; psychotherapy lowers the level slowly (~1 point over the course)."""
+    level = PRE_TREATMENT - 1.0 * min(1, max(0, day - SERIES[0][0]) / 80)
+    relief = 0.0
+    for first, last, holds in SERIES:
+        if day < first:
+            continue
+        if day <= last:
+            depth = RELIEF_DEPTH * min(1, (day - first + 1) / 3)  # the first infusions build on each other
+        elif day - last <= holds:
+            depth = RELIEF_DEPTH
+        else:
+            depth = RELIEF_DEPTH * math.exp(-(day - last - holds) / 1.2)
+        relief = max(relief, depth)
+    return level - relief
 
 
 def seed_demo(db):
@@ -118,21 +143,26 @@ def _seed_diary(db, user_id, today):
         date = start + dt.timedelta(days=day)
         if rng.random() < 0.08:  # a few missed days, as in real life
             continue
-        for _ in range(rng.choice((1, 1, 2, 2, 3))):
+        for hour in sorted(rng.sample((8, 12, 17, 21), rng.choice((1, 1, 2, 2, 3)))):
             triggers = [name for name, (_, p) in TRIGGERS.items() if rng.random() < p]
             level = _expected_anxiety(day) + sum(TRIGGERS[t][0] for t in triggers) + rng.gauss(0, 0.9)
             entries_store.create_entry(db, user_id, {
-                "date": date, "anxiety": max(0, min(10, round(level))), "triggers": triggers,
+                "date": date, "time": f"{hour:02d}:{rng.randrange(60):02d}",
+                "anxiety": max(0, min(10, round(level))), "triggers": triggers,
                 "note": rng.choice(NOTES), "private": rng.random() < 0.05,
             })
     for number, day in enumerate(SESSION_DAYS):
-        before = max(0, min(10, round(_expected_anxiety(day - 1) + rng.gauss(0.5, 0.5))))
+        before = max(1, min(10, round(_expected_anxiety(day - 1) + 1.3 + rng.gauss(0.3, 0.5))))
         sessions_store.create_session(db, user_id, {
-            "date": start + dt.timedelta(days=day), "treatment": "iv_ketamine",
-            "dose_mg": 35.0 if number < 3 else 42.5, "anxiety_before": before,
-            "anxiety_after": max(0, before - rng.randint(3, 5)),
-            "side_effects": rng.sample(["nausea", "dizziness", "dissociation", "altered_time_perception",
-                                        "headache"], k=rng.randint(0, 3)),
+            "date": start + dt.timedelta(days=day), "time": "10:00", "treatment": "iv_ketamine",
+            # 0.5 mg/kg for the first infusions, then 0.6, at 70 kg (the clinic records mg/kg).
+            "dose_unit": "mg/kg", "dose_value": 0.5 if number < 3 else 0.6, "weight_kg": 70.0,
+            "dose_mg": 35.0 if number < 3 else 42.0,
+            "bp_before_systolic": 124 + number, "bp_before_diastolic": 80,
+            "bp_after_systolic": 138 + number, "bp_after_diastolic": 88, "anxiety_before": before,
+            "anxiety_after": max(1, before - rng.randint(2, 4)),
+            "side_effects": [{"name": name, "severity": severity, "hours": hours}
+                             for name, severity, hours in SIDE_EFFECTS[number]],
             "reflection": REFLECTIONS[number], "private": False,
         })
     _seed_questionnaires(db, user_id, start, rng)

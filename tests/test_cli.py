@@ -66,6 +66,16 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     assert auth.client.get("/api/v1/safety-plan").get_json()["reasons_for_living"]
     log = auth.client.get("/api/v1/access-log").get_json()["events"]
     assert [e["actor"] for e in log if e["action"] == "safety.acknowledged"] == [demo.PROVIDER["display_name"]]
+    # The course reads true: an induction series, then boosters whose relief lasts 8-12 days.
+    relief = auth.client.get("/api/v1/trends?days=all").get_json()["relief"]
+    assert [s["status"] for s in relief["series"]] == ["returned"] * 3
+    assert relief["series"][0]["baseline_source"] == "pretreatment" and len(relief["series"][0]["sessions"]) == 6
+    assert all(8 <= s["relief_days"] <= 12 for s in relief["series"])
+    assert relief["typical"]["enough"] and relief["forecast"]["status"] != "unknown"
+    sessions = auth.client.get("/api/v1/sessions").get_json()["sessions"]
+    assert any(s["anxiety_after"] > 0 for s in sessions)
+    html = auth.client.get("/trends").get_data(as_text=True)
+    assert "no clear relief" not in html and "ongoing" not in html and "anxiety came back after" in html
     auth.logout()
     auth.login(demo.PROVIDER["email"], demo.PROVIDER["password"])
     [row] = auth.client.get("/api/v1/patients").get_json()["patients"]
