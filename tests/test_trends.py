@@ -300,3 +300,13 @@ def test_side_effects_summary_on_trends_the_report_and_the_provider_page(patient
     share(patient, provider)
     page = provider.get(f"/provider/patients/{user_id(patient)}").get_data(as_text=True)
     assert "Nausea (moderate, 2 h)" in page and "0.5 mg/kg (35 mg at 70 kg)" in page
+
+
+def test_the_same_day_response_shows_relief_within_hours(patient):
+    assert patient.post("/api/v1/sessions", json={"date": ago(0), "time": "10:00", "treatment": "iv_ketamine",
+                                                  "anxiety_before": 8, "anxiety_after": 4}).status_code == 201
+    for time, anxiety in (("07:30", 8), ("15:00", 3), ("21:00", 2)):
+        assert patient.post("/api/v1/entries", json={"date": ago(0), "time": time, "anxiety": anxiety}).status_code == 201
+    [session] = trends(patient, days=7)["sessions"]
+    assert session["same_day"] == {"before": 8, "after": 4, "later": [3, 2], "later_mean": 2.5}
+    assert "8 → 4 at 10:00, then 3, 2 later that day" in patient.get("/trends?range=30d").get_data(as_text=True)

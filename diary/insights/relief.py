@@ -184,10 +184,30 @@ def outlook(sessions, means, today):
     return series, summary, forecast(series, summary, today)
 
 
-def session_rows(sessions, series, means, today):
+def same_day(session, checkins):
+    """The response within hours: the session's before → after, and the check-ins later that day.
+
+    "Later" means a later time of day when both have one; otherwise saved after the session.
+    :param checkins: that day's check-ins, ``[{time, created_at, anxiety}]``.
+    """
+    def after(checkin):
+        if checkin["time"] and session.get("time"):
+            return checkin["time"] > session["time"]
+        return (checkin["created_at"] or "") > (session.get("created_at") or "")
+
+    later = [c["anxiety"] for c in checkins if after(c)]
+    return {"before": session.get("anxiety_before"), "after": session.get("anxiety_after"), "later": later,
+            "later_mean": sum(later) / len(later) if later else None}
+
+
+def session_rows(sessions, series, means, today, checkins_by_date=None):
     """Per session (date order): its series, the series' baseline, the day 1–3 and 4–7 means cut
-    at the next session, and the series' relief on its last session ("in_series" on the others,
-    whose relief is measured from the series' last session)."""
+    at the next session, the same-day response, and the series' relief on its last session
+    ("in_series" on the others, whose relief is measured from the series' last session).
+
+    :param checkins_by_date: {ISO date: that day's check-ins} for the same-day response.
+    """
+    checkins_by_date = checkins_by_date or {}
     ordered = [s for group in series for s in group.sessions]
     days = sorted({_as_date(s["date"]) for s in ordered})
     wanted = {s["id"] for s in sessions}
@@ -211,6 +231,7 @@ def session_rows(sessions, series, means, today):
                 "mean_days_1_3": window(1, 3), "mean_days_4_7": window(4, 7),
                 "relief_days": group.relief_days if is_last else None,
                 "relief_status": group.status if is_last else "in_series",
+                "same_day": same_day(session, checkins_by_date.get(session["date"], [])),
             })
     return rows
 

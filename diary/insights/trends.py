@@ -47,7 +47,7 @@ def relief_summary(sessions, relief_means, today):
     }
 
 
-def build(rows, sessions, start, end, today, assessments=(), relief_means=None):
+def build(rows, sessions, start, end, today, assessments=(), relief_means=None, checkins_by_date=None):
     """The trends for ``start``..``end``.
 
     :param rows: (date, anxiety, triggers) per check-in, covering at least ``start`` - 7 days to
@@ -56,6 +56,7 @@ def build(rows, sessions, start, end, today, assessments=(), relief_means=None):
     :param assessments: GAD-7 / PHQ-9 results in the range (any order).
     :param relief_means: {date: daily mean} from the week before the first session to today, for
         relief across every series (defaults to the means of ``rows``).
+    :param checkins_by_date: {ISO date: [{time, created_at, anxiety}]} on the sessions' days.
     """
     scores = scores_by_date(rows)
     means = means_of(scores)
@@ -79,7 +80,8 @@ def build(rows, sessions, start, end, today, assessments=(), relief_means=None):
             "baseline_days": r["baseline_days"], "mean_days_1_3": rounded(r["mean_days_1_3"]),
             "mean_days_4_7": rounded(r["mean_days_4_7"]), "relief_days": r["relief_days"],
             "relief_status": r["relief_status"],
-        } for r in relief.session_rows(in_range, relief_series, relief_means, today)],
+            "same_day": {**r["same_day"], "later_mean": rounded(r["same_day"]["later_mean"])},
+        } for r in relief.session_rows(in_range, relief_series, relief_means, today, checkins_by_date)],
         "relief": relief_part,
         # Over the whole course (every session), like relief: how often, how severe, fading or not.
         "side_effects": side_effect_summary(sessions),

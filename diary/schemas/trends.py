@@ -58,6 +58,7 @@ class SessionResponseOut(Schema):
     anxiety_before = fields.Integer(allow_none=True)
     anxiety_after = fields.Integer(allow_none=True)
     side_effects = fields.List(fields.Dict(), metadata={"description": "[{name, severity, hours}] as on the session"})
+    same_day = fields.Dict(metadata={"description": "{before, after, later: [check-ins later that day], later_mean}"})
     series = fields.Integer(metadata={"description": "1-based number of the session's series (relief.series)"})
     baseline = fields.Float(allow_none=True, metadata={"description": "The series' baseline"})
     baseline_source = fields.String(allow_none=True, metadata={"enum": BASELINE_SOURCES})

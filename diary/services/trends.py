@@ -58,7 +58,9 @@ def gather_between(db, user_id, start, end, today, *, include_private=True, sinc
     # and up to today (the all-time range): no second query then.
     covered = not sessions or (end >= today and start - dt.timedelta(days=7) <= first_session_week(sessions))
     means = None if covered else relief_means(db, user_id, sessions, today, include_private=include_private)
-    result = trends_insights.build(rows, sessions, start, end, today, assessments, means)
+    session_days = [s["date"] for s in sessions if start.isoformat() <= s["date"] <= end.isoformat()]
+    same_day = entries_store.checkins_on_dates(db, user_id, session_days, include_private=include_private)
+    result = trends_insights.build(rows, sessions, start, end, today, assessments, means, same_day)
     result["logging"]["since_start"] = since_start
     return result
 

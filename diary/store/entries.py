@@ -171,6 +171,23 @@ def daily_means(db, user_id, date_from, date_to, *, include_private=True):
     return {dt.date.fromisoformat(date): mean for date, mean in rows}
 
 
+def checkins_on_dates(db, user_id, dates, *, include_private=True):
+    """``{date: [{time, created_at, anxiety}, ...]}`` for the given dates (ISO strings), oldest first."""
+    dates = sorted(set(dates))
+    if not dates:
+        return {}
+    shared_only = "" if include_private else " AND private = 0"
+    rows = db.execute(
+        f"SELECT date, time, created_at, anxiety FROM entries WHERE user_id = ?{shared_only}"
+        f" AND date IN ({', '.join('?' for _ in dates)}) ORDER BY date, created_at",
+        [user_id, *dates],
+    )
+    found = {}
+    for date, time, created_at, anxiety in rows:
+        found.setdefault(date, []).append({"time": time, "created_at": created_at, "anxiety": anxiety})
+    return found
+
+
 def first_date(db, user_id, *, include_private=True):
     """The earliest date in the user's diary (check-ins or sessions), or None."""
     shared_only = "" if include_private else " AND private = 0"

@@ -197,3 +197,15 @@ def test_the_sentence_with_enough_returns():
     text = sentence(series, summary, forecast(series, summary, today), short_date)
     assert text.startswith("After your last 4 rounds of treatment, anxiety came back after 5–11 days (typically 7 days).")
     assert "It has been 19 days since your last session on" in text and "past when it usually comes back" in text
+
+
+def test_same_day_response_takes_check_ins_later_that_day():
+    from diary.insights.relief import same_day
+    session_ = {"anxiety_before": 8, "anxiety_after": 3, "time": "10:00", "created_at": "2026-03-01T16:00:00.000Z"}
+    checkins = [{"time": "08:00", "created_at": "2026-03-01T08:00:00.000Z", "anxiety": 8},
+                {"time": "14:00", "created_at": "2026-03-01T14:00:00.000Z", "anxiety": 4},
+                {"time": None, "created_at": "2026-03-01T20:00:00.000Z", "anxiety": 2},   # no time: saved later
+                {"time": None, "created_at": "2026-03-01T09:00:00.000Z", "anxiety": 9}]   # saved before
+    assert same_day(session_, checkins) == {"before": 8, "after": 3, "later": [4, 2], "later_mean": 3}
+    assert same_day({**session_, "time": None}, checkins)["later"] == [2]
+    assert same_day(session_, [])["later_mean"] is None
