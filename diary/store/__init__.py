@@ -9,6 +9,22 @@ class NameTaken(Exception):
     """A unique name (email, trigger) is already in use."""
 
 
+def replayed(db, table, user_id, record_id, get, same):
+    """An idempotent create's check (inside its transaction): the stored record when ``record_id``
+    is this user's and ``same(stored)`` (a replay), None when the id is free; else IdConflict
+    (another user's id, or the same id with other content).
+
+    ``table`` comes from the store's own code, never from input.
+    """
+    owner = db.execute(f"SELECT user_id FROM {table} WHERE id = ?", [record_id]).fetchone()
+    if owner is None:
+        return None
+    existing = get(db, user_id, record_id) if owner[0] == user_id else None
+    if existing is not None and same(existing):
+        return existing
+    raise IdConflict(record_id)
+
+
 def update_owned_row(db, table, user_id, record_id, columns, now):
     """``UPDATE table SET columns..., updated_at`` for one row the user owns.
 

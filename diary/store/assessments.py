@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import IdConflict, date_range_where, keyset_pages
+from . import date_range_where, keyset_pages, replayed
 
 _FIELDS = ("id", "instrument", "date", "answers", "difficulty", "total", "severity", "private",
            "created_at", "updated_at")
@@ -32,12 +32,10 @@ def create_assessment(db, user_id, data):
     assessment_id = str(data.get("id") or uuid.uuid4())
     data = {**data, "date": str(data["date"]), "private": bool(data["private"])}
     with write_transaction(db):
-        owner = db.execute("SELECT user_id FROM assessments WHERE id = ?", [assessment_id]).fetchone()
-        if owner is not None:
-            existing = get_assessment(db, user_id, assessment_id) if owner[0] == user_id else None
-            if existing is not None and _same_content(existing, data):
-                return existing, False
-            raise IdConflict(assessment_id)
+        existing = replayed(db, "assessments", user_id, assessment_id, get_assessment,
+                            lambda stored: _same_content(stored, data))
+        if existing is not None:
+            return existing, False
         now = utc_now()
         db.execute(
             "INSERT INTO assessments (id, user_id, instrument, date, answers, difficulty, total, severity,"

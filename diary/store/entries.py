@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import IdConflict, date_range_where, keyset_pages, update_owned_row
+from . import date_range_where, keyset_pages, replayed, update_owned_row
 from . import triggers as triggers_store
 
 # The trigger names of an entry ordered by name, joined by the ASCII unit separator (which
@@ -53,12 +53,9 @@ def create_entry(db, user_id, data):
     entry_id = str(data.get("id") or uuid.uuid4())
     data = {**data, "date": str(data["date"])}
     with write_transaction(db):
-        owner = db.execute("SELECT user_id FROM entries WHERE id = ?", [entry_id]).fetchone()
-        if owner is not None:
-            existing = get_entry(db, user_id, entry_id) if owner[0] == user_id else None
-            if existing is not None and _same_content(existing, data):
-                return existing, False
-            raise IdConflict(entry_id)
+        existing = replayed(db, "entries", user_id, entry_id, get_entry, lambda stored: _same_content(stored, data))
+        if existing is not None:
+            return existing, False
         now = utc_now()
         db.execute(
             "INSERT INTO entries (id, user_id, date, time, anxiety, note, private, created_at, updated_at)"

@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import IdConflict, date_range_where, keyset_pages, update_owned_row
+from . import date_range_where, keyset_pages, replayed, update_owned_row
 
 _CONTENT = (
     "date", "time", "treatment", "dose_mg", "dose_unit", "dose_value", "weight_kg", "anxiety_before",
@@ -62,14 +62,10 @@ def create_session(db, user_id, data):
     session_id = str(data.get("id") or uuid.uuid4())
     columns = _columns({**_OPTIONAL, **data})
     with write_transaction(db):
-        owner = db.execute(
-            "SELECT user_id FROM treatment_sessions WHERE id = ?", [session_id]
-        ).fetchone()
-        if owner is not None:
-            existing = get_session(db, user_id, session_id) if owner[0] == user_id else None
-            if existing is not None and _columns(existing) == columns:
-                return existing, False
-            raise IdConflict(session_id)
+        existing = replayed(db, "treatment_sessions", user_id, session_id, get_session,
+                            lambda stored: _columns(stored) == columns)
+        if existing is not None:
+            return existing, False
         now = utc_now()
         names = ["id", "user_id", *columns, "created_at", "updated_at"]
         db.execute(
