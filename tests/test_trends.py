@@ -201,7 +201,7 @@ def test_a_diary_started_on_the_first_infusion_uses_the_before_rating(patient):
     [series] = trends(patient, days=30)["relief"]["series"]
     assert (series["baseline"], series["baseline_source"], series["baseline_days"]) == (8, "session_rating", 0)
     assert series["status"] == "returned"
-    assert "your rating before the session" in patient.get("/trends").get_data(as_text=True)
+    assert "the rating before the session: no usable check-ins before it" in patient.get("/trends").get_data(as_text=True)
 
 
 def test_the_answer_card_needs_two_returns_and_says_what_is_needed(patient):
@@ -234,9 +234,10 @@ def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, 
     # S = 3/8; at 10: S = 0. Quartiles 6 and 10, median 8.
     assert {k: relief["typical"][k] for k in ("low", "median_days", "high", "returned", "censored")} == {
         "low": 6, "median_days": 8, "high": 10, "returned": 3, "censored": 1}
-    assert relief["forecast"] == {"last_session": ago(6), "days_since": 6, "return_from": 6, "return_to": 10,
+    # Back on day 7 to day 11 after a session; 6 days on is within 2 days of that: approaching.
+    assert relief["forecast"] == {"last_session": ago(6), "days_since": 6, "return_from": 7, "return_to": 11,
                                   "status": "approaching"}
-    assert relief["sentence"].startswith("After your last 4 rounds of treatment, anxiety came back after 6–10 days")
+    assert relief["sentence"].startswith("Over 4 rounds of treatment, anxiety came back after 6–10 days")
     assert "It has been 6 days since your last session" in relief["sentence"]
     assert "talk to your clinic about timing" in relief["sentence"]
     # The same words, from the same code, on Trends, in the report and on the provider's page.

@@ -29,6 +29,7 @@ SERIES_GAP_DAYS = 7      # sessions at most 7 days apart are one series
 BASELINE_DAYS = 7
 RELIEF_MARGIN = 1.0      # relief ends when the 3-day mean is back within 1 point of baseline
 RELIEF_WINDOW = 3
+MAX_GAP_DAYS = 3         # a return seen after more than 3 days without a check-in has no known day
 MIN_RETURNED = 2         # typical relief needs at least 2 series whose anxiety came back
 APPROACHING_DAYS = 2     # forecast: "approaching" from 2 days before the usual return window
 
@@ -45,6 +46,7 @@ class Series:
     baseline: float | None
     baseline_source: str | None  # pretreatment | week_before | session_rating
     baseline_days: int
+    baseline_series: int | None  # the series (1-based) whose measurement the baseline is
     relief_days: int | None  # returned: days of relief; censored: at least this many
     status: str              # returned | censored | not_enough_data
     returned_on: dt.date | None
@@ -77,14 +79,18 @@ def relief_after(means, last_session, baseline, follow_until):
     day = last_session
     while day < follow_until:
         day += one_day
-        window = (window + [means.get(day)])[-RELIEF_WINDOW:]
-        logged = [value for value in window if value is not None]
-        if not logged:
-            continue
-        if window[-1] is not None:
-            last_seen = day  # censoring counts only days with a check-in of their own
+        value = means.get(day)
+        window = (window + [value])[-RELIEF_WINDOW:]
+        if value is None:
+            continue  # relief and its end are read only on days with a check-in of their own
+        logged = [v for v in window if v is not None]
         if sum(logged) / len(logged) >= baseline - RELIEF_MARGIN:
+            if (day - (last_seen or last_session)).days > MAX_GAP_DAYS:
+                # Back, but after days without check-ins: when it came back is unknown. Relief lasted
+                # at least until the last check-in before the gap (if there was one).
+                break
             return (day - last_session).days - 1, "returned", day
+        last_seen = day
     if last_seen is None:
         return None, "not_enough_data", None
     return (last_seen - last_session).days, "censored", None
@@ -94,30 +100,40 @@ def measure(sessions, means, today):
     """A Series per group of sessions, oldest first, each with its baseline and relief."""
     groups = group_series(sessions)
     result = []
-    clean = None  # the most recent uncontaminated baseline: (value, source, days)
+    clean = None  # the most recent uncontaminated baseline: (value, source, days, series number)
     for index, group in enumerate(groups):
+        number = index + 1
         start, end = _as_date(group[0]["date"]), _as_date(group[-1]["date"])
         week_first = start - dt.timedelta(days=BASELINE_DAYS)
+        rating = group[0].get("anxiety_before")
+        own = None
         if index == 0:
             value, days = _week_mean(means, week_first, start - dt.timedelta(days=1))
-            chosen = (value, "pretreatment", days) if value is not None else None
+            if value is not None:
+                own = (value, "pretreatment", days, number)
+            elif rating is not None:  # before any treatment: the rating is uncontaminated too
+                own = (float(rating), "session_rating", 0, number)
         else:
-            previous = result[-1]
             # Only the days outside the previous series' relief: from the day anxiety came back.
-            # A previous series that never returned (censored) contaminates the whole week.
-            clean_from = max(week_first, previous.returned_on) if previous.returned_on else None
-            value, days = _week_mean(means, clean_from, start - dt.timedelta(days=1)) if clean_from else (None, 0)
-            chosen = (value, "week_before", days) if value is not None else clean
-        if chosen is None and group[0].get("anxiety_before") is not None:
-            chosen = (float(group[0]["anxiety_before"]), "session_rating", 0)
-        if chosen is not None and chosen[1] != "session_rating":
-            clean = chosen
-        baseline, source, days = chosen if chosen else (None, None, 0)
+            # A previous series that never came back contaminates the whole week, and this
+            # series' own before-rating with it.
+            returned_on = result[-1].returned_on
+            if returned_on:
+                value, days = _week_mean(means, max(week_first, returned_on), start - dt.timedelta(days=1))
+                if value is not None:
+                    own = (value, "week_before", days, number)
+                elif clean is None and rating is not None:
+                    own = (float(rating), "session_rating", 0, number)
+        chosen = own or clean
+        if own is not None:
+            clean = own
+        baseline, source, days, measured_in = chosen if chosen else (None, None, 0, None)
         follow_until = today
         if index + 1 < len(groups):
             follow_until = min(today, _as_date(groups[index + 1][0]["date"]) - dt.timedelta(days=1))
         relief_days, status, returned_on = relief_after(means, end, baseline, follow_until)
-        result.append(Series(tuple(group), start, end, baseline, source, days, relief_days, status, returned_on))
+        result.append(Series(tuple(group), start, end, baseline, source, days, measured_in, relief_days, status,
+                             returned_on))
     return result
 
 
@@ -156,25 +172,26 @@ class Forecast:
 def forecast(series, summary, today):
     """Where today sits against the usual return window, counted from the last session.
 
-    within: before the window (more than 2 days ahead of it); approaching: from 2 days before the
-    window to its end; past: after the window, or anxiety has already come back since the last
-    session; unknown: no sessions, or not enough returned series to know the window.
+    The window is the days after a session on which anxiety usually came back: relief of ``low``
+    to ``high`` days means back on day low + 1 to high + 1. within: more than 2 days before the
+    window; approaching: from 2 days before it to its last day; past: after it, or anxiety has
+    already come back since the last session; unknown: no sessions, or not enough returned series.
     """
     if not series:
         return Forecast(None, None, None, None, "unknown")
     last = series[-1]
-    days_since = (today - last.end).days
+    days_since = max(0, (today - last.end).days)
     if not summary.enough:
         return Forecast(last.end, days_since, None, None, "unknown")
-    low = summary.low if summary.low is not None else summary.median_days
-    high = summary.high if summary.high is not None else summary.median_days
-    if last.status == "returned" or days_since > high:
+    back_from = (summary.low if summary.low is not None else summary.median_days) + 1
+    back_to = (summary.high if summary.high is not None else summary.median_days) + 1
+    if last.status == "returned" or days_since > back_to:
         status = "past"
-    elif days_since >= low - APPROACHING_DAYS:
+    elif days_since >= back_from - APPROACHING_DAYS:
         status = "approaching"
     else:
         status = "within"
-    return Forecast(last.end, days_since, low, high, status)
+    return Forecast(last.end, days_since, back_from, back_to, status)
 
 
 def outlook(sessions, means, today):
@@ -228,6 +245,7 @@ def session_rows(sessions, series, means, today, checkins_by_date=None):
             rows.append({
                 "session": session, "series": number, "baseline": group.baseline,
                 "baseline_source": group.baseline_source, "baseline_days": group.baseline_days,
+                "baseline_series": group.baseline_series,
                 "mean_days_1_3": window(1, 3), "mean_days_4_7": window(4, 7),
                 "relief_days": group.relief_days if is_last else None,
                 "relief_status": group.status if is_last else "in_series",
@@ -265,11 +283,16 @@ def sentence(series, summary, outlook, short_date):
     else:
         span = f"{round(summary.low)}–{_days(summary.high)}" if summary.high is not None else \
             f"{round(summary.low)} days or longer"
-    text = (f"After your last {measured} rounds of treatment, anxiety came back after {span} "
+    text = (f"Over {measured} rounds of treatment, anxiety came back after {span} "
             f"(typically {_days(summary.median_days)})")
     if summary.censored:
-        text += f"; {summary.censored} ended by the next session first count as “at least”"
+        text += f"; {summary.censored} still below when last checked count as “at least”"
     text += "."
+    last = series[-1]
+    if last.status == "returned":
+        text += (f" Since your last session on {short_date(outlook.last_session)} ({_days(outlook.days_since)} ago), "
+                 f"it came back after {_days(last.relief_days)}: you may want to talk to your clinic about timing.")
+        return text
     if outlook.last_session is not None:
         text += f" It has been {_days(outlook.days_since)} since your last session on {short_date(outlook.last_session)}."
     if outlook.status == "approaching":

@@ -32,7 +32,7 @@ def relief_summary(sessions, relief_means, today):
             "sessions": [s["id"] for s in group.sessions], "start": group.start.isoformat(),
             "end": group.end.isoformat(), "baseline": rounded(group.baseline),
             "baseline_source": group.baseline_source, "baseline_days": group.baseline_days,
-            "relief_days": group.relief_days, "status": group.status,
+            "baseline_series": group.baseline_series, "relief_days": group.relief_days, "status": group.status,
         } for group in series],
         "typical": {
             "median_days": summary.median_days, "low": summary.low, "high": summary.high,
@@ -77,7 +77,8 @@ def build(rows, sessions, start, end, today, assessments=(), relief_means=None, 
         "sessions": [{
             **{key: r["session"].get(key) for key in SESSION_KEYS},
             "series": r["series"], "baseline": rounded(r["baseline"]), "baseline_source": r["baseline_source"],
-            "baseline_days": r["baseline_days"], "mean_days_1_3": rounded(r["mean_days_1_3"]),
+            "baseline_days": r["baseline_days"], "baseline_series": r["baseline_series"],
+            "mean_days_1_3": rounded(r["mean_days_1_3"]),
             "mean_days_4_7": rounded(r["mean_days_4_7"]), "relief_days": r["relief_days"],
             "relief_status": r["relief_status"],
             "same_day": {**r["same_day"], "later_mean": rounded(r["same_day"]["later_mean"])},

@@ -63,6 +63,8 @@ class SessionResponseOut(Schema):
     baseline = fields.Float(allow_none=True, metadata={"description": "The series' baseline"})
     baseline_source = fields.String(allow_none=True, metadata={"enum": BASELINE_SOURCES})
     baseline_days = fields.Integer(metadata={"description": "Logged days the baseline rests on (0: a rating)"})
+    baseline_series = fields.Integer(allow_none=True, metadata={
+        "description": "The series whose measurement the baseline is (an earlier one when this one's week was in relief)"})
     mean_days_1_3 = fields.Float(allow_none=True, metadata={"description": "Stops at the next session"})
     mean_days_4_7 = fields.Float(allow_none=True, metadata={"description": "Stops at the next session"})
     relief_days = fields.Integer(allow_none=True, metadata={
@@ -77,6 +79,7 @@ class SeriesOut(Schema):
     baseline = fields.Float(allow_none=True)
     baseline_source = fields.String(allow_none=True, metadata={"enum": BASELINE_SOURCES})
     baseline_days = fields.Integer()
+    baseline_series = fields.Integer(allow_none=True)
     relief_days = fields.Integer(allow_none=True)
     status = fields.String(metadata={"enum": ["returned", "censored", "not_enough_data"]})
 

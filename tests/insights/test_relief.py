@@ -149,12 +149,13 @@ def test_forecast():
         series = measure(sessions, means, today)
         return forecast(series, typical(series), today)
 
-    # KM over 5, 7, 11 (+ the running one censored at days_since): low 5, median 7, high 11.
-    assert on(2).status == "within"
-    assert (on(3).status, on(3).return_from, on(3).return_to) == ("approaching", 5, 11)
-    assert on(11).status == "approaching"
-    late = on(12)
-    assert (late.status, late.days_since, late.last_session) == ("past", 12, last)
+    # KM over 5, 7, 11 (+ the running one censored at days_since): low 5, median 7, high 11, so
+    # anxiety usually came back on day 6 to day 12 after a session.
+    assert on(3).status == "within"
+    assert (on(4).status, on(4).return_from, on(4).return_to) == ("approaching", 6, 12)
+    assert on(12).status == "approaching"
+    late = on(13)
+    assert (late.status, late.days_since, late.last_session) == ("past", 13, last)
 
 
 def test_forecast_is_past_once_anxiety_has_come_back():
@@ -195,8 +196,9 @@ def test_the_sentence_with_enough_returns():
     series = measure(sessions, means, today)
     summary = typical(series)
     text = sentence(series, summary, forecast(series, summary, today), short_date)
-    assert text.startswith("After your last 4 rounds of treatment, anxiety came back after 5–11 days (typically 7 days).")
-    assert "It has been 19 days since your last session on" in text and "past when it usually comes back" in text
+    assert text.startswith("Over 4 rounds of treatment, anxiety came back after 5–11 days (typically 7 days).")
+    # The last round has come back already: say that, not "past when it usually comes back".
+    assert "(19 days ago), it came back after 14 days: you may want to talk to your clinic" in text
 
 
 def test_same_day_response_takes_check_ins_later_that_day():
@@ -209,3 +211,31 @@ def test_same_day_response_takes_check_ins_later_that_day():
     assert same_day(session_, checkins) == {"before": 8, "after": 3, "later": [4, 2], "later_mean": 3}
     assert same_day({**session_, "time": None}, checkins)["later"] == [2]
     assert same_day(session_, [])["later_mean"] is None
+
+
+# --- found in review -------------------------------------------------------------------
+
+def test_a_gap_in_logging_is_not_counted_as_relief():
+    # Low on days 1-3, then a holiday, then back at 7 on day 18: when it came back is unknown.
+    means = {**flat(-7, -1, 7), **flat(1, 3, 2), day(18): 7}
+    [series] = measure([session(0)], means, today=day(20))
+    assert (series.status, series.relief_days) == ("censored", 3)
+    # A high day right after the session and then nothing: not a return dated on an empty day.
+    assert relief_after({day(1): 7}, day(0), 7.0, day(6)) == (0, "returned", day(1))
+    assert relief_after({day(5): 7}, day(0), 7.0, day(6)) == (None, "not_enough_data", None)
+
+
+def test_a_booster_during_relief_never_takes_its_own_rating_as_baseline():
+    # The diary starts at the first infusion (rated 8); anxiety sits at 2 for 25 days; a booster
+    # on day 14 is rated 2 (still in relief). Its baseline is the first infusion's rating, 8.
+    means = flat(0, 25, 2)
+    first, booster = measure([session(0, before=8), session(14, before=2)], means, today=day(25))
+    assert (first.baseline, first.baseline_source, first.status, first.relief_days) == (8, "session_rating", "censored", 13)
+    assert (booster.baseline, booster.baseline_source, booster.baseline_series) == (8, "session_rating", 1)
+    assert (booster.status, booster.relief_days) == ("censored", 11)
+
+
+def test_an_inherited_baseline_names_its_series():
+    means = {**flat(-7, -1, 7), **flat(0, 30, 2)}
+    first, booster = measure([session(0), session(14)], means, today=day(30))
+    assert (first.baseline_series, booster.baseline_series) == (1, 1)
