@@ -42,9 +42,14 @@ def json_body():
         data = request.get_json()
     except BadRequest:
         raise api_error(400, {"body": ["The body is not valid JSON."]}) from None
+    except RecursionError:  # thousands of nested brackets: the parser gives up
+        raise api_error(400, {"body": ["The body is nested too deeply."]}) from None
     if not isinstance(data, dict):
         raise api_error(422, {"body": ["Expected a JSON object."]})
-    broken = [field for field, value in data.items() if not is_encodable(value)]
+    try:
+        broken = [field for field, value in data.items() if not is_encodable(value)]
+    except RecursionError:
+        raise api_error(400, {"body": ["The body is nested too deeply."]}) from None
     if broken:
         # JSON can carry lone UTF-16 surrogates ("\ud800"), which no text column can store.
         raise api_error(422, {field: ["Contains characters that aren't valid text."] for field in broken})

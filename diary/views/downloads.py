@@ -1,5 +1,8 @@
 """Download responses shared by the patient's and the provider's exports (not a blueprint)."""
 import datetime as dt
+import re
+import unicodedata
+from urllib.parse import quote
 
 from flask import Response, request, stream_with_context
 
@@ -20,10 +23,19 @@ def date_range():
     return query
 
 
+def attachment(filename):
+    """``Content-Disposition`` for a download (RFC 6266): an ASCII ``filename`` for every client and
+    the real name as ``filename*=UTF-8''…`` (RFC 5987). Headers must be Latin-1 for gunicorn: a
+    patient called "Zoë 张伟" must not turn the clinician's export into a 500."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "download"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def streamed_csv(chunks, filename):
     """Headers go out at once, then rows page by page."""
     response = Response(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = attachment(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

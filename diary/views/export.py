@@ -17,7 +17,7 @@ from ..store import triggers as triggers_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
 from ..timeutil import utc_now
-from .downloads import csv_response, date_range, export_filename, streamed_csv
+from .downloads import attachment, csv_response, date_range, export_filename, streamed_csv
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 
@@ -55,7 +55,7 @@ def fhir_json():
                            timestamp=utc_now())
     response = jsonify(document)
     response.headers["Content-Type"] = fhir.MEDIA_TYPE
-    response.headers["Content-Disposition"] = f'attachment; filename="{export_filename("symptom-diary-fhir", "json")}"'
+    response.headers["Content-Disposition"] = attachment(export_filename("symptom-diary-fhir", "json"))
     return response
 
 
@@ -87,5 +87,5 @@ def everything():
         "account_events": audit.events_by(db, user["id"]),
     }
     response = jsonify(document)
-    response.headers["Content-Disposition"] = f'attachment; filename="{export_filename("symptom-diary-everything", "json")}"'
+    response.headers["Content-Disposition"] = attachment(export_filename("symptom-diary-everything", "json"))
     return response

@@ -102,6 +102,6 @@ def export_entries(patient_id):
     query = date_range()
     with write_transaction(db):
         audit.record(db, "export.entries_csv", actor_id=current_user.id, patient_id=patient_id)
-    name = "".join(c if c.isalnum() else "-" for c in patient["display_name"]).strip("-").lower() or "patient"
+    name = "-".join(patient["display_name"].lower().split()) or "patient"
     return csv_response(patient_id, query, include_private=False, with_text=share["scope"] == "full",
                                     filename=export_filename(f"{name}-entries"))
