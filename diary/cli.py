@@ -77,6 +77,20 @@ def backup_command(path):
     click.echo(f"Backed up {current_app.config['DATABASE']} to {path}.")
 
 
+@click.command("verify-audit")
+@with_appcontext
+def verify_audit_command():
+    """Check the audit log's hash chain; exit 1 naming the first broken link."""
+    from .store import audit
+    checked, broken = audit.verify(get_db())
+    if broken is not None:
+        click.echo(f"Audit log broken at row {broken}: it doesn't follow from the rows before it "
+                   "(a row was deleted or changed outside the app).", err=True)
+        raise SystemExit(1)
+    click.echo(f"Audit log intact: {checked} rows, every link verified.")
+
+
 def init_app(app):
-    for command in (init_db_command, create_user_command, seed_demo_command, backup_command):
+    for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
+                    verify_audit_command):
         app.cli.add_command(command)

@@ -1,21 +1,36 @@
 """The append-only audit log: who did what to whose diary, and when (UTC)."""
+from ..db import write_transaction
 from ..timeutil import utc_now
+from .audit_chain import first_break, link
 
 
 def record(db, action, *, actor_id=None, patient_id=None, detail=""):
-    """Append one event. Never pass passwords or diary text in ``detail``."""
-    db.execute(
-        "INSERT INTO audit_log (at, actor_id, patient_id, action, detail) VALUES (?, ?, ?, ?, ?)",
-        [utc_now(), actor_id, patient_id, action, detail],
-    )
+    """Append one event, chained to the one before. Never pass passwords or diary text in ``detail``."""
+    record_many(db, action, actor_id=actor_id, patient_ids=[patient_id], detail=detail)
 
 
 def record_many(db, action, *, actor_id, patient_ids, detail=""):
+    """Append one event per patient (same time, actor and action), each chained to the one before.
+
+    In one write transaction, so two workers can't both chain onto the same previous row.
+    """
     now = utc_now()
-    db.conn.executemany(
-        "INSERT INTO audit_log (at, actor_id, patient_id, action, detail) VALUES (?, ?, ?, ?, ?)",
-        [(now, actor_id, patient_id, action, detail) for patient_id in patient_ids],
-    )
+    with write_transaction(db):
+        row = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        previous = row[0] if row else ""
+        for patient_id in patient_ids:
+            previous = link(previous, now, actor_id, patient_id, action, detail)
+            db.execute(
+                "INSERT INTO audit_log (at, actor_id, patient_id, action, detail, hash) VALUES (?, ?, ?, ?, ?, ?)",
+                [now, actor_id, patient_id, action, detail, previous],
+            )
+
+
+def verify(db):
+    """``(rows checked, id of the first broken link or None)`` over the whole log."""
+    rows = db.execute(
+        "SELECT id, at, actor_id, patient_id, action, detail, hash FROM audit_log ORDER BY id").fetchall()
+    return len(rows), first_break(rows)
 
 
 def events_about(db, patient_id, *, limit=200):

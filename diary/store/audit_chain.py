@@ -1,0 +1,25 @@
+"""The audit log's hash chain: each row's hash covers the previous hash and the row's own fields."""
+from hashlib import sha256
+
+SEPARATOR = "\x1f"
+
+
+def link(previous, at, actor_id, patient_id, action, detail):
+    """SHA-256 (hex) of the previous row's hash and this row's fields (the same recipe as m007)."""
+    fields = [previous or "", at, "" if actor_id is None else str(actor_id),
+              "" if patient_id is None else str(patient_id), action, detail]
+    return sha256(SEPARATOR.join(fields).encode()).hexdigest()
+
+
+def first_break(rows):
+    """The id of the first row whose hash doesn't follow from the rows before it, or None.
+
+    :param rows: (id, at, actor_id, patient_id, action, detail, hash) in id order.
+    """
+    previous = ""
+    for row_id, at, actor_id, patient_id, action, detail, stored in rows:
+        expected = link(previous, at, actor_id, patient_id, action, detail)
+        if stored != expected:
+            return row_id
+        previous = stored
+    return None

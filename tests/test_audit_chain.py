@@ -1,0 +1,88 @@
+"""The audit log is tamper-evident: a hash chain, checked by `flask --app diary verify-audit`."""
+import sqlite3
+
+import pytest
+
+from conftest import share
+from diary.db import get_db
+
+
+@pytest.fixture
+def logged(app, patient, provider):
+    """A log with account events and provider views of the patient."""
+    share(patient, provider)
+    provider.get("/provider/")
+    provider.get("/api/v1/patients")
+    with app.app_context():
+        ids = [row[0] for row in get_db().execute("SELECT id FROM audit_log ORDER BY id")]
+    assert len(ids) >= 5
+    return ids
+
+
+def behind_the_apps_back(app, *statements):
+    """Change the SQLite file directly, as someone with the file (not the app) could."""
+    conn = sqlite3.connect(app.config["DATABASE"])
+    try:
+        with conn:
+            for sql, params in statements:
+                conn.execute(sql, params)
+    finally:
+        conn.close()
+
+
+def test_an_untouched_log_verifies(runner, logged):
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 0 and f"Audit log intact: {len(logged)} rows" in result.output
+
+
+def test_a_deleted_row_breaks_the_chain_at_the_next_one(app, runner, logged):
+    victim = logged[2]
+    behind_the_apps_back(app, ("DROP TRIGGER audit_log_no_delete", ()),
+                         ("DELETE FROM audit_log WHERE id = ?", (victim,)))
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 1
+    assert f"Audit log broken at row {logged[3]}" in result.output
+
+
+def test_a_changed_row_breaks_the_chain_at_itself(app, runner, logged):
+    behind_the_apps_back(app, ("DROP TRIGGER audit_log_no_update", ()),
+                         ("UPDATE audit_log SET actor_id = 999 WHERE id = ?", (logged[1],)))
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 1 and f"broken at row {logged[1]}" in result.output
+
+
+def test_the_app_still_refuses_to_change_or_delete_rows(app, logged):
+    with app.app_context():
+        db = get_db()
+        for sql in ("UPDATE audit_log SET detail = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                db.execute(sql)
+
+
+def test_each_row_chains_onto_the_one_before(app, logged):
+    from diary.store.audit_chain import link
+    with app.app_context():
+        rows = get_db().execute(
+            "SELECT at, actor_id, patient_id, action, detail, hash FROM audit_log ORDER BY id").fetchall()
+    previous = ""
+    for at, actor_id, patient_id, action, detail, stored in rows:
+        assert stored == link(previous, at, actor_id, patient_id, action, detail)
+        previous = stored
+    assert len({row[-1] for row in rows}) == len(rows)  # every hash differs
+
+
+def test_the_migration_chains_rows_written_before_it(tmp_path, runner, app):
+    from diary.db import connect
+    from diary.migrations import migrations
+    from diary.store.audit import verify
+    db = connect(str(tmp_path / "old.sqlite3"))
+    migrations.apply(db, stop_before="m007_audit_hash_chain")
+    for n in range(3):
+        db.execute("INSERT INTO audit_log (at, actor_id, patient_id, action, detail) VALUES (?, ?, ?, ?, ?)",
+                   [f"2026-01-0{n + 1}T00:00:00.000Z", 1, 2, "provider.patient_page", ""])
+    migrations.apply(db)
+    assert verify(db) == (3, None)
+    assert db.execute("SELECT count(*) FROM audit_log WHERE hash IS NULL").fetchone()[0] == 0
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE audit_log SET detail = 'x'")
+    db.close()
