@@ -18,11 +18,15 @@ def connect(path):
     ``isolation_level=None`` hands transaction control to us (``write_transaction``)
     and to sqlite-utils' ``atomic()``, instead of the sqlite3 module's implicit BEGINs.
     """
+    if path != ":memory:" and not os.path.exists(path):
+        # Health data: readable by the app's own user only (SQLite gives -wal/-shm the same mode).
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")  # must run outside a transaction
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # deleted diary text doesn't linger in free pages
     return sqlite_utils.Database(conn)
 
 

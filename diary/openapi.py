@@ -103,6 +103,8 @@ def _operation(op):
     if parameters:
         operation["parameters"] = parameters
     if op.method != "get":
+        responses.setdefault("400", {**_response(400, None),
+                                     "description": "Missing or wrong X-CSRFToken header, or a malformed body"})
         operation.setdefault("parameters", []).append({
             "in": "header", "name": "X-CSRFToken", "required": True, "schema": {"type": "string"},
             "description": "The value of the page's <meta name=\"csrf-token\">.",

@@ -32,3 +32,50 @@ def test_deeply_nested_json_is_a_400_not_a_500(patient, depth):
     assert response.status_code == 400, response.status_code
     assert response.get_json() == {"errors": {"body": ["The body is nested too deeply."]}}
     assert patient.get("/api/v1/entries").get_json()["entries"] == []
+
+
+def test_deleting_the_account_clears_the_device_like_logout(patient):
+    from conftest import PASSWORD
+    response = patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"})
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_hsts_only_with_secure_cookies(tmp_path, monkeypatch):
+    from diary import create_app
+    monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path))
+    for secure, expected in ((True, "max-age=31536000; includeSubDomains"), (False, None)):
+        app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "d.sqlite3"), "SECRET_KEY": "x",
+                          "SESSION_COOKIE_SECURE": secure})
+        assert app.test_client().get("/login").headers.get("Strict-Transport-Security") == expected
+
+
+def test_the_database_file_is_private_and_deleted_text_is_overwritten(app):
+    import os
+    import stat
+    with app.app_context():
+        from diary.db import get_db
+        assert get_db().execute("PRAGMA secure_delete").fetchone()[0] == 1
+    assert stat.S_IMODE(os.stat(app.config["DATABASE"]).st_mode) == 0o600
+
+
+def test_the_cached_offline_pages_hold_no_csrf_token(patient):
+    for path in ("/offline", "/support/offline"):
+        assert 'name="csrf-token"' not in patient.get(path).get_data(as_text=True), path
+
+
+def test_openapi_documents_the_400_for_a_missing_csrf_header(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    writes = [(path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()
+              if method in ("post", "put", "patch", "delete") and op["security"]]
+    assert writes
+    for path, method, op in writes:
+        assert "400" in op["responses"], f"{method.upper()} {path}"
+
+
+@pytest.mark.parametrize("name", ["Pat\u202eevil", "Pat\u200bzero", "\u2066Pat"])
+def test_bidi_and_zero_width_characters_are_refused_in_names_and_triggers(patient, name):
+    response = patient.post("/account/profile", data={"display_name": name, "timezone": "Europe/London"})
+    assert response.status_code == 422, name
+    response = patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 3, "triggers": [name]})
+    assert response.status_code == 422 and "triggers" in response.get_json()["errors"]

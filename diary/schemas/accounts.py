@@ -4,7 +4,7 @@ from marshmallow.validate import Email, Length, OneOf
 
 from ..passwords import MAX_LENGTH, MIN_LENGTH
 from ..timeutil import is_timezone
-from .fields import Trimmed
+from .fields import Trimmed, refuse_deceptive
 
 ROLES = ("patient", "provider")
 
@@ -19,7 +19,8 @@ def new_password(**kwargs):
 
 
 def display_name():
-    return Trimmed(required=True, validate=Length(max=80, error="Must be at most 80 characters."))
+    return Trimmed(required=True, validate=[Length(max=80, error="Must be at most 80 characters."),
+                                            refuse_deceptive])
 
 
 def _known_zone(value):

@@ -11,6 +11,19 @@ MAX_TRIGGER_LENGTH = 40
 MAX_TRIGGERS_PER_ENTRY = 20
 
 
+# Characters that make text display differently from what it is: bidirectional overrides and
+# isolates (U+202A-202E, U+2066-2069), direction marks (U+200E, U+200F), and invisible zero-width
+# space, word joiner and BOM. ZWJ/ZWNJ stay allowed: emoji sequences and Persian names need them.
+DECEPTIVE_CHARACTERS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+                                 "\u200b\u2060\ufeff")
+DECEPTIVE_MESSAGE = "Can't contain invisible or text-direction control characters."
+
+
+def refuse_deceptive(text):
+    if any(c in DECEPTIVE_CHARACTERS for c in text):
+        raise ValidationError(DECEPTIVE_MESSAGE)
+
+
 class Trimmed(fields.String):
     """A string with surrounding whitespace removed; blank counts as missing if required."""
 
@@ -95,6 +108,7 @@ class TriggerName(fields.String):
             raise ValidationError("Trigger names can't contain commas or semicolons.")
         if any(ord(c) < 32 or ord(c) == 127 for c in name):
             raise ValidationError("Trigger names can't contain control characters.")
+        refuse_deceptive(name)
         return name
 
 

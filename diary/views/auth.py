@@ -205,5 +205,7 @@ def delete_account():
                 log_auth_event(db, "account.deleted", user_id)
                 logout_user()
                 flash("Your account and everything in it have been deleted.", "info")
-                return redirect(url_for("diary.today"))
+                response = redirect(url_for("diary.today"))
+                response.headers["Clear-Site-Data"] = '"cache", "storage"'  # as on logout
+                return response
     return render_template("auth/delete.html", errors=errors), 422 if errors else 200
