@@ -14,3 +14,9 @@ threads = int(os.environ.get("THREADS", "4"))
 timeout = 60           # a worker whose main loop is stuck this long is restarted
 graceful_timeout = 30  # on restart or deploy, requests in flight get this long to finish
 keepalive = 5
+
+# Don't advertise the server or its version in every response ("Server: gunicorn/23.0.0" helps
+# only an attacker matching known flaws). gunicorn has no setting for it; its Response reads this.
+import gunicorn.http.wsgi  # noqa: E402
+
+gunicorn.http.wsgi.SERVER = "diary"
