@@ -79,3 +79,21 @@ def test_bidi_and_zero_width_characters_are_refused_in_names_and_triggers(patien
     assert response.status_code == 422, name
     response = patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 3, "triggers": [name]})
     assert response.status_code == 422 and "triggers" in response.get_json()["errors"]
+
+
+def test_logging_in_rotates_the_session_and_its_csrf_token(client, auth):
+    from conftest import csrf_meta
+    auth.register()
+    auth.logout()
+    before = csrf_meta(client.get("/login").get_data(as_text=True))
+    with client.session_transaction() as session:
+        session["planted"] = "by someone who fixed this session before login"
+    assert auth.login().status_code == 302
+    with client.session_transaction() as session:
+        assert "planted" not in session
+    after = csrf_meta(client.get("/").get_data(as_text=True))
+    assert after != before
+    # A write with the pre-login token is refused.
+    response = client.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 3}, csrf=False,
+                           headers={"X-CSRFToken": before})
+    assert response.status_code == 400

@@ -21,8 +21,13 @@ def home_for(user):
 
 
 def start_session(row):
-    """Log ``row`` in on this browser, for PERMANENT_SESSION_LIFETIME of inactivity."""
+    """Log ``row`` in on this browser, for PERMANENT_SESSION_LIFETIME of inactivity.
+
+    The session starts afresh (a new CSRF token with it): nothing planted in a session before
+    login survives it (session fixation).
+    """
     user = User(row)
+    session.clear()
     login_user(user)
     session.permanent = True
     return user
