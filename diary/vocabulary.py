@@ -27,9 +27,12 @@ SIDE_EFFECT_LABELS = {
 
 # scope "scores": scores and session numbers only; "full": also notes and reflections.
 SCOPES = ("scores", "full")
+# Exactly what each scope shares (tests/test_hardening.py holds the provider's page to it).
 SCOPE_LABELS = {
-    "scores": "Scores only: anxiety scores, triggers and session ratings",
-    "full": "Everything shared: also my notes and reflections",
+    "scores": "Scores only: anxiety scores and triggers, sessions (treatment, dose, ratings, side effects, "
+              "blood pressure) and questionnaires; not your notes, reflections or safety plan",
+    "full": "Everything: anxiety scores and triggers, sessions (treatment, dose, ratings, side effects, "
+            "blood pressure), questionnaires, and your notes, reflections and safety plan",
 }
 SIDE_EFFECT_SEVERITIES = ("mild", "moderate", "severe")
 

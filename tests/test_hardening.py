@@ -97,3 +97,32 @@ def test_logging_in_rotates_the_session_and_its_csrf_token(client, auth):
     response = client.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 3}, csrf=False,
                            headers={"X-CSRFToken": before})
     assert response.status_code == 400
+
+
+SCOPE_RECORDS = {
+    "note": "a private-ish note", "reflection": "what came up", "plan": "My dog Biscuit",
+}
+
+
+@pytest.mark.parametrize("scope", ["scores", "full"])
+def test_each_scope_shows_exactly_what_its_label_says(app, patient, provider, scope):
+    from diary.vocabulary import SCOPE_LABELS
+    label = SCOPE_LABELS[scope].lower()
+    # What every share includes, said in the label of both scopes.
+    for word in ("anxiety scores", "triggers", "sessions", "dose", "side effects", "questionnaires"):
+        assert word in label, (scope, word)
+    patient.post("/api/v1/entries", json={"date": "2026-01-02", "anxiety": 4, "triggers": ["work"],
+                                          "note": SCOPE_RECORDS["note"]})
+    patient.post("/api/v1/sessions", json={"date": "2026-01-02", "treatment": "iv_ketamine", "dose_mg": 35,
+                                           "anxiety_before": 7, "anxiety_after": 3, "side_effects": ["nausea"],
+                                           "reflection": SCOPE_RECORDS["reflection"]})
+    patient.put("/api/v1/safety-plan", json={"reasons_for_living": SCOPE_RECORDS["plan"]})
+    patient_id = share(patient, provider, scope)
+    page = provider.get(f"/provider/patients/{patient_id}").get_data(as_text=True)
+    assert "35 mg" in page and "Nausea" in page and "work" in page
+    text_shared = all(SCOPE_RECORDS[k] in page for k in SCOPE_RECORDS)
+    text_hidden = not any(SCOPE_RECORDS[k] in page for k in SCOPE_RECORDS)
+    if scope == "full":
+        assert text_shared and all(w in label for w in ("notes", "reflections", "safety plan"))
+    else:
+        assert text_hidden and "not your notes, reflections or safety plan" in label

@@ -19,7 +19,7 @@ def test_share_then_revoke(browser, live_server):
         patient.wait_for_url(live_server + "/")
 
         patient.get_by_role("link", name="Care team").click()
-        patient.get_by_label("Everything shared").check()
+        patient.get_by_label("Everything:", exact=False).check()
         patient.get_by_role("button", name="Create a share code").click()
         code = patient.locator("p.code").first.inner_text()
         assert len(code) == 9 and code[4] == "-"
