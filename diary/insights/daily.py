@@ -41,10 +41,16 @@ def means_of(scores):
     return {date: sum(values) / len(values) for date, values in scores.items()}
 
 
+def window_stats(means, first, last):
+    """``(mean, logged days)`` of the daily means from ``first`` to ``last`` inclusive; (None, 0) if none."""
+    values = [means[day] for day in dates_between(first, last) if day in means] if first <= last else []
+    return (sum(values) / len(values), len(values)) if values else (None, 0)
+
+
 def window_mean(means, first, last, min_days=1):
     """Mean of the daily means from ``first`` to ``last`` inclusive, or None if under ``min_days``."""
-    values = [means[day] for day in dates_between(first, last) if day in means]
-    return sum(values) / len(values) if values and len(values) >= min_days else None
+    mean, days = window_stats(means, first, last)
+    return mean if days >= max(min_days, 1) else None
 
 
 def daily_series(rows, start, end, scores=None):

@@ -22,7 +22,7 @@ relief (Kaplan–Meier) and a forecast from the last session. Pure. Definitions:
 import datetime as dt
 from dataclasses import dataclass
 
-from .daily import dates_between, window_mean
+from .daily import window_mean, window_stats
 from .survival import kaplan_meier, quantile
 
 SERIES_GAP_DAYS = 7      # sessions at most 7 days apart are one series
@@ -64,12 +64,6 @@ def group_series(sessions, gap=SERIES_GAP_DAYS):
     return groups
 
 
-def _week_mean(means, first, last):
-    """(mean, logged days) over first..last inclusive; (None, 0) if nothing was logged."""
-    days = [means[d] for d in dates_between(first, last) if d in means] if first <= last else []
-    return (sum(days) / len(days), len(days)) if days else (None, 0)
-
-
 def relief_after(means, last_session, baseline, follow_until):
     """``(relief_days, status, returned_on)`` after a series whose last session was on ``last_session``."""
     if baseline is None:
@@ -108,7 +102,7 @@ def measure(sessions, means, today):
         rating = group[0].get("anxiety_before")
         own = None
         if index == 0:
-            value, days = _week_mean(means, week_first, start - dt.timedelta(days=1))
+            value, days = window_stats(means, week_first, start - dt.timedelta(days=1))
             if value is not None:
                 own = (value, "pretreatment", days, number)
             elif rating is not None:  # before any treatment: the rating is uncontaminated too
@@ -119,7 +113,7 @@ def measure(sessions, means, today):
             # series' own before-rating with it.
             returned_on = result[-1].returned_on
             if returned_on:
-                value, days = _week_mean(means, max(week_first, returned_on), start - dt.timedelta(days=1))
+                value, days = window_stats(means, max(week_first, returned_on), start - dt.timedelta(days=1))
                 if value is not None:
                     own = (value, "week_before", days, number)
                 elif clean is None and rating is not None:

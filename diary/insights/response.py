@@ -4,7 +4,7 @@ Relief per series of sessions lives in relief.py."""
 import datetime as dt
 from dataclasses import dataclass
 
-from .daily import dates_between, window_mean
+from .daily import window_stats
 
 BASELINE_DAYS = 7        # baseline: mean daily anxiety over the 7 days before a session
 COURSE_RECENT_DAYS = 14  # the course compares the first baseline with the latest 14 days
@@ -19,14 +19,16 @@ def _as_date(value):
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def baseline_before(means, day, min_days=1):
-    """Mean daily anxiety over the 7 days before ``day`` (not counting ``day``)."""
-    return window_mean(means, day - dt.timedelta(days=BASELINE_DAYS), day - dt.timedelta(days=1), min_days)
+def _pretreatment_week(means, first_session_day):
+    """(mean, logged days) over the 7 days before the first session."""
+    day = _as_date(first_session_day)
+    return window_stats(means, day - dt.timedelta(days=BASELINE_DAYS), day - dt.timedelta(days=1))
 
 
 def pretreatment_baseline(means, first_session_day):
     """The course's baseline: the week before the first session, with at least 3 logged days."""
-    return baseline_before(means, _as_date(first_session_day), COURSE_MIN_BASELINE_DAYS)
+    mean, days = _pretreatment_week(means, first_session_day)
+    return mean if days >= COURSE_MIN_BASELINE_DAYS else None
 
 
 @dataclass(frozen=True)
@@ -41,24 +43,18 @@ class Course:
     recent_days: int = 0    # logged days in the latest 14
 
 
-def _logged(means, first, last):
-    return sum(1 for day in dates_between(first, last) if day in means)
-
-
 def course(first_session_day, means, today):
     """Pre-treatment baseline (7 days before the first session) vs the latest 14 days.
 
     Without a session there is no treatment course: only ``recent_mean`` is given. The flags
     (response, remission) are None unless both windows have enough logged days.
     """
-    recent_first = today - dt.timedelta(days=COURSE_RECENT_DAYS - 1)
-    recent = window_mean(means, recent_first, today, COURSE_MIN_RECENT_DAYS)
-    recent_days = _logged(means, recent_first, today)
+    recent, recent_days = window_stats(means, today - dt.timedelta(days=COURSE_RECENT_DAYS - 1), today)
+    recent = recent if recent_days >= COURSE_MIN_RECENT_DAYS else None
     if first_session_day is None:
         return Course(None, recent, None, None, None, None, 0, recent_days)
-    first = _as_date(first_session_day)
-    baseline = pretreatment_baseline(means, first)
-    baseline_days = _logged(means, first - dt.timedelta(days=BASELINE_DAYS), first - dt.timedelta(days=1))
+    baseline, baseline_days = _pretreatment_week(means, first_session_day)
+    baseline = baseline if baseline_days >= COURSE_MIN_BASELINE_DAYS else None
     if baseline is None or recent is None:
         return Course(baseline, recent, None, None, None, None, baseline_days, recent_days)
     change = recent - baseline

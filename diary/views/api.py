@@ -97,6 +97,17 @@ def created_or_replayed(body, created, location):
 CONFLICT = {"id": ["This id is already used by a different record."]}
 
 
+def saved(create, out, endpoint, id_arg):
+    """The answer to an idempotent create: ``create()`` gives ``(record, created, support)``;
+    201 or 200 with the record and its support card, 409 when the id is taken by other content."""
+    try:
+        record, created, support = create()
+    except IdConflict:
+        raise api_error(409, CONFLICT) from None
+    return created_or_replayed(out.dump({**record, "support": support}), created,
+                               url_for(endpoint, **{id_arg: record["id"]}))
+
+
 @operation("/me", "get", "The logged-in account", responses={200: UserOut}, role="any")
 def me():
     return UserOut().dump(vars(current_user))
@@ -114,12 +125,8 @@ def csrf_token():
            responses={201: EntryOut, 200: EntryOut, 409: None})
 def create_entry():
     data = validated(EntryIn(today=patient_today()), json_body())
-    try:
-        entry, created, support = records.create(get_db(), "entry", current_user.id, data)
-    except IdConflict:
-        raise api_error(409, CONFLICT) from None
-    return created_or_replayed(EntryOut().dump({**entry, "support": support}), created,
-                               url_for(".get_entry", entry_id=entry["id"]))
+    return saved(lambda: records.create(get_db(), "entry", current_user.id, data), EntryOut(), ".get_entry",
+                 "entry_id")
 
 
 @operation("/entries", "get", "List check-ins, newest first", query=EntryQuery,
@@ -175,13 +182,8 @@ def delete_entry(entry_id):
            responses={201: SessionOut, 200: SessionOut, 409: None})
 def create_session():
     data = validated(SessionIn(today=patient_today()), json_body())
-    try:
-        session, created, support = records.create(get_db(), "session", current_user.id, data)
-    except IdConflict:
-        raise api_error(409, CONFLICT) from None
-    return created_or_replayed(
-        SessionOut().dump({**session, "support": support}), created, url_for(".get_session", session_id=session["id"]),
-    )
+    return saved(lambda: records.create(get_db(), "session", current_user.id, data), SessionOut(),
+                 ".get_session", "session_id")
 
 
 @operation("/sessions", "get", "List treatment sessions, newest first", query=SessionQuery,
@@ -227,12 +229,8 @@ def delete_session(session_id):
            body=AssessmentIn, responses={201: AssessmentOut, 200: AssessmentOut, 409: None})
 def create_assessment():
     data = validated(AssessmentIn(today=patient_today()), json_body())
-    try:
-        assessment, created, support = records.create_assessment(get_db(), current_user.id, data)
-    except IdConflict:
-        raise api_error(409, CONFLICT) from None
-    return created_or_replayed(AssessmentOut().dump({**assessment, "support": support}), created,
-                               url_for(".get_assessment", assessment_id=assessment["id"]))
+    return saved(lambda: records.create_assessment(get_db(), current_user.id, data), AssessmentOut(),
+                 ".get_assessment", "assessment_id")
 
 
 @operation("/assessments", "get", "List questionnaire results, newest first", query=AssessmentQuery,
