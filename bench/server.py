@@ -27,7 +27,8 @@ def gunicorn(workers=2, database=None):
     """Serve the app with gunicorn on a free port; yields (host, port, env)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DIARY_DATABASE": database or os.path.join(tmp, "bench.sqlite3"),
-               "DIARY_INSTANCE_PATH": tmp, "DIARY_SECURE_COOKIES": "0"}
+               "DIARY_INSTANCE_PATH": tmp, "DIARY_SECURE_COOKIES": "0",
+               "DIARY_LIMITS_PER_ADDRESS": "0"}  # every benchmark client comes from 127.0.0.1
         subprocess.run([BIN / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
                        capture_output=True)
         port = _free_port()

@@ -25,6 +25,13 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
 
+    if app.config["PROXY_HOPS"]:
+        # Behind N reverse proxies, the client's address (for the per-address rate limits) is the
+        # Nth from the right in X-Forwarded-For; without this every client would look like the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     from . import db
     db.init_app(app)
 

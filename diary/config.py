@@ -20,6 +20,13 @@ def _flag(name, default):
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def _count(name):
+    value = (os.environ.get(name) or "0").strip()
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number (the count of reverse proxies), not {value!r}.")
+    return int(value)
+
+
 def instance_path():
     return Path(os.environ.get("DIARY_INSTANCE_PATH") or REPO_ROOT / "instance")
 
@@ -30,6 +37,11 @@ def from_environment(instance):
         "DATABASE": os.environ.get("DIARY_DATABASE") or str(instance / "diary.sqlite3"),
         "SECRET_KEY": os.environ.get("DIARY_SECRET_KEY") or None,
         "SESSION_COOKIE_SECURE": _flag("DIARY_SECURE_COOKIES", True),
+        # 0 turns the per-client-address rate limits off (load tests; a clinic behind one NAT
+        # address); the per-account and global limits stay on. docs/SECURITY.md has the numbers.
+        "LIMITS_PER_ADDRESS": _flag("DIARY_LIMITS_PER_ADDRESS", True),
+        # How many reverse proxies (each adding X-Forwarded-For) stand in front of the app; 0 = none.
+        "PROXY_HOPS": _count("DIARY_PROXY_HOPS"),
     }
 
 
@@ -53,6 +65,8 @@ DEFAULTS = {
     "ARGON2_MEMORY_COST": 64 * 1024,
     "ARGON2_PARALLELISM": 4,
     "JSON_SORT_KEYS": False,
+    # Overrides of services.limits.DEFAULT_RATE_LIMITS, {name: (attempts, window seconds)}.
+    "RATE_LIMITS": {},
     # Base URL of the code systems in FHIR exports (docs/FHIR.md). The .invalid host (RFC 2606)
     # can never resolve; a deployment exchanging data sets its own URL.
     "FHIR_SYSTEM_BASE": "https://symptom-diary.invalid/fhir",

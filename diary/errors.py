@@ -20,10 +20,15 @@ FRIENDLY = {
 }
 
 
-def http_error(status, errors):
-    """An HTTP error answered as ``{"errors": errors}`` (JSON) or an error page listing them."""
+def http_error(status, errors, *, retry_after=None):
+    """An HTTP error answered as ``{"errors": errors}`` (JSON) or an error page listing them.
+
+    ``retry_after`` (seconds) goes out as the ``Retry-After`` header of a 429 or 503.
+    """
     error = default_exceptions[status]()
     error.errors = errors
+    if retry_after:
+        error.retry_after = retry_after
     return error
 
 

@@ -264,3 +264,20 @@ def m007_audit_hash_chain(db):
         CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
     """)
+
+
+@migrations()
+def m008_rate_limits(db):
+    # Attempts counted against a limit (wrong passwords, wrong share codes, registrations), kept
+    # only for the limit's window. In the database, so every gunicorn worker counts into the same
+    # limit. ``bucket`` names the limit and whom it is about (an account, an address, everyone);
+    # ``at`` is Unix time in seconds.
+    db.execute("""
+        CREATE TABLE limit_hits (
+            id INTEGER PRIMARY KEY,
+            bucket TEXT NOT NULL,
+            at REAL NOT NULL
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX limit_hits_by_bucket ON limit_hits (bucket, at)")
+    db.execute("CREATE INDEX limit_hits_by_age ON limit_hits (at)")

@@ -13,7 +13,7 @@ def test_share_code_is_readable_aloud_and_expires_in_72_hours(patient):
     response = patient.post("/api/v1/invites", json={})
     assert response.status_code == 201
     invite = response.get_json()
-    assert re.fullmatch(f"[{CODE_ALPHABET}]{{8}}", invite["code"]) and invite["scope"] == "scores"
+    assert re.fullmatch(f"[{CODE_ALPHABET}]{{16}}", invite["code"]) and invite["scope"] == "scores"
     expires = dt.datetime.fromisoformat(invite["expires_at"].replace("Z", "+00:00"))
     left = expires - dt.datetime.now(dt.timezone.utc)
     assert dt.timedelta(hours=71, minutes=59) < left <= dt.timedelta(hours=72)
@@ -24,10 +24,11 @@ def test_share_code_is_readable_aloud_and_expires_in_72_hours(patient):
 def test_pending_codes_are_listed_and_can_be_cancelled(patient, provider):
     code = patient.post("/api/v1/invites", json={}).get_json()["code"]
     page = patient.get("/care-team").get_data(as_text=True)
-    assert f"{code[:4]}-{code[4:]}" in page
+    shown = "-".join(code[i:i + 4] for i in range(0, 16, 4))
+    assert shown in page
     assert patient.post(f"/care-team/invites/{code}/cancel").status_code == 302
     page = patient.get("/care-team").get_data(as_text=True)
-    assert f"Code {code[:4]}-{code[4:]} cancelled." in page and 'class="code"' not in page
+    assert f"Code {shown} cancelled." in page and 'class="code"' not in page
     assert patient.post(f"/care-team/invites/{code}/cancel").status_code == 404
     errors = errors_of(provider.post("/api/v1/invites/redeem", json={"code": code}), 422, "code")
     assert "cancelled" in errors["code"][0]

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import PASSWORD, AuthActions, DiaryClient, errors_of
 from diary import create_app, passwords
-from diary.db import close_db, get_db
+from diary.db import close_db, get_db, migrate
 from diary.store import sharing as sharing_store
 
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
@@ -39,10 +39,11 @@ def page(response):
 
 def test_share_codes_carry_at_least_60_bits_and_read_aloud_in_groups_of_four(patient):
     code = patient.post("/api/v1/invites", json={"scope": "full"}).get_json()["code"]
-    assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4})+", code), code
-    letters = code.replace("-", "")
-    assert set(letters) <= set(sharing_store.CODE_ALPHABET)
-    assert len(letters) * math.log2(len(sharing_store.CODE_ALPHABET)) >= 60
+    assert set(code) <= set(sharing_store.CODE_ALPHABET)
+    assert len(code) * math.log2(len(sharing_store.CODE_ALPHABET)) >= 60
+    shown = "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", shown)
+    assert shown in patient.get("/care-team").get_data(as_text=True)
 
 
 def test_a_share_code_typed_in_lower_case_with_spaces_still_works(patient, provider):
@@ -91,12 +92,11 @@ def test_the_limits_are_shared_by_every_worker(app, tmp_path):
     """Two app instances (two gunicorn workers) on one database count into the same limit."""
     second = create_app({"TESTING": True, "DATABASE": app.config["DATABASE"], **FAST_HASHING})
     second.test_client_class = DiaryClient
-    first_doctor = provider_at(app, "203.0.113.9", 0)
-    second_doctor = provider_at(second, "203.0.113.9", 1)
-    for n in range(20):
-        assert wrong_code(first_doctor if n % 2 else second_doctor).status_code == 422
-    assert wrong_code(first_doctor).status_code == 429
-    assert wrong_code(second_doctor).status_code == 429
+    doctors = [provider_at(app, "203.0.113.9", 0), provider_at(second, "203.0.113.9", 1),
+               provider_at(app, "203.0.113.9", 2)]
+    for n in range(20):  # 7 + 7 + 6: no account reaches its own limit of 10
+        assert wrong_code(doctors[n % 3]).status_code == 422
+    assert [wrong_code(doctor).status_code for doctor in doctors] == [429] * 3
     close_db(app.config["DATABASE"])
 
 
@@ -105,7 +105,6 @@ def test_per_address_limits_can_be_turned_off_but_the_per_account_limit_stays(tm
     monkeypatch.setenv("DIARY_LIMITS_PER_ADDRESS", "0")
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "nat.sqlite3"), **FAST_HASHING})
     app.test_client_class = DiaryClient
-    from diary.migrations import migrate
     with app.app_context():
         migrate(get_db())
     for n in range(3):
@@ -219,3 +218,27 @@ def test_the_registration_limit_follows_the_per_address_switch(tmp_path, monkeyp
     monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "desk.sqlite3"), **FAST_HASHING})
     assert app.config["LIMITS_PER_ADDRESS"] is False
+
+
+def test_behind_a_proxy_the_limits_count_the_forwarded_client(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIARY_PROXY_HOPS", "1")
+    monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "proxied.sqlite3"), **FAST_HASHING})
+    app.test_client_class = DiaryClient
+    with app.app_context():
+        migrate(get_db())
+    proxy = from_address(app, "10.0.0.2")
+    statuses = [proxy.post("/login", data={"email": f"u{n}@example.com", "password": "wrong password"},
+                           headers={"X-Forwarded-For": "203.0.113.40"}).status_code for n in range(101)]
+    assert statuses[-1] == 429
+    other_client = proxy.post("/login", data={"email": "u1@example.com", "password": "wrong password"},
+                              headers={"X-Forwarded-For": "203.0.113.41"})
+    assert other_client.status_code == 422  # same proxy, another client: not blocked
+    close_db(app.config["DATABASE"])
+
+
+def test_a_proxy_count_that_is_not_a_number_is_refused_at_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIARY_PROXY_HOPS", "yes")
+    monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
+    with pytest.raises(ValueError, match="DIARY_PROXY_HOPS must be a whole number"):
+        create_app({"TESTING": True, "DATABASE": str(tmp_path / "x.sqlite3")})

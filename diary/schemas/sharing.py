@@ -15,7 +15,7 @@ class InviteIn(Schema):
 
 
 class InviteOut(Schema):
-    code = fields.String(metadata={"description": "8 characters; shown as ABCD-EFGH"})
+    code = fields.String(metadata={"description": "16 characters from an alphabet of 31 (79 bits); shown as ABCD-EFGH-JKMN-PQRS; spaces, dashes and case are ignored"})
     scope = fields.String()
     expires_at = fields.String(metadata={"format": "date-time"})
 

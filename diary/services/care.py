@@ -14,12 +14,11 @@ from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
-from ..timeutil import today_in, utc_after
-from . import safety
+from ..timeutil import today_in
+from . import limits, safety
 from ..insights import relief
 from .trends import insight_rows, relief_means
 
-REDEEM_FAILURES_PER_HOUR = 10
 SORTS = {
     "attention": lambda p: attention.urgency(p["reasons"], p["display_name"]),
     "name": lambda p: p["display_name"].casefold(),
@@ -85,20 +84,24 @@ REDEEM_MESSAGES = {
 }
 
 
-def redeem(db, provider_id, code):
+def redeem(db, provider_id, code, *, config, address):
     """Redeem a share code for ``provider_id``: ``(patient, None)`` or ``(None, (status, errors))``.
 
-    Wrong codes are counted in the audit log; past 10 an hour the provider must wait.
+    Wrong codes are limited per provider, per client address and overall (services.limits), so
+    opening more provider accounts doesn't buy more guesses; a 429 failure carries ``retry_after``.
     """
-    failures = audit.count_recent(db, provider_id, "share.redeem_failed", utc_after(hours=-1))
-    if failures >= REDEEM_FAILURES_PER_HOUR:
-        return None, (429, {"code": ["Too many codes that didn't work. Please wait an hour and try again."]})
+    try:
+        attempt = limits.attempt(db, config, "redeem", account=provider_id, address=address)
+    except limits.Throttled as throttled:
+        return None, (429, {"code": [f"Too many codes that didn't work. Please wait {throttled.minutes} minutes "
+                                     "and try again."]}, throttled.retry_after)
     try:
         patient = sharing_store.redeem_invite(db, provider_id, code)
     except sharing_store.InviteRefused as refusal:
         with write_transaction(db):
             audit.record(db, "share.redeem_failed", actor_id=provider_id, detail=refusal.reason)
-        return None, (422, {"code": [REDEEM_MESSAGES[refusal.reason]]})
+        return None, (422, {"code": [REDEEM_MESSAGES[refusal.reason]]}, None)
+    attempt.succeeded()
     with write_transaction(db):
         audit.record(db, "share.redeemed", actor_id=provider_id, patient_id=patient["id"])
     return patient, None

@@ -6,9 +6,12 @@ from ..db import write_transaction
 from ..timeutil import utc_after, utc_now
 
 
-# No 0/O, 1/I/L: a code read aloud or copied by hand comes out right. 31^8 ≈ 8.5 × 10^11 codes.
+# No 0/O, 1/I/L: a code read aloud or copied by hand comes out right. 16 characters, read in
+# four groups of four: 31^16 ≈ 7 × 10^23 codes, 79 bits, so guessing one is hopeless even before
+# the rate limits (services/limits.py). Codes made before this (8 characters) still redeem.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
+CODE_LENGTH = 16
+GROUP = 4
 INVITE_HOURS = 72
 
 
@@ -18,7 +21,8 @@ def normalize_code(text):
 
 
 def format_code(code):
-    return f"{code[:4]}-{code[4:]}"
+    """'ABCDEFGHJKMNPQRS' -> 'ABCD-EFGH-JKMN-PQRS'."""
+    return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
 
 
 def create_invite(db, patient_id, scope):

@@ -1,5 +1,5 @@
 """The JSON API under /api/v1 (contract: DESIGN §4). Session-cookie auth, CSRF header on writes."""
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
@@ -326,9 +326,11 @@ def access_log():
            responses={200: RedeemOut, 422: None, 429: None}, role="provider")
 def redeem_invite():
     data = validated(RedeemIn(), json_body())
-    patient, failure = care.redeem(get_db(), current_user.id, data["code"])
+    patient, failure = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
+                                   address=request.remote_addr)
     if failure is not None:
-        raise api_error(*failure)
+        status, errors, retry_after = failure
+        raise api_error(status, errors, retry_after=retry_after)
     return RedeemOut().dump({"patient": patient})
 
 

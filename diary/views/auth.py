@@ -1,16 +1,17 @@
 """Register, log in, log out, account and password change."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import passwords
 from ..auth import User
 from ..db import get_db, write_transaction
 from ..schemas.accounts import DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn, RegisterIn
+from ..services import limits
 from ..store import NameTaken, audit
 from ..store import users as users_store
-from ..timeutil import timezone_names, utc_after
+from ..timeutil import timezone_names
 from .forms import load, present
 
 bp = Blueprint("auth", __name__)
@@ -33,27 +34,31 @@ def start_session(row):
     return user
 
 
-LOGIN_FAILURES_ALLOWED = 10
-LOCKOUT_MINUTES = 15
+def password_attempt(db, email):
+    """Take a slot for checking a password for ``email`` (known or not), or raise limits.Throttled.
+
+    Logins, password changes and account deletions count into one limit per email, so a borrowed
+    session can't be used to guess the password without the same limit, and an unknown email is
+    throttled exactly like a known one (the answer doesn't tell which it is).
+    """
+    return limits.attempt(db, current_app.config, "login", account=users_store.normalize_email(email),
+                          address=request.remote_addr)
 
 
-def too_many_failures(db, user_id):
-    """10 wrong passwords for an account within 15 minutes pause its logins until they age out."""
-    since = utc_after(minutes=-LOCKOUT_MINUTES)
-    return audit.count_recent(db, user_id, "auth.login_failed", since) >= LOGIN_FAILURES_ALLOWED
+def too_many_passwords(throttled):
+    return f"Too many wrong passwords. Wait {throttled.minutes} minutes and try again."
 
 
 def own_password_problem(db, row, password):
-    """Why ``password`` doesn't confirm the logged-in user's identity, or None if it does.
-
-    Password change and account deletion count wrong passwords with logins, so a borrowed
-    session can't be used to guess the password without the same limit.
-    """
-    if too_many_failures(db, row["id"]):
-        return f"Too many wrong passwords for this account. Wait {LOCKOUT_MINUTES} minutes and try again."
+    """Why ``password`` doesn't confirm the logged-in user's identity, or None if it does."""
+    try:
+        attempt = password_attempt(db, row["email"])
+    except limits.Throttled as throttled:
+        return too_many_passwords(throttled)
     if not passwords.verify_password(row["password_hash"], password):
         log_auth_event(db, "auth.login_failed", row["id"], "wrong password (confirming)")
         return "That isn't your password."
+    attempt.succeeded()
     return None
 
 
@@ -61,6 +66,14 @@ def log_auth_event(db, action, user_id, detail=""):
     """Audit an account event: who and what, never the password or the email typed."""
     with write_transaction(db):
         audit.record(db, action, actor_id=user_id, detail=detail)
+
+
+def retry_after(throttled):
+    return {"Retry-After": str(throttled.retry_after)}
+
+
+def without_password(values):
+    return {k: v for k, v in values.items() if k != "password"}
 
 
 def safe_next(target):
@@ -82,6 +95,15 @@ def register():
         values = present(request.form, ("email", "password", "role", "display_name", "timezone"))
         data, errors = load(RegisterIn(), values)
         if data is not None:
+            try:
+                # Counted per address (and overall) whether or not the email is taken: the answer
+                # must say so, and this limit is what keeps it from being a fast existence oracle.
+                limits.attempt(get_db(), current_app.config, "register", address=request.remote_addr)
+            except limits.Throttled as throttled:
+                errors = {"email": [f"Too many new accounts from this address. Wait {throttled.minutes} "
+                                    "minutes and try again."]}
+                return render_template("auth/register.html", values=without_password(values), errors=errors,
+                                       timezones=timezone_names()), 429, retry_after(throttled)
             try:
                 row = users_store.create_user(
                     get_db(), email=data["email"], password_hash=passwords.hash_password(data["password"]),
@@ -110,20 +132,22 @@ def login():
         data, errors = load(LoginIn(), values)
         if data is not None:
             db = get_db()
+            try:
+                # Before the password is checked, so guessing costs neither a hash nor a chance.
+                attempt = password_attempt(db, data["email"])
+            except limits.Throttled as throttled:
+                return render_template("auth/login.html", values={"email": values.get("email", "")},
+                                       errors={"password": [too_many_passwords(throttled)]}), \
+                    429, retry_after(throttled)
             row = users_store.get_user_by_email(db, data["email"])
             if row is None:
                 passwords.burn_time(data["password"])
-            if row is not None and too_many_failures(db, row["id"]):
-                # Checked before the password, so guessing costs neither a hash nor a chance.
-                message = (f"Too many wrong passwords for this account. Wait {LOCKOUT_MINUTES} minutes "
-                           "and try again.")
-                return render_template("auth/login.html", values={"email": values.get("email", "")},
-                                       errors={"password": [message]}), 429
             if row is None or not passwords.verify_password(row["password_hash"], data["password"]):
                 errors = {"password": ["That email and password don't match an account."]}
                 log_auth_event(db, "auth.login_failed", row["id"] if row else None,
                                "wrong password" if row else "unknown account")
             else:
+                attempt.succeeded()
                 if passwords.needs_rehash(row["password_hash"]):
                     users_store.set_password_hash(
                         db, row["id"], passwords.hash_password(data["password"]), end_sessions=False,

@@ -1,5 +1,5 @@
 """Provider pages: the dashboard of patients sharing, redeeming a share code, a patient's diary."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import charts
@@ -46,17 +46,20 @@ def dashboard():
 @bp.route("/redeem", methods=["POST"])
 def redeem_code():
     data, errors = load(RedeemIn(), present(request.form, ("code",)))
-    status = 422
+    status, headers = 422, {}
     if data is not None:
-        patient, failure = care.redeem(get_db(), current_user.id, data["code"])
+        patient, failure = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
+                                       address=request.remote_addr)
         if patient is not None:
             flash(f"{patient['display_name']} now shares their diary with you.", "success")
             return redirect(url_for("provider.patient", patient_id=patient["id"]))
-        status, errors = failure
+        status, errors, retry_after = failure
+        if retry_after:
+            headers["Retry-After"] = str(retry_after)
     patients = care.patient_summaries(get_db(), current_user.id)
     return render_template("provider/dashboard.html", patients=patients, sort="attention", errors=errors,
                            code=request.form.get("code", ""), flag_labels=attention.FLAG_LABELS,
-                           sparkline=charts.sparkline), status
+                           sparkline=charts.sparkline), status, headers
 
 
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>")

@@ -1,0 +1,41 @@
+"""Attempts counted against rate limits, shared by every worker through the database."""
+import math
+import time
+
+from ..db import write_transaction
+
+# Hits older than this are gone whatever their limit's window (the longest window is an hour).
+KEEP_SECONDS = 24 * 3600
+
+
+def take(db, rules, *, now=None):
+    """Take one slot from each ``(bucket, limit, window_seconds)`` rule, all or none.
+
+    Returns ``(None, hit ids)`` when every bucket had room, else ``(seconds until the fullest
+    frees a slot, [])`` and nothing is recorded. One ``BEGIN IMMEDIATE`` transaction, so parallel
+    requests in any worker can't all see room: at most ``limit`` slots are ever taken per window.
+    """
+    now = time.time() if now is None else now
+    with write_transaction(db):
+        db.execute("DELETE FROM limit_hits WHERE at < ?", [now - KEEP_SECONDS])
+        wait = 0.0
+        for bucket, limit, window in rules:
+            count, oldest = db.execute(
+                "SELECT COUNT(*), MIN(at) FROM (SELECT at FROM limit_hits WHERE bucket = ? AND at > ?"
+                " ORDER BY at DESC LIMIT ?)",
+                [bucket, now - window, limit],
+            ).fetchone()
+            if count >= limit:
+                wait = max(wait, oldest + window - now)
+        if wait:
+            return max(1, math.ceil(wait)), []
+        ids = [db.execute("INSERT INTO limit_hits (bucket, at) VALUES (?, ?)", [bucket, now]).lastrowid
+               for bucket, _, _ in rules]
+    return None, ids
+
+
+def give_back(db, ids):
+    """Return slots taken for an attempt that turned out right (it shouldn't count)."""
+    if ids:
+        with write_transaction(db):
+            db.execute(f"DELETE FROM limit_hits WHERE id IN ({', '.join('?' * len(ids))})", ids)
