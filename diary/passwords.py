@@ -1,10 +1,62 @@
-"""argon2id password hashing (argon2-cffi)."""
+"""Which passwords we accept, and argon2id password hashing (argon2-cffi)."""
+import functools
+from importlib import resources
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # generous (passphrases), yet bounds the hashing work per request
+
+COMMON = "This is one of the most common passwords; choose another."
+BLANK = "A password can't be only spaces."
+REPEATS = "Use more than one or two different characters."
+EMAIL = "Your password can't be or contain your email address."
+EMAIL_NAME = "Your password can't contain your email name."
+
+# The part of the email before the @ is refused anywhere inside a password only from this
+# length on. Shorter ones ("jo", "pat", "bob") turn up inside ordinary words ("enjoy",
+# "patience", "bobbin"), so refusing them there would forbid good passphrases while adding
+# little: a password that *is* the local part or contains the whole email is always refused.
+MIN_LOCAL_PART_INSIDE = 4
+
+
+@functools.cache
+def common_passwords():
+    """The 10,000 most common passwords (lower-case), read once from the shipped list.
+
+    ``diary/data/common-passwords.txt`` says where it comes from; scripts/make-common-passwords
+    regenerates it.
+    """
+    shipped = resources.files(__package__).joinpath("data", "common-passwords.txt")
+    text = shipped.read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def weakness(password, email=None):
+    """Why ``password`` is too easy to guess (a message for the user), or None if it will do.
+
+    Checks what an attacker tries first, whatever the length: only whitespace, at most two
+    different characters, the most common passwords, and the account's own email. Letter case
+    and surrounding spaces don't count. The length limits are the schemas' (MIN_LENGTH,
+    MAX_LENGTH). :param email: the account's email address, when known.
+    """
+    folded = password.strip().lower()
+    if not folded:
+        return BLANK
+    if len(set(folded)) <= 2:
+        return REPEATS
+    if folded in common_passwords():
+        return COMMON
+    email = (email or "").strip().lower()
+    local, at, _ = email.rpartition("@")
+    if at and local:  # (a value that isn't an email at all is the email field's error)
+        if email in folded:
+            return EMAIL
+        if folded == local or (len(local) >= MIN_LOCAL_PART_INSIDE and local in folded):
+            return EMAIL_NAME
+    return None
 
 
 def _hasher():

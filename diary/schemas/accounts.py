@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validates, validates_schema
 from marshmallow.validate import Email, Length, OneOf
 
-from ..passwords import MAX_LENGTH, MIN_LENGTH
+from ..passwords import MAX_LENGTH, MIN_LENGTH, weakness
 from ..timeutil import is_timezone
 from .fields import Trimmed, refuse_deceptive
 
@@ -10,12 +10,23 @@ ROLES = ("patient", "provider")
 
 
 def new_password(**kwargs):
+    """A password being chosen; schemas using it also call refuse_weak (it needs the email)."""
     return fields.String(
         required=True,
         validate=Length(MIN_LENGTH, MAX_LENGTH,
                         error=f"Must be between {MIN_LENGTH} and {MAX_LENGTH} characters."),
         **kwargs,
     )
+
+
+def refuse_weak(data, field, email):
+    """Raise the reason ``data[field]`` is too easy to guess, keyed by ``field``.
+
+    Nothing to check when the field itself already failed (it is then missing from ``data``).
+    """
+    problem = weakness(data[field], email) if field in data else None
+    if problem:
+        raise ValidationError({field: [problem]})
 
 
 def display_name():
@@ -40,6 +51,12 @@ class RegisterIn(Schema):
     display_name = display_name()
     timezone = time_zone(load_default="UTC")
 
+    # Checked even when another field failed, so every problem shows at once; a password is
+    # compared with the email only when the email itself is valid.
+    @validates_schema(skip_on_field_errors=False)
+    def _not_weak(self, data, **kwargs):
+        refuse_weak(data, "password", data.get("email"))
+
 
 class ProfileIn(Schema):
     display_name = display_name()
@@ -52,9 +69,18 @@ class LoginIn(Schema):
 
 
 class PasswordChangeIn(Schema):
+    """Built for one account: ``PasswordChangeIn(email=...)``, the logged-in user's email."""
     current_password = fields.String(required=True, validate=Length(max=1024))
     new_password = new_password()
     confirm_password = fields.String(required=True)
+
+    def __init__(self, *, email, **kwargs):
+        super().__init__(**kwargs)
+        self.email = email
+
+    @validates_schema(skip_on_field_errors=False)
+    def _not_weak(self, data, **kwargs):
+        refuse_weak(data, "new_password", self.email)
 
     @validates_schema
     def _confirmed(self, data, **kwargs):

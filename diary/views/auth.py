@@ -179,7 +179,7 @@ def account():
     errors = {}
     if request.method == "POST":
         form = present(request.form, ("current_password", "new_password", "confirm_password"))
-        data, errors = load(PasswordChangeIn(), form)
+        data, errors = load(PasswordChangeIn(email=current_user.email), form)
         db = get_db()
         if data is not None:
             row = users_store.get_user(db, current_user.id)
