@@ -281,3 +281,11 @@ def m008_rate_limits(db):
     """)
     db.execute("CREATE INDEX limit_hits_by_bucket ON limit_hits (bucket, at)")
     db.execute("CREATE INDEX limit_hits_by_age ON limit_hits (at)")
+
+
+@migrations()
+def m010_audit_actor_name(db):
+    # The actor's display name as it was when the event happened, so the patient's access log
+    # doesn't show a provider's current name for past views. Rows from before this keep NULL (the
+    # name then is unknown; the log shows the current one). The chain covers the name when present.
+    db.execute("ALTER TABLE audit_log ADD COLUMN actor_name TEXT")

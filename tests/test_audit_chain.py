@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from conftest import share
+from conftest import PASSWORD, share
 from diary.db import get_db
 
 
@@ -63,10 +63,10 @@ def test_each_row_chains_onto_the_one_before(app, logged):
     from diary.store.audit_chain import link
     with app.app_context():
         rows = get_db().execute(
-            "SELECT at, actor_id, patient_id, action, detail, hash FROM audit_log ORDER BY id").fetchall()
+            "SELECT at, actor_id, patient_id, action, detail, actor_name, hash FROM audit_log ORDER BY id").fetchall()
     previous = ""
-    for at, actor_id, patient_id, action, detail, stored in rows:
-        assert stored == link(previous, at, actor_id, patient_id, action, detail)
+    for at, actor_id, patient_id, action, detail, actor_name, stored in rows:
+        assert stored == link(previous, at, actor_id, patient_id, action, detail, actor_name)
         previous = stored
     assert len({row[-1] for row in rows}) == len(rows)  # every hash differs
 
@@ -86,3 +86,39 @@ def test_the_migration_chains_rows_written_before_it(tmp_path, runner, app):
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("UPDATE audit_log SET detail = 'x'")
     db.close()
+
+
+# --- the provider's name as it was -------------------------------------------------------------
+
+def test_the_access_log_shows_the_providers_name_as_it_was_then(app, patient, provider):
+    share(patient, provider)
+    provider.get("/provider/")
+    assert provider.post("/account/profile", data={"display_name": "Dr. Morgan",
+                                                   "timezone": "Europe/London"}).status_code == 302
+    provider.get("/api/v1/patients")
+    events = patient.get("/api/v1/access-log").get_json()["events"]
+    assert [(e["action"], e["actor"]) for e in events][:2] == [
+        ("api.patients", "Dr. Morgan"), ("provider.dashboard", "Dr. Lee")]
+    page = patient.get("/care-team").get_data(as_text=True)
+    assert "Dr. Lee" in page and "Dr. Morgan" in page
+
+
+def test_a_changed_name_breaks_the_chain(app, runner, logged):
+    with app.app_context():
+        row_id = get_db().execute(
+            "SELECT id FROM audit_log WHERE actor_name = 'Dr. Lee' ORDER BY id LIMIT 1").fetchone()[0]
+    behind_the_apps_back(app, ("DROP TRIGGER audit_log_no_update", ()),
+                         ("UPDATE audit_log SET actor_name = 'Someone else' WHERE id = ?", (row_id,)))
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 1 and f"broken at row {row_id}" in result.output
+
+
+def test_account_events_keep_no_name_so_a_deleted_account_leaves_none(app, patient, provider):
+    share(patient, provider)
+    provider.get("/provider/")
+    patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"})
+    with app.app_context():
+        names = get_db().execute(
+            "SELECT action, actor_name FROM audit_log WHERE actor_name IS NOT NULL").fetchall()
+    assert names and all(name == "Dr. Lee" and action != "account.deleted" for action, name in names)
+    assert "Pat" not in {name for _, name in names}

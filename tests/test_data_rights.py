@@ -137,4 +137,5 @@ def test_providers_can_delete_their_account_too(app, full_diary, patient, provid
     assert response.status_code == 302
     assert patient.get("/api/v1/care-team").get_json() == {"providers": []}
     events = patient.get("/api/v1/access-log").get_json()["events"]
-    assert events and all(e["actor"] == "Deleted account" for e in events)
+    # Who saw the diary stays accountable: the views keep the provider's name as it was.
+    assert events and all(e["actor"] == "Dr. Lee" for e in events)

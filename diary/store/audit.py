@@ -18,30 +18,38 @@ def record_many(db, action, *, actor_id, patient_ids, detail=""):
     with write_transaction(db):
         row = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         previous = row[0] if row else ""
+        # Someone else's view of a patient's diary keeps the viewer's name as it is now, so the
+        # patient's access log shows who it was then, even after a rename or an account deletion.
+        # Account events (no patient, or the patient themself) keep no name: deleting an account
+        # must leave no name of its owner behind.
+        actor = db.execute("SELECT display_name FROM users WHERE id = ?", [actor_id]).fetchone()
         for patient_id in patient_ids:
-            previous = link(previous, now, actor_id, patient_id, action, detail)
+            actor_name = actor[0] if actor and patient_id not in (None, actor_id) else None
+            previous = link(previous, now, actor_id, patient_id, action, detail, actor_name)
             db.execute(
-                "INSERT INTO audit_log (at, actor_id, patient_id, action, detail, hash) VALUES (?, ?, ?, ?, ?, ?)",
-                [now, actor_id, patient_id, action, detail, previous],
+                "INSERT INTO audit_log (at, actor_id, actor_name, patient_id, action, detail, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [now, actor_id, actor_name, patient_id, action, detail, previous],
             )
 
 
 def verify(db):
     """``(rows checked, id of the first broken link or None)`` over the whole log."""
     rows = db.execute(
-        "SELECT id, at, actor_id, patient_id, action, detail, hash FROM audit_log ORDER BY id").fetchall()
+        "SELECT id, at, actor_id, patient_id, action, detail, actor_name, hash FROM audit_log ORDER BY id"
+    ).fetchall()
     return len(rows), first_break(rows)
 
 
 def events_about(db, patient_id, *, limit=200):
-    """Events concerning a patient's diary by someone else, newest first, with the actor's name.
+    """Events concerning a patient's diary by someone else, newest first, with the actor's name then.
 
     ``limit=None``: all of them.
     """
     return list(db.query(
         """
         SELECT a.at, a.action, a.detail, a.actor_id,
-               coalesce(u.display_name, 'A deleted account') AS actor, u.role AS actor_role
+               coalesce(a.actor_name, u.display_name, 'A deleted account') AS actor, u.role AS actor_role
         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
         WHERE a.patient_id = ? AND (a.actor_id IS NULL OR a.actor_id != a.patient_id)
         ORDER BY a.at DESC, a.id DESC LIMIT ?

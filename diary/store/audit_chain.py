@@ -4,21 +4,26 @@ from hashlib import sha256
 SEPARATOR = "\x1f"
 
 
-def link(previous, at, actor_id, patient_id, action, detail):
-    """SHA-256 (hex) of the previous row's hash and this row's fields (the same recipe as m007)."""
+def link(previous, at, actor_id, patient_id, action, detail, actor_name=None):
+    """SHA-256 (hex) of the previous row's hash and this row's fields (the same recipe as m007).
+
+    ``actor_name`` (m010) joins the fields only when recorded, so rows from before it keep their hash.
+    """
     fields = [previous or "", at, "" if actor_id is None else str(actor_id),
               "" if patient_id is None else str(patient_id), action, detail]
+    if actor_name is not None:
+        fields.append(actor_name)
     return sha256(SEPARATOR.join(fields).encode()).hexdigest()
 
 
 def first_break(rows):
     """The id of the first row whose hash doesn't follow from the rows before it, or None.
 
-    :param rows: (id, at, actor_id, patient_id, action, detail, hash) in id order.
+    :param rows: (id, at, actor_id, patient_id, action, detail, actor_name, hash) in id order.
     """
     previous = ""
-    for row_id, at, actor_id, patient_id, action, detail, stored in rows:
-        expected = link(previous, at, actor_id, patient_id, action, detail)
+    for row_id, at, actor_id, patient_id, action, detail, actor_name, stored in rows:
+        expected = link(previous, at, actor_id, patient_id, action, detail, actor_name)
         if stored != expected:
             return row_id
         previous = stored
