@@ -100,6 +100,33 @@ def test_logout_clears_site_data(patient):
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
+def test_logout_spares_other_accounts_waiting_checkins(app, patient):
+    """Another account's unsent check-ins on this phone (the page says so): "storage" would delete
+    them too, so only "cache" goes; the page deletes this account's own (static/js/outbox.js)."""
+    response = patient.post("/logout", data={"others_waiting": "1"})
+    assert response.headers["Clear-Site-Data"] == '"cache"'
+    assert patient.get("/api/v1/me").status_code == 401
+    for value in ("", "0", "yes"):
+        assert app.test_client().post("/logout", data={"others_waiting": value}).headers[
+            "Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_deleting_the_account_spares_other_accounts_waiting_checkins(patient):
+    from conftest import PASSWORD
+    response = patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete",
+                                                     "others_waiting": "1"})
+    assert response.status_code == 302 and response.headers["Clear-Site-Data"] == '"cache"'
+
+
+def test_pages_say_whose_they_are_and_the_shared_ones_dont(app, patient):
+    """The outbox records each check-in's owner from this (the cached offline pages can't know)."""
+    me = patient.get("/api/v1/me").get_json()["id"]
+    assert f'<meta name="diary-user" content="{me}">' in patient.get("/").get_data(as_text=True)
+    assert '<meta name="diary-user" content="">' in app.test_client().get("/login").get_data(as_text=True)
+    for path in ("/offline", "/support/offline"):
+        assert 'name="diary-user"' not in patient.get(path).get_data(as_text=True)
+
+
 def test_csrf_token_for_the_outbox(app, patient):
     token = patient.get("/api/v1/csrf-token").get_json()["csrf_token"]
     response = patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 2}, csrf=False,

@@ -166,10 +166,20 @@ def logout():
         log_auth_event(get_db(), "auth.logout", current_user.id)
         logout_user()
     flash("You're logged out.", "info")
-    response = redirect(url_for("auth.login"))
-    # Nothing of this diary stays on a shared phone: caches, the outbox, the service worker.
-    # ("cookies" is left out so the flash message above survives the redirect.)
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return clear_device(redirect(url_for("auth.login")))
+
+
+def clear_device(response):
+    """Nothing of this account stays on a shared phone: caches, its outbox, the service worker.
+
+    ``Clear-Site-Data: "cache", "storage"``, unless the page says other accounts' unsent check-ins
+    wait on this phone (``others_waiting``, set by static/js/outbox.js): "storage" would delete
+    theirs too, so only "cache" is cleared and the next page deletes this account's check-ins and
+    its offline support page itself. ("cookies" is left out so the flash message survives the
+    redirect.)
+    """
+    others_waiting = request.form.get("others_waiting") == "1"
+    response.headers["Clear-Site-Data"] = '"cache"' if others_waiting else '"cache", "storage"'
     return response
 
 
@@ -234,7 +244,5 @@ def delete_account():
                 log_auth_event(db, "account.deleted", user_id)
                 logout_user()
                 flash("Your account and everything in it have been deleted.", "info")
-                response = redirect(url_for("diary.today"))
-                response.headers["Clear-Site-Data"] = '"cache", "storage"'  # as on logout
-                return response
+                return clear_device(redirect(url_for("diary.today")))  # as on logout
     return render_template("auth/delete.html", errors=errors), 422 if errors else 200

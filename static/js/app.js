@@ -19,7 +19,8 @@
   // A patient's Today page: refresh this device's copy of their support page (crisis contacts and
   // safety plan), which the service worker shows offline. Once per load of Today, after the page
   // has loaded, and only online: one small GET. (The worker also keeps the copy fresh whenever
-  // the patient opens Support.) Logout's Clear-Site-Data deletes it.
+  // the patient opens Support.) Logging out deletes it (Clear-Site-Data, or outbox.js when other
+  // accounts' check-ins wait on this phone).
   var isPatient = document.querySelector("a.support-link") && document.querySelector('.app-header nav a[href="/trends"]');
   if (isPatient && window.location.pathname === "/" && window.caches && navigator.serviceWorker) {
     window.addEventListener("load", function () {

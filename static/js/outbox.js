@@ -5,9 +5,53 @@
 //  - 201/200: sent, removed (and the support card shown if the server says the check-in calls
 //    for it). 422/409: kept and shown to be fixed. 401: kept until login.
 //    Network errors and 5xx: kept, retried on the next chance. Nothing is dropped silently.
+// Each check-in belongs to the account that wrote it (a phone can be shared, and a session can end
+// elsewhere without a logout here, so whoever logs in next may be someone else):
+//  - it records its owner's id: the account the page was rendered for, or, on the cached offline
+//    page (the same for everyone), the account last seen logged in on this device;
+//  - it is sent only while that account is logged in (GET /api/v1/me, right before sending) and
+//    shown only to that account; another account's check-ins stay on the phone, unsent and unseen;
+//  - its owner's deliberate logout (or account deletion) drops it, and nobody else's does.
+//  - Check-ins that name no owner (queued before owners were recorded, or offline while nobody
+//    was logged in) are never sent on their own: the patient logged in is shown their count and
+//    dates (nothing else) and can say they're theirs.
 (function () {
   "use strict";
   var DB_NAME = "diary-outbox", STORE = "entries";
+  var USER_KEY = "diary-user";  // localStorage: the account last seen logged in on this device
+  var LEAVING_KEY = "diary-leaving";  // sessionStorage: who is logging out (or deleting their account)
+
+  // Who the page was rendered for: an id; "" (fresh from the server: nobody is logged in); or null
+  // (a page the service worker keeps for everyone, /offline or /support/offline: it can't know).
+  var pageUser = (function () {
+    var meta = document.querySelector('meta[name="diary-user"]');
+    return meta ? meta.content : null;
+  })();
+
+  function remembered() {
+    try { return localStorage.getItem(USER_KEY) || ""; } catch (error) { return ""; }
+  }
+
+  function remember(user) {
+    try {
+      if (user) { localStorage.setItem(USER_KEY, user); } else { localStorage.removeItem(USER_KEY); }
+    } catch (error) { /* no storage: the offline page then saves check-ins without an owner */ }
+  }
+
+  if (pageUser !== null) { remember(pageUser); }
+  // The account whose check-ins this page saves, sends and shows (the server's answer to /me
+  // replaces it before anything is sent).
+  var currentUser = pageUser !== null ? pageUser : remembered();
+
+  function ownerOf(item) {
+    return item.owner === undefined || item.owner === null || item.owner === "" ? null : String(item.owner);
+  }
+
+  function ownedBy(user) {
+    return function (item) { return Boolean(user) && ownerOf(item) === String(user); };
+  }
+
+  function unowned(item) { return ownerOf(item) === null; }
 
   function openDb() {
     return new Promise(function (resolve, reject) {
@@ -32,6 +76,9 @@
   var outbox = {
     put: function (item) { return run("readwrite", function (store) { store.put(item); }); },
     remove: function (id) { return run("readwrite", function (store) { store.delete(id); }); },
+    removeAll: function (ids) {
+      return run("readwrite", function (store) { ids.forEach(function (id) { store.delete(id); }); });
+    },
     all: function () { return run("readonly", function (store) { return store.getAll(); }); },
   };
 
@@ -76,6 +123,16 @@
     });
   }
 
+  // Asked after the token: a login in between starts a new session with a new token, which makes
+  // the token refused, so a check-in can't be sent as anyone but the account named here.
+  function loggedInUser() {
+    return fetch("/api/v1/me", {credentials: "same-origin", cache: "no-store"}).then(function (r) {
+      if (r.status === 401) { throw {waitForLogin: true}; }
+      if (!r.ok) { throw {later: true}; }
+      return r.json().then(function (body) { return String(body.id); });
+    });
+  }
+
   function send(item, token) {
     return fetch("/api/v1/entries", {
       method: "POST", credentials: "same-origin",
@@ -103,9 +160,15 @@
 
   function pass() {
     return outbox.all().then(function (items) {
-      var pending = items.filter(function (item) { return !item.errors; });
-      if (!pending.length) { return; }
-      return freshToken().then(function (token) {
+      if (!items.some(function (item) { return !item.errors && !unowned(item); })) { return; }
+      var token;
+      return freshToken().then(function (fresh) {
+        token = fresh;
+        return loggedInUser();
+      }).then(function (user) {
+        currentUser = user;
+        remember(user);
+        var pending = items.filter(ownedBy(user)).filter(function (item) { return !item.errors; });
         return pending.reduce(function (chain, item) {
           return chain.then(function () {
             return send(item, token).then(function (response) {
@@ -173,10 +236,13 @@
   function render() {
     var box = document.getElementById("outbox-status");
     if (!box) { return Promise.resolve(); }
-    return outbox.all().then(function (items) {
+    return outbox.all().then(function (all) {
+      var items = all.filter(ownedBy(currentUser));
       var pending = items.filter(function (item) { return !item.errors; });
       var failed = items.filter(function (item) { return item.errors; });
-      box.hidden = !items.length;
+      // Only on a page rendered for the account logged in: it can claim them.
+      var nobodys = pageUser && pageUser === currentUser ? all.filter(unowned) : [];
+      box.hidden = !items.length && !nobodys.length;
       box.textContent = "";
       if (pending.length) {
         var p = document.createElement("p");
@@ -203,8 +269,39 @@
         p.appendChild(fix);
         box.appendChild(p);
       });
+      if (nobodys.length) { box.appendChild(unownedNotice(nobodys)); }
       box.dataset.count = String(items.length);
     });
+  }
+
+  // Check-ins that name no account: their count and dates only (they may be someone else's).
+  function unownedNotice(items) {
+    var dates = items.map(function (item) { return item.payload.date; }).sort();
+    var p = document.createElement("p");
+    p.className = "outbox-unowned";
+    p.textContent = (items.length === 1
+      ? "1 check-in saved on this phone doesn't say whose it is, so it hasn't been sent"
+      : items.length + " check-ins saved on this phone don't say whose they are, so they haven't been sent") +
+      " (dated " + (dates[0] === dates[dates.length - 1] ? dates[0] : dates[0] + " to " + dates[dates.length - 1]) +
+      "). If you saved " + (items.length === 1 ? "it" : "them") + ", add " + (items.length === 1 ? "it" : "them") +
+      " to your diary. ";
+    var claim = document.createElement("button");
+    claim.type = "button";
+    claim.textContent = items.length === 1 ? "It's mine — add it to my diary" : "They're mine — add them to my diary";
+    claim.addEventListener("click", function () { claimUnowned(); });
+    p.appendChild(claim);
+    return p;
+  }
+
+  function claimUnowned() {
+    var user = currentUser;
+    if (!user || user !== pageUser) { return Promise.resolve(); }
+    return outbox.all().then(function (all) {
+      return Promise.all(all.filter(unowned).map(function (item) {
+        item.owner = user;
+        return outbox.put(item);
+      }));
+    }).then(render).then(replay);
   }
 
   function refill(item) {
@@ -236,7 +333,8 @@
         return;
       }
       var payload = payloadFrom(form);
-      outbox.put({id: payload.id, payload: payload, saved_at: new Date().toISOString()}).then(function () {
+      var item = {id: payload.id, owner: currentUser || null, payload: payload, saved_at: new Date().toISOString()};
+      outbox.put(item).then(function () {
         if (callsForSupport(payload)) { showSupportCard(); }  // now, not hours later when it is sent
         form.reset();
         if (form.elements.date) { form.elements.date.value = localToday(); }
@@ -251,15 +349,61 @@
     });
   });
 
-  // Logging out with unsent check-ins: say so first (logout clears this phone's storage).
-  document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
+  // Logging out (or deleting the account) on purpose drops this account's check-ins and its copy
+  // of the support page, and nobody else's. Logout's Clear-Site-Data "storage" can't spare
+  // anything, so the form says when other accounts' check-ins wait on this phone ("others_waiting")
+  // and the server then clears only "cache"; the next page, once the server has logged this account
+  // out, deletes what was its (see leftBehind below). Logging out with this account's unsent
+  // check-ins: say so first.
+  document.querySelectorAll("form[data-ends-session]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      var count = Number((document.getElementById("outbox-status") || {dataset: {}}).dataset.count || 0);
-      if (count && !confirm(count + " check-in(s) haven't been sent yet. Logging out deletes them from this phone. Log out anyway?")) {
-        event.preventDefault();
+      if (form.dataset.checked) { return; }
+      event.preventDefault();
+      var user = currentUser, flag = form.querySelector('input[name="others_waiting"]');
+      if (!flag) {
+        flag = document.createElement("input");
+        flag.type = "hidden";
+        flag.name = "others_waiting";
+        form.appendChild(flag);
       }
+      outbox.all().then(function (all) {
+        var others = all.filter(function (item) { return !unowned(item) && !ownedBy(user)(item); });
+        // With nobody else's waiting, everything goes: then so do check-ins naming no one.
+        var lost = all.filter(ownedBy(user)).length + (others.length ? 0 : all.filter(unowned).length);
+        if (form.dataset.endsSession === "logout" && lost &&
+            !confirm(lost + " check-in(s) haven't been sent yet. Logging out deletes them from this phone. Log out anyway?")) {
+          return false;
+        }
+        flag.value = others.length ? "1" : "";
+        try { sessionStorage.setItem(LEAVING_KEY, user || ""); } catch (error) { flag.value = ""; }
+        return true;
+      }, function () {
+        flag.value = "";  // the outbox can't be read: clear everything, as before
+        return true;
+      }).then(function (go) {
+        if (go) {
+          form.dataset.checked = "true";
+          form.submit();
+        }
+      });
     });
   });
+
+  // The page after a logout or an account deletion (the server now says nobody is logged in): the
+  // account that left takes its unsent check-ins and its offline support page with it. (When
+  // the server cleared "storage" too, there is nothing left to delete, this key included.)
+  function leftBehind() {
+    var leaving;
+    try {
+      leaving = sessionStorage.getItem(LEAVING_KEY);
+      sessionStorage.removeItem(LEAVING_KEY);
+    } catch (error) { leaving = null; }
+    if (leaving === null || pageUser !== "") { return Promise.resolve(); }  // not logged out after all
+    var personal = window.caches ? caches.delete("diary-personal").catch(function () {}) : null;
+    return Promise.all([personal, outbox.all().then(function (all) {
+      return outbox.removeAll(all.filter(ownedBy(leaving)).map(function (item) { return item.id; }));
+    })]);
+  }
 
   window.addEventListener("online", replay);
   if (navigator.serviceWorker) {
@@ -267,7 +411,9 @@
       if (event.data && event.data.type === "replay-outbox") { replay(); }
     });
   }
+  // Tests and the console: all() is every check-in on this phone, whoever's; put() stores an
+  // item as given (with or without an owner).
   window.diaryOutbox = {replay: replay, all: outbox.all, put: outbox.put, render: render,
                        showSupportCard: showSupportCard, callsForSupport: callsForSupport};
-  render().then(function () { if (navigator.onLine) { return replay(); } });
+  leftBehind().catch(function () {}).then(render).then(function () { if (navigator.onLine) { return replay(); } });
 })();

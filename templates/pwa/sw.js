@@ -10,8 +10,9 @@ const SUPPORT = "{{ url_for('safety.support') }}";
 const SUPPORT_OFFLINE = "{{ url_for('safety.support_offline') }}";
 const SAFETY_PLAN = "{{ url_for('safety.plan') }}";
 // ... and, once seen online, the patient's own copy with their safety plan, so that it is there
-// in a crisis without a connection. Kept across deploys (not a shell cache); logout's
-// Clear-Site-Data deletes it, and any later successful /support (another user, logged out) replaces it.
+// in a crisis without a connection. Kept across deploys (not a shell cache); logout deletes it
+// (Clear-Site-Data, or outbox.js when other accounts' check-ins wait on this phone), and any later
+// successful /support (another user, logged out) replaces it.
 const PERSONAL = "diary-personal";
 
 self.addEventListener("install", (event) => {

@@ -51,6 +51,12 @@ def server_entries(page, live_server):
     return page.request.get(live_server + "/api/v1/entries?limit=500").json()["entries"]
 
 
+def owned(page, item):
+    """``item`` as the outbox queues it for the account this page was rendered for (an item naming
+    no owner is never sent on its own: tests/browser/test_outbox_owner.py)."""
+    return {**item, "owner": page.evaluate("document.querySelector('meta[name=diary-user]').content")}
+
+
 def check_in(page, anxiety, note):
     page.locator("label.scale-option", has_text=str(anxiety)).first.click()
     page.get_by_label("Note").fill(note)
@@ -99,7 +105,7 @@ def test_rejected_replay_stays_and_is_shown(phone, live_server):
     bad = {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000001",
            "payload": {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000001", "date": "2999-01-01", "anxiety": 4,
                        "triggers": [], "note": "from the future", "private": False}}
-    page.evaluate("item => diaryOutbox.put(item)", bad)
+    page.evaluate("item => diaryOutbox.put(item)", owned(page, bad))
     page.evaluate("diaryOutbox.replay()")
     page.locator(".outbox-failed").get_by_text("wasn't accepted").wait_for()
     assert "date: Can't be in the future" in page.locator(".outbox-failed").inner_text()
@@ -142,6 +148,7 @@ def test_a_401_keeps_the_checkins_until_login(phone, live_server):
     item = {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000002",
             "payload": {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000002", "date": "2026-01-02", "anxiety": 4,
                         "triggers": [], "note": "waits for login", "private": False}}
+    item = owned(page, item)
     cookies = context.cookies()
     context.clear_cookies()  # the session ended (expired, or logged out elsewhere)
     page.evaluate("item => diaryOutbox.put(item)", item)  # after: the page-load replay can't send it
