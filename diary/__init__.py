@@ -19,6 +19,11 @@ def create_app(test_config=None):
     app.config.update(config.from_environment(instance))
     if test_config:
         app.config.update(test_config)
+    if app.config["SESSION_COOKIE_SECURE"] and not app.config["SESSION_COOKIE_NAME"].startswith("__"):
+        # Browsers keep a __Host- cookie only if it is Secure, has Path=/ and no Domain, so no
+        # sibling subdomain can plant or overwrite it (ASVS 5.0 3.3.1, 3.3.3). Plain-HTTP
+        # development (DIARY_SECURE_COOKIES=0) keeps the bare name, which browsers accept there.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-" + app.config["SESSION_COOKIE_NAME"]
     if "CRISIS_CONTACTS" not in app.config:
         from . import crisis_contacts
         app.config["CRISIS_CONTACTS"] = crisis_contacts.load(app.instance_path)

@@ -13,6 +13,7 @@ from diary import create_app
 from diary.db import close_db, get_db, migrate
 
 PASSWORD = "correct horse battery"
+SESSION_COOKIE = "__Host-diary_session"  # the test apps serve Secure cookies, so the name carries __Host-
 # argon2 at its cheapest: tests check behaviour, not hashing cost.
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 

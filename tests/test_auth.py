@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import PASSWORD, AuthActions
+from conftest import PASSWORD, SESSION_COOKIE, AuthActions
 from diary.db import get_db
 
 SECRET = "s3cret passphrase"  # distinctive, so "never echoed" can be checked in the page
@@ -182,14 +182,14 @@ def test_logout_405_page_names_allowed_methods(patient):
 
 
 def test_logout_kills_copies_of_the_session_cookie(app, patient):
-    stolen = patient.get_cookie("diary_session").value
+    stolen = patient.get_cookie(SESSION_COOKIE).value
     response = patient.post("/logout")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login"
     assert me_status(patient) == 401
 
     replay = app.test_client()
-    replay.set_cookie("diary_session", stolen)
+    replay.set_cookie(SESSION_COOKIE, stolen)
     response = replay.get("/api/v1/me")
     assert response.status_code == 401
     assert response.get_json() == {"errors": {"auth": ["Not logged in."]}}
@@ -198,11 +198,11 @@ def test_logout_kills_copies_of_the_session_cookie(app, patient):
 
 def test_logging_back_in_does_not_revive_old_cookie(app, client, auth):
     auth.register()
-    stolen = client.get_cookie("diary_session").value
+    stolen = client.get_cookie(SESSION_COOKIE).value
     auth.logout()
     assert auth.login().status_code == 302
     replay = app.test_client()
-    replay.set_cookie("diary_session", stolen)
+    replay.set_cookie(SESSION_COOKIE, stolen)
     assert me_status(replay) == 401
     assert me_status(client) == 200
 
@@ -341,7 +341,7 @@ def test_bad_profile_change_changes_nothing(patient, form, field, message):
 
 def test_login_lasts_30_days_not_just_the_browser_session(client, auth):
     auth.register()
-    cookie = client.get_cookie("diary_session")
+    cookie = client.get_cookie(SESSION_COOKIE)
     assert cookie.expires is not None
     lifetime = cookie.expires - dt.datetime.now(dt.timezone.utc)
     assert dt.timedelta(days=29) < lifetime <= dt.timedelta(days=30)

@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from conftest import FAST_HASHING, AuthActions, DiaryClient
+from conftest import FAST_HASHING, SESSION_COOKIE, AuthActions, DiaryClient
 from diary import create_app
 from diary.db import close_db, get_db, migrate
 
@@ -40,7 +40,8 @@ def session_cookie_header(app):
     """The Set-Cookie header of a real login."""
     client = app.test_client()
     response = AuthActions(client).register()
-    [header] = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("diary_session=")]
+    name = app.config["SESSION_COOKIE_NAME"]
+    [header] = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]
     assert client.get("/api/v1/me").status_code == 200
     return [part.strip() for part in header.split(";")]
 
@@ -64,10 +65,10 @@ def test_session_survives_a_restart_with_the_generated_key(make_app):
     first = make_app()
     client = first.test_client()
     AuthActions(client).register()
-    cookie = client.get_cookie("diary_session").value
+    cookie = client.get_cookie(SESSION_COOKIE).value
 
     restarted = make_app().test_client()
-    restarted.set_cookie("diary_session", cookie)
+    restarted.set_cookie(SESSION_COOKIE, cookie)
     response = restarted.get("/api/v1/me")
     assert response.status_code == 200
     assert response.get_json()["email"] == "pat@example.com"
@@ -115,6 +116,19 @@ def test_session_cookie_flags_by_default(make_app):
     assert "HttpOnly" in parts
     assert "SameSite=Lax" in parts
     assert "Secure" in parts
+
+
+def test_a_secure_session_cookie_is_host_only_by_its_name(make_app):
+    """ASVS 5.0 3.3.1/3.3.3: the __Host- prefix makes browsers refuse it without Secure, with a
+    Domain, or with a Path other than /, so no sibling subdomain can plant or overwrite it."""
+    parts = session_cookie_header(make_app())
+    assert parts[0].startswith("__Host-diary_session=")
+    assert "Path=/" in parts and not any(p.lower().startswith("domain=") for p in parts)
+
+
+def test_over_plain_http_the_cookie_keeps_its_plain_name(make_app, monkeypatch):
+    monkeypatch.setenv("DIARY_SECURE_COOKIES", "0")
+    assert session_cookie_header(make_app())[0].startswith("diary_session=")
 
 
 @pytest.mark.parametrize("value", ["0", "false", "off"])

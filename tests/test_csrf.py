@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import PASSWORD, AuthActions, csrf_meta, stored
+from conftest import PASSWORD, SESSION_COOKIE, AuthActions, csrf_meta, stored
 from diary.db import get_db
 
 ENTRY = {"date": "2024-03-01", "anxiety": 4, "triggers": ["work"], "note": "first"}
@@ -60,12 +60,12 @@ def test_checkin_without_token(patient, app):
 
 
 def test_logout_without_token(patient, app):
-    stolen = patient.get_cookie("diary_session").value
+    stolen = patient.get_cookie(SESSION_COOKIE).value
     response = patient.post("/logout", csrf=False)
     assert_csrf_page(response)
     assert patient.get("/api/v1/me").status_code == 200
     copy = app.test_client()
-    copy.set_cookie("diary_session", stolen)
+    copy.set_cookie(SESSION_COOKIE, stolen)
     assert copy.get("/api/v1/me").status_code == 200
 
 
