@@ -58,6 +58,9 @@ def create_app(test_config=None):
     from . import headers
     headers.init_app(app)
 
+    from . import security_log
+    security_log.init_app(app)
+
     from .views import (
         api, assessments, auth as auth_views, care_team, diary, export, provider, pwa, report, safety, sessions,
         trends,

@@ -1,7 +1,7 @@
 """One error handler that answers HTML or JSON depending on who asks (as in microblog)."""
 import logging
 
-from flask import jsonify, make_response, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
@@ -45,6 +45,8 @@ def error_body(error):
 
 
 def handle_http_error(error):
+    if isinstance(error, CSRFError):
+        g.refusal = "csrf"  # for the security log
     if isinstance(error, CSRFError) and request.path.startswith("/api/") and not current_user.is_authenticated:
         # No session at all: "log in again" is the useful answer (an offline outbox keeps its
         # queue for 401), not a CSRF complaint about the token that came with the lost session.

@@ -7,6 +7,8 @@ def test_security_headers(client, path):
     response = client.get(path)
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    # ASVS 5.0 3.4.3's minimum: no plugins, and no <base> that could redirect relative URLs.
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"

@@ -1,0 +1,30 @@
+"""Security events, one line each, to the `diary.security` logger (stderr under gunicorn).
+
+Refusals the audit log doesn't hold: a wrong role (403), a provider asking for a patient who
+doesn't share with them (404), a malformed or CSRF-less request (400), a throttled one (429).
+Values are written with repr(), so a newline or quote in a path can't forge a line.
+"""
+import logging
+
+from flask import g, request
+from flask_login import current_user
+
+log = logging.getLogger("diary.security")
+
+ALWAYS = {400, 403, 429}
+# A 404 here means "this provider may not see that patient" as often as "no such page".
+PATIENT_DATA = ("/provider/patients/", "/api/v1/patients/")
+
+
+def log_refusal(response):
+    status = response.status_code
+    if status in ALWAYS or (status == 404 and request.path.startswith(PATIENT_DATA)):
+        user = current_user.get_id() if current_user.is_authenticated else None
+        log.warning("status=%d method=%s path=%r user=%r address=%r reason=%r", status, request.method,
+                    request.path, user and user.partition(":")[0], request.remote_addr,
+                    g.get("refusal", ""))
+    return response
+
+
+def init_app(app):
+    app.after_request(log_refusal)
