@@ -1,4 +1,4 @@
-"""flask --app diary init-db | seed-demo | create-user | backup PATH"""
+"""flask --app diary init-db | seed-demo | create-user | backup PATH | verify-audit | end-sessions"""
 import sqlite3
 
 import click
@@ -90,7 +90,31 @@ def verify_audit_command():
     click.echo(f"Audit log intact: {checked} rows, every link verified.")
 
 
+@click.command("end-sessions")
+@click.argument("email", required=False)
+@click.option("--all", "everyone", is_flag=True, help="End every session of every account.")
+@with_appcontext
+def end_sessions_command(email, everyone):
+    """Log one account (EMAIL) or every account (--all) out on every device, at once."""
+    from .store import audit
+    if bool(email) == everyone:
+        raise click.UsageError("Give one account's EMAIL, or --all.")
+    db = get_db()
+    if everyone:
+        count = users_store.end_all_sessions(db)
+        audit.record(db, "admin.sessions_ended", actor_id=None, detail="every account")
+        click.echo(f"Ended every session of {count} accounts.")
+        return
+    row = users_store.get_user_by_email(db, email)
+    if row is None:
+        click.echo(f"No account with the email {email}.", err=True)
+        raise SystemExit(1)
+    users_store.bump_session_version(db, row["id"])
+    audit.record(db, "admin.sessions_ended", actor_id=None, detail=f"account {row['id']}")
+    click.echo(f"Ended every session of {row['email']}: they must log in again.")
+
+
 def init_app(app):
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
-                    verify_audit_command):
+                    verify_audit_command, end_sessions_command):
         app.cli.add_command(command)

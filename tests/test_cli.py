@@ -90,3 +90,27 @@ def test_backup_writes_a_consistent_copy(patient, runner, tmp_path):
     copy = sqlite3.connect(target)
     assert copy.execute("SELECT date, anxiety FROM entries").fetchall() == [("2026-01-02", 3)]
     assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_an_administrator_can_end_one_accounts_sessions(app, runner, patient, other_patient):
+    result = runner.invoke(args=["end-sessions", "PAT@example.com"])
+    assert result.exit_code == 0 and "Ended every session of pat@example.com" in result.output
+    assert patient.get("/api/v1/me").status_code == 401
+    assert other_patient.get("/api/v1/me").status_code == 200
+    with app.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM audit_log WHERE action = 'admin.sessions_ended'"
+                                ).fetchone()[0] == 1
+
+
+def test_an_administrator_can_end_everyones_sessions(runner, patient, other_patient):
+    result = runner.invoke(args=["end-sessions", "--all"])
+    assert result.exit_code == 0 and "Ended every session of 2 accounts" in result.output
+    assert patient.get("/api/v1/me").status_code == 401 and other_patient.get("/api/v1/me").status_code == 401
+
+
+def test_ending_sessions_needs_one_known_account_or_all(runner, patient):
+    assert runner.invoke(args=["end-sessions", "nobody@example.com"]).exit_code == 1
+    assert "No account with the email nobody@example.com" in runner.invoke(
+        args=["end-sessions", "nobody@example.com"]).output
+    assert runner.invoke(args=["end-sessions"]).exit_code == 2
+    assert patient.get("/api/v1/me").status_code == 200

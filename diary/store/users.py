@@ -49,6 +49,13 @@ def bump_session_version(db, user_id):
         return db.execute("SELECT session_version FROM users WHERE id = ?", [user_id]).fetchone()[0]
 
 
+def end_all_sessions(db):
+    """Invalidate every session cookie of every live account; returns how many accounts."""
+    with write_transaction(db):
+        cursor = db.execute("UPDATE users SET session_version = session_version + 1 WHERE deleted_at IS NULL")
+    return cursor.rowcount
+
+
 def set_password_hash(db, user_id, password_hash, *, end_sessions=True):
     """Store a new hash; by default also ends every existing session (password change)."""
     with write_transaction(db):
