@@ -30,6 +30,7 @@ def enrol_two_factor(page, check=None):
     page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
     page.get_by_label("Your password").fill("a long enough password")
     page.get_by_role("button", name="Turn on two-factor").click()
+    page.locator("ol.recovery-codes").wait_for()  # the answer to the form post
     assert page.locator("ol.recovery-codes li").count() == 10
     if check:
         check(page, "two-factor-recovery-codes")
