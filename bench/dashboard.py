@@ -10,9 +10,10 @@ import argparse
 import datetime as dt
 import time
 
-from diary import passwords
+from diary import otp, passwords
 from diary.db import close_db, get_db
 from diary.services import records
+from diary.store import mfa as mfa_store
 from diary.store import sharing as sharing_store
 from diary.store import users as users_store
 
@@ -22,6 +23,7 @@ from .trends import summary, timed
 
 PASSWORD = "benchmark password"
 PROVIDER = "dashboard.provider@example.com"
+TOTP_SECRET = otp.new_secret()  # providers must have two-factor on
 URLS = ("/provider/", "/api/v1/patients")
 
 
@@ -29,6 +31,7 @@ def seed(db, patients):
     digest = passwords.hash_password(PASSWORD)
     provider = users_store.create_user(db, email=PROVIDER, role="provider", password_hash=digest,
                                        display_name="Dr. Bench", timezone="UTC")
+    mfa_store.enable(db, provider["id"], TOTP_SECRET, None, [])
     today = dt.date.today()
     for n in range(patients):
         user = users_store.create_user(db, email=f"p{n}@example.com", role="patient", password_hash=digest,
@@ -58,7 +61,7 @@ def main():
             seed(get_db(), args.patients)
             print(f"Seeded {args.patients} sharing patients in {time.perf_counter() - started:.1f} s")
         close_db(database)
-        client = logged_in(app, PROVIDER, PASSWORD)
+        client = logged_in(app, PROVIDER, PASSWORD, TOTP_SECRET)
         flagged = client.get("/api/v1/patients").get_json()["patients"]
         print(f"{sum(1 for p in flagged if p['safety'])} with an open safety flag, listed first: "
               f"{all(p['safety'] for p in flagged[:args.patients // 10])}")

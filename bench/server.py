@@ -111,10 +111,16 @@ def temp_app():
             close_db(database)
 
 
-def logged_in(app, email, password):
-    """A Flask test client logged in through the real form."""
+def logged_in(app, email, password, totp_secret=None):
+    """A Flask test client logged in through the real form (and its second step, for an account
+    with two-factor: pass its ``totp_secret``)."""
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data())
     response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
     assert response.status_code == 302, "login failed"
+    if response.headers["Location"] == "/login/two-factor":
+        import pyotp
+        assert totp_secret, f"{email} has two-factor on: pass its totp_secret"
+        response = client.post("/login/two-factor", data={"code": pyotp.TOTP(totp_secret).now(), "csrf_token": token})
+        assert response.status_code == 302, "second step failed"
     return client

@@ -1,5 +1,5 @@
 """Who is asking: Flask-Login setup, the session-version check, role guards."""
-from flask import abort, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
 from .db import get_db
@@ -21,6 +21,7 @@ class User(UserMixin):
         self.display_name = row["display_name"]
         self.timezone = row["timezone"]
         self.session_version = row["session_version"]
+        self.mfa_enabled = row["mfa_enabled_at"] is not None
 
     def get_id(self):
         # The version rides in the session; bumping it on the row (logout,
@@ -62,12 +63,27 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 
 
+TWO_FACTOR_REQUIRED = "Set up two-factor authentication at /account/two-factor before seeing patient data."
+
+
 def check_role(role):
-    """Return a response refusing the request unless the current user has ``role``."""
+    """Return a response refusing the request unless the current user has ``role``.
+
+    Providers must also have two-factor authentication on: this is the one gate in front of
+    every provider page and API operation (patient data). Every live session of an enrolled
+    account passed the second factor: enrolling ends the account's other sessions, and
+    logging in to an enrolled account asks for a code.
+    """
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if current_user.role != role:
         abort(403, description=f"This page is for {role}s only.")
+    if role == "provider" and not current_user.mfa_enabled:
+        if wants_json():
+            return jsonify(errors={"two_factor": [TWO_FACTOR_REQUIRED]}), 403
+        flash("Set up two-factor authentication before you can see patient data: it keeps your "
+              "patients' diaries safe even if your password gets out.", "info")
+        return redirect(url_for("auth.two_factor_page"))
     return None
 
 

@@ -6,10 +6,11 @@ import datetime as dt
 import math
 import random
 
-from . import passwords
+from . import otp, passwords
 from .services import records, safety
 from .store import safety as safety_store
 from .store import entries as entries_store
+from .store import mfa as mfa_store
 from .store import sessions as sessions_store
 from .store import sharing as sharing_store
 from .store import users as users_store
@@ -101,8 +102,25 @@ def seed_demo(db):
         # The demo provider has already seen (and acknowledged) the one item-9 answer.
         safety.acknowledge(db, provider["id"], patient["id"])
         yield "The demo patient shares their diary with the demo provider (who acknowledged a safety alert)."
+        # Providers must have two-factor on: a fresh secret for every demo database.
+        codes = otp.new_recovery_codes()
+        mfa_store.enable(db, provider["id"], otp.new_secret(), None, [otp.hash_recovery_code(c) for c in codes])
+        yield ("Demo provider's recovery codes (each logs in once instead of an app code; shown only now): "
+               + ", ".join(codes[:2]))
     yield f"Demo patient:  {PATIENT['email']}  password: {PATIENT['password']}"
     yield f"Demo provider: {PROVIDER['email']}  password: {PROVIDER['password']}"
+    provider = users_store.get_user_by_email(db, PROVIDER["email"])
+    enrolled = mfa_store.get_secret(db, provider["id"]) if provider else None
+    if enrolled:
+        # A demo account: its key is printed on every run, so the tour works from any terminal.
+        yield ("  then a code from an authenticator app (Google Authenticator, Aegis, 1Password...) set up"
+               " with this key, time-based, 6 digits:")
+        yield f"  key: {otp.grouped(enrolled['secret'])}"
+        yield f"  or as a URI: {otp.provisioning_uri(enrolled['secret'], PROVIDER['email'])}"
+        yield ("  or, without an app: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('"
+               + enrolled["secret"] + "').now())\"")
+    elif provider:
+        yield "  (seeded before two-factor: after logging in, the provider is asked to set it up)"
 
 
 # Days (from the start of the diary) of a GAD-7 and a PHQ-9: before treatment, then about every two

@@ -284,6 +284,28 @@ def m008_rate_limits(db):
 
 
 @migrations()
+def m009_two_factor(db):
+    # TOTP two-factor authentication. mfa_secret is the base32 TOTP secret (NULL: not enrolled);
+    # mfa_last_step is the last accepted TOTP time-step: a code for that step or an earlier one
+    # is refused (no replay within its window).
+    db.execute("ALTER TABLE users ADD COLUMN mfa_secret TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN mfa_enabled_at TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN mfa_last_step INTEGER")
+    # Single-use recovery codes, as SHA-256 hex of the normalised code (never the code itself).
+    # A table rather than a JSON column on users: using one is a single conditional UPDATE of
+    # its row (used_at IS NULL), atomic without read-modify-write of a list.
+    db.execute("""
+        CREATE TABLE recovery_codes (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            code_hash TEXT NOT NULL,
+            used_at TEXT,
+            UNIQUE (user_id, code_hash)
+        ) STRICT
+    """)
+
+
+@migrations()
 def m010_audit_actor_name(db):
     # The actor's display name as it was when the event happened, so the patient's access log
     # doesn't show a provider's current name for past views. Rows from before this keep NULL (the

@@ -15,7 +15,7 @@ ERRORS_SCHEMA = {
     "required": ["errors"],
     "properties": {"errors": {
         "type": "object",
-        "description": "Field name (or 'body', 'auth', 'csrf_token', 'request') to messages.",
+        "description": "Field name (or 'body', 'auth', 'csrf_token', 'two_factor', 'request') to messages.",
         "additionalProperties": {"type": "array", "items": {"type": "string"}},
     }},
 }
@@ -83,6 +83,9 @@ def _operation(op):
         responses["401"] = _response(401, None)
     if op.role in ("patient", "provider"):
         responses["403"] = _response(403, None)
+    if op.role == "provider":
+        responses["403"]["description"] = ("Not a provider's account, or no two-factor authentication set up "
+                                           "yet (errors.two_factor)")
     if op.body or op.query:
         responses["422"] = _response(422, None)
     parameters = [

@@ -3,17 +3,23 @@ import datetime as dt
 import hashlib
 import os
 import re
+import time
 from zoneinfo import ZoneInfo
 
+import pyotp
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from diary import create_app
+from diary import otp
 from diary.db import close_db, get_db, migrate
+from diary.store import mfa as mfa_store
 
 PASSWORD = "correct horse battery"
 SESSION_COOKIE = "__Host-diary_session"  # the test apps serve Secure cookies, so the name carries __Host-
+# The TOTP secret test accounts are enrolled with (enrol()); next_code() gives its codes.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 # argon2 at its cheapest: tests check behaviour, not hashing cost.
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
@@ -83,8 +89,13 @@ class AuthActions:
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
-    def login(self, email="pat@example.com", password=PASSWORD):
-        return self.client.post("/login", data={"email": email, "password": password})
+    def login(self, email="pat@example.com", password=PASSWORD, code=None):
+        """Log in; with ``code``, also through the second step (the password must be right)."""
+        response = self.client.post("/login", data={"email": email, "password": password})
+        if code is not None:
+            assert response.headers.get("Location", "").startswith("/login/two-factor"), response.status
+            response = self.client.post("/login/two-factor", data={"code": code})
+        return response
 
     def logout(self):
         return self.client.post("/logout")
@@ -112,10 +123,36 @@ def other_patient(app):
 
 @pytest.fixture
 def provider(app):
-    """A separate browser logged in as a provider."""
+    """A separate browser logged in as a provider (enrolled in two-factor, as providers must be)."""
     client = app.test_client()
     AuthActions(client).register(email="dr@example.com", role="provider", display_name="Dr. Lee")
+    enrol(app, "dr@example.com")
     return client
+
+
+def enrol(app, email, secret=TOTP_SECRET):
+    """Two-factor on for ``email`` with a known secret, set in the store (as a confirmed enrolment
+    leaves it, without recovery codes). The account's sessions stay as they are."""
+    with app.app_context():
+        db = get_db()
+        [account_id] = db.execute("SELECT id FROM users WHERE email = ?", [email]).fetchone()
+        mfa_store.enable(db, account_id, secret, None, [])
+    return secret
+
+
+def next_code(app, email):
+    """A code the app accepts now for ``email``: the current step's, or when that step (or the next)
+    was already used, the next unused step's, as the authenticator shows it up to 30 s later
+    (waiting when even that is out of the accepted window). Replay refusal stays on."""
+    with app.app_context():
+        secret, last = get_db().execute(
+            "SELECT mfa_secret, mfa_last_step FROM users WHERE email = ?", [email]).fetchone()
+    step = otp.step_at()
+    if last is not None and last >= step:
+        step = last + 1
+        while step > otp.step_at() + otp.DRIFT_STEPS:
+            time.sleep(0.5)
+    return pyotp.TOTP(secret).at(step * otp.PERIOD)
 
 
 def csrf_meta(html):
@@ -170,7 +207,9 @@ def share(patient, provider, scope="full"):
 
 
 def new_user(app, email, display_name, role="patient"):
-    """A separate browser logged in as a newly registered account."""
+    """A separate browser logged in as a newly registered account (a provider enrolled in two-factor)."""
     client = app.test_client()
     AuthActions(client).register(email=email, role=role, display_name=display_name)
+    if role == "provider":
+        enrol(app, email)
     return client

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import AuthActions, errors_of, share
+from conftest import AuthActions, errors_of, new_user, share
 from diary.db import get_db
 from diary.store.sharing import CODE_ALPHABET
 
@@ -49,8 +49,7 @@ def test_redeem_needs_a_code(provider, code):
 def test_a_code_works_once(patient, provider, app):
     code = patient.post("/api/v1/invites", json={}).get_json()["code"]
     assert provider.post("/api/v1/invites/redeem", json={"code": code}).status_code == 200
-    other = app.test_client()
-    AuthActions(other).register(email="dr2@example.com", role="provider", display_name="Dr. Two")
+    other = new_user(app, "dr2@example.com", "Dr. Two", role="provider")
     errors = errors_of(other.post("/api/v1/invites/redeem", json={"code": code}), 422, "code")
     assert "already been used" in errors["code"][0]
 

@@ -1,7 +1,10 @@
 """flask --app diary init-db | create-user | seed-demo | backup"""
+import re
 import sqlite3
 
-from diary import demo
+import pyotp
+
+from diary import demo, otp
 from diary.db import connect, get_db
 from diary.migrations import migrations
 
@@ -77,9 +80,18 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     html = auth.client.get("/trends").get_data(as_text=True)
     assert "no clear relief" not in html and "ongoing" not in html and "anxiety came back after" in html
     auth.logout()
-    auth.login(demo.PROVIDER["email"], demo.PROVIDER["password"])
+    # The demo provider has two-factor on: the output gives the key (as a URI too) and recovery codes.
+    secret = re.search(r"otpauth://totp/\S+[?&]secret=([A-Z2-7]+)", result.output).group(1)
+    assert otp.grouped(secret) in result.output and otp.grouped(secret) in again.output
+    [first_code, _] = re.search(r"recovery codes.*: (\S+), (\S+)$", result.output, re.M).groups()
+    assert "recovery codes" not in again.output  # shown once
+    assert auth.login(demo.PROVIDER["email"], demo.PROVIDER["password"]).headers["Location"] == "/login/two-factor"
+    assert auth.client.get("/api/v1/patients").status_code == 401  # the password alone opens nothing
+    assert auth.client.post("/login/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
     [row] = auth.client.get("/api/v1/patients").get_json()["patients"]
     assert row["safety"] is None and "safety" not in row["flags"]
+    auth.logout()
+    assert auth.login(demo.PROVIDER["email"], demo.PROVIDER["password"], code=first_code).status_code == 302
 
 
 def test_backup_writes_a_consistent_copy(patient, runner, tmp_path):

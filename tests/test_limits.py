@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from conftest import PASSWORD, AuthActions, DiaryClient, errors_of
+from conftest import PASSWORD, AuthActions, DiaryClient, enrol, errors_of
 from diary import create_app, passwords
 from diary.db import close_db, get_db, migrate
 from diary.store import sharing as sharing_store
@@ -22,8 +22,11 @@ def from_address(app, address):
 
 
 def provider_at(app, address, n):
+    """A provider (two-factor on) whose requests come from ``address``."""
     client = from_address(app, address)
-    AuthActions(client).register(email=f"dr{n}.{address}@example.com", role="provider", display_name=f"Dr {n}")
+    email = f"dr{n}.{address}@example.com"
+    AuthActions(client).register(email=email, role="provider", display_name=f"Dr {n}")
+    enrol(app, email)
     return client
 
 

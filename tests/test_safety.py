@@ -155,8 +155,7 @@ def test_acknowledging_through_the_page(care):
 
 
 def test_each_provider_acknowledges_for_themselves(app, care):
-    second = app.test_client()
-    AuthActions(second).register(email="dr2@example.com", role="provider", display_name="Dr. Two")
+    second = new_user(app, "dr2@example.com", "Dr. Two", role="provider")
     share(care["patient"], second, "scores")
     checkin(care["patient"], 5, "I want to end my life")
     care["provider"].post(f"/api/v1/patients/{care['patient_id']}/safety/acknowledge")

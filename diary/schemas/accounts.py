@@ -107,3 +107,14 @@ class DeleteAccountIn(Schema):
     def _typed(self, value, **kwargs):
         if value.casefold() != DELETE_CONFIRMATION:
             raise ValidationError(f'Type "{DELETE_CONFIRMATION}" to confirm.')
+
+
+class SecondFactorIn(Schema):
+    """A code from the authenticator app, or a recovery code."""
+    code = Trimmed(required=True, validate=Length(min=1, max=64, error="Enter the code from your app."))
+
+
+class ConfirmIdentityIn(Schema):
+    """Password and a second factor, before changing the account's two-factor settings."""
+    password = fields.String(required=True, validate=Length(max=1024))
+    code = Trimmed(required=True, validate=Length(min=1, max=64, error="Enter the code from your app."))

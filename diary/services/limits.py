@@ -16,6 +16,8 @@ MINUTE, HOUR = 60, 3600
 DEFAULT_RATE_LIMITS = {
     "login_account": (10, 15 * MINUTE),  # wrong passwords for one email, known or not
     "login_address": (100, 15 * MINUTE),  # wrong passwords from one address, over all emails
+    "mfa_account": (10, 15 * MINUTE),  # wrong second-factor codes for one account
+    "mfa_address": (100, 15 * MINUTE),
     "redeem_account": (10, HOUR),  # wrong share codes by one provider
     "redeem_address": (20, HOUR),  # ... from one address, over all its provider accounts
     "redeem_global": (200, HOUR),  # ... from anyone: 200 an hour against ≥ 2^60 codes is hopeless
@@ -53,7 +55,7 @@ def _key(value):
 
 
 def attempt(db, config, action, *, account=None, address=None):
-    """Take a slot for ``action`` ("login", "redeem" or "register") or raise Throttled.
+    """Take a slot for ``action`` ("login", "mfa", "redeem" or "register") or raise Throttled.
 
     :param config: the app's config: ``RATE_LIMITS`` and ``LIMITS_PER_ADDRESS`` (False turns the
         per-address limits off, for load tests and clinics behind one NAT address).

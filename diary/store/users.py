@@ -5,7 +5,9 @@ from ..db import write_transaction
 from ..timeutil import utc_now
 from . import NameTaken
 
-_COLUMNS = "id, email, password_hash, role, display_name, timezone, created_at, session_version"
+# mfa_enabled_at says whether the account has two-factor on; the secret itself is read only by
+# store/mfa.py, so it never rides along in every row.
+_COLUMNS = "id, email, password_hash, role, display_name, timezone, created_at, session_version, mfa_enabled_at"
 
 
 def _one(db, sql, params):
@@ -91,9 +93,11 @@ def delete_account(db, user_id):
         db.execute("DELETE FROM shares WHERE patient_id = ? OR provider_id = ?", [user_id, user_id])
         db.execute("DELETE FROM invites WHERE patient_id = ?", [user_id])
         db.execute("UPDATE invites SET redeemed_by = NULL WHERE redeemed_by = ?", [user_id])
+        db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
         db.execute(
             "UPDATE users SET email = ?, display_name = 'Deleted account', password_hash = '', timezone = 'UTC',"
-            " session_version = session_version + 1, deleted_at = ? WHERE id = ?",
+            " session_version = session_version + 1, mfa_secret = NULL, mfa_last_step = NULL,"
+            " mfa_enabled_at = NULL, deleted_at = ? WHERE id = ?",
             [f"deleted-{user_id}@deleted.invalid", utc_now(), user_id],
         )
     return True

@@ -1,14 +1,21 @@
-"""Register, log in, log out, account and password change."""
+"""Register, log in (with a second factor when the account has one), log out, account, password
+change, two-factor enrolment."""
+import secrets
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+import segno
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 
-from .. import passwords
+from .. import otp, passwords
 from ..auth import User
 from ..db import get_db, write_transaction
-from ..schemas.accounts import DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn, RegisterIn
-from ..services import limits
+from ..schemas.accounts import (ConfirmIdentityIn, DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn,
+                                RegisterIn, SecondFactorIn)
+from ..services import limits, two_factor
 from ..store import NameTaken, audit
 from ..store import users as users_store
 from ..timeutil import timezone_names
@@ -47,6 +54,48 @@ def password_attempt(db, email):
 
 def too_many_passwords(throttled):
     return f"Too many wrong passwords. Wait {throttled.minutes} minutes and try again."
+
+
+def code_attempt(db, user_id):
+    """Take a slot for checking a second-factor code for the account, or raise limits.Throttled.
+
+    Counted like passwords (services.limits): per account and per address, at login and when a
+    code confirms a change.
+    """
+    return limits.attempt(db, current_app.config, "mfa", account=user_id, address=request.remote_addr)
+
+
+def too_many_codes(throttled):
+    return f"Too many wrong codes for this account. Wait {throttled.minutes} minutes and try again."
+
+
+def checked_code(db, user_id, code):
+    """``(kind, None)`` when ``code`` is the account's second factor (now used up), else
+    ``(None, message)``; raises limits.Throttled past the limit, before the code is tried. Wrong
+    codes are audited; a right one gives its limit slot back."""
+    attempt = code_attempt(db, user_id)
+    kind = two_factor.check(db, user_id, code)
+    if kind is None:
+        replayed = two_factor.was_replayed(db, user_id, code)
+        log_auth_event(db, "auth.mfa_failed", user_id, "code already used" if replayed else "wrong code")
+        return None, CODE_ALREADY_USED if replayed else WRONG_CODE
+    attempt.succeeded()
+    return kind, None
+
+
+def own_code_problem(db, user_id, code):
+    """Why ``code`` isn't a valid second factor for the account, or None (and it is now used up)."""
+    try:
+        kind, problem = checked_code(db, user_id, code)
+    except limits.Throttled as throttled:
+        return too_many_codes(throttled)
+    if kind == two_factor.RECOVERY:
+        log_auth_event(db, "auth.recovery_code_used", user_id)
+    return problem
+
+
+WRONG_CODE = "That code isn't right. Type the 6 digits your authenticator app shows now, or a recovery code."
+CODE_ALREADY_USED = "That code was already used. Wait for the next one in your app (a new one every 30 seconds)."
 
 
 def own_password_problem(db, row, password):
@@ -152,11 +201,73 @@ def login():
                     users_store.set_password_hash(
                         db, row["id"], passwords.hash_password(data["password"]), end_sessions=False,
                     )
+                if row["mfa_enabled_at"] is not None:
+                    # Not logged in yet: the second step needs a code within PENDING_LOGIN_SECONDS.
+                    session[PENDING_LOGIN] = {
+                        "id": row["id"], "version": row["session_version"],
+                        "until": time.time() + PENDING_LOGIN_SECONDS,
+                        "next": safe_next(request.args.get("next")),
+                    }
+                    return redirect(url_for("auth.login_two_factor"))
                 user = start_session(row)
                 log_auth_event(db, "auth.login", user.id)
                 return redirect(safe_next(request.args.get("next")) or home_for(user))
     values.pop("password", None)
     return render_template("auth/login.html", values=values, errors=errors), 422 if errors else 200
+
+
+PENDING_LOGIN = "pending_login"
+PENDING_LOGIN_SECONDS = 5 * 60
+
+
+def pending_login(db):
+    """The account whose password was just typed in this browser, if that was under 5 minutes ago
+    and nothing has ended its sessions since (password change, logout elsewhere)."""
+    pending = session.get(PENDING_LOGIN)
+    if not isinstance(pending, dict) or not isinstance(pending.get("until"), (int, float)):
+        return None
+    if pending["until"] < time.time() or not isinstance(pending.get("id"), int):
+        return None
+    row = users_store.get_user(db, pending["id"])
+    if row is None or row["session_version"] != pending.get("version") or row["mfa_enabled_at"] is None:
+        return None
+    return row
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+def login_two_factor():
+    """The second step of logging in: a code from the authenticator app, or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    db = get_db()
+    row = pending_login(db)
+    if row is None:
+        if session.pop(PENDING_LOGIN, None) is not None:
+            flash("That took too long. Please log in again.", "info")
+        return redirect(url_for("auth.login"))
+    errors = {}
+    if request.method == "POST":
+        data, errors = load(SecondFactorIn(), present(request.form, ("code",)))
+        if data is not None:
+            try:
+                kind, problem = checked_code(db, row["id"], data["code"])
+            except limits.Throttled as throttled:
+                return render_template("auth/login_two_factor.html", errors={"code": [too_many_codes(throttled)]}), \
+                    429, retry_after(throttled)
+            if kind is None:
+                errors = {"code": [problem]}
+            else:
+                target = safe_next(session[PENDING_LOGIN].get("next"))
+                user = start_session(row)  # the pending state goes with the old session
+                if kind == two_factor.RECOVERY:
+                    log_auth_event(db, "auth.recovery_code_used", user.id)
+                    left = two_factor.status(db, user.id)["recovery_codes_left"]
+                    flash(f"You used a recovery code: {left} left. Get new ones from Account, "
+                          "Two-factor authentication, when you can.", "info")
+                log_auth_event(db, "auth.login", user.id,
+                               "with a recovery code" if kind == two_factor.RECOVERY else "with an authenticator code")
+                return redirect(target or home_for(user))
+    return render_template("auth/login_two_factor.html", errors=errors), 422 if errors else 200
 
 
 @bp.route("/logout", methods=["POST"])
@@ -246,3 +357,162 @@ def delete_account():
                 flash("Your account and everything in it have been deleted.", "info")
                 return clear_device(redirect(url_for("diary.today")))  # as on logout
     return render_template("auth/delete.html", errors=errors), 422 if errors else 200
+
+
+# --- two-factor authentication ------------------------------------------------------
+
+ENROLMENT = "two_factor_enrolment"
+REPLACE_MINUTES = 10
+
+
+def pending_enrolment(enrolled):
+    """The enrolment under way in this browser (``{"nonce", "id", "replacing", "until"}``), or None.
+
+    An account that already has two-factor only sees a new secret after confirming password and
+    code (``replacing``), for REPLACE_MINUTES.
+    """
+    pending = session.get(ENROLMENT)
+    if not isinstance(pending, dict) or pending.get("id") != current_user.id:
+        return None
+    if enrolled and not (pending.get("replacing") and isinstance(pending.get("until"), (int, float))
+                         and pending["until"] > time.time()):
+        return None
+    return pending
+
+
+def start_enrolment(replacing=False):
+    session[ENROLMENT] = pending = {
+        "nonce": secrets.token_urlsafe(16), "id": current_user.id, "replacing": replacing,
+        "until": time.time() + REPLACE_MINUTES * 60 if replacing else None,
+    }
+    return pending
+
+
+def enrolment_secret(pending):
+    return otp.enrolment_secret(current_app.secret_key, current_user.id, pending["nonce"])
+
+
+def render_enrolment(pending, errors=None):
+    secret = enrolment_secret(pending)
+    uri = otp.provisioning_uri(secret, current_user.email)
+    # segno writes only paths with fill/stroke attributes (no style attribute, nothing fetched),
+    # which the Content-Security-Policy allows inline.
+    qr = Markup(segno.make(uri, error="m").svg_inline(
+        dark="#000", light="#fff", svgclass="qr", lineclass=None, omitsize=True,
+        title="QR code for your authenticator app"))
+    return render_template(
+        "auth/two_factor_enrol.html", qr=qr, uri=uri, secret=otp.grouped(secret), errors=errors or {},
+        replacing=pending.get("replacing", False),
+    ), 422 if errors else 200
+
+
+def confirm_identity(db):
+    """``(row, {})`` when the form's password and second factor are the logged-in user's, else
+    ``(None, errors)``. Both count towards their limits."""
+    data, errors = load(ConfirmIdentityIn(), present(request.form, ("password", "code")))
+    if data is None:
+        return None, errors
+    row = users_store.get_user(db, current_user.id)
+    problem = own_password_problem(db, row, data["password"])
+    if problem:
+        return None, {"password": [problem]}
+    problem = own_code_problem(db, row["id"], data["code"])
+    if problem:
+        return None, {"code": [problem]}
+    return row, {}
+
+
+def render_two_factor(status, errors=None):
+    return render_template("auth/two_factor.html", status=status, errors=errors or {}), 422 if errors else 200
+
+
+@bp.route("/account/two-factor")
+@login_required
+def two_factor_page():
+    """Set up two-factor (a QR code to scan), or, once it's on: its status and what can be changed."""
+    status = two_factor.status(get_db(), current_user.id)
+    pending = pending_enrolment(status is not None)
+    if status is not None and pending is None:
+        return render_two_factor(status)
+    return render_enrolment(pending or start_enrolment())
+
+
+@bp.route("/account/two-factor/confirm", methods=["POST"])
+@login_required
+def confirm_two_factor():
+    db = get_db()
+    enrolled = two_factor.status(db, current_user.id) is not None
+    pending = pending_enrolment(enrolled)
+    if pending is None:
+        flash("Please start again: scan the code below." if not enrolled else
+              "Two-factor authentication is already on.", "info")
+        return redirect(url_for("auth.two_factor_page"))
+    fields = ("code",) if pending.get("replacing") else ("password", "code")
+    data, errors = load(SecondFactorIn() if pending.get("replacing") else ConfirmIdentityIn(),
+                        present(request.form, fields))
+    if data is not None and "password" in data:
+        # A borrowed session mustn't be able to lock the owner out with someone else's phone.
+        problem = own_password_problem(db, users_store.get_user(db, current_user.id), data["password"])
+        if problem:
+            data, errors = None, {"password": [problem]}
+    if data is not None:
+        codes = two_factor.enrol(db, current_user.id, enrolment_secret(pending), data["code"])
+        if codes is None:
+            errors = {"code": ["That code doesn't match. Check the app lists Symptom Diary with your email, "
+                               "and type the 6 digits it shows now."]}
+        else:
+            log_auth_event(db, "auth.mfa_enrolled", current_user.id, "replaced the authenticator" if enrolled else "")
+            # Every other session just ended; this one goes on, on the new version.
+            start_session(users_store.get_user(db, current_user.id))
+            flash("Two-factor authentication is on. You've been logged out everywhere else.", "success")
+            return render_template("auth/recovery_codes.html", codes=codes)
+    return render_enrolment(pending, errors)
+
+
+@bp.route("/account/two-factor/replace", methods=["POST"])
+@login_required
+def replace_two_factor():
+    """Move to a new authenticator app: after password and code, a new secret to scan."""
+    db = get_db()
+    status = two_factor.status(db, current_user.id)
+    if status is None:
+        return redirect(url_for("auth.two_factor_page"))
+    row, errors = confirm_identity(db)
+    if row is None:
+        return render_two_factor(status, errors)
+    start_enrolment(replacing=True)
+    return redirect(url_for("auth.two_factor_page"))
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["POST"])
+@login_required
+def new_recovery_codes():
+    db = get_db()
+    status = two_factor.status(db, current_user.id)
+    if status is None:
+        return redirect(url_for("auth.two_factor_page"))
+    row, errors = confirm_identity(db)
+    if row is None:
+        return render_two_factor(status, errors)
+    codes = two_factor.new_recovery_codes(db, row["id"])
+    log_auth_event(db, "auth.recovery_codes_renewed", row["id"])
+    return render_template("auth/recovery_codes.html", codes=codes)
+
+
+@bp.route("/account/two-factor/disable", methods=["POST"])
+@login_required
+def disable_two_factor():
+    if current_user.is_provider:
+        abort(403, description="Clinicians keep two-factor authentication on: it protects your patients' data.")
+    db = get_db()
+    status = two_factor.status(db, current_user.id)
+    if status is None:
+        return redirect(url_for("auth.two_factor_page"))
+    row, errors = confirm_identity(db)
+    if row is None:
+        return render_two_factor(status, errors)
+    two_factor.disable(db, row["id"])
+    log_auth_event(db, "auth.mfa_disabled", row["id"])
+    start_session(users_store.get_user(db, row["id"]))
+    flash("Two-factor authentication is off. You've been logged out everywhere else.", "info")
+    return redirect(url_for("auth.account"))

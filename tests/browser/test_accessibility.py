@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .test_checkin_flow import register
+from .test_checkin_flow import enrol_two_factor, register
 from .test_trends import post_json
 
 pytestmark = pytest.mark.browser
@@ -113,6 +113,8 @@ def test_main_pages(browser, live_server, scheme):
         check_page(page, f"care-team-{scheme}", problems)
 
         register(doctor, live_server, role="provider")
+        doctor.wait_for_url(live_server + "/account/two-factor")
+        enrol_two_factor(doctor, lambda page, name: check_page(page, f"{name}-{scheme}", problems))
         doctor.wait_for_url(live_server + "/provider/")
         doctor.get_by_label("Share code from your patient").fill(code)
         doctor.get_by_role("button", name="Add").click()

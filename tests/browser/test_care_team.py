@@ -1,7 +1,7 @@
 """Sharing end to end in two browsers: a patient gives a code, a provider redeems it, the patient revokes."""
 import pytest
 
-from .test_checkin_flow import no_horizontal_scroll, register
+from .test_checkin_flow import enrol_two_factor, no_horizontal_scroll, register
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,9 @@ def test_share_then_revoke(browser, live_server):
         assert no_horizontal_scroll(patient)
 
         register(provider, live_server, role="provider")
+        provider.wait_for_url(live_server + "/account/two-factor")  # no patient data before two-factor
+        assert no_horizontal_scroll(provider)
+        enrol_two_factor(provider)
         provider.wait_for_url(live_server + "/provider/")
         provider.get_by_label("Share code from your patient").fill(code.lower())
         provider.get_by_role("button", name="Add").click()

@@ -3,6 +3,7 @@ import datetime as dt
 import itertools
 from zoneinfo import ZoneInfo
 
+import pyotp
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -16,6 +17,24 @@ def register(page, live_server, role="patient"):
     page.get_by_label("Email").fill(next(_emails))
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Create account").click()
+
+
+def enrol_two_factor(page, check=None):
+    """On the enrolment page: type the key shown (as someone without a camera would), confirm with
+    the app's code and the password, then leave the recovery codes. ``check(page, name)`` is
+    called on the enrolment and recovery-code pages."""
+    page.get_by_text("Can't scan it? Type the key instead").click()
+    if check:
+        check(page, "two-factor-enrol")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Your password").fill("a long enough password")
+    page.get_by_role("button", name="Turn on two-factor").click()
+    page.locator("ol.recovery-codes").wait_for()  # the answer to the form post
+    assert page.locator("ol.recovery-codes li").count() == 10
+    if check:
+        check(page, "two-factor-recovery-codes")
+    page.get_by_role("link", name="I've saved them, continue").click()
 
 
 def no_horizontal_scroll(page):

@@ -1,0 +1,115 @@
+"""One-time codes for two-factor authentication: TOTP (RFC 6238) and recovery codes.
+
+Pure functions (no Flask, no SQL): which time-step a typed code belongs to, new secrets and
+recovery codes, how a recovery code is normalised and hashed. The store remembers the last
+accepted step (replay refusal) and the recovery-code hashes.
+"""
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+
+ISSUER = "Symptom Diary"
+# Authenticator-app defaults (Google Authenticator, Aegis, 1Password...): SHA-1, 6 digits, 30 s.
+DIGITS = 6
+PERIOD = 30
+# A code is accepted for the step before and after the current one (clock drift, slow typing).
+DRIFT_STEPS = 1
+
+RECOVERY_CODES = 10
+# Crockford's base32 (no I, L, O, U), lower case: 10 characters = 50 bits per code. Typing is
+# forgiving: case, spaces and hyphens don't matter, and o/i/l are read as 0/1/1.
+RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+RECOVERY_LENGTH = 10
+_READ_AS = str.maketrans({"o": "0", "i": "1", "l": "1"})
+
+
+def new_secret():
+    """A fresh TOTP secret: 32 base32 characters (160 bits, RFC 4226's recommended length)."""
+    return pyotp.random_base32(32)
+
+
+def enrolment_secret(key, account_id, nonce):
+    """The secret offered to ``account_id`` while they enrol, derived from a random ``nonce``.
+
+    Until the user proves they scanned it, only the nonce is kept (in their session): the
+    session cookie is signed, not encrypted, so the secret itself must not ride in it. Without
+    the app's ``key`` the nonce says nothing about the secret.
+    """
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, f"totp-enrolment:{account_id}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()
+
+
+def step_at(when=None):
+    """The TOTP time-step (30 s slot since the epoch) of ``when`` (a UNIX time; now by default)."""
+    return int((time.time() if when is None else when) // PERIOD)
+
+
+def code_for_step(secret, step):
+    return pyotp.TOTP(secret, digits=DIGITS, interval=PERIOD).at(step * PERIOD)
+
+
+def provisioning_uri(secret, account):
+    """The ``otpauth://totp/...`` URI an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret, digits=DIGITS, interval=PERIOD).provisioning_uri(name=account, issuer_name=ISSUER)
+
+
+def grouped(secret, size=4):
+    """``ABCD EFGH ...``: the secret as people type it into an app by hand."""
+    return " ".join(secret[i:i + size] for i in range(0, len(secret), size))
+
+
+def looks_like_totp(typed):
+    return len(_squeezed(typed)) == DIGITS and _squeezed(typed).isdigit()
+
+
+def matching_step(secret, typed, when=None):
+    """The step (current, one before or one after) whose code ``typed`` is, else None.
+
+    The newest matching step wins. Every candidate is compared in constant time.
+    """
+    code = _squeezed(typed)
+    if len(code) != DIGITS or not code.isdigit():
+        return None
+    now = step_at(when)
+    found = None
+    for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
+        if hmac.compare_digest(code_for_step(secret, step), code):
+            found = step
+    return found
+
+
+def new_recovery_codes(count=RECOVERY_CODES):
+    """``count`` fresh codes like ``4k7qm-x2d9a`` (each 50 random bits)."""
+    codes = []
+    for _ in range(count):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    return codes
+
+
+def normalize_recovery_code(typed):
+    """The canonical form of a typed recovery code (lower case, no separators), or None if it can't be one."""
+    code = _squeezed(typed).lower().translate(_READ_AS)
+    if len(code) != RECOVERY_LENGTH or any(c not in RECOVERY_ALPHABET for c in code):
+        return None
+    return code
+
+
+def hash_recovery_code(code):
+    """SHA-256 of the normalised code, hex.
+
+    A plain (unsalted, fast) hash, unlike passwords: each code is 50 random bits, so there is
+    no dictionary to try and no two users share a code; a copy of the database doesn't show
+    usable codes. (Whoever has the database file also has the TOTP secrets, which are stored as
+    they are: the hash keeps codes out of sight, it is not the last line of defence.)
+    """
+    return hashlib.sha256(normalize_recovery_code(code).encode()).hexdigest()
+
+
+def _squeezed(typed):
+    return "".join((typed or "").split()).replace("-", "")

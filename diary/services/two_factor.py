@@ -1,0 +1,76 @@
+"""Two-factor authentication: checking a second factor, enrolling, recovery codes, turning it off.
+
+The views keep what belongs to the browser (the pending login, the secret being enrolled) and
+audit what happened; here: the rules, through the store and the pure diary.otp.
+"""
+from .. import otp
+from ..db import write_transaction
+from ..store import mfa as mfa_store
+from ..store import users as users_store
+
+TOTP, RECOVERY = "totp", "recovery"
+
+
+def check(db, user_id, typed, when=None):
+    """Is ``typed`` a valid second factor for the account right now? ``"totp"`` or ``"recovery"``
+    when it is (and it is now used up), else None: wrong, too old, already used (a TOTP code
+    for a step at or before the last one accepted), or no two-factor on this account."""
+    state = mfa_store.get_secret(db, user_id)
+    if state is None:
+        return None
+    if otp.looks_like_totp(typed):
+        step = otp.matching_step(state["secret"], typed, when)
+        return TOTP if step is not None and mfa_store.claim_step(db, user_id, step) else None
+    code = otp.normalize_recovery_code(typed)
+    if code is not None and mfa_store.use_recovery_code(db, user_id, otp.hash_recovery_code(code)):
+        return RECOVERY
+    return None
+
+
+def was_replayed(db, user_id, typed, when=None):
+    """Whether a refused ``typed`` was a right code already used (to say so, rather than "wrong")."""
+    state = mfa_store.get_secret(db, user_id)
+    if state is None or not otp.looks_like_totp(typed):
+        return False
+    step = otp.matching_step(state["secret"], typed, when)
+    return step is not None and state["last_step"] is not None and step <= state["last_step"]
+
+
+def enrol(db, user_id, secret, typed, when=None):
+    """Turn two-factor on with ``secret`` if ``typed`` is its current code.
+
+    Returns the new recovery codes (to show once; only their hashes are kept), or None when
+    the code doesn't match. Replaces any earlier secret and recovery codes, and ends every
+    session of the account (the caller starts a fresh one for this browser).
+    """
+    step = otp.matching_step(secret, typed, when)
+    if step is None:
+        return None
+    codes = otp.new_recovery_codes()
+    with write_transaction(db):
+        # The confirming code's step counts as used: it can't also log someone in.
+        mfa_store.enable(db, user_id, secret, step, [otp.hash_recovery_code(code) for code in codes])
+        users_store.bump_session_version(db, user_id)
+    return codes
+
+
+def new_recovery_codes(db, user_id):
+    """Replace the account's recovery codes; returns the new ones (to show once)."""
+    codes = otp.new_recovery_codes()
+    mfa_store.replace_recovery_codes(db, user_id, [otp.hash_recovery_code(code) for code in codes])
+    return codes
+
+
+def disable(db, user_id):
+    """Turn two-factor off and end every session of the account."""
+    with write_transaction(db):
+        mfa_store.disable(db, user_id)
+        users_store.bump_session_version(db, user_id)
+
+
+def status(db, user_id):
+    """``{"enabled_at", "recovery_codes_left"}`` for an enrolled account, else None."""
+    state = mfa_store.get_secret(db, user_id)
+    if state is None:
+        return None
+    return {"enabled_at": state["enabled_at"], "recovery_codes_left": mfa_store.recovery_codes_left(db, user_id)}

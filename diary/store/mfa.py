@@ -1,0 +1,65 @@
+"""Two-factor state of an account: its TOTP secret, the last accepted step, recovery-code hashes."""
+from ..db import write_transaction
+from ..timeutil import utc_now
+
+
+def get_secret(db, user_id):
+    """``{"secret", "last_step", "enabled_at"}`` for an enrolled live account, else None."""
+    row = db.execute(
+        "SELECT mfa_secret, mfa_last_step, mfa_enabled_at FROM users"
+        " WHERE id = ? AND deleted_at IS NULL AND mfa_secret IS NOT NULL", [user_id]).fetchone()
+    if row is None:
+        return None
+    return {"secret": row[0], "last_step": row[1], "enabled_at": row[2]}
+
+
+def claim_step(db, user_id, step):
+    """Record ``step`` as the last accepted TOTP step, unless it (or a later one) already was.
+
+    One conditional UPDATE, so two requests racing with the same code can't both win.
+    Returns True when this call claimed it.
+    """
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE users SET mfa_last_step = ? WHERE id = ? AND mfa_secret IS NOT NULL"
+            " AND (mfa_last_step IS NULL OR mfa_last_step < ?)", [step, user_id, step])
+    return cursor.rowcount == 1
+
+
+def use_recovery_code(db, user_id, code_hash):
+    """Mark an unused recovery code used; True when it was this user's and unused (one UPDATE)."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+            [utc_now(), user_id, code_hash])
+    return cursor.rowcount == 1
+
+
+def recovery_codes_left(db, user_id):
+    return db.execute("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+                      [user_id]).fetchone()[0]
+
+
+def replace_recovery_codes(db, user_id, code_hashes):
+    """The account's recovery codes become ``code_hashes`` (the old ones stop working)."""
+    with write_transaction(db):
+        db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
+        db.conn.executemany("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)",
+                            [(user_id, code_hash) for code_hash in code_hashes])
+
+
+def enable(db, user_id, secret, last_step, code_hashes):
+    """Store a confirmed secret (``last_step``: the step of the code that confirmed it) and a new
+    set of recovery codes, replacing any earlier enrolment."""
+    with write_transaction(db):
+        db.execute("UPDATE users SET mfa_secret = ?, mfa_last_step = ?, mfa_enabled_at = ? WHERE id = ?",
+                   [secret, last_step, utc_now(), user_id])
+        replace_recovery_codes(db, user_id, code_hashes)
+
+
+def disable(db, user_id):
+    """Forget the secret and every recovery code."""
+    with write_transaction(db):
+        db.execute("UPDATE users SET mfa_secret = NULL, mfa_last_step = NULL, mfa_enabled_at = NULL"
+                   " WHERE id = ?", [user_id])
+        db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])

@@ -1,0 +1,412 @@
+"""Two-factor authentication (TOTP): providers must enrol before seeing any patient data, patients may.
+
+Codes come from pyotp with the secret the page shows (or the fixtures' known one); replay
+refusal stays on throughout (conftest.next_code moves to the next step honestly).
+"""
+import hashlib
+import html
+import re
+import time
+
+import pyotp
+import pytest
+
+from conftest import PASSWORD, SESSION_COOKIE, TOTP_SECRET, AuthActions, enrol, next_code, user_id
+from diary.db import get_db
+from diary.store import sharing as sharing_store
+from diary.views.api import operation
+
+TWO_FACTOR_ERROR = {"two_factor": [
+    "Set up two-factor authentication at /account/two-factor before seeing patient data."]}
+RECOVERY = re.compile(r"\b[0-9a-z]{5}-[0-9a-z]{5}\b")
+
+
+def recovery_codes_in(response):
+    """The codes in the page's recovery-code list (none when there is no list)."""
+    match = re.search(r'<ol class="recovery-codes[^"]*">(.*?)</ol>', text(response), re.S)
+    return RECOVERY.findall(match.group(1)) if match else []
+
+
+def text(response):
+    return html.unescape(response.get_data(as_text=True))
+
+
+def row(app, email):
+    with app.app_context():
+        found = get_db().execute(
+            "SELECT id, mfa_secret, mfa_last_step, mfa_enabled_at, session_version FROM users WHERE email = ?",
+            [email]).fetchone()
+    return dict(zip(("id", "secret", "last_step", "enabled_at", "session_version"), found))
+
+
+def recovery_rows(app, account_id):
+    with app.app_context():
+        return get_db().execute("SELECT code_hash, used_at FROM recovery_codes WHERE user_id = ?",
+                                [account_id]).fetchall()
+
+
+def audit_actions(app, account_id):
+    with app.app_context():
+        return [r[0] for r in get_db().execute(
+            "SELECT action FROM audit_log WHERE actor_id = ? ORDER BY id", [account_id]).fetchall()]
+
+
+def shown_secret(page):
+    """The secret in the otpauth:// URI the enrolment page prints."""
+    match = re.search(r"otpauth://totp/[^\s<\"]*[?&]secret=([A-Z2-7]+)", page)
+    assert match, "no otpauth URI on the page"
+    return match.group(1)
+
+
+def enrol_through_page(client):
+    """Open the enrolment page, type the current code: ``(secret, recovery codes shown)``."""
+    secret = shown_secret(text(client.get("/account/two-factor")))
+    response = client.post("/account/two-factor/confirm",
+                           data={"code": pyotp.TOTP(secret).now(), "password": PASSWORD})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return secret, recovery_codes_in(response)
+
+
+@pytest.fixture
+def unenrolled(app):
+    """A browser logged in as a provider who hasn't set up two-factor yet."""
+    client = app.test_client()
+    AuthActions(client).register(email="new-dr@example.com", role="provider", display_name="Dr. New")
+    return client
+
+
+# --- the gate ---------------------------------------------------------------------
+
+def provider_routes(app):
+    endpoints = {f"api.{op.endpoint}" for op in operation.operations if op.role == "provider"}
+    return [(rule, method) for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/provider/") or rule.endpoint in endpoints
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+
+
+def test_a_provider_without_two_factor_reaches_no_patient_data(app, patient, unenrolled):
+    patient.post("/api/v1/entries", json={"date": "2026-01-02", "anxiety": 7, "note": "secret note"})
+    with app.app_context():  # the patient shares with them, so only the second factor is missing
+        db = get_db()
+        invite = sharing_store.create_invite(db, user_id(patient), "full")
+        sharing_store.redeem_invite(db, user_id(unenrolled), invite["code"])
+    routes = provider_routes(app)
+    assert {"/provider/", "/api/v1/patients", "/api/v1/patients/<int(max=9223372036854775807):patient_id>/entries",
+            "/api/v1/invites/redeem"} <= {rule.rule for rule, _ in routes}
+    for rule, method in routes:
+        path = re.sub(r"<(?:[^:>]+:)?patient_id>", str(user_id(patient)), rule.rule)
+        response = unenrolled.open(path, method=method, json={} if path.startswith("/api/") and method != "GET"
+                                   else None, data=None if path.startswith("/api/") else {"code": "x"})
+        if path.startswith("/api/"):
+            assert response.status_code == 403, (method, path)
+            assert response.get_json() == {"errors": TWO_FACTOR_ERROR}, (method, path)
+        else:
+            assert response.status_code == 302, (method, path)
+            assert response.headers["Location"] == "/account/two-factor", (method, path)
+        assert "secret note" not in response.get_data(as_text=True)
+        assert "Pat" not in response.get_data(as_text=True)
+    page = text(unenrolled.get("/account/two-factor"))
+    assert "before you can see patient data" in page  # the flash says why
+
+
+def test_after_enrolling_the_provider_sees_their_patients(unenrolled):
+    assert unenrolled.get("/provider/").status_code == 302
+    enrol_through_page(unenrolled)
+    assert unenrolled.get("/provider/").status_code == 200
+    assert unenrolled.get("/api/v1/patients").status_code == 200
+
+
+def test_a_provider_still_reaches_their_account_and_me(unenrolled):
+    assert unenrolled.get("/account").status_code == 200
+    assert unenrolled.get("/api/v1/me").status_code == 200
+
+
+def test_openapi_documents_the_two_factor_refusal(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    refusal = doc["paths"]["/api/v1/patients"]["get"]["responses"]["403"]
+    assert "two-factor" in refusal["description"]
+    assert "two-factor" not in doc["paths"]["/api/v1/entries"]["get"]["responses"]["403"]["description"]
+
+
+# --- enrolment --------------------------------------------------------------------
+
+def test_the_account_page_links_to_two_factor(patient, provider):
+    for client in (patient, provider):
+        assert 'href="/account/two-factor"' in client.get("/account").get_data(as_text=True)
+
+
+def test_enrolment_shows_a_qr_code_and_the_uri_for_manual_entry(app, unenrolled):
+    response = unenrolled.get("/account/two-factor")
+    page = text(response)
+    assert response.status_code == 200
+    secret = shown_secret(page)
+    assert len(secret) == 32
+    assert "otpauth://totp/Symptom%20Diary:new-dr%40example.com?secret=" + secret in page
+    assert "issuer=Symptom%20Diary" in page
+    assert " ".join(secret[i:i + 4] for i in range(0, 32, 4)) in page  # grouped for typing
+    assert re.search(r'<svg [^>]*class="qr"', page) and "<path" in page
+    assert 'src="http' not in page and "url(" not in page  # nothing fetched from elsewhere
+    assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+    assert "img-src 'self' data:" in response.headers["Content-Security-Policy"]
+    assert "style=" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]  # the CSP forbids inline style
+    assert shown_secret(text(unenrolled.get("/account/two-factor"))) == secret  # a reload keeps it
+    assert secret not in unenrolled.get_cookie(SESSION_COOKIE).value  # not readable from the cookie
+    assert row(app, "new-dr@example.com")["secret"] is None  # nothing stored until confirmed
+
+
+def test_a_wrong_confirmation_code_keeps_nothing(app, unenrolled):
+    secret = shown_secret(text(unenrolled.get("/account/two-factor")))
+    wrong = "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    response = unenrolled.post("/account/two-factor/confirm", data={"code": wrong, "password": PASSWORD})
+    assert response.status_code == 422
+    assert "doesn't match" in text(response)
+    account = row(app, "new-dr@example.com")
+    assert account["secret"] is None and account["enabled_at"] is None
+    assert recovery_rows(app, account["id"]) == []
+    assert unenrolled.get("/provider/").status_code == 302
+
+
+def test_confirming_needs_the_password_too(app, unenrolled):
+    """A borrowed session can't lock the owner out with someone else's phone."""
+    secret = shown_secret(text(unenrolled.get("/account/two-factor")))
+    for password in (None, "not my password"):
+        data = {"code": pyotp.TOTP(secret).now(), **({"password": password} if password else {})}
+        response = unenrolled.post("/account/two-factor/confirm", data=data)
+        assert response.status_code == 422
+        assert row(app, "new-dr@example.com")["secret"] is None
+
+
+def test_confirming_stores_the_secret_and_shows_recovery_codes_once_hashed(app, unenrolled):
+    secret, codes = enrol_through_page(unenrolled)
+    account = row(app, "new-dr@example.com")
+    assert account["secret"] == secret and account["enabled_at"]
+    assert len(codes) == 10 == len(set(codes))
+    stored = recovery_rows(app, account["id"])
+    assert sorted(h for h, _ in stored) == sorted(
+        hashlib.sha256(c.replace("-", "").encode()).hexdigest() for c in codes)
+    with app.app_context():
+        dump = "\n".join(get_db().conn.iterdump())
+    for code in codes:
+        assert code not in dump and code.replace("-", "") not in dump
+    assert not recovery_codes_in(unenrolled.get("/account/two-factor"))  # shown once
+    assert "auth.mfa_enrolled" in audit_actions(app, account["id"])
+
+
+def test_the_confirming_code_cannot_then_log_in(app, unenrolled):
+    secret = shown_secret(text(unenrolled.get("/account/two-factor")))
+    code = pyotp.TOTP(secret).now()
+    unenrolled.post("/account/two-factor/confirm", data={"code": code, "password": PASSWORD})
+    response = AuthActions(app.test_client()).login("new-dr@example.com", code=code)
+    assert response.status_code == 422
+
+
+# --- logging in -------------------------------------------------------------------
+
+def test_logging_in_to_an_enrolled_account_needs_the_code(app, provider):
+    client = app.test_client()
+    response = AuthActions(client).login("dr@example.com")
+    assert response.status_code == 302 and response.headers["Location"] == "/login/two-factor"
+    # The password alone opens nothing.
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get("/provider/").headers["Location"].startswith("/login")
+    assert client.get("/api/v1/patients").status_code == 401
+    page = text(client.get("/login/two-factor"))
+    assert 'name="code"' in page and 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+    response = client.post("/login/two-factor", data={"code": next_code(app, "dr@example.com")})
+    assert response.status_code == 302 and response.headers["Location"] == "/provider/"
+    assert client.get("/api/v1/me").get_json()["email"] == "dr@example.com"
+
+
+def test_the_next_page_survives_the_second_step(app, provider):
+    client = app.test_client()
+    response = client.post("/login?next=/account", data={"email": "dr@example.com", "password": PASSWORD})
+    assert response.headers["Location"] == "/login/two-factor"
+    response = client.post("/login/two-factor", data={"code": next_code(app, "dr@example.com")})
+    assert response.headers["Location"] == "/account"
+
+
+def test_a_code_cannot_be_replayed_within_its_window(app, provider):
+    code = next_code(app, "dr@example.com")
+    first = AuthActions(app.test_client())
+    assert first.login("dr@example.com", code=code).status_code == 302
+    second = AuthActions(app.test_client())
+    response = second.login("dr@example.com", code=code)
+    assert response.status_code == 422
+    assert "already used" in text(response)
+    assert second.client.get("/api/v1/me").status_code == 401
+    assert "auth.mfa_failed" in audit_actions(app, row(app, "dr@example.com")["id"])
+
+
+def test_a_code_from_two_steps_ago_is_refused_one_step_ago_accepted(app, provider):
+    totp = pyotp.TOTP(TOTP_SECRET)
+    response = AuthActions(app.test_client()).login("dr@example.com", code=totp.at(time.time() - 60))
+    assert response.status_code == 422
+    response = AuthActions(app.test_client()).login("dr@example.com", code=totp.at(time.time() - 30))
+    assert response.status_code == 302
+
+
+def test_a_recovery_code_works_once(app, unenrolled):
+    _, codes = enrol_through_page(unenrolled)
+    account = row(app, "new-dr@example.com")
+    client = app.test_client()
+    typed = codes[3].upper().replace("-", " ")  # case and separators don't matter
+    response = AuthActions(client).login("new-dr@example.com", code=typed)
+    assert response.status_code == 302 and client.get("/api/v1/me").status_code == 200
+    assert "auth.recovery_code_used" in audit_actions(app, account["id"])
+    assert sum(1 for _, used in recovery_rows(app, account["id"]) if used) == 1
+    response = AuthActions(app.test_client()).login("new-dr@example.com", code=codes[3])
+    assert response.status_code == 422
+    assert "9 recovery codes left" in text(client.get("/account/two-factor"))
+
+
+def test_ten_wrong_codes_pause_the_second_step(app, provider):
+    client = app.test_client()
+    auth = AuthActions(client)
+    auth.login("dr@example.com")
+    right = next_code(app, "dr@example.com")
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(10):
+        assert client.post("/login/two-factor", data={"code": wrong}).status_code == 422
+    response = client.post("/login/two-factor", data={"code": right})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Too many wrong codes" in text(response)
+    assert client.get("/api/v1/me").status_code == 401
+    # A new password login doesn't reset the count either.
+    again = AuthActions(app.test_client())
+    assert again.login("dr@example.com", code=right).status_code == 429
+
+
+def test_the_pending_login_expires(app, provider):
+    client = app.test_client()
+    AuthActions(client).login("dr@example.com")
+    with client.session_transaction() as session:
+        session["pending_login"] = {**session["pending_login"], "until": time.time() - 1}
+    response = client.post("/login/two-factor", data={"code": next_code(app, "dr@example.com")})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get("/login/two-factor").headers["Location"] == "/login"
+    assert client.get("/provider/").status_code == 302
+
+
+def test_the_second_step_without_a_password_goes_back_to_login(client):
+    assert client.get("/login/two-factor").headers["Location"] == "/login"
+    assert client.post("/login/two-factor", data={"code": "123456"}).headers["Location"] == "/login"
+
+
+def test_a_password_change_voids_a_pending_login(app, provider):
+    client = app.test_client()
+    AuthActions(client).login("dr@example.com")
+    with app.app_context():
+        get_db().execute("UPDATE users SET session_version = session_version + 1 WHERE email = 'dr@example.com'")
+    response = client.post("/login/two-factor", data={"code": next_code(app, "dr@example.com")})
+    assert response.headers["Location"] == "/login"
+    assert client.get("/api/v1/me").status_code == 401
+
+
+# --- patients ---------------------------------------------------------------------
+
+def test_a_patient_may_opt_in_then_needs_the_code(app, patient, auth):
+    assert patient.get("/").status_code == 200  # no gate for patients
+    enrol_through_page(patient)
+    auth.logout()
+    response = auth.login()
+    assert response.headers["Location"] == "/login/two-factor"
+    assert patient.get("/api/v1/entries").status_code == 401
+    response = patient.post("/login/two-factor", data={"code": next_code(app, "pat@example.com")})
+    assert response.headers["Location"] == "/"
+    assert patient.get("/api/v1/entries").status_code == 200
+
+
+def test_a_patient_may_turn_it_off_with_password_and_code(app, patient, auth):
+    enrol_through_page(patient)
+    response = patient.post("/account/two-factor/disable", data={"password": PASSWORD, "code": "000000"})
+    assert response.status_code == 422 and row(app, "pat@example.com")["secret"]
+    response = patient.post("/account/two-factor/disable",
+                            data={"password": PASSWORD, "code": next_code(app, "pat@example.com")})
+    assert response.status_code == 302
+    assert row(app, "pat@example.com")["secret"] is None
+    assert recovery_rows(app, row(app, "pat@example.com")["id"]) == []
+    auth.logout()
+    assert auth.login().headers["Location"] == "/"
+
+
+def test_a_provider_cannot_turn_it_off(app, provider):
+    response = provider.post("/account/two-factor/disable",
+                             data={"password": PASSWORD, "code": next_code(app, "dr@example.com")})
+    assert response.status_code == 403
+    assert row(app, "dr@example.com")["secret"] == TOTP_SECRET
+    assert "Turn off" not in text(provider.get("/account/two-factor"))
+
+
+def test_enrolling_and_turning_off_end_the_other_sessions(app, patient, auth):
+    elsewhere = app.test_client()
+    AuthActions(elsewhere).login()
+    assert elsewhere.get("/api/v1/me").status_code == 200
+    _, codes = enrol_through_page(patient)
+    assert elsewhere.get("/api/v1/me").status_code == 401
+    assert patient.get("/api/v1/me").status_code == 200
+    AuthActions(elsewhere).login(code=next_code(app, "pat@example.com"))
+    assert elsewhere.get("/api/v1/me").status_code == 200
+    response = patient.post("/account/two-factor/disable", data={"password": PASSWORD, "code": codes[0]})
+    assert response.status_code == 302
+    assert elsewhere.get("/api/v1/me").status_code == 401
+    assert patient.get("/api/v1/me").status_code == 200
+
+
+# --- recovery codes and a new authenticator ----------------------------------------
+
+def test_new_recovery_codes_replace_the_old(app, unenrolled):
+    _, old = enrol_through_page(unenrolled)
+    response = unenrolled.post("/account/two-factor/recovery-codes", data={"password": "wrong", "code": old[0]})
+    assert response.status_code == 422
+    response = unenrolled.post("/account/two-factor/recovery-codes", data={"password": PASSWORD, "code": old[0]})
+    assert response.status_code == 200
+    new = recovery_codes_in(response)
+    assert len(new) == 10 and not set(new) & set(old)
+    assert AuthActions(app.test_client()).login("new-dr@example.com", code=old[1]).status_code == 422
+    assert AuthActions(app.test_client()).login("new-dr@example.com", code=new[0]).status_code == 302
+
+
+def test_a_provider_can_move_to_a_new_authenticator(app, provider):
+    response = provider.post("/account/two-factor/replace", data={"password": PASSWORD, "code": "000000"})
+    assert response.status_code == 422
+    response = provider.post("/account/two-factor/replace",
+                             data={"password": PASSWORD, "code": next_code(app, "dr@example.com")})
+    assert response.headers["Location"] == "/account/two-factor"
+    new_secret = shown_secret(text(provider.get("/account/two-factor")))
+    assert new_secret != TOTP_SECRET
+    assert row(app, "dr@example.com")["secret"] == TOTP_SECRET  # the old one works until confirmed
+    assert provider.get("/provider/").status_code == 200
+    response = provider.post("/account/two-factor/confirm", data={"code": pyotp.TOTP(new_secret).now()})
+    assert response.status_code == 200 and len(recovery_codes_in(response)) == 10
+    assert row(app, "dr@example.com")["secret"] == new_secret
+    old_code = pyotp.TOTP(TOTP_SECRET).at(time.time() + 30)
+    assert AuthActions(app.test_client()).login("dr@example.com", code=old_code).status_code == 422
+
+
+def test_confirm_without_a_pending_secret_is_refused(app, provider):
+    response = provider.post("/account/two-factor/confirm", data={"code": next_code(app, "dr@example.com")})
+    assert response.status_code in (302, 409)
+    assert row(app, "dr@example.com")["secret"] == TOTP_SECRET
+
+
+def test_deleting_the_account_forgets_the_secret_and_codes(app, patient):
+    enrol_through_page(patient)
+    account = row(app, "pat@example.com")
+    patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"})
+    with app.app_context():
+        secret = get_db().execute("SELECT mfa_secret FROM users WHERE id = ?", [account["id"]]).fetchone()[0]
+    assert secret is None and recovery_rows(app, account["id"]) == []
+
+
+def test_the_known_secret_helper_is_honest(app, patient):
+    """conftest.enrol + next_code never hand out a code the app has already accepted."""
+    enrol(app, "pat@example.com")
+    codes = set()
+    for _ in range(2):
+        client = AuthActions(app.test_client())
+        code = next_code(app, "pat@example.com")
+        assert code not in codes
+        codes.add(code)
+        assert client.login(code=code).status_code == 302
