@@ -13,7 +13,7 @@ RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0}
 GUNICORN := $(BIN)/gunicorn --access-logfile - wsgi:app
 export HOST PORT WORKERS
 
-.PHONY: run demo test bench lint browser-deps clean
+.PHONY: run demo test fuzz bench lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ browser-deps:
 
 test: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The schemathesis tests of `make test` (tests/test_schemathesis.py), with many more examples and a fresh seed.
+FUZZ_EXAMPLES ?= 500
+fuzz: $(VENV)/.installed-test
+	DIARY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.checkins

@@ -31,19 +31,22 @@ class Operation:
     body: object = None
     query: object = None
     responses: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)
 
 
 class Registry:
     """``@operation(rule, method, summary, ...)``: route a view, guard its role, document it.
 
-    ``role`` is "patient" or "provider", "any" (any logged-in user) or "public".
+    ``role`` is "patient" or "provider", "any" (any logged-in user) or "public". ``links`` are
+    OpenAPI links from a response to the operations its ids feed:
+    ``{status: {name: (endpoint, {path parameter: "$response.body#/pointer"})}}``.
     """
 
     def __init__(self, blueprint):
         self.blueprint = blueprint
         self.operations = []
 
-    def __call__(self, rule, method, summary, *, responses, body=None, query=None, role="patient"):
+    def __call__(self, rule, method, summary, *, responses, body=None, query=None, role="patient", links=None):
         def decorator(view):
             @wraps(view)
             def guarded(*args, **kwargs):
@@ -58,7 +61,7 @@ class Registry:
             self.blueprint.add_url_rule(rule, view.__name__, guarded, methods=[method.upper()])
             self.operations.append(Operation(
                 rule=rule, method=method, endpoint=view.__name__, summary=summary, role=role,
-                body=body, query=query, responses=responses,
+                body=body, query=query, responses=responses, links=links or {},
             ))
             return guarded
         return decorator
@@ -79,6 +82,11 @@ def _response(status, schema):
 
 def _operation(op):
     responses = {str(status): _response(status, schema) for status, schema in op.responses.items()}
+    for status, links in op.links.items():
+        responses[str(status)]["links"] = {
+            name: {"operationId": endpoint, "parameters": parameters}
+            for name, (endpoint, parameters) in links.items()
+        }
     if op.role != "public":
         responses["401"] = _response(401, None)
     if op.role in ("patient", "provider"):

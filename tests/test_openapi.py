@@ -114,3 +114,20 @@ def test_session_body_documents_time_dose_side_effects_and_blood_pressure(doc):
     assert set(out["properties"]) == {"name", "severity", "hours"}
     entry = resolve(doc, doc["paths"]["/api/v1/entries"]["post"]["requestBody"]["content"]["application/json"]["schema"])
     assert entry["properties"]["time"]["pattern"] == "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+@pytest.mark.parametrize("path, status, targets", [
+    ("/api/v1/patients", "200", {"patient_trends", "patient_entries", "acknowledge_safety"}),
+    ("/api/v1/care-team", "200", {"revoke_share"}),
+])
+def test_links_lead_from_a_list_to_the_operations_its_ids_feed(doc, path, status, targets):
+    links = doc["paths"][path]["get"]["responses"][status]["links"]
+    by_id = {operation["operationId"]: (p, operation) for p, item in doc["paths"].items()
+             for operation in item.values()}
+
+    assert {link["operationId"] for link in links.values()} == targets
+    for link in links.values():
+        target_path, target = by_id[link["operationId"]]
+        declared = {p["name"] for p in target["parameters"] if p["in"] == "path"}
+        assert set(link["parameters"]) == declared == set(re.findall(r"{([^}]+)}", target_path))
+        assert all(value.startswith("$response.body#/") for value in link["parameters"].values())

@@ -302,7 +302,9 @@ def cancel_invite(code):
     return "", 204
 
 
-@operation("/care-team", "get", "Who can see my diary", responses={200: CareTeamOut})
+@operation("/care-team", "get", "Who can see my diary", responses={200: CareTeamOut}, links={200: {
+    "StopSharing": ("revoke_share", {"provider_id": "$response.body#/providers/0/id"}),
+}})
 def care_team():
     return CareTeamOut().dump({"providers": sharing_store.care_team(get_db(), current_user.id)})
 
@@ -334,8 +336,15 @@ def redeem_invite():
     return RedeemOut().dump({"patient": patient})
 
 
+FIRST_PATIENT = {"patient_id": "$response.body#/patients/0/id"}
+
+
 @operation("/patients", "get", "Patients sharing with me, with attention flags", responses={200: PatientListOut},
-           role="provider")
+           role="provider", links={200: {
+               "PatientTrends": ("patient_trends", FIRST_PATIENT),
+               "PatientEntries": ("patient_entries", FIRST_PATIENT),
+               "AcknowledgeSafety": ("acknowledge_safety", FIRST_PATIENT),
+           }})
 def list_patients():
     patients = care.patient_summaries(get_db(), current_user.id, action="api.patients")
     return PatientListOut().dump({"patients": patients})
