@@ -1,5 +1,7 @@
 """Who is asking: Flask-Login setup, the session-version check, role guards."""
-from flask import abort, flash, jsonify, redirect, request, url_for
+import time
+
+from flask import abort, flash, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
 from .db import get_db
@@ -37,6 +39,32 @@ class User(UserMixin):
         return self.role == "provider"
 
 
+HOUR, DAY = 3600, 24 * 3600
+# (inactivity, absolute) limit of one login, in seconds, by role; docs/SECURITY.md explains them
+# against NIST SP 800-63B-4. Patients log from their own phone, often once a day: a month either
+# way (AAL1's "at least once per 30 days"). Providers see other people's diaries with two factors
+# (AAL2): an hour away from the screen, or a clinic day, and they log in again.
+SESSION_LIMITS = {"patient": (30 * DAY, 30 * DAY), "provider": (1 * HOUR, 12 * HOUR)}
+
+
+def mark_logged_in(session):
+    """Start the clocks of a new login (``start_session`` calls this)."""
+    session["auth_at"] = session["seen_at"] = time.time()
+
+
+def within_limits(session, role):
+    """Whether this login is still inside its role's limits; counts this request as activity."""
+    idle, absolute = SESSION_LIMITS[role]
+    now = time.time()
+    auth_at, seen_at = session.get("auth_at"), session.get("seen_at")
+    if not all(isinstance(t, (int, float)) for t in (auth_at, seen_at)):
+        return False  # no login time: not a session this code started
+    if now - auth_at > absolute or now - seen_at > idle:
+        return False
+    session["seen_at"] = now
+    return True
+
+
 @login_manager.user_loader
 def load_user(session_id):
     user_id, _, version = session_id.partition(":")
@@ -44,6 +72,8 @@ def load_user(session_id):
         return None
     row = users_store.get_user(get_db(), int(user_id))
     if row is None or row["session_version"] != int(version):
+        return None
+    if not within_limits(session, row["role"]):
         return None
     return User(row)
 

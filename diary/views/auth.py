@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from .. import otp, passwords
-from ..auth import User
+from ..auth import User, mark_logged_in
 from ..db import get_db, write_transaction
 from ..schemas.accounts import (ConfirmIdentityIn, DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn,
                                 RegisterIn, SecondFactorIn)
@@ -29,13 +29,14 @@ def home_for(user):
 
 
 def start_session(row):
-    """Log ``row`` in on this browser, for PERMANENT_SESSION_LIFETIME of inactivity.
+    """Log ``row`` in on this browser, within its role's limits (auth.SESSION_LIMITS).
 
     The session starts afresh (a new CSRF token with it): nothing planted in a session before
     login survives it (session fixation).
     """
     user = User(row)
     session.clear()
+    mark_logged_in(session)
     login_user(user)
     session.permanent = True
     return user
