@@ -5,6 +5,8 @@ doesn't share with them (404), a malformed or CSRF-less request (400), a throttl
 Values are written with repr(), so a newline or quote in a path can't forge a line.
 """
 import logging
+import sys
+import time
 
 from flask import g, request
 from flask_login import current_user
@@ -26,5 +28,30 @@ def log_refusal(response):
     return response
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time: gunicorn's error log (pytest's capture in tests)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
+def configure(logger):
+    """The app's loggers write to stderr, each line led by its UTC time, level and logger name."""
+    if any(isinstance(h, _Stderr) for h in logger.handlers):
+        return
+    handler = _Stderr()
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def init_app(app):
+    configure(logging.getLogger("diary"))  # this log and diary.errors' unexpected errors
     app.after_request(log_refusal)

@@ -1,5 +1,6 @@
 """Security events go to the `diary.security` log (stderr under gunicorn): one line each, escaped."""
 import logging
+import re
 
 import pytest
 
@@ -48,3 +49,11 @@ def test_ordinary_pages_log_nothing(patient, provider, security_log):
     patient.get("/")
     provider.get("/provider/")
     assert lines(security_log) == []
+
+
+def test_each_line_says_when_in_utc_and_what_kind(patient, capsys):
+    """Under gunicorn the log goes to stderr (its error log); each line starts with a UTC time."""
+    assert patient.get("/api/v1/patients").status_code == 403
+    lines = [line for line in capsys.readouterr().err.splitlines() if "diary.security" in line]
+    assert len(lines) == 1
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ WARNING diary\.security status=403 ", lines[0]), lines[0]
