@@ -14,6 +14,11 @@ BLANK = "A password can't be only spaces."
 REPEATS = "Use more than one or two different characters."
 EMAIL = "Your password can't be or contain your email address."
 EMAIL_NAME = "Your password can't contain your email name."
+CONTEXT = "Your password can't contain this app's name."
+
+# Context-specific words (ASVS 5.0 6.1.2, 6.2.11): the app's own name, compared with spaces,
+# dashes, dots and underscores taken out. Clinic names belong here too when a clinic deploys it.
+CONTEXT_WORDS = ("symptomdiary",)
 
 # The part of the email before the @ is refused anywhere inside a password only from this
 # length on. Shorter ones ("jo", "pat", "bob") turn up inside ordinary words ("enjoy",
@@ -49,6 +54,9 @@ def weakness(password, email=None):
         return REPEATS
     if folded in common_passwords():
         return COMMON
+    squeezed = "".join(c for c in folded if c not in " -._")
+    if any(word in squeezed for word in CONTEXT_WORDS):
+        return CONTEXT
     email = (email or "").strip().lower()
     local, at, _ = email.rpartition("@")
     if at and local:  # (a value that isn't an email at all is the email field's error)

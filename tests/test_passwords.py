@@ -54,6 +54,12 @@ def test_weak_passwords_are_named(password, email, message):
     assert passwords.weakness(password, email) == message
 
 
+@pytest.mark.parametrize("password", ["symptomdiary", "Symptom Diary 2026", "my-symptom-diary!", "symptom_diary1"])
+def test_the_apps_own_name_is_refused(password):
+    """ASVS 5.0 6.1.2/6.2.11: the documented context-specific words (passwords.CONTEXT_WORDS)."""
+    assert passwords.weakness(password, "nina@example.com") == passwords.CONTEXT
+
+
 @pytest.mark.parametrize("password, email", [
     ("correct horse battery staple", "pat@example.com"),
     (PASSWORD, "pat@example.com"),
