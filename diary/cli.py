@@ -1,4 +1,5 @@
-"""flask --app diary init-db | seed-demo | create-user | backup PATH | verify-audit | end-sessions"""
+"""flask --app diary init-db | seed-demo | create-user | backup PATH | verify-audit | end-sessions |
+reset-two-factor"""
 import sqlite3
 
 import click
@@ -114,7 +115,28 @@ def end_sessions_command(email, everyone):
     click.echo(f"Ended every session of {row['email']}: they must log in again.")
 
 
+@click.command("reset-two-factor")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor_command(email):
+    """Turn two-factor off for EMAIL (a lost phone and lost recovery codes), ending its sessions.
+
+    Check the person's identity first, as carefully as when they enrolled. A provider is asked to
+    enrol again before they see any patient data.
+    """
+    from .services import two_factor
+    from .store import audit
+    db = get_db()
+    row = users_store.get_user_by_email(db, email)
+    if row is None:
+        click.echo(f"No account with the email {email}.", err=True)
+        raise SystemExit(1)
+    two_factor.disable(db, row["id"])
+    audit.record(db, "admin.two_factor_reset", actor_id=None, detail=f"account {row['id']}")
+    click.echo(f"Two-factor is off for {row['email']}, and every session of it has ended.")
+
+
 def init_app(app):
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
-                    verify_audit_command, end_sessions_command):
+                    verify_audit_command, end_sessions_command, reset_two_factor_command):
         app.cli.add_command(command)

@@ -126,3 +126,20 @@ def test_ending_sessions_needs_one_known_account_or_all(runner, patient):
         args=["end-sessions", "nobody@example.com"]).output
     assert runner.invoke(args=["end-sessions"]).exit_code == 2
     assert patient.get("/api/v1/me").status_code == 200
+
+
+def test_an_administrator_can_reset_a_lost_second_factor(app, runner):
+    from conftest import PASSWORD, AuthActions, enrol
+    client = app.test_client()
+    AuthActions(client).register(email="dr@example.com", role="provider", display_name="Dr. Lee")
+    enrol(app, "dr@example.com")
+    result = runner.invoke(args=["reset-two-factor", "dr@example.com"])
+    assert result.exit_code == 0 and "Two-factor is off for dr@example.com" in result.output
+    assert client.get("/api/v1/me").status_code == 401  # every session ended
+    response = AuthActions(client).login("dr@example.com", PASSWORD)
+    assert response.status_code == 302 and "/login/two-factor" not in response.headers["Location"]
+    assert client.get("/api/v1/patients").status_code == 403  # and must enrol again before patient data
+    with app.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM audit_log WHERE action = 'admin.two_factor_reset'"
+                                ).fetchone()[0] == 1
+    assert runner.invoke(args=["reset-two-factor", "nobody@example.com"]).exit_code == 1
