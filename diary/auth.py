@@ -1,7 +1,7 @@
 """Who is asking: Flask-Login setup, the session-version check, role guards."""
 import time
 
-from flask import abort, flash, jsonify, redirect, request, session, url_for
+from flask import abort, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
 from .db import get_db
@@ -107,8 +107,10 @@ def check_role(role):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if current_user.role != role:
+        g.refusal = "wrong role"  # for the security log
         abort(403, description=f"This page is for {role}s only.")
     if role == "provider" and not current_user.mfa_enabled:
+        g.refusal = "no second factor"
         if wants_json():
             return jsonify(errors={"two_factor": [TWO_FACTOR_REQUIRED]}), 403
         flash("Set up two-factor authentication before you can see patient data: it keeps your "

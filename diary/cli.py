@@ -124,7 +124,7 @@ def reset_two_factor_command(email):
     Check the person's identity first, as carefully as when they enrolled. A provider is asked to
     enrol again before they see any patient data.
     """
-    from .services import two_factor
+    from .services import limits, two_factor
     from .store import audit
     db = get_db()
     row = users_store.get_user_by_email(db, email)
@@ -132,6 +132,7 @@ def reset_two_factor_command(email):
         click.echo(f"No account with the email {email}.", err=True)
         raise SystemExit(1)
     two_factor.disable(db, row["id"])
+    limits.forget(db, current_app.config, "mfa", row["id"])  # a locked second step opens again
     audit.record(db, "admin.two_factor_reset", actor_id=None, detail=f"account {row['id']}")
     click.echo(f"Two-factor is off for {row['email']}, and every session of it has ended.")
 

@@ -1,7 +1,8 @@
 """Security events, one line each, to the `diary.security` logger (stderr under gunicorn).
 
-Refusals the audit log doesn't hold: a wrong role (403), a provider asking for a patient who
-doesn't share with them (404), a malformed or CSRF-less request (400), a throttled one (429).
+Refusals the audit log doesn't hold: a wrong role (403), a provider without a second factor
+(403, or the page's redirect to enrolment), a provider asking for a patient who doesn't share
+with them (404), a malformed or CSRF-less request (400), a throttled one (429).
 Values are written with repr(), so a newline or quote in a path can't forge a line.
 """
 import logging
@@ -13,18 +14,21 @@ from flask_login import current_user
 
 log = logging.getLogger("diary.security")
 
-ALWAYS = {400, 403, 429}
+# Why a status is a refusal, when the code that refused didn't say (g.refusal).
+REASONS = {400: "malformed request", 403: "forbidden", 429: "throttled"}
 # A 404 here means "this provider may not see that patient" as often as "no such page".
 PATIENT_DATA = ("/provider/patients/", "/api/v1/patients/")
 
 
 def log_refusal(response):
     status = response.status_code
-    if status in ALWAYS or (status == 404 and request.path.startswith(PATIENT_DATA)):
+    reason = g.get("refusal") or REASONS.get(status)
+    if reason is None and status == 404 and request.path.startswith(PATIENT_DATA):
+        reason = "not shared with this provider, or missing"
+    if reason is not None:
         user = current_user.get_id() if current_user.is_authenticated else None
         log.warning("status=%d method=%s path=%r user=%r address=%r reason=%r", status, request.method,
-                    request.path, user and user.partition(":")[0], request.remote_addr,
-                    g.get("refusal", ""))
+                    request.path, user and user.partition(":")[0], request.remote_addr, reason)
     return response
 
 

@@ -245,3 +245,51 @@ def test_a_proxy_count_that_is_not_a_number_is_refused_at_start(tmp_path, monkey
     monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
     with pytest.raises(ValueError, match="DIARY_PROXY_HOPS must be a whole number"):
         create_app({"TESTING": True, "DATABASE": str(tmp_path / "x.sqlite3")})
+
+
+# --- review findings ----------------------------------------------------------------------------
+
+def test_a_limit_of_zero_closes_the_door_without_an_error(app, client):
+    app.config["RATE_LIMITS"] = {"register_global": (0, 3600)}
+    response = register(client, 1)
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_an_ipv6_client_counts_as_its_whole_64_block(app):
+    """One IPv6 client holds a /64: rotating addresses inside it doesn't buy more attempts."""
+    statuses = [login(from_address(app, f"2001:db8:1:2::{n:x}"), f"u{n}@example.com").status_code
+                for n in range(101)]
+    assert statuses == [422] * 100 + [429]
+    assert login(from_address(app, "2001:db8:1:3::1"), "u1@example.com").status_code == 422
+
+
+def test_buckets_name_no_one_in_a_guessable_way(app, client, auth):
+    import hashlib
+    login(client, "someone@example.com")
+    with app.app_context():
+        buckets = [row[0] for row in get_db().execute("SELECT bucket FROM limit_hits")]
+    plain = hashlib.sha256(b"someone@example.com").hexdigest()[:32]
+    assert buckets and all(plain not in bucket and "someone" not in bucket for bucket in buckets)
+
+
+def test_a_hundred_wrong_codes_lock_the_second_step_for_a_month(app, auth):
+    """NIST SP 800-63B caps failed attempts at 100: ten every 15 minutes would be 960 a day."""
+    from conftest import enrol, next_code
+    auth.register(email="dr@example.com", role="provider", display_name="Dr")
+    enrol(app, "dr@example.com")
+    auth.logout()
+    for window in range(10):
+        for _ in range(10):
+            response = auth.login("dr@example.com", code="000000")
+            assert response.status_code == 422, (window, response.status_code)
+        with app.app_context():  # the next quarter hour
+            get_db().execute("UPDATE limit_hits SET at = at - 15 * 60 - 1")
+    response = auth.login("dr@example.com", code=next_code(app, "dr@example.com"))
+    assert response.status_code == 429  # even the right code, until an administrator resets it
+    assert "Wait" in page(response)
+    with app.app_context():  # two days later: still shut
+        get_db().execute("UPDATE limit_hits SET at = at - 2 * 24 * 3600")
+    assert auth.login("dr@example.com", code=next_code(app, "dr@example.com")).status_code == 429
+    assert app.test_cli_runner().invoke(args=["reset-two-factor", "dr@example.com"]).exit_code == 0
+    enrol(app, "dr@example.com")
+    assert auth.login("dr@example.com", code=next_code(app, "dr@example.com")).status_code == 302

@@ -57,3 +57,23 @@ def test_each_line_says_when_in_utc_and_what_kind(patient, capsys):
     lines = [line for line in capsys.readouterr().err.splitlines() if "diary.security" in line]
     assert len(lines) == 1
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ WARNING diary\.security status=403 ", lines[0]), lines[0]
+
+
+def test_a_provider_without_a_second_factor_is_logged_page_and_api(app, security_log):
+    from conftest import AuthActions
+    client = app.test_client()
+    AuthActions(client).register(email="new-dr@example.com", role="provider", display_name="Dr New")
+    assert client.get("/provider/").status_code == 302
+    assert client.get("/api/v1/patients").status_code == 403
+    found = [line for line in lines(security_log) if "reason='no second factor'" in line]
+    assert [("status=302" in line, "status=403" in line) for line in found] == [(True, False), (False, True)]
+
+
+def test_each_refusal_says_why(app, patient, security_log):
+    patient.get("/api/v1/patients")
+    app.config["RATE_LIMITS"] = {"register_global": (0, 3600)}
+    patient.post("/logout")
+    patient.post("/register", data={"email": "x@example.com", "password": "a long passphrase here",
+                                     "role": "patient", "display_name": "X", "timezone": "UTC"})
+    reasons = [re.search(r"reason='([^']*)'", line).group(1) for line in lines(security_log)]
+    assert reasons == ["wrong role", "throttled"]

@@ -62,3 +62,18 @@ def test_an_expired_page_asks_to_log_in_again(provider):
     age(provider, logged_in_ago=13 * HOUR, last_seen_ago=60)
     response = provider.get("/provider/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_password_change_does_not_restart_the_providers_working_day(provider):
+    """Only a full login (password and second factor) starts the 12 hours again; the password alone doesn't."""
+    from conftest import PASSWORD
+    age(provider, logged_in_ago=11 * HOUR, last_seen_ago=60)
+    new = "another long passphrase"
+    response = provider.post("/account", data={"current_password": PASSWORD, "new_password": new,
+                                                "confirm_password": new})
+    assert response.status_code == 302
+    with provider.session_transaction() as session:
+        assert time.time() - session["auth_at"] > 10.9 * HOUR
+        session["auth_at"] -= 1.1 * HOUR  # an hour later
+        session["seen_at"] = time.time()
+    assert me(provider) == 401

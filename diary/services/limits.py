@@ -6,17 +6,23 @@ failures count, yet parallel requests can never check more than the limit. docs/
 explains the numbers.
 """
 import hashlib
+import hmac
+import ipaddress
 import math
 
 from ..store import limits as limits_store
 
-MINUTE, HOUR = 60, 3600
-# (attempts, window in seconds) for each action and whom it counts against. An app may replace
-# any of them through config["RATE_LIMITS"] (tests do).
+MINUTE, HOUR, DAY = 60, 3600, 24 * 3600
+# (attempts, window in seconds), named "<action>_<whom>[_<more>]": each action's attempt counts
+# against every limit named for it. An app may replace any of them through config["RATE_LIMITS"]
+# (tests do).
 DEFAULT_RATE_LIMITS = {
     "login_account": (10, 15 * MINUTE),  # wrong passwords for one email, known or not
     "login_address": (100, 15 * MINUTE),  # wrong passwords from one address, over all emails
     "mfa_account": (10, 15 * MINUTE),  # wrong second-factor codes for one account
+    # ... and at most 100 in 30 days (NIST SP 800-63B's cap on failed attempts; 960 a day would
+    # find a 6-digit code within a year): then only an administrator's reset-two-factor helps.
+    "mfa_account_month": (100, 30 * DAY),
     "mfa_address": (100, 15 * MINUTE),
     "redeem_account": (10, HOUR),  # wrong share codes by one provider
     "redeem_address": (20, HOUR),  # ... from one address, over all its provider accounts
@@ -49,26 +55,48 @@ class Attempt:
         self.hit_ids = []
 
 
-def _key(value):
-    # Buckets name whom they count without keeping what was typed (an email, an address) in clear.
-    return hashlib.sha256(str(value).encode()).hexdigest()[:32]
+def _key(config, value):
+    # Buckets name whom they count by a keyed hash: not the email or address typed, and not a
+    # plain hash that trying likely emails would reverse.
+    key = config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _client(address):
+    """An IPv4 address, or the /64 an IPv6 address is in (one client can hold all of a /64)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+
+
+def _rules(config, action, subjects):
+    limits = {**DEFAULT_RATE_LIMITS, **config.get("RATE_LIMITS", {})}
+    return [(f"{name}:{_key(config, subject)}", attempts, window)
+            for whom, subject in subjects.items() if subject is not None
+            for name, (attempts, window) in limits.items()
+            if name == f"{action}_{whom}" or name.startswith(f"{action}_{whom}_")]
 
 
 def attempt(db, config, action, *, account=None, address=None):
     """Take a slot for ``action`` ("login", "mfa", "redeem" or "register") or raise Throttled.
 
-    :param config: the app's config: ``RATE_LIMITS`` and ``LIMITS_PER_ADDRESS`` (False turns the
-        per-address limits off, for load tests and clinics behind one NAT address).
-    :param account: whom the attempt is against (an email for logins, a provider id for codes).
+    :param config: the app's config: ``RATE_LIMITS``, ``LIMITS_PER_ADDRESS`` (False turns the
+        per-address limits off, for load tests and clinics behind one NAT address), ``SECRET_KEY``.
+    :param account: whom the attempt is against (an email for logins, an account id for codes).
     :param address: the client's address.
     """
-    limits = {**DEFAULT_RATE_LIMITS, **config.get("RATE_LIMITS", {})}
     subjects = {"account": account, "global": "everyone"}
-    if config.get("LIMITS_PER_ADDRESS", True):
-        subjects["address"] = address
-    rules = [(f"{action}:{whom}:{_key(subject)}", *limits[f"{action}_{whom}"])
-             for whom, subject in subjects.items() if subject is not None and f"{action}_{whom}" in limits]
-    retry_after, hit_ids = limits_store.take(db, rules)
+    if config.get("LIMITS_PER_ADDRESS", True) and address is not None:
+        subjects["address"] = _client(address)
+    retry_after, hit_ids = limits_store.take(db, _rules(config, action, subjects))
     if retry_after is not None:
         raise Throttled(retry_after)
     return Attempt(db, hit_ids)
+
+
+def forget(db, config, action, account):
+    """Clear ``account``'s counts for ``action`` (an administrator reset its second factor)."""
+    limits_store.forget(db, [bucket for bucket, _, _ in _rules(config, action, {"account": account})])

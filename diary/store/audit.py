@@ -58,14 +58,6 @@ def events_about(db, patient_id, *, limit=200):
     ))
 
 
-def count_recent(db, actor_id, action, since):
-    """How many ``action`` events ``actor_id`` caused since the UTC time ``since``."""
-    return db.execute(
-        "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = ? AND at >= ?",
-        [actor_id, action, since],
-    ).fetchone()[0]
-
-
 def events_by(db, actor_id, *, prefix="auth."):
     """The user's own account events (logins, logouts, password changes), oldest first."""
     return list(db.query(

@@ -4,8 +4,8 @@ import time
 
 from ..db import write_transaction
 
-# Hits older than this are gone whatever their limit's window (the longest window is an hour).
-KEEP_SECONDS = 24 * 3600
+# Hits older than this are gone whatever their limit's window (the longest window is 30 days).
+KEEP_SECONDS = 31 * 24 * 3600
 
 
 def take(db, rules, *, now=None):
@@ -25,8 +25,8 @@ def take(db, rules, *, now=None):
                 " ORDER BY at DESC LIMIT ?)",
                 [bucket, now - window, limit],
             ).fetchone()
-            if count >= limit:
-                wait = max(wait, oldest + window - now)
+            if count >= limit:  # (a limit of 0 has no oldest hit: the door is shut for a window)
+                wait = max(wait, window if oldest is None else oldest + window - now)
         if wait:
             return max(1, math.ceil(wait)), []
         ids = [db.execute("INSERT INTO limit_hits (bucket, at) VALUES (?, ?)", [bucket, now]).lastrowid
@@ -39,3 +39,10 @@ def give_back(db, ids):
     if ids:
         with write_transaction(db):
             db.execute(f"DELETE FROM limit_hits WHERE id IN ({', '.join('?' * len(ids))})", ids)
+
+
+def forget(db, buckets):
+    """Delete every hit counted in ``buckets``."""
+    if buckets:
+        with write_transaction(db):
+            db.execute(f"DELETE FROM limit_hits WHERE bucket IN ({', '.join('?' * len(buckets))})", buckets)

@@ -28,15 +28,20 @@ def home_for(user):
     return url_for("provider.dashboard") if user.is_provider else url_for("diary.today")
 
 
-def start_session(row):
+def start_session(row, *, keep_login_time=False):
     """Log ``row`` in on this browser, within its role's limits (auth.SESSION_LIMITS).
 
     The session starts afresh (a new CSRF token with it): nothing planted in a session before
-    login survives it (session fixation).
+    login survives it (session fixation). ``keep_login_time``: a session re-issued without a full
+    login (a password change) keeps the time of the login it continues, so it ends when that
+    one would have.
     """
+    login_time = session.get("auth_at") if keep_login_time else None
     user = User(row)
     session.clear()
     mark_logged_in(session)
+    if isinstance(login_time, (int, float)):
+        session["auth_at"] = login_time
     login_user(user)
     session.permanent = True
     return user
@@ -312,7 +317,7 @@ def account():
                 users_store.set_password_hash(db, row["id"], passwords.hash_password(data["new_password"]))
                 log_auth_event(db, "auth.password_changed", row["id"])
                 # Every other session just ended; keep this one, on the new version.
-                start_session(users_store.get_user(db, row["id"]))
+                start_session(users_store.get_user(db, row["id"]), keep_login_time=True)
                 flash("Password changed. You've been logged out everywhere else.", "success")
                 return redirect(url_for("auth.account"))
     return render_account(errors=errors)
