@@ -7,7 +7,7 @@ import math
 import random
 
 from . import otp, passwords
-from .services import records, safety
+from .services import records, safety, two_factor
 from .store import safety as safety_store
 from .store import entries as entries_store
 from .store import mfa as mfa_store
@@ -104,7 +104,8 @@ def seed_demo(db):
         yield "The demo patient shares their diary with the demo provider (who acknowledged a safety alert)."
         # Providers must have two-factor on: a fresh secret for every demo database.
         codes = otp.new_recovery_codes()
-        mfa_store.enable(db, provider["id"], otp.new_secret(), None, [otp.hash_recovery_code(c) for c in codes])
+        hashes = [two_factor.hash_recovery_code(code) for code in codes]
+        mfa_store.enable(db, provider["id"], otp.new_secret(), None, hashes)
         yield ("Demo provider's recovery codes (each logs in once instead of an app code; shown only now): "
                + ", ".join(codes[:2]))
     yield f"Demo patient:  {PATIENT['email']}  password: {PATIENT['password']}"

@@ -291,7 +291,8 @@ def m009_two_factor(db):
     db.execute("ALTER TABLE users ADD COLUMN mfa_secret TEXT")
     db.execute("ALTER TABLE users ADD COLUMN mfa_enabled_at TEXT")
     db.execute("ALTER TABLE users ADD COLUMN mfa_last_step INTEGER")
-    # Single-use recovery codes, as SHA-256 hex of the normalised code (never the code itself).
+    # Single-use recovery codes, as argon2id hashes (salted; the PHC string) of the normalised
+    # code, never the code itself. (Changed from SHA-256 before this step was released.)
     # A table rather than a JSON column on users: using one is a single conditional UPDATE of
     # its row (used_at IS NULL), atomic without read-modify-write of a list.
     db.execute("""

@@ -141,17 +141,17 @@ def enrol(app, email, secret=TOTP_SECRET):
 
 
 def next_code(app, email):
-    """A code the app accepts now for ``email``: the current step's, or when that step (or the next)
-    was already used, the next unused step's, as the authenticator shows it up to 30 s later
-    (waiting when even that is out of the accepted window). Replay refusal stays on."""
+    """A code the app accepts now for ``email``: the current step's, or when that step was already
+    used, the next step's once that step has begun (waiting for it, up to 30 s: the app accepts
+    no future step, so a test that needs two codes in a row waits). Replay refusal stays on."""
     with app.app_context():
         secret, last = get_db().execute(
             "SELECT mfa_secret, mfa_last_step FROM users WHERE email = ?", [email]).fetchone()
     step = otp.step_at()
     if last is not None and last >= step:
         step = last + 1
-        while step > otp.step_at() + otp.DRIFT_STEPS:
-            time.sleep(0.5)
+        while otp.step_at() < step:
+            time.sleep(max(0.05, step * otp.PERIOD - time.time()))
     return pyotp.TOTP(secret).at(step * otp.PERIOD)
 
 

@@ -26,12 +26,21 @@ def claim_step(db, user_id, step):
     return cursor.rowcount == 1
 
 
-def use_recovery_code(db, user_id, code_hash):
-    """Mark an unused recovery code used; True when it was this user's and unused (one UPDATE)."""
+def unused_recovery_codes(db, user_id):
+    """``[(id, code_hash)]``: the account's recovery codes not used yet (at most 10)."""
+    return [tuple(row) for row in db.execute(
+        "SELECT id, code_hash FROM recovery_codes WHERE user_id = ? AND used_at IS NULL ORDER BY id",
+        [user_id]).fetchall()]
+
+
+def use_recovery_code(db, code_id):
+    """Mark recovery code ``code_id`` used; True when this call did (it was still unused).
+
+    One conditional UPDATE, so two requests racing with the same code can't both use it.
+    """
     with write_transaction(db):
-        cursor = db.execute(
-            "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
-            [utc_now(), user_id, code_hash])
+        cursor = db.execute("UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                            [utc_now(), code_id])
     return cursor.rowcount == 1
 
 
