@@ -68,7 +68,13 @@ def grouped(secret, size=4):
 
 
 def looks_like_totp(typed):
-    return len(_squeezed(typed)) == DIGITS and _squeezed(typed).isdigit()
+    return _is_code(_squeezed(typed))
+
+
+def _is_code(code):
+    # ASCII digits only: str.isdigit() also takes "١٢٣" or "１２３", which no app shows and
+    # hmac.compare_digest refuses (non-ASCII str).
+    return len(code) == DIGITS and code.isascii() and code.isdigit()
 
 
 def matching_step(secret, typed, when=None):
@@ -77,7 +83,7 @@ def matching_step(secret, typed, when=None):
     The newest matching step wins. Every candidate is compared in constant time.
     """
     code = _squeezed(typed)
-    if len(code) != DIGITS or not code.isdigit():
+    if not _is_code(code):
         return None
     now = step_at(when)
     found = None

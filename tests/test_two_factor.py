@@ -517,3 +517,20 @@ def test_the_known_secret_helper_is_honest(app, patient):
         assert code not in codes
         codes.add(code)
         assert client.login(code=code).status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["١٢٣٤٥٦", "¹²³⁴⁵⁶", "１２３４５６"])
+def test_digits_from_other_scripts_are_a_wrong_code_not_an_error(app, typed):
+    """str.isdigit() is true for these; hmac.compare_digest refuses non-ASCII (a 500 before)."""
+    client = app.test_client()
+    AuthActions(client).register(email="dr@example.com", role="provider", display_name="Dr")
+    enrol(app, "dr@example.com")
+    client.post("/logout")
+    response = client.post("/login", data={"email": "dr@example.com", "password": PASSWORD})
+    assert response.headers["Location"].startswith("/login/two-factor")
+    assert client.post("/login/two-factor", data={"code": typed}).status_code == 422
+    fresh = app.test_client()
+    AuthActions(fresh).register(email="new@example.com", role="provider", display_name="New")
+    fresh.get("/account/two-factor")
+    response = fresh.post("/account/two-factor/confirm", data={"code": typed, "password": PASSWORD})
+    assert response.status_code == 422

@@ -29,19 +29,19 @@ def check(db, user_id, typed, when=None):
     # production cost on two cores): acceptable because every attempt has taken a slot of the
     # "mfa" rate limits (services.limits, views.auth.code_attempt) before it gets here.
     for code_id, code_hash in mfa_store.unused_recovery_codes(db, user_id):
-        if passwords.verify_password(code_hash, code):
+        if passwords.verify_code(code_hash, code):
             # Marked used only if still unused: of two requests racing with it, one wins.
             return RECOVERY if mfa_store.use_recovery_code(db, code_id) else None
     return None
 
 
 def hash_recovery_code(code):
-    """argon2id (salted, the app's password cost) of the normalised ``code``.
+    """Salted argon2id (``passwords.hash_code``) of the normalised ``code``.
 
     Each code has only 50 random bits (short enough to type), below the 112 bits for which a
-    fast unsalted hash would do (ASVS 5.0 6.5.2): so they are stored like passwords.
+    fast unsalted hash would do (ASVS 5.0 6.5.2).
     """
-    return passwords.hash_password(otp.normalize_recovery_code(code))
+    return passwords.hash_code(otp.normalize_recovery_code(code))
 
 
 def was_replayed(db, user_id, typed, when=None):
