@@ -3,55 +3,13 @@
 A's check-in, saved offline, is never sent as B's (B logged in after A's session ended without a
 logout on this phone), nor shown to B; it waits for A, and only A's deliberate logout drops it.
 """
-import itertools
-
 import pytest
 
+from .accounts import NEW_PASSWORD, PASSWORD, end_sessions_elsewhere, log_in, register_as
 from .test_pwa import check_in, server_entries, wait_for_worker, wait_until
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a long enough password"
-NEW_PASSWORD = "another long enough password"
 ENTRIES = "**/api/v1/entries"  # the outbox's POST (page.request, used by server_entries, isn't routed)
-_emails = (f"owner{n}@example.com" for n in itertools.count())
-
-
-def register_as(page, live_server, name):
-    email = next(_emails)
-    page.goto(live_server + "/register")
-    page.get_by_label("keeping my own diary").check()
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(live_server + "/")
-    return email
-
-
-def log_in(page, live_server, email, password):
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server + "/")
-
-
-def end_sessions_elsewhere(browser, live_server, email):
-    """The patient changes their password on another device: every other session of theirs ends."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        log_in(page, live_server, email, PASSWORD)
-        page.goto(live_server + "/account")
-        page.get_by_label("Current password").fill(PASSWORD)
-        page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-        page.get_by_label("New password again").fill(NEW_PASSWORD)
-        page.get_by_role("button", name="Change password").click()
-        page.get_by_text("Password changed.").wait_for()
-    finally:
-        context.close()
-
 
 def on_phone(page):
     """Every check-in in this phone's outbox, whoever wrote it (what the page shows is filtered)."""

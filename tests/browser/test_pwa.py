@@ -7,19 +7,23 @@ from diary.views.pwa import SHELL_STATIC
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 from .test_checkin_flow import register
+from .accounts import NEW_PASSWORD, end_sessions_elsewhere, log_in, register_as
 
 pytestmark = pytest.mark.browser
 
 
-def wait_until(page, expression, timeout=10):
+def wait_until(page, expression, timeout=10, explain="document.getElementById('outbox-status')?.textContent"):
     """Poll until the (possibly asynchronous) ``expression`` is truthy.
 
     Not page.wait_for_function: a Promise is truthy, so it returns after one look whatever the
-    Promise resolves to. page.evaluate awaits the Promise.
+    Promise resolves to. page.evaluate awaits the Promise. On a time-out the message shows what
+    ``explain`` evaluates to (by default the outbox's status line).
     """
     deadline = time.monotonic() + timeout
     while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out waiting for {expression}; {explain} is "
+                                 f"{page.evaluate(explain)!r}; outbox: {page.evaluate('diaryOutbox.all()')!r}")
         time.sleep(0.05)
 
 
@@ -141,24 +145,23 @@ def test_logout_clears_this_phones_storage(phone, live_server):
         "const c = db.transaction('entries').objectStore('entries').count(); c.onsuccess = () => r(c.result); }; })") == 0
 
 
-def test_a_401_keeps_the_checkins_until_login(phone, live_server):
-    page, context = phone, phone.context
-    register(page, live_server)
-    page.wait_for_url(live_server + "/")
+def test_a_401_keeps_the_checkins_until_login(phone, browser, live_server):
+    page = phone
+    email = register_as(page, live_server, "Robin")
     item = {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000002",
             "payload": {"id": "6f2b3c3e-5d1a-4b7e-9f00-000000000002", "date": "2026-01-02", "anxiety": 4,
                         "triggers": [], "note": "waits for login", "private": False}}
     item = owned(page, item)
-    cookies = context.cookies()
-    context.clear_cookies()  # the session ended (expired, or logged out elsewhere)
-    page.evaluate("item => diaryOutbox.put(item)", item)  # after: the page-load replay can't send it
-    # Each pass (as on the next page load or "online" event) keeps it and asks for a login. Polled:
-    # a pass started by the page's own load can still be finishing (one in ~8 runs timed out here).
+    # The session ends on the server (a password change elsewhere). Not by clearing this
+    # browser's cookies: a response still on its way (the page load's own outbox pass) would
+    # set the cookie again, and the check-in went out as if never logged out (1 run in ~8).
+    end_sessions_elsewhere(browser, live_server, email)
+    page.evaluate("item => diaryOutbox.put(item)", item)
+    # Each pass (as on the next page load or "online" event) keeps it and asks for a login.
     wait_until(page, "diaryOutbox.replay().then(() => document.getElementById('outbox-status')"
                      ".textContent.includes('Log in to send them.'))")
     assert len(page.evaluate("diaryOutbox.all()")) == 1
-    context.add_cookies(cookies)  # logged in again
-    page.evaluate("diaryOutbox.replay()")
+    log_in(page, live_server, email, NEW_PASSWORD)  # Today again: its load sends the check-in
     wait_until(page, "diaryOutbox.all().then(items => items.length === 0)")
     assert [e["note"] for e in server_entries(page, live_server)] == ["waits for login"]
 
