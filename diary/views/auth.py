@@ -475,17 +475,26 @@ def confirm_two_factor():
     return render_enrolment(pending, errors)
 
 
+def confirmed_two_factor_change(db):
+    """``(row, None)`` when the account has two-factor on and the form's password and code are
+    its own, else ``(None, the answer to send)``: the page again with the errors."""
+    status = two_factor.status(db, current_user.id)
+    if status is None:
+        return None, redirect(url_for("auth.two_factor_page"))
+    row, errors = confirm_identity(db)
+    if row is None:
+        return None, render_two_factor(status, errors)
+    return row, None
+
+
 @bp.route("/account/two-factor/replace", methods=["POST"])
 @login_required
 def replace_two_factor():
     """Move to a new authenticator app: after password and code, a new secret to scan."""
     db = get_db()
-    status = two_factor.status(db, current_user.id)
-    if status is None:
-        return redirect(url_for("auth.two_factor_page"))
-    row, errors = confirm_identity(db)
-    if row is None:
-        return render_two_factor(status, errors)
+    row, refusal = confirmed_two_factor_change(db)
+    if refusal is not None:
+        return refusal
     start_enrolment(replacing=True)
     return redirect(url_for("auth.two_factor_page"))
 
@@ -494,12 +503,9 @@ def replace_two_factor():
 @login_required
 def new_recovery_codes():
     db = get_db()
-    status = two_factor.status(db, current_user.id)
-    if status is None:
-        return redirect(url_for("auth.two_factor_page"))
-    row, errors = confirm_identity(db)
-    if row is None:
-        return render_two_factor(status, errors)
+    row, refusal = confirmed_two_factor_change(db)
+    if refusal is not None:
+        return refusal
     codes = two_factor.new_recovery_codes(db, row["id"])
     log_auth_event(db, "auth.recovery_codes_renewed", row["id"])
     return render_template("auth/recovery_codes.html", codes=codes)
@@ -511,12 +517,9 @@ def disable_two_factor():
     if current_user.is_provider:
         abort(403, description="Clinicians keep two-factor authentication on: it protects your patients' data.")
     db = get_db()
-    status = two_factor.status(db, current_user.id)
-    if status is None:
-        return redirect(url_for("auth.two_factor_page"))
-    row, errors = confirm_identity(db)
-    if row is None:
-        return render_two_factor(status, errors)
+    row, refusal = confirmed_two_factor_change(db)
+    if refusal is not None:
+        return refusal
     two_factor.disable(db, row["id"])
     log_auth_event(db, "auth.mfa_disabled", row["id"])
     start_session(users_store.get_user(db, row["id"]))
