@@ -293,3 +293,10 @@ def test_a_hundred_wrong_codes_lock_the_second_step_for_a_month(app, auth):
     assert app.test_cli_runner().invoke(args=["reset-two-factor", "dr@example.com"]).exit_code == 0
     enrol(app, "dr@example.com")
     assert auth.login("dr@example.com", code=next_code(app, "dr@example.com")).status_code == 302
+
+
+@pytest.mark.parametrize("seconds, said", [(1, "1 minute"), (899, "15 minutes"), (7200, "2 hours"),
+                                           (3 * 3600 + 1, "4 hours"), (30 * 86400, "30 days")])
+def test_a_wait_is_said_in_units_people_use(seconds, said):
+    from diary.services.limits import Throttled
+    assert Throttled(seconds).wait == said

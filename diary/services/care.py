@@ -93,7 +93,7 @@ def redeem(db, provider_id, code, *, config, address):
     try:
         attempt = limits.attempt(db, config, "redeem", account=provider_id, address=address)
     except limits.Throttled as throttled:
-        return None, (429, {"code": [f"Too many codes that didn't work. Please wait {throttled.minutes} minutes "
+        return None, (429, {"code": [f"Too many codes that didn't work. Please wait {throttled.wait} "
                                      "and try again."]}, throttled.retry_after)
     try:
         patient = sharing_store.redeem_invite(db, provider_id, code)

@@ -40,8 +40,12 @@ class Throttled(Exception):
         self.retry_after = retry_after
 
     @property
-    def minutes(self):
-        return max(1, math.ceil(self.retry_after / 60))
+    def wait(self):
+        """How long, as people say it: "15 minutes", "2 hours", "30 days" (rounded up)."""
+        for unit, seconds, up_to in (("minute", MINUTE, 2 * HOUR), ("hour", HOUR, 2 * DAY), ("day", DAY, None)):
+            if up_to is None or self.retry_after < up_to:
+                count = max(1, math.ceil(self.retry_after / seconds))
+                return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 class Attempt:
