@@ -157,3 +157,16 @@ def test_patient_is_told_clinicians_see_numbers_without_private_entries(diary, p
     # Nobody to share with, or nothing private: nothing to say.
     patient.post("/api/v1/entries", json={"date": dt.date.today().isoformat(), "anxiety": 3, "private": True})
     assert "without your private entries" not in visible(patient.get("/trends").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("status, n, expected", [("returned", 1, "1 day"), ("returned", 2, "2 days"),
+                                                 ("censored", 1, "at least 1 day"), ("returned", 1.0, "1 day")])
+def test_relief_reads_1_day_not_1_days(app, status, n, expected):
+    with app.test_request_context():
+        template = app.jinja_env.from_string('{% from "_relief.html" import relief_text %}{{ relief_text(s) }}')
+        assert template.render(s={"relief_status": status, "relief_days": n}) == expected
+
+
+def test_relief_sentence_counts_in_the_right_number():
+    from diary.insights.relief import _days
+    assert [_days(0), _days(1), _days(1.2), _days(2)] == ["0 days", "1 day", "1 day", "2 days"]

@@ -15,6 +15,7 @@ from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
 from ..timeutil import today_in
+from ..vocabulary import plural
 from . import limits, safety
 from ..insights import relief
 from .trends import insight_rows, relief_means
@@ -93,7 +94,7 @@ def redeem(db, provider_id, code, *, config, address):
     try:
         attempt = limits.attempt(db, config, "redeem", account=provider_id, address=address)
     except limits.Throttled as throttled:
-        return None, (429, {"code": [f"Too many codes that didn't work. Please wait {throttled.minutes} minutes "
+        return None, (429, {"code": [f"Too many codes that didn't work. Please wait {plural(throttled.minutes, 'minute')} "
                                      "and try again."]}, throttled.retry_after)
     try:
         patient = sharing_store.redeem_invite(db, provider_id, code)

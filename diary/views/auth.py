@@ -19,6 +19,7 @@ from ..services import limits, two_factor
 from ..store import NameTaken, audit
 from ..store import users as users_store
 from ..timeutil import timezone_names
+from ..vocabulary import plural
 from .forms import load, present
 
 bp = Blueprint("auth", __name__)
@@ -59,7 +60,7 @@ def password_attempt(db, email):
 
 
 def too_many_passwords(throttled):
-    return f"Too many wrong passwords. Wait {throttled.minutes} minutes and try again."
+    return f"Too many wrong passwords. Wait {plural(throttled.minutes, 'minute')} and try again."
 
 
 def code_attempt(db, user_id):
@@ -72,7 +73,7 @@ def code_attempt(db, user_id):
 
 
 def too_many_codes(throttled):
-    return f"Too many wrong codes for this account. Wait {throttled.minutes} minutes and try again."
+    return f"Too many wrong codes for this account. Wait {plural(throttled.minutes, 'minute')} and try again."
 
 
 def checked_code(db, user_id, code):
@@ -155,8 +156,8 @@ def register():
                 # must say so, and this limit is what keeps it from being a fast existence oracle.
                 limits.attempt(get_db(), current_app.config, "register", address=request.remote_addr)
             except limits.Throttled as throttled:
-                errors = {"email": [f"Too many new accounts from this address. Wait {throttled.minutes} "
-                                    "minutes and try again."]}
+                errors = {"email": [f"Too many new accounts from this address. Wait "
+                                    f"{plural(throttled.minutes, 'minute')} and try again."]}
                 return render_template("auth/register.html", values=without_password(values), errors=errors,
                                        timezones=timezone_names()), 429, retry_after(throttled)
             try:
