@@ -170,3 +170,24 @@ def test_relief_reads_1_day_not_1_days(app, status, n, expected):
 def test_relief_sentence_counts_in_the_right_number():
     from diary.insights.relief import _days
     assert [_days(0), _days(1), _days(1.2), _days(2)] == ["0 days", "1 day", "1 day", "2 days"]
+
+
+def stamps(value):
+    """Every date-time string in a JSON answer."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in stamps(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in stamps(v)]
+    return [value] if isinstance(value, str) and re.match(r"\d{4}-\d\d-\d\dT", value) else []
+
+
+def test_api_times_are_iso_8601_utc_with_z(diary):
+    patient, provider = diary["patient"], diary["provider"]
+    provider.get(f"/provider/patients/{diary['id']}")
+    patient.post("/api/v1/invites", json={"scope": "scores"})
+    answers = [patient.get(url).get_json() for url in (
+        "/api/v1/entries", "/api/v1/sessions", "/api/v1/assessments", "/api/v1/care-team", "/api/v1/access-log")]
+    answers += [provider.get(url).get_json() for url in ("/api/v1/patients", f"/api/v1/patients/{diary['id']}/entries")]
+    found = [s for answer in answers for s in stamps(answer)]
+    assert len(found) > 50
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", s) for s in found), found
