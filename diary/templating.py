@@ -1,6 +1,7 @@
 """Jinja filters and globals used across templates."""
 import datetime as dt
 
+from flask import has_request_context
 from flask_login import current_user
 
 from . import support
@@ -9,12 +10,14 @@ from .insights import crisis
 from .insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from .schemas.assessments import PLAN_STEPS
 from .timeutil import local_date, local_time, short_date, today_in
-from .vocabulary import (INSTRUMENT_LABELS, SCOPE_NAMES, SIDE_EFFECT_LABELS, SIDE_EFFECT_SEVERITIES, TREATMENT_LABELS,
-                         describe_side_effect, label, plural)
+from .vocabulary import (SIDE_EFFECT_LABELS, SIDE_EFFECT_SEVERITIES, TREATMENT_LABELS, describe_side_effect, label,
+                         plural)
 
 
 def viewer_timezone():
     """The logged-in reader's IANA zone (users.timezone), or UTC for anonymous pages."""
+    if not has_request_context():
+        return "UTC"
     return getattr(current_user, "timezone", None) or "UTC"
 
 
@@ -75,7 +78,7 @@ def init_app(app):
                                  plural=plural, when=when, day_of=day_of, label=label)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
-        INSTRUMENT_LABELS=INSTRUMENT_LABELS, SCOPE_NAMES=SCOPE_NAMES, plural=plural,
+        plural=plural,
         SIDE_EFFECT_SEVERITIES=SIDE_EFFECT_SEVERITIES,
         SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS, PLAN_STEPS=PLAN_STEPS,
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},

@@ -35,8 +35,6 @@ SCOPE_LABELS = {
             "blood pressure), questionnaires, and your notes, reflections and safety plan",
 }
 SIDE_EFFECT_SEVERITIES = ("mild", "moderate", "severe")
-# Short names for a scope, for sentences ("Sharing: scores only").
-SCOPE_NAMES = {"scores": "scores only", "full": "everything"}
 INSTRUMENT_LABELS = {"gad7": "GAD-7", "phq9": "PHQ-9"}
 # Questionnaire severity bands (insights.questionnaires.SEVERITY_LABELS holds the same words).
 BAND_LABELS = {"minimal": "Minimal", "mild": "Mild", "moderate": "Moderate",

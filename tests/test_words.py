@@ -93,7 +93,11 @@ def diary(app):
 
 
 def patient_pages(diary):
-    return ["/", "/history", "/triggers", "/sessions/", "/trends?range=all", "/trends?range=30d", "/care-team",
+    records = {kind: diary["patient"].get(f"/api/v1/{kind}").get_json()[kind][0]["id"]
+               for kind in ("sessions", "assessments")}
+    return [f"/sessions/{records['sessions']}/edit", f"/sessions/{records['sessions']}/delete",
+            f"/assessments/{records['assessments']}", f"/assessments/{records['assessments']}/delete",
+            "/support", "/safety-plan", "/account/two-factor", "/", "/history", "/triggers", "/sessions/", "/trends?range=all", "/trends?range=30d", "/care-team",
             "/report?notes=true", "/assessments/", "/account"]
 
 
