@@ -1,21 +1,43 @@
 """Jinja filters and globals used across templates."""
 import datetime as dt
 
+from flask import has_request_context
+from flask_login import current_user
+
 from . import support
 from .crisis_contacts import EMERGENCY, dial
 from .insights import crisis
 from .insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from .schemas.assessments import PLAN_STEPS
-from .vocabulary import SIDE_EFFECT_LABELS, SIDE_EFFECT_SEVERITIES, TREATMENT_LABELS, describe_side_effect
+from .timeutil import local_date, local_time, short_date, today_in
+from .vocabulary import (SIDE_EFFECT_LABELS, SIDE_EFFECT_SEVERITIES, TREATMENT_LABELS, describe_side_effect, label,
+                         plural)
+
+
+def viewer_timezone():
+    """The logged-in reader's IANA zone (users.timezone), or UTC for anonymous pages."""
+    if not has_request_context():
+        return "UTC"
+    return getattr(current_user, "timezone", None) or "UTC"
 
 
 def nice_date(value):
-    """'2026-11-23' -> 'Mon 23 Nov 2026'."""
+    """'2026-12-03' -> 'Thu 3 Dec' ('Wed 3 Dec 2025' when not the reader's this year)."""
     try:
         day = dt.date.fromisoformat(str(value))
     except ValueError:
         return value
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return short_date(day, today_in(viewer_timezone()))
+
+
+def when(utc_stamp):
+    """A stored UTC stamp in the reader's zone, named: 'Thu 3 Dec, 14:05 (Europe/London)'."""
+    return local_time(utc_stamp, viewer_timezone()) if utc_stamp else ""
+
+
+def day_of(utc_stamp):
+    """The reader's local calendar day of a stored UTC stamp, as nice_date."""
+    return nice_date(local_date(utc_stamp, viewer_timezone())) if utc_stamp else ""
 
 
 def number(value):
@@ -52,9 +74,11 @@ def anxiety_band(value):
 
 def init_app(app):
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
-                                 dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect)
+                                 dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect,
+                                 plural=plural, when=when, day_of=day_of, label=label)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
+        plural=plural,
         SIDE_EFFECT_SEVERITIES=SIDE_EFFECT_SEVERITIES,
         SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS, PLAN_STEPS=PLAN_STEPS,
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},

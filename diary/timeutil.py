@@ -51,10 +51,26 @@ def utc_after(**delta):
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def short_date(value):
-    """date(2026, 12, 3) or '2026-12-03' -> 'Thu 3 Dec' (for sentences about recent days)."""
+def short_date(value, today=None):
+    """date(2026, 12, 3) or '2026-12-03' -> 'Thu 3 Dec', with the year when it isn't this year
+    ('Wed 3 Dec 2025'): how every date reads to people (HTML and sentences; CSV/JSON/FHIR stay ISO).
+
+    :param today: the reader's today (defaults to today in UTC) to decide "this year".
+    """
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-    return f"{day:%a} {day.day} {day:%b}"
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    this_year = (today or dt.datetime.now(dt.timezone.utc).date()).year
+    return f"{day:%a} {day.day} {day:%b}" + ("" if day.year == this_year else f" {day.year}")
+
+
+def local_time(utc_stamp, timezone):
+    """A stored UTC stamp as the reader's local day and time, the zone named:
+    'Tue 3 Dec, 14:05 (Europe/London)' (the year too when it isn't this year there)."""
+    zone = _zone(timezone)
+    moment = dt.datetime.fromisoformat(utc_stamp.replace("Z", "+00:00")).astimezone(zone)
+    name = timezone if isinstance(zone, ZoneInfo) else "UTC"
+    return f"{short_date(moment.date(), dt.datetime.now(zone).date())}, {moment:%H:%M} ({name})"
 
 
 def local_date(utc_stamp, timezone):

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..timeutil import short_date
+from ..vocabulary import plural
 from .daily import window_mean
 from .questionnaires import INSTRUMENTS, SEVERE_WITHIN_DAYS, SEVERITY_LABELS, is_severe
 from .response import pretreatment_baseline
@@ -118,7 +119,7 @@ def summarize(means, today, last_entry_date, first_session_day=None, *, highest=
         reasons.append(Reason("quiet", None, "No check-ins yet"))
     elif (today - last).days >= QUIET_DAYS:
         reasons.append(Reason("quiet", last + dt.timedelta(days=QUIET_DAYS),
-                              f"No check-in since {short_date(last)} ({(today - last).days} days)"))
+                              f"No check-in since {short_date(last)} ({plural((today - last).days, 'day')})"))
     sparkline = tuple(means.get(today - dt.timedelta(days=n)) for n in range(SPARKLINE_DAYS - 1, -1, -1))
     return Summary(last, mean_7, previous, change, tuple(reasons), sparkline)
 

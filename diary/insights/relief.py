@@ -22,6 +22,7 @@ relief (Kaplan–Meier) and a forecast from the last session. Pure. Definitions:
 import datetime as dt
 from dataclasses import dataclass
 
+from ..vocabulary import plural
 from .daily import window_mean, window_stats
 from .survival import kaplan_meier, quantile
 
@@ -249,8 +250,7 @@ def session_rows(sessions, series, means, today, checkins_by_date=None):
 
 
 def _days(n):
-    n = round(n)
-    return f"{n} day" if n == 1 else f"{n} days"
+    return plural(round(n), "day")
 
 
 def sentence(series, summary, outlook, short_date):
@@ -276,11 +276,12 @@ def sentence(series, summary, outlook, short_date):
         span = _days(summary.median_days)
     else:
         span = f"{round(summary.low)}–{_days(summary.high)}" if summary.high is not None else \
-            f"{round(summary.low)} days or longer"
-    text = (f"Over {measured} rounds of treatment, anxiety came back after {span} "
+            f"{_days(summary.low)} or longer"
+    text = (f"Over {plural(measured, 'round of treatment', 'rounds of treatment')}, anxiety came back after {span} "
             f"(typically {_days(summary.median_days)})")
     if summary.censored:
-        text += f"; {summary.censored} still below when last checked count as “at least”"
+        text += (f"; {plural(summary.censored, 'round')} still below when last checked "
+                 f"{'counts' if summary.censored == 1 else 'count'} as “at least”")
     text += "."
     last = series[-1]
     if last.status == "returned":

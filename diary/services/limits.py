@@ -11,6 +11,7 @@ import ipaddress
 import math
 
 from ..store import limits as limits_store
+from ..vocabulary import plural
 
 MINUTE, HOUR, DAY = 60, 3600, 24 * 3600
 # (attempts, window in seconds), named "<action>_<whom>[_<more>]": each action's attempt counts
@@ -44,8 +45,7 @@ class Throttled(Exception):
         """How long, as people say it: "15 minutes", "2 hours", "30 days" (rounded up)."""
         for unit, seconds, up_to in (("minute", MINUTE, 2 * HOUR), ("hour", HOUR, 2 * DAY), ("day", DAY, None)):
             if up_to is None or self.retry_after < up_to:
-                count = max(1, math.ceil(self.retry_after / seconds))
-                return f"{count} {unit}{'' if count == 1 else 's'}"
+                return plural(max(1, math.ceil(self.retry_after / seconds)), unit)
 
 
 class Attempt:

@@ -5,6 +5,7 @@ from ..insights import trends as trends_insights
 from ..store import assessments as assessments_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
+from ..store import sharing as sharing_store
 from ..timeutil import today_in
 
 
@@ -77,3 +78,10 @@ def relief_means(db, user_id, sessions, today, *, include_private):
         return {}
     return entries_store.daily_means(db, user_id, first_session_week(sessions), today,
                                      include_private=include_private)
+
+
+def private_left_out(db, user_id):
+    """Whether the patient shares their diary and marked something private, so the numbers their
+    clinicians see (without private records) can differ from their own."""
+    return bool(sharing_store.care_team(db, user_id)) and any(
+        store.has_private(db, user_id) for store in (entries_store, sessions_store, assessments_store))

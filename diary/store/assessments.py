@@ -103,3 +103,8 @@ def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=T
     if not include_private:
         where.append("private = 0")
     return keyset_pages(db, _SELECT, where, params, ("date", "created_at", "id"), page_size, _assessment)
+
+
+def has_private(db, user_id):
+    """Whether the user marked any of these records private."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM assessments WHERE user_id = ? AND private = 1)", [user_id]).fetchone()[0] == 1

@@ -213,3 +213,8 @@ def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=T
         where.append("e.private = 0")
     order = ("e.date", "e.created_at", "e.id")
     return keyset_pages(db, _SELECT, where, params, order, page_size, _entry)
+
+
+def has_private(db, user_id):
+    """Whether the user marked any of these records private."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM entries WHERE user_id = ? AND private = 1)", [user_id]).fetchone()[0] == 1

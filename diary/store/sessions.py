@@ -124,3 +124,8 @@ def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=T
         where.append("private = 0")
     order = ("date", "created_at", "id")
     return keyset_pages(db, _SELECT, where, params, order, page_size, _session)
+
+
+def has_private(db, user_id):
+    """Whether the user marked any of these records private."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM treatment_sessions WHERE user_id = ? AND private = 1)", [user_id]).fetchone()[0] == 1

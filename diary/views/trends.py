@@ -32,4 +32,5 @@ def index():
         "trends/index.html", trends=trends, range_name=range_name, ranges=RANGE_LABELS, errors=errors,
         chart=charts.anxiety_chart(trends), table=trends_insights.table_rows(trends),
         assessment_charts=charts.assessment_charts(trends),
+        private_left_out=trends_service.private_left_out(db, current_user.id),
     ), 422 if errors else 200
