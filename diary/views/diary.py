@@ -24,6 +24,8 @@ bp = Blueprint("diary", __name__)
 # Offered to a patient who has no triggers of their own yet.
 SUGGESTED_TRIGGERS = ("work", "sleep", "social", "health", "money", "caffeine", "family", "news")
 HISTORY_PAGE_SIZE = 50
+# Why a check-in can call for the support card (services/safety.py): Today holds one card for each.
+ENTRY_SUPPORT_REASONS = ("score_10", "crisis_language")
 
 
 @bp.before_request
@@ -83,7 +85,8 @@ def today():
     todays = entries_store.entries_on(get_db(), current_user.id, day)
     return render_checkin_form("diary/today.html", values, errors, todays=todays,
                                due=assessments_service.due(get_db(), current_user.id, day),
-                               welcome=onboarding.welcome(get_db(), current_user.id, day))
+                               welcome=onboarding.welcome(get_db(), current_user.id, day),
+                               support_cards=[support.card(reason) for reason in ENTRY_SUPPORT_REASONS])
 
 
 @bp.route("/welcome/dismiss", methods=["POST"])
