@@ -38,6 +38,7 @@ demo: $(VENV)/.installed
 # Browser tests drive Debian's chromium; scripts/ensure-chromium installs it when missing.
 browser-deps:
 	scripts/ensure-chromium
+	scripts/ensure-poppler
 
 test: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -22,13 +22,16 @@ ASSESSMENT_COLUMNS = (
 JOINER = "; "
 BOM = "\ufeff"  # lets Excel detect UTF-8; csv readers use encoding="utf-8-sig"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"  # a cell starting with it is always guarded, so dropping one restores the text
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
 def neutralize(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (plain numbers don't)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (plain numbers don't), and
+    so does text that itself starts with one: removing one leading apostrophe always restores it."""
+    if isinstance(value, str) and (value.startswith(GUARD) or (
+            value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value))):
+        return GUARD + value
     return value
 
 

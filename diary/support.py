@@ -20,5 +20,11 @@ def take():
     reason = session.pop(_KEY, None)
     if reason is None or not current_user.is_authenticated:
         return None
+    return card(reason)
+
+
+def card(reason):
+    """The card for ``reason`` (the logged-in user's plan): Today keeps one per reason a check-in
+    can have, for a check-in saved without a reload (static/js/app.js)."""
     return {"reason": reason, "contacts": current_app.config["CRISIS_CONTACTS"],
             "plan": safety_store.get_plan(get_db(), current_user.id)}

@@ -13,6 +13,7 @@ HOSTILE = [
     'She said "no", then left', "commas, everywhere, ok", "line one\nline two\r\nline three",
     "emoji 😟🌧️ and ünïcödé", "=HYPERLINK(\"http://evil.example\",\"click\")", "+1 555 0100",
     "-dash first", "@mention", "\ttab first", "\rcarriage first", "-5", "  spaces  ", "",
+    "'quoted", "''twice", "'=1+1",
 ]
 
 
@@ -23,8 +24,8 @@ def parse(response):
 
 
 def unneutralize(cell):
-    """What a reader gets back after the export's formula guard (a leading apostrophe)."""
-    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+    """What a reader gets back after the export's formula guard: one leading apostrophe removed."""
+    return cell[1:] if cell.startswith("'") else cell
 
 
 def test_header_is_the_documented_columns_in_order(patient):
@@ -94,9 +95,17 @@ def test_time_column_and_side_effects_with_severity_and_hours(patient):
     ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+SUM(A1)", "'+SUM(A1)"), ("-A1", "'-A1"),
     ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
     ("-5", "-5"), ("+3.5", "+3.5"), ("ok =1", "ok =1"), ("", ""),
+    ("=1+1", "'=1+1"), ("'quoted", "''quoted"), ("'", "''"), ("'=1+1", "''=1+1"), ("ok '", "ok '"),
 ])
 def test_formula_cells_are_neutralised_but_numbers_are_not(text, cell):
     assert csv_export.neutralize(text) == cell
+
+
+@pytest.mark.parametrize("text", ["'quoted", "=1+1", "'=1+1", "''", "-5", "plain", "-x", "'-5"])
+def test_removing_one_leading_apostrophe_always_restores_the_text(text):
+    """A note that really starts with an apostrophe is guarded too, so the rule has no exceptions."""
+    cell = csv_export.neutralize(text)
+    assert (cell[1:] if cell.startswith("'") else cell) == text
 
 
 def test_date_filters(patient):

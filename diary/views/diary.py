@@ -14,6 +14,7 @@ from ..store import IdConflict, NameTaken
 from ..store import entries as entries_store
 from ..store import triggers as triggers_store
 from ..services import assessments as assessments_service
+from ..services import onboarding
 from ..services import records
 from ..timeutil import time_now_in, today_in
 from .forms import MAX_ROW_ID, entry_payload, load, row_id
@@ -23,6 +24,8 @@ bp = Blueprint("diary", __name__)
 # Offered to a patient who has no triggers of their own yet.
 SUGGESTED_TRIGGERS = ("work", "sleep", "social", "health", "money", "caffeine", "family", "news")
 HISTORY_PAGE_SIZE = 50
+# Why a check-in can call for the support card (services/safety.py): Today holds one card for each.
+ENTRY_SUPPORT_REASONS = ("score_10", "crisis_language")
 
 
 @bp.before_request
@@ -81,7 +84,16 @@ def today():
     values.setdefault("id", str(uuid.uuid4()))
     todays = entries_store.entries_on(get_db(), current_user.id, day)
     return render_checkin_form("diary/today.html", values, errors, todays=todays,
-                               due=assessments_service.due(get_db(), current_user.id, day))
+                               due=assessments_service.due(get_db(), current_user.id, day),
+                               welcome=onboarding.welcome(get_db(), current_user.id, day),
+                               support_cards=[support.card(reason) for reason in ENTRY_SUPPORT_REASONS])
+
+
+@bp.route("/welcome/dismiss", methods=["POST"])
+def dismiss_welcome():
+    """The first-run card's "Got it": a plain form post, so it works without JavaScript."""
+    onboarding.dismiss_welcome(get_db(), current_user.id, patient_today())
+    return redirect(url_for("diary.today"))
 
 
 @bp.route("/history")

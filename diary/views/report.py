@@ -18,6 +18,7 @@ from .forms import load
 
 bp = Blueprint("report", __name__)
 DEFAULT_DAYS = 90
+SHORT_NOTE = 600  # characters: a shorter note is kept on one page when printed; a longer one may break
 
 
 class ReportQuery(DateRangeQuery):
@@ -50,8 +51,12 @@ def index():
                  for e in page if e["note"]]
         reflections = [s for page in sessions_store.export_pages(db, current_user.id, date_from=start, date_to=end)
                        for s in page if s["reflection"]]
+    # One list in date order (as the day happened: by time of day, then when it was saved).
+    writings = sorted([{**e, "kind": "note", "text": e["note"]} for e in notes]
+                      + [{**r, "kind": "reflection", "text": r["reflection"]} for r in reflections],
+                      key=lambda w: (w["date"], w["time"] or "", w["created_at"]))
     return render_template(
         "report/index.html", trends=trends, chart=charts.anxiety_chart(trends, history_url=None),
-        start=start, end=end, today=today, include_notes=query["notes"], notes=notes, reflections=reflections,
-        errors=errors,
+        start=start, end=end, today=today, include_notes=query["notes"], writings=writings,
+        short_note=SHORT_NOTE, errors=errors,
     ), 422 if errors else 200

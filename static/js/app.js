@@ -63,6 +63,105 @@
   if (summary) { summary.focus(); }
 })();
 
+// Today's check-in, online: saved through the JSON API without reloading the page, then the form
+// is reset for the next one and "Check-in saved." is announced. The plain form post stays the
+// fallback: without JavaScript, and whenever the fetch fails or the API refuses (a 422 shows its
+// errors on the page the post returns). Offline, outbox.js keeps the check-in on the phone instead.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-quick-save]");
+  var token = document.querySelector('meta[name="csrf-token"]');
+  if (!form || !window.fetch || !window.DOMParser || !token) { return; }
+  var status = form.querySelector("[data-save-status]");
+  var busy = false;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function localTime() {
+    var now = new Date();
+    return ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+  }
+
+  // The API's JSON from the form's fields (as diary/views/forms.py reads the form).
+  function payload() {
+    var data = new FormData(form), triggers = [];
+    data.getAll("triggers").forEach(function (value) {
+      value.split(",").forEach(function (name) { if (name.trim()) { triggers.push(name.trim()); } });
+    });
+    return {id: data.get("id") || uuid(), date: data.get("date"), time: data.get("time") || null,
+            anxiety: Number(data.get("anxiety")), triggers: triggers, note: data.get("note") || "",
+            private: data.get("private") !== null};
+  }
+
+  function plainPost() {
+    form.dataset.plainPost = "true";
+    HTMLFormElement.prototype.submit.call(form);  // no submit event: straight to the server
+  }
+
+  function announce(text) {
+    document.querySelectorAll("main > p.flash").forEach(function (old) { old.remove(); });
+    // The region is on the page from the start (empty), so screen readers announce what goes in;
+    // emptied first, so the same words twice are announced twice.
+    status.textContent = "";
+    setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function showSupport(reason) {
+    var template = document.querySelector('template[data-support-card="' + reason + '"]') ||
+      document.querySelector("template[data-support-card]");
+    if (!template) { return; }
+    document.querySelectorAll("main .support-card").forEach(function (old) { old.remove(); });
+    var card = template.content.firstElementChild.cloneNode(true);
+    document.getElementById("outbox-status").insertAdjacentElement("afterend", card);
+    card.focus();
+  }
+
+  // "Today so far" (and anything else the save changed there) from a fresh copy of the page.
+  function refreshToday() {
+    return fetch(window.location.pathname, {credentials: "same-origin", cache: "no-store"}).then(function (r) {
+      if (!r.ok) { return; }
+      return r.text().then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-today-so-far]");
+        var here = document.querySelector("[data-today-so-far]");
+        if (fresh && here) { here.replaceWith(fresh); }
+      });
+    }).catch(function () {});
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (event.defaultPrevented || form.dataset.plainPost || !navigator.onLine) { return; }
+    if (busy) { event.preventDefault(); return; }  // a double tap: one save
+    if (!form.querySelector('input[name="anxiety"]:checked')) { return; }  // the server explains
+    event.preventDefault();
+    busy = true;
+    fetch("/api/v1/entries", {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token.content},
+      body: JSON.stringify(payload()),
+    }).then(function (response) {
+      if (response.status !== 201 && response.status !== 200) { throw new Error(String(response.status)); }
+      return response.json().then(function (body) {
+        form.reset();
+        form.elements.id.value = uuid();  // the next check-in is a new one
+        if (form.elements.time) { form.elements.time.value = localTime(); }
+        announce(response.status === 201 ? "Check-in saved." : "That check-in was already saved.");
+        if (body && body.support) { showSupport(body.support.reason); }
+        busy = false;
+        return refreshToday();
+      });
+    }).catch(function () {
+      busy = false;
+      plainPost();
+    });
+  });
+})();
+
 // Trends chart: on long ranges the days are too narrow to be links of their own, so a tap on
 // the chart opens the check-ins of the day under the finger. (Short ranges use real links.)
 (function () {

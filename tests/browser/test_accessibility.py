@@ -97,7 +97,8 @@ def test_main_pages(browser, live_server, scheme):
         page.goto(live_server + "/")
         page.locator("label.scale-option", has_text="10").first.click()
         page.get_by_role("button", name="Save check-in").click()
-        page.wait_for_url(live_server + "/")
+        page.locator("main .support-card").wait_for()  # saved without a reload (static/js/app.js)
+        page.locator("[data-save-status]", has_text="Check-in saved.").wait_for()
         assert page.locator(".support-card").count() == 1
         check_page(page, f"today-support-card-{scheme}", problems)
         page.goto(live_server + "/trends")  # now with the PHQ-9 chart and its severity bands

@@ -16,7 +16,7 @@ def test_share_then_revoke(browser, live_server):
         patient.locator("label.scale-option", has_text="8").first.click()
         patient.get_by_label("Note").fill("Shared with my clinician")
         patient.get_by_role("button", name="Save check-in").click()
-        patient.wait_for_url(live_server + "/")
+        patient.locator("article.entry").wait_for()  # saved without a reload
 
         patient.get_by_role("link", name="Care team").click()
         patient.get_by_label("Everything:", exact=False).check()
