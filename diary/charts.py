@@ -8,6 +8,7 @@ import datetime as dt
 from markupsafe import Markup, escape
 
 from .insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS
+from .timeutil import short_date
 from .vocabulary import TREATMENT_LABELS
 
 WIDTH, HEIGHT = 480, 240
@@ -15,10 +16,16 @@ LEFT, RIGHT, TOP, BOTTOM = 26, 8, 10, 26
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 # Means are fractional: the bands split halfway between the whole scores (3|4 and 6|7).
 BANDS = (("calm", 0, 3.5), ("moderate", 3.5, 6.5), ("high", 6.5, 10))
-LINKED_DAYS_MAX = 92  # up to this many days, every logged day is a link (a tap target per day)
 # Beyond a year a day is under a quarter of a unit wide: per-day dots and whiskers would only
 # blur into each other (and weigh ~150 bytes a day), so long ranges draw the lines alone.
 DOTS_DAYS_MAX = 366
+# A long stretch without check-ins at the start of the period (a 1-year view of a diary whose
+# check-ins began 40 days ago, or one old record) is squeezed into this share of the plot, labelled,
+# so the days with data get the rest of the width. Only when it would take more than that share.
+EMPTY_SHARE = 0.16
+EMPTY_DAYS_MIN = 14
+# The per-day details on the page carry each check-in up to this many days (beyond: the day's figures).
+CHECKINS_DAYS_MAX = 366
 
 
 def _y(value):
@@ -51,52 +58,92 @@ def _polylines(points, css_class=None):
             for run in _runs(points) if len(run) > 1]
 
 
-def _x_ticks(start, count):
-    """About five evenly spaced date labels."""
-    span = count - 1
+def _x_ticks(start, count, first=0):
+    """About five evenly spaced date labels over the days ``first`` .. ``count`` - 1."""
+    span = count - 1 - first
     steps = 4 if span >= 4 else max(span, 1)
-    long_range = count > 400
+    long_range = span >= 400
     ticks = []
     for i in range(steps + 1):
-        offset = round(span * i / steps)
+        offset = first + round(span * i / steps)
         day = start + dt.timedelta(days=offset)
         ticks.append((offset, f"{day:%b %Y}" if long_range else f"{day.day} {day:%b}"))
     return ticks
 
 
+class XAxis:
+    """Day offsets to x: evenly, or with a long leading stretch without check-ins squeezed into
+    ``EMPTY_SHARE`` of the plot (``empty_days`` > 0) so the days with data get the rest."""
+
+    def __init__(self, days):
+        self.count = len(days)
+        first = next((i for i, day in enumerate(days) if day["count"]), 0)
+        squeeze = first >= EMPTY_DAYS_MIN and first / self.count > EMPTY_SHARE
+        self.empty_days = first if squeeze else 0
+        self.empty_width = PLOT_W * EMPTY_SHARE if squeeze else 0
+        self.step = (PLOT_W - self.empty_width) / (self.count - self.empty_days)
+
+    def __call__(self, offset):
+        """The centre of a day's column."""
+        if offset < self.empty_days:
+            return LEFT + self.empty_width * (offset + 0.5) / self.empty_days
+        return LEFT + self.empty_width + self.step * (offset - self.empty_days + 0.5)
+
+
+def _session_text(session):
+    treatment = TREATMENT_LABELS.get(session["treatment"], session["treatment"])
+    at = f" at {session['time']}" if session.get("time") else ""
+    return f"{treatment}{at}: anxiety {session['anxiety_before']} before, {session['anxiety_after']} after"
+
+
 def anxiety_chart(trends, history_url="/history"):
     """The daily anxiety chart for a trends dict (see diary.insights.trends.build).
 
-    ``history_url``: where a day links to (``?from=&to=`` is added); None for a read-only chart.
+    ``history_url``: kept for the callers; a day's check-ins are reached from the table under the
+    chart (and, with JavaScript, shown in place by static/js/chart.js), never by a link per day.
     """
     days = trends["days"]
     start = dt.date.fromisoformat(trends["from"])
     count = len(days)
-    step = PLOT_W / count
-    x = lambda offset: LEFT + step * (offset + 0.5)  # noqa: E731 - the centre of a day's column
-    radius = max(1.0, min(3.0, step / 2.5))
+    x = XAxis(days)
+    radius = max(1.0, min(3.0, x.step / 2.5))
+    data_left = LEFT + x.empty_width
     parts = []
 
     for name, low, high in BANDS:
-        parts.append(f'<rect class="band band-{name}" x="{LEFT}" y="{_y(high):.1f}" width="{PLOT_W}" '
-                     f'height="{_y(low) - _y(high):.1f}"/>')
+        parts.append(f'<rect class="band band-{name}" x="{data_left:.1f}" y="{_y(high):.1f}" '
+                     f'width="{PLOT_W - x.empty_width:.1f}" height="{_y(low) - _y(high):.1f}"/>')
+    # Colour is not the only cue: a line at each band edge and the band's name inside it.
+    for _, low, _ in BANDS[1:]:
+        parts.append(f'<line class="band-edge" x1="{data_left:.1f}" x2="{WIDTH - RIGHT}" '
+                     f'y1="{_y(low):.1f}" y2="{_y(low):.1f}"/>')
+    for name, low, high in BANDS:
+        parts.append(f'<text class="band-label band-label-{name}" x="{WIDTH - RIGHT - 3}" '
+                     f'y="{_y(high) + 11:.1f}" text-anchor="end">{name}</text>')
     for value in (0, 2, 4, 6, 8, 10):
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_y(value):.1f}" y2="{_y(value):.1f}"/>'
                      f'<text class="axis" x="{LEFT - 5}" y="{_y(value) + 4:.1f}" text-anchor="end">{value}</text>')
-    for offset, label in _x_ticks(start, count):
-        anchor = "start" if offset == 0 else "end" if offset == count - 1 else "middle"
+    if x.empty_days:
+        first_logged = start + dt.timedelta(days=x.empty_days)
+        middle = LEFT + x.empty_width / 2
+        parts.append(
+            f'<g class="empty-stretch"><rect x="{LEFT}" y="{TOP}" width="{x.empty_width:.1f}" height="{PLOT_H}"/>'
+            f'<text x="{middle:.1f}" y="{TOP + PLOT_H / 2 - 8:.1f}" text-anchor="middle">No check-ins</text>'
+            f'<text x="{middle:.1f}" y="{TOP + PLOT_H / 2 + 8:.1f}" text-anchor="middle">'
+            f'before {first_logged.day} {first_logged:%b}</text></g>')
+    ticks = _x_ticks(start, count, x.empty_days)
+    for offset, label in ticks:
+        anchor = "start" if offset == ticks[0][0] else "end" if offset == count - 1 else "middle"
         parts.append(f'<text class="axis" x="{x(offset):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
 
-    session_marks = []
     for session in trends["sessions"]:
         offset = (dt.date.fromisoformat(session["date"]) - start).days
         label = escape(f"{session['date']}: {TREATMENT_LABELS.get(session['treatment'], session['treatment'])}"
                        f", anxiety {session['anxiety_before']} before, {session['anxiety_after']} after")
-        session_marks.append(
+        parts.append(
             f'<g class="session-mark"><title>{label}</title>'
             f'<line x1="{x(offset):.1f}" x2="{x(offset):.1f}" y1="{TOP}" y2="{TOP + PLOT_H}"/>'
             f'<path d="M{x(offset):.1f},{TOP - 1} l4,5 l-4,5 l-4,-5 z"/></g>')
-    parts.extend(session_marks)
 
     # Min-max whiskers, then the daily line broken at unlogged days, then the rolling mean.
     if count <= DOTS_DAYS_MAX:
@@ -106,34 +153,55 @@ def anxiety_chart(trends, history_url="/history"):
     for key, css_class in (("mean", "daily"), ("rolling_mean_7", "rolling")):
         parts.extend(_polylines(
             [None if day[key] is None else (x(offset), _y(day[key])) for offset, day in enumerate(days)], css_class))
+    if count <= DOTS_DAYS_MAX:
+        parts.extend(f'<circle class="point" cx="{x(offset):.1f}" cy="{_y(day["mean"]):.1f}" r="{radius:.1f}"/>'
+                     for offset, day in enumerate(days) if day["mean"] is not None)
 
-    linked = bool(history_url) and count <= LINKED_DAYS_MAX
-    for offset, day in enumerate(days):
-        if day["mean"] is None or count > DOTS_DAYS_MAX:
-            continue
-        dot = f'<circle class="point" cx="{x(offset):.1f}" cy="{_y(day["mean"]):.1f}" r="{radius:.1f}"/>'
-        if linked:
-            title = escape(f"{day['date']}: mean {_fmt(day['mean'])} from {day['count']} check-in"
-                           f"{'' if day['count'] == 1 else 's'}")
-            href = escape(f"{history_url}?from={day['date']}&to={day['date']}")
-            dot = (f'<a href="{href}"><title>{title}</title><rect class="hit" x="{x(offset) - step / 2:.1f}" '
-                   f'y="{TOP}" width="{step:.1f}" height="{PLOT_H}"/>{dot}</a>')
-        parts.append(dot)
-
-    description = escape(chart_description(trends))
-    link_attribute = f' data-history-url="{escape(history_url)}"' if history_url else ""
+    description = escape(chart_description(trends, x.empty_days))
     return Markup(
-        # With day links inside it the chart is a group of links (an "img" can't hold controls).
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="{"group" if linked else "img"}" '
-        f'aria-labelledby="chart-title chart-desc" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" '
         f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{PLOT_W}" '
-        f'data-view-width="{WIDTH}"{link_attribute}>'
+        f'data-plot-top="{TOP}" data-plot-height="{PLOT_H}" data-view-width="{WIDTH}" data-view-height="{HEIGHT}" '
+        f'data-empty-days="{x.empty_days}">'
         f'<title id="chart-title">Daily anxiety from {trends["from"]} to {trends["to"]}</title>'
         f'<desc id="chart-desc">{description}</desc>{"".join(parts)}</svg>'
     )
 
 
-def chart_description(trends):
+def day_details(trends, checkins_by_date=None):
+    """What static/js/chart.js shows for the day picked on the anxiety chart: one element per day
+    with check-ins or a session, in date order, with its x and y on the chart (viewBox units) and
+    its words ready to show. ``checkins_by_date``: {ISO date: [{time, anxiety}, ...]} (optional).
+    """
+    days = trends["days"]
+    start = dt.date.fromisoformat(trends["from"])
+    x = XAxis(days)
+    with_year = len(days) > 180 or trends["from"][:4] != trends["to"][:4]
+    sessions = {}
+    for session in trends["sessions"]:
+        sessions.setdefault(session["date"], []).append(_session_text(session))
+    details = []
+    for offset, day in enumerate(days):
+        if not day["count"] and day["date"] not in sessions:
+            continue
+        label = short_date(day["date"]) + (f" {day['date'][:4]}" if with_year else "")
+        if day["count"]:
+            summary = f"Average {_fmt(day['mean'])}" + (
+                f" (lowest {day['min']}, highest {day['max']})" if day["min"] != day["max"] else "")
+            summary += f", {day['count']} check-in{'' if day['count'] == 1 else 's'}"
+        else:
+            summary = "No check-ins"
+        checkins = [f"{c['time'] or 'No time'}: {c['anxiety']}"
+                    for c in sorted((checkins_by_date or {}).get(day["date"], ()), key=lambda c: c["time"] or "")]
+        details.append({
+            "date": day["date"], "label": label, "summary": summary, "checkins": checkins,
+            "sessions": sessions.get(day["date"], []), "x": round(x(offset), 1),
+            "y": None if day["mean"] is None else round(_y(day["mean"]), 1),
+        })
+    return details
+
+
+def chart_description(trends, empty_days=0):
     """What the chart shows, in words (its text equivalent)."""
     logged = [day for day in trends["days"] if day["mean"] is not None]
     if not logged:
@@ -142,6 +210,9 @@ def chart_description(trends):
     since = " since you started" if trends["logging"].get("since_start") else ""
     text = (f"{len(logged)} of {len(trends['days'])} days{since} logged. Daily average anxiety ranged from "
             f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(sum(means) / len(means))}.")
+    if empty_days:
+        text += (f" No check-ins before {short_date(logged[0]['date'])}: the chart gives those {empty_days} days"
+                 f" a narrow strip at the left.")
     rolling = [day["rolling_mean_7"] for day in trends["days"] if day["rolling_mean_7"] is not None]
     if len(rolling) >= 2:
         text += f" The 7-day average went from {_fmt(rolling[0])} to {_fmt(rolling[-1])}."

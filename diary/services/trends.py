@@ -77,3 +77,12 @@ def relief_means(db, user_id, sessions, today, *, include_private):
         return {}
     return entries_store.daily_means(db, user_id, first_session_week(sessions), today,
                                      include_private=include_private)
+
+
+def checkins_by_day(db, user_id, trends, *, limit_days, include_private=True):
+    """``{date: [{time, created_at, anxiety}, ...]}`` for the logged days of ``trends`` (each check-in
+    the chart's day details list), or {} when the period is longer than ``limit_days``."""
+    if len(trends["days"]) > limit_days:
+        return {}
+    logged = [day["date"] for day in trends["days"] if day["count"]]
+    return entries_store.checkins_on_dates(db, user_id, logged, include_private=include_private)
