@@ -14,6 +14,9 @@ from .vocabulary import TREATMENT_LABELS
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 26, 8, 10, 26
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+# The anxiety chart names its bands in a strip at the right (so no name sits on the data).
+BAND_NAMES_W = 14
+DAYS_W = PLOT_W - BAND_NAMES_W  # the width its days share
 # Means are fractional: the bands split halfway between the whole scores (3|4 and 6|7).
 BANDS = (("calm", 0, 3.5), ("moderate", 3.5, 6.5), ("high", 6.5, 10))
 # Beyond a year a day is under a quarter of a unit wide: per-day dots and whiskers would only
@@ -22,7 +25,7 @@ DOTS_DAYS_MAX = 366
 # A long stretch without check-ins at the start of the period (a 1-year view of a diary whose
 # check-ins began 40 days ago, or one old record) is squeezed into this share of the plot, labelled,
 # so the days with data get the rest of the width. Only when it would take more than that share.
-EMPTY_SHARE = 0.16
+EMPTY_SHARE = 0.18
 EMPTY_DAYS_MIN = 14
 # The per-day details on the page carry each check-in up to this many days (beyond: the day's figures).
 CHECKINS_DAYS_MAX = 366
@@ -58,36 +61,73 @@ def _polylines(points, css_class=None):
             for run in _runs(points) if len(run) > 1]
 
 
-def _x_ticks(start, count, first=0):
-    """About five evenly spaced date labels over the days ``first`` .. ``count`` - 1."""
-    span = count - 1 - first
+def _x_ticks(start, count):
+    """About five evenly spaced date labels."""
+    span = count - 1
     steps = 4 if span >= 4 else max(span, 1)
-    long_range = span >= 400
+    long_range = count > 400
     ticks = []
     for i in range(steps + 1):
-        offset = first + round(span * i / steps)
+        offset = round(span * i / steps)
         day = start + dt.timedelta(days=offset)
         ticks.append((offset, f"{day:%b %Y}" if long_range else f"{day.day} {day:%b}"))
     return ticks
 
 
 class XAxis:
-    """Day offsets to x: evenly, or with a long leading stretch without check-ins squeezed into
-    ``EMPTY_SHARE`` of the plot (``empty_days`` > 0) so the days with data get the rest."""
+    """Day offsets to x. Days are evenly spaced, except that each long run of days without
+    check-ins (at least ``EMPTY_DAYS_MIN`` days, and wider than ``EMPTY_SHARE`` of the plot if
+    drawn evenly) is squeezed into ``EMPTY_SHARE`` of the plot, so the days with data get the rest:
+    a 1-year view of 40 days of check-ins after one old record uses most of the width for them.
+
+    ``empty``: the squeezed runs, ``(first, last)`` day offsets (inclusive).
+    """
 
     def __init__(self, days):
         self.count = len(days)
-        first = next((i for i, day in enumerate(days) if day["count"]), 0)
-        squeeze = first >= EMPTY_DAYS_MIN and first / self.count > EMPTY_SHARE
-        self.empty_days = first if squeeze else 0
-        self.empty_width = PLOT_W * EMPTY_SHARE if squeeze else 0
-        self.step = (PLOT_W - self.empty_width) / (self.count - self.empty_days)
+        runs, start = [], None
+        for offset, day in enumerate(days + [{"count": 1}]):
+            if not day["count"] and start is None:
+                start = offset
+            elif day["count"] and start is not None:
+                runs.append((start, offset - 1))
+                start = None
+        logged = sum(1 for day in days if day["count"])
+        self.empty = [(first, last) for first, last in runs
+                      if logged and last - first + 1 >= EMPTY_DAYS_MIN and (last - first + 1) / self.count > EMPTY_SHARE]
+        self.empty_width = DAYS_W * EMPTY_SHARE
+        squeezed = sum(last - first + 1 for first, last in self.empty)
+        self.step = (DAYS_W - self.empty_width * len(self.empty)) / (self.count - squeezed)
+        # Where each day's column starts, from a walk over the days (runs squeezed).
+        self._left, x = [], LEFT
+        runs_by_first = {first: last for first, last in self.empty}
+        offset = 0
+        while offset < self.count:
+            if offset in runs_by_first:
+                last = runs_by_first[offset]
+                width = self.empty_width / (last - offset + 1)
+                for _ in range(offset, last + 1):
+                    self._left.append((x, width))
+                    x += width
+                offset = last + 1
+            else:
+                self._left.append((x, self.step))
+                x += self.step
+                offset += 1
 
     def __call__(self, offset):
         """The centre of a day's column."""
-        if offset < self.empty_days:
-            return LEFT + self.empty_width * (offset + 0.5) / self.empty_days
-        return LEFT + self.empty_width + self.step * (offset - self.empty_days + 0.5)
+        left, width = self._left[offset]
+        return left + width / 2
+
+    def span(self, first, last):
+        """The left edge and width of days ``first`` .. ``last``."""
+        left = self._left[first][0]
+        end = self._left[last][0] + self._left[last][1]
+        return left, end - left
+
+    def is_empty(self, offset):
+        return any(first <= offset <= last for first, last in self.empty)
 
 
 def _session_text(session):
@@ -107,33 +147,33 @@ def anxiety_chart(trends, history_url="/history"):
     count = len(days)
     x = XAxis(days)
     radius = max(1.0, min(3.0, x.step / 2.5))
-    data_left = LEFT + x.empty_width
     parts = []
 
+    days_right = LEFT + DAYS_W
     for name, low, high in BANDS:
-        parts.append(f'<rect class="band band-{name}" x="{data_left:.1f}" y="{_y(high):.1f}" '
-                     f'width="{PLOT_W - x.empty_width:.1f}" height="{_y(low) - _y(high):.1f}"/>')
-    # Colour is not the only cue: a line at each band edge and the band's name inside it.
+        parts.append(f'<rect class="band band-{name}" x="{LEFT}" y="{_y(high):.1f}" width="{PLOT_W}" '
+                     f'height="{_y(low) - _y(high):.1f}"/>')
+    # Colour is not the only cue: a line at each band edge, and the band's name beside the days.
     for _, low, _ in BANDS[1:]:
-        parts.append(f'<line class="band-edge" x1="{data_left:.1f}" x2="{WIDTH - RIGHT}" '
-                     f'y1="{_y(low):.1f}" y2="{_y(low):.1f}"/>')
+        parts.append(f'<line class="band-edge" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_y(low):.1f}" y2="{_y(low):.1f}"/>')
     for name, low, high in BANDS:
-        parts.append(f'<text class="band-label band-label-{name}" x="{WIDTH - RIGHT - 3}" '
-                     f'y="{_y(high) + 11:.1f}" text-anchor="end">{name}</text>')
+        middle = (_y(low) + _y(high)) / 2
+        parts.append(f'<text class="band-label band-label-{name}" x="{WIDTH - RIGHT - 4}" y="{middle:.1f}" '
+                     f'text-anchor="middle" transform="rotate(-90 {WIDTH - RIGHT - 4} {middle:.1f})">{name}</text>')
     for value in (0, 2, 4, 6, 8, 10):
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_y(value):.1f}" y2="{_y(value):.1f}"/>'
+        parts.append(f'<line class="grid" x1="{LEFT}" x2="{days_right}" y1="{_y(value):.1f}" y2="{_y(value):.1f}"/>'
                      f'<text class="axis" x="{LEFT - 5}" y="{_y(value) + 4:.1f}" text-anchor="end">{value}</text>')
-    if x.empty_days:
-        first_logged = start + dt.timedelta(days=x.empty_days)
-        middle = LEFT + x.empty_width / 2
+    parts.append(f'<line class="grid" x1="{days_right}" x2="{days_right}" y1="{TOP}" y2="{TOP + PLOT_H}"/>')
+    for first, last in x.empty:
+        left, width = x.span(first, last)
+        middle = left + width / 2
+        lines = ["No check-ins", *_empty_words(start, first, last, count)]
+        top = TOP + PLOT_H / 2 - 8 * (len(lines) - 1)
         parts.append(
-            f'<g class="empty-stretch"><rect x="{LEFT}" y="{TOP}" width="{x.empty_width:.1f}" height="{PLOT_H}"/>'
-            f'<text x="{middle:.1f}" y="{TOP + PLOT_H / 2 - 8:.1f}" text-anchor="middle">No check-ins</text>'
-            f'<text x="{middle:.1f}" y="{TOP + PLOT_H / 2 + 8:.1f}" text-anchor="middle">'
-            f'before {first_logged.day} {first_logged:%b}</text></g>')
-    ticks = _x_ticks(start, count, x.empty_days)
-    for offset, label in ticks:
-        anchor = "start" if offset == ticks[0][0] else "end" if offset == count - 1 else "middle"
+            f'<g class="empty-stretch"><rect x="{left:.1f}" y="{TOP}" width="{width:.1f}" height="{PLOT_H}"/>'
+            + "".join(f'<text x="{middle:.1f}" y="{top + 16 * i:.1f}" text-anchor="middle">{text}</text>'
+                      for i, text in enumerate(lines)) + '</g>')
+    for offset, label, anchor in _ticks(x, start, count):
         parts.append(f'<text class="axis" x="{x(offset):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
 
     for session in trends["sessions"]:
@@ -157,15 +197,53 @@ def anxiety_chart(trends, history_url="/history"):
         parts.extend(f'<circle class="point" cx="{x(offset):.1f}" cy="{_y(day["mean"]):.1f}" r="{radius:.1f}"/>'
                      for offset, day in enumerate(days) if day["mean"] is not None)
 
-    description = escape(chart_description(trends, x.empty_days))
+    description = escape(chart_description(trends, x.empty))
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" '
-        f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{PLOT_W}" '
-        f'data-plot-top="{TOP}" data-plot-height="{PLOT_H}" data-view-width="{WIDTH}" data-view-height="{HEIGHT}" '
-        f'data-empty-days="{x.empty_days}">'
+        f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{DAYS_W}" '
+        f'data-plot-top="{TOP}" data-plot-height="{PLOT_H}" data-view-width="{WIDTH}" '
+        f'data-empty-days="{sum(last - first + 1 for first, last in x.empty)}">'
         f'<title id="chart-title">Daily anxiety from {trends["from"]} to {trends["to"]}</title>'
         f'<desc id="chart-desc">{description}</desc>{"".join(parts)}</svg>'
     )
+
+
+def _day_month(day):
+    return f"{day.day} {day:%b}"
+
+
+def _empty_words(start, first, last, count):
+    """The label of a squeezed run without check-ins (after "No check-ins"), one line each."""
+    if first == 0:
+        return [f"before {_day_month(start + dt.timedelta(days=last + 1))}"]
+    if last == count - 1:
+        return [f"after {_day_month(start + dt.timedelta(days=first - 1))}"]
+    return [f"{_day_month(start + dt.timedelta(days=first))} –", _day_month(start + dt.timedelta(days=last))]
+
+
+TICK_GAP_MIN = 70  # viewBox units between date labels ("22 Nov" is about 40 wide)
+
+
+def _ticks(x, start, count):
+    """About five date labels ``(offset, text, anchor)`` spread over the width, on days outside the
+    squeezed runs: the first and the last day with room, and evenly between."""
+    shown = [offset for offset in range(count) if not x.is_empty(offset)]
+    long_range = count > 400
+    ticks = []
+    for i in range(5):
+        target = LEFT + DAYS_W * i / 4
+        offset = min(shown, key=lambda o: abs(x(o) - target))
+        if ticks and (offset == ticks[-1] or x(offset) - x(ticks[-1]) < TICK_GAP_MIN):
+            if i < 4:
+                continue
+            ticks.pop()  # the last day wins over a label too close before it
+        ticks.append(offset)
+    result = []
+    for offset in ticks:
+        day = start + dt.timedelta(days=offset)
+        anchor = "start" if x(offset) - LEFT < 20 else "end" if LEFT + DAYS_W - x(offset) < 20 else "middle"
+        result.append((offset, f"{day:%b %Y}" if long_range else _day_month(day), anchor))
+    return result
 
 
 def day_details(trends, checkins_by_date=None):
@@ -201,8 +279,9 @@ def day_details(trends, checkins_by_date=None):
     return details
 
 
-def chart_description(trends, empty_days=0):
-    """What the chart shows, in words (its text equivalent)."""
+def chart_description(trends, empty=()):
+    """What the chart shows, in words (its text equivalent). ``empty``: the squeezed runs of days
+    without check-ins (XAxis.empty), said in words too."""
     logged = [day for day in trends["days"] if day["mean"] is not None]
     if not logged:
         return "No check-ins in this period."
@@ -210,9 +289,15 @@ def chart_description(trends, empty_days=0):
     since = " since you started" if trends["logging"].get("since_start") else ""
     text = (f"{len(logged)} of {len(trends['days'])} days{since} logged. Daily average anxiety ranged from "
             f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(sum(means) / len(means))}.")
-    if empty_days:
-        text += (f" No check-ins before {short_date(logged[0]['date'])}: the chart gives those {empty_days} days"
-                 f" a narrow strip at the left.")
+    days = trends["days"]
+    for first, last in empty:
+        if first == 0:
+            text += f" No check-ins before {short_date(days[last + 1]['date'])}"
+        elif last == len(days) - 1:
+            text += f" No check-ins after {short_date(days[first - 1]['date'])}"
+        else:
+            text += f" No check-ins from {short_date(days[first]['date'])} to {short_date(days[last]['date'])}"
+        text += f" ({last - first + 1} days, drawn narrow)."
     rolling = [day["rolling_mean_7"] for day in trends["days"] if day["rolling_mean_7"] is not None]
     if len(rolling) >= 2:
         text += f" The 7-day average went from {_fmt(rolling[0])} to {_fmt(rolling[-1])}."

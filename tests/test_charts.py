@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from diary.charts import BANDS, EMPTY_SHARE, HEIGHT, LEFT, PLOT_W, _y, anxiety_chart, day_details, sparkline
+from diary.charts import BANDS, EMPTY_SHARE, HEIGHT, LEFT, DAYS_W, _y, anxiety_chart, day_details, sparkline
 from diary.insights.trends import build, table_rows
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -145,21 +145,40 @@ def test_a_long_empty_start_is_squeezed_and_labelled():
     svg = parse(anxiety_chart(make_trends(values)))
     first, last = first_and_last_x(svg)
     assert svg.get("data-empty-days") == "325"
-    assert (last - first) / PLOT_W > 0.8  # the 40 days get most of the width, not its last ninth
+    assert (last - first) / DAYS_W > 0.75  # the 40 days get most of the width, not its last ninth
     stretch = svg.find(f"{SVG}g[@class='empty-stretch']")
     assert [t.text for t in stretch.findall(f"{SVG}text")] == ["No check-ins", "before 22 Nov"]
-    assert float(stretch.find(f"{SVG}rect").get("width")) == round(PLOT_W * EMPTY_SHARE, 1)
-    assert "No check-ins before Sun 22 Nov: the chart gives those 325 days" in svg.find(f"{SVG}desc").text
+    assert float(stretch.find(f"{SVG}rect").get("width")) == round(DAYS_W * EMPTY_SHARE, 1)
+    assert "No check-ins before Sun 22 Nov (325 days, drawn narrow)." in svg.find(f"{SVG}desc").text
     # The date labels cover the days with data: the first one is the first check-in's.
     labels = [t for t in svg.findall(f"{SVG}text[@class='axis']") if t.get("y") == str(HEIGHT - 8)]
     assert labels[0].text == "22 Nov" and float(labels[0].get("x")) == first
+
+
+def test_one_old_record_does_not_squeeze_the_recent_days():
+    # The period starts at an old check-in; the 40 recent days still get most of the width.
+    values = [6] + [None] * 284 + [5] * 40
+    svg = parse(anxiety_chart(make_trends(values)))
+    xs = [float(c.get("cx")) for c in svg.findall(f"{SVG}circle")]
+    assert (xs[-1] - xs[1]) / DAYS_W > 0.75
+    stretch = svg.find(f"{SVG}g[@class='empty-stretch']")
+    assert [t.text for t in stretch.findall(f"{SVG}text")] == ["No check-ins", "2 Jan –", "12 Oct"]
+    assert "No check-ins from Fri 2 Jan to Mon 12 Oct (284 days, drawn narrow)." in svg.find(f"{SVG}desc").text
+
+
+def test_a_long_silence_at_the_end_is_squeezed_too():
+    svg = parse(anxiety_chart(make_trends([5] * 60 + [None] * 300)))
+    stretch = svg.find(f"{SVG}g[@class='empty-stretch']")
+    assert [t.text for t in stretch.findall(f"{SVG}text")] == ["No check-ins", "after 1 Mar"]
+    left, width = float(stretch.find(f"{SVG}rect").get("x")), float(stretch.find(f"{SVG}rect").get("width"))
+    assert abs(left + width - (LEFT + DAYS_W)) < 0.2
 
 
 def test_sessions_in_the_empty_stretch_stay_on_the_chart():
     session = {"id": "s", "date": "2026-03-01", "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 2}
     svg = parse(anxiety_chart(make_trends([None] * 325 + [5] * 40, [session])))
     x = float(svg.find(f"{SVG}g[@class='session-mark']/{SVG}line").get("x1"))
-    assert LEFT < x < LEFT + PLOT_W * EMPTY_SHARE
+    assert LEFT < x < LEFT + DAYS_W * EMPTY_SHARE
 
 
 @pytest.mark.parametrize("values", [
@@ -170,10 +189,10 @@ def test_sessions_in_the_empty_stretch_stay_on_the_chart():
 def test_otherwise_the_days_are_evenly_spaced(values):
     svg = parse(anxiety_chart(make_trends(values)))
     assert svg.get("data-empty-days") == "0" and svg.find(f"{SVG}g[@class='empty-stretch']") is None
-    step = PLOT_W / len(values)
+    step = DAYS_W / len(values)
     first, last = first_and_last_x(svg)
     offset = values.index(5)
-    assert abs(first - (LEFT + step * (offset + 0.5))) < 0.1 and abs(last - (LEFT + PLOT_W - step / 2)) < 0.1
+    assert abs(first - (LEFT + step * (offset + 0.5))) < 0.1 and abs(last - (LEFT + DAYS_W - step / 2)) < 0.1
 
 
 # --- Colours: WCAG 2.2 non-text contrast (1.4.11, 3:1) of what the chart draws ---
