@@ -93,8 +93,8 @@ class XAxis:
                 runs.append((start, offset - 1))
                 start = None
         logged = sum(1 for day in days if day["count"])
-        self.empty = [(first, last) for first, last in runs
-                      if logged and last - first + 1 >= EMPTY_DAYS_MIN and (last - first + 1) / self.count > EMPTY_SHARE]
+        self.empty = [(first, last) for first, last in runs if logged and last - first + 1 >= EMPTY_DAYS_MIN
+                      and (last - first + 1) / self.count > EMPTY_SHARE]
         self.empty_width = DAYS_W * EMPTY_SHARE
         squeezed = sum(last - first + 1 for first, last in self.empty)
         self.step = (DAYS_W - self.empty_width * len(self.empty)) / (self.count - squeezed)
@@ -155,7 +155,8 @@ def anxiety_chart(trends, history_url="/history"):
                      f'height="{_y(low) - _y(high):.1f}"/>')
     # Colour is not the only cue: a line at each band edge, and the band's name beside the days.
     for _, low, _ in BANDS[1:]:
-        parts.append(f'<line class="band-edge" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_y(low):.1f}" y2="{_y(low):.1f}"/>')
+        parts.append(f'<line class="band-edge" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+                     f'y1="{_y(low):.1f}" y2="{_y(low):.1f}"/>')
     for name, low, high in BANDS:
         middle = (_y(low) + _y(high)) / 2
         parts.append(f'<text class="band-label band-label-{name}" x="{WIDTH - RIGHT - 4}" y="{middle:.1f}" '
@@ -252,7 +253,6 @@ def day_details(trends, checkins_by_date=None):
     its words ready to show. ``checkins_by_date``: {ISO date: [{time, anxiety}, ...]} (optional).
     """
     days = trends["days"]
-    start = dt.date.fromisoformat(trends["from"])
     x = XAxis(days)
     with_year = len(days) > 180 or trends["from"][:4] != trends["to"][:4]
     sessions = {}

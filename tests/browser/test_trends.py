@@ -1,4 +1,5 @@
-"""The Trends page on a phone: fits 375 px, links days to their check-ins, reads in dark mode."""
+"""The Trends page on a phone: fits 375 px, a touch or the arrow keys show a day in place, a year of
+sparse data uses the width, the bands read in dark mode."""
 import datetime as dt
 import json
 from zoneinfo import ZoneInfo
@@ -48,7 +49,7 @@ def test_trends_on_a_phone(phone, live_server):
     page = phone
     register(page, live_server)
     page.wait_for_url(live_server + "/")
-    today = seed(page, 40)
+    seed(page, 40)
     page.goto(live_server + "/trends?range=30d")
     chart = page.locator("svg.chart")
     assert chart.is_visible()
