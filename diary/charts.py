@@ -98,6 +98,9 @@ class XAxis:
         self.empty_width = DAYS_W * EMPTY_SHARE
         squeezed = sum(last - first + 1 for first, last in self.empty)
         self.step = (DAYS_W - self.empty_width * len(self.empty)) / (self.count - squeezed)
+        self._squeezed = [False] * self.count
+        for first, last in self.empty:
+            self._squeezed[first:last + 1] = [True] * (last - first + 1)
         # Where each day's column starts, from a walk over the days (runs squeezed).
         self._left, x = [], LEFT
         runs_by_first = {first: last for first, last in self.empty}
@@ -127,7 +130,7 @@ class XAxis:
         return left, end - left
 
     def is_empty(self, offset):
-        return any(first <= offset <= last for first, last in self.empty)
+        return self._squeezed[offset]
 
 
 def _session_text(session):
@@ -228,12 +231,12 @@ TICK_GAP_MIN = 70  # viewBox units between date labels ("22 Nov" is about 40 wid
 def _ticks(x, start, count):
     """About five date labels ``(offset, text, anchor)`` spread over the width, on days outside the
     squeezed runs: the first and the last day with room, and evenly between."""
-    shown = [offset for offset in range(count) if not x.is_empty(offset)]
+    shown = [(x(offset), offset) for offset in range(count) if not x.is_empty(offset)]
     long_range = count > 400
     ticks = []
     for i in range(5):
         target = LEFT + DAYS_W * i / 4
-        offset = min(shown, key=lambda o: abs(x(o) - target))
+        offset = min(shown, key=lambda pair: abs(pair[0] - target))[1]
         if ticks and (offset == ticks[-1] or x(offset) - x(ticks[-1]) < TICK_GAP_MIN):
             if i < 4:
                 continue
@@ -249,15 +252,23 @@ def _ticks(x, start, count):
 
 def day_details(trends, checkins_by_date=None):
     """What static/js/chart.js shows for the day picked on the anxiety chart: one element per day
-    with check-ins or a session, in date order, with its x and y on the chart (viewBox units) and
-    its words ready to show. ``checkins_by_date``: {ISO date: [{time, anxiety}, ...]} (optional).
+    with check-ins or a session, in date order: ``date`` (and ``to``), ``label``, ``summary``, ``x``
+    and ``y`` on the chart (viewBox units; no ``y`` without check-ins), ``checkins`` and
+    ``sessions`` (words ready to show; left out when there are none).
+
+    Beyond ``DOTS_DAYS_MAX`` days a day is a fraction of a pixel and a finger covers weeks: one
+    element per week (Monday to Sunday) instead, from ``date`` to ``to``.
+
+    :param checkins_by_date: {ISO date: [{time, anxiety}, ...]} (optional).
     """
     days = trends["days"]
     x = XAxis(days)
     with_year = len(days) > 180 or trends["from"][:4] != trends["to"][:4]
     sessions = {}
     for session in trends["sessions"]:
-        sessions.setdefault(session["date"], []).append(_session_text(session))
+        sessions.setdefault(session["date"], []).append(session)
+    if len(days) > DOTS_DAYS_MAX:
+        return _week_details(days, sessions, x)
     details = []
     for offset, day in enumerate(days):
         if not day["count"] and day["date"] not in sessions:
@@ -271,11 +282,47 @@ def day_details(trends, checkins_by_date=None):
             summary = "No check-ins"
         checkins = [f"{c['time'] or 'No time'}: {c['anxiety']}"
                     for c in sorted((checkins_by_date or {}).get(day["date"], ()), key=lambda c: c["time"] or "")]
-        details.append({
-            "date": day["date"], "label": label, "summary": summary, "checkins": checkins,
-            "sessions": sessions.get(day["date"], []), "x": round(x(offset), 1),
-            "y": None if day["mean"] is None else round(_y(day["mean"]), 1),
-        })
+        detail = {"date": day["date"], "label": label, "summary": summary, "x": round(x(offset), 1)}
+        if day["mean"] is not None:
+            detail["y"] = round(_y(day["mean"]), 1)
+        if checkins:
+            detail["checkins"] = checkins
+        if day["date"] in sessions:
+            detail["sessions"] = [_session_text(s) for s in sessions[day["date"]]]
+        details.append(detail)
+    return details
+
+
+def _week_details(days, sessions, x):
+    """day_details for long ranges: a week (Monday to Sunday, cut at the period's ends) each."""
+    start = dt.date.fromisoformat(days[0]["date"])
+    lead = start.weekday()  # days of the first week before the period
+    weeks = {}
+    for offset, day in enumerate(days):
+        weeks.setdefault((offset + lead) // 7, []).append((offset, day))
+    details = []
+    for week, members in weeks.items():
+        monday = start + dt.timedelta(days=week * 7 - lead)
+        logged = [day for _, day in members if day["count"]]
+        had = [s for _, day in members for s in sessions.get(day["date"], ())]
+        if not logged and not had:
+            continue
+        first, last = members[0][1]["date"], members[-1][1]["date"]
+        if logged:
+            mean = sum(day["mean"] for day in logged) / len(logged)
+            low, high = min(day["min"] for day in logged), max(day["max"] for day in logged)
+            summary = f"Average {_fmt(mean)}" + (f" (lowest {low}, highest {high})" if low != high else "")
+            summary += f", {len(logged)} day{'' if len(logged) == 1 else 's'} logged"
+        else:
+            summary = "No check-ins"
+        middle = members[len(members) // 2][0]
+        detail = {"date": first, "to": last, "label": f"Week of {short_date(monday)} {monday.year}",
+                  "summary": summary, "x": round(x(middle), 1)}
+        if logged:
+            detail["y"] = round(_y(mean), 1)
+        if had:
+            detail["sessions"] = [f"{short_date(s['date'])}: {_session_text(s)}" for s in had]
+        details.append(detail)
     return details
 
 

@@ -98,7 +98,7 @@ def test_day_details_list_days_with_data_with_their_checkins_and_sessions():
     assert [d["date"] for d in details] == ["2026-01-01", "2026-01-03"]  # days with data only
     first, third = details
     assert first["label"] == "Thu 1 Jan" and first["summary"] == "Average 5, 1 check-in"
-    assert first["checkins"] == ["No time: 5"] and first["sessions"] == []
+    assert first["checkins"] == ["No time: 5"] and "sessions" not in first
     assert third["summary"] == "Average 7 (lowest 6, highest 8), 2 check-ins"
     assert third["checkins"] == ["08:10: 6", "19:30: 8"]  # by time of day
     assert third["sessions"] == ["IV ketamine infusion at 10:00: anxiety 7 before, 2 after"]
@@ -106,16 +106,32 @@ def test_day_details_list_days_with_data_with_their_checkins_and_sessions():
     svg = parse(anxiety_chart(trends))
     circles = [(float(c.get("cx")), float(c.get("cy"))) for c in svg.findall(f"{SVG}circle")]
     assert [(d["x"], d["y"]) for d in details] == [(round(cx, 1), round(cy, 1)) for cx, cy in circles]
+    assert "checkins" not in day_details(trends)[0]  # without the check-ins (long ranges): the figures
 
 
 def test_a_session_day_without_checkins_can_be_picked():
     session = {"id": "s", "date": "2026-01-02", "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 2}
     details = day_details(make_trends([5, None, 7], [session]))
-    assert [(d["date"], d["summary"], d["y"]) for d in details][1] == ("2026-01-02", "No check-ins", None)
+    assert details[1]["date"] == "2026-01-02" and details[1]["summary"] == "No check-ins"
+    assert "y" not in details[1] and "checkins" not in details[1] and len(details[1]["sessions"]) == 1
 
 
 def test_long_ranges_name_the_year():
     assert day_details(make_trends([None] * 199 + [4]))[0]["label"] == "Sun 19 Jul 2026"
+
+
+def test_beyond_a_year_a_finger_picks_a_week():
+    # 1 Jan 2026 is a Thursday: the first week is cut at the period's start.
+    session = {"id": "s", "date": "2026-01-06", "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 2}
+    details = day_details(make_trends([2, 4, 6, None, None, 5, None] + [None] * 400 + [3], [session]))
+    assert len(details) == 3
+    first, second, last = details
+    assert (first["date"], first["to"], first["label"]) == ("2026-01-01", "2026-01-04", "Week of Mon 29 Dec 2025")
+    assert first["summary"] == "Average 4 (lowest 2, highest 6), 3 days logged" and "sessions" not in first
+    assert (second["date"], second["to"]) == ("2026-01-05", "2026-01-11")
+    assert second["sessions"] == ["Tue 6 Jan: IV ketamine infusion: anxiety 7 before, 2 after"]
+    assert second["summary"] == "Average 5, 1 day logged"
+    assert (last["date"], last["to"]) == ("2027-02-08", "2027-02-12")  # cut at the period's end
 
 
 def test_the_trends_page_carries_the_days_as_a_json_block(patient):

@@ -1,7 +1,8 @@
 // Trends chart: touch, a pointer or the arrow keys pick a day; its figures, check-ins and any session
 // show in place, under the chart (no navigation). Progressive enhancement: without this file the
 // chart is a picture and the table under it lists the days, each linked to its check-ins.
-// The days come from the page's JSON block (#chart-days, see diary.charts.day_details).
+// The days come from the page's JSON block (#chart-days, see diary.charts.day_details); beyond a
+// year they are weeks (a finger covers weeks there).
 (function () {
   "use strict";
   var root = document.querySelector("[data-chart-explorer]");
@@ -57,7 +58,7 @@
     var day = days[index];
     line.setAttribute("x1", day.x);
     line.setAttribute("x2", day.x);
-    if (day.y === null) {
+    if (day.y === undefined) {
       ring.setAttribute("visibility", "hidden");
     } else {
       ring.setAttribute("visibility", "visible");
@@ -76,18 +77,18 @@
     heading.appendChild(time);
     body.appendChild(heading);
     body.appendChild(element("p", "day-panel-summary", day.summary));
-    if (day.checkins.length) {
+    if (day.checkins) {
       var list = element("ul", "day-panel-checkins");
       list.setAttribute("aria-label", "Check-ins");
       day.checkins.forEach(function (text) { list.appendChild(element("li", "", text)); });
       body.appendChild(list);
     }
-    day.sessions.forEach(function (text) {
+    (day.sessions || []).forEach(function (text) {
       body.appendChild(element("p", "day-panel-session", "Session: " + text));
     });
     if (historyUrl) {
-      var link = element("a", "", "Open this day in History");
-      link.href = historyUrl + "?from=" + day.date + "&to=" + day.date;
+      var link = element("a", "", day.to ? "Open this week in History" : "Open this day in History");
+      link.href = historyUrl + "?from=" + day.date + "&to=" + (day.to || day.date);
       var more = element("p", "day-panel-link");
       more.appendChild(link);
       body.appendChild(more);
