@@ -37,6 +37,9 @@
   chart.setAttribute("aria-valuemin", "1");
   chart.setAttribute("aria-valuemax", String(days.length));
   chart.setAttribute("aria-orientation", "horizontal");
+  // Until a day is picked the slider stands on the latest one (the first arrow key shows it).
+  chart.setAttribute("aria-valuenow", String(days.length));
+  chart.setAttribute("aria-valuetext", days[days.length - 1].label);
   chart.setAttribute("data-interactive", "true");
   var hint = root.querySelector("[data-js-only]");
   if (hint) {
