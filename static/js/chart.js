@@ -125,7 +125,13 @@
       if (index !== current) { show(index); }
     }
   });
-  ["pointerup", "pointercancel", "pointerleave"].forEach(function (name) {
+  chart.addEventListener("pointerup", function () {
+    dragging = false;
+    // The details sit under the chart's legend: bring them on screen once the finger lifts.
+    var box = panel.getBoundingClientRect();
+    if (box.bottom > window.innerHeight && panel.scrollIntoView) { panel.scrollIntoView({block: "nearest"}); }
+  });
+  ["pointercancel", "pointerleave"].forEach(function (name) {
     chart.addEventListener(name, function () { dragging = false; });
   });
 

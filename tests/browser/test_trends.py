@@ -78,6 +78,8 @@ def test_tapping_the_chart_shows_that_day_in_place(phone, live_server):
     x, y = chart_point(page, session_day)
     page.touchscreen.tap(x + 1, y - 30)  # near the point, not on it: the nearest day is picked
     assert panel.is_visible()
+    box = panel.bounding_box()  # brought on screen when the finger lifts
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 740
     text = panel.inner_text()
     assert "Average 6 (lowest 3, highest 9), 2 check-ins" in text
     assert "No time: 3" in text and "21:15: 9" in text
