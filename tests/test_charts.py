@@ -272,9 +272,10 @@ def test_chart_colours_have_enough_contrast(dark):
     ratios["empty-stretch label"] = contrast(paint(".chart .empty-stretch text", "fill", dark), stretch) / 1.5
     too_low = {what: round(r, 2) for what, r in ratios.items() if r < 3}
     assert not too_low, too_low  # (labels are text: 4.5:1, scaled to compare with 3)
-    # What colour alone can't do, measured: this is why the edges and names are there.
-    neighbours = [contrast(bands[a], bands[b]) for a, b in zip(BAND_NAMES, BAND_NAMES[1:])]
-    assert all(r < 3 for r in neighbours) and all(contrast(b, surface) < 3 for b in bands.values())
+    # The fills themselves stay pale (light) or dim (dark) so the marks on them keep their contrast:
+    # against each other and the surface they measure about 1.0-1.3:1, which is why the edges and
+    # names are drawn. If the fills ever reach 3:1, the edges become a bonus, not a requirement.
+    assert contrast(edge, surface) >= 3  # and an edge reads on the page around the chart too
 
 
 def test_band_edges_and_names_are_drawn():
