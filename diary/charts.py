@@ -8,17 +8,27 @@ import datetime as dt
 from markupsafe import Markup, escape
 
 from .insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS
-from .vocabulary import TREATMENT_LABELS
+from .timeutil import short_date
+from .vocabulary import TREATMENT_LABELS, plural
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 26, 8, 10, 26
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+# The anxiety chart names its bands in a strip at the right (so no name sits on the data).
+BAND_NAMES_W = 14
+DAYS_W = PLOT_W - BAND_NAMES_W  # the width its days share
 # Means are fractional: the bands split halfway between the whole scores (3|4 and 6|7).
 BANDS = (("calm", 0, 3.5), ("moderate", 3.5, 6.5), ("high", 6.5, 10))
-LINKED_DAYS_MAX = 92  # up to this many days, every logged day is a link (a tap target per day)
 # Beyond a year a day is under a quarter of a unit wide: per-day dots and whiskers would only
 # blur into each other (and weigh ~150 bytes a day), so long ranges draw the lines alone.
 DOTS_DAYS_MAX = 366
+# A long stretch without check-ins at the start of the period (a 1-year view of a diary whose
+# check-ins began 40 days ago, or one old record) is squeezed into this share of the plot, labelled,
+# so the days with data get the rest of the width. Only when it would take more than that share.
+EMPTY_SHARE = 0.18
+EMPTY_DAYS_MIN = 14
+# The per-day details on the page carry each check-in up to this many days (beyond: the day's figures).
+CHECKINS_DAYS_MAX = 366
 
 
 def _y(value):
@@ -64,39 +74,120 @@ def _x_ticks(start, count):
     return ticks
 
 
+class XAxis:
+    """Day offsets to x. Days are evenly spaced, except that each long run of days without
+    check-ins (at least ``EMPTY_DAYS_MIN`` days, and wider than ``EMPTY_SHARE`` of the plot if
+    drawn evenly) is squeezed into ``EMPTY_SHARE`` of the plot, so the days with data get the rest:
+    a 1-year view of 40 days of check-ins after one old record uses most of the width for them.
+
+    ``empty``: the squeezed runs, ``(first, last)`` day offsets (inclusive).
+    """
+
+    def __init__(self, days):
+        self.count = len(days)
+        runs, start = [], None
+        for offset, day in enumerate(days + [{"count": 1}]):
+            if not day["count"] and start is None:
+                start = offset
+            elif day["count"] and start is not None:
+                runs.append((start, offset - 1))
+                start = None
+        logged = sum(1 for day in days if day["count"])
+        self.empty = [(first, last) for first, last in runs if logged and last - first + 1 >= EMPTY_DAYS_MIN
+                      and (last - first + 1) / self.count > EMPTY_SHARE]
+        self.empty_width = DAYS_W * EMPTY_SHARE
+        squeezed = sum(last - first + 1 for first, last in self.empty)
+        self.step = (DAYS_W - self.empty_width * len(self.empty)) / (self.count - squeezed)
+        self._squeezed = [False] * self.count
+        for first, last in self.empty:
+            self._squeezed[first:last + 1] = [True] * (last - first + 1)
+        # Where each day's column starts, from a walk over the days (runs squeezed).
+        self._left, x = [], LEFT
+        runs_by_first = {first: last for first, last in self.empty}
+        offset = 0
+        while offset < self.count:
+            if offset in runs_by_first:
+                last = runs_by_first[offset]
+                width = self.empty_width / (last - offset + 1)
+                for _ in range(offset, last + 1):
+                    self._left.append((x, width))
+                    x += width
+                offset = last + 1
+            else:
+                self._left.append((x, self.step))
+                x += self.step
+                offset += 1
+
+    def __call__(self, offset):
+        """The centre of a day's column."""
+        left, width = self._left[offset]
+        return left + width / 2
+
+    def span(self, first, last):
+        """The left edge and width of days ``first`` .. ``last``."""
+        left = self._left[first][0]
+        end = self._left[last][0] + self._left[last][1]
+        return left, end - left
+
+    def is_empty(self, offset):
+        return self._squeezed[offset]
+
+
+def _session_text(session):
+    treatment = TREATMENT_LABELS.get(session["treatment"], session["treatment"])
+    at = f" at {session['time']}" if session.get("time") else ""
+    return f"{treatment}{at}: anxiety {session['anxiety_before']} before, {session['anxiety_after']} after"
+
+
 def anxiety_chart(trends, history_url="/history"):
     """The daily anxiety chart for a trends dict (see diary.insights.trends.build).
 
-    ``history_url``: where a day links to (``?from=&to=`` is added); None for a read-only chart.
+    ``history_url``: kept for the callers; a day's check-ins are reached from the table under the
+    chart (and, with JavaScript, shown in place by static/js/chart.js), never by a link per day.
     """
     days = trends["days"]
     start = dt.date.fromisoformat(trends["from"])
     count = len(days)
-    step = PLOT_W / count
-    x = lambda offset: LEFT + step * (offset + 0.5)  # noqa: E731 - the centre of a day's column
-    radius = max(1.0, min(3.0, step / 2.5))
+    x = XAxis(days)
+    radius = max(1.0, min(3.0, x.step / 2.5))
     parts = []
 
+    days_right = LEFT + DAYS_W
     for name, low, high in BANDS:
         parts.append(f'<rect class="band band-{name}" x="{LEFT}" y="{_y(high):.1f}" width="{PLOT_W}" '
                      f'height="{_y(low) - _y(high):.1f}"/>')
+    # Colour is not the only cue: a line at each band edge, and the band's name beside the days.
+    for _, low, _ in BANDS[1:]:
+        parts.append(f'<line class="band-edge" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+                     f'y1="{_y(low):.1f}" y2="{_y(low):.1f}"/>')
+    for name, low, high in BANDS:
+        middle = (_y(low) + _y(high)) / 2
+        parts.append(f'<text class="band-label band-label-{name}" x="{WIDTH - RIGHT - 4}" y="{middle:.1f}" '
+                     f'text-anchor="middle" transform="rotate(-90 {WIDTH - RIGHT - 4} {middle:.1f})">{name}</text>')
     for value in (0, 2, 4, 6, 8, 10):
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_y(value):.1f}" y2="{_y(value):.1f}"/>'
+        parts.append(f'<line class="grid" x1="{LEFT}" x2="{days_right}" y1="{_y(value):.1f}" y2="{_y(value):.1f}"/>'
                      f'<text class="axis" x="{LEFT - 5}" y="{_y(value) + 4:.1f}" text-anchor="end">{value}</text>')
-    for offset, label in _x_ticks(start, count):
-        anchor = "start" if offset == 0 else "end" if offset == count - 1 else "middle"
+    parts.append(f'<line class="grid" x1="{days_right}" x2="{days_right}" y1="{TOP}" y2="{TOP + PLOT_H}"/>')
+    for first, last in x.empty:
+        left, width = x.span(first, last)
+        middle = left + width / 2
+        lines = ["No check-ins", *_empty_words(start, first, last, count)]
+        top = TOP + PLOT_H / 2 - 8 * (len(lines) - 1)
+        parts.append(
+            f'<g class="empty-stretch"><rect x="{left:.1f}" y="{TOP}" width="{width:.1f}" height="{PLOT_H}"/>'
+            + "".join(f'<text x="{middle:.1f}" y="{top + 16 * i:.1f}" text-anchor="middle">{text}</text>'
+                      for i, text in enumerate(lines)) + '</g>')
+    for offset, label, anchor in _ticks(x, start, count):
         parts.append(f'<text class="axis" x="{x(offset):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
 
-    session_marks = []
     for session in trends["sessions"]:
         offset = (dt.date.fromisoformat(session["date"]) - start).days
-        label = escape(f"{session['date']}: {TREATMENT_LABELS.get(session['treatment'], session['treatment'])}"
+        label = escape(f"{short_date(session['date'])}: {TREATMENT_LABELS.get(session['treatment'], session['treatment'])}"
                        f", anxiety {session['anxiety_before']} before, {session['anxiety_after']} after")
-        session_marks.append(
+        parts.append(
             f'<g class="session-mark"><title>{label}</title>'
             f'<line x1="{x(offset):.1f}" x2="{x(offset):.1f}" y1="{TOP}" y2="{TOP + PLOT_H}"/>'
             f'<path d="M{x(offset):.1f},{TOP - 1} l4,5 l-4,5 l-4,-5 z"/></g>')
-    parts.extend(session_marks)
 
     # Min-max whiskers, then the daily line broken at unlogged days, then the rolling mean.
     if count <= DOTS_DAYS_MAX:
@@ -106,47 +197,161 @@ def anxiety_chart(trends, history_url="/history"):
     for key, css_class in (("mean", "daily"), ("rolling_mean_7", "rolling")):
         parts.extend(_polylines(
             [None if day[key] is None else (x(offset), _y(day[key])) for offset, day in enumerate(days)], css_class))
+    if count <= DOTS_DAYS_MAX:
+        parts.extend(f'<circle class="point" cx="{x(offset):.1f}" cy="{_y(day["mean"]):.1f}" r="{radius:.1f}"/>'
+                     for offset, day in enumerate(days) if day["mean"] is not None)
 
-    linked = bool(history_url) and count <= LINKED_DAYS_MAX
-    for offset, day in enumerate(days):
-        if day["mean"] is None or count > DOTS_DAYS_MAX:
-            continue
-        dot = f'<circle class="point" cx="{x(offset):.1f}" cy="{_y(day["mean"]):.1f}" r="{radius:.1f}"/>'
-        if linked:
-            title = escape(f"{day['date']}: mean {_fmt(day['mean'])} from {day['count']} check-in"
-                           f"{'' if day['count'] == 1 else 's'}")
-            href = escape(f"{history_url}?from={day['date']}&to={day['date']}")
-            dot = (f'<a href="{href}"><title>{title}</title><rect class="hit" x="{x(offset) - step / 2:.1f}" '
-                   f'y="{TOP}" width="{step:.1f}" height="{PLOT_H}"/>{dot}</a>')
-        parts.append(dot)
-
-    description = escape(chart_description(trends))
-    link_attribute = f' data-history-url="{escape(history_url)}"' if history_url else ""
+    description = escape(chart_description(trends, x.empty))
     return Markup(
-        # With day links inside it the chart is a group of links (an "img" can't hold controls).
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="{"group" if linked else "img"}" '
-        f'aria-labelledby="chart-title chart-desc" '
-        f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{PLOT_W}" '
-        f'data-view-width="{WIDTH}"{link_attribute}>'
-        f'<title id="chart-title">Daily anxiety from {trends["from"]} to {trends["to"]}</title>'
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" '
+        f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{DAYS_W}" '
+        f'data-plot-top="{TOP}" data-plot-height="{PLOT_H}" data-view-width="{WIDTH}" '
+        f'data-empty-days="{sum(last - first + 1 for first, last in x.empty)}">'
+        f'<title id="chart-title">Daily anxiety from {short_date(trends["from"])} to {short_date(trends["to"])}</title>'
         f'<desc id="chart-desc">{description}</desc>{"".join(parts)}</svg>'
     )
 
 
-def chart_description(trends):
-    """What the chart shows, in words (its text equivalent)."""
+def _day_month(day):
+    return f"{day.day} {day:%b}"
+
+
+def _empty_words(start, first, last, count):
+    """The label of a squeezed run without check-ins (after "No check-ins"), one line each."""
+    if first == 0:
+        return [f"before {_day_month(start + dt.timedelta(days=last + 1))}"]
+    if last == count - 1:
+        return [f"after {_day_month(start + dt.timedelta(days=first - 1))}"]
+    return [f"{_day_month(start + dt.timedelta(days=first))} –", _day_month(start + dt.timedelta(days=last))]
+
+
+TICK_GAP_MIN = 70  # viewBox units between date labels ("22 Nov" is about 40 wide)
+
+
+def _ticks(x, start, count):
+    """About five date labels ``(offset, text, anchor)`` spread over the width, on days outside the
+    squeezed runs: the first and the last day with room, and evenly between."""
+    shown = [(x(offset), offset) for offset in range(count) if not x.is_empty(offset)]
+    long_range = count > 400
+    ticks = []
+    for i in range(5):
+        target = LEFT + DAYS_W * i / 4
+        offset = min(shown, key=lambda pair: abs(pair[0] - target))[1]
+        if ticks and (offset == ticks[-1] or x(offset) - x(ticks[-1]) < TICK_GAP_MIN):
+            if i < 4:
+                continue
+            ticks.pop()  # the last day wins over a label too close before it
+        ticks.append(offset)
+    result = []
+    for offset in ticks:
+        day = start + dt.timedelta(days=offset)
+        anchor = "start" if x(offset) - LEFT < 20 else "end" if LEFT + DAYS_W - x(offset) < 20 else "middle"
+        result.append((offset, f"{day:%b %Y}" if long_range else _day_month(day), anchor))
+    return result
+
+
+def day_details(trends, checkins_by_date=None):
+    """What static/js/chart.js shows for the day picked on the anxiety chart: one element per day
+    with check-ins or a session, in date order: ``date`` (and ``to``), ``label``, ``summary``, ``x``
+    and ``y`` on the chart (viewBox units; no ``y`` without check-ins), ``checkins`` and
+    ``sessions`` (words ready to show; left out when there are none).
+
+    Beyond ``DOTS_DAYS_MAX`` days a day is a fraction of a pixel and a finger covers weeks: one
+    element per week (Monday to Sunday) instead, from ``date`` to ``to``.
+
+    :param checkins_by_date: {ISO date: [{time, anxiety}, ...]} (optional).
+    """
+    days = trends["days"]
+    x = XAxis(days)
+    with_year = len(days) > 180 or trends["from"][:4] != trends["to"][:4]
+    sessions = {}
+    for session in trends["sessions"]:
+        sessions.setdefault(session["date"], []).append(session)
+    if len(days) > DOTS_DAYS_MAX:
+        return _week_details(days, sessions, x)
+    details = []
+    for offset, day in enumerate(days):
+        if not day["count"] and day["date"] not in sessions:
+            continue
+        label = short_date(day["date"])  # with the year when it isn't this year
+        if with_year and not label.endswith(day["date"][:4]):
+            label += f" {day['date'][:4]}"
+        if day["count"]:
+            summary = f"Average {_fmt(day['mean'])}" + (
+                f" (lowest {day['min']}, highest {day['max']})" if day["min"] != day["max"] else "")
+            summary += ", " + plural(day["count"], "check-in")
+        else:
+            summary = "No check-ins"
+        checkins = [f"{c['time'] or 'No time'}: {c['anxiety']}"
+                    for c in sorted((checkins_by_date or {}).get(day["date"], ()), key=lambda c: c["time"] or "")]
+        detail = {"date": day["date"], "label": label, "summary": summary, "x": round(x(offset), 1)}
+        if day["mean"] is not None:
+            detail["y"] = round(_y(day["mean"]), 1)
+        if checkins:
+            detail["checkins"] = checkins
+        if day["date"] in sessions:
+            detail["sessions"] = [_session_text(s) for s in sessions[day["date"]]]
+        details.append(detail)
+    return details
+
+
+def _week_details(days, sessions, x):
+    """day_details for long ranges: a week (Monday to Sunday, cut at the period's ends) each."""
+    start = dt.date.fromisoformat(days[0]["date"])
+    lead = start.weekday()  # days of the first week before the period
+    weeks = {}
+    for offset, day in enumerate(days):
+        weeks.setdefault((offset + lead) // 7, []).append((offset, day))
+    details = []
+    for week, members in weeks.items():
+        monday = start + dt.timedelta(days=week * 7 - lead)
+        logged = [day for _, day in members if day["count"]]
+        had = [s for _, day in members for s in sessions.get(day["date"], ())]
+        if not logged and not had:
+            continue
+        first, last = members[0][1]["date"], members[-1][1]["date"]
+        if logged:
+            mean = sum(day["mean"] for day in logged) / len(logged)
+            low, high = min(day["min"] for day in logged), max(day["max"] for day in logged)
+            summary = f"Average {_fmt(mean)}" + (f" (lowest {low}, highest {high})" if low != high else "")
+            summary += f", {plural(len(logged), 'day')} logged"
+        else:
+            summary = "No check-ins"
+        middle = members[len(members) // 2][0]
+        detail = {"date": first, "to": last, "label": f"Week of {short_date(monday)}",
+                  "summary": summary, "x": round(x(middle), 1)}
+        if logged:
+            detail["y"] = round(_y(mean), 1)
+        if had:
+            detail["sessions"] = [f"{short_date(s['date'])}: {_session_text(s)}" for s in had]
+        details.append(detail)
+    return details
+
+
+def chart_description(trends, empty=()):
+    """What the chart shows, in words (its text equivalent). ``empty``: the squeezed runs of days
+    without check-ins (XAxis.empty), said in words too."""
     logged = [day for day in trends["days"] if day["mean"] is not None]
     if not logged:
         return "No check-ins in this period."
     means = [day["mean"] for day in logged]
     since = " since you started" if trends["logging"].get("since_start") else ""
-    text = (f"{len(logged)} of {len(trends['days'])} days{since} logged. Daily average anxiety ranged from "
+    text = (f"{len(logged)} of {plural(len(trends['days']), 'day')}{since} logged. Daily average anxiety ranged from "
             f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(sum(means) / len(means))}.")
+    days = trends["days"]
+    for first, last in empty:
+        if first == 0:
+            text += f" No check-ins before {short_date(days[last + 1]['date'])}"
+        elif last == len(days) - 1:
+            text += f" No check-ins after {short_date(days[first - 1]['date'])}"
+        else:
+            text += f" No check-ins from {short_date(days[first]['date'])} to {short_date(days[last]['date'])}"
+        text += f" ({last - first + 1} days, drawn narrow)."
     rolling = [day["rolling_mean_7"] for day in trends["days"] if day["rolling_mean_7"] is not None]
     if len(rolling) >= 2:
         text += f" The 7-day average went from {_fmt(rolling[0])} to {_fmt(rolling[-1])}."
     if trends["sessions"]:
-        text += f" {len(trends['sessions'])} treatment session(s) are marked."
+        text += f" {plural(len(trends['sessions']), 'treatment session')} marked."
     return text
 
 
@@ -189,7 +394,7 @@ def assessment_chart(trends, instrument):
         anchor = "start" if offset == 0 else "end" if offset == count - 1 else "middle"
         parts.append(f'<text class="axis" x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
     for session in trends["sessions"]:
-        parts.append(f'<g class="session-mark"><title>{escape(session["date"])}: treatment session</title>'
+        parts.append(f'<g class="session-mark"><title>{escape(short_date(session["date"]))}: treatment session</title>'
                      f'<line x1="{x(session["date"]):.1f}" x2="{x(session["date"]):.1f}" y1="{TOP}" '
                      f'y2="{TOP + PLOT_H}"/></g>')
     parts.extend(_polylines([(x(a["date"]), y(a["total"])) for a in results], "daily"))
@@ -199,7 +404,7 @@ def assessment_chart(trends, instrument):
                      f'<title>{label}</title></circle>')
     if results:
         first, last = results[0], results[-1]
-        description = (f"{len(results)} {instrument.name} result(s): from {first['total']} "
+        description = (f"{plural(len(results), instrument.name + ' result')}: from {first['total']} "
                        f"({SEVERITY_LABELS[first['severity']].lower()}) on {first['date']} to {last['total']} "
                        f"({SEVERITY_LABELS[last['severity']].lower()}) on {last['date']}.")
     else:

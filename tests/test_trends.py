@@ -55,8 +55,8 @@ def test_single_entry(patient):
     assert data["days"][-1] == {"date": ago(0), "mean": 4, "min": 4, "max": 4, "count": 1, "rolling_mean_7": None}
     assert data["logging"]["days_logged_last_30"] == 1
     html = patient.get("/trends?range=30d").get_data(as_text=True)
-    # A 30-day view of a diary begun today starts today: "1 of 1 days since you started".
-    assert "<svg" in html and "1 of 1 days since you started logged" in html
+    # A 30-day view of a diary begun today starts today: "1 of 1 day since you started".
+    assert "<svg" in html and "1 of 1 day since you started logged" in html
 
 
 def test_series_session_response_and_course(patient):

@@ -85,3 +85,12 @@ def private_left_out(db, user_id):
     clinicians see (without private records) can differ from their own."""
     return bool(sharing_store.care_team(db, user_id)) and any(
         store.has_private(db, user_id) for store in (entries_store, sessions_store, assessments_store))
+
+
+def checkins_by_day(db, user_id, trends, *, limit_days, include_private=True):
+    """``{date: [{time, created_at, anxiety}, ...]}`` for the logged days of ``trends`` (each check-in
+    the chart's day details list), or {} when the period is longer than ``limit_days``."""
+    if len(trends["days"]) > limit_days:
+        return {}
+    logged = [day["date"] for day in trends["days"] if day["count"]]
+    return entries_store.checkins_on_dates(db, user_id, logged, include_private=include_private)

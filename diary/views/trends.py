@@ -28,9 +28,11 @@ def index():
     if range_name == "course" and course is None:
         range_name, days = "90d", 90  # no treatment in the last year yet: the usual default
     trends = trends_service.gather(db, current_user.id, current_user.timezone, days)
+    checkins = trends_service.checkins_by_day(db, current_user.id, trends, limit_days=charts.CHECKINS_DAYS_MAX)
     return render_template(
         "trends/index.html", trends=trends, range_name=range_name, ranges=RANGE_LABELS, errors=errors,
-        chart=charts.anxiety_chart(trends), table=trends_insights.table_rows(trends),
+        chart=charts.anxiety_chart(trends), chart_days=charts.day_details(trends, checkins),
+        table=trends_insights.table_rows(trends),
         assessment_charts=charts.assessment_charts(trends),
         private_left_out=trends_service.private_left_out(db, current_user.id),
     ), 422 if errors else 200

@@ -162,26 +162,6 @@
   });
 })();
 
-// Trends chart: on long ranges the days are too narrow to be links of their own, so a tap on
-// the chart opens the check-ins of the day under the finger. (Short ranges use real links.)
-(function () {
-  "use strict";
-  var chart = document.querySelector("svg.chart[data-start]");
-  if (!chart || !chart.dataset.historyUrl || chart.querySelector("a")) { return; }
-  chart.setAttribute("data-clickable", "true");
-  chart.addEventListener("click", function (event) {
-    var box = chart.getBoundingClientRect();
-    var scale = Number(chart.dataset.viewWidth) / box.width;
-    var x = (event.clientX - box.left) * scale - Number(chart.dataset.plotLeft);
-    var days = Number(chart.dataset.days);
-    var offset = Math.floor(x / (Number(chart.dataset.plotWidth) / days));
-    if (offset < 0 || offset >= days) { return; }
-    var start = chart.dataset.start.split("-").map(Number);
-    var day = new Date(Date.UTC(start[0], start[1] - 1, start[2] + offset)).toISOString().slice(0, 10);
-    window.location.href = chart.dataset.historyUrl + "?from=" + day + "&to=" + day;
-  });
-})();
-
 // The report's Print button (the browser's own Print menu works too, without JavaScript).
 (function () {
   "use strict";

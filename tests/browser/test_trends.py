@@ -1,4 +1,5 @@
-"""The Trends page on a phone: fits 375 px, links days to their check-ins, reads in dark mode."""
+"""The Trends page on a phone: fits 375 px, a touch or the arrow keys show a day in place, a year of
+sparse data uses the width, the bands read in dark mode."""
 import datetime as dt
 import json
 from zoneinfo import ZoneInfo
@@ -35,11 +36,20 @@ def seed(page, days):
     return today
 
 
+def chart_point(page, date):
+    """Where, on screen, the chart draws ``date`` (from the page's day details and the SVG's box)."""
+    days = json.loads(page.locator("#chart-days").text_content())
+    day = next(d for d in days if d["date"] == date)
+    box = page.locator("svg.chart[data-start]").bounding_box()
+    scale = box["width"] / 480  # the viewBox width
+    return box["x"] + day["x"] * scale, box["y"] + day.get("y", 120) * scale
+
+
 def test_trends_on_a_phone(phone, live_server):
     page = phone
     register(page, live_server)
     page.wait_for_url(live_server + "/")
-    today = seed(page, 40)
+    seed(page, 40)
     page.goto(live_server + "/trends?range=30d")
     chart = page.locator("svg.chart")
     assert chart.is_visible()
@@ -47,31 +57,91 @@ def test_trends_on_a_phone(phone, live_server):
     assert chart.bounding_box()["width"] <= 375
     assert page.locator("svg.chart .session-mark").count() == 1
     assert "30 of 30 days logged" in chart.locator("desc").text_content()
-
-    # Tap yesterday's point: its check-ins open.
-    yesterday = (today - dt.timedelta(days=1)).isoformat()
-    page.locator(f'svg.chart a[href="/history?from={yesterday}&to={yesterday}"]').click()
-    page.wait_for_url(f"**/history?from={yesterday}&to={yesterday}")
-    assert page.locator("article.entry").count() == 1
+    assert chart.locator("a").count() == 0  # no 4 px links: a tap picks the day in place
 
 
-def test_long_range_chart_opens_the_tapped_day(phone, live_server):
+def test_tapping_the_chart_shows_that_day_in_place(phone, live_server):
     page = phone
     register(page, live_server)
     page.wait_for_url(live_server + "/")
-    seed(page, 3)
-    long_ago = (dt.datetime.now(ZoneInfo("America/Chicago")).date() - dt.timedelta(days=400)).isoformat()
-    assert post_json(page, "/api/v1/entries", {"date": long_ago, "anxiety": 4}) == 201  # older than a year
+    today = seed(page, 40)
+    assert post_json(page, "/api/v1/entries", {"date": (today - dt.timedelta(days=10)).isoformat(),
+                                                "time": "21:15", "anxiety": 9}) == 201
+    page.goto(live_server + "/trends?range=90d")
+    chart = page.locator("svg.chart[data-start]")
+    chart.scroll_into_view_if_needed()
+    panel = page.locator("[data-day-panel]")
+    assert panel.is_hidden() and panel.get_attribute("aria-live") == "polite"
+
+    # The session day: 3 + 10 % 5 = 3 from the seed, and 9 at 21:15.
+    session_day = (today - dt.timedelta(days=10)).isoformat()
+    x, y = chart_point(page, session_day)
+    page.touchscreen.tap(x + 1, y - 30)  # near the point, not on it: the nearest day is picked
+    assert panel.is_visible()
+    box = panel.bounding_box()  # brought on screen when the finger lifts
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 740
+    text = panel.inner_text()
+    assert "Average 6 (lowest 3, highest 9), 2 check-ins" in text
+    assert "No time: 3" in text and "21:15: 9" in text
+    assert "Session: IV ketamine infusion: anxiety 7 before, 2 after" in text
+    assert page.url == live_server + "/trends?range=90d"  # still on Trends
+    assert page.locator("svg.chart .selection").count() == 1
+    assert chart.get_attribute("aria-valuetext") == panel.locator("time").inner_text()
+    assert no_horizontal_scroll(page)
+
+    # The panel's link opens the day's check-ins (a real 44 px target, not a 4 px one).
+    link = panel.get_by_role("link", name="Open this day in History")
+    assert link.bounding_box()["height"] >= 44
+    link.click()
+    page.wait_for_url(f"**/history?from={session_day}&to={session_day}")
+
+
+def test_arrow_keys_move_the_selection_and_the_live_region_follows(phone, live_server):
+    page = phone
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    today = seed(page, 12)
+    page.goto(live_server + "/trends?range=30d")
+    chart = page.get_by_role("slider", name="Daily anxiety")
+    chart.focus()
+    panel = page.locator("[data-day-panel]")
+    page.keyboard.press("End")
+    assert panel.locator("time").get_attribute("datetime") == today.isoformat()
+    page.keyboard.press("ArrowLeft")
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    assert panel.locator("time").get_attribute("datetime") == yesterday
+    assert "Average 4, 1 check-in" in panel.inner_text()  # 3 + 1 % 5
+    assert chart.get_attribute("aria-valuenow") == "11"
+    page.keyboard.press("Home")
+    assert panel.locator("time").get_attribute("datetime") == (today - dt.timedelta(days=11)).isoformat()
+    page.keyboard.press("ArrowLeft")  # stays on the first day
+    assert chart.get_attribute("aria-valuenow") == "1"
+    page.keyboard.press("ArrowRight")
+    assert chart.get_attribute("aria-valuenow") == "2"
+    assert page.url.endswith("/trends?range=30d")
+
+
+def test_a_year_with_40_days_of_data_uses_most_of_the_width(phone, live_server):
+    page = phone
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    today = seed(page, 40)
+    long_ago = (today - dt.timedelta(days=300)).isoformat()
+    assert post_json(page, "/api/v1/entries", {"date": long_ago, "anxiety": 4}) == 201  # one old check-in
     page.goto(live_server + "/trends?range=1y")
     chart = page.locator("svg.chart[data-start]")
-    assert chart.locator("a").count() == 0
-    chart.scroll_into_view_if_needed()  # below the answer card on a phone
-    box = chart.bounding_box()
-    # The plot ends 8 of the 480 viewBox units before the right edge; click inside the last day.
-    page.mouse.click(box["x"] + box["width"] * 471 / 480, box["y"] + box["height"] / 2)
-    page.wait_for_url("**/history?from=*")
-    today = dt.datetime.now(ZoneInfo("America/Chicago")).date().isoformat()
-    assert page.url.endswith(f"/history?from={today}&to={today}")
+    plot = chart.evaluate("""svg => {
+        const box = svg.getBoundingClientRect(), scale = box.width / Number(svg.dataset.viewWidth);
+        const xs = [...svg.querySelectorAll("circle.point")].map(c => c.getBoundingClientRect())
+            .map(r => r.x + r.width / 2);
+        return {left: box.x + Number(svg.dataset.plotLeft) * scale, width: Number(svg.dataset.plotWidth) * scale, xs};
+    }""")
+    recent = plot["xs"][1:]  # the 40 recent days, after the old one
+    assert len(recent) == 40
+    assert (recent[-1] - recent[0]) / plot["width"] > 0.75  # was about 13 % before
+    assert recent[-1] > plot["left"] + plot["width"] * 0.95
+    assert "No check-ins" in chart.locator(".empty-stretch").text_content()
+    assert no_horizontal_scroll(page)
 
 
 def test_trends_in_dark_mode(browser, live_server):
@@ -81,8 +151,11 @@ def test_trends_in_dark_mode(browser, live_server):
     page.wait_for_url(live_server + "/")
     seed(page, 5)
     page.goto(live_server + "/trends?range=30d")
-    band = page.evaluate("getComputedStyle(document.querySelector('.band-calm')).fill")
-    rolling = page.evaluate("getComputedStyle(document.querySelector('.chart .point')).fill")
+    style = lambda selector, prop: page.evaluate(  # noqa: E731
+        f"getComputedStyle(document.querySelector('{selector}')).{prop}")
+    bands = [style(f".chart .band-{name}", "fill") for name in ("calm", "moderate", "high")]
+    edge, point = style(".chart .band-edge", "stroke"), style(".chart .point", "fill")
     context.close()
-    assert band == "rgb(31, 58, 46)"       # --calm in dark mode
-    assert rolling == "rgb(231, 236, 234)"  # --text in dark mode: light points on a dark page
+    assert bands == ["rgb(28, 59, 46)", "rgb(59, 51, 22)", "rgb(74, 39, 32)"]  # --chart-* in dark mode
+    assert edge == "rgb(167, 178, 174)"     # the line between bands: 3:1 against both (tests/test_charts.py)
+    assert point == "rgb(231, 236, 234)"    # --text in dark mode: light points on a dark page
