@@ -51,3 +51,12 @@ def test_dismissing_is_for_patients_only(client, auth):
     auth.register(email="doc@example.com", role="provider", display_name="Dr Lee")
     assert client.post("/welcome/dismiss").status_code in (302, 403)
     assert client.post("/welcome/dismiss").status_code != 500
+
+
+def test_the_card_goes_below_the_form_once_there_are_checkins(patient):
+    """On a phone the score, a trigger and Save stay on the first screen once there is a diary."""
+    page = patient.get("/").get_data(as_text=True)
+    assert page.index("welcome-card") < page.index('class="checkin"')  # empty diary: the card first
+    assert patient.post("/api/v1/entries", json={"anxiety": 4, "date": "2026-01-05"}).status_code == 201
+    page = patient.get("/").get_data(as_text=True)
+    assert page.index('class="checkin"') < page.index("welcome-card")

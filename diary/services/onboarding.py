@@ -9,12 +9,17 @@ NEW_FOR_DAYS = 14  # after this, a patient who keeps a diary knows the app
 
 
 def welcome(db, user_id, today):
-    """Whether Today shows the first-run card: never once dismissed; otherwise to a patient who
-    joined in the last two weeks, or whose diary is still empty (an old account never used)."""
+    """Where Today shows the first-run card: None once dismissed, or to a patient who joined more
+    than two weeks ago and keeps a diary; else "above" the check-in form while the diary is still
+    empty (nothing to check in around yet), "below" it once there are check-ins, so the score,
+    a trigger and Save stay on a phone's first screen."""
     if users_store.card_dismissed_at(db, user_id, WELCOME_CARD) is not None:
-        return False
+        return None
     joined = dt.date.fromisoformat(users_store.get_user(db, user_id)["created_at"][:10])
-    return (today - joined).days < NEW_FOR_DAYS or entries_store.first_date(db, user_id) is None
+    empty = entries_store.first_date(db, user_id) is None
+    if empty:
+        return "above"
+    return "below" if (today - joined).days < NEW_FOR_DAYS else None
 
 
 def dismiss_welcome(db, user_id, today):

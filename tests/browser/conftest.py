@@ -1,4 +1,5 @@
 """A real gunicorn serving a temp SQLite file, and Debian's Chromium driven by Playwright."""
+import contextlib
 import os
 import socket
 import subprocess
@@ -22,10 +23,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """gunicorn (2 workers, as in `make run`) on a free port; yields its base URL."""
-    tmp = tmp_path_factory.mktemp("live")
+@contextlib.contextmanager
+def gunicorn_server(tmp, seed_demo=False):
+    """gunicorn (2 workers, as in `make run`) on a free port over a new database in ``tmp``;
+    yields (base URL, what `flask seed-demo` printed, or "" without ``seed_demo``)."""
     env = {**os.environ, "DIARY_DATABASE": str(tmp / "diary.sqlite3"), "DIARY_INSTANCE_PATH": str(tmp),
            "DIARY_SECURE_COOKIES": "0",
            # Every browser test registers from 127.0.0.1 on this one server: the per-address
@@ -34,6 +35,10 @@ def live_server(tmp_path_factory):
     bin_dir = Path(sys.executable).parent
     subprocess.run([bin_dir / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
                    capture_output=True)
+    seeded = ""
+    if seed_demo:
+        seeded = subprocess.run([bin_dir / "flask", "--app", "diary", "seed-demo"], cwd=REPO, env=env,
+                                check=True, capture_output=True, text=True).stdout
     port = free_port()
     log = open(tmp / "gunicorn.log", "w")
     server = subprocess.Popen(
@@ -51,10 +56,19 @@ def live_server(tmp_path_factory):
                 server.kill()
                 pytest.fail("gunicorn did not start: " + (tmp / "gunicorn.log").read_text())
             time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    try:
+        yield url, seeded
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """A live server over an empty database; yields its base URL."""
+    with gunicorn_server(tmp_path_factory.mktemp("live")) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

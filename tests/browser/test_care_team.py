@@ -18,6 +18,7 @@ def test_share_then_revoke(browser, live_server):
         patient.get_by_role("button", name="Save check-in").click()
         patient.locator("article.entry").wait_for()  # saved without a reload
 
+        patient.get_by_text("More", exact=True).click()  # the menu of the navigation bar
         patient.get_by_role("link", name="Care team").click()
         patient.get_by_label("Everything:", exact=False).check()
         patient.get_by_role("button", name="Create a share code").click()
