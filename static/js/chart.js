@@ -128,8 +128,12 @@
   chart.addEventListener("pointerup", function () {
     dragging = false;
     // The details sit under the chart's legend: bring them on screen once the finger lifts.
+    // On a phone the navigation bar covers the bottom of the screen (html's scroll-padding keeps it clear).
+    var nav = document.querySelector(".main-nav");
+    var bottom = window.innerHeight;
+    if (nav && getComputedStyle(nav).position === "fixed") { bottom = nav.getBoundingClientRect().top; }
     var box = panel.getBoundingClientRect();
-    if (box.bottom > window.innerHeight && panel.scrollIntoView) { panel.scrollIntoView({block: "nearest"}); }
+    if (box.bottom > bottom && panel.scrollIntoView) { panel.scrollIntoView({block: "nearest"}); }
   });
   ["pointercancel", "pointerleave"].forEach(function (name) {
     chart.addEventListener(name, function () { dragging = false; });

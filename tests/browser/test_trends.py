@@ -78,8 +78,12 @@ def test_tapping_the_chart_shows_that_day_in_place(phone, live_server):
     x, y = chart_point(page, session_day)
     page.touchscreen.tap(x + 1, y - 30)  # near the point, not on it: the nearest day is picked
     assert panel.is_visible()
-    box = panel.bounding_box()  # brought on screen when the finger lifts
-    assert box["y"] >= 0 and box["y"] + box["height"] <= 740
+    # Brought on screen when the finger lifts, and clear of the bottom navigation bar.
+    page.wait_for_function("""() => {
+        const box = document.querySelector("[data-day-panel]").getBoundingClientRect();
+        const bar = document.querySelector(".main-nav").getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= bar.top + 1;
+    }""", timeout=3000)
     text = panel.inner_text()
     assert "Average 6 (lowest 3, highest 9), 2 check-ins" in text
     assert "No time: 3" in text and "21:15: 9" in text
