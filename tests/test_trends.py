@@ -240,11 +240,17 @@ def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, 
     assert relief["sentence"].startswith("Over 4 rounds of treatment, anxiety came back after 6–10 days")
     assert "It has been 6 days since your last session" in relief["sentence"]
     assert "talk to your clinic about timing" in relief["sentence"]
-    # The same words, from the same code, on Trends, in the report and on the provider's page.
-    for page in ("/trends", "/report"):
-        assert relief["sentence"] in patient.get(page).get_data(as_text=True), page
+    # The same facts, from the same code: to the patient on Trends; about the patient, with no
+    # "you" and no suggestion, in the printed report and on the provider's page.
+    assert relief["sentence"] in patient.get("/trends").get_data(as_text=True)
+    about = relief["clinician_sentence"]
+    assert about.startswith("Over 4 rounds of treatment, anxiety came back after 6–10 days")
+    assert "It has been 6 days since the last session" in about and "about when it has come back before." in about
+    assert "you" not in about.lower() and "talk to" not in about
     share(patient, provider)
-    assert relief["sentence"] in provider.get(f"/provider/patients/{user_id(patient)}").get_data(as_text=True)
+    for page in (patient.get("/report"), provider.get(f"/provider/patients/{user_id(patient)}")):
+        html = page.get_data(as_text=True)
+        assert about in html and relief["sentence"] not in html
 
 
 def test_the_provider_list_shows_days_since_session_and_the_forecast(patient, provider):

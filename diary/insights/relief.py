@@ -253,14 +253,21 @@ def _days(n):
     return plural(round(n), "day")
 
 
-def sentence(series, summary, outlook, short_date):
+def sentence(series, summary, outlook, short_date, reader="patient"):
     """The answer in plain words, as a fact about past sessions, never advice on its own.
 
     :param short_date: formats a date for people ('Sat 14 Nov').
+    :param reader: "patient" (Trends: "your last session", and when timing may be worth raising
+        with the clinic) or "clinician" (the printed report and the provider's page: the same
+        facts about the patient, with nothing the reader is told to do).
     """
+    for_patient = reader == "patient"
+    your = "your" if for_patient else "the"
     if not series:
-        return ("Log your treatment sessions and check in most days: after a couple of sessions this shows "
-                "how long relief lasts for you.")
+        if for_patient:
+            return ("Log your treatment sessions and check in most days: after a couple of sessions this shows "
+                    "how long relief lasts for you.")
+        return "No treatment sessions logged yet, so how long relief lasts can't be shown."
     if summary.returned >= MIN_RETURNED and summary.median_days is None:
         # Enough returns, but in most rounds the next session (or today) came first.
         longest = max(s.relief_days for s in series if s.status == "censored")
@@ -268,9 +275,10 @@ def sentence(series, summary, outlook, short_date):
                 f"(relief of at least {_days(longest)}), so a typical length can't be given yet.")
     if not summary.enough:
         needed = MIN_RETURNED - summary.returned
-        return (f"Not enough yet to say how long relief usually lasts: that needs {MIN_RETURNED} rounds of "
+        text = (f"Not enough yet to say how long relief usually lasts: that needs {MIN_RETURNED} rounds of "
                 f"treatment after which anxiety came back, with check-ins in between ({summary.returned} so far, "
-                f"{needed} more needed). Keep checking in most days, especially in the weeks after a session.")
+                f"{needed} more needed).")
+        return text + (" Keep checking in most days, especially in the weeks after a session." if for_patient else "")
     measured = summary.returned + summary.censored
     if summary.low == summary.high:
         span = _days(summary.median_days)
@@ -283,11 +291,19 @@ def sentence(series, summary, outlook, short_date):
         text += (f"; {plural(summary.censored, 'round')} still below when last checked "
                  f"{'counts' if summary.censored == 1 else 'count'} as “at least”")
     text += "."
+    # Only the patient is pointed to their clinic; the clinician reading the report is the clinic.
+    timing = ": you may want to talk to your clinic about timing." if for_patient else "."
     last = series[-1]
     if last.status == "returned":
-        text += (f" Since your last session on {short_date(outlook.last_session)} ({_days(outlook.days_since)} ago), "
-                 f"it came back after {_days(last.relief_days)}: you may want to talk to your clinic about timing.")
-        return text
+        return text + (f" Since {your} last session on {short_date(outlook.last_session)} "
+                       f"({_days(outlook.days_since)} ago), it came back after {_days(last.relief_days)}{timing}")
+    if outlook.last_session is not None:
+        text += f" It has been {_days(outlook.days_since)} since {your} last session on {short_date(outlook.last_session)}."
+    if outlook.status == "approaching":
+        text += f" That is about when it has come back before{timing}"
+    elif outlook.status == "past":
+        text += f" That is past when it usually comes back{timing}"
+    return text
     if outlook.last_session is not None:
         text += f" It has been {_days(outlook.days_since)} since your last session on {short_date(outlook.last_session)}."
     if outlook.status == "approaching":

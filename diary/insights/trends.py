@@ -44,6 +44,7 @@ def relief_summary(sessions, relief_means, today):
             "return_from": outlook.return_from, "return_to": outlook.return_to, "status": outlook.status,
         },
         "sentence": relief.sentence(series, summary, outlook, short_date),
+        "clinician_sentence": relief.sentence(series, summary, outlook, short_date, reader="clinician"),
     }
 
 

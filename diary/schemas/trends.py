@@ -106,7 +106,9 @@ class ReliefOut(Schema):
     series = fields.List(fields.Nested(SeriesOut))
     typical = fields.Nested(TypicalOut)
     forecast = fields.Nested(ForecastOut)
-    sentence = fields.String()
+    sentence = fields.String(metadata={"description": "The answer addressed to the patient (Trends)."})
+    clinician_sentence = fields.String(metadata={
+        "description": "The same facts about the patient, with nothing the reader is told to do (report, provider)."})
 
 
 class TriggerEffectOut(Schema):

@@ -199,6 +199,22 @@ def test_the_sentence_with_enough_returns():
     assert text.startswith("Over 4 rounds of treatment, anxiety came back after 5–11 days (typically 7 days).")
     # The last round has come back already: say that, not "past when it usually comes back".
     assert "(19 days ago), it came back after 14 days: you may want to talk to your clinic" in text
+    # The same facts about the patient, for a clinician: no "you", no suggestion.
+    about = sentence(series, summary, forecast(series, summary, today), short_date, reader="clinician")
+    assert about.startswith("Over 4 rounds of treatment, anxiety came back after 5–11 days (typically 7 days).")
+    assert about.endswith("Since the last session on " + short_date(sessions[-1]["date"]) +
+                          " (19 days ago), it came back after 14 days.")
+
+
+def test_the_sentence_for_a_clinician_leaves_out_what_the_patient_should_do():
+    from diary.insights.relief import sentence
+    from diary.timeutil import short_date
+    for course in ([], [3, 5, 15, 15, 15], [3]):
+        sessions, means, today = build_course(course) if course else ([], {}, dt.date(2026, 3, 1))
+        series = measure(sessions, means, today)
+        summary = typical(series)
+        about = sentence(series, summary, forecast(series, summary, today), short_date, reader="clinician")
+        assert "you" not in about.lower() and "Keep checking in" not in about, about
 
 
 def test_same_day_response_takes_check_ins_later_that_day():
