@@ -61,6 +61,21 @@
   // After a failed submit, move focus to the summary so screen readers announce it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
+
+  // The navigation's More menu (a <details>, so it works without this): closes like an app's menu
+  // on a tap elsewhere, or on Escape, which gives focus back to More.
+  var more = document.querySelector(".nav-more");
+  if (more) {
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) { more.open = false; }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) {
+        more.open = false;
+        more.querySelector("summary").focus();
+      }
+    });
+  }
 })();
 
 // Today's check-in, online: saved through the JSON API without reloading the page, then the form
