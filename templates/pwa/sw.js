@@ -73,3 +73,64 @@ self.addEventListener("sync", (event) => {
     }));
   }
 });
+
+// Reminders (web push; the page's side is static/js/reminders.js). A reminder says only what the
+// server put in it, e.g. "Time for today's check-in": nothing about anyone's health reaches the
+// lock screen. A push without a readable payload still shows something calm and generic.
+const ICON = "{{ url_for('static', filename='icons/icon-192.png') }}";
+const BADGE = "{{ url_for('static', filename='icons/badge-96.png') }}";
+const REMINDER = {title: "Time for today's check-in", body: "Your diary is here when you're ready.",
+                  url: "/", tag: "diary-reminder"};
+
+// A path on this site for the notification to open; anything else (another site, javascript:, a
+// malformed URL) opens Today.
+function sameOriginPath(value) {
+  try {
+    const url = new URL(value, self.location.origin);
+    return url.origin === self.location.origin ? url.pathname + url.search + url.hash : "/";
+  } catch (error) {
+    return "/";
+  }
+}
+
+function text(value, fallback) {
+  return typeof value === "string" && value.trim() ? value : fallback;
+}
+
+self.addEventListener("push", (event) => {
+  let data = null;
+  try {
+    data = event.data ? event.data.json() : null;
+  } catch (error) {
+    data = null;  // not JSON: the generic reminder
+  }
+  if (!data || typeof data !== "object" || Array.isArray(data)) {
+    data = REMINDER;
+  }
+  const title = text(data.title, REMINDER.title);
+  event.waitUntil(self.registration.showNotification(title, {
+    body: text(data.body, title === REMINDER.title ? REMINDER.body : ""),
+    tag: text(data.tag, REMINDER.tag),
+    data: {url: sameOriginPath(text(data.url, REMINDER.url))},
+    icon: ICON,
+    badge: BADGE,
+  }));
+});
+
+// A tap on the reminder: a window of the diary already open comes to the front on that page;
+// otherwise a new one opens.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(sameOriginPath(event.notification.data && event.notification.data.url),
+                         self.location.origin).href;
+  event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true}).then((windows) => {
+    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    if (!open) {
+      return self.clients.openWindow(target);
+    }
+    // navigate() works only on a page this worker controls: otherwise, a new window.
+    return open.focus()
+      .then((client) => (client || open).navigate(target))
+      .catch(() => self.clients.openWindow(target));
+  }));
+});
