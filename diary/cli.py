@@ -1,5 +1,6 @@
 """flask --app diary init-db | seed-demo | create-user | backup PATH | verify-audit | end-sessions |
-reset-two-factor"""
+reset-two-factor | send-reminders"""
+import datetime as dt
 import sqlite3
 
 import click
@@ -137,7 +138,34 @@ def reset_two_factor_command(email):
     click.echo(f"Two-factor is off for {row['email']}, and every session of it has ended.")
 
 
+@click.command("send-reminders")
+@click.option("--now", "now", metavar="ISO", help="Act as if it were this moment (ISO 8601 with an offset, "
+              "e.g. 2026-11-24T20:05:00-06:00), for testing; default: the real time.")
+@with_appcontext
+def send_reminders_command(now):
+    """Send the web push reminders due now. Safe to run every few minutes from cron or a systemd
+    timer, and twice at once: nothing is ever sent twice (docs/REMINDERS.md)."""
+    from . import webpush
+    from .services import reminders
+    if now is None:
+        moment = dt.datetime.now(dt.timezone.utc)
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter("Give a date and time like 2026-11-24T20:05:00-06:00.", param_hint="--now") from None
+        if moment.tzinfo is None:
+            raise click.BadParameter("Give the offset too (e.g. -06:00 or Z).", param_hint="--now")
+    moment = moment.astimezone(dt.timezone.utc)
+    db = get_db()
+    migrate(db)
+    counts = reminders.send_due(db, moment, webpush.sender(current_app.config, current_app.instance_path))
+    click.echo(f"{moment.isoformat(timespec='seconds')}: sent {counts['sent']}, nothing to do "
+               f"{counts['nothing_to_do']}, already done {counts['already_done']}, expired and removed "
+               f"{counts['gone']}, failed {counts['failed'] + counts['refused']}.")
+
+
 def init_app(app):
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
-                    verify_audit_command, end_sessions_command, reset_two_factor_command):
+                    verify_audit_command, end_sessions_command, reset_two_factor_command, send_reminders_command):
         app.cli.add_command(command)

@@ -27,6 +27,10 @@ def _count(name):
     return int(value)
 
 
+def _list(name):
+    return tuple(item.strip().lower() for item in (os.environ.get(name) or "").split(",") if item.strip())
+
+
 def instance_path():
     return Path(os.environ.get("DIARY_INSTANCE_PATH") or REPO_ROOT / "instance")
 
@@ -42,7 +46,25 @@ def from_environment(instance):
         "LIMITS_PER_ADDRESS": _flag("DIARY_LIMITS_PER_ADDRESS", True),
         # How many reverse proxies (each adding X-Forwarded-For) stand in front of the app; 0 = none.
         "PROXY_HOPS": _count("DIARY_PROXY_HOPS"),
+        # Web push (docs/REMINDERS.md). The VAPID private key (PEM) is generated into
+        # instance/vapid_private.pem on first use unless given here; the subject is the contact
+        # push services may write to about this server's pushes.
+        "VAPID_PRIVATE_KEY": os.environ.get("DIARY_VAPID_PRIVATE_KEY") or None,
+        "VAPID_SUBJECT": os.environ.get("DIARY_VAPID_SUBJECT") or "mailto:reminders@symptom-diary.invalid",
+        # Push services the server may POST to (host names, each matching itself and its
+        # subdomains): a subscription is a URL the browser gives, and the server must not be
+        # made to send requests anywhere else. The default covers Chrome, Edge, Firefox, Safari.
+        "PUSH_HOSTS": _list("DIARY_PUSH_HOSTS") or DEFAULT_PUSH_HOSTS,
+        # Accept http://127.0.0.1 and http://localhost endpoints (a local push service for
+        # testing). Off unless asked for: `make run` and the tests turn it on.
+        "PUSH_LOOPBACK": _flag("DIARY_PUSH_LOOPBACK", False),
     }
+
+
+# The push services of today's browsers (each with its subdomains): Google (Chrome, Android,
+# Samsung Internet, Opera, Brave), Mozilla (Firefox), Microsoft (Edge on Windows), Apple (Safari).
+DEFAULT_PUSH_HOSTS = ("fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com",
+                      "notify.windows.com", "push.apple.com")
 
 
 DEFAULTS = {
@@ -74,22 +96,27 @@ DEFAULTS = {
 
 
 def load_or_create_secret_key(instance):
-    """Read instance/secret_key, creating it atomically on first run.
+    """Read instance/secret_key, creating it on first run."""
+    return create_once(instance, "secret_key", lambda: secrets.token_hex(32)).strip()
 
-    Several gunicorn workers may start at once; ``os.link`` fails if another
-    worker won the race, and then we read the winner's key.
+
+def create_once(instance, name, make):
+    """The text of ``instance/name``, written from ``make()`` (mode 0600) if it doesn't exist yet.
+
+    Several gunicorn workers may start at once; ``os.link`` fails if another worker won the
+    race, and then we read the winner's file.
     """
-    path = instance / "secret_key"
+    path = instance / name
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        tmp = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        tmp = instance / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
+            f.write(make())
         try:
             os.link(tmp, path)
         except FileExistsError:
             pass
         finally:
             tmp.unlink()
-    return path.read_text().strip()
+    return path.read_text()

@@ -312,3 +312,38 @@ def m010_audit_actor_name(db):
     # doesn't show a provider's current name for past views. Rows from before this keep NULL (the
     # name then is unknown; the log shows the current one). The chain covers the name when present.
     db.execute("ALTER TABLE audit_log ADD COLUMN actor_name TEXT")
+
+
+@migrations()
+def m011_push_reminders(db):
+    # Web push reminders. A row per browser (push subscription) of a patient: its endpoint and
+    # keys as the browser gave them, the local time ("HH:MM", in the patient's time zone) and the
+    # days it should remind on (ISO weekday digits, "0" Monday ... "6" Sunday). ``device`` names
+    # the browser for the patient's list ("Chrome on Android").
+    db.execute("""
+        CREATE TABLE push_subscriptions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            endpoint TEXT NOT NULL UNIQUE,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            remind_at TEXT NOT NULL CHECK (remind_at GLOB '[0-2][0-9]:[0-5][0-9]'),
+            days TEXT NOT NULL CHECK (days <> '' AND days NOT GLOB '*[^0-6]*'),
+            device TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            last_sent_at TEXT
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id)")
+    # What was sent (or is being sent): at most one reminder per subscription per local day. The
+    # row is written before the push goes out, so a rerun (or a second cron job at the same
+    # minute) never sends twice; a failed send that may be retried deletes it again.
+    db.execute("""
+        CREATE TABLE reminders_sent (
+            subscription_id INTEGER NOT NULL REFERENCES push_subscriptions(id) ON DELETE CASCADE,
+            local_date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (subscription_id, local_date)
+        ) STRICT
+    """)

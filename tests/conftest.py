@@ -56,7 +56,8 @@ class DiaryClient(FlaskClient):
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
     db_path = str(tmp_path / "diary.sqlite3")
-    app = create_app({"TESTING": True, "DATABASE": db_path, **FAST_HASHING})
+    # PUSH_LOOPBACK: reminders go to the suite's own local push service (tests/push_service.py).
+    app = create_app({"TESTING": True, "DATABASE": db_path, "PUSH_LOOPBACK": True, **FAST_HASHING})
     app.test_client_class = DiaryClient
     with app.app_context():
         migrate(get_db())

@@ -5,7 +5,7 @@ from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest
 
-from .. import openapi
+from .. import openapi, webpush
 from ..errors import http_error as api_error
 from ..db import get_db
 from ..schemas import flat_errors
@@ -18,6 +18,7 @@ from ..schemas.trends import TrendsOut, TrendsQuery
 from ..schemas.sharing import (
     AccessLogOut, AcknowledgeIn, CareTeamOut, InviteIn, InviteOut, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut,
 )
+from ..schemas.push import PushEndpointIn, PushKeyOut, PushSubscriptionIn, PushSubscriptionOut
 from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionQuery, session_patch_schema
 from ..db import write_transaction
 from ..store import IdConflict, audit
@@ -26,7 +27,7 @@ from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..store import assessments as assessments_store
 from ..store import safety as safety_store
-from ..services import care, records, safety
+from ..services import care, records, reminders, safety
 from ..services import trends as trends_service
 from ..timeutil import today_in
 
@@ -283,6 +284,37 @@ def trends():
     # build() already returns TrendsOut's shape in JSON types (tests hold it to that schema);
     # a marshmallow dump of ~1,800 days would add 25 ms to an all-time request.
     return jsonify(trends_service.gather(get_db(), current_user.id, current_user.timezone, query["days"]))
+
+
+# --- reminders (web push) ------------------------------------------------------
+
+@operation("/push/key", "get", "The server's VAPID application server key, for pushManager.subscribe()",
+           responses={200: PushKeyOut})
+def push_key():
+    return PushKeyOut().dump({"public_key": webpush.public_key(current_app)})
+
+
+@operation("/push/subscriptions", "post",
+           "Turn reminders on for this browser (or change its time and days): its push subscription, "
+           "a local time HH:MM and days 0 (Monday) to 6 (Sunday)", body=PushSubscriptionIn,
+           responses={201: PushSubscriptionOut, 200: PushSubscriptionOut})
+def create_push_subscription():
+    config = current_app.config
+    data = validated(PushSubscriptionIn(hosts=config["PUSH_HOSTS"], loopback=config["PUSH_LOOPBACK"]), json_body())
+    try:
+        subscription, created = reminders.subscribe(get_db(), current_user.id, data, request.user_agent.string)
+    except reminders.TooManyDevices:
+        raise api_error(422, {"endpoint": ["Reminders are on for too many browsers: remove one on the Account page."]}) from None
+    return PushSubscriptionOut().dump(subscription), 201 if created else 200
+
+
+@operation("/push/subscriptions", "delete", "Turn reminders off for a browser (its endpoint)",
+           body=PushEndpointIn, responses={204: None, 404: None})
+def delete_push_subscription():
+    data = validated(PushEndpointIn(), json_body())
+    if not reminders.unsubscribe(get_db(), current_user.id, data["endpoint"]):
+        raise api_error(404, {"endpoint": ["No reminders are on for this endpoint."]})
+    return "", 204
 
 
 # --- sharing: the patient's side ----------------------------------------------

@@ -15,7 +15,7 @@ from ..auth import User, mark_logged_in
 from ..db import get_db, write_transaction
 from ..schemas.accounts import (ConfirmIdentityIn, DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn,
                                 RegisterIn, SecondFactorIn)
-from ..services import limits, two_factor
+from ..services import limits, reminders, two_factor
 from ..store import NameTaken, audit
 from ..store import users as users_store
 from ..timeutil import timezone_names
@@ -328,6 +328,8 @@ def render_account(errors=None, profile_errors=None, profile=None):
     return render_template(
         "auth/account.html", errors=errors or {}, profile_errors=profile_errors or {}, profile=profile,
         timezones=timezone_names(),
+        # Reminders are for patients (a provider's Account has no such section).
+        push_devices=reminders.devices(get_db(), current_user.id) if current_user.role == "patient" else None,
     ), 422 if errors or profile_errors else 200
 
 

@@ -16,6 +16,7 @@ from ..store import triggers as triggers_store
 from ..services import assessments as assessments_service
 from ..services import onboarding
 from ..services import records
+from ..services import reminders
 from ..timeutil import time_now_in, today_in
 from .forms import MAX_ROW_ID, entry_payload, load, row_id
 
@@ -86,6 +87,7 @@ def today():
     return render_checkin_form("diary/today.html", values, errors, todays=todays,
                                due=assessments_service.due(get_db(), current_user.id, day),
                                welcome=onboarding.welcome(get_db(), current_user.id, day),
+                               reminders_offered=reminders.offered(get_db(), current_user.id),
                                support_cards=[support.card(reason) for reason in ENTRY_SUPPORT_REASONS])
 
 

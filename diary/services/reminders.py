@@ -1,0 +1,116 @@
+"""Reminders by web push: a patient's browsers, and the delivery run (``flask send-reminders``).
+
+The rules (when a reminder is due, which one, what it says) are pure, in ``insights.reminders``;
+this module fetches what they need and records what was sent, so a rerun never sends twice.
+"""
+import datetime as dt
+import re
+from collections import Counter
+
+from ..insights import relief
+from ..insights import reminders as rules
+from ..store import entries as entries_store
+from ..store import push as push_store
+from ..store import sessions as sessions_store
+from ..store import users as users_store
+from . import assessments
+from .trends import relief_means
+
+OFFER_CARD = "reminders"
+TooManyDevices = push_store.TooManyDevices
+
+
+def subscribe(db, user_id, data, user_agent=""):
+    """Save this browser's subscription and reminder time: ``(subscription, created)``."""
+    return push_store.subscribe(db, user_id, {
+        "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"],
+        "remind_at": data["remind_at"], "days": data["days"], "device": device_label(user_agent),
+    })
+
+
+def unsubscribe(db, user_id, endpoint):
+    return push_store.delete_endpoint(db, user_id, endpoint)
+
+
+def remove_device(db, user_id, subscription_id):
+    return push_store.delete(db, user_id, subscription_id)
+
+
+def devices(db, user_id):
+    return push_store.for_user(db, user_id)
+
+
+def offered(db, user_id):
+    """Whether Today offers reminders: once the patient has checked in at least once, while no
+    browser of theirs has them on, until they say "No thanks"."""
+    return (not push_store.for_user(db, user_id)
+            and users_store.card_dismissed_at(db, user_id, OFFER_CARD) is None
+            and entries_store.first_date(db, user_id) is not None)
+
+
+def dismiss_offer(db, user_id, today):
+    users_store.dismiss_card(db, user_id, OFFER_CARD, today.isoformat())
+
+
+BROWSERS = (("Edg", "Edge"), ("SamsungBrowser", "Samsung Internet"), ("OPR", "Opera"), ("Firefox", "Firefox"),
+            ("FxiOS", "Firefox"), ("CriOS", "Chrome"), ("Chrome", "Chrome"), ("Safari", "Safari"))
+SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+           ("Macintosh", "Mac"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def device_label(user_agent):
+    """A name the patient recognises in their list of devices, e.g. "Chrome on Android"."""
+    browser = next((name for token, name in BROWSERS if re.search(rf"\b{token}/", user_agent or "")), "A browser")
+    system = next((name for token, name in SYSTEMS if token in (user_agent or "")), None)
+    return f"{browser} on {system}" if system else browser
+
+
+def what_to_do(db, subscription, day):
+    """The reminder worth sending on the patient's local ``day``: ``(kind, path)`` or None."""
+    user_id = subscription["user_id"]
+    checked_in = bool(entries_store.entries_on(db, user_id, day))
+    yesterday = (day - dt.timedelta(days=1)).isoformat()
+    unreflected = next((s["id"] for s in sessions_store.list_sessions(db, user_id, date_from=yesterday,
+                                                                     date_to=yesterday)
+                        if not s["reflection"].strip()), None)
+    status = None
+    if not checked_in and unreflected is None:
+        sessions = sessions_store.list_sessions(db, user_id)
+        if sessions:
+            means = relief_means(db, user_id, sessions, day, include_private=True)
+            status = relief.outlook(sessions, means, day)[2].status
+    due = assessments.due(db, user_id, day)
+    questionnaire = None
+    # One reminder each time a questionnaire falls due (and not once it was dismissed), not one a day.
+    if due is not None and not push_store.reminded_since(db, subscription["id"], "questionnaire", due["since"]):
+        questionnaire = due["instruments"][0].key
+    return rules.choose(checked_in=checked_in, unreflected_session=unreflected, relief_status=status,
+                        questionnaire=questionnaire)
+
+
+def send_due(db, now, send):
+    """Send every reminder due at ``now`` (aware UTC) through ``send(subscription, message)``.
+
+    Safe to run every few minutes, and twice at once: each subscription's day is claimed in the
+    database before its push goes out. Returns counts by outcome (sent, nothing_to_do, gone...).
+    """
+    counts = Counter()
+    for subscription in push_store.all_with_patients(db):
+        day = rules.due_date(now, subscription["timezone"], subscription["remind_at"], subscription["days"])
+        if day is None:
+            continue
+        todo = what_to_do(db, subscription, day)
+        kind = todo[0] if todo else "nothing"
+        if not push_store.claim(db, subscription["id"], day.isoformat(), kind):
+            counts["already_done"] += 1
+            continue
+        if todo is None:
+            counts["nothing_to_do"] += 1  # claimed all the same: the day is settled
+            continue
+        outcome = send(subscription, rules.payload(todo[0], todo[1]))
+        if outcome == "gone":
+            push_store.expire(db, subscription["id"])
+        elif outcome in ("failed", "refused"):
+            push_store.release(db, subscription["id"], day.isoformat())  # a later run may try again
+        counts[outcome] += 1
+    return counts
