@@ -20,7 +20,7 @@ def _row(row):
 
 
 def subscribe(db, user_id, subscription):
-    """Save a browser's subscription for ``user_id``: ``(record, created)``.
+    """Save a browser's subscription for ``user_id``: ``(record, new to this patient)``.
 
     The same endpoint again updates its keys, time and days. An endpoint another account
     subscribed moves to this one: a browser profile reminds whoever subscribed on it last.
@@ -46,7 +46,7 @@ def subscribe(db, user_id, subscription):
                 db.execute("DELETE FROM reminders_sent WHERE subscription_id = ?", [subscription_id])
             db.execute("UPDATE push_subscriptions SET user_id = ?, p256dh = ?, auth = ?, remind_at = ?, days = ?,"
                        " device = ? WHERE id = ?", [*values, subscription_id])
-    return get(db, subscription_id), existing is None
+    return get(db, subscription_id), existing is None or existing[1] != user_id  # new to this patient
 
 
 def get(db, subscription_id):
