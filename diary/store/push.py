@@ -96,9 +96,13 @@ def claim(db, subscription_id, local_date, kind):
         cursor = db.execute(
             "INSERT OR IGNORE INTO reminders_sent (subscription_id, local_date, kind, sent_at) VALUES (?, ?, ?, ?)",
             [subscription_id, local_date, kind, utc_now()])
-        if cursor.rowcount:
-            db.execute("UPDATE push_subscriptions SET last_sent_at = ? WHERE id = ?", [utc_now(), subscription_id])
         return cursor.rowcount > 0
+
+
+def mark_sent(db, subscription_id):
+    """The push service took a reminder for this subscription just now."""
+    with write_transaction(db):
+        db.execute("UPDATE push_subscriptions SET last_sent_at = ? WHERE id = ?", [utc_now(), subscription_id])
 
 
 def release(db, subscription_id, local_date):
