@@ -3,6 +3,7 @@ import pytest
 
 from conftest import PASSWORD, AuthActions
 from diary.db import get_db
+from push_service import Browser
 
 CRISIS_NOTE = "Some days I want to end it all"
 PLAN = {"warning_signs": "Not sleeping", "coping_strategies": "A long walk", "distractions": "The library",
@@ -25,6 +26,8 @@ def full_diary(patient, provider):
                                                "answers": [1, 1, 1, 1, 1, 1, 1, 1, 1], "difficulty": 2})
     patient.post("/api/v1/assessments", json={"instrument": "gad7", "date": "2026-01-05",
                                                "answers": [2, 2, 2, 2, 2, 2, 2], "private": True})
+    assert patient.post("/api/v1/push/subscriptions", json=Browser("https://fcm.googleapis.com/fcm/send/pat").subscription(
+        remind_at="20:30", days=[0, 3]), headers={"User-Agent": "Mozilla/5.0 (Android 14) Firefox/133.0"}).status_code == 201
     assert patient.put("/api/v1/safety-plan", json=PLAN).status_code == 200
     assert provider.post(f"/api/v1/patients/{patient_id}/safety/acknowledge").status_code == 204
     return patient_id
@@ -43,6 +46,11 @@ def test_download_everything(full_diary, patient):
     assert len(data["share_codes"]) == 2
     assert {e["action"] for e in data["access_log"]} >= {"share.redeemed", "provider.patient_page"}
     assert [e["action"] for e in data["account_events"]] == ["auth.registered"]
+    # Reminder settings per browser; not the endpoint or keys (they would let anyone push to it).
+    [reminder] = data["reminders"]
+    assert {k: reminder[k] for k in ("device", "remind_at", "days", "last_sent_at", "sent")} == {
+        "device": "Firefox on Android", "remind_at": "20:30", "days": [0, 3], "last_sent_at": None, "sent": []}
+    assert "fcm.googleapis.com" not in response.get_data(as_text=True)
     assert "password" not in response.get_data(as_text=True)
 
 
@@ -84,7 +92,8 @@ def counts(app, user_id):
             "invites": db.execute("SELECT COUNT(*) FROM invites WHERE patient_id = ?", [user_id]).fetchone()[0],
             **{table: db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [user_id]).fetchone()[0]
                for table, column in (("assessments", "user_id"), ("safety_plans", "user_id"),
-                                     ("safety_events", "patient_id"), ("safety_acknowledgements", "patient_id"))},
+                                     ("safety_events", "patient_id"), ("safety_acknowledgements", "patient_id"),
+                                     ("push_subscriptions", "user_id"))},
         }
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import stored
 from diary.db import get_db
+from push_service import Browser
 
 TODAY = dt.date.today().isoformat()
 ENTRY = {"date": TODAY, "anxiety": 6, "triggers": ["secret-trigger"], "note": "alice's secret note"}
@@ -32,8 +33,10 @@ def alice(patient, provider):
     assert provider.post("/api/v1/invites/redeem", json={"code": shared}).status_code == 200
     code = patient.post("/api/v1/invites", json={}).get_json()["code"]
     provider_id = provider.get("/api/v1/me").get_json()["id"]
+    device = patient.post("/api/v1/push/subscriptions",
+                          json=Browser("https://fcm.googleapis.com/fcm/send/alice").subscription(remind_at="20:00"))
     return {"client": patient, "entry": entry, "session": session, "assessment": assessment, "code": code,
-            "provider_id": provider_id}
+            "provider_id": provider_id, "device_id": device.get_json()["id"]}
 
 
 def snapshot(app):
@@ -43,10 +46,10 @@ def snapshot(app):
         return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                 for table in ("entries", "entry_triggers", "triggers", "treatment_sessions", "users",
                               "shares", "invites", "assessments", "safety_plans", "safety_events",
-                              "safety_acknowledgements", "dismissals")}
+                              "safety_acknowledgements", "dismissals", "push_subscriptions")}
 
 
-PATIENT_OBJECTS = {"entry_id", "session_id", "assessment_id", "trigger_id", "code", "provider_id"}
+PATIENT_OBJECTS = {"entry_id", "session_id", "assessment_id", "trigger_id", "code", "provider_id", "device_id"}
 
 
 def object_routes(app):
@@ -68,7 +71,8 @@ def object_routes(app):
 def fill(rule, alice, trigger_id):
     values = {"entry_id": alice["entry"]["id"], "session_id": alice["session"]["id"],
               "assessment_id": alice["assessment"]["id"],
-              "trigger_id": trigger_id, "code": alice["code"], "provider_id": alice["provider_id"]}
+              "trigger_id": trigger_id, "code": alice["code"], "provider_id": alice["provider_id"],
+              "device_id": alice["device_id"]}
     path = rule.rule
     for name in rule.arguments:
         path = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), path)

@@ -6,14 +6,19 @@ def flat_errors(messages):
     """marshmallow's error dict, flattened to the contract's ``{field: [message, ...]}``.
 
     An error on a list item (``{"triggers": {2: [...]}}``) becomes
-    ``{"triggers": ["Item 3: ..."]}``, so every field maps to a list of strings.
+    ``{"triggers": ["Item 3: ..."]}``, and one inside a nested object (``{"keys": {"auth": [...]}}``)
+    ``{"keys": ["auth: ..."]}``, so every field maps to a list of strings.
     """
+    def label(key):
+        if isinstance(key, int):
+            return f"Item {key + 1}: "
+        return "" if key == "_schema" else f"{key}: "
+
     def flatten(value):
         if isinstance(value, str):
             return [value]
         if isinstance(value, dict):
-            return [f"Item {key + 1}: {message}" if isinstance(key, int) else message
-                    for key, item in value.items() for message in flatten(item)]
+            return [label(key) + message for key, item in value.items() for message in flatten(item)]
         return [message for item in value for message in flatten(item)]
 
     if isinstance(messages, list):  # a schema-level error on a non-object body

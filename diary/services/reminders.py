@@ -108,7 +108,9 @@ def send_due(db, now, send):
             counts["nothing_to_do"] += 1  # claimed all the same: the day is settled
             continue
         outcome = send(subscription, rules.payload(todo[0], todo[1]))
-        if outcome == "gone":
+        if outcome == "sent":
+            push_store.mark_sent(db, subscription["id"])
+        elif outcome == "gone":
             push_store.expire(db, subscription["id"])
         elif outcome in ("failed", "refused"):
             push_store.release(db, subscription["id"], day.isoformat())  # a later run may try again

@@ -20,7 +20,7 @@ def _row(row):
 
 
 def subscribe(db, user_id, subscription):
-    """Save a browser's subscription for ``user_id``: ``(record, created)``.
+    """Save a browser's subscription for ``user_id``: ``(record, new to this patient)``.
 
     The same endpoint again updates its keys, time and days. An endpoint another account
     subscribed moves to this one: a browser profile reminds whoever subscribed on it last.
@@ -46,7 +46,7 @@ def subscribe(db, user_id, subscription):
                 db.execute("DELETE FROM reminders_sent WHERE subscription_id = ?", [subscription_id])
             db.execute("UPDATE push_subscriptions SET user_id = ?, p256dh = ?, auth = ?, remind_at = ?, days = ?,"
                        " device = ? WHERE id = ?", [*values, subscription_id])
-    return get(db, subscription_id), existing is None
+    return get(db, subscription_id), existing is None or existing[1] != user_id  # new to this patient
 
 
 def get(db, subscription_id):
@@ -96,9 +96,13 @@ def claim(db, subscription_id, local_date, kind):
         cursor = db.execute(
             "INSERT OR IGNORE INTO reminders_sent (subscription_id, local_date, kind, sent_at) VALUES (?, ?, ?, ?)",
             [subscription_id, local_date, kind, utc_now()])
-        if cursor.rowcount:
-            db.execute("UPDATE push_subscriptions SET last_sent_at = ? WHERE id = ?", [utc_now(), subscription_id])
         return cursor.rowcount > 0
+
+
+def mark_sent(db, subscription_id):
+    """The push service took a reminder for this subscription just now."""
+    with write_transaction(db):
+        db.execute("UPDATE push_subscriptions SET last_sent_at = ? WHERE id = ?", [utc_now(), subscription_id])
 
 
 def release(db, subscription_id, local_date):

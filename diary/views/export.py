@@ -11,6 +11,7 @@ from ..schemas.sessions import SessionOut
 from ..store import assessments as assessments_store
 from ..store import audit
 from ..store import entries as entries_store
+from ..store import push as push_store
 from ..store import safety as safety_store
 from ..store import sharing as sharing_store
 from ..store import triggers as triggers_store
@@ -85,6 +86,9 @@ def everything():
         "share_codes": sharing_store.invite_history(db, user["id"]),
         "access_log": [{k: e[k] for k in ("at", "actor", "action")} for e in audit.events_about(db, user["id"], limit=None)],
         "account_events": audit.events_by(db, user["id"]),
+        # Reminder settings per browser, with what was sent; not endpoints or keys (capabilities).
+        "reminders": [{**{k: d[k] for k in ("device", "remind_at", "days", "created_at", "last_sent_at")},
+                       "sent": push_store.sent(db, d["id"])} for d in push_store.for_user(db, user["id"])],
     }
     response = jsonify(document)
     response.headers["Content-Disposition"] = attachment(export_filename("symptom-diary-everything", "json"))
