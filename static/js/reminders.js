@@ -31,7 +31,6 @@
     failed: "The diary couldn't save your reminder just now. Please try again.",
     working: "One moment\u2026",
     off: "Reminders are off on this device.",
-    gone: "Reminders aren't on for this device any more. Tap \u201cTurn on reminders\u201d to set them up again.",
   };
 
   // "20:00, every day" or "20:00 on Mon, Wed, Fri" (days: 0 = Monday ... 6 = Sunday), as
@@ -87,12 +86,15 @@
     });
   }
 
-  // The worker's registration (app.js registers it), within ten seconds.
-  function ready() {
-    return Promise.race([navigator.serviceWorker.ready, new Promise(function (resolve, reject) {
-      setTimeout(function () { reject(named("no-worker")); }, 10000);
+  // ``promise``, or the error ``name`` after ``seconds``.
+  function within(seconds, name, promise) {
+    return Promise.race([promise, new Promise(function (resolve, reject) {
+      setTimeout(function () { reject(named(name)); }, seconds * 1000);
     })]);
   }
+
+  // The worker's registration (app.js registers it).
+  function ready() { return within(10, "no-worker", navigator.serviceWorker.ready); }
 
   // This device's subscription, or null (without waiting for a worker that may never come).
   function current() {
@@ -101,7 +103,8 @@
     }).catch(function () { return null; });
   }
 
-  // A subscription made with the server's key (an older one made with another key is replaced).
+  // A subscription made with the server's key; one made with an older key (the server's was
+  // replaced) is replaced too, and its endpoint given as ``replaced``.
   function subscribe() {
     return Promise.all([ready(), api("GET", "/api/v1/push/key")]).then(function (found) {
       var registration = found[0], key = keyBytes(found[1].public_key);
@@ -110,9 +113,11 @@
           return {subscription: existing, created: false};
         }
         return (existing ? existing.unsubscribe() : Promise.resolve()).then(function () {
-          return registration.pushManager.subscribe({userVisibleOnly: true, applicationServerKey: key});
+          // The browser asks its push service, which may never answer (offline, or blocked).
+          return within(30, "push-service", registration.pushManager.subscribe(
+            {userVisibleOnly: true, applicationServerKey: key}));
         }).then(function (subscription) {
-          return {subscription: subscription, created: true};
+          return {subscription: subscription, created: true, replaced: existing && existing.endpoint};
         }, function (error) {
           error.pushService = true;
           throw error;
@@ -264,6 +269,7 @@
     }
 
     function turnOn() {
+      if (busy) { return; }
       var chosen = settings();
       clearErrors();
       var problems = check(chosen);
@@ -276,7 +282,11 @@
           return subscribe();
         }).then(function (made) {
           return send(made.subscription, chosen).then(function (answer) {
-            return saved(made.subscription, answer, chosen);
+            // The server can forget the subscription made with its old key (if it can't, the
+            // push service's refusals make it forget it later).
+            var old = made.replaced && made.replaced !== made.subscription.endpoint ?
+              api("DELETE", SUBSCRIPTIONS, {endpoint: made.replaced}).catch(function () {}) : null;
+            return Promise.resolve(old).then(function () { return saved(made.subscription, answer, chosen); });
           }, function (error) {
             // Not kept by the server: don't keep a subscription nobody sends to.
             if (made.created) { made.subscription.unsubscribe().catch(function () {}); }
@@ -286,21 +296,10 @@
       });
     }
 
+    // Saving the time and days is turning on again: the same subscription is sent with them (a new
+    // one if the browser dropped it, or if the server's key changed since).
     buttons.on.addEventListener("click", turnOn);
-
-    buttons.save.addEventListener("click", function () {
-      var chosen = settings();
-      clearErrors();
-      var problems = check(chosen);
-      if (problems) { showErrors(problems); return; }
-      say(SAY.working);
-      run(function () {
-        return current().then(function (subscription) {
-          if (!subscription) { showOn(false); say(SAY.gone); return null; }  // dropped meanwhile
-          return send(subscription, chosen).then(function (answer) { return saved(subscription, answer, chosen); });
-        });
-      });
-    });
+    buttons.save.addEventListener("click", turnOn);
 
     buttons.off.addEventListener("click", function () {
       clearErrors();

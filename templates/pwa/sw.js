@@ -74,17 +74,19 @@ self.addEventListener("sync", (event) => {
   }
 });
 
-// Reminders (web push; the page's side is static/js/reminders.js). A reminder says only what the
-// server put in it, e.g. "Time for today's check-in": nothing about anyone's health reaches the
-// lock screen. A push without a readable payload still shows something calm and generic.
+// Reminders (web push; the page's side is static/js/reminders.js). A reminder shows what the
+// server put in it (diary/insights/reminders.py: what to do, never a score or a note). A push
+// without a readable payload still shows something calm and generic.
 const ICON = "{{ url_for('static', filename='icons/icon-192.png') }}";
 const BADGE = "{{ url_for('static', filename='icons/badge-96.png') }}";
-const REMINDER = {title: "Time for today's check-in", body: "Your diary is here when you're ready.",
-                  url: "/", tag: "diary-reminder"};
+const REMINDER = {title: "Symptom Diary", body: "Time for today's check-in.", url: "/", tag: "diary-reminder"};
 
 // A path on this site for the notification to open; anything else (another site, javascript:, a
-// malformed URL) opens Today.
+// malformed URL, none) opens Today.
 function sameOriginPath(value) {
+  if (typeof value !== "string" || !value) {
+    return "/";
+  }
   try {
     const url = new URL(value, self.location.origin);
     return url.origin === self.location.origin ? url.pathname + url.search + url.hash : "/";
@@ -109,7 +111,7 @@ self.addEventListener("push", (event) => {
   }
   const title = text(data.title, REMINDER.title);
   event.waitUntil(self.registration.showNotification(title, {
-    body: text(data.body, title === REMINDER.title ? REMINDER.body : ""),
+    body: text(data.body, text(data.title, "") ? "" : REMINDER.body),
     tag: text(data.tag, REMINDER.tag),
     data: {url: sameOriginPath(text(data.url, REMINDER.url))},
     icon: ICON,
@@ -117,16 +119,21 @@ self.addEventListener("push", (event) => {
   }));
 });
 
-// A tap on the reminder: a window of the diary already open comes to the front on that page;
-// otherwise a new one opens.
+// A tap on the reminder: a window of the diary already open comes to the front, on the reminder's
+// page (one already there is left as it is: it may hold a half-typed check-in); otherwise a new
+// one opens.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const target = new URL(sameOriginPath(event.notification.data && event.notification.data.url),
                          self.location.origin).href;
   event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true}).then((windows) => {
-    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    const open = windows.find((client) => client.url === target)
+      || windows.find((client) => new URL(client.url).origin === self.location.origin);
     if (!open) {
       return self.clients.openWindow(target);
+    }
+    if (open.url === target) {
+      return open.focus();
     }
     // navigate() works only on a page this worker controls: otherwise, a new window.
     return open.focus()

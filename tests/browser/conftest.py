@@ -31,7 +31,9 @@ def gunicorn_server(tmp, seed_demo=False):
            "DIARY_SECURE_COOKIES": "0",
            # Every browser test registers from 127.0.0.1 on this one server: the per-address
            # limits (tests/test_limits.py) would stop the suite at 50 registrations an hour.
-           "DIARY_LIMITS_PER_ADDRESS": "0"}
+           "DIARY_LIMITS_PER_ADDRESS": "0",
+           # Reminders: the browser tests' stand-in push subscriptions point at 127.0.0.1.
+           "DIARY_PUSH_LOOPBACK": "1"}
     bin_dir = Path(sys.executable).parent
     subprocess.run([bin_dir / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
                    capture_output=True)
