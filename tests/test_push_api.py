@@ -131,11 +131,27 @@ def test_twenty_browsers_at_most(patient):
 
 
 def test_account_lists_devices_and_today_offers_reminders_until_no_thanks(patient):
-    assert "reminders_offer" not in patient.get("/").get_data(as_text=True)  # nothing logged yet
+    assert "data-reminders-offer" not in patient.get("/").get_data(as_text=True)  # nothing logged yet
     patient.post("/api/v1/entries", json={"date": "2026-01-05", "anxiety": 4})
+    assert "data-reminders-offer" in patient.get("/").get_data(as_text=True)
     assert patient.post("/reminders/dismiss").status_code == 302
+    assert "data-reminders-offer" not in patient.get("/").get_data(as_text=True)
     with patient.application.app_context():
         assert get_db().execute("SELECT card FROM dismissals").fetchall() == [("reminders",)]
     patient.post("/api/v1/push/subscriptions", json=body(), headers={"User-Agent": "Mozilla/5.0 (iPhone) Safari/604.1"})
     html = patient.get("/account").get_data(as_text=True)
     assert "Safari on iPhone" in html and "20:00" in html
+
+
+@pytest.mark.parametrize("agent, label", [
+    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36", "Chrome on Android"),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Version/18.1 Mobile/15E148 Safari/604.1",
+     "Safari on iPhone"),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36 Edg/131.0", "Edge on Windows"),
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 HeadlessChrome/156.0 Safari/537.36", "Chrome on Linux"),
+    ("Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0", "Firefox on Android"),
+    ("", "A browser"),
+])
+def test_devices_are_named_as_people_know_them(agent, label):
+    from diary.services.reminders import device_label
+    assert device_label(agent) == label

@@ -1,4 +1,5 @@
 """The installable shell, server side: manifest, service worker, offline page, icons."""
+import json
 import re
 import struct
 
@@ -46,6 +47,17 @@ def test_service_worker_is_served_from_the_root_and_versioned(client, app):
     for path in ("/offline", "/support/offline", "/manifest.webmanifest", "/static/css/app.css",
                  "/static/js/outbox.js"):
         assert f'"{path}"' in script
+
+
+def test_every_script_and_icon_the_pages_load_is_precached(app, patient):
+    """The offline page is base.html: each script it loads (and the notification badge) must be
+    in the shell, or it fails to load offline."""
+    script = patient.get("/sw.js").get_data(as_text=True)
+    offline = patient.get("/offline").get_data(as_text=True)
+    loaded = set(re.findall(r'<script src="(/static/[^"]+)"', offline)) | {"/static/icons/badge-96.png"}
+    assert loaded >= {"/static/js/app.js", "/static/js/reminders.js"}
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", script).group(1))
+    assert loaded - set(shell) == set()
 
 
 def test_service_worker_keeps_the_personal_support_copy(client):

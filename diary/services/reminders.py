@@ -60,7 +60,8 @@ SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Win
 
 def device_label(user_agent):
     """A name the patient recognises in their list of devices, e.g. "Chrome on Android"."""
-    browser = next((name for token, name in BROWSERS if re.search(rf"\b{token}/", user_agent or "")), "A browser")
+    browser = next((name for token, name in BROWSERS if re.search(rf"(\b|Headless){token}/", user_agent or "")),
+                   "A browser")
     system = next((name for token, name in SYSTEMS if token in (user_agent or "")), None)
     return f"{browser} on {system}" if system else browser
 

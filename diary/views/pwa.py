@@ -12,8 +12,9 @@ from ..timeutil import today_in
 bp = Blueprint("pwa", __name__)
 
 # Files the service worker precaches (besides /offline, /support/offline and the manifest): the app shell.
-SHELL_STATIC = ("css/app.css", "js/app.js", "js/outbox.js", "js/chart.js", "icons/icon-192.png",
-                "icons/icon-512.png", "icons/icon-maskable-512.png", "icons/apple-touch-icon.png")
+SHELL_STATIC = ("css/app.css", "js/app.js", "js/outbox.js", "js/chart.js", "js/reminders.js", "icons/icon-192.png",
+                "icons/icon-512.png", "icons/icon-maskable-512.png", "icons/apple-touch-icon.png",
+                "icons/badge-96.png")
 
 
 # Templates of the precached pages (/offline, /support/offline) and of the worker itself.
