@@ -53,6 +53,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.trends
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.reminders
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pyflakes diary tests bench wsgi.py

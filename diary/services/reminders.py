@@ -100,6 +100,11 @@ def send_due(db, now, send):
         day = rules.due_date(now, subscription["timezone"], subscription["remind_at"], subscription["days"])
         if day is None:
             continue
+        # Settled days are skipped before the rules run (a rerun every few minutes stays cheap);
+        # the claim below is what makes two runs at once safe.
+        if push_store.claimed(db, subscription["id"], day.isoformat()):
+            counts["already_done"] += 1
+            continue
         todo = what_to_do(db, subscription, day)
         kind = todo[0] if todo else "nothing"
         if not push_store.claim(db, subscription["id"], day.isoformat(), kind):

@@ -105,6 +105,11 @@ def mark_sent(db, subscription_id):
         db.execute("UPDATE push_subscriptions SET last_sent_at = ? WHERE id = ?", [utc_now(), subscription_id])
 
 
+def claimed(db, subscription_id, local_date):
+    return db.execute("SELECT EXISTS (SELECT 1 FROM reminders_sent WHERE subscription_id = ? AND local_date = ?)",
+                      [subscription_id, local_date]).fetchone()[0] == 1
+
+
 def release(db, subscription_id, local_date):
     """Undo a claim whose push failed for a reason worth retrying (a later run may send it)."""
     with write_transaction(db):
