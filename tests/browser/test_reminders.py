@@ -378,6 +378,23 @@ def deliver_push(page, live_server, data):
     cdp.detach()
 
 
+def push_until_shown(page, live_server, data, condition):
+    """Deliver a push and wait until ``condition`` holds of the notifications shown.
+
+    In one full run of the suite (a fresh clone, the machine busy) the first push never showed
+    within 10 s; alone, or with the CPU kept busy, it always did. A push delivered again replaces
+    the first (same tag), so up to three tries can't make a wrong result pass."""
+    expression = f"navigator.serviceWorker.ready.then(r => r.getNotifications()).then(l => {condition})"
+    for attempt in range(3):
+        deliver_push(page, live_server, data)
+        try:
+            wait_until(page, expression, timeout=8)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+
+
 def shown(page):
     return page.evaluate("""navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list => list.map(n =>
         ({title: n.title, body: n.body, tag: n.tag, url: n.data && n.data.url, icon: new URL(n.icon).pathname,
@@ -413,17 +430,14 @@ def test_the_service_worker_shows_a_push_and_opens_its_page(phone, live_server):
     wait_for_worker(page)
     reminder = {"title": "Symptom Diary", "body": "A short questionnaire is ready for you (about 2 minutes).",
                 "url": "/assessments/new?instrument=gad7", "tag": "diary-reminder"}
-    deliver_push(page, live_server, json.dumps(reminder))
-    wait_until(page, "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(l => l.length === 1)")
+    push_until_shown(page, live_server, json.dumps(reminder), "l.length === 1")
     assert shown(page) == [{**reminder, "icon": "/static/icons/icon-192.png", "badge": "/static/icons/badge-96.png"}]
 
     # Not JSON, or an address elsewhere: the generic reminder, opening Today (the same tag replaces it).
     for data, expected in [("not json", ("Symptom Diary", "Time for today's check-in.", "/")),
                            (json.dumps({**reminder, "url": "https://elsewhere.example/x"}),
                             ("Symptom Diary", reminder["body"], "/"))]:
-        deliver_push(page, live_server, data)
-        wait_until(page, f"navigator.serviceWorker.ready.then(r => r.getNotifications()).then(l => l.length === 1 "
-                         f"&& l[0].body === {json.dumps(expected[1])})")
+        push_until_shown(page, live_server, data, f"l.length === 1 && l[0].body === {json.dumps(expected[1])}")
         [notification] = shown(page)
         assert (notification["title"], notification["body"], notification["url"]) == expected
 
