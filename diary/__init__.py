@@ -62,8 +62,8 @@ def create_app(test_config=None):
     security_log.init_app(app)
 
     from .views import (
-        api, assessments, auth as auth_views, care_team, diary, export, provider, pwa, reminders, report, safety,
-        sessions, trends,
+        api, assessments, auth as auth_views, care_team, diary, export, health, provider, pwa, reminders, report,
+        safety, sessions, trends,
     )
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(diary.bp)
@@ -75,6 +75,7 @@ def create_app(test_config=None):
     app.register_blueprint(export.bp)
     app.register_blueprint(report.bp)
     app.register_blueprint(reminders.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(provider.bp)
     app.register_blueprint(api.bp)

@@ -90,5 +90,14 @@ def migrate(db):
     migrations.apply(db)
 
 
+def health(db):
+    """"ok" when the database answers and its schema is current, else what is wrong (read-only)."""
+    from .migrations import migrations
+    db.execute("SELECT 1").fetchone()
+    if migrations.pending(db):
+        return "not migrated: run flask --app diary init-db"
+    return "ok"
+
+
 def init_app(app):
     app.teardown_request(_rollback_leftovers)
