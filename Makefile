@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.reminders
+	$(BIN)/python -m bench.crash --cycles 200
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pyflakes diary tests bench wsgi.py
