@@ -23,17 +23,19 @@ def _free_port():
 
 
 @contextmanager
-def gunicorn(workers=2, database=None):
-    """Serve the app with gunicorn on a free port; yields (host, port, env)."""
+def gunicorn(workers=2, database=None, app="wsgi:app"):
+    """Serve ``app`` with gunicorn (the project's gunicorn.conf.py) on a free port; yields (host,
+    port, env). ``app="bench.reference:app"`` serves the write benchmark's yardstick instead."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DIARY_DATABASE": database or os.path.join(tmp, "bench.sqlite3"),
                "DIARY_INSTANCE_PATH": tmp, "DIARY_SECURE_COOKIES": "0",
+               "REFERENCE_DATABASE": os.path.join(tmp, "reference.sqlite3"),
                "DIARY_LIMITS_PER_ADDRESS": "0"}  # every benchmark client comes from 127.0.0.1
         subprocess.run([BIN / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
                        capture_output=True)
         port = _free_port()
         server = subprocess.Popen(
-            [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "wsgi:app"],
+            [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), app],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
@@ -79,6 +81,10 @@ class Client:
         form = urllib.parse.urlencode({**fields, "csrf_token": self.csrf})
         status, _ = self.request("POST", path, form, "application/x-www-form-urlencoded")
         assert status == 302, f"POST {path} answered {status}"
+        # A login (registering logs in) rotates the CSRF token: take the new one for JSON writes.
+        status, body = self.request("GET", "/api/v1/csrf-token")
+        if status == 200:
+            self.csrf = json.loads(body)["csrf_token"]
         return self
 
     def register(self, email, password="benchmark password"):
