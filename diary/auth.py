@@ -45,6 +45,9 @@ HOUR, DAY = 3600, 24 * 3600
 # way (AAL1's "at least once per 30 days"). Providers see other people's diaries with two factors
 # (AAL2): an hour away from the screen, or a clinic day, and they log in again.
 SESSION_LIMITS = {"patient": (30 * DAY, 30 * DAY), "provider": (1 * HOUR, 12 * HOUR)}
+# Activity is recorded at most once a minute: an unchanged session isn't re-signed and re-sent
+# (config SESSION_REFRESH_EACH_REQUEST is off), and the limits above don't need finer.
+ACTIVITY_GRANULARITY = 60
 
 
 def mark_logged_in(session):
@@ -61,7 +64,8 @@ def within_limits(session, role):
         return False  # no login time: not a session this code started
     if now - auth_at > absolute or now - seen_at > idle:
         return False
-    session["seen_at"] = now
+    if now - seen_at >= ACTIVITY_GRANULARITY:
+        session["seen_at"] = now  # the session changes, so its cookie is re-signed and re-sent
     return True
 
 

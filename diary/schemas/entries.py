@@ -1,4 +1,6 @@
 """Daily check-ins."""
+from functools import lru_cache
+
 from marshmallow import Schema, fields, post_load
 from marshmallow.validate import Length, Range
 
@@ -23,6 +25,13 @@ class EntryIn(DatedSchema):
         if "triggers" in data:
             data["triggers"] = unique_names(data["triggers"])
         return data
+
+
+@lru_cache(maxsize=16)
+def entry_in(today):
+    """The EntryIn for ``today``, built once per date and reused (loading keeps no state on the
+    schema; building one deep-copies its fields, ~0.2 ms a request on the write path)."""
+    return EntryIn(today=today)
 
 
 def entry_patch_schema(today):

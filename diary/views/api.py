@@ -13,7 +13,7 @@ from ..schemas.accounts import UserOut
 from ..schemas.assessments import (
     AssessmentIn, AssessmentListOut, AssessmentOut, AssessmentQuery, SafetyPlanIn, SafetyPlanOut,
 )
-from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryQuery, entry_patch_schema
+from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryQuery, entry_in, entry_patch_schema
 from ..schemas.trends import TrendsOut, TrendsQuery
 from ..schemas.sharing import (
     AccessLogOut, AcknowledgeIn, CareTeamOut, InviteIn, InviteOut, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut,
@@ -32,6 +32,7 @@ from ..services import trends as trends_service
 from ..timeutil import today_in
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+ENTRY_OUT = EntryOut()  # dumping keeps no state on the schema: one instance serves every request
 operation = openapi.Registry(bp)
 
 
@@ -125,8 +126,8 @@ def csrf_token():
 @operation("/entries", "post", "Create a check-in (idempotent on a client id)", body=EntryIn,
            responses={201: EntryOut, 200: EntryOut, 409: None})
 def create_entry():
-    data = validated(EntryIn(today=patient_today()), json_body())
-    return saved(lambda: records.create(get_db(), "entry", current_user.id, data), EntryOut(), ".get_entry",
+    data = validated(entry_in(patient_today()), json_body())
+    return saved(lambda: records.create(get_db(), "entry", current_user.id, data), ENTRY_OUT, ".get_entry",
                  "entry_id")
 
 
