@@ -63,16 +63,18 @@ def create_entry(db, user_id, data):
             [entry_id, user_id, data["date"], data.get("time"), data["anxiety"], data["note"],
              int(data["private"]), now, now],
         )
-        _set_triggers(db, user_id, entry_id, data["triggers"])
+        _set_triggers(db, user_id, entry_id, data["triggers"], new=True)
         return get_entry(db, user_id, entry_id), True
 
 
-def _set_triggers(db, user_id, entry_id, names):
-    db.execute("DELETE FROM entry_triggers WHERE entry_id = ?", [entry_id])
-    for trigger_id in set(triggers_store.ids_for_names(db, user_id, names)):
-        db.execute(
-            "INSERT INTO entry_triggers (entry_id, trigger_id) VALUES (?, ?)", [entry_id, trigger_id]
-        )
+def _set_triggers(db, user_id, entry_id, names, new=False):
+    """Link the entry to exactly ``names`` (``new``: it has no links yet)."""
+    if not new:
+        db.execute("DELETE FROM entry_triggers WHERE entry_id = ?", [entry_id])
+    trigger_ids = sorted(set(triggers_store.ids_for_names(db, user_id, names)))
+    if trigger_ids:
+        db.execute("INSERT INTO entry_triggers (entry_id, trigger_id) VALUES "
+                   + ", ".join("(?, ?)" for _ in trigger_ids), [v for t in trigger_ids for v in (entry_id, t)])
 
 
 def get_entry(db, user_id, entry_id):

@@ -33,22 +33,22 @@ def get_trigger(db, user_id, trigger_id):
 
 
 def ids_for_names(db, user_id, names):
-    """Trigger ids for ``names``, creating the ones the patient doesn't have yet.
+    """Trigger ids for ``names`` (in order), creating the ones the patient doesn't have yet.
 
-    Call inside a write transaction.
+    Call inside a write transaction. One SELECT for the names already there, one INSERT for each
+    new one (a check-in's triggers are mostly old ones).
     """
-    ids = []
-    for name in names:
-        key = name_key(name)
-        db.execute(
-            "INSERT INTO triggers (user_id, name, name_key) VALUES (?, ?, ?)"
-            " ON CONFLICT (user_id, name_key) DO NOTHING",
-            [user_id, " ".join(name.split()), key],
-        )
-        ids.append(db.execute(
-            "SELECT id FROM triggers WHERE user_id = ? AND name_key = ?", [user_id, key]
-        ).fetchone()[0])
-    return ids
+    if not names:
+        return []
+    keys = [name_key(name) for name in names]
+    found = dict(db.execute(
+        f"SELECT name_key, id FROM triggers WHERE user_id = ? AND name_key IN ({', '.join('?' * len(keys))})",
+        [user_id, *keys]).fetchall())
+    for name, key in zip(names, keys):
+        if key not in found:
+            found[key] = db.execute("INSERT INTO triggers (user_id, name, name_key) VALUES (?, ?, ?) RETURNING id",
+                                    [user_id, " ".join(name.split()), key]).fetchone()[0]
+    return [found[key] for key in keys]
 
 
 def rename_trigger(db, user_id, trigger_id, new_name):
