@@ -70,16 +70,13 @@ def what_to_do(db, subscription, day):
     """The reminder worth sending on the patient's local ``day``: ``(kind, path)`` or None."""
     user_id = subscription["user_id"]
     checked_in = bool(entries_store.entries_on(db, user_id, day))
+    sessions = sessions_store.list_sessions(db, user_id, date_to=day.isoformat())
     yesterday = (day - dt.timedelta(days=1)).isoformat()
-    unreflected = next((s["id"] for s in sessions_store.list_sessions(db, user_id, date_from=yesterday,
-                                                                     date_to=yesterday)
-                        if not s["reflection"].strip()), None)
+    unreflected = next((s["id"] for s in sessions if s["date"] == yesterday and not s["reflection"].strip()), None)
     status = None
-    if not checked_in and unreflected is None:
-        sessions = sessions_store.list_sessions(db, user_id)
-        if sessions:
-            means = relief_means(db, user_id, sessions, day, include_private=True)
-            status = relief.outlook(sessions, means, day)[2].status
+    if not checked_in and unreflected is None and sessions:
+        means = relief_means(db, user_id, sessions, day, include_private=True)
+        status = relief.outlook(sessions, means, day)[2].status
     due = assessments.due(db, user_id, day)
     questionnaire = None
     # One reminder each time a questionnaire falls due (and not once it was dismissed), not one a day.

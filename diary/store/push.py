@@ -2,7 +2,8 @@
 from ..db import write_transaction
 from ..timeutil import utc_now
 
-COLUMNS = "id, user_id, endpoint, p256dh, auth, remind_at, days, device, created_at, last_sent_at"
+NAMES = ("id", "user_id", "endpoint", "p256dh", "auth", "remind_at", "days", "device", "created_at", "last_sent_at")
+COLUMNS = ", ".join(NAMES)
 # A patient's browsers are few; this stops one account from filling the table.
 MAX_PER_USER = 20
 
@@ -14,7 +15,7 @@ class TooManyDevices(Exception):
 def _row(row):
     if row is None:
         return None
-    record = dict(zip([c.strip() for c in COLUMNS.split(",")], row))
+    record = dict(zip(NAMES, row))
     record["days"] = [int(d) for d in record["days"]]
     return record
 
@@ -83,7 +84,7 @@ def expire(db, subscription_id):
 def all_with_patients(db):
     """Every subscription with its patient's time zone (what a delivery run walks)."""
     rows = db.execute(
-        f"SELECT {', '.join('s.' + c.strip() for c in COLUMNS.split(','))}, u.timezone"
+        f"SELECT {', '.join('s.' + name for name in NAMES)}, u.timezone"
         " FROM push_subscriptions s JOIN users u ON u.id = s.user_id WHERE u.role = 'patient' ORDER BY s.id"
     ).fetchall()
     return [{**_row(row[:-1]), "timezone": row[-1]} for row in rows]

@@ -1,4 +1,50 @@
 // Progressive enhancement only: every form works without this file.
+
+// Helpers shared with outbox.js and reminders.js (deferred scripts run in order, app.js first).
+window.diary = (function () {
+  "use strict";
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function localTime() {  // now on this device, as HH:MM
+    var now = new Date();
+    return ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+  }
+
+  // The API's JSON from the check-in form's fields (as diary/views/forms.py reads the form); the
+  // form's own id when it has one (a double-tapped save stays one check-in), else a new one.
+  function checkinPayload(form) {
+    var data = new FormData(form), triggers = [];
+    data.getAll("triggers").forEach(function (value) {
+      value.split(",").forEach(function (name) { if (name.trim()) { triggers.push(name.trim()); } });
+    });
+    return {id: data.get("id") || uuid(), date: data.get("date"), time: data.get("time") || null,
+            anxiety: Number(data.get("anxiety")), triggers: triggers, note: data.get("note") || "",
+            private: data.get("private") !== null};
+  }
+
+  // Replace the element matching ``selector`` with its copy from a fresh load of this page
+  // (what a save changed there), quietly keeping the old one if that fails.
+  function refreshFromPage(selector) {
+    return fetch(window.location.pathname, {credentials: "same-origin", cache: "no-store"}).then(function (r) {
+      if (!r.ok) { return; }
+      return r.text().then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(selector);
+        var here = document.querySelector(selector);
+        if (fresh && here) { here.replaceWith(fresh); }
+      });
+    }).catch(function () {});
+  }
+
+  return {uuid: uuid, localTime: localTime, checkinPayload: checkinPayload, refreshFromPage: refreshFromPage};
+})();
+
 (function () {
   "use strict";
 
@@ -90,30 +136,6 @@
   var status = form.querySelector("[data-save-status]");
   var busy = false;
 
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
-  }
-
-  function localTime() {
-    var now = new Date();
-    return ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
-  }
-
-  // The API's JSON from the form's fields (as diary/views/forms.py reads the form).
-  function payload() {
-    var data = new FormData(form), triggers = [];
-    data.getAll("triggers").forEach(function (value) {
-      value.split(",").forEach(function (name) { if (name.trim()) { triggers.push(name.trim()); } });
-    });
-    return {id: data.get("id") || uuid(), date: data.get("date"), time: data.get("time") || null,
-            anxiety: Number(data.get("anxiety")), triggers: triggers, note: data.get("note") || "",
-            private: data.get("private") !== null};
-  }
-
   function plainPost() {
     form.dataset.plainPost = "true";
     HTMLFormElement.prototype.submit.call(form);  // no submit event: straight to the server
@@ -137,18 +159,6 @@
     card.focus();
   }
 
-  // "Today so far" (and anything else the save changed there) from a fresh copy of the page.
-  function refreshToday() {
-    return fetch(window.location.pathname, {credentials: "same-origin", cache: "no-store"}).then(function (r) {
-      if (!r.ok) { return; }
-      return r.text().then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-today-so-far]");
-        var here = document.querySelector("[data-today-so-far]");
-        if (fresh && here) { here.replaceWith(fresh); }
-      });
-    }).catch(function () {});
-  }
-
   form.addEventListener("submit", function (event) {
     if (event.defaultPrevented || form.dataset.plainPost || !navigator.onLine) { return; }
     if (busy) { event.preventDefault(); return; }  // a double tap: one save
@@ -158,17 +168,17 @@
     fetch("/api/v1/entries", {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token.content},
-      body: JSON.stringify(payload()),
+      body: JSON.stringify(diary.checkinPayload(form)),
     }).then(function (response) {
       if (response.status !== 201 && response.status !== 200) { throw new Error(String(response.status)); }
       return response.json().then(function (body) {
         form.reset();
-        form.elements.id.value = uuid();  // the next check-in is a new one
-        if (form.elements.time) { form.elements.time.value = localTime(); }
+        form.elements.id.value = diary.uuid();  // the next check-in is a new one
+        if (form.elements.time) { form.elements.time.value = diary.localTime(); }
         announce(response.status === 201 ? "Check-in saved." : "That check-in was already saved.");
         if (body && body.support) { showSupport(body.support.reason); }
         busy = false;
-        return refreshToday();
+        return diary.refreshFromPage("[data-today-so-far]");
       });
     }).catch(function () {
       busy = false;

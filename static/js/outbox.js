@@ -82,35 +82,19 @@
     all: function () { return run("readonly", function (store) { return store.getAll(); }); },
   };
 
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
-  }
-
   function localToday() {
     var now = new Date();
     return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   }
 
-  function localTime() {  // now on this phone, as HH:MM
-    var now = new Date();
-    return ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
-  }
 
   // The JSON the API takes, from the check-in form's fields.
+  // Each queued check-in gets an id of its own (the offline form is submitted again and again).
   function payloadFrom(form) {
-    var data = new FormData(form), triggers = [];
-    data.getAll("triggers").forEach(function (value) {
-      value.split(",").forEach(function (name) { if (name.trim()) { triggers.push(name.trim()); } });
-    });
-    return {
-      id: uuid(), date: data.get("date") || localToday(), time: data.get("time") || null,
-      anxiety: Number(data.get("anxiety")), triggers: triggers, note: data.get("note") || "",
-      private: data.get("private") !== null,
-    };
+    var payload = diary.checkinPayload(form);
+    payload.id = diary.uuid();
+    payload.date = payload.date || localToday();
+    return payload;
   }
 
   var replaying = null, rerun = false;
@@ -323,7 +307,7 @@
     if (form.hasAttribute("data-offline-form") && form.elements.date) {
       form.elements.date.value = localToday();
       form.elements.date.max = localToday();
-      if (form.elements.time) { form.elements.time.value = localTime(); }  // the cached page can't know
+      if (form.elements.time) { form.elements.time.value = diary.localTime(); }  // the cached page can't know
     }
     form.addEventListener("submit", function (event) {
       if (navigator.onLine && !form.hasAttribute("data-offline-form")) { return; }  // the normal post
@@ -338,7 +322,7 @@
         if (callsForSupport(payload)) { showSupportCard(); }  // now, not hours later when it is sent
         form.reset();
         if (form.elements.date) { form.elements.date.value = localToday(); }
-        if (form.elements.time) { form.elements.time.value = localTime(); }  // the next check-in is "now"
+        if (form.elements.time) { form.elements.time.value = diary.localTime(); }  // the next check-in is "now"
         render();
         if (navigator.onLine) { replay(); }
         else if (navigator.serviceWorker && navigator.serviceWorker.ready && window.SyncManager) {

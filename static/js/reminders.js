@@ -150,15 +150,7 @@
 
   function refreshDevices(endpoint) {
     if (!document.querySelector("[data-push-devices]") || !window.DOMParser) { return Promise.resolve(); }
-    return fetch(window.location.pathname, {credentials: "same-origin", cache: "no-store"}).then(function (r) {
-      if (!r.ok) { return; }
-      return r.text().then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-push-devices]");
-        var here = document.querySelector("[data-push-devices]");
-        if (fresh && here) { here.replaceWith(fresh); }
-        markThisDevice(endpoint);
-      });
-    }).catch(function () {});
+    return diary.refreshFromPage("[data-push-devices]").then(function () { markThisDevice(endpoint); });
   }
 
   function setUp(root) {

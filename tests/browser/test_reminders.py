@@ -129,13 +129,18 @@ def test_a_real_subscription(phone, live_server):
     status.get_by_text("Reminders are on for this device at 20:00, every day.").wait_for()
 
 
-def test_turn_on_change_and_turn_off_on_account(phone, live_server):
-    page = phone
+def on_account(page, live_server):
+    """A new patient with the stand-in push, on Account: (the stand-in's endpoint, the Reminders section)."""
     endpoint = stub_push(page)
     register(page, live_server)
     page.wait_for_url(live_server + "/")
     page.goto(live_server + "/account")
-    section = page.locator("#reminders")
+    return endpoint, page.locator("#reminders")
+
+
+def test_turn_on_change_and_turn_off_on_account(phone, live_server):
+    page = phone
+    endpoint, section = on_account(page, live_server)
     assert not section.get_by_text("Reminders need JavaScript").is_visible()
     assert section.get_by_role("button", name="Save time and days").is_hidden()
     assert section.locator("[data-push-devices]").inner_text().strip() == "None yet."
@@ -191,11 +196,7 @@ def test_turn_on_change_and_turn_off_on_account(phone, live_server):
 def test_a_new_server_key_means_a_new_subscription(phone, live_server):
     """After the server's VAPID key was replaced, "Save" subscribes anew and the old one goes."""
     page = phone
-    endpoint = stub_push(page)
-    register(page, live_server)
-    page.wait_for_url(live_server + "/")
-    page.goto(live_server + "/account")
-    section = page.locator("#reminders")
+    endpoint, section = on_account(page, live_server)
     section.get_by_role("button", name="Turn on reminders").click()
     section.locator(f'[data-push-endpoint="{endpoint}"]').get_by_text("(this device)").wait_for()
     page.evaluate("""() => {  // as if made with a key the server no longer has
@@ -214,11 +215,7 @@ def test_a_new_server_key_means_a_new_subscription(phone, live_server):
 
 def test_mistakes_are_shown_by_their_field(phone, live_server):
     page = phone
-    stub_push(page)
-    register(page, live_server)
-    page.wait_for_url(live_server + "/")
-    page.goto(live_server + "/account")
-    section = page.locator("#reminders")
+    _, section = on_account(page, live_server)
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
         section.get_by_label(day).uncheck()
     section.get_by_role("button", name="Turn on reminders").click()
