@@ -347,3 +347,111 @@ def m011_push_reminders(db):
             PRIMARY KEY (subscription_id, local_date)
         ) STRICT
     """)
+
+
+# What one day of a patient's check-ins adds up to, for a given day: every check-in, and only the
+# shared ones (not private), which is what a clinician sees.
+_DAY_TOTALS = """
+    SELECT user_id, date, count(*), sum(anxiety), min(anxiety), max(anxiety),
+           sum(private = 0), coalesce(sum(CASE WHEN private = 0 THEN anxiety END), 0),
+           min(CASE WHEN private = 0 THEN anxiety END), max(CASE WHEN private = 0 THEN anxiety END)
+    FROM entries WHERE user_id = {user} AND date IN ({dates}) GROUP BY user_id, date
+"""
+_DAY_TRIGGERS = """
+    SELECT e.user_id, e.date, et.trigger_id, count(*), sum(e.private = 0)
+    FROM entries e JOIN entry_triggers et ON et.entry_id = e.id
+    WHERE e.user_id = {user} AND e.date IN ({dates}) GROUP BY e.user_id, e.date, et.trigger_id
+"""
+
+
+def _recount_days(user, dates):
+    """Trigger body: the days ``dates`` of ``user`` counted again from their check-ins."""
+    where = f"user_id = {user} AND date IN ({dates})"
+    return f"""
+        DELETE FROM checkin_days WHERE {where};
+        INSERT INTO checkin_days {_DAY_TOTALS.format(user=user, dates=dates)};
+        DELETE FROM checkin_day_triggers WHERE {where};
+        INSERT INTO checkin_day_triggers {_DAY_TRIGGERS.format(user=user, dates=dates)};
+    """
+
+
+@migrations()
+def m012_checkin_days(db):
+    # Per-day totals of each patient's check-ins, kept by SQLite triggers in the same transaction
+    # as every change to entries and entry_triggers (no write path can forget them), so Trends
+    # over years reads a row per day instead of every check-in and its tags (docs/PERFORMANCE.md).
+    # A derived copy: no foreign keys (it empties itself as the check-ins go), and
+    # tests/test_checkin_days.py checks it against a count from scratch after every kind of write.
+    # ``shared_*``: the same over the check-ins not marked private.
+    db.execute("""
+        CREATE TABLE checkin_days (
+            user_id INTEGER NOT NULL,
+            date TEXT NOT NULL,
+            checkins INTEGER NOT NULL,
+            anxiety_sum INTEGER NOT NULL,
+            anxiety_min INTEGER NOT NULL,
+            anxiety_max INTEGER NOT NULL,
+            shared_checkins INTEGER NOT NULL,
+            shared_sum INTEGER NOT NULL,
+            shared_min INTEGER,
+            shared_max INTEGER,
+            PRIMARY KEY (user_id, date)
+        ) STRICT, WITHOUT ROWID
+    """)
+    # How many of a day's check-ins name each trigger (all, and shared only).
+    db.execute("""
+        CREATE TABLE checkin_day_triggers (
+            user_id INTEGER NOT NULL,
+            date TEXT NOT NULL,
+            trigger_id INTEGER NOT NULL,
+            checkins INTEGER NOT NULL,
+            shared_checkins INTEGER NOT NULL,
+            PRIMARY KEY (user_id, date, trigger_id)
+        ) STRICT, WITHOUT ROWID
+    """)
+    # A new check-in is added to its day; edits and deletions count the days they touch again
+    # (a minimum can't be taken back). New tags are added one by one; removed ones taken away.
+    for trigger in (
+        """CREATE TRIGGER checkin_days_insert AFTER INSERT ON entries BEGIN
+            INSERT INTO checkin_days VALUES (
+                NEW.user_id, NEW.date, 1, NEW.anxiety, NEW.anxiety, NEW.anxiety, NEW.private = 0,
+                CASE WHEN NEW.private = 0 THEN NEW.anxiety ELSE 0 END,
+                CASE WHEN NEW.private = 0 THEN NEW.anxiety END, CASE WHEN NEW.private = 0 THEN NEW.anxiety END)
+            ON CONFLICT (user_id, date) DO UPDATE SET
+                checkins = checkins + 1, anxiety_sum = anxiety_sum + excluded.anxiety_sum,
+                anxiety_min = min(anxiety_min, excluded.anxiety_min),
+                anxiety_max = max(anxiety_max, excluded.anxiety_max),
+                shared_checkins = shared_checkins + excluded.shared_checkins,
+                shared_sum = shared_sum + excluded.shared_sum,
+                shared_min = coalesce(min(shared_min, excluded.shared_min), shared_min, excluded.shared_min),
+                shared_max = coalesce(max(shared_max, excluded.shared_max), shared_max, excluded.shared_max);
+        END;""",
+        f"""CREATE TRIGGER checkin_days_update AFTER UPDATE OF user_id, date, anxiety, private ON entries BEGIN
+            {_recount_days("OLD.user_id", "OLD.date, NEW.date")}
+        END;""",
+        f"""CREATE TRIGGER checkin_days_delete AFTER DELETE ON entries BEGIN
+            {_recount_days("OLD.user_id", "OLD.date")}
+        END;""",
+        """CREATE TRIGGER checkin_day_triggers_insert AFTER INSERT ON entry_triggers BEGIN
+            INSERT INTO checkin_day_triggers
+            SELECT user_id, date, NEW.trigger_id, 1, private = 0 FROM entries WHERE id = NEW.entry_id
+            ON CONFLICT (user_id, date, trigger_id) DO UPDATE SET
+                checkins = checkins + 1, shared_checkins = shared_checkins + excluded.shared_checkins;
+        END;""",
+        """CREATE TRIGGER checkin_day_triggers_delete AFTER DELETE ON entry_triggers BEGIN
+            UPDATE checkin_day_triggers
+            SET checkins = checkins - 1, shared_checkins = shared_checkins - (e.private = 0)
+            FROM (SELECT user_id, date, private FROM entries WHERE id = OLD.entry_id) AS e
+            WHERE checkin_day_triggers.user_id = e.user_id AND checkin_day_triggers.date = e.date
+              AND trigger_id = OLD.trigger_id;
+            DELETE FROM checkin_day_triggers WHERE checkins = 0 AND trigger_id = OLD.trigger_id
+              AND (user_id, date) IN (SELECT user_id, date FROM entries WHERE id = OLD.entry_id);
+        END;""",
+        f"""CREATE TRIGGER checkin_day_triggers_update AFTER UPDATE ON entry_triggers BEGIN
+            {_recount_days("(SELECT user_id FROM entries WHERE id = NEW.entry_id)",
+                           "SELECT date FROM entries WHERE id IN (OLD.entry_id, NEW.entry_id)")}
+        END;""",
+    ):
+        db.execute(trigger)
+    db.execute(f"INSERT INTO checkin_days {_DAY_TOTALS.format(user='user_id', dates='date')}")
+    db.execute(f"INSERT INTO checkin_day_triggers {_DAY_TRIGGERS.format(user='e.user_id', dates='e.date')}")
