@@ -146,6 +146,7 @@ def anxiety_chart(trends, history_url="/history"):
     chart (and, with JavaScript, shown in place by static/js/chart.js), never by a link per day.
     """
     days = trends["days"]
+    weekly = _weekly(trends)
     start = dt.date.fromisoformat(trends["from"])
     count = len(days)
     x = XAxis(days)
@@ -171,17 +172,18 @@ def anxiety_chart(trends, history_url="/history"):
     for first, last in x.empty:
         left, width = x.span(first, last)
         middle = left + width / 2
-        lines = ["No check-ins", *_empty_words(start, first, last, count)]
+        lines = ["No check-ins", *_empty_words(days, first, last)]
         top = TOP + PLOT_H / 2 - 8 * (len(lines) - 1)
         parts.append(
             f'<g class="empty-stretch"><rect x="{left:.1f}" y="{TOP}" width="{width:.1f}" height="{PLOT_H}"/>'
             + "".join(f'<text x="{middle:.1f}" y="{top + 16 * i:.1f}" text-anchor="middle">{text}</text>'
                       for i, text in enumerate(lines)) + '</g>')
-    for offset, label, anchor in _ticks(x, start, count):
+    long_range = (dt.date.fromisoformat(trends["to"]) - start).days >= 400
+    for offset, label, anchor in _ticks(x, days, long_range):
         parts.append(f'<text class="axis" x="{x(offset):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
 
     for session in trends["sessions"]:
-        offset = (dt.date.fromisoformat(session["date"]) - start).days
+        offset = _offset(trends, session["date"])
         label = escape(f"{short_date(session['date'])}: {TREATMENT_LABELS.get(session['treatment'], session['treatment'])}"
                        f", anxiety {session['anxiety_before']} before, {session['anxiety_after']} after")
         parts.append(
@@ -189,8 +191,9 @@ def anxiety_chart(trends, history_url="/history"):
             f'<line x1="{x(offset):.1f}" x2="{x(offset):.1f}" y1="{TOP}" y2="{TOP + PLOT_H}"/>'
             f'<path d="M{x(offset):.1f},{TOP - 1} l4,5 l-4,5 l-4,-5 z"/></g>')
 
-    # Min-max whiskers, then the daily line broken at unlogged days, then the rolling mean.
-    if count <= DOTS_DAYS_MAX:
+    # Min-max whiskers, then the daily line broken at unlogged days, then the rolling mean. Weeks:
+    # their averages' line and dots (a week's lowest and highest would only draw 0-10 bars).
+    if count <= DOTS_DAYS_MAX and not weekly:
         parts.extend(f'<line class="range" x1="{x(offset):.1f}" x2="{x(offset):.1f}" '
                      f'y1="{_y(day["min"]):.1f}" y2="{_y(day["max"]):.1f}"/>'
                      for offset, day in enumerate(days) if day["mean"] is not None and day["min"] != day["max"])
@@ -207,7 +210,8 @@ def anxiety_chart(trends, history_url="/history"):
         f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{DAYS_W}" '
         f'data-plot-top="{TOP}" data-plot-height="{PLOT_H}" data-view-width="{WIDTH}" '
         f'data-empty-days="{sum(last - first + 1 for first, last in x.empty)}">'
-        f'<title id="chart-title">Daily anxiety from {short_date(trends["from"])} to {short_date(trends["to"])}</title>'
+        f'<title id="chart-title">{"Weekly average" if weekly else "Daily"} anxiety from {short_date(trends["from"])} '
+        f'to {short_date(trends["to"])}</title>'
         f'<desc id="chart-desc">{description}</desc>{"".join(parts)}</svg>'
     )
 
@@ -216,23 +220,44 @@ def _day_month(day):
     return f"{day.day} {day:%b}"
 
 
-def _empty_words(start, first, last, count):
-    """The label of a squeezed run without check-ins (after "No check-ins"), one line each."""
+def _weekly(trends):
+    """Whether ``trends["days"]`` holds a point per week (insights.trends.build(weekly=True))."""
+    return trends.get("resolution") == "week"
+
+
+def _offset(trends, date):
+    """The index in ``trends["days"]`` of the point that holds ``date`` (ISO)."""
+    start = dt.date.fromisoformat(trends["from"])
+    days = (dt.date.fromisoformat(date) - start).days
+    return (days + start.weekday()) // 7 if _weekly(trends) else days
+
+
+def _first_day(point):
+    return dt.date.fromisoformat(point["date"])
+
+
+def _last_day(point):
+    """A point's last day: a week's ``to``, or the day itself."""
+    return dt.date.fromisoformat(point.get("to", point["date"]))
+
+
+def _empty_words(days, first, last):
+    """The label of a squeezed run (points ``first`` .. ``last`` without check-ins, after
+    "No check-ins"), one line each."""
     if first == 0:
-        return [f"before {_day_month(start + dt.timedelta(days=last + 1))}"]
-    if last == count - 1:
-        return [f"after {_day_month(start + dt.timedelta(days=first - 1))}"]
-    return [f"{_day_month(start + dt.timedelta(days=first))} –", _day_month(start + dt.timedelta(days=last))]
+        return [f"before {_day_month(_first_day(days[last + 1]))}"]
+    if last == len(days) - 1:
+        return [f"after {_day_month(_last_day(days[first - 1]))}"]
+    return [f"{_day_month(_first_day(days[first]))} –", _day_month(_last_day(days[last]))]
 
 
 TICK_GAP_MIN = 70  # viewBox units between date labels ("22 Nov" is about 40 wide)
 
 
-def _ticks(x, start, count):
-    """About five date labels ``(offset, text, anchor)`` spread over the width, on days outside the
-    squeezed runs: the first and the last day with room, and evenly between."""
-    shown = [(x(offset), offset) for offset in range(count) if not x.is_empty(offset)]
-    long_range = count > 400
+def _ticks(x, days, long_range):
+    """About five date labels ``(offset, text, anchor)`` spread over the width, on points outside
+    the squeezed runs: the first and the last with room, and evenly between."""
+    shown = [(x(offset), offset) for offset in range(len(days)) if not x.is_empty(offset)]
     ticks = []
     for i in range(5):
         target = LEFT + DAYS_W * i / 4
@@ -244,7 +269,7 @@ def _ticks(x, start, count):
         ticks.append(offset)
     result = []
     for offset in ticks:
-        day = start + dt.timedelta(days=offset)
+        day = _first_day(days[offset])
         anchor = "start" if x(offset) - LEFT < 20 else "end" if LEFT + DAYS_W - x(offset) < 20 else "middle"
         result.append((offset, f"{day:%b %Y}" if long_range else _day_month(day), anchor))
     return result
@@ -256,8 +281,8 @@ def day_details(trends, checkins_by_date=None):
     and ``y`` on the chart (viewBox units; no ``y`` without check-ins), ``checkins`` and
     ``sessions`` (words ready to show; left out when there are none).
 
-    Beyond ``DOTS_DAYS_MAX`` days a day is a fraction of a pixel and a finger covers weeks: one
-    element per week (Monday to Sunday) instead, from ``date`` to ``to``.
+    Weekly trends (beyond a year, where a day is a fraction of a pixel and a finger covers weeks):
+    one element per week (Monday to Sunday, cut at the period's ends) instead, from ``date`` to ``to``.
 
     :param checkins_by_date: {ISO date: [{time, anxiety}, ...]} (optional).
     """
@@ -267,8 +292,8 @@ def day_details(trends, checkins_by_date=None):
     sessions = {}
     for session in trends["sessions"]:
         sessions.setdefault(session["date"], []).append(session)
-    if len(days) > DOTS_DAYS_MAX:
-        return _week_details(days, sessions, x)
+    if _weekly(trends):
+        return _week_details(trends, x)
     details = []
     for offset, day in enumerate(days):
         if not day["count"] and day["date"] not in sessions:
@@ -295,59 +320,61 @@ def day_details(trends, checkins_by_date=None):
     return details
 
 
-def _week_details(days, sessions, x):
-    """day_details for long ranges: a week (Monday to Sunday, cut at the period's ends) each."""
-    start = dt.date.fromisoformat(days[0]["date"])
-    lead = start.weekday()  # days of the first week before the period
-    weeks = {}
-    for offset, day in enumerate(days):
-        weeks.setdefault((offset + lead) // 7, []).append((offset, day))
+def _week_details(trends, x):
+    """day_details for weekly trends: a week each."""
+    sessions = {}
+    for session in trends["sessions"]:
+        sessions.setdefault(_offset(trends, session["date"]), []).append(session)
+    today = dt.datetime.now(dt.timezone.utc).date()  # short_date's "this year", worked out once
     details = []
-    for week, members in weeks.items():
-        monday = start + dt.timedelta(days=week * 7 - lead)
-        logged = [day for _, day in members if day["count"]]
-        had = [s for _, day in members for s in sessions.get(day["date"], ())]
-        if not logged and not had:
+    for offset, week in enumerate(trends["days"]):
+        had = sessions.get(offset, [])
+        if not week["count"] and not had:
             continue
-        first, last = members[0][1]["date"], members[-1][1]["date"]
-        if logged:
-            mean = sum(day["mean"] for day in logged) / len(logged)
-            low, high = min(day["min"] for day in logged), max(day["max"] for day in logged)
-            summary = f"Average {_fmt(mean)}" + (f" (lowest {low}, highest {high})" if low != high else "")
-            summary += f", {plural(len(logged), 'day')} logged"
+        if week["count"]:
+            low, high = week["min"], week["max"]
+            summary = f"Average {_fmt(week['mean'])}" + (f" (lowest {low}, highest {high})" if low != high else "")
+            summary += f", {plural(week['days_logged'], 'day')} logged"
         else:
             summary = "No check-ins"
-        middle = members[len(members) // 2][0]
-        detail = {"date": first, "to": last, "label": f"Week of {short_date(monday)}",
-                  "summary": summary, "x": round(x(middle), 1)}
-        if logged:
-            detail["y"] = round(_y(mean), 1)
+        monday = _first_day(week) - dt.timedelta(days=_first_day(week).weekday())
+        detail = {"date": week["date"], "to": week["to"], "label": f"Week of {short_date(monday, today)}",
+                  "summary": summary, "x": round(x(offset), 1)}
+        if week["count"]:
+            detail["y"] = round(_y(week["mean"]), 1)
         if had:
-            detail["sessions"] = [f"{short_date(s['date'])}: {_session_text(s)}" for s in had]
+            detail["sessions"] = [f"{short_date(s['date'], today)}: {_session_text(s)}" for s in had]
         details.append(detail)
     return details
 
 
 def chart_description(trends, empty=()):
-    """What the chart shows, in words (its text equivalent). ``empty``: the squeezed runs of days
+    """What the chart shows, in words (its text equivalent). ``empty``: the squeezed runs of points
     without check-ins (XAxis.empty), said in words too."""
-    logged = [day for day in trends["days"] if day["mean"] is not None]
+    days, weekly = trends["days"], _weekly(trends)
+    logged = [day for day in days if day["mean"] is not None]
     if not logged:
         return "No check-ins in this period."
     means = [day["mean"] for day in logged]
     since = " since you started" if trends["logging"].get("since_start") else ""
-    text = (f"{len(logged)} of {plural(len(trends['days']), 'day')}{since} logged. Daily average anxiety ranged from "
-            f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(sum(means) / len(means))}.")
-    days = trends["days"]
+    if weekly:
+        # Each logged day counts once, as in the daily chart: the weeks' means weighted by their days.
+        average = sum(w["mean"] * w["days_logged"] for w in logged) / sum(w["days_logged"] for w in logged)
+        text = (f"{trends['logging']['days_logged_in_range']} of {plural(trends['logging']['days_in_range'], 'day')}"
+                f"{since} logged, drawn as weekly averages. Weekly average anxiety ranged from "
+                f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(average)}.")
+    else:
+        text = (f"{len(logged)} of {plural(len(days), 'day')}{since} logged. Daily average anxiety ranged from "
+                f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(sum(means) / len(means))}.")
     for first, last in empty:
         if first == 0:
-            text += f" No check-ins before {short_date(days[last + 1]['date'])}"
+            text += f" No check-ins before {short_date(_first_day(days[last + 1]))}"
         elif last == len(days) - 1:
-            text += f" No check-ins after {short_date(days[first - 1]['date'])}"
+            text += f" No check-ins after {short_date(_last_day(days[first - 1]))}"
         else:
-            text += f" No check-ins from {short_date(days[first]['date'])} to {short_date(days[last]['date'])}"
-        text += f" ({last - first + 1} days, drawn narrow)."
-    rolling = [day["rolling_mean_7"] for day in trends["days"] if day["rolling_mean_7"] is not None]
+            text += f" No check-ins from {short_date(_first_day(days[first]))} to {short_date(_last_day(days[last]))}"
+        text += f" ({(_last_day(days[last]) - _first_day(days[first])).days + 1} days, drawn narrow)."
+    rolling = [day["rolling_mean_7"] for day in days if day["rolling_mean_7"] is not None]
     if len(rolling) >= 2:
         text += f" The 7-day average went from {_fmt(rolling[0])} to {_fmt(rolling[-1])}."
     if trends["sessions"]:

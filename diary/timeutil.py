@@ -51,6 +51,10 @@ def utc_after(**delta):
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def short_date(value, today=None):
     """date(2026, 12, 3) or '2026-12-03' -> 'Thu 3 Dec', with the year when it isn't this year
     ('Wed 3 Dec 2025'): how every date reads to people (HTML and sentences; CSV/JSON/FHIR stay ISO).
@@ -61,7 +65,10 @@ def short_date(value, today=None):
     if isinstance(day, dt.datetime):
         day = day.date()
     this_year = (today or dt.datetime.now(dt.timezone.utc).date()).year
-    return f"{day:%a} {day.day} {day:%b}" + ("" if day.year == this_year else f" {day.year}")
+    # Names from tables, not strftime: the same in every locale, and a third of the time (a
+    # five-year Trends page names hundreds of weeks).
+    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    return text if day.year == this_year else f"{text} {day.year}"
 
 
 def local_time(utc_stamp, timezone):

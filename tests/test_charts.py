@@ -10,17 +10,18 @@ import pytest
 
 from diary.timeutil import short_date
 from diary.charts import BANDS, EMPTY_SHARE, HEIGHT, LEFT, DAYS_W, _y, anxiety_chart, day_details, sparkline
+from diary.insights.daily import day_totals
 from diary.insights.trends import build, table_rows
 
 SVG = "{http://www.w3.org/2000/svg}"
 START = dt.date(2026, 1, 1)
 
 
-def make_trends(values, sessions=()):
+def make_trends(values, sessions=(), for_page=False):
     """Trends for consecutive days from 1 Jan; None = not logged."""
     rows = [((START + dt.timedelta(days=i)).isoformat(), v, ()) for i, v in enumerate(values) if v is not None]
     end = START + dt.timedelta(days=len(values) - 1)
-    return build(rows, list(sessions), START, end, end)
+    return build(day_totals(rows), [], list(sessions), START, end, end, for_page=for_page)
 
 
 def parse(markup):
@@ -66,9 +67,23 @@ def test_empty_period():
 def test_table_is_daily_for_short_ranges_and_monthly_for_long_ones():
     short = table_rows(make_trends([5, None, 7]))
     assert [(r["label"], r["mean"]) for r in short] == [("2026-01-03", 7), ("2026-01-01", 5)]
-    long = table_rows(make_trends([4] * 31 + [6] * 28 + [None] * 40))
+    long = table_rows(make_trends([4] * 31 + [6] * 28 + [None] * 40, for_page=True))
     assert [(r["label"], r["days_logged"], r["mean"], r["to"]) for r in long] == [
         ("February 2026", 28, 6, "2026-02-28"), ("January 2026", 31, 4, "2026-01-31")]
+
+
+def test_the_page_draws_ranges_over_a_year_by_week():
+    # 400 days from Thu 1 Jan 2026 to Thu 4 Feb 2027: Thu-Sun, 56 whole weeks, then Mon-Thu.
+    trends = make_trends([3, 7] * 200, for_page=True)
+    svg = parse(anxiety_chart(trends))
+    assert [(d["date"], d["to"]) for d in trends["days"][:2]] == [("2026-01-01", "2026-01-04"),
+                                                                  ("2026-01-05", "2026-01-11")]
+    assert len(trends["days"]) == 58 and trends["days"][-1]["to"] == "2027-02-04"
+    assert trends["days"][0]["mean"] == 5 and trends["days"][1]["mean"] == round((4 * 3 + 3 * 7) / 7, 2)  # Mon 5 Jan: a 3
+    assert len(svg.findall(f".//{SVG}circle")) == 58 and svg.findall(f"{SVG}line[@class='range']") == []
+    assert svg.find(f"{SVG}title").text.startswith("Weekly average anxiety from Thu 1 Jan")
+    assert "400 days logged, drawn as weekly averages" in svg.find(f"{SVG}desc").text
+    assert make_trends([5] * 366, for_page=True)["resolution"] == "day"  # a year: still a point a day
 
 
 def test_ranges_over_a_year_draw_lines_without_per_day_dots():
@@ -93,7 +108,7 @@ def test_day_details_list_days_with_data_with_their_checkins_and_sessions():
     session = {"id": "s", "date": "2026-01-03", "time": "10:00", "treatment": "iv_ketamine",
                "anxiety_before": 7, "anxiety_after": 2}
     rows = [("2026-01-01", 5, ()), ("2026-01-03", 8, ()), ("2026-01-03", 6, ())]
-    trends = build(rows, [session], START, dt.date(2026, 1, 4), dt.date(2026, 1, 4))
+    trends = build(day_totals(rows), [], [session], START, dt.date(2026, 1, 4), dt.date(2026, 1, 4))
     checkins = {"2026-01-03": [{"time": "19:30", "anxiety": 8}, {"time": "08:10", "anxiety": 6}],
                 "2026-01-01": [{"time": None, "anxiety": 5}]}
     details = day_details(trends, checkins)
@@ -125,7 +140,8 @@ def test_long_ranges_name_the_year():
 def test_beyond_a_year_a_finger_picks_a_week():
     # 1 Jan 2026 is a Thursday: the first week is cut at the period's start.
     session = {"id": "s", "date": "2026-01-06", "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 2}
-    details = day_details(make_trends([2, 4, 6, None, None, 5, None] + [None] * 400 + [3], [session]))
+    trends = make_trends([2, 4, 6, None, None, 5, None] + [None] * 400 + [3], [session], for_page=True)
+    details = day_details(trends)
     assert len(details) == 3
     first, second, last = details
     assert (first["date"], first["to"], first["label"]) == ("2026-01-01", "2026-01-04", "Week of Mon 29 Dec 2025")
@@ -134,6 +150,9 @@ def test_beyond_a_year_a_finger_picks_a_week():
     assert second["sessions"] == ["Tue 6 Jan: IV ketamine infusion: anxiety 7 before, 2 after"]
     assert second["summary"] == "Average 5, 1 day logged"
     assert (last["date"], last["to"]) == ("2027-02-08", "2027-02-12")  # cut at the period's end
+    # A point per week on the chart, where the details put them.
+    circles = [float(c.get("cx")) for c in parse(anxiety_chart(trends)).findall(f"{SVG}circle")]
+    assert [d["x"] for d in (first, second, last)] == [round(cx, 1) for cx in circles]
 
 
 def test_the_trends_page_carries_the_days_as_a_json_block(patient):

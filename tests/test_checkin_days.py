@@ -10,6 +10,8 @@ import random
 import pytest
 
 from diary.db import get_db
+from diary.insights.daily import daily_means
+from diary.insights.triggers import effects_from_sums, trigger_effects
 from diary.store import entries as entries_store
 from diary.store import triggers as triggers_store
 from diary.store import users as users_store
@@ -155,3 +157,31 @@ def test_random_writes_keep_the_tables_in_step(db):
                 triggers_store.merge_triggers(db, user, source["id"], target["id"])
         assert_in_step(db)
     assert kept(db)[0], "the walk ended with check-ins to compare"
+
+
+@pytest.mark.parametrize("include_private", [True, False])
+def test_trigger_effects_from_the_kept_totals_equal_those_from_every_checkin(db, include_private):
+    """The Trends page's figures (store.trigger_sums over checkin_days) against the reference:
+    insights.triggers.trigger_effects over every check-in and its tags."""
+    rng = random.Random(7)
+    user = new_patient(db, "a@example.com")
+    start = dt.date(2026, 1, 1)
+    for n in range(300):
+        checkin(db, user, (start + dt.timedelta(days=rng.randint(0, 59))).isoformat(), rng.randint(0, 10),
+                rng.sample(TAGS, rng.randint(0, 3)), private=rng.random() < 0.2)
+    first, last = dt.date(2026, 1, 10), dt.date(2026, 2, 20)
+    shared = "" if include_private else " AND e.private = 0"
+    rows = [(date, anxiety, tuple(names.split(",")) if names else ()) for date, anxiety, names in db.execute(
+        "SELECT e.date, e.anxiety, (SELECT group_concat(t.name) FROM entry_triggers et JOIN triggers t"
+        f" ON t.id = et.trigger_id WHERE et.entry_id = e.id) FROM entries e WHERE e.user_id = ?{shared}", [user])]
+    expected = trigger_effects(rows, first, last)
+    means = entries_store.daily_means(db, user, first, last, include_private=include_private)
+    kept = effects_from_sums(entries_store.trigger_sums(db, user, first, last, include_private=include_private),
+                             len(means), sum(means.values()))
+    assert len(expected) >= 3
+    assert [(e.name, e.days_with, e.days_without) for e in kept] == [(e.name, e.days_with, e.days_without)
+                                                                     for e in expected]
+    for mine, reference in zip(kept, expected):
+        assert mine.mean_with == pytest.approx(reference.mean_with)
+        assert mine.mean_without == pytest.approx(reference.mean_without)
+    assert means == pytest.approx(daily_means([row for row in rows if first.isoformat() <= row[0] <= last.isoformat()]))

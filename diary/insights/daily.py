@@ -21,24 +21,32 @@ def dates_between(start, end):
     return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def scores_by_date(rows):
-    """{date: [anxiety, ...]} from rows of (date, anxiety, ...); dates may be ISO strings."""
-    scores, parsed = {}, {}
-    for row in rows:
-        date = row[0]
-        if not isinstance(date, dt.date):  # rows come sorted by date: parse each string once
-            date = parsed.get(date) or parsed.setdefault(date, dt.date.fromisoformat(date))
+# A day's totals: ``(check-ins, sum of their scores, lowest, highest)``, keyed by date in
+# {date: totals} dicts. Plain tuples: five years of days are built on every Trends request.
+
+def totals_by_date(rows):
+    """{date: totals} from rows of (ISO date, check-ins, sum, lowest, highest), one per logged day
+    (what the store keeps in checkin_days)."""
+    return {dt.date.fromisoformat(row[0]): row[1:] for row in rows}
+
+
+def day_totals(checkins):
+    """{date: totals} from check-in rows (date, anxiety, ...); dates may be ISO strings."""
+    scores = {}
+    for row in checkins:
+        date = row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(row[0])
         scores.setdefault(date, []).append(row[1])
-    return scores
+    return {date: (len(values), sum(values), min(values), max(values)) for date, values in scores.items()}
 
 
-def daily_means(rows):
+def daily_means(checkins):
     """{date: mean anxiety} for every date that has check-ins."""
-    return means_of(scores_by_date(rows))
+    return means_of(day_totals(checkins))
 
 
-def means_of(scores):
-    return {date: sum(values) / len(values) for date, values in scores.items()}
+def means_of(totals):
+    """{date: the day's mean} from {date: totals}."""
+    return {date: total / count for date, (count, total, _, _) in totals.items()}
 
 
 def window_stats(means, first, last):
@@ -53,15 +61,14 @@ def window_mean(means, first, last, min_days=1):
     return mean if days >= max(min_days, 1) else None
 
 
-def daily_series(rows, start, end, scores=None):
+def daily_series(totals, start, end, means=None):
     """One Day per calendar date from ``start`` to ``end``, with a 7-day rolling mean.
 
-    The rolling mean on a date is the mean of the daily means of the 7 days ending on it
-    (rows before ``start`` count, so pass them in), when at least 3 of those days were logged.
-    ``scores`` (from scores_by_date) saves regrouping the rows when the caller has it already.
+    ``totals``: {date: totals}. The rolling mean on a date is the mean of the daily means of the
+    7 days ending on it (days before ``start`` count, so pass them in), when at least 3 of those
+    days were logged. ``means`` (means_of(totals)) saves computing them again.
     """
-    scores = scores_by_date(rows) if scores is None else scores
-    means = means_of(scores)
+    means = means_of(totals) if means is None else means
     # A sliding window over the days: add the day entering it, drop the day leaving it.
     window_sum, window_days = 0.0, 0
     first = start - dt.timedelta(days=ROLLING_WINDOW - 1)
@@ -77,9 +84,9 @@ def daily_series(rows, start, end, scores=None):
         if date < start:
             continue
         rolling = window_sum / window_days if window_days >= ROLLING_MIN_DAYS else None
-        values = scores.get(date)
-        if values:
-            series.append(Day(date, means[date], min(values), max(values), len(values), rolling))
+        day = totals.get(date)
+        if day:
+            series.append(Day(date, means[date], day[2], day[3], day[0], rolling))
         else:
             series.append(Day(date, None, None, None, 0, rolling))
     return series
@@ -88,3 +95,62 @@ def daily_series(rows, start, end, scores=None):
 def days_logged(means, end, window=30):
     """How many of the ``window`` days ending on ``end`` have at least one check-in."""
     return sum(1 for day in dates_between(end - dt.timedelta(days=window - 1), end) if day in means)
+
+
+@dataclass(frozen=True)
+class Week:
+    """A calendar week (Monday to Sunday, cut at the period's ends) of a long period."""
+    date: dt.date  # its first day in the period
+    to: dt.date  # its last day in the period
+    mean: float | None  # the mean of its logged days' means: each day counts once, as in Day
+    min: int | None
+    max: int | None
+    count: int  # check-ins
+    days_logged: int
+
+
+def _runs_of(totals, means, start, end, next_start):
+    """``(first, last, logged days, sum of their means, lowest, highest, check-ins)`` for each run of
+    days from ``start`` to ``end``, a run ending where ``next_start(first)`` begins the next.
+
+    One walk over the logged days in date order (no per-day date arithmetic: five years of days
+    are grouped on every long Trends request)."""
+    logged = sorted(day for day in totals if start <= day <= end)
+    runs, i, first = [], 0, start
+    while first <= end:
+        following = next_start(first)
+        last = min(following - dt.timedelta(days=1), end)
+        days = total = checkins = 0
+        low = high = None
+        while i < len(logged) and logged[i] <= last:
+            day = logged[i]
+            count, _, day_low, day_high = totals[day]
+            days += 1
+            total += means[day]
+            checkins += count
+            if low is None or day_low < low:
+                low = day_low
+            if high is None or day_high > high:
+                high = day_high
+            i += 1
+        runs.append((first, last, days, total, low, high, checkins))
+        first = following
+    return runs
+
+
+def weekly_series(totals, start, end, means=None):
+    """One Week per calendar week from ``start`` to ``end``; ``totals``: {date: totals}."""
+    means = means_of(totals) if means is None else means
+    monday_after = lambda day: day + dt.timedelta(days=7 - day.weekday())  # noqa: E731
+    return [Week(first, last, total / days if days else None, low, high, checkins, days)
+            for first, last, days, total, low, high, checkins in _runs_of(totals, means, start, end, monday_after)]
+
+
+def monthly_series(totals, start, end, means=None):
+    """``(first day of the month, logged days, mean of their means, lowest, highest)`` per month
+    with check-ins from ``start`` to ``end``, newest first."""
+    means = means_of(totals) if means is None else means
+    month_after = lambda day: (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)  # noqa: E731
+    return [(first.replace(day=1), days, total / days, low, high)
+            for first, _, days, total, low, high, _ in reversed(_runs_of(totals, means, start, end, month_after))
+            if days]

@@ -3,12 +3,14 @@ import datetime as dt
 
 from ..timeutil import short_date
 from . import relief
-from .daily import daily_series, days_logged, means_of, scores_by_date
+from .daily import daily_series, days_logged, means_of, monthly_series, weekly_series
 from .response import course
 from .side_effects import summarize as side_effect_summary
-from .triggers import describe, trigger_effects
+from .triggers import describe, effects_from_sums
 
 LOGGING_WINDOW = 30
+# Beyond a year a day is under a quarter of a pixel on a phone: build(for_page=True) gives a point per week.
+WEEKLY_AFTER_DAYS = 366
 
 
 def rounded(value, places=2):
@@ -48,30 +50,38 @@ def relief_summary(sessions, relief_means, today):
     }
 
 
-def build(rows, sessions, start, end, today, assessments=(), relief_means=None, checkins_by_date=None):
+def build(totals, trigger_sums, sessions, start, end, today, assessments=(), relief_means=None,
+          checkins_by_date=None, for_page=False):
     """The trends for ``start``..``end``.
 
-    :param rows: (date, anxiety, triggers) per check-in, covering at least ``start`` - 7 days to
+    :param totals: {date: DayTotal} per logged day, covering at least ``start`` - 7 days to
         ``today`` and the 7 days before the first session (for baselines and rolling means).
+    :param trigger_sums: ``(name, days with it, sum of their means)`` per trigger in the range.
     :param sessions: every treatment session of the patient (dicts with date, id, treatment...).
     :param assessments: GAD-7 / PHQ-9 results in the range (any order).
     :param relief_means: {date: daily mean} from the week before the first session to today, for
         relief across every series (defaults to the means of ``rows``).
     :param checkins_by_date: {ISO date: [{time, created_at, anxiety}]} on the sessions' days.
+    :param for_page: shaped for the Trends page and the report: when the period is longer than
+        ``WEEKLY_AFTER_DAYS``, ``days`` holds a point per calendar week (with ``to`` and
+        ``days_logged``; no rolling mean) instead of per day; beyond ``DAILY_TABLE_MAX_DAYS``,
+        ``months`` holds the table under the chart (table_rows).
     """
-    scores = scores_by_date(rows)
-    means = means_of(scores)
-    series = daily_series(rows, start, end, scores)
+    means = means_of(totals)
+    weekly = for_page and (end - start).days + 1 > WEEKLY_AFTER_DAYS
+    series = weekly_series(totals, start, end, means) if weekly else daily_series(totals, start, end, means)
+    in_range = [mean for day, mean in means.items() if start <= day <= end]
     first_session = min((s["date"] for s in sessions), default=None)
-    in_range = [s for s in sessions if start.isoformat() <= s["date"] <= end.isoformat()]
-    effects = trigger_effects(rows, start, end)
+    sessions_in_range = [s for s in sessions if start.isoformat() <= s["date"] <= end.isoformat()]
+    effects = effects_from_sums(trigger_sums, len(in_range), sum(in_range))
     summary = course(first_session, means, today)
     relief_means = means if relief_means is None else relief_means
     relief_series, relief_part = relief_summary(sessions, relief_means, today)
-    return {
+    result = {
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "days": [{
+        "resolution": "week" if weekly else "day",
+        "days": [_week(week) for week in series] if weekly else [{
             "date": day.date.isoformat(), "mean": rounded(day.mean), "min": day.min, "max": day.max,
             "count": day.count, "rolling_mean_7": rounded(day.rolling_mean_7),
         } for day in series],
@@ -83,7 +93,7 @@ def build(rows, sessions, start, end, today, assessments=(), relief_means=None, 
             "mean_days_4_7": rounded(r["mean_days_4_7"]), "relief_days": r["relief_days"],
             "relief_status": r["relief_status"],
             "same_day": {**r["same_day"], "later_mean": rounded(r["same_day"]["later_mean"])},
-        } for r in relief.session_rows(in_range, relief_series, relief_means, today, checkins_by_date)],
+        } for r in relief.session_rows(sessions_in_range, relief_series, relief_means, today, checkins_by_date)],
         "relief": relief_part,
         # Over the whole course (every session), like relief: how often, how severe, fading or not.
         "side_effects": side_effect_summary(sessions),
@@ -101,14 +111,22 @@ def build(rows, sessions, start, end, today, assessments=(), relief_means=None, 
         },
         "logging": {
             "days_logged_last_30": days_logged(means, today, LOGGING_WINDOW),
-            "days_logged_in_range": sum(1 for day in series if day.count),
-            "days_in_range": len(series),
+            "days_logged_in_range": len(in_range),
+            "days_in_range": (end - start).days + 1,
         },
         "assessments": [
             {k: a[k] for k in ("id", "instrument", "date", "total", "severity")}
             for a in sorted(assessments, key=lambda a: (a["date"], a["created_at"]))
         ],
     }
+    if for_page and (end - start).days + 1 > DAILY_TABLE_MAX_DAYS:
+        result["months"] = [_month(*month) for month in monthly_series(totals, start, end, means)]
+    return result
+
+
+def _week(week):
+    return {"date": week.date.isoformat(), "to": week.to.isoformat(), "mean": rounded(week.mean), "min": week.min,
+            "max": week.max, "count": week.count, "days_logged": week.days_logged, "rolling_mean_7": None}
 
 
 def window(today, days, earliest=None):
@@ -139,21 +157,15 @@ DAILY_TABLE_MAX_DAYS = 92
 
 
 def table_rows(trends):
-    """The chart as a table: a row per logged day for short ranges, per month for long ones."""
-    logged = [day for day in trends["days"] if day["count"]]
-    if len(trends["days"]) <= DAILY_TABLE_MAX_DAYS:
-        return [{"label": day["date"], "from": day["date"], "to": day["date"], "days_logged": 1,
-                 "mean": day["mean"], "min": day["min"], "max": day["max"]} for day in reversed(logged)]
-    months = {}
-    for day in logged:
-        months.setdefault(day["date"][:7], []).append(day)
-    rows = []
-    for month, days in sorted(months.items(), reverse=True):
-        first = dt.date.fromisoformat(month + "-01")
-        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        rows.append({
-            "label": f"{first:%B %Y}", "from": first.isoformat(), "to": last.isoformat(),
-            "days_logged": len(days), "mean": rounded(sum(d["mean"] for d in days) / len(days)),
-            "min": min(d["min"] for d in days), "max": max(d["max"] for d in days),
-        })
-    return rows
+    """The chart as a table: a row per logged day for short ranges, per month (``months``, from
+    build(for_page=True)) for long ones."""
+    if "months" in trends:
+        return trends["months"]
+    return [{"label": day["date"], "from": day["date"], "to": day["date"], "days_logged": 1,
+             "mean": day["mean"], "min": day["min"], "max": day["max"]} for day in reversed(trends["days"]) if day["count"]]
+
+
+def _month(first, days, mean, low, high):
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return {"label": f"{first:%B %Y}", "from": first.isoformat(), "to": last.isoformat(), "days_logged": days,
+            "mean": rounded(mean), "min": low, "max": high}

@@ -24,7 +24,7 @@ def trigger_effects(rows, start, end, min_days=MIN_DAYS):
 
     ``rows`` are (date, anxiety, triggers) per check-in. A day "has" a trigger when any of its
     check-ins names it; the day's anxiety is the mean of all its check-ins. Only logged days count.
-    Ties in effect size are broken by name, so the order is stable.
+    (The Trends page gets the same figures from the store's per-day totals: effects_from_sums.)
     """
     first, last = start.isoformat(), end.isoformat()
     scores, triggers_on = {}, {}
@@ -39,17 +39,25 @@ def trigger_effects(rows, start, end, min_days=MIN_DAYS):
                 triggers_on[key] = {"name": name, "days": set()}
             triggers_on[key]["days"].add(date)
     means = {date: sum(values) / len(values) for date, values in scores.items()}
+    sums = [(t["name"], len(t["days"]), sum(means[d] for d in t["days"])) for t in triggers_on.values()]
+    return effects_from_sums(sums, len(means), sum(means.values()), min_days)
+
+
+def effects_from_sums(sums, days, total, min_days=MIN_DAYS):
+    """Effects from per-trigger sums, largest effect first.
+
+    :param sums: ``(name, days with it, sum of those days' means)`` per trigger.
+    :param days: logged days in the period; ``total``: the sum of their means.
+    Ties in effect size are broken by name, so the order is stable.
+    """
     effects = []
-    for trigger in triggers_on.values():
-        with_days = trigger["days"]
-        without_days = means.keys() - with_days
-        if len(with_days) < min_days or len(without_days) < min_days:
+    for name, days_with, sum_with in sums:
+        days_without = days - days_with
+        if days_with < min_days or days_without < min_days:
             continue
-        effects.append(TriggerEffect(
-            name=trigger["name"], days_with=len(with_days), days_without=len(without_days),
-            mean_with=sum(means[d] for d in with_days) / len(with_days),
-            mean_without=sum(means[d] for d in without_days) / len(without_days),
-        ))
+        effects.append(TriggerEffect(name=name, days_with=days_with, days_without=days_without,
+                                     mean_with=sum_with / days_with,
+                                     mean_without=(total - sum_with) / days_without))
     return sorted(effects, key=lambda e: (-abs(e.difference), e.name.casefold()))
 
 

@@ -161,6 +161,8 @@ class SideEffectSummaryOut(Schema):
 class TrendsOut(Schema):
     from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
     to = fields.String(metadata={"format": "date"})
+    resolution = fields.String(metadata={"enum": ["day"], "description": "A point per day in `days` (the Trends "
+                                                                           "page draws long periods by week)"})
     days = fields.List(fields.Nested(DayOut))
     sessions = fields.List(fields.Nested(SessionResponseOut))
     triggers = fields.List(fields.Nested(TriggerEffectOut))

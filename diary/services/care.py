@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..db import write_transaction
 from ..insights import attention
-from ..insights.daily import means_of, scores_by_date
+from ..insights.daily import means_of
 from ..insights.trends import rounded
 from ..store import assessments as assessments_store
 from ..store import audit
@@ -17,7 +17,7 @@ from ..store import users as users_store
 from ..timeutil import today_in
 from . import limits, safety
 from ..insights import relief
-from .trends import insight_rows, relief_means
+from .trends import insight_totals, relief_means
 
 SORTS = {
     "attention": lambda p: attention.urgency(p["reasons"], p["display_name"]),
@@ -43,15 +43,15 @@ def summary(db, provider_id, patient):
     today = today_in(patient["timezone"])
     sessions = sessions_store.list_sessions(db, patient["id"], include_private=False)
     start = today - dt.timedelta(days=attention.SPARKLINE_DAYS - 1)
-    scores = scores_by_date(insight_rows(db, patient["id"], start, today, sessions, include_private=False))
+    totals = insight_totals(db, patient["id"], start, today, sessions, include_private=False)
     first = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None  # newest first
     last = entries_store.last_date(db, patient["id"], include_private=False)
     flag = safety.open_flag(db, patient, provider_id, patient["since"])
     _, _, outlook = relief.outlook(sessions, relief_means(db, patient["id"], sessions, today, include_private=False),
                                    today)
     result = attention.summarize(
-        means_of(scores), today, dt.date.fromisoformat(last) if last else None, first,
-        highest={day: max(values) for day, values in scores.items()}, safety=flag,
+        means_of(totals), today, dt.date.fromisoformat(last) if last else None, first,
+        highest={day: high for day, (_, _, _, high) in totals.items()}, safety=flag,
         latest_assessments=assessments_store.latest_by_instrument(db, patient["id"], include_private=False),
     )
     return {

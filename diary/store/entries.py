@@ -138,36 +138,43 @@ def delete_entry(db, user_id, entry_id):
     return cursor.rowcount == 1
 
 
-def anxiety_rows(db, user_id, date_from, date_to, *, include_private=True):
-    """``(date, anxiety, (trigger, ...))`` per check-in from ``date_from`` to ``date_to``, by date.
+# checkin_days (migration m012) holds each logged day's totals, over every check-in and over the
+# shared ones only: the columns to read for each.
+_DAY_COLUMNS = {True: "checkins, anxiety_sum, anxiety_min, anxiety_max",
+                False: "shared_checkins, shared_sum, shared_min, shared_max"}
 
-    The raw material for the insights; one query, no per-entry look-ups.
-    """
-    where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
+
+def day_totals(db, user_id, date_from, date_to, *, include_private=True):
+    """``(date, check-ins, sum, lowest, highest)`` per logged day from ``date_from`` to ``date_to``,
+    by date: the raw material for the insights, a row per day (kept on write; see m012)."""
+    where, params = date_range_where(user_id, date_from, date_to)
     if not include_private:
-        where.append("e.private = 0")
-    # A correlated subquery beat LEFT JOIN + GROUP BY by a third on 5 years of check-ins.
-    rows = db.execute(
+        where.append("shared_checkins > 0")
+    return db.execute(f"SELECT date, {_DAY_COLUMNS[include_private]} FROM checkin_days"
+                      f" WHERE {' AND '.join(where)} ORDER BY date", params).fetchall()
+
+
+def trigger_sums(db, user_id, date_from, date_to, *, include_private=True):
+    """``(name, days with it, sum of those days' mean anxiety)`` per trigger named on a logged day
+    from ``date_from`` to ``date_to`` (insights.triggers.effects_from_sums turns them into effects)."""
+    count, total = ("checkins", "anxiety_sum") if include_private else ("shared_checkins", "shared_sum")
+    return db.execute(
         f"""
-        SELECT e.date, e.anxiety,
-               (SELECT group_concat(t.name, char(31)) FROM entry_triggers et
-                JOIN triggers t ON t.id = et.trigger_id WHERE et.entry_id = e.id)
-        FROM entries e
-        WHERE {' AND '.join(where)}
-        ORDER BY e.date
+        SELECT t.name, count(*), sum(CAST(d.{total} AS REAL) / d.{count})
+        FROM checkin_day_triggers dt
+        JOIN checkin_days d ON d.user_id = dt.user_id AND d.date = dt.date
+        JOIN triggers t ON t.id = dt.trigger_id
+        WHERE dt.user_id = ? AND dt.date BETWEEN ? AND ? AND dt.{count} > 0
+        GROUP BY dt.trigger_id
         """,
-        params,
+        [user_id, str(date_from), str(date_to)],
     ).fetchall()
-    return [(date, anxiety, tuple(names.split(_SEPARATOR)) if names else ()) for date, anxiety, names in rows]
 
 
 def daily_means(db, user_id, date_from, date_to, *, include_private=True):
-    """{date: mean anxiety} per day with check-ins, computed in SQL (the covering index answers it)."""
-    where, params = date_range_where(user_id, date_from, date_to)
-    if not include_private:
-        where.append("private = 0")
-    rows = db.execute(f"SELECT date, avg(anxiety) FROM entries WHERE {' AND '.join(where)} GROUP BY date", params)
-    return {dt.date.fromisoformat(date): mean for date, mean in rows}
+    """{date: mean anxiety} per day with check-ins."""
+    return {dt.date.fromisoformat(date): total / count
+            for date, count, total, _, _ in day_totals(db, user_id, date_from, date_to, include_private=include_private)}
 
 
 def checkins_on_dates(db, user_id, dates, *, include_private=True):

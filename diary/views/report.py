@@ -44,7 +44,8 @@ def index():
     first = trends_service.first_record(db, current_user.id)
     since_start = first is not None and first > start  # a period longer than the diary: from its start
     start = max(start, first) if since_start and first <= end else start
-    trends = trends_service.gather_between(db, current_user.id, start, end, today, since_start=since_start)
+    trends = trends_service.gather_between(db, current_user.id, start, end, today, since_start=since_start,
+                                           for_page=True)
     notes, reflections = [], []
     if query["notes"]:
         notes = [e for page in entries_store.export_pages(db, current_user.id, date_from=start, date_to=end)

@@ -27,7 +27,7 @@ def index():
     days = course if range_name == "course" else RANGES[range_name]
     if range_name == "course" and course is None:
         range_name, days = "90d", 90  # no treatment in the last year yet: the usual default
-    trends = trends_service.gather(db, current_user.id, current_user.timezone, days)
+    trends = trends_service.gather(db, current_user.id, current_user.timezone, days, for_page=True)
     checkins = trends_service.checkins_by_day(db, current_user.id, trends, limit_days=charts.CHECKINS_DAYS_MAX)
     return render_template(
         "trends/index.html", trends=trends, range_name=range_name, ranges=RANGE_LABELS, errors=errors,
