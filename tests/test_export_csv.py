@@ -253,3 +253,30 @@ def test_the_provider_export_byte_for_byte(timeline, patient, provider, scope):
     )
     response = provider.get(f"/provider/patients/{patient_id}/export/entries.csv")
     assert response.get_data() == expected.encode()
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 4])
+def test_page_boundaries_do_not_change_the_bytes(timeline, patient, monkeypatch, page_size):
+    whole = patient.get("/export/entries.csv").get_data()
+    monkeypatch.setattr(entries_store, "EXPORT_PAGE_SIZE", page_size)
+    assert patient.get("/export/entries.csv").get_data() == whole
+
+
+def _row(date, created_at, name):
+    row = [""] * len(csv_export.COLUMNS)
+    row[0], row[2], row[12] = name, date, created_at
+    return row
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 10])
+def test_sessions_go_after_the_checkins_they_tie_with_even_across_pages(page_size):
+    """The order heapq.merge gave on (date, created_at, check-in before session), kept by the
+    page-wise merge when tied check-ins straddle a page boundary."""
+    checkins = [_row("2026-01-01", "t1", "c1"), _row("2026-01-01", "t2", "c2"), _row("2026-01-01", "t2", "c3"),
+                _row("2026-01-01", "t2", "c4"), _row("2026-01-02", "t0", "c5")]
+    sessions = [_row("2026-01-01", "t0", "s0"), _row("2026-01-01", "t2", "s1"), _row("2026-01-01", "t2", "s2"),
+                _row("2026-01-03", "t0", "s3")]
+    pages = [checkins[i:i + page_size] for i in range(0, len(checkins), page_size)]
+    batches = csv_export.timeline(pages, (((s[2], s[12]), s) for s in sessions))
+    assert [row[0] for batch in batches for row in batch] == [
+        "s0", "c1", "c2", "c3", "c4", "s1", "s2", "c5", "s3"]

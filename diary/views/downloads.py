@@ -43,9 +43,9 @@ def streamed_csv(chunks, filename):
 def csv_response(user_id, query, *, include_private, with_text, filename):
     """Stream entries.csv."""
     db = get_db()
-    entry_pages = entries_store.export_pages(db, user_id, include_private=include_private, **query)
+    checkin_pages = entries_store.csv_pages(db, user_id, include_private=include_private, with_note=with_text, **query)
     session_pages = sessions_store.export_pages(db, user_id, include_private=include_private, **query)
-    return streamed_csv(csv_export.stream(entry_pages, session_pages, with_text=with_text), filename)
+    return streamed_csv(csv_export.stream(checkin_pages, session_pages, with_text=with_text), filename)
 
 
 def export_filename(prefix, extension="csv"):
