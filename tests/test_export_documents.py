@@ -1,20 +1,24 @@
 """fhir.json and everything.json, whole documents: the exact bytes, held against files recorded from
 the in-memory implementation (tests/golden/), with what changes per run (timestamps, random ids,
 share codes) replaced by placeholders."""
-import json
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD
-from test_data_rights import full_diary  # noqa: F401 (a fixture)
-from test_export_csv import timeline  # noqa: F401 (a fixture)
+import test_data_rights
+import test_export_csv
+from diary import json_stream
 
 GOLDEN = Path(__file__).parent / "golden"
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SHARE_CODE = re.compile(r'"code":"[A-HJ-NP-Z2-9]{16}"')  # store.sharing's alphabet and length
+
+
+# Fixtures shared with those files: a diary with hostile text, ties and sessions; an account with everything.
+timeline = test_export_csv.timeline
+full_diary = test_data_rights.full_diary
 
 
 def normalized(text):
@@ -55,10 +59,27 @@ def test_empty_fhir_bundle_bytes(patient):
 
 def test_everything_bytes(full_diary, timeline, patient):
     response = patient.get("/export/everything.json")
-    assert response.mimetype == "application/json"
+    assert response.headers["Content-Type"] == "application/json"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="symptom-diary-everything-')
     assert normalized(response.get_data(as_text=True)) == golden("everything.json")
 
 
 def test_everything_of_an_empty_account_bytes(patient):
     assert normalized(patient.get("/export/everything.json").get_data(as_text=True)) == golden("everything-empty.json")
+
+
+@pytest.mark.parametrize("path, name, fixtures", [
+    ("/export/fhir.json", "fhir.json", ("timeline", "questionnaires")),
+    ("/export/everything.json", "everything.json", ("full_diary", "timeline")),
+])
+def test_documents_stream_in_chunks_with_the_same_bytes(request, patient, monkeypatch, path, name, fixtures):
+    """Streamed record by record (here a chunk per record or less): never built whole in memory."""
+    for fixture in fixtures:
+        request.getfixturevalue(fixture)
+    monkeypatch.setattr(json_stream, "CHUNK_CHARS", 1)
+    response = patient.get(path, buffered=False)
+    assert response.is_streamed and "Content-Length" not in response.headers
+    chunks = list(response.response)
+    response.close()
+    assert len(chunks) > 15  # at least one per resource or record
+    assert normalized(b"".join(chunks).decode()) == golden(name)

@@ -4,9 +4,9 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 
-from .. import csv_export
+from .. import csv_export, json_stream
 from ..db import get_db
 from ..errors import http_error
 from ..schemas.fields import DateRangeQuery
@@ -37,6 +37,14 @@ def streamed_csv(chunks, filename):
     response = Response(stream_with_context(chunks), mimetype="text/csv")
     response.headers["Content-Disposition"] = attachment(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def streamed_json(document, filename, mimetype="application/json"):
+    """A json_stream document as a download: the text jsonify would give, written as it is read."""
+    chunks = json_stream.chunks(document, default=current_app.json.default)
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = attachment(filename)
     return response
 
 
