@@ -1,6 +1,6 @@
 """Benchmark the streamed exports next to a raw sqlite3 → csv.writer pass over the same file.
 
-    .venv/bin/python -m bench.export [--sizes 100000 1000000] [--repeat 2] [--no-json]
+    .venv/bin/python -m bench.export [--sizes 100000 1000000] [--repeat 3] [--no-json]
 
 For each size, a patient with that many check-ins is bulk-inserted into a fresh SQLite file and a
 fresh gunicorn (gthread, 2 workers, gunicorn.conf.py) serves it. Then, interleaved (app, reference,
@@ -12,7 +12,9 @@ app, reference…) so background load hits both sides alike:
   sessions' columns as empty strings), ordered like the export, and ``csv.writer.writerows``
   writes the cursor to /dev/null (a text file, UTF-8, newline=""). No formula guard, no HTTP.
 
-The best of ``--repeat`` runs of each side is kept, and the ratio is app rows/s ÷ reference rows/s.
+Each app run is paired with the reference run right after it; reported are the medians of
+``--repeat`` runs (rows/s of each side, and the ratio app rows/s ÷ reference rows/s of each pair:
+a pair shares the machine's load of the moment).
 GET /export/fhir.json and GET /export/everything.json are then downloaded once each.
 
 Memory: the workers' resident set (VmRSS from /proc) is sampled every 20 ms during each download;
@@ -25,6 +27,7 @@ import http.client
 import os
 import re
 import sqlite3
+import statistics
 import tempfile
 import threading
 import time
@@ -138,11 +141,11 @@ def download(host, port, cookie, path):
             "peak_rss": max(peak.values())}
 
 
-def measure(size, repeat=2, json_downloads=True):
+def measure(size, repeat=3, json_downloads=True):
     """Export ``size`` check-ins through the app and through the reference, side by side.
 
-    Returns {size, generate_s, app_rows_s, reference_rows_s, ratio, first_byte_ms, csv_mb,
-    csv_rss_growth_mb, downloads: {path: {seconds, mb, rss_growth_mb}}}.
+    Returns {size, generate_s, app_rows_s, reference_rows_s, ratio, ratios (each pair's), first_byte_ms,
+    csv_mb, csv_rss_growth_mb, peak_rss_mb, downloads: {path: {seconds, mb, rss_growth_mb, peak_rss_mb}}}.
     """
     with tempfile.TemporaryDirectory() as tmp:
         database = os.path.join(tmp, "export.sqlite3")
@@ -158,24 +161,27 @@ def measure(size, repeat=2, json_downloads=True):
                 references.append(seconds)
             for run in apps:
                 assert run["lines"] - 1 == size, f"exported {run['lines'] - 1} rows, expected {size}"
-            best = min(apps, key=lambda run: run["seconds"])
             downloads = {}
             for path in JSON_DOWNLOADS if json_downloads else ():
                 run = download(host, port, cookie, path)
                 assert run["tail"].rstrip().endswith(b"}"), f"{path} did not end its document"
                 downloads[path] = {"seconds": run["seconds"], "mb": run["bytes"] / 1e6,
                                    "rss_growth_mb": run["rss_growth"], "peak_rss_mb": run["peak_rss"]}
-    app_rate, reference_rate = size / best["seconds"], size / min(references)
-    return {"size": size, "generate_s": generated, "app_rows_s": app_rate, "reference_rows_s": reference_rate,
-            "ratio": app_rate / reference_rate, "first_byte_ms": best["first_byte"] * 1000,
-            "csv_mb": best["bytes"] / 1e6, "csv_rss_growth_mb": max(run["rss_growth"] for run in apps),
+    return {"size": size, "generate_s": generated,
+            "app_rows_s": statistics.median(size / run["seconds"] for run in apps),
+            "reference_rows_s": statistics.median(size / seconds for seconds in references),
+            "ratio": statistics.median(seconds / run["seconds"] for run, seconds in zip(apps, references)),
+            "ratios": [seconds / run["seconds"] for run, seconds in zip(apps, references)],
+            "first_byte_ms": statistics.median(run["first_byte"] for run in apps) * 1000,
+            "csv_mb": apps[0]["bytes"] / 1e6, "csv_rss_growth_mb": max(run["rss_growth"] for run in apps),
             "peak_rss_mb": max(run["peak_rss"] for run in apps), "downloads": downloads}
 
 
 def report(result):
     print(f"{result['size']:>9,} check-ins (generated in {result['generate_s']:.1f} s)")
     print(f"  entries.csv   app {result['app_rows_s']:9,.0f} rows/s  reference {result['reference_rows_s']:9,.0f}"
-          f" rows/s  ratio {result['ratio']:4.0%} (goal >= 60%)  first byte {result['first_byte_ms']:.1f} ms"
+          f" rows/s  ratio {result['ratio']:4.0%} (goal >= 60%;"
+          f" runs {', '.join(f'{r:.0%}' for r in result['ratios'])})  first byte {result['first_byte_ms']:.1f} ms"
           f"  {result['csv_mb']:.1f} MB  worker RSS +{result['csv_rss_growth_mb']:.1f} MB"
           f" (peak {result['peak_rss_mb']:.1f} MB)")
     for path, run in result["downloads"].items():
@@ -186,7 +192,7 @@ def report(result):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each side, interleaved; the best is kept")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side, interleaved; medians are reported")
     parser.add_argument("--no-json", action="store_true", help="skip the FHIR and everything.json downloads")
     args = parser.parse_args()
     for size in args.sizes:
