@@ -14,7 +14,9 @@ app, reference…) so background load hits both sides alike:
 
 Each app run is paired with the reference run right after it; reported are the medians of
 ``--repeat`` runs (rows/s of each side, and the ratio app rows/s ÷ reference rows/s of each pair:
-a pair shares the machine's load of the moment).
+a pair shares the machine's load of the moment). The same is reported per CPU second (the
+workers' CPU time during the download, the reference's own), which other load on the machine
+disturbs much less than wall time; the client's own work is not counted there.
 GET /export/fhir.json and GET /export/everything.json are then downloaded once each.
 
 Memory: the workers' resident set (VmRSS from /proc) is sampled every 20 ms during each download;
@@ -83,6 +85,16 @@ def worker_rss(pids):
     return rss
 
 
+def cpu_seconds(pids):
+    """User + system CPU time the processes ``pids`` have used so far (from /proc/PID/stat)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def generate(database, size):
     """A migrated SQLite file with one patient holding ``size`` check-ins; returns (user id, seconds)."""
     app = create_app({"DATABASE": database, "SECRET_KEY": "bench"})
@@ -99,8 +111,8 @@ def generate(database, size):
 
 
 def reference_pass(database, user_id):
-    """The yardstick: rows and seconds for sqlite3 → csv.writer → /dev/null."""
-    started = time.perf_counter()
+    """The yardstick: rows, seconds and CPU seconds for sqlite3 → csv.writer → /dev/null."""
+    started, cpu_started = time.perf_counter(), time.process_time()
     conn = sqlite3.connect(database)
     try:
         with open(os.devnull, "w", newline="", encoding="utf-8") as sink:
@@ -113,13 +125,13 @@ def reference_pass(database, user_id):
                 rows += len(batch)
     finally:
         conn.close()
-    return rows, time.perf_counter() - started
+    return rows, time.perf_counter() - started, time.process_time() - cpu_started
 
 
 def download(host, port, cookie, path):
-    """Read ``path`` to the end: {seconds, first_byte, bytes, lines, rss_growth, peak_rss}."""
+    """Read ``path`` to the end: {seconds, first_byte, bytes, lines, rss_growth, peak_rss, server_cpu}."""
     pids = workers(port)
-    before = worker_rss(pids)
+    before, cpu_before = worker_rss(pids), cpu_seconds(pids)
     peak, done = dict(before), threading.Event()
 
     def sample():
@@ -147,7 +159,8 @@ def download(host, port, cookie, path):
         done.set()
         sampler.join()
         conn.close()
-    return {"seconds": elapsed, "first_byte": first_byte, "bytes": size_bytes, "lines": lines, "tail": last[-64:],
+    server_cpu = cpu_seconds(pids) - cpu_before
+    return {"seconds": elapsed, "server_cpu": server_cpu, "first_byte": first_byte, "bytes": size_bytes, "lines": lines, "tail": last[-64:],
             "rss_growth": max(peak[pid] - before.get(pid, peak[pid]) for pid in peak),
             "peak_rss": max(peak.values())}
 
@@ -155,7 +168,8 @@ def download(host, port, cookie, path):
 def measure(size, repeat=3, json_downloads=True):
     """Export ``size`` check-ins through the app and through the reference, side by side.
 
-    Returns {size, generate_s, app_rows_s, reference_rows_s, ratio, ratios (each pair's), first_byte_ms,
+    Returns {size, generate_s, app_rows_s, reference_rows_s, ratio, ratios (each pair's), app_cpu_rows_s,
+    reference_cpu_rows_s, cpu_ratio, first_byte_ms,
     csv_mb, csv_rss_growth_mb, peak_rss_mb, downloads: {path: {seconds, mb, rss_growth_mb, peak_rss_mb}}}.
     """
     with tempfile.TemporaryDirectory() as tmp:
@@ -167,9 +181,9 @@ def measure(size, repeat=3, json_downloads=True):
             apps, references = [], []
             for _ in range(repeat):
                 apps.append(download(host, port, cookie, "/export/entries.csv"))
-                rows, seconds = reference_pass(database, user_id)
+                rows, seconds, cpu = reference_pass(database, user_id)
                 assert rows == size, f"the reference wrote {rows} rows, expected {size}"
-                references.append(seconds)
+                references.append((seconds, cpu))
             for run in apps:
                 assert run["lines"] - 1 == size, f"exported {run['lines'] - 1} rows, expected {size}"
             downloads = {}
@@ -180,9 +194,14 @@ def measure(size, repeat=3, json_downloads=True):
                                    "rss_growth_mb": run["rss_growth"], "peak_rss_mb": run["peak_rss"]}
     return {"size": size, "generate_s": generated,
             "app_rows_s": statistics.median(size / run["seconds"] for run in apps),
-            "reference_rows_s": statistics.median(size / seconds for seconds in references),
-            "ratio": statistics.median(seconds / run["seconds"] for run, seconds in zip(apps, references)),
-            "ratios": [seconds / run["seconds"] for run, seconds in zip(apps, references)],
+            "reference_rows_s": statistics.median(size / seconds for seconds, _ in references),
+            "ratio": statistics.median(seconds / run["seconds"] for run, (seconds, _) in zip(apps, references)),
+            "ratios": [seconds / run["seconds"] for run, (seconds, _) in zip(apps, references)],
+            # The same per CPU second (the workers' for the app, this process's for the reference):
+            # much less sensitive to other load on the machine than wall time.
+            "app_cpu_rows_s": statistics.median(size / run["server_cpu"] for run in apps),
+            "reference_cpu_rows_s": statistics.median(size / cpu for _, cpu in references),
+            "cpu_ratio": statistics.median(cpu / run["server_cpu"] for run, (_, cpu) in zip(apps, references)),
             "first_byte_ms": statistics.median(run["first_byte"] for run in apps) * 1000,
             "csv_mb": apps[0]["bytes"] / 1e6, "csv_rss_growth_mb": max(run["rss_growth"] for run in apps),
             "peak_rss_mb": max(run["peak_rss"] for run in apps), "downloads": downloads}
@@ -195,6 +214,8 @@ def report(result):
           f" runs {', '.join(f'{r:.0%}' for r in result['ratios'])})  first byte {result['first_byte_ms']:.1f} ms"
           f"  {result['csv_mb']:.1f} MB  worker RSS +{result['csv_rss_growth_mb']:.1f} MB"
           f" (peak {result['peak_rss_mb']:.1f} MB)")
+    print(f"  per CPU second: app (server) {result['app_cpu_rows_s']:9,.0f} rows/s  reference"
+          f" {result['reference_cpu_rows_s']:9,.0f} rows/s  ratio {result['cpu_ratio']:4.0%}")
     for path, run in result["downloads"].items():
         print(f"  {path.rsplit('/', 1)[-1]:<15} {run['seconds']:6.2f} s  {run['mb']:7.1f} MB"
               f"  worker RSS +{run['rss_growth_mb']:.1f} MB (peak {run['peak_rss_mb']:.1f} MB)")
