@@ -1,8 +1,8 @@
 """entries.csv: one row per check-in and per treatment session (columns: DESIGN §4, docs/CSV.md);
 assessments.csv: one row per GAD-7 or PHQ-9 (docs/CSV.md).
 """
+import bisect
 import csv
-import heapq
 import io
 import re
 
@@ -24,6 +24,11 @@ BOM = "\ufeff"  # lets Excel detect UTF-8; csv readers use encoding="utf-8-sig"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"  # a cell starting with it is always guarded, so dropping one restores the text
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+_MAY_NEED_GUARD = frozenset((*_FORMULA_START, GUARD))  # the first characters neutralize() looks at
+# Text handed to the WSGI server at a time: fewer, larger writes; memory stays a chunk or so.
+CHUNK_CHARS = 256 * 1024
+# Cells of a row in COLUMNS order, by position.
+_TRIGGERS, _NOTE, _DATE, _CREATED_AT = (COLUMNS.index(name) for name in ("triggers", "note", "date", "created_at"))
 
 
 def neutralize(value):
@@ -37,14 +42,6 @@ def neutralize(value):
 
 def _text(value):
     return "" if value is None else neutralize(value)
-
-
-def entry_row(entry, *, with_text=True):
-    return [
-        entry["id"], "checkin", entry["date"], entry["anxiety"], _text(JOINER.join(entry["triggers"])),
-        _text(entry["note"]) if with_text else "", "", "", "", "", "", "",
-        entry["created_at"], entry["updated_at"], "true" if entry["private"] else "false", entry["time"] or "",
-    ]
 
 
 def session_row(session, *, with_text=True):
@@ -76,8 +73,46 @@ def _records(pages):
         yield from page
 
 
-def _chunks(columns, rows):
-    """Yield CSV text: the BOM and header row first, then the rows, a chunk per 2,000 rows."""
+def _guarded(row, cells):
+    row = list(row)
+    for cell in cells:
+        row[cell] = neutralize(row[cell])
+    return row
+
+
+def guard_checkins(page):
+    """A page of check-in rows with the formula guard on their text cells (triggers and note).
+    Rows whose text can't need it (nearly all) pass as they are, without a function call."""
+    risky = _MAY_NEED_GUARD
+    return [row if row[_NOTE][:1] not in risky and row[_TRIGGERS][:1] not in risky
+            else _guarded(row, (_TRIGGERS, _NOTE)) for row in page]
+
+
+def _checkin_order(row):
+    return row[_DATE], row[_CREATED_AT]
+
+
+def timeline(checkin_pages, session_rows):
+    """Batches of rows in one timeline: the (few) sessions slotted between the pages of check-in
+    rows by (date, created_at), a check-in first on a tie. ``session_rows`` yields
+    ((date, created_at), row) in order."""
+    sessions = iter(session_rows)
+    pending = next(sessions, None)
+    for page in checkin_pages:
+        start = 0
+        # A session that sorts after this page's last row waits: the next page may tie with it.
+        while pending and (split := bisect.bisect_right(page, pending[0], lo=start, key=_checkin_order)) < len(page):
+            yield page[start:split]
+            yield [pending[1]]
+            start, pending = split, next(sessions, None)
+        yield page[start:] if start else page
+    while pending:
+        yield [pending[1]]
+        pending = next(sessions, None)
+
+
+def _chunks(columns, batches):
+    """Yield CSV text: the BOM and header row first, then the rows, in chunks of about CHUNK_CHARS."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
@@ -85,11 +120,9 @@ def _chunks(columns, rows):
     yield buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
-    count = 0
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-        if count % 2000 == 0:
+    for batch in batches:
+        writer.writerows(batch)
+        if buffer.tell() >= CHUNK_CHARS:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -97,18 +130,19 @@ def _chunks(columns, rows):
         yield buffer.getvalue()
 
 
-def stream(entry_pages, session_pages, *, with_text=True):
-    """entries.csv as text chunks: header first, then check-ins and sessions in one timeline by date."""
-    records = heapq.merge(
-        ((e["date"], e["created_at"], 0, e) for e in _records(entry_pages)),
-        ((s["date"], s["created_at"], 1, s) for s in _records(session_pages)),
-        key=lambda item: item[:3],
-    )
-    rows = (entry_row(record, with_text=with_text) if kind == 0 else session_row(record, with_text=with_text)
-            for _, _, kind, record in records)
-    return _chunks(COLUMNS, rows)
+def stream(checkin_pages, session_pages, *, with_text=True):
+    """entries.csv as text chunks: header first, then check-ins and sessions in one timeline by date.
+
+    ``checkin_pages``: pages of check-in rows already in COLUMNS order, text not yet guarded (the
+    store's ``entries.csv_pages``, which leaves out notes itself when they must not be shown).
+    Sessions are few: they come as records and become rows here.
+    """
+    sessions = (((s["date"], s["created_at"]), session_row(s, with_text=with_text))
+                for s in _records(session_pages))
+    guarded = (guard_checkins(page) for page in checkin_pages)
+    return _chunks(COLUMNS, timeline(guarded, sessions))
 
 
 def stream_assessments(assessment_pages):
     """assessments.csv as text chunks, oldest first."""
-    return _chunks(ASSESSMENT_COLUMNS, (assessment_row(a) for a in _records(assessment_pages)))
+    return _chunks(ASSESSMENT_COLUMNS, ([assessment_row(a) for a in page] for page in assessment_pages))

@@ -5,6 +5,7 @@ results (GAD-7, PHQ-9) as a QuestionnaireResponse plus an Observation for the to
 """
 import uuid
 
+from . import json_stream
 from .insights.questionnaires import (ANSWER_CODES, ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS,
                                       SEVERITY_LABELS)
 from .vocabulary import TREATMENT_LABELS, describe_side_effect
@@ -155,20 +156,28 @@ def assessment_resources(patient_ref, assessment):
     return [response, total]
 
 
-def bundle(user, entries, sessions, assessments=(), *, base, timestamp=None):
-    """The Bundle: the Patient first, then check-ins, sessions and questionnaires, each in date order."""
+def resources(base, user, entries, sessions, assessments=()):
+    """The Bundle's resources in order: the Patient, then check-ins, sessions and questionnaires,
+    each in date order. A generator: each record is read when its resources are needed."""
     patient = patient_resource(base, user)
     patient_ref = f"urn:uuid:{patient['id']}"
-    resources = [patient]
-    resources += [checkin_observation(base, patient_ref, entry) for entry in entries]
+    yield patient
+    for entry in entries:
+        yield checkin_observation(base, patient_ref, entry)
     for session in sessions:
-        resources += session_resources(base, patient_ref, session)
+        yield from session_resources(base, patient_ref, session)
     for assessment in assessments:
-        resources += assessment_resources(patient_ref, assessment)
+        yield from assessment_resources(patient_ref, assessment)
+
+
+def bundle(user, entries, sessions, assessments=(), *, base, timestamp=None):
+    """The Bundle, for json_stream: its entries are written while the records are read, so
+    ``entries``, ``sessions`` and ``assessments`` may be iterables read once."""
     result = {
         "resourceType": "Bundle",
         "type": "collection",
-        "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
+        "entry": json_stream.Array({"fullUrl": f"urn:uuid:{r['id']}", "resource": r}
+                                   for r in resources(base, user, entries, sessions, assessments)),
     }
     if timestamp:
         result["timestamp"] = timestamp

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from conftest import errors_of
+from conftest import errors_of, share
 from diary import csv_export
 from diary.db import get_db
 from diary.store import entries as entries_store
@@ -163,3 +163,120 @@ def test_history_links_to_the_export_of_what_it_shows(patient):
     html = patient.get("/history?from=2026-01-01&to=2026-01-31&trigger=work").get_data(as_text=True)
     assert 'href="/export/entries.csv?from=2026-01-01&amp;to=2026-01-31"' in html
     assert 'href="/export/entries.csv"' in patient.get("/history").get_data(as_text=True)
+
+
+def _uuid(n):
+    """Client-supplied ids in creation order, so rows saved in the same millisecond sort predictably."""
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+@pytest.fixture
+def timeline(patient):
+    """Check-ins with hostile notes and triggers, private ones, a timed one, and sessions between them."""
+    def entry(n, **fields):
+        return patient.post("/api/v1/entries", json={"id": _uuid(n), **fields}).get_json()
+
+    def session(n, **fields):
+        return patient.post("/api/v1/sessions", json={"id": _uuid(n), "treatment": "iv_ketamine", **fields}).get_json()
+
+    return [
+        entry(1, date="2026-01-01", anxiety=3, note='She said "no", then left', triggers=["work", "sleep"]),
+        entry(2, date="2026-01-01", time="07:30", anxiety=0, note="line one\nline two\r\nthree", private=True),
+        session(3, date="2026-01-01", time="09:00", dose_mg=35, anxiety_before=8, anxiety_after=3,
+                side_effects=[{"name": "nausea", "severity": "moderate", "hours": 2}, "headache"],
+                reflection="=HYPERLINK(\"x\"), felt lighter"),
+        entry(4, date="2026-01-02", anxiety=10, note="=1+1", triggers=["=cmd", "caffeine"]),
+        entry(5, date="2026-01-03", anxiety=5, note="-5"),
+        entry(6, date="2026-01-03", anxiety=6, note="'quoted, and 😟 ünïcödé", private=True),
+        session(7, date="2026-01-04", dose_mg=0.5, anxiety_before=6, anxiety_after=6, reflection="", private=True),
+        entry(8, date="2026-01-05", anxiety=2, note="@mention\tand tab"),
+        entry(9, date="2026-01-05", anxiety=1),
+    ]
+
+
+def _stamps(record):
+    return f"{record['created_at']},{record['updated_at']}"
+
+
+def test_whole_export_byte_for_byte(timeline, patient):
+    """The exact bytes: BOM, header, RFC 4180 quoting, formula guard, triggers, private rows, sessions."""
+    e1, e2, s3, e4, e5, e6, s7, e8, e9 = timeline
+    expected = (
+        "\ufeffid,kind,date,anxiety,triggers,note,treatment,dose_mg,anxiety_before,anxiety_after,side_effects,"
+        "reflection,created_at,updated_at,private,time\r\n"
+        f"{_uuid(1)},checkin,2026-01-01,3,sleep; work,\"She said \"\"no\"\", then left\",,,,,,,{_stamps(e1)},false,\r\n"
+        f"{_uuid(2)},checkin,2026-01-01,0,,\"line one\nline two\r\nthree\",,,,,,,{_stamps(e2)},true,07:30\r\n"
+        f"{_uuid(3)},session,2026-01-01,,,,iv_ketamine,35,8,3,\"headache; nausea (moderate, 2 h)\","
+        f"\"'=HYPERLINK(\"\"x\"\"), felt lighter\",{_stamps(s3)},false,09:00\r\n"
+        f"{_uuid(4)},checkin,2026-01-02,10,'=cmd; caffeine,'=1+1,,,,,,,{_stamps(e4)},false,\r\n"
+        f"{_uuid(5)},checkin,2026-01-03,5,,-5,,,,,,,{_stamps(e5)},false,\r\n"
+        f"{_uuid(6)},checkin,2026-01-03,6,,\"''quoted, and 😟 ünïcödé\",,,,,,,{_stamps(e6)},true,\r\n"
+        f"{_uuid(7)},session,2026-01-04,,,,iv_ketamine,0.5,6,6,,,{_stamps(s7)},true,\r\n"
+        f"{_uuid(8)},checkin,2026-01-05,2,,'@mention\tand tab,,,,,,,{_stamps(e8)},false,\r\n"
+        f"{_uuid(9)},checkin,2026-01-05,1,,,,,,,,,{_stamps(e9)},false,\r\n"
+    )
+    assert patient.get("/export/entries.csv").get_data() == expected.encode()
+
+
+def test_a_date_range_export_byte_for_byte(timeline, patient):
+    _, _, _, e4, e5, e6, s7, _, _ = timeline
+    expected = (
+        "\ufeffid,kind,date,anxiety,triggers,note,treatment,dose_mg,anxiety_before,anxiety_after,side_effects,"
+        "reflection,created_at,updated_at,private,time\r\n"
+        f"{_uuid(4)},checkin,2026-01-02,10,'=cmd; caffeine,'=1+1,,,,,,,{_stamps(e4)},false,\r\n"
+        f"{_uuid(5)},checkin,2026-01-03,5,,-5,,,,,,,{_stamps(e5)},false,\r\n"
+        f"{_uuid(6)},checkin,2026-01-03,6,,\"''quoted, and 😟 ünïcödé\",,,,,,,{_stamps(e6)},true,\r\n"
+        f"{_uuid(7)},session,2026-01-04,,,,iv_ketamine,0.5,6,6,,,{_stamps(s7)},true,\r\n"
+    )
+    assert patient.get("/export/entries.csv?from=2026-01-02&to=2026-01-04").get_data() == expected.encode()
+
+
+@pytest.mark.parametrize("scope", ["full", "scores"])
+def test_the_provider_export_byte_for_byte(timeline, patient, provider, scope):
+    """No private rows; under "scores only" no notes or reflections either."""
+    e1, _, s3, e4, e5, _, _, e8, e9 = timeline
+    patient_id = share(patient, provider, scope)
+    text = {
+        1: "\"She said \"\"no\"\", then left\"", 3: "\"'=HYPERLINK(\"\"x\"\"), felt lighter\"", 4: "'=1+1", 5: "-5",
+        8: "'@mention\tand tab",
+    } if scope == "full" else dict.fromkeys((1, 3, 4, 5, 8), "")
+    expected = (
+        "\ufeffid,kind,date,anxiety,triggers,note,treatment,dose_mg,anxiety_before,anxiety_after,side_effects,"
+        "reflection,created_at,updated_at,private,time\r\n"
+        f"{_uuid(1)},checkin,2026-01-01,3,sleep; work,{text[1]},,,,,,,{_stamps(e1)},false,\r\n"
+        f"{_uuid(3)},session,2026-01-01,,,,iv_ketamine,35,8,3,\"headache; nausea (moderate, 2 h)\","
+        f"{text[3]},{_stamps(s3)},false,09:00\r\n"
+        f"{_uuid(4)},checkin,2026-01-02,10,'=cmd; caffeine,{text[4]},,,,,,,{_stamps(e4)},false,\r\n"
+        f"{_uuid(5)},checkin,2026-01-03,5,,{text[5]},,,,,,,{_stamps(e5)},false,\r\n"
+        f"{_uuid(8)},checkin,2026-01-05,2,,{text[8]},,,,,,,{_stamps(e8)},false,\r\n"
+        f"{_uuid(9)},checkin,2026-01-05,1,,,,,,,,,{_stamps(e9)},false,\r\n"
+    )
+    response = provider.get(f"/provider/patients/{patient_id}/export/entries.csv")
+    assert response.get_data() == expected.encode()
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 4])
+def test_page_boundaries_do_not_change_the_bytes(timeline, patient, monkeypatch, page_size):
+    whole = patient.get("/export/entries.csv").get_data()
+    monkeypatch.setattr(entries_store, "EXPORT_PAGE_SIZE", page_size)
+    assert patient.get("/export/entries.csv").get_data() == whole
+
+
+def _row(date, created_at, name):
+    row = [""] * len(csv_export.COLUMNS)
+    row[0], row[2], row[12] = name, date, created_at
+    return row
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 10])
+def test_sessions_go_after_the_checkins_they_tie_with_even_across_pages(page_size):
+    """The order heapq.merge gave on (date, created_at, check-in before session), kept by the
+    page-wise merge when tied check-ins straddle a page boundary."""
+    checkins = [_row("2026-01-01", "t1", "c1"), _row("2026-01-01", "t2", "c2"), _row("2026-01-01", "t2", "c3"),
+                _row("2026-01-01", "t2", "c4"), _row("2026-01-02", "t0", "c5")]
+    sessions = [_row("2026-01-01", "t0", "s0"), _row("2026-01-01", "t2", "s1"), _row("2026-01-01", "t2", "s2"),
+                _row("2026-01-03", "t0", "s3")]
+    pages = [checkins[i:i + page_size] for i in range(0, len(checkins), page_size)]
+    batches = csv_export.timeline(pages, (((s[2], s[12]), s) for s in sessions))
+    assert [row[0] for batch in batches for row in batch] == [
+        "s0", "c1", "c2", "c3", "c4", "s1", "s2", "c5", "s3"]

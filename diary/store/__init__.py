@@ -50,19 +50,21 @@ def date_range_where(user_id, date_from=None, date_to=None, prefix=""):
     return conditions, params
 
 
-def keyset_pages(db, select, where, params, order, page_size, record):
+def keyset_pages(db, select, where, params, order, page_size, record=None, key=None):
     """Yield pages of ``record(row)`` in ``order``, each page one short query after the last key.
 
     Keyset pagination (not OFFSET): every page costs the same, no transaction stays open
-    between pages, and memory holds one page. ``order`` columns must be unique together and
-    appear (unprefixed) as keys of the records.
+    between pages, and memory holds one page. ``order`` columns must be unique together.
+    Without ``record`` a page holds the rows themselves (plain tuples). ``key(record)`` gives a
+    record's ``order`` values; by default they are read from the record's keys of the same
+    (unprefixed) names.
     """
-    key = f"({', '.join(order)})"
+    key = key or (lambda last: tuple(last[column.rsplit(".", 1)[-1]] for column in order))
     after = None
     while True:
         conditions, page_params = list(where), list(params)
         if after is not None:
-            conditions.append(f"{key} > ({', '.join('?' for _ in order)})")
+            conditions.append(f"({', '.join(order)}) > ({', '.join('?' for _ in order)})")
             page_params.extend(after)
         rows = db.execute(
             f"{select} WHERE {' AND '.join(conditions)} ORDER BY {', '.join(order)} LIMIT ?",
@@ -70,8 +72,8 @@ def keyset_pages(db, select, where, params, order, page_size, record):
         ).fetchall()
         if not rows:
             return
-        page = [record(row) for row in rows]
+        page = rows if record is None else [record(row) for row in rows]
         yield page
         if len(rows) < page_size:
             return
-        after = tuple(page[-1][column.rsplit(".", 1)[-1]] for column in order)
+        after = key(page[-1])

@@ -4,9 +4,9 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 
-from .. import csv_export
+from .. import csv_export, json_stream
 from ..db import get_db
 from ..errors import http_error
 from ..schemas.fields import DateRangeQuery
@@ -40,12 +40,20 @@ def streamed_csv(chunks, filename):
     return response
 
 
+def streamed_json(document, filename, mimetype="application/json"):
+    """A json_stream document as a download: the text jsonify would give, written as it is read."""
+    chunks = json_stream.chunks(document, default=current_app.json.default)
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = attachment(filename)
+    return response
+
+
 def csv_response(user_id, query, *, include_private, with_text, filename):
     """Stream entries.csv."""
     db = get_db()
-    entry_pages = entries_store.export_pages(db, user_id, include_private=include_private, **query)
+    checkin_pages = entries_store.csv_pages(db, user_id, include_private=include_private, with_note=with_text, **query)
     session_pages = sessions_store.export_pages(db, user_id, include_private=include_private, **query)
-    return streamed_csv(csv_export.stream(entry_pages, session_pages, with_text=with_text), filename)
+    return streamed_csv(csv_export.stream(checkin_pages, session_pages, with_text=with_text), filename)
 
 
 def export_filename(prefix, extension="csv"):

@@ -1,8 +1,9 @@
 """Taking data out: entries.csv and assessments.csv (streamed), FHIR, and everything in one file."""
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app
 from flask_login import current_user
 
 from .. import csv_export, fhir
+from ..json_stream import Array
 from ..auth import check_role
 from ..db import get_db
 from ..schemas.assessments import AssessmentOut
@@ -18,7 +19,7 @@ from ..store import triggers as triggers_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
 from ..timeutil import utc_now
-from .downloads import attachment, csv_response, date_range, export_filename, streamed_csv
+from .downloads import csv_response, date_range, export_filename, streamed_csv, streamed_json
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 
@@ -40,8 +41,16 @@ def assessments_csv():
     return streamed_csv(csv_export.stream_assessments(pages), export_filename("symptom-diary-assessments"))
 
 
-def all_records(pages):
-    return [record for page in pages for record in page]
+def records(pages):
+    """The records of ``pages`` one by one, read a page at a time."""
+    for page in pages:
+        yield from page
+
+
+def dumped(schema, pages):
+    """``schema``'s dump of each record of ``pages``, a page at a time."""
+    for page in pages:
+        yield from schema.dump(page, many=True)
 
 
 @bp.route("/fhir.json")
@@ -49,32 +58,27 @@ def fhir_json():
     db = get_db()
     query = date_range()
     user = users_store.get_user(db, current_user.id)
-    entries = all_records(entries_store.export_pages(db, current_user.id, **query))
-    sessions = all_records(sessions_store.export_pages(db, current_user.id, **query))
-    assessments = all_records(assessments_store.export_pages(db, current_user.id, **query))
+    entries = records(entries_store.export_pages(db, current_user.id, **query))
+    sessions = records(sessions_store.export_pages(db, current_user.id, **query))
+    assessments = records(assessments_store.export_pages(db, current_user.id, **query))
     document = fhir.bundle(user, entries, sessions, assessments, base=current_app.config["FHIR_SYSTEM_BASE"],
                            timestamp=utc_now())
-    response = jsonify(document)
-    response.headers["Content-Type"] = fhir.MEDIA_TYPE
-    response.headers["Content-Disposition"] = attachment(export_filename("symptom-diary-fhir", "json"))
-    return response
+    return streamed_json(document, export_filename("symptom-diary-fhir", "json"), fhir.MEDIA_TYPE)
 
 
 @bp.route("/everything.json")
 def everything():
-    """Everything stored about the patient, in one JSON file ("Download my data")."""
+    """Everything stored about the patient, in one JSON file ("Download my data"). The records
+    (check-ins, sessions, questionnaires) are written as they are read; the rest is small."""
     db = get_db()
     user = users_store.get_user(db, current_user.id)
-    entries = all_records(entries_store.export_pages(db, user["id"]))
-    sessions = all_records(sessions_store.export_pages(db, user["id"]))
     document = {
         "format": "symptom-diary-export/1",
         "exported_at": utc_now(),
         "account": {k: user[k] for k in ("id", "email", "role", "display_name", "timezone", "created_at")},
-        "entries": EntryOut(many=True).dump(entries),
-        "sessions": SessionOut(many=True).dump(sessions),
-        "assessments": AssessmentOut(many=True, exclude=("support",)).dump(
-            all_records(assessments_store.export_pages(db, user["id"]))),
+        "entries": Array(dumped(EntryOut(), entries_store.export_pages(db, user["id"]))),
+        "sessions": Array(dumped(SessionOut(), sessions_store.export_pages(db, user["id"]))),
+        "assessments": Array(dumped(AssessmentOut(exclude=("support",)), assessments_store.export_pages(db, user["id"]))),
         "safety_plan": safety_store.get_plan(db, user["id"]),
         # Safety signals the patient's records raised (private ones too): what and when, never the words.
         "safety_alerts": [{k: e[k] for k in ("source", "reason", "date", "detail", "raised_at")}
@@ -90,6 +94,4 @@ def everything():
         "reminders": [{**{k: d[k] for k in ("device", "remind_at", "days", "created_at", "last_sent_at")},
                        "sent": push_store.sent(db, d["id"])} for d in push_store.for_user(db, user["id"])],
     }
-    response = jsonify(document)
-    response.headers["Content-Disposition"] = attachment(export_filename("symptom-diary-everything", "json"))
-    return response
+    return streamed_json(document, export_filename("symptom-diary-everything", "json"))
