@@ -5,7 +5,9 @@ locust patches the standard library with gevent on import).
 
 Environment, set by bench/clinic.py: CLINIC_ACCOUNTS (the seeder's accounts, JSON),
 CLINIC_SAMPLES (where every request's timing is written, JSON lines), CLINIC_THINK ("min,max"
-seconds between a person's clicks), CLINIC_PROVIDERS (how many of the users are providers).
+seconds between a person's clicks), CLINIC_PROVIDERS (how many of the users are providers),
+CLINIC_PERSONS (patients and providers in all), CLINIC_DURATION (seconds to run once all of them
+have logged in; locust's --run-time is only the upper bound).
 
 Each simulated person logs in once (argon2, and a TOTP code for providers), named "setup: ..."
 so the report keeps it out of the steady state, then keeps the session like a browser does.
@@ -21,12 +23,15 @@ import re
 import time
 import uuid
 
+import gevent
 import pyotp
 from locust import FastHttpUser, between, constant_pacing, events, task
 
 ACCOUNTS = json.load(open(os.environ["CLINIC_ACCOUNTS"]))
 THINK = [float(s) for s in os.environ.get("CLINIC_THINK", "0.5,2").split(",")]
 PROVIDER_USERS = int(os.environ.get("CLINIC_PROVIDERS", "5"))
+PERSONS = int(os.environ.get("CLINIC_PERSONS", "0"))
+DURATION = float(os.environ.get("CLINIC_DURATION", "60"))
 HEALTHZ_EVERY = 0.1  # seconds: ~10 requests a second, enough samples for a p99 in a minute
 LOGIN_EVERY = 2.0  # seconds: a newcomer's login (argon2 at 64 MiB) every 2 s, for the whole clinic
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -34,6 +39,7 @@ CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 next_patient = itertools.count()
 next_provider = itertools.count()
 samples = open(os.environ["CLINIC_SAMPLES"], "w")
+logged_in = itertools.count(1)
 
 
 @events.request.add_listener
@@ -63,6 +69,12 @@ def expect(response, status):
     return response
 
 
+def stop_after_steady_state(environment):
+    """Called as each person finishes logging in: once all have, stop the run DURATION s later."""
+    if next(logged_in) == PERSONS:
+        gevent.spawn_later(DURATION, environment.runner.quit)
+
+
 class Person(FastHttpUser):
     """Someone with an account: logs in once, then clicks around with some thinking in between."""
     abstract = True
@@ -88,6 +100,7 @@ class Person(FastHttpUser):
                 expect(response, 302)
         token = self.get("/api/v1/csrf-token", name="setup: GET /api/v1/csrf-token")
         self.csrf = json.loads(token.text)["csrf_token"]
+        stop_after_steady_state(self.environment)
 
 
 class Patient(Person):
