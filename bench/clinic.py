@@ -113,7 +113,9 @@ def steady_state(samples, duration):
 
 def span(samples):
     """Seconds from the first request's start to the last one's end."""
-    return max(end for end, _, _, _ in samples) - min(end - ms / 1000 for end, _, ms, _ in samples) if samples else 0.0
+    if not samples:
+        return 0.0
+    return max(end for end, _, _, _ in samples) - min(end - ms / 1000 for end, _, ms, _ in samples)
 
 
 def figures(samples, seconds):
@@ -161,19 +163,24 @@ def measure(patients=1000, providers=20, users=50, provider_users=None, duration
             tempfile.TemporaryDirectory() as workdir:
         server_log = os.path.join(workdir, "gunicorn.log")
         with gunicorn(workers=2, database=database, log=server_log) as (host, port, _):
-            samples_file, locust_log = run_locust(host, port, accounts, users=users, provider_users=provider_users,
-                                                  duration=duration, think=think, workdir=workdir)
-        samples = read_samples(samples_file)
-        window, seconds = steady_state(samples, duration)
-        scenarios = with_ratios(figures([s for s in window if not s[1].startswith(LOGIN)], seconds))
-        setup = [s for s in samples if s[1].startswith(SETUP)]
-        logins = {**figures(setup, span(setup)), **figures([s for s in window if s[1].startswith(LOGIN)], seconds)}
+            samples_file, locust_log = run_locust(host, port, accounts, users=users, duration=duration,
+                                                  provider_users=provider_users, think=think, workdir=workdir)
+        result = summarize(read_samples(samples_file), duration)
         if keep_logs:
             keep(keep_logs, server_log, locust_log, samples_file)
-        server = server_problems(server_log)
+        result["server"] = server_problems(server_log)
     return {"seed": {"patients": patients, "providers": providers, "seconds": seed_seconds, **counts},
-            "users": users, "provider_users": provider_users, "think": list(think),
-            "window_seconds": seconds, "scenarios": scenarios, "logins": logins, "server": server,
+            "users": users, "provider_users": provider_users, "think": list(think), **result}
+
+
+def summarize(samples, duration):
+    """The steady state's scenarios (with ratios to /healthz), the logins apart, and the errors."""
+    window, seconds = steady_state(samples, duration)
+    scenarios = with_ratios(figures([s for s in window if not s[1].startswith(LOGIN)], seconds))
+    setup = [s for s in samples if s[1].startswith(SETUP)]
+    newcomers = [s for s in window if s[1].startswith(LOGIN)]
+    logins = {**figures(setup, span(setup)), **figures(newcomers, seconds)}
+    return {"window_seconds": seconds, "scenarios": scenarios, "logins": logins,
             "errors": sum(row["errors"] for row in [*scenarios.values(), *logins.values()])}
 
 

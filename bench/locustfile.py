@@ -160,7 +160,8 @@ class Monitor(FastHttpUser):
 
     @task
     def healthz(self):
-        with self.client.get("/healthz", name="GET /healthz", allow_redirects=False, catch_response=True) as response:
+        with self.client.get("/healthz", name="GET /healthz", allow_redirects=False,
+                             catch_response=True) as response:
             expect(response, 200)
 
 
