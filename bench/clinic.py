@@ -180,7 +180,8 @@ def summarize(samples, duration):
     setup = [s for s in samples if s[1].startswith(SETUP)]
     newcomers = [s for s in window if s[1].startswith(LOGIN)]
     logins = {**figures(setup, span(setup)), **figures(newcomers, seconds)}
-    return {"window_seconds": seconds, "scenarios": scenarios, "logins": logins,
+    total = figures([("", "all", ms, error) for _, _, ms, error in window], seconds).get("all")
+    return {"window_seconds": seconds, "scenarios": scenarios, "logins": logins, "total": total,
             "errors": sum(row["errors"] for row in [*scenarios.values(), *logins.values()])}
 
 
@@ -203,6 +204,8 @@ def print_report(result):
     print(f"{header}  {'median ×':>8} {'p95 ×':>6}  (× GET /healthz)")
     for name, row in result["scenarios"].items():
         print(f"{line(name, row)}  {ratio(row['median_ratio']):>8} {ratio(row['p95_ratio']):>6}")
+    if result["total"]:
+        print(line("all of the above and newcomers", result["total"]))
     print("\nLogins (argon2 at 64 MiB). setup: everyone's first, all at once before the steady state"
           " (req/s over that rush); login: a newcomer every 2 s during it")
     for name, row in result["logins"].items():

@@ -8,7 +8,7 @@ import json
 import pyotp
 import pytest
 
-from bench.clinic import figures, steady_state, with_ratios
+from bench.clinic import figures, steady_state, summarize, with_ratios
 from bench.clinic_seed import FLAGGED_EVERY, PASSWORD, seed_clinic
 from diary.db import get_db
 from diary.insights.questionnaires import INSTRUMENTS, score
@@ -88,3 +88,4 @@ def test_the_steady_state_starts_once_everyone_has_logged_in():
     assert [s[1] for s in window] == ["GET /healthz", "GET / (Today)"] and seconds == 5
     result = with_ratios(figures(window, seconds))
     assert result["GET / (Today)"]["errors"] == 1 and result["GET / (Today)"]["median_ratio"] == 2.0
+    assert summarize(samples, duration=5)["total"]["requests"] == 2
