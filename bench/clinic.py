@@ -174,15 +174,20 @@ def measure(patients=1000, providers=20, users=50, provider_users=None, duration
 
 
 def summarize(samples, duration):
-    """The steady state's scenarios (with ratios to /healthz), the logins apart, and the errors."""
+    """The steady state's scenarios (with ratios to /healthz), the logins apart, what the others
+    saw while everyone was logging in (the rush), and the errors of all of them."""
     window, seconds = steady_state(samples, duration)
     scenarios = with_ratios(figures([s for s in window if not s[1].startswith(LOGIN)], seconds))
     setup = [s for s in samples if s[1].startswith(SETUP)]
     newcomers = [s for s in window if s[1].startswith(LOGIN)]
     logins = {**figures(setup, span(setup)), **figures(newcomers, seconds)}
     total = figures([("", "all", ms, error) for _, _, ms, error in window], seconds).get("all")
+    rush_end = max((end for end, _, _, _ in setup), default=0.0)
+    rush = figures([s for s in samples if s[0] - s[2] / 1000 < rush_end and not s[1].startswith(SETUP)],
+                   span(setup))
     return {"window_seconds": seconds, "scenarios": scenarios, "logins": logins, "total": total,
-            "errors": sum(row["errors"] for row in [*scenarios.values(), *logins.values()])}
+            "rush_seconds": span(setup), "rush": rush,
+            "errors": sum(row["errors"] for row in [*scenarios.values(), *logins.values(), *rush.values()])}
 
 
 def keep(directory, *paths):
@@ -210,10 +215,13 @@ def print_report(result):
           " (req/s over that rush); login: a newcomer every 2 s during it")
     for name, row in result["logins"].items():
         print(line(name, row))
+    print(f"\nEveryone else during the login rush ({result['rush_seconds']:.0f} s: argon2 takes every thread)")
+    for name, row in result["rush"].items():
+        print(line(name, row))
     server = result["server"]
     print(f"\nserver log: {server['database_locked']} \"database is locked\", {server['tracebacks']} tracebacks, "
           f"{server['internal_errors']} unhandled errors; {result['errors']} request errors in all")
-    for name, row in {**result["scenarios"], **result["logins"]}.items():
+    for name, row in {**result["scenarios"], **result["logins"], **result["rush"]}.items():
         for message in row["error_messages"]:
             print(f"  {name}: {message}")
 

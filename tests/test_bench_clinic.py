@@ -88,4 +88,6 @@ def test_the_steady_state_starts_once_everyone_has_logged_in():
     assert [s[1] for s in window] == ["GET /healthz", "GET / (Today)"] and seconds == 5
     result = with_ratios(figures(window, seconds))
     assert result["GET / (Today)"]["errors"] == 1 and result["GET / (Today)"]["median_ratio"] == 2.0
-    assert summarize(samples, duration=5)["total"]["requests"] == 2
+    summary = summarize(samples, duration=5)
+    assert summary["total"]["requests"] == 2 and summary["rush"]["GET /healthz"]["requests"] == 1
+    assert summary["errors"] == 1
