@@ -221,9 +221,10 @@ def print_report(result):
     server = result["server"]
     print(f"\nserver log: {server['database_locked']} \"database is locked\", {server['tracebacks']} tracebacks, "
           f"{server['internal_errors']} unhandled errors; {result['errors']} request errors in all")
-    for name, row in {**result["scenarios"], **result["logins"], **result["rush"]}.items():
-        for message in row["error_messages"]:
-            print(f"  {name}: {message}")
+    for group in ("scenarios", "logins", "rush"):
+        for name, row in result[group].items():
+            for message in row["error_messages"]:
+                print(f"  {name}{' (during the rush)' if group == 'rush' else ''}: {message}")
 
 
 def ratio(value):

@@ -63,7 +63,9 @@ def close_samples(**_):
 def expect(response, status):
     """Mark a response that isn't ``status`` as an error (a redirect to /login is one, too)."""
     if response.status_code != status:
-        response.failure(f"{response.status_code} instead of {status}")
+        # Status 0: no answer at all (the connection failed or was closed); say why.
+        why = f" ({response.error!r})" if response.status_code == 0 else ""
+        response.failure(f"{response.status_code} instead of {status}{why}")
     else:
         response.success()
     return response
