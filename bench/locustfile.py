@@ -88,7 +88,14 @@ class Person(FastHttpUser):
             return expect(response, 200)
 
     def log_in(self, email, totp_secret=None):
-        """The login form (and its second step), then a CSRF token for JSON writes."""
+        """The login form (and its second step), then a CSRF token for JSON writes. A failed login
+        is an error in the report; the steady state still starts once everyone has tried."""
+        try:
+            self._log_in(email, totp_secret)
+        finally:
+            stop_after_steady_state(self.environment)
+
+    def _log_in(self, email, totp_secret):
         page = self.get("/login", name="setup: GET /login")
         token = CSRF.search(page.text).group(1)
         form = {"email": email, "password": ACCOUNTS["password"], "csrf_token": token}
@@ -102,7 +109,6 @@ class Person(FastHttpUser):
                 expect(response, 302)
         token = self.get("/api/v1/csrf-token", name="setup: GET /api/v1/csrf-token")
         self.csrf = json.loads(token.text)["csrf_token"]
-        stop_after_steady_state(self.environment)
 
 
 class Patient(Person):
