@@ -9,7 +9,9 @@ per-address limits off, as every client comes from 127.0.0.1. locust (bench/locu
 Trends; providers open their dashboard and patients' pages; a newcomer logs in every 2 s; a
 monitor asks GET /healthz 10 times a second, the trivial endpoint of the same server in the
 same run. Reports per scenario requests/s, median, p95, p99 and errors, the medians and p95s
-as multiples of /healthz's, and the server log's "database is locked" and tracebacks.
+as multiples of /healthz's, the logins apart, what everyone else saw while all were logging in,
+and the server log's "database is locked" and tracebacks. Exits non-zero on any of those.
+measure() returns the same figures as a dict.
 """
 import argparse
 import json
@@ -69,7 +71,7 @@ def _app_in(instance, database):
 
 
 def run_locust(host, port, accounts, *, users, provider_users, duration, think, workdir):
-    """Run bench/locustfile.py headless against the server; returns the samples' file path."""
+    """Run bench/locustfile.py headless against the server; returns (samples file, locust's log)."""
     accounts_file = os.path.join(workdir, "accounts.json")
     samples_file = os.path.join(workdir, "samples.jsonl")
     with open(accounts_file, "w") as out:
