@@ -48,13 +48,18 @@ FUZZ_EXAMPLES ?= 500
 fuzz: $(VENV)/.installed-test
 	DIARY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.checkins
 	$(BIN)/python -m bench.trends
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.reminders
 	$(BIN)/python -m bench.crash --cycles 200
+	$(BIN)/python -m bench.clinic
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pyflakes diary tests bench wsgi.py

@@ -23,9 +23,11 @@ def _free_port():
 
 
 @contextmanager
-def gunicorn(workers=2, database=None, app="wsgi:app"):
+def gunicorn(workers=2, database=None, app="wsgi:app", log=None):
     """Serve ``app`` with gunicorn (the project's gunicorn.conf.py) on a free port; yields (host,
-    port, env). ``app="bench.reference:app"`` serves the write benchmark's yardstick instead."""
+    port, env). ``app="bench.reference:app"`` serves the write benchmark's yardstick instead.
+    ``log``: a file path that gets the server's stdout and stderr (tracebacks, "database is
+    locked"); by default they are discarded."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DIARY_DATABASE": database or os.path.join(tmp, "bench.sqlite3"),
                "DIARY_INSTANCE_PATH": tmp, "DIARY_SECURE_COOKIES": "0",
@@ -34,9 +36,10 @@ def gunicorn(workers=2, database=None, app="wsgi:app"):
         subprocess.run([BIN / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
                        capture_output=True)
         port = _free_port()
+        output = open(log, "ab") if log else subprocess.DEVNULL
         server = subprocess.Popen(
             [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), app],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         )
         try:
             for _ in range(150):
@@ -49,6 +52,8 @@ def gunicorn(workers=2, database=None, app="wsgi:app"):
         finally:
             server.terminate()
             server.wait(timeout=10)
+            if log:
+                output.close()
 
 
 class Client:
