@@ -43,7 +43,7 @@ def create_app(test_config=None):
     from . import db
     db.init_app(app)
 
-    from flask_wtf.csrf import CSRFProtect
+    from .csrf import CSRFProtect
     CSRFProtect(app)
 
     from . import auth
