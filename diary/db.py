@@ -63,7 +63,7 @@ def write_transaction(db):
     "database is locked" at their first write.
     """
     if db.conn.in_transaction:
-        with db.atomic():
+        with _savepoint(db):
             yield db
         return
     db.conn.execute("BEGIN IMMEDIATE")
@@ -75,6 +75,27 @@ def write_transaction(db):
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+@contextmanager
+def _savepoint(db):
+    """A nested write: rolled back on its own if it fails, the outer transaction going on.
+
+    sqlite-utils' ``atomic()`` names each savepoint afresh, so SQLite prepares its statements anew
+    every time; one fixed name is enough (SQLite releases or rolls back to the newest savepoint
+    of that name) and its statements are prepared once per connection (~10 µs a check-in).
+    """
+    db.conn.execute("SAVEPOINT nested_write")
+    try:
+        yield
+    except BaseException:
+        # An error that already ended the whole transaction leaves nothing to roll back to.
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK TO nested_write")
+            db.conn.execute("RELEASE nested_write")
+        raise
+    else:
+        db.conn.execute("RELEASE nested_write")
 
 
 def _rollback_leftovers(exc):

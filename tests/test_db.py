@@ -66,6 +66,35 @@ def test_write_transaction_rolls_back_on_error(app):
         assert not db.conn.in_transaction
 
 
+def add_user(db, email):
+    db.execute("INSERT INTO users (email, password_hash, role, display_name, timezone, created_at)"
+               " VALUES (?, 'x', 'patient', 'A', 'UTC', 'now')", [email])
+
+
+def test_a_nested_write_that_fails_rolls_back_alone(app):
+    """A write_transaction inside another is a savepoint: its failure undoes its own writes only
+    (two levels deep too), and the outer transaction goes on to commit."""
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            add_user(db, "outer@example.com")
+            with write_transaction(db):
+                add_user(db, "kept@example.com")
+                with pytest.raises(RuntimeError):
+                    with write_transaction(db):
+                        add_user(db, "undone@example.com")
+                        raise RuntimeError("boom")
+            with pytest.raises(RuntimeError):
+                with write_transaction(db):
+                    add_user(db, "undone-too@example.com")
+                    with write_transaction(db):
+                        add_user(db, "undone-as-well@example.com")
+                    raise RuntimeError("boom")
+        emails = [row[0] for row in db.execute("SELECT email FROM users ORDER BY id")]
+        assert emails == ["outer@example.com", "kept@example.com"]
+        assert not db.conn.in_transaction
+
+
 def test_concurrent_writers_wait_instead_of_failing(app):
     """Two connections doing read-then-write at once both succeed (BEGIN IMMEDIATE + busy_timeout)."""
     path = app.config["DATABASE"]
