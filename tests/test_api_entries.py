@@ -507,3 +507,22 @@ def test_trigger_names_cannot_hold_control_characters(patient):
     assert listed(patient) == []
     # Separators that str.split() treats as spaces (\x1f among them) are folded into one space.
     assert create(patient, triggers=["odd\x1f\tname"])["triggers"] == ["odd name"]
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"triggers": [], "note": "", "private": True, "time": "07:05"},
+    {"triggers": ["WORK", "  new   one ", "Ärger", "apple", "Zebra", "éclair", "work"], "anxiety": "3"},
+    {"triggers": ["Sleep"], "note": "ünïcödé 🙂 note"},
+    {"anxiety": 10, "note": "I want to die", "date": "2024-02-29"},
+])
+def test_a_created_check_in_answers_exactly_what_reading_it_back_gives(patient, fields):
+    """The create's answer is built from what it wrote (issue 14): the triggers as stored (an
+    existing trigger keeps its own spelling), ordered like a read, every field typed like a read."""
+    create(patient, triggers=["Work", "sleep"])  # existing triggers, spelled their own way
+    response = patient.post(API, json={**VALID, **fields})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = stored(response.get_json())
+    read_back = patient.get(f"{API}/{body['id']}").get_json()
+    assert body == read_back
+    assert {name: type(value) for name, value in body.items()} == {name: type(value) for name, value in read_back.items()}

@@ -1,5 +1,6 @@
 """CSRF protection is really on: forms and JSON writes without a token are refused."""
 import html
+import time
 import re
 
 import pytest
@@ -223,3 +224,50 @@ def test_provider_forms_carry_token(provider, path):
 @pytest.mark.parametrize("path, status", [("/no-such-page", 404), ("/provider/", 403)])
 def test_error_pages_carry_token(patient, path, status):
     assert_forms_carry_token(patient.get(path), status)
+
+
+# --- each token's signature is verified once per process (issue 14): nothing else changes -------
+
+def api_write(client, token):
+    return client.post("/api/v1/entries", json=ENTRY, csrf=False, headers={"X-CSRFToken": token})
+
+
+def csrf_message(response):
+    assert response.status_code == 400
+    [message] = response.get_json()["errors"]["csrf_token"]
+    return message
+
+
+def test_a_token_used_in_its_own_session_is_still_refused_in_another(app, patient, other_patient):
+    token = csrf_meta(other_patient.get("/").get_data(as_text=True))
+    assert api_write(other_patient, token).status_code == 201
+    patient.get("/")  # the patient's session has its own token
+    assert csrf_message(api_write(patient, token)).startswith("The CSRF tokens do not match.")
+    assert count(app, "entries") == 1
+
+
+def test_a_token_altered_after_the_good_one_was_used_is_refused(app, patient):
+    token = csrf_meta(patient.get("/").get_data(as_text=True))
+    assert api_write(patient, token).status_code == 201
+    altered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert csrf_message(api_write(patient, altered)).startswith("The CSRF token is invalid.")
+    assert count(app, "entries") == 1
+
+
+def test_a_token_from_an_earlier_login_is_refused_after_logging_in_again(app, patient, auth):
+    token = csrf_meta(patient.get("/").get_data(as_text=True))
+    assert api_write(patient, token).status_code == 201
+    auth.logout()
+    auth.login()
+    patient.get("/")  # the new login's token
+    assert csrf_message(api_write(patient, token)).startswith("The CSRF tokens do not match.")
+    assert count(app, "entries") == 1
+
+
+def test_tokens_still_expire_when_a_time_limit_is_set(app, patient, monkeypatch):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    token = csrf_meta(patient.get("/").get_data(as_text=True))
+    assert api_write(patient, token).status_code == 201
+    later = time.time() + 2 * 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert csrf_message(api_write(patient, token)).startswith("The CSRF token has expired.")

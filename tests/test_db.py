@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from diary import db as db_module
 from diary.db import connect, get_db, migrate, write_transaction
 from diary.migrations import migrations
 
@@ -63,6 +64,35 @@ def test_write_transaction_rolls_back_on_error(app):
                            " created_at) VALUES ('a@b.c', 'x', 'patient', 'A', 'UTC', 'now')")
                 raise RuntimeError("boom")
         assert db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+        assert not db.conn.in_transaction
+
+
+def add_user(db, email):
+    db.execute("INSERT INTO users (email, password_hash, role, display_name, timezone, created_at)"
+               " VALUES (?, 'x', 'patient', 'A', 'UTC', 'now')", [email])
+
+
+def test_a_nested_write_that_fails_rolls_back_alone(app):
+    """A write_transaction inside another is a savepoint: its failure undoes its own writes only
+    (two levels deep too), and the outer transaction goes on to commit."""
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            add_user(db, "outer@example.com")
+            with write_transaction(db):
+                add_user(db, "kept@example.com")
+                with pytest.raises(RuntimeError):
+                    with write_transaction(db):
+                        add_user(db, "undone@example.com")
+                        raise RuntimeError("boom")
+            with pytest.raises(RuntimeError):
+                with write_transaction(db):
+                    add_user(db, "undone-too@example.com")
+                    with write_transaction(db):
+                        add_user(db, "undone-as-well@example.com")
+                    raise RuntimeError("boom")
+        emails = [row[0] for row in db.execute("SELECT email FROM users ORDER BY id")]
+        assert emails == ["outer@example.com", "kept@example.com"]
         assert not db.conn.in_transaction
 
 
@@ -140,3 +170,20 @@ def test_database_checks_back_up_the_new_session_and_entry_fields(app, table, co
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(f"INSERT INTO {table} (id, user_id, date, {extra}, {column}, created_at, updated_at)"
                        " VALUES ('x', 1, '2026-01-01', ?, ?, 'now', 'now')", [extra_value, value])
+
+
+def test_a_writer_whose_turn_does_not_come_goes_ahead_on_sqlites_own_lock(app, monkeypatch):
+    """The threads of a process take turns to write (a lock of their own, issue 14); if the turn
+    doesn't come in time, the write goes ahead, kept apart from others by SQLite's lock alone."""
+    monkeypatch.setattr(db_module, "WRITE_TURN_TIMEOUT", 0.05)
+    db, other = connect(app.config["DATABASE"]), connect(app.config["DATABASE"])
+    assert db.write_turn is other.write_turn  # one per file and process
+    other.close()
+    db.write_turn.acquire()  # held elsewhere in this process, by a writer that never finishes
+    try:
+        with write_transaction(db):
+            add_user(db, "late@example.com")
+    finally:
+        db.write_turn.release()
+    assert db.execute("SELECT email FROM users").fetchall() == [("late@example.com",)]
+    db.close()

@@ -21,3 +21,10 @@ def test_private_pages_are_never_cached(patient, path):
 
 def test_static_files_stay_cacheable(patient):
     assert "no-store" not in patient.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
+def test_a_header_the_response_sets_itself_is_kept_once(patient):
+    response = patient.get("/export/entries.csv")
+    assert response.status_code == 200
+    assert response.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]  # and the defaults it didn't set, once

@@ -213,6 +213,21 @@ def test_making_an_entry_private_or_deleting_it_takes_the_flag_away_sharing_it_r
     assert patients(provider)["Pat"]["safety"] is not None
 
 
+def test_a_checkin_deleted_and_written_again_with_its_id_carries_only_its_new_words_signal(care):
+    """A new check-in can't find an older signal under its id: deleting a record deletes its
+    signal (the save path relies on it and doesn't look, issue 14)."""
+    patient, provider = care["patient"], care["provider"]
+    entry_id = checkin(patient, 5, CRISIS)["id"]
+    assert patient.delete(f"/api/v1/entries/{entry_id}").status_code == 204
+    again = patient.post("/api/v1/entries", json={"id": entry_id, "date": TODAY, "anxiety": 5, "note": "fine"})
+    assert again.status_code == 201 and again.get_json()["support"] is None
+    assert patients(provider)["Pat"]["safety"] is None
+    assert patient.delete(f"/api/v1/entries/{entry_id}").status_code == 204
+    again = patient.post("/api/v1/entries", json={"id": entry_id, "date": TODAY, "anxiety": 5, "note": CRISIS})
+    assert again.status_code == 201
+    assert patients(provider)["Pat"]["safety"] is not None
+
+
 def test_a_provider_without_a_share_sees_nothing_and_cannot_acknowledge(app, patient, provider):
     phq9(patient, item9=2)
     pid = user_id(patient)

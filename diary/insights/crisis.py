@@ -12,6 +12,7 @@ space) and each phrase is matched on word boundaries. The list is documented in 
 """
 import re
 import unicodedata
+from functools import lru_cache
 
 # "myself", not "my self-esteem" / "my self-worth" (normalised to "my self esteem").
 _MYSELF = r"my ?self(?! (?:esteem|worth|confidence|image|respect|care)\b)"
@@ -42,16 +43,22 @@ _PATTERNS = tuple((name, re.compile(rf"\b{pattern}\b")) for name, pattern in PHR
 # The same patterns for the offline outbox (static/js/outbox.js), which shows the card before the
 # check-in reaches the server; they use only syntax JavaScript reads the same way.
 JS_PATTERNS = tuple(rf"\b{pattern}\b" for _, pattern in PHRASES)
+# Every phrase in one pattern: whether a text holds any of them is one search, not one per phrase.
+_ANY_PHRASE = re.compile("|".join(pattern.pattern for _, pattern in _PATTERNS))
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def normalise(text):
     """'I DON’T want to be here!!' -> 'i dont want to be here'."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = _APOSTROPHES.sub("", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text or ""
+    if text.isascii():  # NFKC and NFKD leave ASCII as it is, and casefold() is lower() there
+        text = _APOSTROPHES.sub("", text.lower())
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = _APOSTROPHES.sub("", text)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
@@ -63,4 +70,10 @@ def crisis_phrases(text):
 
 def mentions_crisis(*texts):
     """True if any of ``texts`` holds crisis language."""
-    return any(crisis_phrases(text) for text in texts if text)
+    return any(_mentions(text) for text in texts if text)
+
+
+@lru_cache(maxsize=256)
+def _mentions(text):
+    # Remembered: a save asks twice of the same words (the patient's card, the clinic's signal).
+    return _ANY_PHRASE.search(normalise(text)) is not None

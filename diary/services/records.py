@@ -25,7 +25,7 @@ def create(db, kind, user_id, data):
     store_create, _, _, support = _KINDS[kind]
     with write_transaction(db):
         record, created = store_create(db, user_id, data)
-        safety.note_signal(db, user_id, kind, record)
+        safety.note_signal(db, user_id, kind, record, new=created)
     return record, created, support(record)
 
 
@@ -47,5 +47,5 @@ def create_assessment(db, user_id, data):
     data = {"difficulty": None, **data, "total": result.total, "severity": result.severity}
     with write_transaction(db):
         assessment, created = assessments_store.create_assessment(db, user_id, data)
-        safety.note_signal(db, user_id, "assessment", assessment)
+        safety.note_signal(db, user_id, "assessment", assessment, new=created)
     return assessment, created, safety.assessment_support(assessment)

@@ -65,13 +65,15 @@ def _signal(source, record):
     return {"reason": "crisis_language", "date": record["date"], "private": record["private"]}
 
 
-def note_signal(db, user_id, source, record, before=None):
+def note_signal(db, user_id, source, record, before=None, *, new=False):
     """Bring the record's safety signal up to date (call inside the write's transaction).
 
     ``before``: the record as it was, for an edit: changed words raise the signal anew.
+    ``new``: the record was created in this transaction (it can have no stored signal yet).
     """
     renewed = before is not None and _words(source, before) != _words(source, record)
-    safety_store.set_signal(db, user_id, source, record["id"], _signal(source, record), renewed=renewed)
+    safety_store.set_signal(db, user_id, source, record["id"], _signal(source, record), renewed=renewed,
+                            new=new)
 
 
 def explain(event):

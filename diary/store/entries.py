@@ -64,28 +64,35 @@ def create_entry(db, user_id, data):
     entry_id = str(data.get("id") or uuid.uuid4())
     data = {**data, "date": str(data["date"])}
     with write_transaction(db):
-        existing = replayed(db, "entries", user_id, entry_id, get_entry, lambda stored: _same_content(stored, data))
-        if existing is not None:
-            return existing, False
         now = utc_now()
-        db.execute(
+        # The id is the idempotency key: a taken id inserts nothing, and only then is it looked up.
+        inserted = db.execute(
             "INSERT INTO entries (id, user_id, date, time, anxiety, note, private, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             [entry_id, user_id, data["date"], data.get("time"), data["anxiety"], data["note"],
              int(data["private"]), now, now],
-        )
-        _set_triggers(db, user_id, entry_id, data["triggers"], new=True)
-        return get_entry(db, user_id, entry_id), True
+        ).rowcount
+        if not inserted:
+            return replayed(db, "entries", user_id, entry_id, get_entry,
+                            lambda stored: _same_content(stored, data)), False
+        names = _set_triggers(db, user_id, entry_id, data["triggers"], new=True)
+    # What was just written, as get_entry would read it back (without reading it back).
+    return {"id": entry_id, "date": data["date"], "time": data.get("time"), "anxiety": data["anxiety"],
+            "triggers": names, "note": data["note"], "private": bool(data["private"]),
+            "created_at": now, "updated_at": now}, True
 
 
 def _set_triggers(db, user_id, entry_id, names, new=False):
-    """Link the entry to exactly ``names`` (``new``: it has no links yet)."""
+    """Link the entry to exactly ``names`` (``new``: it has no links yet); returns the linked
+    triggers' stored names, ordered as a read orders them (by name_key)."""
     if not new:
         db.execute("DELETE FROM entry_triggers WHERE entry_id = ?", [entry_id])
-    trigger_ids = sorted(set(triggers_store.ids_for_names(db, user_id, names)))
-    if trigger_ids:
+    linked = {trigger_id: (key, name) for trigger_id, key, name in triggers_store.triggers_for_names(db, user_id, names)}
+    if linked:
         db.execute("INSERT INTO entry_triggers (entry_id, trigger_id) VALUES "
-                   + ", ".join("(?, ?)" for _ in trigger_ids), [v for t in trigger_ids for v in (entry_id, t)])
+                   + ", ".join("(?, ?)" for _ in linked), [v for t in sorted(linked) for v in (entry_id, t)])
+    # Python orders strings by code point, as SQLite's BINARY collation orders their UTF-8 bytes.
+    return [name for _, name in sorted(linked.values())]
 
 
 def get_entry(db, user_id, entry_id):

@@ -31,14 +31,16 @@ def save_plan(db, user_id, plan):
     return get_plan(db, user_id)
 
 
-def set_signal(db, patient_id, source, source_id, signal, *, renewed=False):
+def set_signal(db, patient_id, source, source_id, signal, *, renewed=False, new=False):
     """Record that a record carries a crisis signal now (``signal``: reason, date, detail, private),
     or that it no longer does (``signal=None``).
 
     raised_at is set when the signal first appears, and moved to now when a private record becomes
-    shared or ``renewed`` (its words or answer changed): all news for the clinic.
+    shared or ``renewed`` (its words or answer changed): all news for the clinic. ``new``: the
+    record was created in this transaction, so no signal of it is stored yet (a deleted record's
+    signal is deleted with it, by the safety_events_drop_* triggers, so a reused id starts clean).
     """
-    existing = db.execute(
+    existing = None if new else db.execute(
         "SELECT private FROM safety_events WHERE source = ? AND source_id = ?", [source, str(source_id)]
     ).fetchone()
     if signal is None:

@@ -32,8 +32,9 @@ def get_trigger(db, user_id, trigger_id):
     return {"id": row[0], "name": row[1]} if row else None
 
 
-def ids_for_names(db, user_id, names):
-    """Trigger ids for ``names`` (in order), creating the ones the patient doesn't have yet.
+def triggers_for_names(db, user_id, names):
+    """``(id, name_key, stored name)`` of the patient's trigger for each of ``names`` (in order),
+    creating the ones the patient doesn't have yet; an existing trigger keeps its own spelling.
 
     Call inside a write transaction. One SELECT for the names already there, one INSERT for each
     new one (a check-in's triggers are mostly old ones).
@@ -41,14 +42,15 @@ def ids_for_names(db, user_id, names):
     if not names:
         return []
     keys = [name_key(name) for name in names]
-    found = dict(db.execute(
-        f"SELECT name_key, id FROM triggers WHERE user_id = ? AND name_key IN ({', '.join('?' * len(keys))})",
-        [user_id, *keys]).fetchall())
+    found = {key: (trigger_id, name) for key, trigger_id, name in db.execute(
+        f"SELECT name_key, id, name FROM triggers WHERE user_id = ? AND name_key IN ({', '.join('?' * len(keys))})",
+        [user_id, *keys]).fetchall()}
     for name, key in zip(names, keys):
         if key not in found:
-            found[key] = db.execute("INSERT INTO triggers (user_id, name, name_key) VALUES (?, ?, ?) RETURNING id",
-                                    [user_id, " ".join(name.split()), key]).fetchone()[0]
-    return [found[key] for key in keys]
+            stored = " ".join(name.split())
+            found[key] = (db.execute("INSERT INTO triggers (user_id, name, name_key) VALUES (?, ?, ?) RETURNING id",
+                                     [user_id, stored, key]).fetchone()[0], stored)
+    return [(found[key][0], key, found[key][1]) for key in keys]
 
 
 def rename_trigger(db, user_id, trigger_id, new_name):

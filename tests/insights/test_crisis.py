@@ -61,6 +61,14 @@ def test_crisis_language_is_found(text):
 ])
 def test_near_misses_are_not(text):
     assert crisis_phrases(text) == ()
+    assert not mentions_crisis(text, text.upper())
+
+
+def test_a_text_mentions_crisis_when_any_phrase_is_in_it():
+    """mentions_crisis (the save path's one search) agrees with crisis_phrases (one per phrase)."""
+    for name, _ in PHRASES:
+        phrase = name.split(" / ")[0].replace("don't", "dont")
+        assert mentions_crisis("a long day", f"work. {phrase}, then tea"), name
 
 
 def test_negated_phrases_still_show_the_card_on_purpose():
@@ -68,8 +76,9 @@ def test_negated_phrases_still_show_the_card_on_purpose():
     assert crisis_phrases("I'm not suicidal, just tired") == ("suicide / suicidal",)
 
 
-def test_normalise():
-    assert normalise("  I DON’T   want—to be here!! ") == "i dont want to be here"
+@pytest.mark.parametrize("text", ["  I DON’T   want—to be here!! ", "  I DON'T   want-to be here!! "])
+def test_normalise(text):
+    assert normalise(text) == "i dont want to be here"
 
 
 def test_every_listed_phrase_matches_its_own_name():
