@@ -96,7 +96,7 @@ def _providers_of(n, providers):
 
 def _checkins(db, user_id, rng, days, end):
     """1-3 check-ins a day around the patient's own level; returns how many."""
-    trigger_ids = triggers_store.ids_for_names(db, user_id, TRIGGERS)
+    trigger_ids = [tid for tid, _, _ in triggers_store.triggers_for_names(db, user_id, TRIGGERS)]
     level = rng.uniform(3, 7)
     rows, links = [], []
     for back in range(days - 1, -1, -1):

@@ -45,7 +45,7 @@ def bulk_entries(db, user_id, count, *, per_day=50, end=None, seed=2):
     rng = random.Random(seed)
     end = end or dt.date.today()
     with write_transaction(db):
-        trigger_ids = triggers_store.ids_for_names(db, user_id, TRIGGERS)
+        trigger_ids = [tid for tid, _, _ in triggers_store.triggers_for_names(db, user_id, TRIGGERS)]
         batch, links = [], []
         for n in range(count):
             entry_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))

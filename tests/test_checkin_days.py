@@ -75,7 +75,7 @@ def test_a_day_adds_up_its_checkins_and_their_shared_part(db):
     checkin(db, user, "2026-03-01", 6, ["work"])
     checkin(db, user, "2026-03-01", 2, ["work", "sleep"], private=True)
     checkin(db, user, "2026-03-01", 9)
-    work = triggers_store.ids_for_names(db, user, ["work"])[0]
+    work = triggers_store.triggers_for_names(db, user, ["work"])[0][0]
     row = db.execute("SELECT * FROM checkin_days WHERE user_id = ?", [user]).fetchone()
     assert row == (user, "2026-03-01", 3, 17, 2, 9, 2, 15, 6, 9)
     assert db.execute("SELECT checkins, shared_checkins FROM checkin_day_triggers WHERE trigger_id = ?",
@@ -110,7 +110,7 @@ def test_merging_renaming_and_deleting_tags(db):
     user = new_patient(db, "a@example.com")
     checkin(db, user, "2026-03-01", 3, ["work", "sleep"])
     checkin(db, user, "2026-03-01", 4, ["sleep"])
-    work, sleep = triggers_store.ids_for_names(db, user, ["work", "sleep"])
+    (work, _, _), (sleep, _, _) = triggers_store.triggers_for_names(db, user, ["work", "sleep"])
     triggers_store.merge_triggers(db, user, work, sleep)  # one check-in had both
     assert_in_step(db)
     triggers_store.rename_trigger(db, user, sleep, "rest")
