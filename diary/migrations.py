@@ -347,3 +347,47 @@ def m011_push_reminders(db):
             PRIMARY KEY (subscription_id, local_date)
         ) STRICT
     """)
+
+
+@migrations()
+def m013_dashboard_lines(db):
+    # A counter per patient, moved on by SQLite triggers in the same transaction as every insert,
+    # edit and deletion of their check-ins, sessions and questionnaires (no write path can forget
+    # it): what a stored dashboard line is keyed on (diary/services/care.py, docs/PERFORMANCE.md).
+    db.execute("""
+        CREATE TABLE diary_versions (
+            user_id INTEGER PRIMARY KEY,
+            version INTEGER NOT NULL
+        ) STRICT
+    """)
+    # Each sharing patient's provider-independent dashboard line (JSON, from shared records only),
+    # valid for one diary version and one day (the patient's local date). A derived copy: the same
+    # triggers delete it, and so does the end of a share, so no stale or unshared line lingers.
+    db.execute("""
+        CREATE TABLE dashboard_lines (
+            patient_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            today TEXT NOT NULL,
+            line TEXT NOT NULL
+        ) STRICT
+    """)
+    for table in ("entries", "treatment_sessions", "assessments"):
+        for event, row in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
+            db.execute(f"""
+                CREATE TRIGGER {table}_{event}_diary_version AFTER {event.upper()} ON {table} BEGIN
+                    INSERT INTO diary_versions (user_id, version) VALUES ({row}.user_id, 1)
+                        ON CONFLICT (user_id) DO UPDATE SET version = version + 1;
+                    DELETE FROM dashboard_lines WHERE patient_id = {row}.user_id;
+                END
+            """)
+    db.execute("""
+        CREATE TRIGGER shares_revoked_dashboard_line AFTER UPDATE OF revoked_at ON shares
+        WHEN NEW.revoked_at IS NOT NULL BEGIN
+            DELETE FROM dashboard_lines WHERE patient_id = NEW.patient_id;
+        END
+    """)
+    db.execute("""
+        CREATE TRIGGER shares_deleted_dashboard_line AFTER DELETE ON shares BEGIN
+            DELETE FROM dashboard_lines WHERE patient_id = OLD.patient_id;
+        END
+    """)

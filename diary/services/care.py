@@ -10,6 +10,7 @@ from ..insights.daily import means_of, scores_by_date
 from ..insights.trends import rounded
 from ..store import assessments as assessments_store
 from ..store import audit
+from ..store import dashboard as dashboard_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
@@ -38,42 +39,97 @@ def shared_patient(db, provider_id, patient_id):
     return (patient, share) if patient else (None, None)
 
 
-def summary(db, provider_id, patient):
-    """The dashboard line for one sharing patient, from shared (non-private) data only."""
-    today = today_in(patient["timezone"])
+# Bump when what a line holds or how it is computed changes: lines stored before are then computed again.
+LINE_FORMAT = 1
+PAGE_SIZE = 50  # patients per dashboard page (a phone copes with 50 cards, not with 500)
+
+
+def patient_line(db, patient, today):
+    """The patient's own part of their dashboard line on ``today`` (their local date), from shared
+    (non-private) records only: the same for every provider, JSON-able, kept between requests."""
     sessions = sessions_store.list_sessions(db, patient["id"], include_private=False)
     start = today - dt.timedelta(days=attention.SPARKLINE_DAYS - 1)
     scores = scores_by_date(insight_rows(db, patient["id"], start, today, sessions, include_private=False))
     first = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None  # newest first
     last = entries_store.last_date(db, patient["id"], include_private=False)
-    flag = safety.open_flag(db, patient, provider_id, patient["since"])
     _, _, outlook = relief.outlook(sessions, relief_means(db, patient["id"], sessions, today, include_private=False),
                                    today)
     result = attention.summarize(
         means_of(scores), today, dt.date.fromisoformat(last) if last else None, first,
-        highest={day: max(values) for day, values in scores.items()}, safety=flag,
+        highest={day: max(values) for day, values in scores.items()},
         latest_assessments=assessments_store.latest_by_instrument(db, patient["id"], include_private=False),
     )
     return {
-        "id": patient["id"], "display_name": patient["display_name"], "scope": patient.get("scope"),
-        "last_entry_date": last, "mean_7": rounded(result.mean_7),
+        "format": LINE_FORMAT, "last_entry_date": last, "mean_7": rounded(result.mean_7),
         "change_from_baseline": rounded(result.change_from_baseline),
-        "flags": list(result.flags), "reasons": result.reasons,
-        "flag_reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text}
-                         for r in result.reasons],
-        "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
-        "sparkline": result.sparkline, "last_session": sessions[0] if sessions else None,
+        "reasons": [[r.flag, r.date and r.date.isoformat(), r.text] for r in result.reasons],
+        "sparkline": list(result.sparkline),
+        "last_session": {k: sessions[0][k] for k in ("id", "date", "treatment")} if sessions else None,
         "days_since_session": outlook.days_since, "forecast_status": outlook.status,
     }
 
 
+def summary(patient, line, flag):
+    """The dashboard line as one provider sees it: the patient's ``line`` with this provider's open
+    safety ``flag`` (or None), which always comes first (docs/INSIGHTS.md, "Provider dashboard")."""
+    reasons = [attention.Reason(name, date and dt.date.fromisoformat(date), text) for name, date, text in line["reasons"]]
+    if flag:
+        reasons.insert(0, attention.Reason("safety", dt.date.fromisoformat(flag["date"]), flag["text"]))
+    return {
+        "id": patient["id"], "display_name": patient["display_name"], "scope": patient.get("scope"),
+        "last_entry_date": line["last_entry_date"], "mean_7": line["mean_7"],
+        "change_from_baseline": line["change_from_baseline"],
+        "flags": [r.flag for r in reasons], "reasons": reasons,
+        "flag_reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text} for r in reasons],
+        "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
+        "sparkline": line["sparkline"], "last_session": line["last_session"],
+        "days_since_session": line["days_since_session"], "forecast_status": line["forecast_status"],
+    }
+
+
+def _current_lines(db, patients):
+    """{patient id: line} for ``patients``: the stored line where it is still valid (same diary
+    version, same local day, same format), else computed now. Returns (lines, lines to store)."""
+    lines, computed = {}, []
+    for patient in patients:
+        today = today_in(patient["timezone"])
+        stored = patient["stored"]
+        if (stored and stored["version"] == patient["version"] and stored["today"] == today.isoformat()
+                and stored["line"].get("format") == LINE_FORMAT):
+            lines[patient["id"]] = stored["line"]
+            continue
+        line = lines[patient["id"]] = patient_line(db, patient, today)
+        computed.append((patient["id"], patient["version"], today.isoformat(), line))
+    return lines, computed
+
+
+def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard", page=None, per_page=None):
+    """Every patient sharing with the provider now, summarized and sorted, as ``{patients, total,
+    page, pages, per_page, first, flagged}``: page ``page`` (1-based, out of range: the nearest) of ``per_page``
+    (default PAGE_SIZE) patients, or all of them when ``page`` is None. Only the patients returned
+    are logged as seen. Safety flags and the shares are read live on every call; each patient's own
+    line is reused while their diary and their local date stay the same."""
+    patients = dashboard_store.shared_patients(db, provider_id)
+    flags = safety.open_flags(db, provider_id, patients)
+    lines, computed = _current_lines(db, patients)
+    summaries = sorted((summary(p, lines[p["id"]], flags.get(p["id"])) for p in patients),
+                       key=SORTS.get(sort, SORTS["attention"]))
+    size = len(summaries) if page is None else (per_page or PAGE_SIZE)
+    pages = max(1, -(-len(summaries) // size)) if size else 1
+    page = min(max(page or 1, 1), pages)
+    shown = summaries[(page - 1) * size:page * size]
+    shown_ids = {p["id"] for p in shown}
+    with write_transaction(db):
+        dashboard_store.save_lines(db, computed)
+        audit.record_many(db, action, actor_id=provider_id,
+                          patient_ids=[p["id"] for p in patients if p["id"] in shown_ids])
+    return {"patients": shown, "total": len(summaries), "page": page, "pages": pages, "per_page": size,
+            "first": (page - 1) * size + 1, "flagged": sum(1 for p in summaries if p["flags"])}
+
+
 def patient_summaries(db, provider_id, sort="attention", action="provider.dashboard"):
     """Every patient sharing with the provider, summarized and sorted; each one's access is logged."""
-    patients = sharing_store.shared_patients(db, provider_id)
-    summaries = sorted((summary(db, provider_id, p) for p in patients), key=SORTS.get(sort, SORTS["attention"]))
-    with write_transaction(db):
-        audit.record_many(db, action, actor_id=provider_id, patient_ids=[p["id"] for p in patients])
-    return summaries
+    return dashboard(db, provider_id, sort, action=action)["patients"]
 
 
 REDEEM_MESSAGES = {
