@@ -363,11 +363,18 @@ def m013_dashboard_lines(db):
     # Each sharing patient's provider-independent dashboard line (JSON, from shared records only),
     # valid for one diary version and one day (the patient's local date). A derived copy: the same
     # triggers delete it, and so does the end of a share, so no stale or unshared line lingers.
+    # What the sorts read is repeated in columns (the most urgent flag but safety, and its date),
+    # so a page of 50 decodes 50 lines, not all of them.
     db.execute("""
         CREATE TABLE dashboard_lines (
             patient_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
             version INTEGER NOT NULL,
             today TEXT NOT NULL,
+            top_flag TEXT,
+            top_date TEXT,
+            last_entry_date TEXT,
+            mean_7 REAL,
+            change_from_baseline REAL,
             line TEXT NOT NULL
         ) STRICT
     """)

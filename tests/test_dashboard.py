@@ -137,7 +137,8 @@ def test_a_line_read_before_a_write_is_not_stored_over_it(app, watched, patient)
     with app.app_context():
         db = get_db()
         with db.conn:
-            dashboard_store.save_lines(db, [(watched["id"], version, days_ago(0), {"stale": True})])
+            head = dict.fromkeys(dashboard_store.HEAD)
+            dashboard_store.save_lines(db, [(watched["id"], version, days_ago(0), head, {"stale": True})])
         assert db.execute("SELECT count(*) FROM dashboard_lines").fetchone()[0] == 0
 
 
@@ -191,3 +192,15 @@ def test_only_the_patients_shown_are_logged_as_seen(app, five):
 def test_the_api_still_lists_every_patient(five):
     listed = five.get("/api/v1/patients").get_json()["patients"]
     assert [p["display_name"] for p in listed] == ["Ben", "Eve", "Ann", "Cat", "Dan"]
+
+
+def test_the_api_answer_has_exactly_the_schemas_shape(app, watched, patient, provider):
+    """GET /patients is built without a marshmallow dump (500 patients): held to PatientListOut here."""
+    from diary.schemas.sharing import PatientListOut
+    checkin(patient, 10, note=CRISIS)
+    quiet = new_user(app, "quiet@example.com", "Quinn")
+    share(quiet, provider, "scores")
+    data = provider.get("/api/v1/patients").get_json()
+    assert [p["flags"] for p in data["patients"]] == [["safety", "spike"], ["quiet"]]
+    assert data == PatientListOut().dump(data)
+    assert all(set(p) == set(PatientListOut().fields["patients"].inner.schema.fields) for p in data["patients"])

@@ -3,6 +3,7 @@
 What a provider may see is decided here, from the share's scope and the private flags.
 """
 import datetime as dt
+import json
 
 from ..db import write_transaction
 from ..insights import attention
@@ -87,44 +88,68 @@ def summary(patient, line, flag):
     }
 
 
+def _head(line):
+    """What the sorts read from a line (SORTS; stored in columns next to it): its most urgent flag
+    and that flag's date, the last check-in, the 7-day mean and the change."""
+    flag, date, _ = line["reasons"][0] if line["reasons"] else (None, None, None)
+    return {"top_flag": flag, "top_date": date, "last_entry_date": line["last_entry_date"],
+            "mean_7": line["mean_7"], "change_from_baseline": line["change_from_baseline"]}
+
+
 def _current_lines(db, patients):
-    """{patient id: line} for ``patients``: the stored line where it is still valid (same diary
-    version, same local day, same format), else computed now. Returns (lines, lines to store)."""
-    lines, computed = {}, []
+    """Each patient's line: the stored one where it is still valid (same diary version, same local
+    day, same format), else computed now. Returns ``({id: head}, {id: computed line}, rows to store)``."""
+    heads, computed, to_store = {}, {}, []
     for patient in patients:
         today = today_in(patient["timezone"])
         stored = patient["stored"]
         if (stored and stored["version"] == patient["version"] and stored["today"] == today.isoformat()
-                and stored["line"].get("format") == LINE_FORMAT):
-            lines[patient["id"]] = stored["line"]
+                and stored["line"].startswith(f'{{"format": {LINE_FORMAT},')):  # patient_line puts it first
+            heads[patient["id"]] = stored["head"]
             continue
-        line = lines[patient["id"]] = patient_line(db, patient, today)
-        computed.append((patient["id"], patient["version"], today.isoformat(), line))
-    return lines, computed
+        line = computed[patient["id"]] = patient_line(db, patient, today)
+        heads[patient["id"]] = _head(line)
+        to_store.append((patient["id"], patient["version"], today.isoformat(), heads[patient["id"]], line))
+    return heads, computed, to_store
+
+
+def _sortable(patient, head, flag):
+    """Just what SORTS read, from a line's head and the live safety flag (which comes first)."""
+    if flag:
+        reasons = [attention.Reason("safety", dt.date.fromisoformat(flag["date"]), "")]
+    elif head["top_flag"]:
+        date = head["top_date"]
+        reasons = [attention.Reason(head["top_flag"], date and dt.date.fromisoformat(date), "")]
+    else:
+        reasons = []
+    return {**head, "id": patient["id"], "display_name": patient["display_name"], "reasons": reasons}
 
 
 def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard", page=None, per_page=None):
     """Every patient sharing with the provider now, summarized and sorted, as ``{patients, total,
-    page, pages, per_page, first, flagged}``: page ``page`` (1-based, out of range: the nearest) of ``per_page``
-    (default PAGE_SIZE) patients, or all of them when ``page`` is None. Only the patients returned
-    are logged as seen. Safety flags and the shares are read live on every call; each patient's own
-    line is reused while their diary and their local date stay the same."""
-    patients = dashboard_store.shared_patients(db, provider_id)
-    flags = safety.open_flags(db, provider_id, patients)
-    lines, computed = _current_lines(db, patients)
-    summaries = sorted((summary(p, lines[p["id"]], flags.get(p["id"])) for p in patients),
-                       key=SORTS.get(sort, SORTS["attention"]))
-    size = len(summaries) if page is None else (per_page or PAGE_SIZE)
-    pages = max(1, -(-len(summaries) // size)) if size else 1
+    page, pages, per_page, first, flagged}``: page ``page`` (1-based, out of range: the nearest) of
+    ``per_page`` (default PAGE_SIZE) patients, or all of them when ``page`` is None. Only the
+    patients returned are logged as seen. Safety flags and the shares are read live on every call;
+    each patient's own line is reused while their diary and their local date stay the same, and
+    only the lines shown are decoded."""
+    patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id)}
+    flags = safety.open_flags(db, provider_id, patients.values())
+    heads, computed, to_store = _current_lines(db, patients.values())
+    order = sorted((_sortable(p, heads[p["id"]], flags.get(p["id"])) for p in patients.values()),
+                   key=SORTS.get(sort, SORTS["attention"]))
+    size = len(order) if page is None else (per_page or PAGE_SIZE)
+    pages = max(1, -(-len(order) // size)) if size else 1
     page = min(max(page or 1, 1), pages)
-    shown = summaries[(page - 1) * size:page * size]
+    shown = [patients[p["id"]] for p in order[(page - 1) * size:page * size]]
+    summaries = [summary(p, computed.get(p["id"]) or json.loads(p["stored"]["line"]), flags.get(p["id"]))
+                 for p in shown]
     shown_ids = {p["id"] for p in shown}
     with write_transaction(db):
-        dashboard_store.save_lines(db, computed)
+        dashboard_store.save_lines(db, to_store)
         audit.record_many(db, action, actor_id=provider_id,
-                          patient_ids=[p["id"] for p in patients if p["id"] in shown_ids])
-    return {"patients": shown, "total": len(summaries), "page": page, "pages": pages, "per_page": size,
-            "first": (page - 1) * size + 1, "flagged": sum(1 for p in summaries if p["flags"])}
+                          patient_ids=[patient_id for patient_id in patients if patient_id in shown_ids])
+    return {"patients": summaries, "total": len(order), "page": page, "pages": pages, "per_page": size,
+            "first": (page - 1) * size + 1, "flagged": sum(1 for p in order if p["reasons"])}
 
 
 def patient_summaries(db, provider_id, sort="attention", action="provider.dashboard"):

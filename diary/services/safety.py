@@ -111,6 +111,8 @@ def open_flags(db, provider_id, patients):
 
 def _flag(events, patient, share_since):
     """The flag from the signals raised after the provider's last acknowledgement (newest first)."""
+    if not events:
+        return None
     floor = (dt.datetime.fromisoformat(share_since.replace("Z", "+00:00")) - SHARE_LOOKBACK)
     floor = floor.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     events = [e for e in events if e["raised_at"] > floor]

@@ -5,15 +5,18 @@ SQLite triggers with every write to their check-ins, sessions and questionnaires
 """
 import json
 
+# What the sorts read from a line, stored in columns next to it.
+HEAD = ("top_flag", "top_date", "last_entry_date", "mean_7", "change_from_baseline")
+
 
 def shared_patients(db, provider_id):
     """Patients sharing with ``provider_id`` now, by name, each with their diary's version and the
-    stored line (``{version, today, line}``) or None. One statement, so the version and the line
-    are read from the same snapshot."""
+    stored line as ``{version, today, head: {HEAD...}, line: JSON text}``, or None. One statement,
+    so the version and the line are read from the same snapshot."""
     rows = db.execute(
-        """
+        f"""
         SELECT u.id, u.display_name, u.timezone, s.scope, s.created_at, coalesce(v.version, 0),
-               l.version, l.today, l.line
+               l.version, l.today, l.line, {', '.join(f'l.{name}' for name in HEAD)}
         FROM shares s JOIN users u ON u.id = s.patient_id
         LEFT JOIN diary_versions v ON v.user_id = s.patient_id
         LEFT JOIN dashboard_lines l ON l.patient_id = s.patient_id
@@ -23,26 +26,31 @@ def shared_patients(db, provider_id):
         [provider_id],
     ).fetchall()
     return [
-        {"id": id_, "display_name": name, "timezone": timezone, "scope": scope, "since": since, "version": version,
-         "stored": None if line is None else {"version": stored_version, "today": today, "line": json.loads(line)}}
-        for id_, name, timezone, scope, since, version, stored_version, today, line in rows
+        {"id": row[0], "display_name": row[1], "timezone": row[2], "scope": row[3], "since": row[4],
+         "version": row[5],
+         "stored": None if row[8] is None else {"version": row[6], "today": row[7], "line": row[8],
+                                                "head": dict(zip(HEAD, row[9:]))}}
+        for row in rows
     ]
 
 
 def save_lines(db, lines):
-    """Store ``(patient_id, version, today, line)`` for each line computed, inside a write transaction.
+    """Store ``(patient_id, version, today, head, line)`` for each line computed (inside a write
+    transaction): ``head`` holds HEAD, ``line`` is JSON-able.
 
     A line is stored only if the diary is still at ``version`` (a write since it was read leaves it
     to be computed again) and the patient still shares with someone.
     """
     db.conn.executemany(
-        """
-        INSERT INTO dashboard_lines (patient_id, version, today, line)
-        SELECT ?1, ?2, ?3, ?4
+        f"""
+        INSERT INTO dashboard_lines (patient_id, version, today, line, {', '.join(HEAD)})
+        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
         WHERE coalesce((SELECT version FROM diary_versions WHERE user_id = ?1), 0) = ?2
           AND EXISTS (SELECT 1 FROM shares WHERE patient_id = ?1 AND revoked_at IS NULL)
-        ON CONFLICT (patient_id) DO UPDATE SET version = excluded.version, today = excluded.today,
-                                               line = excluded.line
+        ON CONFLICT (patient_id) DO UPDATE SET
+            version = excluded.version, today = excluded.today, line = excluded.line,
+            {', '.join(f'{name} = excluded.{name}' for name in HEAD)}
         """,
-        [(patient_id, version, today, json.dumps(line)) for patient_id, version, today, line in lines],
+        [(patient_id, version, today, json.dumps(line), *(head[name] for name in HEAD))
+         for patient_id, version, today, head, line in lines],
     )

@@ -380,7 +380,12 @@ FIRST_PATIENT = {"patient_id": "$response.body#/patients/0/id"}
            }})
 def list_patients():
     patients = care.patient_summaries(get_db(), current_user.id, action="api.patients")
-    return PatientListOut().dump({"patients": patients})
+    # The summaries already hold PatientSummaryOut's fields in JSON types (tests hold the answer to
+    # that schema); a marshmallow dump of 500 patients took as long as everything else together.
+    return jsonify({"patients": [{name: p[name] for name in PATIENT_FIELDS} for p in patients]})
+
+
+PATIENT_FIELDS = tuple(PatientListOut().fields["patients"].inner.schema.fields)
 
 
 def shared_patient(patient_id):
