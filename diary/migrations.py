@@ -364,7 +364,8 @@ def m013_dashboard_lines(db):
     # valid for one diary version and one day (the patient's local date). A derived copy: the same
     # triggers delete it, and so does the end of a share, so no stale or unshared line lingers.
     # What the sorts read is repeated in columns (the most urgent flag but safety, and its date),
-    # so a page of 50 decodes 50 lines, not all of them.
+    # so a page of 50 decodes 50 lines, not all of them; the sparkline's 30 numbers (the page
+    # draws them, the API doesn't send them) are kept apart from the rest of the line.
     db.execute("""
         CREATE TABLE dashboard_lines (
             patient_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
@@ -375,7 +376,8 @@ def m013_dashboard_lines(db):
             last_entry_date TEXT,
             mean_7 REAL,
             change_from_baseline REAL,
-            line TEXT NOT NULL
+            line TEXT NOT NULL,
+            sparkline TEXT NOT NULL
         ) STRICT
     """)
     for table in ("entries", "treatment_sessions", "assessments"):

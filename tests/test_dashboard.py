@@ -138,7 +138,7 @@ def test_a_line_read_before_a_write_is_not_stored_over_it(app, watched, patient)
         db = get_db()
         with db.conn:
             head = dict.fromkeys(dashboard_store.HEAD)
-            dashboard_store.save_lines(db, [(watched["id"], version, days_ago(0), head, {"stale": True})])
+            dashboard_store.save_lines(db, [(watched["id"], version, days_ago(0), head, {"stale": True, "sparkline": []})])
         assert db.execute("SELECT count(*) FROM dashboard_lines").fetchone()[0] == 0
 
 

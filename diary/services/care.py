@@ -73,15 +73,14 @@ def patient_line(db, patient, today):
 def summary(patient, line, flag):
     """The dashboard line as one provider sees it: the patient's ``line`` with this provider's open
     safety ``flag`` (or None), which always comes first (docs/INSIGHTS.md, "Provider dashboard")."""
-    reasons = [attention.Reason(name, date and dt.date.fromisoformat(date), text) for name, date, text in line["reasons"]]
+    reasons = [{"flag": name, "date": date, "text": text} for name, date, text in line["reasons"]]
     if flag:
-        reasons.insert(0, attention.Reason("safety", dt.date.fromisoformat(flag["date"]), flag["text"]))
+        reasons.insert(0, {"flag": "safety", "date": flag["date"], "text": flag["text"]})
     return {
         "id": patient["id"], "display_name": patient["display_name"], "scope": patient.get("scope"),
         "last_entry_date": line["last_entry_date"], "mean_7": line["mean_7"],
         "change_from_baseline": line["change_from_baseline"],
-        "flags": [r.flag for r in reasons], "reasons": reasons,
-        "flag_reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text} for r in reasons],
+        "flags": [r["flag"] for r in reasons], "flag_reasons": reasons,
         "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
         "sparkline": line["sparkline"], "last_session": line["last_session"],
         "days_since_session": line["days_since_session"], "forecast_status": line["forecast_status"],
@@ -99,9 +98,9 @@ def _head(line):
 def _current_lines(db, patients):
     """Each patient's line: the stored one where it is still valid (same diary version, same local
     day, same format), else computed now. Returns ``({id: head}, {id: computed line}, rows to store)``."""
-    heads, computed, to_store = {}, {}, []
+    heads, computed, to_store, days = {}, {}, [], {}
     for patient in patients:
-        today = today_in(patient["timezone"])
+        today = days.get(patient["timezone"]) or days.setdefault(patient["timezone"], today_in(patient["timezone"]))
         stored = patient["stored"]
         if (stored and stored["version"] == patient["version"] and stored["today"] == today.isoformat()
                 and stored["line"].startswith(f'{{"format": {LINE_FORMAT},')):  # patient_line puts it first
@@ -125,13 +124,19 @@ def _sortable(patient, head, flag):
     return {**head, "id": patient["id"], "display_name": patient["display_name"], "reasons": reasons}
 
 
-def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard", page=None, per_page=None):
+def _stored_line(stored, sparkline):
+    """A stored line, decoded; its sparkline too when ``sparkline`` (else None: the API sends none)."""
+    return {**json.loads(stored["line"]), "sparkline": json.loads(stored["sparkline"]) if sparkline else None}
+
+
+def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard", page=None, per_page=None,
+              sparklines=True):
     """Every patient sharing with the provider now, summarized and sorted, as ``{patients, total,
     page, pages, per_page, first, flagged}``: page ``page`` (1-based, out of range: the nearest) of
     ``per_page`` (default PAGE_SIZE) patients, or all of them when ``page`` is None. Only the
     patients returned are logged as seen. Safety flags and the shares are read live on every call;
     each patient's own line is reused while their diary and their local date stay the same, and
-    only the lines shown are decoded."""
+    only the lines shown are decoded (their sparklines only if ``sparklines``)."""
     patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id)}
     flags = safety.open_flags(db, provider_id, patients.values())
     heads, computed, to_store = _current_lines(db, patients.values())
@@ -141,7 +146,7 @@ def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard",
     pages = max(1, -(-len(order) // size)) if size else 1
     page = min(max(page or 1, 1), pages)
     shown = [patients[p["id"]] for p in order[(page - 1) * size:page * size]]
-    summaries = [summary(p, computed.get(p["id"]) or json.loads(p["stored"]["line"]), flags.get(p["id"]))
+    summaries = [summary(p, computed.get(p["id"]) or _stored_line(p["stored"], sparklines), flags.get(p["id"]))
                  for p in shown]
     shown_ids = {p["id"] for p in shown}
     with write_transaction(db):
@@ -152,9 +157,9 @@ def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard",
             "first": (page - 1) * size + 1, "flagged": sum(1 for p in order if p["reasons"])}
 
 
-def patient_summaries(db, provider_id, sort="attention", action="provider.dashboard"):
+def patient_summaries(db, provider_id, sort="attention", action="provider.dashboard", *, sparklines=True):
     """Every patient sharing with the provider, summarized and sorted; each one's access is logged."""
-    return dashboard(db, provider_id, sort, action=action)["patients"]
+    return dashboard(db, provider_id, sort, action=action, sparklines=sparklines)["patients"]
 
 
 REDEEM_MESSAGES = {
