@@ -7,7 +7,8 @@ N patients (default 500), each with a year of check-ins (2 a day), sessions twic
 GAD-7 and PHQ-9 every two weeks, and every tenth one a crisis note today, all share ("scores
 only") with one provider. In-process (Flask test client: server time only), the requests are
 interleaved (Today, /provider/, /api/v1/patients, Today, ...) so background load hits each side
-alike; reports each one's median and p95 and its ratio to Today (goal: at most 5x).
+alike; reports each one's median and p95 and its ratio to Today (goal: at most 5x), then the
+dashboard with no stored line valid (the first request of a new day).
 ``measure(patients, repeat)`` returns the same figures for `make bench`'s table.
 """
 import argparse
@@ -90,13 +91,31 @@ def measure(patients=500, repeat=20, *, quiet=True):
         for _ in range(repeat):
             for url in samples:
                 samples[url].append(_timed(provider if url in URLS else patient, url))
+        cold = _cold(app, provider, max(3, repeat // 5))
         close_db(database)
     today = _stats(samples["/"])
     result = {"patients": patients, "seed_s": seeded, "today": today, "listed": len(listed),
               "flagged_first": flagged > 0 and all(p["safety"] for p in listed[:flagged])}
     for url in URLS:
         result[url] = {**_stats(samples[url]), "ratio": _stats(samples[url])["median_ms"] / today["median_ms"]}
+    if cold:
+        result["cold"] = {**_stats(cold), "ratio": _stats(cold)["median_ms"] / today["median_ms"]}
     return result
+
+
+def _cold(app, provider, repeat):
+    """/provider/ with no stored line valid (the first request of a new day: every line computed
+    again), or [] where lines aren't stored (the code before migration m013)."""
+    samples = []
+    with app.app_context():
+        db = get_db()
+        if not db["dashboard_lines"].exists():
+            return samples
+        for _ in range(repeat):
+            with write_transaction(db):
+                db.execute("DELETE FROM dashboard_lines")
+            samples.append(_timed(provider, "/provider/"))
+    return samples
 
 
 def main():
@@ -114,6 +133,10 @@ def main():
         verdict = "ok" if figures["ratio"] <= GOAL else f"over the {GOAL:g}x goal"
         print(f"  {url:<24} median {figures['median_ms']:7.1f} ms   p95 {figures['p95_ms']:7.1f} ms"
               f"   {figures['ratio']:5.1f}x Today ({verdict})")
+    if "cold" in result:
+        cold = result["cold"]
+        print(f"  {'/provider/, new day':<24} median {cold['median_ms']:7.1f} ms   p95 {cold['p95_ms']:7.1f} ms"
+              f"   {cold['ratio']:5.1f}x Today (every line computed again: once a day per patient)")
 
 
 if __name__ == "__main__":

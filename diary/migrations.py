@@ -361,7 +361,8 @@ def m013_dashboard_lines(db):
         ) STRICT
     """)
     # Each sharing patient's provider-independent dashboard line (JSON, from shared records only),
-    # valid for one diary version and one day (the patient's local date). A derived copy: the same
+    # valid for one diary version, one day (the patient's local date) and one ``format`` of the line
+    # (diary/services/care.py: LINE_FORMAT, moved on with the code that computes it). A derived copy: the same
     # triggers delete it, and so does the end of a share, so no stale or unshared line lingers.
     # What the sorts read is repeated in columns (the most urgent flag but safety, and its date),
     # so a page of 50 decodes 50 lines, not all of them; the sparkline's 30 numbers (the page
@@ -371,6 +372,7 @@ def m013_dashboard_lines(db):
             patient_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
             version INTEGER NOT NULL,
             today TEXT NOT NULL,
+            format INTEGER NOT NULL,
             top_flag TEXT,
             top_date TEXT,
             last_entry_date TEXT,

@@ -138,7 +138,8 @@ def test_a_line_read_before_a_write_is_not_stored_over_it(app, watched, patient)
         db = get_db()
         with db.conn:
             head = dict.fromkeys(dashboard_store.HEAD)
-            dashboard_store.save_lines(db, [(watched["id"], version, days_ago(0), head, {"stale": True, "sparkline": []})])
+            dashboard_store.save_lines(db, [(watched["id"], version, days_ago(0), care.LINE_FORMAT, head,
+                                             {"stale": True, "sparkline": []})])
         assert db.execute("SELECT count(*) FROM dashboard_lines").fetchone()[0] == 0
 
 
@@ -204,3 +205,13 @@ def test_the_api_answer_has_exactly_the_schemas_shape(app, watched, patient, pro
     assert [p["flags"] for p in data["patients"]] == [["safety", "spike"], ["quiet"]]
     assert data == PatientListOut().dump(data)
     assert all(set(p) == set(PatientListOut().fields["patients"].inner.schema.fields) for p in data["patients"])
+
+
+def test_a_line_of_another_format_is_computed_again(app, watched, provider, monkeypatch):
+    """LINE_FORMAT moves on with the code that computes a line: lines stored before are not used."""
+    computed = []
+    original = care.patient_line
+    monkeypatch.setattr(care, "patient_line", lambda *args: computed.append(args) or original(*args))
+    monkeypatch.setattr(care, "LINE_FORMAT", care.LINE_FORMAT + 1)
+    assert line(provider) == watched["before"] and len(computed) == 1
+    assert line(provider) == watched["before"] and len(computed) == 1  # and stored in the new format

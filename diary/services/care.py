@@ -5,7 +5,7 @@ What a provider may see is decided here, from the share's scope and the private 
 import datetime as dt
 import json
 
-from ..db import write_transaction
+from ..db import read_snapshot, write_transaction
 from ..insights import attention
 from ..insights.daily import means_of, scores_by_date
 from ..insights.trends import rounded
@@ -61,7 +61,7 @@ def patient_line(db, patient, today):
         latest_assessments=assessments_store.latest_by_instrument(db, patient["id"], include_private=False),
     )
     return {
-        "format": LINE_FORMAT, "last_entry_date": last, "mean_7": rounded(result.mean_7),
+        "last_entry_date": last, "mean_7": rounded(result.mean_7),
         "change_from_baseline": rounded(result.change_from_baseline),
         "reasons": [[r.flag, r.date and r.date.isoformat(), r.text] for r in result.reasons],
         "sparkline": list(result.sparkline),
@@ -103,12 +103,12 @@ def _current_lines(db, patients):
         today = days.get(patient["timezone"]) or days.setdefault(patient["timezone"], today_in(patient["timezone"]))
         stored = patient["stored"]
         if (stored and stored["version"] == patient["version"] and stored["today"] == today.isoformat()
-                and stored["line"].startswith(f'{{"format": {LINE_FORMAT},')):  # patient_line puts it first
+                and stored["format"] == LINE_FORMAT):
             heads[patient["id"]] = stored["head"]
             continue
         line = computed[patient["id"]] = patient_line(db, patient, today)
         heads[patient["id"]] = _head(line)
-        to_store.append((patient["id"], patient["version"], today.isoformat(), heads[patient["id"]], line))
+        to_store.append((patient["id"], patient["version"], today.isoformat(), LINE_FORMAT, heads[patient["id"]], line))
     return heads, computed, to_store
 
 
@@ -124,11 +124,6 @@ def _sortable(patient, head, flag):
     return {**head, "id": patient["id"], "display_name": patient["display_name"], "reasons": reasons}
 
 
-def _stored_line(stored, sparkline):
-    """A stored line, decoded; its sparkline too when ``sparkline`` (else None: the API sends none)."""
-    return {**json.loads(stored["line"]), "sparkline": json.loads(stored["sparkline"]) if sparkline else None}
-
-
 def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard", page=None, per_page=None,
               sparklines=True):
     """Every patient sharing with the provider now, summarized and sorted, as ``{patients, total,
@@ -136,18 +131,20 @@ def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard",
     ``per_page`` (default PAGE_SIZE) patients, or all of them when ``page`` is None. Only the
     patients returned are logged as seen. Safety flags and the shares are read live on every call;
     each patient's own line is reused while their diary and their local date stay the same, and
-    only the lines shown are decoded (their sparklines only if ``sparklines``)."""
-    patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id)}
-    flags = safety.open_flags(db, provider_id, patients.values())
-    heads, computed, to_store = _current_lines(db, patients.values())
-    order = sorted((_sortable(p, heads[p["id"]], flags.get(p["id"])) for p in patients.values()),
-                   key=SORTS.get(sort, SORTS["attention"]))
-    size = len(order) if page is None else (per_page or PAGE_SIZE)
-    pages = max(1, -(-len(order) // size)) if size else 1
-    page = min(max(page or 1, 1), pages)
-    shown = [patients[p["id"]] for p in order[(page - 1) * size:page * size]]
-    summaries = [summary(p, computed.get(p["id"]) or _stored_line(p["stored"], sparklines), flags.get(p["id"]))
-                 for p in shown]
+    only the lines shown are read (their sparklines only if ``sparklines``)."""
+    with read_snapshot(db):  # the stored lines read are the ones whose heads were sorted
+        patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id)}
+        flags = safety.open_flags(db, provider_id, patients.values())
+        heads, computed, to_store = _current_lines(db, patients.values())
+        order = sorted((_sortable(p, heads[p["id"]], flags.get(p["id"])) for p in patients.values()),
+                       key=SORTS.get(sort, SORTS["attention"]))
+        size = len(order) if page is None else (per_page or PAGE_SIZE)
+        pages = max(1, -(-len(order) // size)) if size else 1
+        page = min(max(page or 1, 1), pages)
+        shown = [patients[p["id"]] for p in order[(page - 1) * size:page * size]]
+        lines = {**dashboard_store.lines(db, [p["id"] for p in shown if p["id"] not in computed],
+                                         sparklines=sparklines), **computed}
+    summaries = [summary(p, lines[p["id"]], flags.get(p["id"])) for p in shown]
     shown_ids = {p["id"] for p in shown}
     with write_transaction(db):
         dashboard_store.save_lines(db, to_store)
