@@ -42,7 +42,7 @@ def shared_patient(db, provider_id, patient_id):
 
 # Bump when what a line holds or how it is computed changes: lines stored before are then computed again.
 LINE_FORMAT = 1
-PAGE_SIZE = 50  # patients per dashboard page (a phone copes with 50 cards, not with 500)
+PAGE_SIZE = 25  # patients per dashboard page: a phone copes with 25 cards, not with 500
 
 
 def patient_line(db, patient, today):
@@ -63,7 +63,7 @@ def patient_line(db, patient, today):
     return {
         "last_entry_date": last, "mean_7": rounded(result.mean_7),
         "change_from_baseline": rounded(result.change_from_baseline),
-        "reasons": [[r.flag, r.date and r.date.isoformat(), r.text] for r in result.reasons],
+        "reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text} for r in result.reasons],
         "sparkline": list(result.sparkline),
         "last_session": {k: sessions[0][k] for k in ("id", "date", "treatment")} if sessions else None,
         "days_since_session": outlook.days_since, "forecast_status": outlook.status,
@@ -73,9 +73,9 @@ def patient_line(db, patient, today):
 def summary(patient, line, flag):
     """The dashboard line as one provider sees it: the patient's ``line`` with this provider's open
     safety ``flag`` (or None), which always comes first (docs/INSIGHTS.md, "Provider dashboard")."""
-    reasons = [{"flag": name, "date": date, "text": text} for name, date, text in line["reasons"]]
+    reasons = line["reasons"]
     if flag:
-        reasons.insert(0, {"flag": "safety", "date": flag["date"], "text": flag["text"]})
+        reasons = [{"flag": "safety", "date": flag["date"], "text": flag["text"]}, *reasons]
     return {
         "id": patient["id"], "display_name": patient["display_name"], "scope": patient.get("scope"),
         "last_entry_date": line["last_entry_date"], "mean_7": line["mean_7"],
@@ -90,8 +90,8 @@ def summary(patient, line, flag):
 def _head(line):
     """What the sorts read from a line (SORTS; stored in columns next to it): its most urgent flag
     and that flag's date, the last check-in, the 7-day mean and the change."""
-    flag, date, _ = line["reasons"][0] if line["reasons"] else (None, None, None)
-    return {"top_flag": flag, "top_date": date, "last_entry_date": line["last_entry_date"],
+    top = line["reasons"][0] if line["reasons"] else {"flag": None, "date": None}
+    return {"top_flag": top["flag"], "top_date": top["date"], "last_entry_date": line["last_entry_date"],
             "mean_7": line["mean_7"], "change_from_baseline": line["change_from_baseline"]}
 
 
