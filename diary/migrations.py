@@ -360,25 +360,29 @@ def m013_dashboard_lines(db):
             version INTEGER NOT NULL
         ) STRICT
     """)
-    # Each sharing patient's provider-independent dashboard line (JSON, from shared records only),
-    # valid for one diary version, one day (the patient's local date) and one ``format`` of the line
-    # (diary/services/care.py: LINE_FORMAT, moved on with the code that computes it). A derived copy: the same
-    # triggers delete it, and so does the end of a share, so no stale or unshared line lingers.
-    # What the sorts read is repeated in columns (the most urgent flag but safety, and its date),
-    # so a page of 50 decodes 50 lines, not all of them; the sparkline's 30 numbers (the page
-    # draws them, the API doesn't send them) are kept apart from the rest of the line.
+    # Each sharing patient's provider-independent dashboard line (from shared records only), valid
+    # for one diary version, one day (the patient's local date) and one ``format`` of the line
+    # (diary/services/care.py: LINE_FORMAT, moved on with the code that computes it). A row per
+    # patient, the lists in JSON: ``reasons`` their flags but safety ([{flag, date, text}], most
+    # urgent first; the first one's flag and date also in ``top_flag``, ``top_date`` for the
+    # sort), read only for the patients listed, and ``last_session`` ({id, date, treatment}) and
+    # ``sparkline`` (30 daily means) only for the page's. A derived copy: the same triggers delete
+    # it, and so does the end of a share, so no stale or unshared line lingers.
     db.execute("""
         CREATE TABLE dashboard_lines (
             patient_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
             version INTEGER NOT NULL,
             today TEXT NOT NULL,
             format INTEGER NOT NULL,
-            top_flag TEXT,
-            top_date TEXT,
             last_entry_date TEXT,
             mean_7 REAL,
             change_from_baseline REAL,
-            line TEXT NOT NULL,
+            top_flag TEXT,
+            top_date TEXT,
+            reasons TEXT NOT NULL,
+            days_since_session INTEGER,
+            forecast_status TEXT NOT NULL,
+            last_session TEXT,
             sparkline TEXT NOT NULL
         ) STRICT
     """)

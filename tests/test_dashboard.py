@@ -54,7 +54,8 @@ def test_a_stored_line_is_reused_while_the_diary_and_the_day_stay_the_same(app, 
         raise AssertionError("the stored line should have been used")
     monkeypatch.setattr(care, "patient_line", recompute)
     assert line(provider) == watched["before"]
-    assert "Pat" in provider.get("/provider/").get_data(as_text=True)
+    page = provider.get("/provider/").get_data(as_text=True)
+    assert names(page) == ["Pat"] and '<svg class="sparkline"' in page and "IV ketamine infusion" in page
 
 
 def test_a_new_checkin_shows_on_the_next_request(watched, patient, provider):
@@ -137,9 +138,9 @@ def test_a_line_read_before_a_write_is_not_stored_over_it(app, watched, patient)
     with app.app_context():
         db = get_db()
         with db.conn:
-            head = dict.fromkeys(dashboard_store.HEAD)
-            dashboard_store.save_lines(db, [(watched["id"], version, days_ago(0), care.LINE_FORMAT, head,
-                                             {"stale": True, "sparkline": []})])
+            stale = {**dict.fromkeys(dashboard_store.LINE + dashboard_store.LISTED + dashboard_store.PAGE), "reasons": [],
+                     "forecast_status": "unknown", "sparkline": []}
+            dashboard_store.save_lines(db, [(watched["id"], version, days_ago(0), care.LINE_FORMAT, stale)])
         assert db.execute("SELECT count(*) FROM dashboard_lines").fetchone()[0] == 0
 
 

@@ -3,7 +3,6 @@
 What a provider may see is decided here, from the share's scope and the private flags.
 """
 import datetime as dt
-import json
 
 from ..db import read_snapshot, write_transaction
 from ..insights import attention
@@ -63,6 +62,8 @@ def patient_line(db, patient, today):
     return {
         "last_entry_date": last, "mean_7": rounded(result.mean_7),
         "change_from_baseline": rounded(result.change_from_baseline),
+        "top_flag": result.reasons[0].flag if result.reasons else None,
+        "top_date": result.reasons[0].date.isoformat() if result.reasons and result.reasons[0].date else None,
         "reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text} for r in result.reasons],
         "sparkline": list(result.sparkline),
         "last_session": {k: sessions[0][k] for k in ("id", "date", "treatment")} if sessions else None,
@@ -82,46 +83,35 @@ def summary(patient, line, flag):
         "change_from_baseline": line["change_from_baseline"],
         "flags": [r["flag"] for r in reasons], "flag_reasons": reasons,
         "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
-        "sparkline": line["sparkline"], "last_session": line["last_session"],
+        "sparkline": line.get("sparkline"), "last_session": line.get("last_session"),
         "days_since_session": line["days_since_session"], "forecast_status": line["forecast_status"],
     }
 
 
-def _head(line):
-    """What the sorts read from a line (SORTS; stored in columns next to it): its most urgent flag
-    and that flag's date, the last check-in, the 7-day mean and the change."""
-    top = line["reasons"][0] if line["reasons"] else {"flag": None, "date": None}
-    return {"top_flag": top["flag"], "top_date": top["date"], "last_entry_date": line["last_entry_date"],
-            "mean_7": line["mean_7"], "change_from_baseline": line["change_from_baseline"]}
-
-
 def _current_lines(db, patients):
     """Each patient's line: the stored one where it is still valid (same diary version, same local
-    day, same format), else computed now. Returns ``({id: head}, {id: computed line}, rows to store)``."""
-    heads, computed, to_store, days = {}, {}, [], {}
+    day, same format), else computed now. Returns ``({id: line}, {id: line computed now}, rows to
+    store)``; of a stored line, only what the sorts read (dashboard_store.LINE)."""
+    lines, computed, to_store, days = {}, {}, [], {}
     for patient in patients:
         today = days.get(patient["timezone"]) or days.setdefault(patient["timezone"], today_in(patient["timezone"]))
         stored = patient["stored"]
         if (stored and stored["version"] == patient["version"] and stored["today"] == today.isoformat()
                 and stored["format"] == LINE_FORMAT):
-            heads[patient["id"]] = stored["head"]
+            lines[patient["id"]] = stored["line"]
             continue
-        line = computed[patient["id"]] = patient_line(db, patient, today)
-        heads[patient["id"]] = _head(line)
-        to_store.append((patient["id"], patient["version"], today.isoformat(), LINE_FORMAT, heads[patient["id"]], line))
-    return heads, computed, to_store
+        line = lines[patient["id"]] = computed[patient["id"]] = patient_line(db, patient, today)
+        to_store.append((patient["id"], patient["version"], today.isoformat(), LINE_FORMAT, line))
+    return lines, computed, to_store
 
 
-def _sortable(patient, head, flag):
-    """Just what SORTS read, from a line's head and the live safety flag (which comes first)."""
-    if flag:
-        reasons = [attention.Reason("safety", dt.date.fromisoformat(flag["date"]), "")]
-    elif head["top_flag"]:
-        date = head["top_date"]
-        reasons = [attention.Reason(head["top_flag"], date and dt.date.fromisoformat(date), "")]
-    else:
-        reasons = []
-    return {**head, "id": patient["id"], "display_name": patient["display_name"], "reasons": reasons}
+def _sortable(patient, line, flag):
+    """Just what SORTS read: the line's numbers and most urgent flag, after the live safety flag."""
+    name, date = ("safety", flag["date"]) if flag else (line["top_flag"], line["top_date"])
+    reasons = [attention.Reason(name, date and dt.date.fromisoformat(date), "")] if name else []
+    return {"id": patient["id"], "display_name": patient["display_name"], "reasons": reasons,
+            "last_entry_date": line["last_entry_date"], "mean_7": line["mean_7"],
+            "change_from_baseline": line["change_from_baseline"]}
 
 
 def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard", page=None, per_page=None,
@@ -130,21 +120,22 @@ def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard",
     page, pages, per_page, first, flagged}``: page ``page`` (1-based, out of range: the nearest) of
     ``per_page`` (default PAGE_SIZE) patients, or all of them when ``page`` is None. Only the
     patients returned are logged as seen. Safety flags and the shares are read live on every call;
-    each patient's own line is reused while their diary and their local date stay the same, and
-    only the lines shown are read (their sparklines only if ``sparklines``)."""
-    with read_snapshot(db):  # the stored lines read are the ones whose heads were sorted
+    each patient's own line is reused while their diary and their local date stay the same (its
+    flags' reasons read only for the patients returned; the sparkline and last session too if
+    ``sparklines``)."""
+    with read_snapshot(db):  # the parts read afterwards are those of the lines sorted
         patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id)}
         flags = safety.open_flags(db, provider_id, patients.values())
-        heads, computed, to_store = _current_lines(db, patients.values())
-        order = sorted((_sortable(p, heads[p["id"]], flags.get(p["id"])) for p in patients.values()),
+        lines, computed, to_store = _current_lines(db, patients.values())
+        order = sorted((_sortable(p, lines[p["id"]], flags.get(p["id"])) for p in patients.values()),
                        key=SORTS.get(sort, SORTS["attention"]))
         size = len(order) if page is None else (per_page or PAGE_SIZE)
         pages = max(1, -(-len(order) // size)) if size else 1
         page = min(max(page or 1, 1), pages)
         shown = [patients[p["id"]] for p in order[(page - 1) * size:page * size]]
-        lines = {**dashboard_store.lines(db, [p["id"] for p in shown if p["id"] not in computed],
-                                         sparklines=sparklines), **computed}
-    summaries = [summary(p, lines[p["id"]], flags.get(p["id"])) for p in shown]
+        stored = [p["id"] for p in shown if p["id"] not in computed]
+        parts = dashboard_store.listed_parts(db, stored, page=sparklines) if stored else {}
+    summaries = [summary(p, {**lines[p["id"]], **parts.get(p["id"], {})}, flags.get(p["id"])) for p in shown]
     shown_ids = {p["id"] for p in shown}
     with write_transaction(db):
         dashboard_store.save_lines(db, to_store)
