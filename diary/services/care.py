@@ -124,7 +124,8 @@ def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard",
     flags' reasons read only for the patients returned; the sparkline and last session too if
     ``sparklines``)."""
     with read_snapshot(db):  # the parts read afterwards are those of the lines sorted
-        patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id)}
+        # Listing them all (the API), their reasons come with the first read.
+        patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id, listed=page is None)}
         flags = safety.open_flags(db, provider_id, patients.values())
         lines, computed, to_store = _current_lines(db, patients.values())
         order = sorted((_sortable(p, lines[p["id"]], flags.get(p["id"])) for p in patients.values()),
@@ -133,7 +134,9 @@ def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard",
         pages = max(1, -(-len(order) // size)) if size else 1
         page = min(max(page or 1, 1), pages)
         shown = [patients[p["id"]] for p in order[(page - 1) * size:page * size]]
-        stored = [p["id"] for p in shown if p["id"] not in computed]
+        # A page reads the reasons (and the sparklines, last sessions) of its own patients only.
+        read_more = sparklines or page is not None
+        stored = [p["id"] for p in shown if p["id"] not in computed] if read_more else []
         parts = dashboard_store.listed_parts(db, stored, page=sparklines) if stored else {}
     summaries = [summary(p, {**lines[p["id"]], **parts.get(p["id"], {})}, flags.get(p["id"])) for p in shown]
     shown_ids = {p["id"] for p in shown}

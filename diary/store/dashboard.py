@@ -15,14 +15,15 @@ PAGE = ("last_session", "sparkline")
 _JSON = ("reasons", "last_session", "sparkline")
 
 
-def shared_patients(db, provider_id):
+def shared_patients(db, provider_id, *, listed=False):
     """Patients sharing with ``provider_id`` now, by name, each with their diary's version and the
-    stored line as ``{version, today, format, line: {LINE...}}``, or None (``listed_parts`` reads
-    the rest). Read both in one snapshot (``db.read_snapshot``)."""
+    stored line as ``{version, today, format, line: {LINE..., and LISTED if ``listed``}}``, or None
+    (``listed_parts`` reads the rest). Read both in one snapshot (``db.read_snapshot``)."""
+    names = (*LINE, *LISTED) if listed else LINE
     rows = db.execute(
         f"""
         SELECT u.id, u.display_name, u.timezone, s.scope, s.created_at, coalesce(v.version, 0),
-               l.version, l.today, l.format, {', '.join(f'l.{name}' for name in LINE)}
+               l.version, l.today, l.format, {', '.join(f'l.{name}' for name in names)}
         FROM shares s JOIN users u ON u.id = s.patient_id
         LEFT JOIN diary_versions v ON v.user_id = s.patient_id
         LEFT JOIN dashboard_lines l ON l.patient_id = s.patient_id
@@ -35,7 +36,7 @@ def shared_patients(db, provider_id):
         {"id": row[0], "display_name": row[1], "timezone": row[2], "scope": row[3], "since": row[4],
          "version": row[5],
          "stored": None if row[6] is None else {"version": row[6], "today": row[7], "format": row[8],
-                                                "line": dict(zip(LINE, row[9:]))}}
+                                                "line": _decoded(dict(zip(names, row[9:])))}}
         for row in rows
     ]
 
