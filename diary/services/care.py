@@ -123,19 +123,20 @@ def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard",
     each patient's own line is reused while their diary and their local date stay the same (its
     flags' reasons read only for the patients returned; the sparkline and last session too if
     ``sparklines``)."""
+    listing_all = page is None
     with read_snapshot(db):  # the parts read afterwards are those of the lines sorted
         # Listing them all (the API), their reasons come with the first read.
-        patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id, listed=page is None)}
+        patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id, listed=listing_all)}
         flags = safety.open_flags(db, provider_id, patients.values())
         lines, computed, to_store = _current_lines(db, patients.values())
         order = sorted((_sortable(p, lines[p["id"]], flags.get(p["id"])) for p in patients.values()),
                        key=SORTS.get(sort, SORTS["attention"]))
-        size = len(order) if page is None else (per_page or PAGE_SIZE)
+        size = len(order) if listing_all else (per_page or PAGE_SIZE)
         pages = max(1, -(-len(order) // size)) if size else 1
         page = min(max(page or 1, 1), pages)
         shown = [patients[p["id"]] for p in order[(page - 1) * size:page * size]]
         # A page reads the reasons (and the sparklines, last sessions) of its own patients only.
-        read_more = sparklines or page is not None
+        read_more = sparklines or not listing_all
         stored = [p["id"] for p in shown if p["id"] not in computed] if read_more else []
         parts = dashboard_store.listed_parts(db, stored, page=sparklines) if stored else {}
     summaries = [summary(p, {**lines[p["id"]], **parts.get(p["id"], {})}, flags.get(p["id"])) for p in shown]
