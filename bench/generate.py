@@ -65,3 +65,47 @@ def _flush(db, batch, links):
     db.conn.executemany("INSERT INTO entry_triggers (entry_id, trigger_id) VALUES (?, ?)", links)
     batch.clear()
     links.clear()
+
+
+def bulk_diary(db, user_id, *, days=365, per_day=2, end=None, seed=1):
+    """A year (``days``) of a patient's diary inserted fast (executemany; call inside a transaction):
+    ``per_day`` check-ins a day with 0-3 triggers (5 % private), a session on the 1st and 15th, a
+    GAD-7 and a PHQ-9 every two weeks. For benchmarks with many patients only."""
+    import json
+    import uuid
+    from diary.insights.questionnaires import INSTRUMENTS, score
+    rng = random.Random(seed)
+    end = end or dt.date.today()
+    trigger_ids = triggers_store.ids_for_names(db, user_id, TRIGGERS)
+    entries, links, sessions, assessments = [], [], [], []
+    for back in range(days - 1, -1, -1):
+        day = end - dt.timedelta(days=back)
+        date = day.isoformat()
+        for n in range(per_day):
+            entry_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            stamp = f"{date}T{8 + 6 * n:02d}:00:00.000Z"
+            entries.append((entry_id, user_id, date, rng.randint(0, 10), "benchmark note",
+                            int(rng.random() < 0.05), stamp, stamp))
+            links.extend((entry_id, t) for t in rng.sample(trigger_ids, k=rng.randint(0, 3)))
+        stamp = f"{date}T12:00:00.000Z"
+        if day.day in (1, 15):
+            sessions.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), user_id, date, "iv_ketamine",
+                             35.0, "mg", 35.0, 7, 3, '[{"name": "nausea", "severity": null, "hours": null}]',
+                             "benchmark", stamp, stamp))
+        if back % 14 == 0:
+            level = (seed + back // 14) % 4
+            for key, answers in (("gad7", [level] * 7), ("phq9", [level] * 8 + [0])):
+                result = score(INSTRUMENTS[key], answers)
+                assessments.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), user_id, key, date,
+                                    json.dumps(answers), result.total, result.severity, stamp, stamp))
+    db.conn.executemany("INSERT INTO entries (id, user_id, date, anxiety, note, private, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entries)
+    db.conn.executemany("INSERT INTO entry_triggers (entry_id, trigger_id) VALUES (?, ?)", links)
+    db.conn.executemany(
+        "INSERT INTO treatment_sessions (id, user_id, date, treatment, dose_mg, dose_unit, dose_value,"
+        " anxiety_before, anxiety_after, side_effects, reflection, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sessions)
+    db.conn.executemany(
+        "INSERT INTO assessments (id, user_id, instrument, date, answers, total, severity, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", assessments)
+    return len(entries), len(sessions)

@@ -118,6 +118,21 @@ def _savepoint(db):
         db.conn.execute("RELEASE nested_write")
 
 
+@contextmanager
+def read_snapshot(db):
+    """Run several reads against one snapshot of the database (a transaction that only reads: in
+    WAL mode it waits for no writer and holds no lock against them)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("COMMIT")
+
+
 def _rollback_leftovers(exc):
     connections = getattr(_local, "connections", {})
     for db in connections.values():

@@ -455,3 +455,62 @@ def m012_checkin_days(db):
         db.execute(trigger)
     db.execute(f"INSERT INTO checkin_days {_DAY_TOTALS.format(user='user_id', dates='date')}")
     db.execute(f"INSERT INTO checkin_day_triggers {_DAY_TRIGGERS.format(user='e.user_id', dates='e.date')}")
+
+
+@migrations()
+def m013_dashboard_lines(db):
+    # A counter per patient, moved on by SQLite triggers in the same transaction as every insert,
+    # edit and deletion of their check-ins, sessions and questionnaires (no write path can forget
+    # it): what a stored dashboard line is keyed on (diary/services/care.py, docs/PERFORMANCE.md).
+    db.execute("""
+        CREATE TABLE diary_versions (
+            user_id INTEGER PRIMARY KEY,
+            version INTEGER NOT NULL
+        ) STRICT
+    """)
+    # Each sharing patient's provider-independent dashboard line (from shared records only), valid
+    # for one diary version, one day (the patient's local date) and one ``format`` of the line
+    # (diary/services/care.py: LINE_FORMAT, moved on with the code that computes it). A row per
+    # patient, the lists in JSON: ``reasons`` their flags but safety ([{flag, date, text}], most
+    # urgent first; the first one's flag and date also in ``top_flag``, ``top_date`` for the
+    # sort), read only for the patients listed, and ``last_session`` ({id, date, treatment}) and
+    # ``sparkline`` (30 daily means) only for the page's. A derived copy: the same triggers delete
+    # it, and so does the end of a share, so no stale or unshared line lingers.
+    db.execute("""
+        CREATE TABLE dashboard_lines (
+            patient_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            today TEXT NOT NULL,
+            format INTEGER NOT NULL,
+            last_entry_date TEXT,
+            mean_7 REAL,
+            change_from_baseline REAL,
+            top_flag TEXT,
+            top_date TEXT,
+            reasons TEXT NOT NULL,
+            days_since_session INTEGER,
+            forecast_status TEXT NOT NULL,
+            last_session TEXT,
+            sparkline TEXT NOT NULL
+        ) STRICT
+    """)
+    for table in ("entries", "treatment_sessions", "assessments"):
+        for event, row in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
+            db.execute(f"""
+                CREATE TRIGGER {table}_{event}_diary_version AFTER {event.upper()} ON {table} BEGIN
+                    INSERT INTO diary_versions (user_id, version) VALUES ({row}.user_id, 1)
+                        ON CONFLICT (user_id) DO UPDATE SET version = version + 1;
+                    DELETE FROM dashboard_lines WHERE patient_id = {row}.user_id;
+                END
+            """)
+    db.execute("""
+        CREATE TRIGGER shares_revoked_dashboard_line AFTER UPDATE OF revoked_at ON shares
+        WHEN NEW.revoked_at IS NOT NULL BEGIN
+            DELETE FROM dashboard_lines WHERE patient_id = NEW.patient_id;
+        END
+    """)
+    db.execute("""
+        CREATE TRIGGER shares_deleted_dashboard_line AFTER DELETE ON shares BEGIN
+            DELETE FROM dashboard_lines WHERE patient_id = OLD.patient_id;
+        END
+    """)

@@ -4,12 +4,13 @@ What a provider may see is decided here, from the share's scope and the private 
 """
 import datetime as dt
 
-from ..db import write_transaction
+from ..db import read_snapshot, write_transaction
 from ..insights import attention
 from ..insights.daily import means_of
 from ..insights.trends import rounded
 from ..store import assessments as assessments_store
 from ..store import audit
+from ..store import dashboard as dashboard_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
@@ -38,42 +39,119 @@ def shared_patient(db, provider_id, patient_id):
     return (patient, share) if patient else (None, None)
 
 
-def summary(db, provider_id, patient):
-    """The dashboard line for one sharing patient, from shared (non-private) data only."""
-    today = today_in(patient["timezone"])
+# Bump when what a line holds or how it is computed changes: lines stored before are then computed again.
+LINE_FORMAT = 1
+PAGE_SIZE = 25  # patients per dashboard page: a phone copes with 25 cards, not with 500
+
+
+def patient_line(db, patient, today):
+    """The patient's own part of their dashboard line on ``today`` (their local date), from shared
+    (non-private) records only: the same for every provider, JSON-able, kept between requests."""
     sessions = sessions_store.list_sessions(db, patient["id"], include_private=False)
     start = today - dt.timedelta(days=attention.SPARKLINE_DAYS - 1)
     totals = insight_totals(db, patient["id"], start, today, sessions, include_private=False)
     first = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None  # newest first
     last = entries_store.last_date(db, patient["id"], include_private=False)
-    flag = safety.open_flag(db, patient, provider_id, patient["since"])
     _, _, outlook = relief.outlook(sessions, relief_means(db, patient["id"], sessions, today, include_private=False),
                                    today)
     result = attention.summarize(
         means_of(totals), today, dt.date.fromisoformat(last) if last else None, first,
-        highest={day: high for day, (_, _, _, high) in totals.items()}, safety=flag,
+        highest={day: high for day, (_, _, _, high) in totals.items()},
         latest_assessments=assessments_store.latest_by_instrument(db, patient["id"], include_private=False),
     )
     return {
-        "id": patient["id"], "display_name": patient["display_name"], "scope": patient.get("scope"),
         "last_entry_date": last, "mean_7": rounded(result.mean_7),
         "change_from_baseline": rounded(result.change_from_baseline),
-        "flags": list(result.flags), "reasons": result.reasons,
-        "flag_reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text}
-                         for r in result.reasons],
-        "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
-        "sparkline": result.sparkline, "last_session": sessions[0] if sessions else None,
+        "top_flag": result.reasons[0].flag if result.reasons else None,
+        "top_date": result.reasons[0].date.isoformat() if result.reasons and result.reasons[0].date else None,
+        "reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text} for r in result.reasons],
+        "sparkline": list(result.sparkline),
+        "last_session": {k: sessions[0][k] for k in ("id", "date", "treatment")} if sessions else None,
         "days_since_session": outlook.days_since, "forecast_status": outlook.status,
     }
 
 
-def patient_summaries(db, provider_id, sort="attention", action="provider.dashboard"):
-    """Every patient sharing with the provider, summarized and sorted; each one's access is logged."""
-    patients = sharing_store.shared_patients(db, provider_id)
-    summaries = sorted((summary(db, provider_id, p) for p in patients), key=SORTS.get(sort, SORTS["attention"]))
+def summary(patient, line, flag):
+    """The dashboard line as one provider sees it: the patient's ``line`` with this provider's open
+    safety ``flag`` (or None), which always comes first (docs/INSIGHTS.md, "Provider dashboard")."""
+    reasons = line["reasons"]
+    if flag:
+        reasons = [{"flag": "safety", "date": flag["date"], "text": flag["text"]}, *reasons]
+    return {
+        "id": patient["id"], "display_name": patient["display_name"], "scope": patient.get("scope"),
+        "last_entry_date": line["last_entry_date"], "mean_7": line["mean_7"],
+        "change_from_baseline": line["change_from_baseline"],
+        "flags": [r["flag"] for r in reasons], "flag_reasons": reasons,
+        "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
+        "sparkline": line.get("sparkline"), "last_session": line.get("last_session"),
+        "days_since_session": line["days_since_session"], "forecast_status": line["forecast_status"],
+    }
+
+
+def _current_lines(db, patients):
+    """Each patient's line: the stored one where it is still valid (same diary version, same local
+    day, same format), else computed now. Returns ``({id: line}, {id: line computed now}, rows to
+    store)``; of a stored line, only what the sorts read (dashboard_store.LINE)."""
+    lines, computed, to_store, days = {}, {}, [], {}
+    for patient in patients:
+        today = days.get(patient["timezone"]) or days.setdefault(patient["timezone"], today_in(patient["timezone"]))
+        stored = patient["stored"]
+        if (stored and stored["version"] == patient["version"] and stored["today"] == today.isoformat()
+                and stored["format"] == LINE_FORMAT):
+            lines[patient["id"]] = stored["line"]
+            continue
+        line = lines[patient["id"]] = computed[patient["id"]] = patient_line(db, patient, today)
+        to_store.append((patient["id"], patient["version"], today.isoformat(), LINE_FORMAT, line))
+    return lines, computed, to_store
+
+
+def _sortable(patient, line, flag):
+    """Just what SORTS read: the line's numbers and most urgent flag, after the live safety flag."""
+    name, date = ("safety", flag["date"]) if flag else (line["top_flag"], line["top_date"])
+    reasons = [attention.Reason(name, date and dt.date.fromisoformat(date), "")] if name else []
+    return {"id": patient["id"], "display_name": patient["display_name"], "reasons": reasons,
+            "last_entry_date": line["last_entry_date"], "mean_7": line["mean_7"],
+            "change_from_baseline": line["change_from_baseline"]}
+
+
+def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard", page=None, per_page=None,
+              sparklines=True):
+    """Every patient sharing with the provider now, summarized and sorted, as ``{patients, total,
+    page, pages, per_page, first, flagged}``: page ``page`` (1-based, out of range: the nearest) of
+    ``per_page`` (default PAGE_SIZE) patients, or all of them when ``page`` is None. Only the
+    patients returned are logged as seen. Safety flags and the shares are read live on every call;
+    each patient's own line is reused while their diary and their local date stay the same (its
+    flags' reasons read only for the patients returned; the sparkline and last session too if
+    ``sparklines``)."""
+    listing_all = page is None
+    with read_snapshot(db):  # the parts read afterwards are those of the lines sorted
+        # Listing them all (the API), their reasons come with the first read.
+        patients = {p["id"]: p for p in dashboard_store.shared_patients(db, provider_id, listed=listing_all)}
+        flags = safety.open_flags(db, provider_id, patients.values())
+        lines, computed, to_store = _current_lines(db, patients.values())
+        order = sorted((_sortable(p, lines[p["id"]], flags.get(p["id"])) for p in patients.values()),
+                       key=SORTS.get(sort, SORTS["attention"]))
+        size = len(order) if listing_all else (per_page or PAGE_SIZE)
+        pages = max(1, -(-len(order) // size)) if size else 1
+        page = min(max(page or 1, 1), pages)
+        shown = [patients[p["id"]] for p in order[(page - 1) * size:page * size]]
+        # A page reads the reasons (and the sparklines, last sessions) of its own patients only.
+        read_more = sparklines or not listing_all
+        stored = [p["id"] for p in shown if p["id"] not in computed] if read_more else []
+        parts = dashboard_store.listed_parts(db, stored, page=sparklines) if stored else {}
+    summaries = [summary(p, {**lines[p["id"]], **parts.get(p["id"], {})}, flags.get(p["id"])) for p in shown]
+    shown_ids = {p["id"] for p in shown}
     with write_transaction(db):
-        audit.record_many(db, action, actor_id=provider_id, patient_ids=[p["id"] for p in patients])
-    return summaries
+        dashboard_store.save_lines(db, to_store)
+        audit.record_many(db, action, actor_id=provider_id,
+                          patient_ids=[patient_id for patient_id in patients if patient_id in shown_ids])
+    return {"patients": summaries, "total": len(order), "page": page, "pages": pages, "per_page": size,
+            "first": (page - 1) * size + 1, "flagged": sum(1 for p in order if p["reasons"])}
+
+
+def patient_summaries(db, provider_id, sort="attention", action="provider.dashboard", *, sparklines=True):
+    """Every patient sharing with the provider, summarized and sorted; each one's access is logged."""
+    return dashboard(db, provider_id, sort, action=action, sparklines=sparklines)["patients"]
 
 
 REDEEM_MESSAGES = {

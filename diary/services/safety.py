@@ -99,10 +99,25 @@ def open_flag(db, patient, provider_id, share_since):
     the signals were raised, in the patient's time zone. ``raised_at`` of the newest is what an
     acknowledgement of this flag covers.
     """
+    seen = safety_store.last_acknowledged(db, patient["id"], provider_id)
+    return _flag(safety_store.shared_events(db, patient["id"], since=seen), patient, share_since)
+
+
+def open_flags(db, provider_id, patients):
+    """{patient id: open flag} for ``patients`` (each sharing with the provider now: id, timezone,
+    since), as ``open_flag`` sees each one, in one query for all of them."""
+    events = safety_store.open_events_for_provider(db, provider_id)
+    flags = {p["id"]: _flag(events.get(p["id"], []), p, p["since"]) for p in patients}
+    return {patient_id: flag for patient_id, flag in flags.items() if flag}
+
+
+def _flag(events, patient, share_since):
+    """The flag from the signals raised after the provider's last acknowledgement (newest first)."""
+    if not events:
+        return None
     floor = (dt.datetime.fromisoformat(share_since.replace("Z", "+00:00")) - SHARE_LOOKBACK)
     floor = floor.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    seen = safety_store.last_acknowledged(db, patient["id"], provider_id)
-    events = safety_store.shared_events(db, patient["id"], since=max(floor, seen or floor))
+    events = [e for e in events if e["raised_at"] > floor]
     if not events:
         return None
     newest = events[0]

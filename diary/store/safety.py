@@ -75,6 +75,27 @@ def shared_events(db, patient_id, *, since=None):
     return list(db.query(f"{_EVENT} WHERE {' AND '.join(conditions)} ORDER BY raised_at DESC, id DESC", params))
 
 
+def open_events_for_provider(db, provider_id):
+    """{patient_id: signals in their shared records raised after the newest one ``provider_id``
+    acknowledged, newest first} for every patient sharing with the provider now. One query."""
+    rows = db.query(
+        """
+        SELECT e.patient_id, e.id, e.source, e.source_id, e.reason, e.date, e.detail, e.private, e.raised_at
+        FROM safety_events e
+        JOIN shares s ON s.patient_id = e.patient_id AND s.provider_id = :provider AND s.revoked_at IS NULL
+        WHERE e.private = 0 AND e.raised_at > coalesce(
+            (SELECT max(through) FROM safety_acknowledgements a
+             WHERE a.patient_id = e.patient_id AND a.provider_id = :provider), '')
+        ORDER BY e.raised_at DESC, e.id DESC
+        """,
+        {"provider": provider_id},
+    )
+    events = {}
+    for row in rows:
+        events.setdefault(row.pop("patient_id"), []).append(row)
+    return events
+
+
 def all_events(db, patient_id):
     """Every signal, private ones too (the patient's own copy), oldest first."""
     return list(db.query(f"{_EVENT} WHERE patient_id = ? ORDER BY raised_at, id", [patient_id]))

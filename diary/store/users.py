@@ -95,6 +95,9 @@ def delete_account(db, user_id):
         db.execute("UPDATE invites SET redeemed_by = NULL WHERE redeemed_by = ?", [user_id])
         db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
         db.execute("DELETE FROM push_subscriptions WHERE user_id = ?", [user_id])  # reminders_sent cascade
+        # Last: the deletions above moved the diary's version on (and dropped its dashboard line).
+        db.execute("DELETE FROM dashboard_lines WHERE patient_id = ?", [user_id])
+        db.execute("DELETE FROM diary_versions WHERE user_id = ?", [user_id])
         db.execute(
             "UPDATE users SET email = ?, display_name = 'Deleted account', password_hash = '', timezone = 'UTC',"
             " session_version = session_version + 1, mfa_secret = NULL, mfa_last_step = NULL,"

@@ -38,9 +38,15 @@ def dashboard():
     sort = request.args.get("sort", "attention")
     if sort not in care.SORTS:
         sort = "attention"
-    patients = care.patient_summaries(get_db(), current_user.id, sort)
-    return render_template("provider/dashboard.html", patients=patients, sort=sort, errors={},
-                           flag_labels=attention.FLAG_LABELS, sparkline=charts.sparkline)
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() else 1
+    return render_template("provider/dashboard.html", **dashboard_page(sort, page), errors={})
+
+
+def dashboard_page(sort="attention", page=1):
+    """What the dashboard template needs for page ``page`` (1-based; out of range: the nearest)."""
+    shown = care.dashboard(get_db(), current_user.id, sort, page=page)
+    return {**shown, "sort": sort, "flag_labels": attention.FLAG_LABELS, "sparkline": charts.sparkline}
 
 
 @bp.route("/redeem", methods=["POST"])
@@ -56,10 +62,8 @@ def redeem_code():
         status, errors, retry_after = failure
         if retry_after:
             headers["Retry-After"] = str(retry_after)
-    patients = care.patient_summaries(get_db(), current_user.id)
-    return render_template("provider/dashboard.html", patients=patients, sort="attention", errors=errors,
-                           code=request.form.get("code", ""), flag_labels=attention.FLAG_LABELS,
-                           sparkline=charts.sparkline), status, headers
+    return render_template("provider/dashboard.html", **dashboard_page(), errors=errors,
+                           code=request.form.get("code", "")), status, headers
 
 
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>")
