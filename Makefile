@@ -13,7 +13,7 @@ RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0} DIARY_PUSH_LOOPBACK=
 GUNICORN := $(BIN)/gunicorn --access-logfile - wsgi:app
 export HOST PORT WORKERS
 
-.PHONY: run demo test fuzz bench lint browser-deps clean
+.PHONY: run demo test fuzz bench bench-details lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ $(VENV)/.installed-bench: setup.cfg pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-test $(VENV)/.installed
 
 bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench
+
+bench-details: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.checkins
 	$(BIN)/python -m bench.trends
 	$(BIN)/python -m bench.export

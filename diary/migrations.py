@@ -514,3 +514,22 @@ def m013_dashboard_lines(db):
             DELETE FROM dashboard_lines WHERE patient_id = OLD.patient_id;
         END
     """)
+
+
+@migrations()
+def m014_trigger_names_move_the_diary_version_and_a_database_id(db):
+    # Trends name each trigger: renaming, merging (which deletes the source) or deleting one
+    # changes what a patient's Trends say, so it moves their diary version on too, like every
+    # write to check-ins, sessions and questionnaires (m013). Tagging a check-in needs no trigger
+    # here: entry_triggers change only with their check-in's own row, which moves it already.
+    # Results kept in memory are filed under the database's own random id too (services/memo.py):
+    # a database made again at the same path (or on a reused inode) starts its versions afresh.
+    db.execute("CREATE TABLE database_id (id TEXT NOT NULL) STRICT")
+    db.execute("INSERT INTO database_id (id) VALUES (lower(hex(randomblob(16))))")
+    for event, row in (("update", "NEW"), ("delete", "OLD")):
+        db.execute(f"""
+            CREATE TRIGGER triggers_{event}_diary_version AFTER {event.upper()} ON triggers BEGIN
+                INSERT INTO diary_versions (user_id, version) VALUES ({row}.user_id, 1)
+                    ON CONFLICT (user_id) DO UPDATE SET version = version + 1;
+            END
+        """)

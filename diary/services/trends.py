@@ -1,25 +1,60 @@
 """Trends for a patient, or for a provider (shared records only): fetch, then compute (insights)."""
 import datetime as dt
 
+from .. import charts
 from ..insights import trends as trends_insights
 from ..insights.daily import totals_by_date
+from ..schemas.trends import RANGES
 from ..store import assessments as assessments_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..timeutil import today_in
+from .memo import DiaryMemo
+
+# Trends of the diaries viewed lately, per worker, while each diary and day stay the same: an
+# all-time page of five years costs ~10 ms to compute and a reload nothing (docs/PERFORMANCE.md).
+# An all-time result is ~0.5 MB; 32 of them bound a worker's share.
+MEMO = DiaryMemo(size=32)
 
 
 def gather(db, user_id, timezone, days, *, include_private=True, for_page=False):
     """Fetch what the insights need for the last ``days`` days (None: all) and compute them.
 
     ``for_page``: shaped as the Trends page shows it (insights.trends.build): a point per week
-    beyond a year, and the months of the table under the chart."""
+    beyond a year, and the months of the table under the chart. The result is shared (MEMO):
+    don't change it."""
     today = today_in(timezone)
+    return MEMO.get(db, user_id, ("gather", days, include_private, for_page, today),
+                    lambda: _gather(db, user_id, today, days, include_private=include_private, for_page=for_page))
+
+
+def _gather(db, user_id, today, days, *, include_private, for_page):
     earliest = first_record(db, user_id, include_private=include_private)
     start, end = trends_insights.window(today, days, earliest)
     return gather_between(db, user_id, start, end, today, include_private=include_private,
                           since_start=earliest is not None and start == earliest, for_page=for_page)
+
+
+def page(db, user_id, timezone, range_name=None):
+    """What the patient's Trends page shows for ``range_name`` (a key of RANGES, or None for the
+    default period): ``range_name`` (the one shown), ``trends`` (for_page), ``chart``,
+    ``chart_days``, ``table`` and ``assessment_charts``. Shared (MEMO): don't change it."""
+    today = today_in(timezone)
+    return MEMO.get(db, user_id, ("page", range_name, today), lambda: _page(db, user_id, today, range_name))
+
+
+def _page(db, user_id, today, range_name):
+    course = _course_days(db, user_id, today)
+    range_name = range_name or ("course" if course else "90d")
+    days = course if range_name == "course" else RANGES[range_name]
+    if range_name == "course" and course is None:
+        range_name, days = "90d", 90  # no treatment in the last year yet: the usual default
+    trends = _gather(db, user_id, today, days, include_private=True, for_page=True)
+    checkins = checkins_by_day(db, user_id, trends, limit_days=charts.CHECKINS_DAYS_MAX)
+    return {"range_name": range_name, "trends": trends, "chart": charts.anxiety_chart(trends),
+            "chart_days": charts.day_details(trends, checkins), "table": trends_insights.table_rows(trends),
+            "assessment_charts": charts.assessment_charts(trends)}
 
 
 def first_record(db, user_id, *, include_private=True):
@@ -28,12 +63,12 @@ def first_record(db, user_id, *, include_private=True):
     return dt.date.fromisoformat(earliest) if earliest else None
 
 
-def default_days(db, user_id, timezone):
+def _course_days(db, user_id, today):
     """Days for the Trends page's default period (the pre-treatment weeks when treatment began in
     the last year), or None to use the usual default."""
-    sessions = sessions_store.list_sessions(db, user_id)
-    first = dt.date.fromisoformat(sessions[-1]["date"]) if sessions else None
-    return trends_insights.course_days(today_in(timezone), first, first_record(db, user_id))
+    first = sessions_store.first_date(db, user_id)
+    return trends_insights.course_days(today, dt.date.fromisoformat(first) if first else None,
+                                       first_record(db, user_id))
 
 
 def insight_totals(db, user_id, start, end, sessions, *, include_private):

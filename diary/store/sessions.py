@@ -94,6 +94,11 @@ def list_sessions(db, user_id, *, date_from=None, date_to=None, include_private=
     return [_session(row) for row in rows]
 
 
+def first_date(db, user_id):
+    """The date of the user's first session, or None."""
+    return db.execute("SELECT min(date) FROM treatment_sessions WHERE user_id = ?", [user_id]).fetchone()[0]
+
+
 def update_session(db, user_id, session_id, changes):
     """Apply validated ``changes``; the updated session, or None if it isn't this user's."""
     session_id = str(session_id)  # a UUID from the URL converter, or a string

@@ -1,0 +1,55 @@
+"""Results computed from one patient's diary, kept by this worker process while the diary stays
+at the version they were computed from (issue 14: the all-time Trends page of a five-year diary).
+
+A result is keyed on the database (its own random id: a file made again at the same path is
+another database), the account, the diary's version (moved on by SQLite
+triggers in the same transaction as every write that changes what Trends say: migrations m013,
+m014) and the caller's own key (which must hold everything else the result depends on, such as
+the patient's local date). The version and the result are read in one snapshot, so a result is
+never filed under a version older than the data it was computed from. Results are shared between
+requests: callers must not change them.
+"""
+import threading
+from collections import OrderedDict
+
+from ..db import read_snapshot
+from ..store import versions as versions_store
+
+
+class DiaryMemo:
+    """A bounded, thread-safe store of results, the least recently used dropped first."""
+
+    def __init__(self, size):
+        self.size = size
+        self._results = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, db, user_id, key, compute):
+        """``compute()``'s result for ``user_id``'s diary as stored now, computed again only when
+        the diary has changed since (or the result was dropped to make room)."""
+        with read_snapshot(db):
+            version = versions_store.diary_version(db, user_id)
+            if version is None or self.size <= 0:
+                return compute()
+            full_key = (_database_id(db), user_id, version, key)
+            with self._lock:
+                if full_key in self._results:
+                    self._results.move_to_end(full_key)
+                    return self._results[full_key]
+            result = compute()
+        with self._lock:
+            self._results[full_key] = result
+            while len(self._results) > self.size:
+                self._results.popitem(last=False)
+        return result
+
+    def clear(self):
+        with self._lock:
+            self._results.clear()
+
+
+def _database_id(db):
+    """The database's own id, read once per connection."""
+    if getattr(db, "memo_database_id", None) is None:
+        db.memo_database_id = versions_store.database_id(db)
+    return db.memo_database_id
