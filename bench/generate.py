@@ -76,7 +76,7 @@ def bulk_diary(db, user_id, *, days=365, per_day=2, end=None, seed=1):
     from diary.insights.questionnaires import INSTRUMENTS, score
     rng = random.Random(seed)
     end = end or dt.date.today()
-    trigger_ids = triggers_store.ids_for_names(db, user_id, TRIGGERS)
+    trigger_ids = [tid for tid, _, _ in triggers_store.triggers_for_names(db, user_id, TRIGGERS)]
     entries, links, sessions, assessments = [], [], [], []
     for back in range(days - 1, -1, -1):
         day = end - dt.timedelta(days=back)
