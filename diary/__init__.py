@@ -37,31 +37,31 @@ def create_app(test_config=None):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from .session_cookie import RememberingSessionInterface
+    from .web.session_cookie import RememberingSessionInterface
     app.session_interface = RememberingSessionInterface()
 
     from . import db
     db.init_app(app)
 
-    from .csrf import CSRFProtect
+    from .web.csrf import CSRFProtect
     CSRFProtect(app)
 
-    from . import auth
+    from .web import auth
     auth.init_app(app)
 
-    from . import errors
+    from .web import errors
     errors.init_app(app)
 
     from . import cli
     cli.init_app(app)
 
-    from . import templating
+    from .web import templating
     templating.init_app(app)
 
-    from . import headers
+    from .web import headers
     headers.init_app(app)
 
-    from . import security_log
+    from .web import security_log
     security_log.init_app(app)
 
     from .views import (

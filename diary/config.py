@@ -71,11 +71,11 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "diary_session",
-    # The cookie's own lifetime: a login lasts at most 30 days (diary.auth.SESSION_LIMITS, which
+    # The cookie's own lifetime: a login lasts at most 30 days (diary.web.auth.SESSION_LIMITS, which
     # also ends a provider's after an idle hour), until logout or a password change.
     "PERMANENT_SESSION_LIFETIME": 30 * 24 * 3600,
     # The cookie is re-sent when the session changes (a login, activity recorded once a minute:
-    # diary.auth.within_limits), not on every request: re-signing it cost each write ~0.3 ms.
+    # diary.web.auth.within_limits), not on every request: re-signing it cost each write ~0.3 ms.
     "SESSION_REFRESH_EACH_REQUEST": False,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -8,7 +8,7 @@ import pytest
 
 import test_data_rights
 import test_export_csv
-from diary import json_stream
+from diary.exports import json_stream
 
 GOLDEN = Path(__file__).parent / "golden"
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from diary.auth import SESSION_LIMITS
+from diary.web.auth import SESSION_LIMITS
 
 HOUR, DAY = 3600, 24 * 3600
 

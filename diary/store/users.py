@@ -11,10 +11,7 @@ _COLUMNS = "id, email, password_hash, role, display_name, timezone, created_at, 
 
 
 def _one(db, sql, params):
-    row = db.execute(sql, params).fetchone()
-    if row is None:
-        return None
-    return dict(zip(_COLUMNS.split(", "), row))
+    return next(db.query(sql, params), None)
 
 
 def normalize_email(email):

@@ -5,8 +5,9 @@ from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest
 
-from .. import openapi, webpush
-from ..errors import http_error as api_error
+from ..web import openapi
+from .. import webpush
+from ..web.errors import http_error as api_error
 from ..db import get_db
 from ..schemas import flat_errors
 from ..schemas.accounts import UserOut

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from .. import otp, passwords
-from ..auth import User, mark_logged_in
+from ..web.auth import User, mark_logged_in
 from ..db import get_db, write_transaction
 from ..schemas.accounts import (ConfirmIdentityIn, DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn,
                                 RegisterIn, SecondFactorIn)
@@ -19,7 +19,7 @@ from ..services import limits, reminders, two_factor
 from ..store import NameTaken, audit
 from ..store import users as users_store
 from ..timeutil import timezone_names
-from .forms import load, present
+from ..web.forms import load, present
 
 bp = Blueprint("auth", __name__)
 

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from .. import support
-from ..auth import check_role, login_manager
+from ..web import support
+from ..web.auth import check_role, login_manager
 from ..db import get_db
 from ..schemas.entries import MAX_OFFSET, EntryIn, EntryQuery
 from ..schemas.fields import TriggerName
@@ -18,7 +18,7 @@ from ..services import onboarding
 from ..services import records
 from ..services import reminders
 from ..timeutil import time_now_in, today_in
-from .forms import MAX_ROW_ID, entry_payload, load, row_id
+from ..web.forms import MAX_ROW_ID, entry_payload, load, row_id
 
 bp = Blueprint("diary", __name__)
 

@@ -2,9 +2,9 @@
 from flask import Blueprint, current_app
 from flask_login import current_user
 
-from .. import csv_export, fhir
-from ..json_stream import Array
-from ..auth import check_role
+from ..exports import csv_export, fhir
+from ..exports.json_stream import Array
+from ..web.auth import check_role
 from ..db import get_db
 from ..schemas.assessments import AssessmentOut
 from ..schemas.entries import EntryOut
@@ -19,7 +19,7 @@ from ..store import triggers as triggers_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
 from ..timeutil import utc_now
-from .downloads import csv_response, date_range, export_filename, streamed_csv, streamed_json
+from ..web.downloads import csv_response, date_range, export_filename, streamed_csv, streamed_json
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from .. import charts
-from ..auth import check_role
+from ..web.auth import check_role
 from ..db import get_db, write_transaction
 from ..insights import attention
 from ..services import care
@@ -15,8 +15,8 @@ from ..store import sessions as sessions_store
 from ..services import safety
 from ..store import assessments as assessments_store
 from ..store import safety as safety_store
-from .downloads import csv_response, date_range, export_filename
-from .forms import load, present
+from ..web.downloads import csv_response, date_range, export_filename
+from ..web.forms import load, present
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from marshmallow import fields
 
 from .. import charts
-from ..auth import check_role
+from ..web.auth import check_role
 from ..db import get_db
 from ..schemas.fields import DateRangeQuery
 from ..schemas.trends import MAX_DAYS
@@ -14,7 +14,7 @@ from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..services import trends as trends_service
 from ..timeutil import today_in
-from .forms import load
+from ..web.forms import load
 
 bp = Blueprint("report", __name__)
 DEFAULT_DAYS = 90

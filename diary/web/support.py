@@ -3,8 +3,8 @@ rendered once by base.html with the clinic's contacts and the patient's own safe
 from flask import current_app, session
 from flask_login import current_user
 
-from .db import get_db
-from .store import safety as safety_store
+from ..db import get_db
+from ..store import safety as safety_store
 
 _KEY = "support_card"
 

@@ -4,8 +4,8 @@ import time
 from flask import abort, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
-from .db import get_db
-from .store import users as users_store
+from ..db import get_db
+from ..store import users as users_store
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from .vocabulary import with_side_effect_details
+from ..vocabulary import with_side_effect_details
 
 # Never reorder or rename: clients depend on these. New columns are appended.
 COLUMNS = (

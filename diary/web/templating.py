@@ -5,13 +5,19 @@ from flask import has_request_context
 from flask_login import current_user
 
 from . import support
-from .crisis_contacts import EMERGENCY, dial
-from .insights import crisis
-from .insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
-from .schemas.assessments import PLAN_STEPS
-from .timeutil import local_date, local_time, short_date, today_in
-from .vocabulary import (SIDE_EFFECT_LABELS, SIDE_EFFECT_SEVERITIES, TREATMENT_LABELS, describe_side_effect, label,
-                         plural)
+from ..crisis_contacts import EMERGENCY, dial
+from ..insights import crisis
+from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
+from ..schemas.assessments import PLAN_STEPS
+from ..timeutil import local_date, local_time, short_date, today_in
+from ..vocabulary import (
+    SIDE_EFFECT_LABELS,
+    SIDE_EFFECT_SEVERITIES,
+    TREATMENT_LABELS,
+    describe_side_effect,
+    label,
+    plural,
+)
 
 
 def viewer_timezone():

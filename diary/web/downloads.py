@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request, stream_with_context
 
-from .. import csv_export, json_stream
+from ..exports import csv_export, json_stream
 from ..db import get_db
-from ..errors import http_error
+from .errors import http_error
 from ..schemas.fields import DateRangeQuery
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store

@@ -57,5 +57,5 @@ def configure(logger):
 
 
 def init_app(app):
-    configure(logging.getLogger("diary"))  # this log and diary.errors' unexpected errors
+    configure(logging.getLogger("diary"))  # this log and diary.web.errors' unexpected errors
     app.after_request(log_refusal)
