@@ -90,3 +90,16 @@ def plural_of(noun):
     if noun.endswith(("s", "x", "z", "ch", "sh")):
         return noun + "es"
     return noun + "s"
+
+
+# How the access log reads to the patient, per audit action.
+AUDIT_ACTION_LABELS = {
+    "share.redeemed": "started seeing your diary (used your share code)",
+    "provider.dashboard": "saw your summary on their dashboard",
+    "provider.patient_page": "viewed your diary",
+    "api.patients": "saw your summary in their patient list (API)",
+    "api.patient_trends": "read your trends (API)",
+    "api.patient_entries": "read your check-ins (API)",
+    "export.entries_csv": "exported your check-ins as CSV",
+    "safety.acknowledged": "acknowledged a safety alert (a self-harm answer or crisis words)",
+}

@@ -13,11 +13,13 @@ from ..store import audit
 from ..store import dashboard as dashboard_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
+from ..store import safety as safety_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
 from ..timeutil import today_in
 from . import limits, safety
 from ..insights import relief
+from . import trends as trends_service
 from .trends import insight_totals, relief_means
 
 SORTS = {
@@ -42,6 +44,24 @@ def shared_patient(db, provider_id, patient_id):
 # Bump when what a line holds or how it is computed changes: lines stored before are then computed again.
 LINE_FORMAT = 1
 PAGE_SIZE = 25  # patients per dashboard page: a phone copes with 25 cards, not with 500
+
+
+def patient_page(db, provider_id, patient, share):
+    """What a provider's page about one sharing patient shows, from shared records only (text and
+    the safety plan only under a full share); the view is written to the audit log first."""
+    with write_transaction(db):
+        audit.record(db, "provider.patient_page", actor_id=provider_id, patient_id=patient["id"])
+    full = share["scope"] == "full"
+    return {
+        "trends": trends_service.gather(db, patient["id"], patient["timezone"], 90, include_private=False),
+        "entries": entries_store.list_entries(db, patient["id"], limit=50, include_private=False),
+        "sessions": sessions_store.list_sessions(db, patient["id"], include_private=False)[:20],
+        "assessments": assessments_store.list_assessments(db, patient["id"], include_private=False, limit=20),
+        "safety_flag": safety.open_flag(db, patient, provider_id, share["since"]),
+        "safety_history": safety.history_for_provider(db, patient, provider_id),
+        "plan": safety_store.get_plan(db, patient["id"]) if full else None,
+        "full": full,
+    }
 
 
 def patient_line(db, patient, today):

@@ -4,8 +4,8 @@ from flask_login import current_user
 
 from ..web.auth import check_role
 from ..db import get_db
+from ..services import sharing
 from ..schemas.sharing import InviteIn, ScopeIn
-from ..store import audit
 from ..store import sharing as sharing_store
 from ..store.sharing import format_code
 from ..vocabulary import SCOPE_LABELS
@@ -13,36 +13,14 @@ from ..web.forms import load, present, row_id
 
 bp = Blueprint("care_team", __name__, url_prefix="/care-team")
 
-# How the access log reads to the patient, per audit action.
-ACTION_LABELS = {
-    "share.redeemed": "started seeing your diary (used your share code)",
-    "provider.dashboard": "saw your summary on their dashboard",
-    "provider.patient_page": "viewed your diary",
-    "api.patients": "saw your summary in their patient list (API)",
-    "api.patient_trends": "read your trends (API)",
-    "api.patient_entries": "read your check-ins (API)",
-    "export.entries_csv": "exported your check-ins as CSV",
-    "safety.acknowledged": "acknowledged a safety alert (a self-harm answer or crisis words)",
-}
-
-
 @bp.before_request
 def patients_only():
     return check_role("patient")
 
 
-def access_events(db, patient_id, limit=200):
-    return [{**event, "label": ACTION_LABELS.get(event["action"], event["action"])}
-            for event in audit.events_about(db, patient_id, limit=limit)]
-
-
 def render_page(errors=None, status=200):
-    db = get_db()
-    return render_template(
-        "care_team/index.html", invites=sharing_store.pending_invites(db, current_user.id),
-        providers=sharing_store.care_team(db, current_user.id), events=access_events(db, current_user.id),
-        scopes=SCOPE_LABELS, format_code=format_code, errors=errors or {},
-    ), status
+    return render_template("care_team/index.html", **sharing.care_team_page(get_db(), current_user.id),
+                           scopes=SCOPE_LABELS, format_code=format_code, errors=errors or {}), status
 
 
 @bp.route("", strict_slashes=False)

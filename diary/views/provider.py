@@ -3,19 +3,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from .. import charts
-from ..web.auth import check_role
-from ..db import get_db, write_transaction
+from ..db import get_db
 from ..insights import attention
-from ..services import care
-from ..services import trends as trends_service
 from ..schemas.sharing import AcknowledgeIn, RedeemIn
-from ..store import audit
-from ..store import entries as entries_store
-from ..store import sessions as sessions_store
-from ..services import safety
-from ..store import assessments as assessments_store
-from ..store import safety as safety_store
-from ..web.downloads import csv_response, date_range, export_filename
+from ..services import care, export, safety
+from ..web.auth import check_role
+from ..web.downloads import date_range, export_filename, streamed_csv
 from ..web.forms import load, present
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
@@ -70,20 +63,11 @@ def redeem_code():
 def patient(patient_id):
     db = get_db()
     patient, share = shared_patient_or_404(db, current_user.id, patient_id)
-    with write_transaction(db):
-        audit.record(db, "provider.patient_page", actor_id=current_user.id, patient_id=patient_id)
-    full = share["scope"] == "full"
-    trends = trends_service.gather(db, patient_id, patient["timezone"], 90, include_private=False)
-    entries = entries_store.list_entries(db, patient_id, limit=50, include_private=False)
+    page = care.patient_page(db, current_user.id, patient, share)
     return render_template(
-        "provider/patient.html", patient=patient, share=share, trends=trends,
-        chart=charts.anxiety_chart(trends, history_url=None), entries=entries,
-        sessions=sessions_store.list_sessions(db, patient_id, include_private=False)[:20], full=full,
-        safety_flag=safety.open_flag(db, patient, current_user.id, share["since"]),
-        safety_history=safety.history_for_provider(db, patient, current_user.id),
-        assessments=assessments_store.list_assessments(db, patient_id, include_private=False, limit=20),
-        plan=safety_store.get_plan(db, patient_id) if full else None,
-        assessment_charts=charts.assessment_charts(trends),
+        "provider/patient.html", patient=patient, share=share, **page,
+        chart=charts.anxiety_chart(page["trends"], history_url=None),
+        assessment_charts=charts.assessment_charts(page["trends"]),
     )
 
 
@@ -107,8 +91,6 @@ def export_entries(patient_id):
     db = get_db()
     patient, share = shared_patient_or_404(db, current_user.id, patient_id)
     query = date_range()
-    with write_transaction(db):
-        audit.record(db, "export.entries_csv", actor_id=current_user.id, patient_id=patient_id)
+    chunks = export.shared_entries_csv(db, current_user.id, patient, share, **query)
     name = "-".join(patient["display_name"].lower().split()) or "patient"
-    return csv_response(patient_id, query, include_private=False, with_text=share["scope"] == "full",
-                                    filename=export_filename(f"{name}-entries"))
+    return streamed_csv(chunks, export_filename(f"{name}-entries"))

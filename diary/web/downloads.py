@@ -6,12 +6,9 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request, stream_with_context
 
-from ..exports import csv_export, json_stream
-from ..db import get_db
+from ..exports import json_stream
 from .errors import http_error
 from ..schemas.fields import DateRangeQuery
-from ..store import entries as entries_store
-from ..store import sessions as sessions_store
 from .forms import load
 
 
@@ -46,14 +43,6 @@ def streamed_json(document, filename, mimetype="application/json"):
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = attachment(filename)
     return response
-
-
-def csv_response(user_id, query, *, include_private, with_text, filename):
-    """Stream entries.csv."""
-    db = get_db()
-    checkin_pages = entries_store.csv_pages(db, user_id, include_private=include_private, with_note=with_text, **query)
-    session_pages = sessions_store.export_pages(db, user_id, include_private=include_private, **query)
-    return streamed_csv(csv_export.stream(checkin_pages, session_pages, with_text=with_text), filename)
 
 
 def export_filename(prefix, extension="csv"):

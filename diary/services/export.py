@@ -1,0 +1,95 @@
+"""Taking data out: a patient's own export, or a provider's copy of what is shared with them.
+
+Each function returns a document that is read from the store as it is written out (CSV chunks,
+or a json_stream document): a million check-ins never sit in memory (docs/PERFORMANCE.md)."""
+from ..db import write_transaction
+from ..exports import csv_export, fhir
+from ..exports.json_stream import Array
+from ..schemas.assessments import AssessmentOut
+from ..schemas.entries import EntryOut
+from ..schemas.sessions import SessionOut
+from ..store import assessments as assessments_store
+from ..store import audit
+from ..store import entries as entries_store
+from ..store import push as push_store
+from ..store import safety as safety_store
+from ..store import sessions as sessions_store
+from ..store import sharing as sharing_store
+from ..store import triggers as triggers_store
+from ..store import users as users_store
+from ..timeutil import utc_now
+
+
+def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date_to=None):
+    """entries.csv's chunks: check-ins and sessions in date order (docs/CSV.md); ``with_text``:
+    notes, triggers and reflections too (a provider with a "scores only" share gets none)."""
+    dates = {"date_from": date_from, "date_to": date_to}
+    checkins = entries_store.csv_pages(db, user_id, include_private=include_private, with_note=with_text, **dates)
+    sessions = sessions_store.export_pages(db, user_id, include_private=include_private, **dates)
+    return csv_export.stream(checkins, sessions, with_text=with_text)
+
+
+def shared_entries_csv(db, provider_id, patient, share, *, date_from=None, date_to=None):
+    """A provider's entries.csv of a sharing patient: shared records only, text only under a full
+    share. The export is written to the audit log first."""
+    with write_transaction(db):
+        audit.record(db, "export.entries_csv", actor_id=provider_id, patient_id=patient["id"])
+    return entries_csv(db, patient["id"], include_private=False, with_text=share["scope"] == "full",
+                       date_from=date_from, date_to=date_to)
+
+
+def assessments_csv(db, user_id, *, date_from=None, date_to=None):
+    """assessments.csv's chunks (the patient's own, private ones included)."""
+    pages = assessments_store.export_pages(db, user_id, include_private=True, date_from=date_from, date_to=date_to)
+    return csv_export.stream_assessments(pages)
+
+
+def fhir_bundle(db, user_id, *, base, date_from=None, date_to=None):
+    """The patient's diary as a FHIR R4 collection Bundle (docs/FHIR.md)."""
+    dates = {"date_from": date_from, "date_to": date_to}
+    return fhir.bundle(users_store.get_user(db, user_id),
+                       _records(entries_store.export_pages(db, user_id, **dates)),
+                       _records(sessions_store.export_pages(db, user_id, **dates)),
+                       _records(assessments_store.export_pages(db, user_id, **dates)),
+                       base=base, timestamp=utc_now())
+
+
+def everything(db, user_id):
+    """Everything stored about the patient, as one document ("Download my data"). The records
+    (check-ins, sessions, questionnaires) are written as they are read; the rest is small."""
+    user = users_store.get_user(db, user_id)
+    return {
+        "format": "symptom-diary-export/1",
+        "exported_at": utc_now(),
+        "account": {k: user[k] for k in ("id", "email", "role", "display_name", "timezone", "created_at")},
+        "entries": Array(_dumped(EntryOut(), entries_store.export_pages(db, user_id))),
+        "sessions": Array(_dumped(SessionOut(), sessions_store.export_pages(db, user_id))),
+        "assessments": Array(_dumped(AssessmentOut(exclude=("support",)), assessments_store.export_pages(db, user_id))),
+        "safety_plan": safety_store.get_plan(db, user_id),
+        # Safety signals the patient's records raised (private ones too): what and when, never the words.
+        "safety_alerts": [{k: e[k] for k in ("source", "reason", "date", "detail", "raised_at")}
+                          for e in safety_store.all_events(db, user_id)],
+        "safety_acknowledgements": [{k: a[k] for k in ("at", "provider")}
+                                    for a in safety_store.acknowledgements(db, user_id)],
+        "triggers": triggers_store.list_triggers(db, user_id),
+        "shares": sharing_store.share_history(db, user_id),
+        "share_codes": sharing_store.invite_history(db, user_id),
+        "access_log": [{k: e[k] for k in ("at", "actor", "action")}
+                       for e in audit.events_about(db, user_id, limit=None)],
+        "account_events": audit.events_by(db, user_id),
+        # Reminder settings per browser, with what was sent; not endpoints or keys (capabilities).
+        "reminders": [{**{k: d[k] for k in ("device", "remind_at", "days", "created_at", "last_sent_at")},
+                       "sent": push_store.sent(db, d["id"])} for d in push_store.for_user(db, user_id)],
+    }
+
+
+def _records(pages):
+    """The records of ``pages`` one by one, read a page at a time."""
+    for page in pages:
+        yield from page
+
+
+def _dumped(schema, pages):
+    """``schema``'s dump of each record of ``pages``, a page at a time."""
+    for page in pages:
+        yield from schema.dump(page, many=True)
