@@ -49,8 +49,15 @@ def optional(form, names):
     return {name: form[name].strip() or None for name in names if name in form}
 
 
+def typed_text(form, names):
+    """The named textareas the form sent, line breaks as typed: a browser posts each as CRLF (the
+    form encoding), where the page's JS sends the textarea's value, with LF, to the JSON API."""
+    return {name: form[name].replace("\r\n", "\n") for name in names if name in form}
+
+
 def entry_payload(form):
-    payload = present(form, ("id", "date", "anxiety", "note"))
+    payload = present(form, ("id", "date", "anxiety"))
+    payload.update(typed_text(form, ("note",)))
     payload.update(optional(form, ("time",)))
     payload["triggers"] = trigger_names(form)
     payload["private"] = "private" in form

@@ -396,8 +396,9 @@
     });
   }
   // Tests and the console: all() is every check-in on this phone, whoever's; put() stores an
-  // item as given (with or without an owner).
+  // item as given (with or without an owner); payloadFrom(form) is what would be queued.
   window.diaryOutbox = {replay: replay, all: outbox.all, put: outbox.put, render: render,
-                       showSupportCard: showSupportCard, callsForSupport: callsForSupport};
+                       showSupportCard: showSupportCard, callsForSupport: callsForSupport,
+                       payloadFrom: payloadFrom};
   leftBehind().catch(function () {}).then(render).then(function () { if (navigator.onLine) { return replay(); } });
 })();
