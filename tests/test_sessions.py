@@ -57,6 +57,13 @@ def test_reflection_added_the_next_day(patient):
     assert "Remember the music." in patient.get("/sessions/").get_data(as_text=True)
 
 
+def test_a_reflections_line_breaks_are_stored_as_typed(patient):
+    """A browser posts a textarea's line breaks as CRLF; the JSON API (and the page's JS) sends LF:
+    both store the reflection the same way."""
+    patient.post("/sessions/new", data=session_form(reflection="Felt lighter.\r\n\r\nRemember the music."))
+    assert api_sessions(patient)[0]["reflection"] == "Felt lighter.\n\nRemember the music."
+
+
 def test_double_submitted_session_stores_one(patient):
     form = session_form(id=str(uuid.uuid4()))
     patient.post("/sessions/new", data=form)

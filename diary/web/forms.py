@@ -72,7 +72,8 @@ BP_FIELDS = ("bp_before_systolic", "bp_before_diastolic", "bp_after_systolic", "
 def session_payload(form):
     """The session form: the dose as a value with its unit (and weight), each ticked side effect
     with its severity and hours (``severity_<name>``, ``hours_<name>``), blood pressure readings."""
-    payload = present(form, ("id", "date", "treatment", "anxiety_before", "anxiety_after", "reflection"))
+    payload = present(form, ("id", "date", "treatment", "anxiety_before", "anxiety_after"))
+    payload.update(typed_text(form, ("reflection",)))
     payload.update(optional(form, ("time", "weight_kg", *BP_FIELDS)))
     if "dose_value" in form:
         value = form["dose_value"].strip()
