@@ -266,7 +266,8 @@ def print_verdict(figures):
     print(describe("POST /api/v1/entries", figures["app"]))
     print(f"check-in write: {figures['ratio']:.0%} of the reference's req/s (goal >= {GOAL_RATIO:.0%}), "
           f"p95 {figures['p95_ratio']:.1f}x the reference's (goal <= {GOAL_P95_RATIO:.0f}x); "
-          f"server CPU per request {figures['server_cpu_ratio']:.1f}x; median round {figures['median_round_ratio']:.0%} "
+          f"server CPU per request {figures['server_cpu_ratio']:.1f}x; "
+          f"median round {figures['median_round_ratio']:.0%} "
           "(rounds " + ", ".join(f"{r['ratio']:.0%}" for r in figures["rounds"]) + ")")
 
 

@@ -144,7 +144,6 @@ def check(acknowledged, sent, path):
     return len(acknowledged)
 
 
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=200)

@@ -160,7 +160,8 @@ def download(host, port, cookie, path):
         sampler.join()
         conn.close()
     server_cpu = cpu_seconds(pids) - cpu_before
-    return {"seconds": elapsed, "server_cpu": server_cpu, "first_byte": first_byte, "bytes": size_bytes, "lines": lines, "tail": last[-64:],
+    return {"seconds": elapsed, "server_cpu": server_cpu, "first_byte": first_byte, "bytes": size_bytes,
+            "lines": lines, "tail": last[-64:],
             "rss_growth": max(peak[pid] - before.get(pid, peak[pid]) for pid in peak),
             "peak_rss": max(peak.values())}
 

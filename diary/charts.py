@@ -184,7 +184,8 @@ def anxiety_chart(trends, history_url="/history"):
 
     for session in trends["sessions"]:
         offset = _offset(trends, session["date"])
-        label = escape(f"{short_date(session['date'])}: {TREATMENT_LABELS.get(session['treatment'], session['treatment'])}"
+        treatment = TREATMENT_LABELS.get(session['treatment'], session['treatment'])
+        label = escape(f"{short_date(session['date'])}: {treatment}"
                        f", anxiety {session['anxiety_before']} before, {session['anxiety_after']} after")
         parts.append(
             f'<g class="session-mark"><title>{label}</title>'
@@ -413,7 +414,8 @@ def assessment_chart(trends, instrument):
         # Bands split halfway between whole totals (4|5 ...), like the anxiety chart's.
         y_high, y_low = y(min(high - 0.5, top)), y(max(low - 0.5, 0))
         parts.append(f'<rect class="band sev-{severity}" x="{LEFT}" y="{y_high:.1f}" width="{PLOT_W}" '
-                     f'height="{y_low - y_high:.1f}"><title>{SEVERITY_LABELS[severity]}: {low}–{high - 1}</title></rect>')
+                     f'height="{y_low - y_high:.1f}">'
+                     f'<title>{SEVERITY_LABELS[severity]}: {low}–{high - 1}</title></rect>')
     for value in [0] + [low for low, _ in bands[1:]] + [top]:
         parts.append(f'<text class="axis" x="{LEFT - 5}" y="{y(value) + 4:.1f}" text-anchor="end">{value}</text>')
     for offset, label in _x_ticks(start, count):

@@ -153,7 +153,8 @@ def send_reminders_command(now):
         try:
             moment = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
         except ValueError:
-            raise click.BadParameter("Give a date and time like 2026-11-24T20:05:00-06:00.", param_hint="--now") from None
+            raise click.BadParameter("Give a date and time like 2026-11-24T20:05:00-06:00.",
+                                     param_hint="--now") from None
         if moment.tzinfo is None:
             raise click.BadParameter("Give the offset too (e.g. -06:00 or Z).", param_hint="--now")
     moment = moment.astimezone(dt.timezone.utc)

@@ -4,7 +4,6 @@ from sqlite_utils import Migrations
 migrations = Migrations("diary")
 
 
-
 @migrations()
 def m001_accounts_entries_sessions(db):
     db.execute("""

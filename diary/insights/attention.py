@@ -16,8 +16,8 @@ QUIET_DAYS = 7        # no check-in for 7 or more days
 HIGH_MEAN = 7.0       # 7-day mean of 7 or more
 RISING_BY = 2.0       # 7-day mean at least 2 points above the 7 days before
 SPIKE_DAYS = 3        # spike: within the last 3 days (today and the 2 before),
-SPIKE_SCORE = 9       #   a check-in of 9 or 10,
-SPIKE_ABOVE = 3.0     #   or a day at least 3 points above the mean of the 7 days before it
+SPIKE_SCORE = 9       # ... a check-in of 9 or 10,
+SPIKE_ABOVE = 3.0     # ... or a day at least 3 points above the mean of the 7 days before it
 SPARKLINE_DAYS = 30
 
 FLAG_ORDER = ("safety", "severe", "spike", "high", "rising", "quiet")

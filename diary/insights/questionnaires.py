@@ -153,4 +153,3 @@ def self_harm_answer(instrument_key, answers):
 
 def is_severe(instrument_key, total):
     return total >= SEVERE_AT[instrument_key]
-

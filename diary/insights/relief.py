@@ -298,14 +298,16 @@ def sentence(series, summary, outlook, short_date, reader="patient"):
         return text + (f" Since {your} last session on {short_date(outlook.last_session)} "
                        f"({_days(outlook.days_since)} ago), it came back after {_days(last.relief_days)}{timing}")
     if outlook.last_session is not None:
-        text += f" It has been {_days(outlook.days_since)} since {your} last session on {short_date(outlook.last_session)}."
+        text += (f" It has been {_days(outlook.days_since)} since {your} last session"
+                 f" on {short_date(outlook.last_session)}.")
     if outlook.status == "approaching":
         text += f" That is about when it has come back before{timing}"
     elif outlook.status == "past":
         text += f" That is past when it usually comes back{timing}"
     return text
     if outlook.last_session is not None:
-        text += f" It has been {_days(outlook.days_since)} since your last session on {short_date(outlook.last_session)}."
+        text += (f" It has been {_days(outlook.days_since)} since your last session"
+                 f" on {short_date(outlook.last_session)}.")
     if outlook.status == "approaching":
         text += " That is about when it has come back before: you may want to talk to your clinic about timing."
     elif outlook.status == "past":

@@ -162,7 +162,8 @@ def table_rows(trends):
     if "months" in trends:
         return trends["months"]
     return [{"label": day["date"], "from": day["date"], "to": day["date"], "days_logged": 1,
-             "mean": day["mean"], "min": day["min"], "max": day["max"]} for day in reversed(trends["days"]) if day["count"]]
+             "mean": day["mean"], "min": day["min"], "max": day["max"]}
+            for day in reversed(trends["days"]) if day["count"]]
 
 
 def _month(first, days, mean, low, high):

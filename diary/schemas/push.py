@@ -101,7 +101,8 @@ class PushEndpointIn(Schema):
 
 
 class PushKeyOut(Schema):
-    public_key = fields.String(metadata={"description": "The VAPID application server key: the P-256 public key, uncompressed, base64url without padding"})
+    public_key = fields.String(metadata={"description": "The VAPID application server key: the P-256 public key,"
+                                                        " uncompressed, base64url without padding"})
 
 
 class PushSubscriptionOut(Schema):

@@ -5,6 +5,7 @@ from marshmallow.validate import Length, OneOf, Regexp
 from ..vocabulary import SCOPES
 from .fields import Trimmed
 
+
 def scope_field(**kwargs):
     return fields.String(validate=OneOf(SCOPES, error="Must be one of: {choices}."),
                          metadata={"enum": list(SCOPES)}, **kwargs)
@@ -15,7 +16,8 @@ class InviteIn(Schema):
 
 
 class InviteOut(Schema):
-    code = fields.String(metadata={"description": "16 characters from an alphabet of 31 (79 bits); shown as ABCD-EFGH-JKMN-PQRS; spaces, dashes and case are ignored"})
+    code = fields.String(metadata={"description": "16 characters from an alphabet of 31 (79 bits); shown as"
+                                                  " ABCD-EFGH-JKMN-PQRS; spaces, dashes and case are ignored"})
     scope = fields.String()
     expires_at = fields.String(metadata={"format": "date-time"})
 

@@ -64,7 +64,8 @@ class SessionResponseOut(Schema):
     baseline_source = fields.String(allow_none=True, metadata={"enum": BASELINE_SOURCES})
     baseline_days = fields.Integer(metadata={"description": "Logged days the baseline rests on (0: a rating)"})
     baseline_series = fields.Integer(allow_none=True, metadata={
-        "description": "The series whose measurement the baseline is (an earlier one when this one's week was in relief)"})
+        "description": "The series whose measurement the baseline is"
+                       " (an earlier one when this one's week was in relief)"})
     mean_days_1_3 = fields.Float(allow_none=True, metadata={"description": "Stops at the next session"})
     mean_days_4_7 = fields.Float(allow_none=True, metadata={"description": "Stops at the next session"})
     relief_days = fields.Integer(allow_none=True, metadata={
@@ -154,15 +155,15 @@ class SideEffectSummaryOut(Schema):
     share = fields.Float(metadata={"description": "sessions / all sessions, 0-1"})
     by_severity = fields.Dict(keys=fields.String(), values=fields.Integer(),
                               metadata={"description": "{mild, moderate, severe, unrated}"})
-    fading = fields.Boolean(allow_none=True, metadata={"description": "Lighter in the second half of the course; "
-                                                                     "null under 4 sessions"})
+    fading = fields.Boolean(allow_none=True, metadata={
+        "description": "Lighter in the second half of the course; null under 4 sessions"})
 
 
 class TrendsOut(Schema):
     from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
     to = fields.String(metadata={"format": "date"})
-    resolution = fields.String(metadata={"enum": ["day"], "description": "A point per day in `days` (the Trends "
-                                                                           "page draws long periods by week)"})
+    resolution = fields.String(metadata={
+        "enum": ["day"], "description": "A point per day in `days` (the Trends page draws long periods by week)"})
     days = fields.List(fields.Nested(DayOut))
     sessions = fields.List(fields.Nested(SessionResponseOut))
     triggers = fields.List(fields.Nested(TriggerEffectOut))

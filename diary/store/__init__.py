@@ -45,6 +45,12 @@ def update_owned_row(db, table, user_id, record_id, columns, now):
     return cursor.rowcount == 1
 
 
+def has_private_rows(db, table, user_id):
+    """Whether the user marked any row of ``table`` private (``table`` from the store's own code)."""
+    return db.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE user_id = ? AND private = 1)",
+                      [user_id]).fetchone()[0] == 1
+
+
 def date_range_where(user_id, date_from=None, date_to=None, prefix=""):
     """``(conditions, params)`` for one user's records within optional inclusive dates."""
     conditions, params = [f"{prefix}user_id = ?"], [user_id]

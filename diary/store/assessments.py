@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import date_range_where, keyset_pages, replayed
+from . import date_range_where, has_private_rows, keyset_pages, replayed
 
 _FIELDS = ("id", "instrument", "date", "answers", "difficulty", "total", "severity", "private",
            "created_at", "updated_at")
@@ -107,4 +107,4 @@ def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=T
 
 def has_private(db, user_id):
     """Whether the user marked any of these records private."""
-    return db.execute("SELECT EXISTS (SELECT 1 FROM assessments WHERE user_id = ? AND private = 1)", [user_id]).fetchone()[0] == 1
+    return has_private_rows(db, "assessments", user_id)

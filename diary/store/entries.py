@@ -5,7 +5,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import date_range_where, keyset_pages, replayed, update_owned_row
+from . import date_range_where, has_private_rows, keyset_pages, replayed, update_owned_row
 from . import triggers as triggers_store
 
 # The trigger names of an entry ordered by name, joined by the ASCII unit separator (which
@@ -87,7 +87,8 @@ def _set_triggers(db, user_id, entry_id, names, new=False):
     triggers' stored names, ordered as a read orders them (by name_key)."""
     if not new:
         db.execute("DELETE FROM entry_triggers WHERE entry_id = ?", [entry_id])
-    linked = {trigger_id: (key, name) for trigger_id, key, name in triggers_store.triggers_for_names(db, user_id, names)}
+    linked = {trigger_id: (key, name)
+              for trigger_id, key, name in triggers_store.triggers_for_names(db, user_id, names)}
     if linked:
         db.execute("INSERT INTO entry_triggers (entry_id, trigger_id) VALUES "
                    + ", ".join("(?, ?)" for _ in linked), [v for t in sorted(linked) for v in (entry_id, t)])
@@ -196,7 +197,8 @@ def trigger_sums(db, user_id, date_from, date_to, *, include_private=True):
 def daily_means(db, user_id, date_from, date_to, *, include_private=True):
     """{date: mean anxiety} per day with check-ins."""
     return {dt.date.fromisoformat(date): total / count
-            for date, count, total, _, _ in day_totals(db, user_id, date_from, date_to, include_private=include_private)}
+            for date, count, total, _, _ in day_totals(db, user_id, date_from, date_to,
+                                                       include_private=include_private)}
 
 
 def checkins_on_dates(db, user_id, dates, *, include_private=True):
@@ -233,7 +235,6 @@ def last_date(db, user_id, *, include_private=True):
     return db.execute(sql, [user_id]).fetchone()[0]
 
 
-
 EXPORT_PAGE_SIZE = 2000
 
 
@@ -260,4 +261,4 @@ def csv_pages(db, user_id, *, date_from=None, date_to=None, include_private=True
 
 def has_private(db, user_id):
     """Whether the user marked any of these records private."""
-    return db.execute("SELECT EXISTS (SELECT 1 FROM entries WHERE user_id = ? AND private = 1)", [user_id]).fetchone()[0] == 1
+    return has_private_rows(db, "entries", user_id)

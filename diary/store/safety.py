@@ -124,4 +124,3 @@ def acknowledgements(db, patient_id):
         " LEFT JOIN users u ON u.id = a.provider_id WHERE a.patient_id = ? ORDER BY a.at",
         [patient_id],
     ))
-

@@ -4,7 +4,7 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import date_range_where, keyset_pages, replayed, update_owned_row
+from . import date_range_where, has_private_rows, keyset_pages, replayed, update_owned_row
 
 _CONTENT = (
     "date", "time", "treatment", "dose_mg", "dose_unit", "dose_value", "weight_kg", "anxiety_before",
@@ -118,7 +118,6 @@ def delete_session(db, user_id, session_id):
     return cursor.rowcount == 1
 
 
-
 EXPORT_PAGE_SIZE = 2000
 
 
@@ -133,4 +132,4 @@ def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=T
 
 def has_private(db, user_id):
     """Whether the user marked any of these records private."""
-    return db.execute("SELECT EXISTS (SELECT 1 FROM treatment_sessions WHERE user_id = ? AND private = 1)", [user_id]).fetchone()[0] == 1
+    return has_private_rows(db, "treatment_sessions", user_id)

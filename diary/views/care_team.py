@@ -13,6 +13,7 @@ from ..web.forms import load, present, row_id
 
 bp = Blueprint("care_team", __name__, url_prefix="/care-team")
 
+
 @bp.before_request
 def patients_only():
     return check_role("patient")

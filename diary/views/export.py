@@ -38,4 +38,5 @@ def fhir_json():
 @bp.route("/everything.json")
 def everything():
     """Everything stored about the patient, in one JSON file ("Download my data")."""
-    return streamed_json(export.everything(get_db(), current_user.id), export_filename("symptom-diary-everything", "json"))
+    document = export.everything(get_db(), current_user.id)
+    return streamed_json(document, export_filename("symptom-diary-everything", "json"))
