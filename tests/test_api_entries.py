@@ -367,8 +367,15 @@ def test_patch_with_a_bad_body_changes_nothing(patient, kwargs, status):
     assert listed(patient) == [original]
 
 
-def test_patch_unknown_id_is_404(patient):
-    errors_of(patient.patch(f"{API}/{uuid.uuid4()}", json={"anxiety": 1}), 404, "id")
+@pytest.mark.parametrize("kwargs", [
+    pytest.param({"json": {"anxiety": 1}}, id="valid"),
+    pytest.param({"json": {"anxiety": 11}}, id="invalid"),
+    pytest.param({"data": "{not json", "content_type": "application/json"}, id="broken-json"),
+    pytest.param({"data": {"note": "x"}}, id="form-encoded"),
+])
+def test_patch_unknown_id_is_404(patient, kwargs):
+    """The id is looked up before the body is read: whatever the body, a missing entry is 404."""
+    errors_of(patient.patch(f"{API}/{uuid.uuid4()}", **kwargs), 404, "id")
     assert listed(patient) == []
 
 

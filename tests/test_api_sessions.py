@@ -311,8 +311,14 @@ def test_patch_with_an_unknown_side_effect_changes_nothing(patient):
     assert listed(patient) == [original]
 
 
-def test_patch_unknown_id_is_404(patient):
-    errors_of(patient.patch(f"{API}/{uuid.uuid4()}", json={"reflection": "x"}), 404, "id")
+@pytest.mark.parametrize("kwargs", [
+    pytest.param({"json": {"reflection": "x"}}, id="valid"),
+    pytest.param({"json": {"anxiety_after": 11}}, id="invalid"),
+    pytest.param({"data": "{not json", "content_type": "application/json"}, id="broken-json"),
+])
+def test_patch_unknown_id_is_404(patient, kwargs):
+    """The id is looked up before the body is read: whatever the body, a missing session is 404."""
+    errors_of(patient.patch(f"{API}/{uuid.uuid4()}", **kwargs), 404, "id")
     assert listed(patient) == []
 
 

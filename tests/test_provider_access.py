@@ -162,6 +162,18 @@ def test_outsiders_get_404_on_patients_that_do_not_exist_either(app, victim, pro
         assert without_csrf_token(missing.get_data()) == without_csrf_token(hidden.get_data())
 
 
+@pytest.mark.parametrize("method, path, kwargs", [
+    ("GET", "trends?days=0", {}),
+    ("GET", "entries?limit=0&from=never", {}),
+    ("POST", "safety/acknowledge", {"data": "{not json", "content_type": "application/json"}),
+    ("POST", "safety/acknowledge", {"data": "x", "content_type": "text/plain"}),
+    ("POST", "safety/acknowledge", {"json": {"through": "yesterday"}}),
+])
+def test_outsiders_get_404_before_the_query_or_body_is_read(victim, provider, method, path, kwargs):
+    response = provider.open(f"/api/v1/patients/{victim['id']}/{path}", method=method, **kwargs)
+    errors_of(response, 404, "patient_id")
+
+
 def without_csrf_token(body):
     """The page without its CSRF token, which is signed with the second it was made (two
     requests either side of a second boundary differ there, and only there)."""

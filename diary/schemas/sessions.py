@@ -115,7 +115,7 @@ def _positive_number(message, maximum, description):
 
 
 class SessionIn(DatedSchema):
-    """A treatment session (POST); ``SessionIn(partial=True, exclude=("id",), current=...)`` for PATCH.
+    """A treatment session (POST); ``SessionPatch(current=...)`` for PATCH.
 
     :param current: for a PATCH, the stored session: the dose and blood pressure rules are
         checked on the session as it will be once the changes are applied.
@@ -255,8 +255,14 @@ def blood_pressure_problems(given, current=None):
     return problems
 
 
-def session_patch_schema(today, current=None):
-    return SessionIn(today=today, partial=True, exclude=("id",), current=current)
+class SessionPatch(SessionIn):
+    """A PATCH: any of SessionIn's fields but the id, none required.
+
+    :param current: the stored session (the rules across fields apply to it once changed).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, exclude=("id",), **kwargs)
 
 
 class SideEffectOut(Schema):

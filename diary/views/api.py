@@ -2,25 +2,22 @@
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from marshmallow import ValidationError
-from werkzeug.exceptions import BadRequest
 
 from ..web import openapi
 from .. import webpush
 from ..web.errors import http_error as api_error
 from ..db import get_db
-from ..schemas import flat_errors
 from ..schemas.accounts import UserOut
 from ..schemas.assessments import (
     AssessmentIn, AssessmentListOut, AssessmentOut, AssessmentQuery, SafetyPlanIn, SafetyPlanOut,
 )
-from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryQuery, entry_in, entry_patch_schema
+from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryPatch, EntryQuery
 from ..schemas.trends import TrendsOut, TrendsQuery
 from ..schemas.sharing import (
     AccessLogOut, AcknowledgeIn, CareTeamOut, InviteIn, InviteOut, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut,
 )
 from ..schemas.push import PushEndpointIn, PushKeyOut, PushSubscriptionIn, PushSubscriptionOut
-from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionQuery, session_patch_schema
+from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionPatch, SessionQuery
 from ..db import write_transaction
 from ..store import IdConflict, audit
 from ..store import sharing as sharing_store
@@ -37,52 +34,13 @@ ENTRY_OUT = EntryOut()  # dumping keeps no state on the schema: one instance ser
 operation = openapi.Registry(bp)
 
 
-def json_body():
-    """The request's JSON object, or a 415/400/422 naming what is wrong with the body."""
-    if not request.is_json:
-        raise api_error(415, {"body": ["Send a JSON object with Content-Type: application/json."]})
-    try:
-        data = request.get_json()
-    except BadRequest:
-        raise api_error(400, {"body": ["The body is not valid JSON."]}) from None
-    except RecursionError:  # thousands of nested brackets: the parser gives up
-        raise api_error(400, {"body": ["The body is nested too deeply."]}) from None
-    if not isinstance(data, dict):
-        raise api_error(422, {"body": ["Expected a JSON object."]})
-    try:
-        broken = [field for field, value in data.items() if not is_encodable(value)]
-    except RecursionError:
-        raise api_error(400, {"body": ["The body is nested too deeply."]}) from None
-    if broken:
-        # JSON can carry lone UTF-16 surrogates ("\ud800"), which no text column can store.
-        raise api_error(422, {field: ["Contains characters that aren't valid text."] for field in broken})
-    return data
-
-
-def is_encodable(value):
-    """True when every string in ``value`` (nested lists and objects too) is valid Unicode text."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(is_encodable(k) and is_encodable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(is_encodable(item) for item in value)
-    return True
-
-
-def validated(schema, data):
-    try:
-        return schema.load(data)
-    except ValidationError as error:
-        raise api_error(422, flat_errors(error.normalized_messages())) from None
-
-
 def patient_today():
     return today_in(current_user.timezone)
+
+
+def on_patient_today():
+    """The context of a dated body: dates after the patient's today are refused."""
+    return {"today": patient_today()}
 
 
 def not_found(kind):
@@ -125,17 +83,15 @@ def csrf_token():
 # --- check-ins -----------------------------------------------------------------
 
 @operation("/entries", "post", "Create a check-in (idempotent on a client id)", body=EntryIn,
-           responses={201: EntryOut, 200: EntryOut, 409: None})
-def create_entry():
-    data = validated(entry_in(patient_today()), json_body())
+           context=on_patient_today, responses={201: EntryOut, 200: EntryOut, 409: None})
+def create_entry(data):
     return saved(lambda: records.create(get_db(), "entry", current_user.id, data), ENTRY_OUT, ".get_entry",
                  "entry_id")
 
 
 @operation("/entries", "get", "List check-ins, newest first", query=EntryQuery,
            responses={200: EntryListOut})
-def list_entries():
-    query = validated(EntryQuery(), request.args.to_dict())
+def list_entries(query):
     limit = query.pop("limit")
     entries = entries_store.list_entries(get_db(), current_user.id, limit=limit + 1, **query)
     return EntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
@@ -161,12 +117,15 @@ def get_entry(entry_id):
     return EntryOut().dump(own_entry(entry_id))
 
 
-@operation("/entries/<uuid:entry_id>", "patch", "Change some fields of a check-in", body="EntryPatch",
-           responses={200: EntryOut, 404: None})
-def patch_entry(entry_id):
-    own_entry(entry_id)
-    changes = validated(entry_patch_schema(patient_today()), json_body())
-    entry, support = records.update(get_db(), "entry", current_user.id, entry_id, changes)
+def own_entry_today(entry_id):
+    own_entry(entry_id)  # a missing entry answers 404 before the body is read
+    return on_patient_today()
+
+
+@operation("/entries/<uuid:entry_id>", "patch", "Change some fields of a check-in", body=EntryPatch,
+           context=own_entry_today, responses={200: EntryOut, 404: None})
+def patch_entry(entry_id, data):
+    entry, support = records.update(get_db(), "entry", current_user.id, entry_id, data)
     if entry is None:  # deleted in between
         raise not_found("entry")
     return EntryOut().dump({**entry, "support": support})
@@ -182,17 +141,15 @@ def delete_entry(entry_id):
 # --- treatment sessions --------------------------------------------------------
 
 @operation("/sessions", "post", "Log a treatment session (idempotent on a client id)", body=SessionIn,
-           responses={201: SessionOut, 200: SessionOut, 409: None})
-def create_session():
-    data = validated(SessionIn(today=patient_today()), json_body())
+           context=on_patient_today, responses={201: SessionOut, 200: SessionOut, 409: None})
+def create_session(data):
     return saved(lambda: records.create(get_db(), "session", current_user.id, data), SessionOut(),
                  ".get_session", "session_id")
 
 
 @operation("/sessions", "get", "List treatment sessions, newest first", query=SessionQuery,
            responses={200: SessionListOut})
-def list_sessions():
-    query = validated(SessionQuery(), request.args.to_dict())
+def list_sessions(query):
     return SessionListOut().dump({"sessions": sessions_store.list_sessions(get_db(), current_user.id, **query)})
 
 
@@ -208,12 +165,15 @@ def get_session(session_id):
     return SessionOut().dump(own_session(session_id))
 
 
+def own_session_today(session_id):
+    """The rules across fields (dose, blood pressure) apply to the session as it will be."""
+    return {"today": patient_today(), "current": own_session(session_id)}
+
+
 @operation("/sessions/<uuid:session_id>", "patch", "Change a session or add its reflection",
-           body="SessionPatch", responses={200: SessionOut, 404: None})
-def patch_session(session_id):
-    current = own_session(session_id)
-    changes = validated(session_patch_schema(patient_today(), current), json_body())
-    session, support = records.update(get_db(), "session", current_user.id, session_id, changes)
+           body=SessionPatch, context=own_session_today, responses={200: SessionOut, 404: None})
+def patch_session(session_id, data):
+    session, support = records.update(get_db(), "session", current_user.id, session_id, data)
     if session is None:
         raise not_found("session")
     return SessionOut().dump({**session, "support": support})
@@ -229,17 +189,16 @@ def delete_session(session_id):
 # --- questionnaires and the safety plan ------------------------------------------
 
 @operation("/assessments", "post", "Save a completed GAD-7 or PHQ-9 (scored by the server; idempotent on a client id)",
-           body=AssessmentIn, responses={201: AssessmentOut, 200: AssessmentOut, 409: None})
-def create_assessment():
-    data = validated(AssessmentIn(today=patient_today()), json_body())
+           body=AssessmentIn, context=on_patient_today,
+           responses={201: AssessmentOut, 200: AssessmentOut, 409: None})
+def create_assessment(data):
     return saved(lambda: records.create_assessment(get_db(), current_user.id, data), AssessmentOut(),
                  ".get_assessment", "assessment_id")
 
 
 @operation("/assessments", "get", "List questionnaire results, newest first", query=AssessmentQuery,
            responses={200: AssessmentListOut})
-def list_assessments():
-    query = validated(AssessmentQuery(), request.args.to_dict())
+def list_assessments(query):
     return AssessmentListOut().dump({"assessments": assessments_store.list_assessments(get_db(), current_user.id,
                                                                                       **query)})
 
@@ -272,8 +231,7 @@ def get_safety_plan():
 
 @operation("/safety-plan", "put", "Replace my safety plan (fields left out become empty)", body=SafetyPlanIn,
            responses={200: SafetyPlanOut})
-def put_safety_plan():
-    data = validated(SafetyPlanIn(), json_body())
+def put_safety_plan(data):
     return SafetyPlanOut().dump(safety_store.save_plan(get_db(), current_user.id, data))
 
 
@@ -281,8 +239,7 @@ def put_safety_plan():
 
 @operation("/trends", "get", "Daily series, rolling mean, session response, trigger effects, course",
            query=TrendsQuery, responses={200: TrendsOut})
-def trends():
-    query = validated(TrendsQuery(), request.args.to_dict())
+def trends(query):
     # build() already returns TrendsOut's shape in JSON types (tests hold it to that schema);
     # a marshmallow dump of ~1,800 days would add 25 ms to an all-time request.
     return jsonify(trends_service.gather(get_db(), current_user.id, current_user.timezone, query["days"]))
@@ -296,13 +253,17 @@ def push_key():
     return PushKeyOut().dump({"public_key": webpush.public_key(current_app)})
 
 
+def push_services():
+    """The context of a push subscription: the push services its endpoint may be on."""
+    config = current_app.config
+    return {"hosts": config["PUSH_HOSTS"], "loopback": config["PUSH_LOOPBACK"]}
+
+
 @operation("/push/subscriptions", "post",
            "Turn reminders on for this browser (or change its time and days): its push subscription, "
            "a local time HH:MM and days 0 (Monday) to 6 (Sunday)", body=PushSubscriptionIn,
-           responses={201: PushSubscriptionOut, 200: PushSubscriptionOut})
-def create_push_subscription():
-    config = current_app.config
-    data = validated(PushSubscriptionIn(hosts=config["PUSH_HOSTS"], loopback=config["PUSH_LOOPBACK"]), json_body())
+           context=push_services, responses={201: PushSubscriptionOut, 200: PushSubscriptionOut})
+def create_push_subscription(data):
     try:
         subscription, created = reminders.subscribe(get_db(), current_user.id, data, request.user_agent.string)
     except reminders.TooManyDevices:
@@ -312,8 +273,7 @@ def create_push_subscription():
 
 @operation("/push/subscriptions", "delete", "Turn reminders off for a browser (its endpoint)",
            body=PushEndpointIn, responses={204: None, 404: None})
-def delete_push_subscription():
-    data = validated(PushEndpointIn(), json_body())
+def delete_push_subscription(data):
     if not reminders.unsubscribe(get_db(), current_user.id, data["endpoint"]):
         raise api_error(404, {"endpoint": ["No reminders are on for this endpoint."]})
     return "", 204
@@ -323,8 +283,7 @@ def delete_push_subscription():
 
 @operation("/invites", "post", "Create a single-use share code (valid 72 hours)", body=InviteIn,
            responses={201: InviteOut})
-def create_invite():
-    data = validated(InviteIn(), json_body())
+def create_invite(data):
     invite = sharing_store.create_invite(get_db(), current_user.id, data["scope"])
     return InviteOut().dump(invite), 201
 
@@ -360,8 +319,7 @@ def access_log():
 
 @operation("/invites/redeem", "post", "Redeem a patient's share code", body=RedeemIn,
            responses={200: RedeemOut, 422: None, 429: None}, role="provider")
-def redeem_invite():
-    data = validated(RedeemIn(), json_body())
+def redeem_invite(data):
     patient, failure = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
                                    address=request.remote_addr)
     if failure is not None:
@@ -398,20 +356,18 @@ def shared_patient(patient_id):
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", "post",
            "Acknowledge a patient's safety flag (audited; shown in the patient's access log)",
-           body=AcknowledgeIn, responses={204: None, 404: None}, role="provider")
-def acknowledge_safety(patient_id):
-    shared_patient(patient_id)
-    data = validated(AcknowledgeIn(), json_body() if request.get_data() else {})
+           body=AcknowledgeIn, empty_body=True, find=shared_patient,
+           responses={204: None, 404: None}, role="provider")
+def acknowledge_safety(patient_id, data, found):
     safety.acknowledge(get_db(), current_user.id, patient_id, data.get("through"))
     return "", 204
 
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/trends", "get",
            "A sharing patient's trends (without private entries)", query=TrendsQuery,
-           responses={200: TrendsOut, 404: None}, role="provider")
-def patient_trends(patient_id):
-    patient, _ = shared_patient(patient_id)
-    query = validated(TrendsQuery(), request.args.to_dict())
+           find=shared_patient, responses={200: TrendsOut, 404: None}, role="provider")
+def patient_trends(patient_id, query, found):
+    patient, _ = found
     db = get_db()
     with write_transaction(db):
         audit.record(db, "api.patient_trends", actor_id=current_user.id, patient_id=patient_id)
@@ -420,10 +376,9 @@ def patient_trends(patient_id):
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",
            "A sharing patient's shared check-ins (notes only with full sharing)", query=EntryQuery,
-           responses={200: SharedEntryListOut, 404: None}, role="provider")
-def patient_entries(patient_id):
-    _, share = shared_patient(patient_id)
-    query = validated(EntryQuery(), request.args.to_dict())
+           find=shared_patient, responses={200: SharedEntryListOut, 404: None}, role="provider")
+def patient_entries(patient_id, query, found):
+    _, share = found
     limit = query.pop("limit")
     db = get_db()
     with write_transaction(db):
@@ -436,6 +391,4 @@ def patient_entries(patient_id):
 
 @operation("/openapi.json", "get", "This OpenAPI 3 document", responses={200: None}, role="public")
 def openapi_document():
-    return jsonify(openapi.document(operation, {
-        "EntryPatch": entry_patch_schema(None), "SessionPatch": session_patch_schema(None),
-    }))
+    return jsonify(openapi.document(operation))
