@@ -37,6 +37,7 @@ LOCKED = "database is locked"
 def seeded_clinic(patients, providers):
     """A migrated temporary database holding the clinic: yields (path, accounts, counts, seconds)."""
     from diary.db import close_db, get_db, migrate
+
     from .clinic_seed import seed_clinic
     with tempfile.TemporaryDirectory() as tmp:
         database = os.path.join(tmp, "clinic.sqlite3")

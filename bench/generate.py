@@ -73,6 +73,7 @@ def bulk_diary(db, user_id, *, days=365, per_day=2, end=None, seed=1):
     GAD-7 and a PHQ-9 every two weeks. For benchmarks with many patients only."""
     import json
     import uuid
+
     from diary.insights.questionnaires import INSTRUMENTS, score
     rng = random.Random(seed)
     end = end or dt.date.today()

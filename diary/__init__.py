@@ -64,10 +64,9 @@ def create_app(test_config=None):
     from .web import security_log
     security_log.init_app(app)
 
-    from .views import (
-        api, assessments, auth as auth_views, care_team, diary, export, health, provider, pwa, reminders, report,
-        safety, sessions, trends,
-    )
+    from .views import api, assessments
+    from .views import auth as auth_views
+    from .views import care_team, diary, export, health, provider, pwa, reminders, report, safety, sessions, trends
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(diary.bp)
     app.register_blueprint(sessions.bp)

@@ -8,9 +8,9 @@ import random
 
 from . import otp, passwords
 from .services import records, safety, two_factor
-from .store import safety as safety_store
 from .store import entries as entries_store
 from .store import mfa as mfa_store
+from .store import safety as safety_store
 from .store import sessions as sessions_store
 from .store import sharing as sharing_store
 from .store import users as users_store

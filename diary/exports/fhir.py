@@ -5,15 +5,9 @@ results (GAD-7, PHQ-9) as a QuestionnaireResponse plus an Observation for the to
 """
 import uuid
 
-from . import json_stream
-from ..insights.questionnaires import (
-    ANSWER_CODES,
-    ANSWER_LABELS,
-    DIFFICULTY_ANSWERS,
-    INSTRUMENTS,
-    SEVERITY_LABELS,
-)
+from ..insights.questionnaires import ANSWER_CODES, ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from ..vocabulary import TREATMENT_LABELS, describe_side_effect
+from . import json_stream
 
 # Our own code systems under ``base`` (the FHIR_SYSTEM_BASE setting): no LOINC or SNOMED CT
 # term means "self-rated anxiety, 0-10, free numeric rating scale", and inventing one would

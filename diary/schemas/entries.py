@@ -3,8 +3,15 @@ from marshmallow import Schema, fields, post_load
 from marshmallow.validate import Length, Range
 
 from .fields import (
-    MAX_TRIGGER_LENGTH, DatedSchema, DateRangeQuery, anxiety, free_text, support_field, time_of_day,
-    trigger_list, unique_names,
+    MAX_TRIGGER_LENGTH,
+    DatedSchema,
+    DateRangeQuery,
+    anxiety,
+    free_text,
+    support_field,
+    time_of_day,
+    trigger_list,
+    unique_names,
 )
 
 

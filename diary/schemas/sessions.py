@@ -11,7 +11,9 @@ import math
 from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import OneOf, Range
 
-from ..vocabulary import SIDE_EFFECT_LABELS, SIDE_EFFECT_SEVERITIES as SEVERITIES, TREATMENTS
+from ..vocabulary import SIDE_EFFECT_LABELS
+from ..vocabulary import SIDE_EFFECT_SEVERITIES as SEVERITIES
+from ..vocabulary import TREATMENTS
 from .fields import DatedSchema, DateRangeQuery, WholeNumber, anxiety, free_text, support_field, time_of_day
 
 MAX_DOSE_MG = 5000

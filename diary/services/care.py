@@ -5,20 +5,19 @@ What a provider may see is decided here, from the share's scope and the private 
 import datetime as dt
 
 from ..db import read_snapshot, write_transaction
-from ..insights import attention
+from ..insights import attention, relief
 from ..insights.daily import means_of
 from ..insights.trends import rounded
 from ..store import assessments as assessments_store
 from ..store import audit
 from ..store import dashboard as dashboard_store
 from ..store import entries as entries_store
-from ..store import sessions as sessions_store
 from ..store import safety as safety_store
+from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
 from ..timeutil import today_in
 from . import limits, safety
-from ..insights import relief
 from . import trends as trends_service
 from .trends import insight_totals, relief_means
 

@@ -3,8 +3,7 @@
 The views keep what belongs to the browser (the pending login, the secret being enrolled) and
 audit what happened; here: the rules, through the store and the pure diary.otp.
 """
-from .. import otp
-from .. import passwords
+from .. import otp, passwords
 from ..db import write_transaction
 from ..store import mfa as mfa_store
 from ..store import users as users_store

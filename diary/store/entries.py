@@ -5,8 +5,9 @@ import uuid
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import date_range_where, has_private_rows, keyset_pages, replayed, update_owned_row
+from . import date_range_where, has_private_rows, keyset_pages, replayed
 from . import triggers as triggers_store
+from . import update_owned_row
 
 # The trigger names of an entry ordered by name, joined by the ASCII unit separator (which
 # trigger names can't contain); cheaper to build and split than JSON on a million-row export.

@@ -5,7 +5,6 @@ import sqlite3
 from ..db import write_transaction
 from ..timeutil import utc_after, utc_now
 
-
 # No 0/O, 1/I/L: a code read aloud or copied by hand comes out right. 16 characters, read in
 # four groups of four: 31^16 ≈ 7 × 10^23 codes, 79 bits, so guessing one is hopeless even before
 # the rate limits (services/limits.py). Codes made before this (8 characters) still redeem.

@@ -3,31 +3,44 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ..web import openapi
 from .. import webpush
-from ..web.errors import http_error as api_error
-from ..db import get_db
+from ..db import get_db, write_transaction
 from ..schemas.accounts import UserOut
 from ..schemas.assessments import (
-    AssessmentIn, AssessmentListOut, AssessmentOut, AssessmentQuery, SafetyPlanIn, SafetyPlanOut,
+    AssessmentIn,
+    AssessmentListOut,
+    AssessmentOut,
+    AssessmentQuery,
+    SafetyPlanIn,
+    SafetyPlanOut,
 )
 from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryPatch, EntryQuery
-from ..schemas.trends import TrendsOut, TrendsQuery
-from ..schemas.sharing import (
-    AccessLogOut, AcknowledgeIn, CareTeamOut, InviteIn, InviteOut, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut,
-)
 from ..schemas.push import PushEndpointIn, PushKeyOut, PushSubscriptionIn, PushSubscriptionOut
 from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionPatch, SessionQuery
-from ..db import write_transaction
-from ..store import IdConflict, audit
-from ..store import sharing as sharing_store
-from ..store import entries as entries_store
-from ..store import sessions as sessions_store
-from ..store import assessments as assessments_store
-from ..store import safety as safety_store
+from ..schemas.sharing import (
+    AccessLogOut,
+    AcknowledgeIn,
+    CareTeamOut,
+    InviteIn,
+    InviteOut,
+    PatientListOut,
+    RedeemIn,
+    RedeemOut,
+    SharedEntryListOut,
+)
+from ..schemas.trends import TrendsOut, TrendsQuery
 from ..services import care, records, reminders, safety
 from ..services import trends as trends_service
+from ..store import IdConflict
+from ..store import assessments as assessments_store
+from ..store import audit
+from ..store import entries as entries_store
+from ..store import safety as safety_store
+from ..store import sessions as sessions_store
+from ..store import sharing as sharing_store
 from ..timeutil import today_in
+from ..web import openapi
+from ..web.errors import http_error as api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ENTRY_OUT = EntryOut()  # dumping keeps no state on the schema: one instance serves every request
@@ -199,8 +212,8 @@ def create_assessment(data):
 @operation("/assessments", "get", "List questionnaire results, newest first", query=AssessmentQuery,
            responses={200: AssessmentListOut})
 def list_assessments(query):
-    return AssessmentListOut().dump({"assessments": assessments_store.list_assessments(get_db(), current_user.id,
-                                                                                      **query)})
+    assessments = assessments_store.list_assessments(get_db(), current_user.id, **query)
+    return AssessmentListOut().dump({"assessments": assessments})
 
 
 def own_assessment(assessment_id):
@@ -267,7 +280,8 @@ def create_push_subscription(data):
     try:
         subscription, created = reminders.subscribe(get_db(), current_user.id, data, request.user_agent.string)
     except reminders.TooManyDevices:
-        raise api_error(422, {"endpoint": ["Reminders are on for too many browsers: remove one on the Account page."]}) from None
+        message = "Reminders are on for too many browsers: remove one on the Account page."
+        raise api_error(422, {"endpoint": [message]}) from None
     return PushSubscriptionOut().dump(subscription), 201 if created else 200
 
 

@@ -5,8 +5,6 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..web import support
-from ..web.auth import check_role
 from ..db import get_db
 from ..insights.questionnaires import INSTRUMENTS
 from ..schemas.assessments import AssessmentIn
@@ -15,6 +13,8 @@ from ..services import records
 from ..store import IdConflict
 from ..store import assessments as assessments_store
 from ..timeutil import today_in
+from ..web import support
+from ..web.auth import check_role
 from ..web.forms import load, present
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")

@@ -5,20 +5,26 @@ import time
 from urllib.parse import urlsplit
 
 import segno
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from .. import otp, passwords
-from ..web.auth import User, mark_logged_in
 from ..db import get_db, write_transaction
-from ..schemas.accounts import (ConfirmIdentityIn, DeleteAccountIn, LoginIn, PasswordChangeIn, ProfileIn,
-                                RegisterIn, SecondFactorIn)
+from ..schemas.accounts import (
+    ConfirmIdentityIn,
+    DeleteAccountIn,
+    LoginIn,
+    PasswordChangeIn,
+    ProfileIn,
+    RegisterIn,
+    SecondFactorIn,
+)
 from ..services import limits, reminders, two_factor
 from ..store import NameTaken, audit
 from ..store import users as users_store
 from ..timeutil import timezone_names
+from ..web.auth import User, mark_logged_in
 from ..web.forms import load, present
 
 bp = Blueprint("auth", __name__)

@@ -2,13 +2,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..web.auth import check_role
 from ..db import get_db
-from ..services import sharing
 from ..schemas.sharing import InviteIn, ScopeIn
+from ..services import sharing
 from ..store import sharing as sharing_store
 from ..store.sharing import format_code
 from ..vocabulary import SCOPE_LABELS
+from ..web.auth import check_role
 from ..web.forms import load, present, row_id
 
 bp = Blueprint("care_team", __name__, url_prefix="/care-team")

@@ -5,19 +5,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from ..web import support
-from ..web.auth import check_role, login_manager
 from ..db import get_db
 from ..schemas.entries import MAX_OFFSET, EntryIn, EntryQuery
 from ..schemas.fields import TriggerName
+from ..services import assessments as assessments_service
+from ..services import onboarding, records, reminders
 from ..store import IdConflict, NameTaken
 from ..store import entries as entries_store
 from ..store import triggers as triggers_store
-from ..services import assessments as assessments_service
-from ..services import onboarding
-from ..services import records
-from ..services import reminders
 from ..timeutil import time_now_in, today_in
+from ..web import support
+from ..web.auth import check_role, login_manager
 from ..web.forms import MAX_ROW_ID, entry_payload, load, row_id
 
 bp = Blueprint("diary", __name__)

@@ -4,10 +4,10 @@ Turning reminders on needs the browser's push subscription, so it goes through t
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 
-from ..web.auth import check_role
 from ..db import get_db
 from ..services import reminders
 from ..timeutil import today_in
+from ..web.auth import check_role
 from ..web.forms import MAX_ROW_ID
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")

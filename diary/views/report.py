@@ -6,14 +6,14 @@ from flask_login import current_user
 from marshmallow import fields
 
 from .. import charts
-from ..web.auth import check_role
 from ..db import get_db
 from ..schemas.fields import DateRangeQuery
 from ..schemas.trends import MAX_DAYS
+from ..services import trends as trends_service
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
-from ..services import trends as trends_service
 from ..timeutil import today_in
+from ..web.auth import check_role
 from ..web.forms import load
 
 bp = Blueprint("report", __name__)

@@ -2,10 +2,10 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..web.auth import check_role
 from ..db import get_db
 from ..schemas.assessments import SafetyPlanIn
 from ..store import safety as safety_store
+from ..web.auth import check_role
 from ..web.forms import load, present
 
 bp = Blueprint("safety", __name__)

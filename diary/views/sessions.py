@@ -4,14 +4,14 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..web import support
-from ..web.auth import check_role
 from ..db import get_db
 from ..schemas.sessions import SessionIn
-from ..store import IdConflict
 from ..services import records
+from ..store import IdConflict
 from ..store import sessions as sessions_store
 from ..timeutil import today_in
+from ..web import support
+from ..web.auth import check_role
 from ..web.forms import load, session_payload, without_item_numbers
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")

@@ -2,10 +2,10 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..web.auth import check_role
 from ..db import get_db
 from ..schemas.trends import RANGE_LABELS, TrendsPageQuery
 from ..services import trends as trends_service
+from ..web.auth import check_role
 from ..web.forms import load
 
 bp = Blueprint("trends", __name__)

@@ -7,8 +7,8 @@ from urllib.parse import quote
 from flask import Response, current_app, request, stream_with_context
 
 from ..exports import json_stream
-from .errors import http_error
 from ..schemas.fields import DateRangeQuery
+from .errors import http_error
 from .forms import load
 
 

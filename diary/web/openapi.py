@@ -15,9 +15,9 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest
 
+from ..schemas import flat_errors
 from .auth import check_role, login_manager
 from .errors import http_error
-from .schemas import flat_errors
 
 ERRORS_SCHEMA = {
     "type": "object",

@@ -4,7 +4,6 @@ import datetime as dt
 from flask import has_request_context
 from flask_login import current_user
 
-from . import support
 from ..crisis_contacts import EMERGENCY, dial
 from ..insights import crisis
 from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
@@ -18,6 +17,7 @@ from ..vocabulary import (
     label,
     plural,
 )
+from . import support
 
 
 def viewer_timezone():
