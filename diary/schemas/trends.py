@@ -2,6 +2,8 @@
 from marshmallow import Schema, ValidationError, fields
 from marshmallow.validate import OneOf
 
+from .fields import DateRangeQuery
+
 MAX_DAYS = 3660  # ten years: longer than any diary here, far below anything absurd
 RANGES = {"course": None, "30d": 30, "90d": 90, "1y": 365, "all": None}
 RANGE_LABELS = {"course": "Since treatment", "30d": "30 days", "90d": "90 days", "1y": "1 year", "all": "All"}
@@ -35,6 +37,11 @@ class TrendsPageQuery(Schema):
 
 
 BASELINE_SOURCES = ["pretreatment", "week_before", "session_rating"]
+
+
+class ReportQuery(DateRangeQuery):
+    """The printable report: a period (default: the last 90 days) and whether to include notes."""
+    notes = fields.Boolean(load_default=False)
 
 
 class DayOut(Schema):

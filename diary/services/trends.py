@@ -135,3 +135,22 @@ def checkins_by_day(db, user_id, trends, *, limit_days, include_private=True):
         return {}
     logged = [day["date"] for day in trends["days"] if day["count"]]
     return entries_store.checkins_on_dates(db, user_id, logged, include_private=include_private)
+
+
+def report(db, user_id, start, end, today, *, with_notes):
+    """The printable report of ``start``..``end``: the trends (from the diary's first record when
+    the period begins before it) and, ``with_notes``, the notes and reflections written in it, in
+    the order the days happened (time of day, then when saved)."""
+    first = first_record(db, user_id)
+    since_start = first is not None and first > start  # a period longer than the diary: from its start
+    start = max(start, first) if since_start and first <= end else start
+    trends = gather_between(db, user_id, start, end, today, since_start=since_start, for_page=True)
+    writings = []
+    if with_notes:
+        dates = {"date_from": start, "date_to": end}
+        writings = [{**e, "kind": "note", "text": e["note"]}
+                    for page in entries_store.export_pages(db, user_id, **dates) for e in page if e["note"]]
+        writings += [{**s, "kind": "reflection", "text": s["reflection"]}
+                     for page in sessions_store.export_pages(db, user_id, **dates) for s in page if s["reflection"]]
+        writings.sort(key=lambda w: (w["date"], w["time"] or "", w["created_at"]))
+    return {"trends": trends, "start": start, "writings": writings}
