@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import errors_of, new_user, share, user_id
+from helpers import errors_of, new_user, share, user_id
 from diary.db import get_db
 from diary.views.api import operation
 
