@@ -1,15 +1,14 @@
 """Plain helpers and constants shared by the test modules (fixtures live in conftest.py):
 a CSRF-aware test client, AuthActions, accounts, shares, two-factor codes, error checks."""
 import datetime as dt
-import hashlib
-import os
 import re
 import time
 from zoneinfo import ZoneInfo
 
 import pyotp
-from flask.testing import FlaskClient
-from itsdangerous import URLSafeTimedSerializer
+from flask.ctx import RequestContext
+from flask.testing import EnvironBuilder, FlaskClient
+from flask_wtf.csrf import generate_csrf
 
 from diary import otp
 from diary.db import get_db
@@ -30,13 +29,44 @@ class DiaryClient(FlaskClient):
     the test passes ``csrf=False`` to see what happens without one. CSRF stays switched on.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._csrf = None  # (what the token was made for, the token): see csrf_token()
+
     def csrf_token(self):
+        """The token the app's pages carry for this client's session right now.
+
+        Made as the app makes it, not re-derived: Flask-WTF's ``generate_csrf()`` (the call behind
+        ``GET /api/v1/csrf-token`` and the templates' ``csrf_token()``) with the app's config, in a
+        request context over this client's session, opened and saved back by the app's session
+        interface, so a session without a raw token gets one as a browser's first page would give
+        it. No request is made.
+
+        The token only changes when the session does, and the session only changes with its
+        cookie (identical cookie text, identical session), so it is kept until the cookie, the
+        secret keys or the token's settings change: logging in or out, which starts a new
+        session, gives a new token. With a time limit on tokens (WTF_CSRF_TIME_LIMIT) every
+        write gets a new one, as a page loaded just before it would give.
+        """
         app = self.application
+        made_for = (self._session_cookie(), app.secret_key, app.config.get("WTF_CSRF_SECRET_KEY"),
+                    app.config.get("WTF_CSRF_FIELD_NAME"))
+        if (self._csrf is not None and self._csrf[0] == made_for and made_for[0] is not None
+                and app.config.get("WTF_CSRF_TIME_LIMIT") is None):
+            return self._csrf[1]
         with self.session_transaction() as session:
-            if "csrf_token" not in session:
-                session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
-            raw = session["csrf_token"]
-        return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+            environ = EnvironBuilder(app).get_environ()
+            # A fresh app context: Flask-WTF keeps a request's token in ``g``, which a test's own
+            # ``with app.app_context()`` would otherwise share between clients.
+            with app.app_context(), RequestContext(app, environ, session=session):
+                token = generate_csrf()
+        self._csrf = ((self._session_cookie(), *made_for[1:]), token)
+        return token
+
+    def _session_cookie(self):
+        """The text of this client's session cookie, or None."""
+        cookie = self.get_cookie(self.application.config["SESSION_COOKIE_NAME"])
+        return None if cookie is None else cookie.value
 
     def open(self, *args, csrf=True, **kwargs):
         method = kwargs.get("method", "GET").upper()
