@@ -1,55 +1,10 @@
-"""Shared fixtures: an app on its own temp SQLite file per test, a CSRF-aware client, AuthActions."""
-import datetime as dt
-import hashlib
-import os
-import re
-import time
-from zoneinfo import ZoneInfo
-
-import pyotp
+"""Shared fixtures: an app on its own temp SQLite file per test, a CSRF-aware client, AuthActions.
+The plain helpers they use (and the test modules import) are in helpers.py."""
 import pytest
-from flask.testing import FlaskClient
-from itsdangerous import URLSafeTimedSerializer
 
 from diary import create_app
-from diary import otp
 from diary.db import close_db, get_db, migrate
-from diary.store import mfa as mfa_store
-
-PASSWORD = "correct horse battery"
-SESSION_COOKIE = "__Host-diary_session"  # the test apps serve Secure cookies, so the name carries __Host-
-# The TOTP secret test accounts are enrolled with (enrol()); next_code() gives its codes.
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-# argon2 at its cheapest: tests check behaviour, not hashing cost.
-FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
-
-
-class DiaryClient(FlaskClient):
-    """A test client that sends a valid CSRF token the way the real pages do.
-
-    Form posts get a ``csrf_token`` field, JSON writes an ``X-CSRFToken`` header, unless
-    the test passes ``csrf=False`` to see what happens without one. CSRF stays switched on.
-    """
-
-    def csrf_token(self):
-        app = self.application
-        with self.session_transaction() as session:
-            if "csrf_token" not in session:
-                session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
-            raw = session["csrf_token"]
-        return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
-
-    def open(self, *args, csrf=True, **kwargs):
-        method = kwargs.get("method", "GET").upper()
-        if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
-            token = self.csrf_token()
-            headers = dict(kwargs.pop("headers", None) or {})
-            headers.setdefault("X-CSRFToken", token)
-            kwargs["headers"] = headers
-            data = kwargs.get("data")
-            if isinstance(data, dict) and "csrf_token" not in data:
-                kwargs["data"] = {**data, "csrf_token": token}
-        return super().open(*args, **kwargs)
+from helpers import FAST_HASHING, AuthActions, DiaryClient, enrol
 
 
 @pytest.fixture
@@ -73,33 +28,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-class AuthActions:
-    """Register and log in through the real forms (as in flaskr's tests)."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def register(self, email="pat@example.com", role="patient", display_name="Pat",
-                 timezone="Europe/London", password=PASSWORD):
-        response = self.client.post("/register", data={
-            "email": email, "password": password, "role": role, "display_name": display_name,
-            "timezone": timezone,
-        })
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return response
-
-    def login(self, email="pat@example.com", password=PASSWORD, code=None):
-        """Log in; with ``code``, also through the second step (the password must be right)."""
-        response = self.client.post("/login", data={"email": email, "password": password})
-        if code is not None:
-            assert response.headers.get("Location", "").startswith("/login/two-factor"), response.status
-            response = self.client.post("/login/two-factor", data={"code": code})
-        return response
-
-    def logout(self):
-        return self.client.post("/logout")
 
 
 @pytest.fixture
@@ -128,89 +56,4 @@ def provider(app):
     client = app.test_client()
     AuthActions(client).register(email="dr@example.com", role="provider", display_name="Dr. Lee")
     enrol(app, "dr@example.com")
-    return client
-
-
-def enrol(app, email, secret=TOTP_SECRET):
-    """Two-factor on for ``email`` with a known secret, set in the store (as a confirmed enrolment
-    leaves it, without recovery codes). The account's sessions stay as they are."""
-    with app.app_context():
-        db = get_db()
-        [account_id] = db.execute("SELECT id FROM users WHERE email = ?", [email]).fetchone()
-        mfa_store.enable(db, account_id, secret, None, [])
-    return secret
-
-
-def next_code(app, email):
-    """A code the app accepts now for ``email``: the current step's, or when that step was already
-    used, the next step's once that step has begun (waiting for it, up to 30 s: the app accepts
-    no future step, so a test that needs two codes in a row waits). Replay refusal stays on."""
-    with app.app_context():
-        secret, last = get_db().execute(
-            "SELECT mfa_secret, mfa_last_step FROM users WHERE email = ?", [email]).fetchone()
-    step = otp.step_at()
-    if last is not None and last >= step:
-        step = last + 1
-        while otp.step_at() < step:
-            time.sleep(max(0.05, step * otp.PERIOD - time.time()))
-    return pyotp.TOTP(secret).at(step * otp.PERIOD)
-
-
-def csrf_meta(html):
-    """The token in a page's <meta name="csrf-token">."""
-    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
-    assert match, "page has no csrf-token meta tag"
-    return match.group(1)
-
-
-def tomorrow_in_london():
-    """Tomorrow for the test patients (Europe/London): the first date that is "in the future"."""
-    return (dt.datetime.now(ZoneInfo("Europe/London")).date() + dt.timedelta(days=1)).isoformat()
-
-
-def errors_of(response, status, *fields):
-    """Assert a JSON error answer naming exactly ``fields``; returns the errors object."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.is_json
-    errors = response.get_json()["errors"]
-    assert set(errors) == set(fields)
-    return errors
-
-
-def assert_flat(errors):
-    """The contract's shape: {field: [message, ...]} with non-empty string messages."""
-    for messages in errors.values():
-        assert isinstance(messages, list) and messages
-        assert all(isinstance(message, str) and message for message in messages)
-
-
-def without(data, key):
-    return {k: v for k, v in data.items() if k != key}
-
-
-def stored(body):
-    """A write's answer as the record reads back: the write's ``support`` field (card or null) removed."""
-    assert "support" in body, "a write answers with its support card (or null)"
-    return {k: v for k, v in body.items() if k != "support"}
-
-
-def user_id(client):
-    """The id of the account ``client`` is logged in as."""
-    return client.get("/api/v1/me").get_json()["id"]
-
-
-def share(patient, provider, scope="full"):
-    """The patient gives the provider a share code with ``scope``; the provider redeems it."""
-    code = patient.post("/api/v1/invites", json={"scope": scope}).get_json()["code"]
-    response = provider.post("/api/v1/invites/redeem", json={"code": code})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["patient"]["id"]
-
-
-def new_user(app, email, display_name, role="patient"):
-    """A separate browser logged in as a newly registered account (a provider enrolled in two-factor)."""
-    client = app.test_client()
-    AuthActions(client).register(email=email, role=role, display_name=display_name)
-    if role == "provider":
-        enrol(app, email)
     return client

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import assert_flat, errors_of, stored, tomorrow_in_london, without
+from helpers import assert_flat, errors_of, stored, tomorrow_in_london, without
 from diary.db import get_db
 
 API = "/api/v1/sessions"

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from conftest import errors_of, stored, tomorrow_in_london
+from helpers import errors_of, stored, tomorrow_in_london
 from diary.db import get_db
 
 API = "/api/v1/assessments"

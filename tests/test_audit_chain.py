@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from conftest import PASSWORD, share
+from helpers import PASSWORD, share
 from diary.db import get_db
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import PASSWORD, SESSION_COOKIE, AuthActions
+from helpers import PASSWORD, SESSION_COOKIE, AuthActions
 from diary.db import get_db
 
 SECRET = "s3cret passphrase"  # distinctive, so "never echoed" can be checked in the page

@@ -4,7 +4,7 @@ benchmarks themselves never run in `make test`; a seeder calling a renamed store
 import datetime as dt
 
 from bench.generate import bulk_diary, bulk_entries, seed_patient
-from conftest import user_id
+from helpers import user_id
 from diary.db import get_db, write_transaction
 from diary.services import trends as trends_service
 

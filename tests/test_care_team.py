@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import AuthActions, errors_of, new_user, share
+from helpers import AuthActions, errors_of, new_user, share
 from diary.db import get_db
 from diary.store.sharing import CODE_ALPHABET
 

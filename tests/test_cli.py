@@ -130,7 +130,7 @@ def test_ending_sessions_needs_one_known_account_or_all(runner, patient):
 
 
 def test_an_administrator_can_reset_a_lost_second_factor(app, runner):
-    from conftest import PASSWORD, AuthActions, enrol
+    from helpers import PASSWORD, AuthActions, enrol
     client = app.test_client()
     AuthActions(client).register(email="dr@example.com", role="provider", display_name="Dr. Lee")
     enrol(app, "dr@example.com")
@@ -152,7 +152,7 @@ def test_backup_while_writing_then_restore(app, patient, runner, tmp_path, monke
     import threading
     import uuid
 
-    from conftest import DiaryClient, FAST_HASHING, AuthActions
+    from helpers import DiaryClient, FAST_HASHING, AuthActions
     from diary import create_app
     from diary.db import close_db
     from diary.schemas.entries import EntryIn

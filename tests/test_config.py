@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from conftest import FAST_HASHING, SESSION_COOKIE, AuthActions, DiaryClient
+from helpers import FAST_HASHING, SESSION_COOKIE, AuthActions, DiaryClient
 from diary import create_app
 from diary.db import close_db, get_db, migrate
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import PASSWORD, SESSION_COOKIE, AuthActions, csrf_meta, stored
+from helpers import PASSWORD, SESSION_COOKIE, AuthActions, csrf_meta, stored
 from diary.db import get_db
 
 ENTRY = {"date": "2024-03-01", "anxiety": 4, "triggers": ["work"], "note": "first"}

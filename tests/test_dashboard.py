@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import PASSWORD, new_user, share, user_id
+from helpers import PASSWORD, new_user, share, user_id
 from diary.db import get_db
 from diary.services import care
 

@@ -1,7 +1,7 @@
 """Download everything, delete everything."""
 import pytest
 
-from conftest import PASSWORD, AuthActions
+from helpers import PASSWORD, AuthActions
 from diary.db import get_db
 from push_service import Browser
 

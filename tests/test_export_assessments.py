@@ -1,7 +1,7 @@
 """assessments.csv: the documented columns byte for byte, date filters, 422s, and whose rows."""
 import pytest
 
-from conftest import errors_of, stored
+from helpers import errors_of, stored
 from test_export_csv import parse
 
 GAD7_ID = "00000000-0000-4000-8000-000000000001"

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from conftest import errors_of, share
+from helpers import errors_of, share
 from diary.exports import csv_export
 from diary.db import get_db
 from diary.store import entries as entries_store

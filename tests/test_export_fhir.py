@@ -2,7 +2,7 @@
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from conftest import stored
+from helpers import stored
 from test_export_csv import HOSTILE
 
 # Typed out here on purpose (not imported from diary.insights.questionnaires): the test pins the

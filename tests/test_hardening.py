@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import AuthActions, share
+from helpers import AuthActions, share
 
 
 def test_a_download_named_after_a_non_latin_name_is_ascii_with_an_rfc_5987_name(app, provider):
@@ -35,7 +35,7 @@ def test_deeply_nested_json_is_a_400_not_a_500(patient, depth):
 
 
 def test_deleting_the_account_clears_the_device_like_logout(patient):
-    from conftest import PASSWORD
+    from helpers import PASSWORD
     response = patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"})
     assert response.status_code == 302
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
@@ -82,7 +82,7 @@ def test_bidi_and_zero_width_characters_are_refused_in_names_and_triggers(patien
 
 
 def test_logging_in_rotates_the_session_and_its_csrf_token(client, auth):
-    from conftest import csrf_meta
+    from helpers import csrf_meta
     auth.register()
     auth.logout()
     before = csrf_meta(client.get("/login").get_data(as_text=True))

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import stored
+from helpers import stored
 from diary.db import get_db
 from push_service import Browser
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from conftest import PASSWORD, AuthActions, DiaryClient, enrol, errors_of
+from helpers import PASSWORD, AuthActions, DiaryClient, enrol, errors_of
 from diary import create_app, passwords
 from diary.db import close_db, get_db, migrate
 from diary.store import sharing as sharing_store
@@ -274,7 +274,7 @@ def test_buckets_name_no_one_in_a_guessable_way(app, client, auth):
 
 def test_a_hundred_wrong_codes_lock_the_second_step_for_a_month(app, auth):
     """NIST SP 800-63B caps failed attempts at 100: ten every 15 minutes would be 960 a day."""
-    from conftest import enrol, next_code
+    from helpers import enrol, next_code
     auth.register(email="dr@example.com", role="provider", display_name="Dr")
     enrol(app, "dr@example.com")
     auth.logout()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD, AuthActions
+from helpers import PASSWORD, AuthActions
 from diary import passwords
 from diary.db import get_db
 

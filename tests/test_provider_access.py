@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import errors_of, new_user, share, user_id
+from helpers import errors_of, new_user, share, user_id
 from diary.db import get_db
 from diary.views.api import operation
 
@@ -175,9 +175,11 @@ def test_outsiders_get_404_before_the_query_or_body_is_read(victim, provider, me
 
 
 def without_csrf_token(body):
-    """The page without its CSRF token, which is signed with the second it was made (two
-    requests either side of a second boundary differ there, and only there)."""
-    return re.sub(rb'<meta name="csrf-token" content="[^"]*">', b"", body)
+    """The page without its CSRF tokens (the <meta> tag and the hidden form fields, e.g. the
+    header's log-out form), which are signed with the second they were made: two requests either
+    side of a second boundary differ there, and only there."""
+    return re.sub(rb'(<meta name="csrf-token" content=|<input type="hidden" name="csrf_token" value=)"[^"]*"',
+                  rb"\1\"<token>\"", body)
 
 
 def test_the_sharing_provider_is_served_on_every_patient_route(app, victim, provider):

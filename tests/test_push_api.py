@@ -2,7 +2,7 @@
 who may call it, what it refuses and why, the Account page's device list, Today's offer."""
 import pytest
 
-from conftest import errors_of
+from helpers import errors_of
 from diary import create_app
 from diary.db import close_db, get_db, migrate
 
@@ -74,7 +74,7 @@ def test_every_browsers_push_service_is_accepted(patient, endpoint):
 
 def test_loopback_only_when_turned_on(tmp_path, monkeypatch):
     monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
-    from conftest import FAST_HASHING, AuthActions, DiaryClient
+    from helpers import FAST_HASHING, AuthActions, DiaryClient
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "d.sqlite3"), **FAST_HASHING})
     assert app.config["PUSH_LOOPBACK"] is False  # the default: a deployment never posts to itself
     app.test_client_class = DiaryClient

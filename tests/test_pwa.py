@@ -124,7 +124,7 @@ def test_logout_spares_other_accounts_waiting_checkins(app, patient):
 
 
 def test_deleting_the_account_spares_other_accounts_waiting_checkins(patient):
-    from conftest import PASSWORD
+    from helpers import PASSWORD
     response = patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete",
                                                      "others_waiting": "1"})
     assert response.status_code == 302 and response.headers["Clear-Site-Data"] == '"cache"'

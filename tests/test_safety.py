@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import AuthActions, new_user, share, user_id
+from helpers import AuthActions, new_user, share, user_id
 from diary import create_app
 from diary.db import get_db
 from diary.timeutil import short_date

@@ -3,7 +3,7 @@
 Every documented operation is called (examples, coverage and fuzzing phases), then the stateful
 phase chains creates into reads, changes and deletes. No answer may be a 500 or carry a status
 code, content type or body the document does not describe. The calls go through the conftest
-clients (``patient``, ``provider``, ``share``) on the ``app`` fixture's own temp database.
+clients (``patient``, ``provider``, shared with ``helpers.share``) on the ``app`` fixture's own temp database.
 `make fuzz` runs the same tests with many more examples (``DIARY_FUZZ_EXAMPLES``).
 """
 import datetime as dt
@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_schema_conformance, status_code_conformance,
 )
 
-from conftest import share
+from helpers import share
 from diary import create_app
 from diary.db import get_db
 from diary.views.api import operation as registry

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import share
+from helpers import share
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def test_each_line_says_when_in_utc_and_what_kind(patient, capsys):
 
 
 def test_a_provider_without_a_second_factor_is_logged_page_and_api(app, security_log):
-    from conftest import AuthActions
+    from helpers import AuthActions
     client = app.test_client()
     AuthActions(client).register(email="new-dr@example.com", role="provider", display_name="Dr New")
     assert client.get("/provider/").status_code == 302

@@ -233,7 +233,7 @@ def test_two_runs_at_once_send_one_reminder(app, patient, push):
 def test_each_patient_in_their_own_time_zone(app, push):
     """UTC-10 (Honolulu) and UTC+13 (Tonga) around their midnights: the reminder belongs to the
     patient's own day, and their own day's check-in settles it."""
-    from conftest import AuthActions
+    from helpers import AuthActions
     clients = {}
     for name, zone in (("kai", "Pacific/Honolulu"), ("sione", "Pacific/Tongatapu")):
         client = app.test_client()

@@ -4,7 +4,7 @@ import time
 
 from flask import session
 
-from conftest import SESSION_COOKIE
+from helpers import SESSION_COOKIE
 
 
 def me(client):

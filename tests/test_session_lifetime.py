@@ -80,7 +80,7 @@ def test_an_expired_page_asks_to_log_in_again(provider):
 
 def test_a_password_change_does_not_restart_the_providers_working_day(provider):
     """Only a full login (password and second factor) starts the 12 hours again; the password alone doesn't."""
-    from conftest import PASSWORD
+    from helpers import PASSWORD
     age(provider, logged_in_ago=11 * HOUR, last_seen_ago=60)
     new = "another long passphrase"
     response = provider.post("/account", data={"current_password": PASSWORD, "new_password": new,

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import errors_of
+from helpers import errors_of
 from diary.schemas.trends import TrendsOut
 
 
@@ -214,7 +214,7 @@ def test_the_answer_card_needs_two_returns_and_says_what_is_needed(patient):
 
 
 def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, provider):
-    from conftest import share, user_id
+    from helpers import share, user_id
     # Three boosters 20 days apart on a baseline of 8, each holding anxiety at 2 for 4, 6 and 8
     # days after it, then a fourth booster 6 days ago that is still holding.
     for d in range(67, 60, -1):
@@ -254,7 +254,7 @@ def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, 
 
 
 def test_the_provider_list_shows_days_since_session_and_the_forecast(patient, provider):
-    from conftest import share
+    from helpers import share
     for d in range(47, 40, -1):
         log(patient, d, 8)
     for start in (40, 20):
@@ -286,7 +286,7 @@ def test_without_treatment_the_default_stays_90_days(patient):
 
 
 def test_side_effects_summary_on_trends_the_report_and_the_provider_page(patient, provider):
-    from conftest import share, user_id
+    from helpers import share, user_id
     effects = ([{"name": "nausea", "severity": "moderate", "hours": 2}, {"name": "dissociation", "severity": "mild"}],
                [{"name": "nausea", "severity": "moderate"}], ["dissociation"], [])
     for n, side_effects in enumerate(effects):

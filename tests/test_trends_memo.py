@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from conftest import FAST_HASHING, AuthActions, DiaryClient, share
+from helpers import FAST_HASHING, AuthActions, DiaryClient, share
 from diary import create_app
 from diary.db import close_db, get_db, migrate
 from diary.services import memo as memo_module

@@ -1,7 +1,7 @@
 """Two-factor authentication (TOTP): providers must enrol before seeing any patient data, patients may.
 
 Codes come from pyotp with the secret the page shows (or the fixtures' known one); replay
-refusal stays on throughout (conftest.next_code moves to the next step honestly).
+refusal stays on throughout (helpers.next_code moves to the next step honestly).
 """
 import html
 import re
@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from conftest import PASSWORD, SESSION_COOKIE, TOTP_SECRET, AuthActions, enrol, next_code, user_id
+from helpers import PASSWORD, SESSION_COOKIE, TOTP_SECRET, AuthActions, enrol, next_code, user_id
 from diary import otp
 from diary.db import get_db
 from diary.services import two_factor
@@ -83,7 +83,7 @@ def enrol_through_page(client, previous_step=False):
 
     With ``previous_step``, type the code of the step just gone instead (still accepted): that
     leaves the current step for a login that follows, which then needn't wait up to 30 s for
-    the next step (conftest.next_code).
+    the next step (helpers.next_code).
     """
     secret = shown_secret(text(client.get("/account/two-factor")))
     totp = pyotp.TOTP(secret)
@@ -508,7 +508,7 @@ def test_deleting_the_account_forgets_the_secret_and_codes(app, patient):
 
 
 def test_the_known_secret_helper_is_honest(app, patient):
-    """conftest.enrol + next_code never hand out a code the app has already accepted."""
+    """helpers.enrol + next_code never hand out a code the app has already accepted."""
     enrol(app, "pat@example.com")
     codes = set()
     for _ in range(2):

@@ -10,7 +10,7 @@ import pytest
 from diary.timeutil import local_time, short_date
 from diary.vocabulary import label, plural
 
-from conftest import AuthActions, enrol, share
+from helpers import AuthActions, enrol, share
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 CODES = ("iv_ketamine", "altered_time_perception", "elevated_blood_pressure", "moderately_severe", "gad7",

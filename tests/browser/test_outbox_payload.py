@@ -4,7 +4,7 @@ On Today, the check-in form is filled once; the outbox's own payload builder
 (``diaryOutbox.payloadFrom``, i.e. ``diary.checkinPayload`` in static/js/app.js) turns it into the
 API's JSON, and the same form is then posted the plain way (as without JavaScript, and as app.js
 falls back to). Both check-ins, read back through the API, must be the same field by field: a field
-the JS drops, renames or reads differently from diary/views/forms.py shows up here.
+the JS drops, renames or reads differently from diary/web/forms.py shows up here.
 """
 import datetime as dt
 

@@ -13,7 +13,7 @@ import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import gunicorn_server
+from .helpers import gunicorn_server
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "phone"

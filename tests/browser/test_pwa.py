@@ -5,7 +5,7 @@ import pytest
 
 from diary.views.pwa import SHELL_STATIC
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS
+from .helpers import CHROMIUM, CHROMIUM_ARGS
 from .test_checkin_flow import register
 from .accounts import NEW_PASSWORD, end_sessions_elsewhere, log_in, register_as
 
