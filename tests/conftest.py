@@ -1,10 +1,10 @@
 """Shared fixtures: an app on its own temp SQLite file per test, a CSRF-aware client, AuthActions.
 The plain helpers they use (and the test modules import) are in helpers.py."""
 import pytest
+from helpers import FAST_HASHING, AuthActions, DiaryClient, enrol
 
 from diary import create_app
 from diary.db import close_db, get_db, migrate
-from helpers import FAST_HASHING, AuthActions, DiaryClient, enrol
 
 
 @pytest.fixture

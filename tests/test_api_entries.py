@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from helpers import assert_flat, errors_of, stored, tomorrow_in_london, without
+
 from diary.db import get_db
 
 API = "/api/v1/entries"

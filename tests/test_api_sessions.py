@@ -3,8 +3,8 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
-
 from helpers import assert_flat, errors_of, stored, tomorrow_in_london, without
+
 from diary.db import get_db
 
 API = "/api/v1/sessions"

@@ -4,8 +4,8 @@ import re
 import uuid
 
 import pytest
-
 from helpers import errors_of, stored, tomorrow_in_london
+
 from diary.db import get_db
 
 API = "/api/v1/assessments"

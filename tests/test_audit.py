@@ -8,8 +8,8 @@ import sqlite3
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from helpers import PASSWORD, AuthActions, errors_of, new_user, share, user_id
+
 from diary.db import get_db
 
 UTC_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")

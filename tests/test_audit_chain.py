@@ -2,8 +2,8 @@
 import sqlite3
 
 import pytest
-
 from helpers import PASSWORD, share
+
 from diary.db import get_db
 
 

@@ -4,8 +4,8 @@ import html
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from helpers import PASSWORD, SESSION_COOKIE, AuthActions
+
 from diary.db import get_db
 
 SECRET = "s3cret passphrase"  # distinctive, so "never echoed" can be checked in the page

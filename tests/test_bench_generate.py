@@ -3,8 +3,9 @@ benchmarks themselves never run in `make test`; a seeder calling a renamed store
 `make bench` once)."""
 import datetime as dt
 
-from bench.generate import bulk_diary, bulk_entries, seed_patient
 from helpers import user_id
+
+from bench.generate import bulk_diary, bulk_entries, seed_patient
 from diary.db import get_db, write_transaction
 from diary.services import trends as trends_service
 

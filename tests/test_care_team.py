@@ -3,8 +3,8 @@ import datetime as dt
 import re
 
 import pytest
-
 from helpers import AuthActions, errors_of, new_user, share
+
 from diary.db import get_db
 from diary.store.sharing import CODE_ALPHABET
 

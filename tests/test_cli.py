@@ -152,7 +152,8 @@ def test_backup_while_writing_then_restore(app, patient, runner, tmp_path, monke
     import threading
     import uuid
 
-    from helpers import DiaryClient, FAST_HASHING, AuthActions
+    from helpers import FAST_HASHING, AuthActions, DiaryClient
+
     from diary import create_app
     from diary.db import close_db
     from diary.schemas.entries import EntryIn

@@ -2,8 +2,8 @@
 import stat
 
 import pytest
-
 from helpers import FAST_HASHING, SESSION_COOKIE, AuthActions, DiaryClient
+
 from diary import create_app
 from diary.db import close_db, get_db, migrate
 

@@ -1,11 +1,11 @@
 """CSRF protection is really on: forms and JSON writes without a token are refused."""
 import html
-import time
 import re
+import time
 
 import pytest
-
 from helpers import PASSWORD, SESSION_COOKIE, AuthActions, csrf_meta, stored
+
 from diary.db import get_db
 
 ENTRY = {"date": "2024-03-01", "anxiety": 4, "triggers": ["work"], "note": "first"}

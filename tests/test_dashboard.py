@@ -5,8 +5,8 @@ import datetime as dt
 import re
 
 import pytest
-
 from helpers import PASSWORD, new_user, share, user_id
+
 from diary.db import get_db
 from diary.services import care
 

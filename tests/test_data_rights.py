@@ -1,9 +1,9 @@
 """Download everything, delete everything."""
 import pytest
-
 from helpers import PASSWORD, AuthActions
-from diary.db import get_db
 from push_service import Browser
+
+from diary.db import get_db
 
 CRISIS_NOTE = "Some days I want to end it all"
 PLAN = {"warning_signs": "Not sleeping", "coping_strategies": "A long walk", "distractions": "The library",

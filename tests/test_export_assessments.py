@@ -1,6 +1,5 @@
 """assessments.csv: the documented columns byte for byte, date filters, 422s, and whose rows."""
 import pytest
-
 from helpers import errors_of, stored
 from test_export_csv import parse
 

@@ -3,10 +3,10 @@ import csv
 import io
 
 import pytest
-
 from helpers import errors_of, share
-from diary.exports import csv_export
+
 from diary.db import get_db
+from diary.exports import csv_export
 from diary.store import entries as entries_store
 
 HOSTILE = [

@@ -5,11 +5,11 @@ questionnaires. Nothing is normalised: ids are the client's, and the stores' clo
 ``created_at``/``updated_at`` are the moments each write below says. Swapping two columns, header
 and cells or the cells alone, fails them (tried when they were written)."""
 import pytest
+from helpers import share
 
 from diary.store import assessments as assessments_store
 from diary.store import entries as entries_store
 from diary.store import sessions as sessions_store
-from helpers import share
 
 
 def uuid(n):

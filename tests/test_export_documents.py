@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 import test_data_rights
 import test_export_csv
+
 from diary.exports import json_stream
 
 GOLDEN = Path(__file__).parent / "golden"

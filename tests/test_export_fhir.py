@@ -1,7 +1,6 @@
 """/export/fhir.json: a FHIR R4 Bundle validated with fhir.resources' models, and a round trip."""
 import pytest
 from fhir.resources.R4B.bundle import Bundle
-
 from helpers import stored
 from test_export_csv import HOSTILE
 

@@ -7,10 +7,10 @@ import datetime as dt
 import re
 
 import pytest
-
 from helpers import stored
-from diary.db import get_db
 from push_service import Browser
+
+from diary.db import get_db
 
 TODAY = dt.date.today().isoformat()
 ENTRY = {"date": TODAY, "anxiety": 6, "triggers": ["secret-trigger"], "note": "alice's secret note"}

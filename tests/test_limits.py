@@ -5,8 +5,8 @@ import re
 import threading
 
 import pytest
-
 from helpers import PASSWORD, AuthActions, DiaryClient, enrol, errors_of
+
 from diary import create_app, passwords
 from diary.db import close_db, get_db, migrate
 from diary.store import sharing as sharing_store

@@ -4,8 +4,8 @@ import html
 from pathlib import Path
 
 import pytest
-
 from helpers import PASSWORD, AuthActions
+
 from diary import passwords
 from diary.db import get_db
 

@@ -8,8 +8,8 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from helpers import errors_of, new_user, share, user_id
+
 from diary.db import get_db
 from diary.views.api import operation
 

@@ -1,12 +1,11 @@
 """The push API (GET /push/key, POST and DELETE /push/subscriptions) and the pages around it:
 who may call it, what it refuses and why, the Account page's device list, Today's offer."""
 import pytest
-
 from helpers import errors_of
+from push_service import Browser
+
 from diary import create_app
 from diary.db import close_db, get_db, migrate
-
-from push_service import Browser
 
 FCM = "https://fcm.googleapis.com/fcm/send/abc123"
 

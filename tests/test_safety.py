@@ -4,8 +4,8 @@ import json
 import re
 
 import pytest
-
 from helpers import AuthActions, new_user, share, user_id
+
 from diary import create_app
 from diary.db import get_db
 from diary.timeutil import short_date

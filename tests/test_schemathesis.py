@@ -14,13 +14,15 @@ import sqlite3
 import hypothesis
 import pytest
 import schemathesis
+from helpers import share
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
-from helpers import share
 from diary import create_app
 from diary.db import get_db
 from diary.views.api import operation as registry

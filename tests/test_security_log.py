@@ -3,7 +3,6 @@ import logging
 import re
 
 import pytest
-
 from helpers import share
 
 

@@ -9,12 +9,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from push_service import PushService, vapid_claims
 
+from diary import webpush
 from diary.db import connect, get_db
 from diary.services import reminders
-from diary import webpush
-
-from push_service import PushService, vapid_claims
 
 LONDON = ZoneInfo("Europe/London")  # conftest's patients live in London
 

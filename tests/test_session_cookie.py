@@ -3,7 +3,6 @@ everything a full check refuses is still refused after a good cookie was seen.""
 import time
 
 from flask import session
-
 from helpers import SESSION_COOKIE
 
 

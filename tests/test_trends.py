@@ -3,8 +3,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from helpers import errors_of
+
 from diary.schemas.trends import TrendsOut
 
 
@@ -215,6 +215,7 @@ def test_the_answer_card_needs_two_returns_and_says_what_is_needed(patient):
 
 def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, provider):
     from helpers import share, user_id
+
     # Three boosters 20 days apart on a baseline of 8, each holding anxiety at 2 for 4, 6 and 8
     # days after it, then a fourth booster 6 days ago that is still holding.
     for d in range(67, 60, -1):

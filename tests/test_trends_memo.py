@@ -5,8 +5,8 @@ import datetime as dt
 import os
 
 import pytest
-
 from helpers import FAST_HASHING, AuthActions, DiaryClient, share
+
 from diary import create_app
 from diary.db import close_db, get_db, migrate
 from diary.services import memo as memo_module

@@ -11,8 +11,8 @@ import pyotp
 import pytest
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-
 from helpers import PASSWORD, SESSION_COOKIE, TOTP_SECRET, AuthActions, enrol, next_code, user_id
+
 from diary import otp
 from diary.db import get_db
 from diary.services import two_factor

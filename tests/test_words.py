@@ -6,11 +6,10 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import AuthActions, enrol, share
 
 from diary.timeutil import local_time, short_date
 from diary.vocabulary import label, plural
-
-from helpers import AuthActions, enrol, share
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 CODES = ("iv_ketamine", "altered_time_perception", "elevated_blood_pressure", "moderately_severe", "gad7",
@@ -97,7 +96,8 @@ def patient_pages(diary):
                for kind in ("sessions", "assessments")}
     return [f"/sessions/{records['sessions']}/edit", f"/sessions/{records['sessions']}/delete",
             f"/assessments/{records['assessments']}", f"/assessments/{records['assessments']}/delete",
-            "/support", "/safety-plan", "/account/two-factor", "/", "/history", "/triggers", "/sessions/", "/trends?range=all", "/trends?range=30d", "/care-team",
+            "/support", "/safety-plan", "/account/two-factor", "/", "/history", "/triggers", "/sessions/",
+            "/trends?range=all", "/trends?range=30d", "/care-team",
             "/report?notes=true", "/assessments/", "/account"]
 
 

@@ -11,6 +11,7 @@ from .test_pwa import check_in, server_entries, wait_for_worker, wait_until
 pytestmark = pytest.mark.browser
 ENTRIES = "**/api/v1/entries"  # the outbox's POST (page.request, used by server_entries, isn't routed)
 
+
 def on_phone(page):
     """Every check-in in this phone's outbox, whoever wrote it (what the page shows is filtered)."""
     return sorted(item["payload"]["note"] for item in page.evaluate("diaryOutbox.all()"))

@@ -64,7 +64,8 @@ OVERFLOW = """(() => {
     const r = table.getBoundingClientRect();
     if (r.width === 0) continue;  // in a closed <details>
     if (table.scrollWidth > table.clientWidth + 1 || r.right > width + 0.5)
-      out.push(`table ${table.className || table.caption?.textContent.trim().slice(0, 30) || ''}: ${table.scrollWidth} px in ${Math.round(r.width)} px, right edge ${Math.round(r.right)}`);
+      out.push(`table ${table.className || table.caption?.textContent.trim().slice(0, 30) || ''}: ` +
+               `${table.scrollWidth} px in ${Math.round(r.width)} px, right edge ${Math.round(r.right)}`);
   }
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();

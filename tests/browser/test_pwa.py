@@ -5,9 +5,9 @@ import pytest
 
 from diary.views.pwa import SHELL_STATIC
 
+from .accounts import NEW_PASSWORD, end_sessions_elsewhere, log_in, register_as
 from .helpers import CHROMIUM, CHROMIUM_ARGS
 from .test_checkin_flow import register
-from .accounts import NEW_PASSWORD, end_sessions_elsewhere, log_in, register_as
 
 pytestmark = pytest.mark.browser
 

@@ -160,7 +160,8 @@ def test_gad7_and_phq9_through_the_form(phone, live_server):
 def test_the_phone_and_the_server_agree_on_crisis_words(phone, live_server):
     """outbox.js matches the server's phrase list (diary/insights/crisis.py) the same way."""
     from diary.insights.crisis import crisis_phrases
-    from tests.insights.test_crisis import test_crisis_language_is_found as found, test_near_misses_are_not as misses
+    from tests.insights.test_crisis import test_crisis_language_is_found as found
+    from tests.insights.test_crisis import test_near_misses_are_not as misses
 
     texts = [mark.args[1] for test in (found, misses) for mark in test.pytestmark if mark.name == "parametrize"]
     texts = [text for group in texts for text in group]

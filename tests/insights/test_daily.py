@@ -3,8 +3,17 @@ import datetime as dt
 
 import pytest
 
-from diary.insights.daily import (Day, Week, daily_means, daily_series, day_totals, days_logged, monthly_series,
-                                  weekly_series, window_mean)
+from diary.insights.daily import (
+    Day,
+    Week,
+    daily_means,
+    daily_series,
+    day_totals,
+    days_logged,
+    monthly_series,
+    weekly_series,
+    window_mean,
+)
 
 D = dt.date
 

@@ -2,7 +2,15 @@
 import pytest
 
 from diary.insights.questionnaires import (
-    ANSWERS, DIFFICULTY_ANSWERS, GAD7, INSTRUMENTS, PHQ9, is_severe, score, self_harm_answer, severity,
+    ANSWERS,
+    DIFFICULTY_ANSWERS,
+    GAD7,
+    INSTRUMENTS,
+    PHQ9,
+    is_severe,
+    score,
+    self_harm_answer,
+    severity,
 )
 
 

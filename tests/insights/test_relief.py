@@ -179,6 +179,7 @@ def test_the_gap_rule_is_inclusive(gap, groups):
 def test_the_sentence_when_most_rounds_were_cut_short():
     from diary.insights.relief import sentence
     from diary.timeutil import short_date
+
     # Two returns (5 and 7 days) and three rounds still low when the next session came.
     sessions, means, today = build_course([3, 5, 15, 15, 15], censored_after={2, 3, 4})
     series = measure(sessions, means, today)
