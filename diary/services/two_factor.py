@@ -1,7 +1,8 @@
 """Two-factor authentication: checking a second factor, enrolling, recovery codes, turning it off.
 
-The views keep what belongs to the browser (the pending login, the secret being enrolled) and
-audit what happened; here: the rules, through the store and the pure diary.otp.
+The views keep what belongs to the browser (the pending login, the secret being enrolled);
+services.accounts counts attempts and audits what happened; here: the rules, through the store
+and the pure diary.otp.
 """
 from .. import otp, passwords
 from ..db import write_transaction
@@ -26,7 +27,7 @@ def check(db, user_id, typed, when=None):
         return None
     # A wrong code costs one argon2 verification per unused code (at most 10, about 1.5 s at the
     # production cost on two cores): acceptable because every attempt has taken a slot of the
-    # "mfa" rate limits (services.limits, views.auth.code_attempt) before it gets here.
+    # "mfa" rate limits (services.limits, services.accounts.confirm_code) before it gets here.
     for code_id, code_hash in mfa_store.unused_recovery_codes(db, user_id):
         if passwords.verify_code(code_hash, code):
             # Marked used only if still unused: of two requests racing with it, one wins.

@@ -1,5 +1,6 @@
 """Register, log in (with a second factor when the account has one), log out, account, password
-change, two-factor enrolment."""
+change, two-factor enrolment: the HTTP side (forms, the Flask session, messages, status codes);
+the use cases are services.accounts'."""
 import secrets
 import time
 from urllib.parse import urlsplit
@@ -9,8 +10,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
-from .. import otp, passwords
-from ..db import get_db, write_transaction
+from .. import otp
+from ..db import get_db
 from ..schemas.accounts import (
     ConfirmIdentityIn,
     DeleteAccountIn,
@@ -20,9 +21,8 @@ from ..schemas.accounts import (
     RegisterIn,
     SecondFactorIn,
 )
-from ..services import limits, reminders, two_factor
-from ..store import NameTaken, audit
-from ..store import users as users_store
+from ..services import accounts, limits, reminders, two_factor
+from ..store import NameTaken
 from ..timeutil import timezone_names
 from ..web.auth import User, mark_logged_in
 from ..web.forms import load, present
@@ -53,80 +53,28 @@ def start_session(row, *, keep_login_time=False):
     return user
 
 
-def password_attempt(db, email):
-    """Take a slot for checking a password for ``email`` (known or not), or raise limits.Throttled.
-
-    Logins, password changes and account deletions count into one limit per email, so a borrowed
-    session can't be used to guess the password without the same limit, and an unknown email is
-    throttled exactly like a known one (the answer doesn't tell which it is).
-    """
-    return limits.attempt(db, current_app.config, "login", account=users_store.normalize_email(email),
-                          address=request.remote_addr)
-
-
 def too_many_passwords(throttled):
     return f"Too many wrong passwords. Wait {throttled.wait} and try again."
-
-
-def code_attempt(db, user_id):
-    """Take a slot for checking a second-factor code for the account, or raise limits.Throttled.
-
-    Counted like passwords (services.limits): per account and per address, at login and when a
-    code confirms a change.
-    """
-    return limits.attempt(db, current_app.config, "mfa", account=user_id, address=request.remote_addr)
 
 
 def too_many_codes(throttled):
     return f"Too many wrong codes for this account. Wait {throttled.wait} and try again."
 
 
-def checked_code(db, user_id, code):
-    """``(kind, None)`` when ``code`` is the account's second factor (now used up), else
-    ``(None, message)``; raises limits.Throttled past the limit, before the code is tried. Wrong
-    codes are audited; a right one gives its limit slot back."""
-    attempt = code_attempt(db, user_id)
-    kind = two_factor.check(db, user_id, code)
-    if kind is None:
-        replayed = two_factor.was_replayed(db, user_id, code)
-        log_auth_event(db, "auth.mfa_failed", user_id, "code already used" if replayed else "wrong code")
-        return None, CODE_ALREADY_USED if replayed else WRONG_CODE
-    attempt.succeeded()
-    return kind, None
-
-
-def own_code_problem(db, user_id, code):
-    """Why ``code`` isn't a valid second factor for the account, or None (and it is now used up)."""
-    try:
-        kind, problem = checked_code(db, user_id, code)
-    except limits.Throttled as throttled:
-        return too_many_codes(throttled)
-    if kind == two_factor.RECOVERY:
-        log_auth_event(db, "auth.recovery_code_used", user_id)
-    return problem
-
-
 WRONG_CODE = "That code isn't right. Type the 6 digits your authenticator app shows now, or a recovery code."
 CODE_ALREADY_USED = "That code was already used. Wait for the next one in your app (a new one every 30 seconds)."
 
 
-def own_password_problem(db, row, password):
-    """Why ``password`` doesn't confirm the logged-in user's identity, or None if it does."""
-    try:
-        attempt = password_attempt(db, row["email"])
-    except limits.Throttled as throttled:
-        return too_many_passwords(throttled)
-    if not passwords.verify_password(row["password_hash"], password):
-        log_auth_event(db, "auth.login_failed", row["id"], "wrong password (confirming)")
-        return "That isn't your password."
-    attempt.succeeded()
-    return None
+def password_problem(refused):
+    """What a form says under a password that didn't confirm the logged-in user's identity."""
+    return too_many_passwords(refused.throttled) if refused.throttled else "That isn't your password."
 
 
-def log_auth_event(db, action, user_id, detail=""):
-    """Audit an account event: who and what, never the password or the email typed."""
-    with write_transaction(db):
-        audit.record(db, action, actor_id=user_id, detail=detail)
+def code_problem(refused):
+    """What a form says under a second-factor code that was refused."""
+    if refused.throttled:
+        return too_many_codes(refused.throttled)
+    return CODE_ALREADY_USED if refused.replayed else WRONG_CODE
 
 
 def retry_after(throttled):
@@ -157,24 +105,16 @@ def register():
         data, errors = load(RegisterIn(), values)
         if data is not None:
             try:
-                # Counted per address (and overall) whether or not the email is taken: the answer
-                # must say so, and this limit is what keeps it from being a fast existence oracle.
-                limits.attempt(get_db(), current_app.config, "register", address=request.remote_addr)
+                row = accounts.register(get_db(), current_app.config, data, request.remote_addr)
             except limits.Throttled as throttled:
                 errors = {"email": [f"Too many new accounts from this address. Wait {throttled.wait} "
                                     "and try again."]}
                 return render_template("auth/register.html", values=without_password(values), errors=errors,
                                        timezones=timezone_names()), 429, retry_after(throttled)
-            try:
-                row = users_store.create_user(
-                    get_db(), email=data["email"], password_hash=passwords.hash_password(data["password"]),
-                    role=data["role"], display_name=data["display_name"], timezone=data["timezone"],
-                )
             except NameTaken:
                 errors = {"email": ["An account with this email already exists. Log in instead?"]}
             else:
                 start_session(row)
-                log_auth_event(get_db(), "auth.registered", row["id"])
                 flash(f"Welcome, {row['display_name']}.", "success")
                 return redirect(home_for(current_user))
     values.pop("password", None)
@@ -192,27 +132,16 @@ def login():
         values = present(request.form, ("email", "password"))
         data, errors = load(LoginIn(), values)
         if data is not None:
-            db = get_db()
             try:
-                # Before the password is checked, so guessing costs neither a hash nor a chance.
-                attempt = password_attempt(db, data["email"])
-            except limits.Throttled as throttled:
-                return render_template("auth/login.html", values={"email": values.get("email", "")},
-                                       errors={"password": [too_many_passwords(throttled)]}), \
-                    429, retry_after(throttled)
-            row = users_store.get_user_by_email(db, data["email"])
-            if row is None:
-                passwords.burn_time(data["password"])
-            if row is None or not passwords.verify_password(row["password_hash"], data["password"]):
+                row = accounts.log_in(get_db(), current_app.config, data["email"], data["password"],
+                                      request.remote_addr)
+            except accounts.PasswordRefused as refused:
+                if refused.throttled:
+                    return render_template("auth/login.html", values={"email": values.get("email", "")},
+                                           errors={"password": [too_many_passwords(refused.throttled)]}), \
+                        429, retry_after(refused.throttled)
                 errors = {"password": ["That email and password don't match an account."]}
-                log_auth_event(db, "auth.login_failed", row["id"] if row else None,
-                               "wrong password" if row else "unknown account")
             else:
-                attempt.succeeded()
-                if passwords.needs_rehash(row["password_hash"]):
-                    users_store.set_password_hash(
-                        db, row["id"], passwords.hash_password(data["password"]), end_sessions=False,
-                    )
                 if row["mfa_enabled_at"] is not None:
                     # Not logged in yet: the second step needs a code within PENDING_LOGIN_SECONDS.
                     session[PENDING_LOGIN] = {
@@ -222,7 +151,6 @@ def login():
                     }
                     return redirect(url_for("auth.login_two_factor"))
                 user = start_session(row)
-                log_auth_event(db, "auth.login", user.id)
                 return redirect(safe_next(request.args.get("next")) or home_for(user))
     values.pop("password", None)
     return render_template("auth/login.html", values=values, errors=errors), 422 if errors else 200
@@ -240,10 +168,7 @@ def pending_login(db):
         return None
     if pending["until"] < time.time() or not isinstance(pending.get("id"), int):
         return None
-    row = users_store.get_user(db, pending["id"])
-    if row is None or row["session_version"] != pending.get("version") or row["mfa_enabled_at"] is None:
-        return None
-    return row
+    return accounts.awaiting_second_factor(db, pending["id"], pending.get("version"))
 
 
 @bp.route("/login/two-factor", methods=["GET", "POST"])
@@ -262,22 +187,19 @@ def login_two_factor():
         data, errors = load(SecondFactorIn(), present(request.form, ("code",)))
         if data is not None:
             try:
-                kind, problem = checked_code(db, row["id"], data["code"])
-            except limits.Throttled as throttled:
-                return render_template("auth/login_two_factor.html", errors={"code": [too_many_codes(throttled)]}), \
-                    429, retry_after(throttled)
-            if kind is None:
-                errors = {"code": [problem]}
+                left = accounts.log_in_second_step(db, current_app.config, row["id"], data["code"], request.remote_addr)
+            except accounts.CodeRefused as refused:
+                if refused.throttled:
+                    return render_template("auth/login_two_factor.html",
+                                           errors={"code": [too_many_codes(refused.throttled)]}), \
+                        429, retry_after(refused.throttled)
+                errors = {"code": [code_problem(refused)]}
             else:
                 target = safe_next(session[PENDING_LOGIN].get("next"))
                 user = start_session(row)  # the pending state goes with the old session
-                if kind == two_factor.RECOVERY:
-                    log_auth_event(db, "auth.recovery_code_used", user.id)
-                    left = two_factor.status(db, user.id)["recovery_codes_left"]
+                if left is not None:
                     flash(f"You used a recovery code: {left} left. Get new ones from Account, "
                           "Two-factor authentication, when you can.", "info")
-                log_auth_event(db, "auth.login", user.id,
-                               "with a recovery code" if kind == two_factor.RECOVERY else "with an authenticator code")
                 return redirect(target or home_for(user))
     return render_template("auth/login_two_factor.html", errors=errors), 422 if errors else 200
 
@@ -285,8 +207,7 @@ def login_two_factor():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        users_store.bump_session_version(get_db(), current_user.id)
-        log_auth_event(get_db(), "auth.logout", current_user.id)
+        accounts.log_out(get_db(), current_user.id)
         logout_user()
     flash("You're logged out.", "info")
     return clear_device(redirect(url_for("auth.login")))
@@ -313,17 +234,15 @@ def account():
     if request.method == "POST":
         form = present(request.form, ("current_password", "new_password", "confirm_password"))
         data, errors = load(PasswordChangeIn(email=current_user.email), form)
-        db = get_db()
         if data is not None:
-            row = users_store.get_user(db, current_user.id)
-            problem = own_password_problem(db, row, data["current_password"])
-            if problem:
-                errors = {"current_password": [problem]}
+            try:
+                row = accounts.change_password(get_db(), current_app.config, current_user.id, data["current_password"],
+                                               data["new_password"], request.remote_addr)
+            except accounts.PasswordRefused as refused:
+                errors = {"current_password": [password_problem(refused)]}
             else:
-                users_store.set_password_hash(db, row["id"], passwords.hash_password(data["new_password"]))
-                log_auth_event(db, "auth.password_changed", row["id"])
                 # Every other session just ended; keep this one, on the new version.
-                start_session(users_store.get_user(db, row["id"]), keep_login_time=True)
+                start_session(row, keep_login_time=True)
                 flash("Password changed. You've been logged out everywhere else.", "success")
                 return redirect(url_for("auth.account"))
     return render_account(errors=errors)
@@ -346,7 +265,7 @@ def profile():
     data, errors = load(ProfileIn(), values)
     if data is None:
         return render_account(profile_errors=errors, profile=values)
-    users_store.update_profile(get_db(), current_user.id, **data)
+    accounts.update_profile(get_db(), current_user.id, **data)
     flash("Profile saved.", "success")
     return redirect(url_for("auth.account"))
 
@@ -357,16 +276,13 @@ def delete_account():
     errors = {}
     if request.method == "POST":
         data, errors = load(DeleteAccountIn(), present(request.form, ("password", "confirmation")))
-        db = get_db()
         if data is not None:
-            row = users_store.get_user(db, current_user.id)
-            problem = own_password_problem(db, row, data["password"])
-            if problem:
-                errors = {"password": [problem]}
+            try:
+                accounts.delete_account(get_db(), current_app.config, current_user.id, data["password"],
+                                        request.remote_addr)
+            except accounts.PasswordRefused as refused:
+                errors = {"password": [password_problem(refused)]}
             else:
-                user_id = current_user.id
-                users_store.delete_account(db, user_id)
-                log_auth_event(db, "account.deleted", user_id)
                 logout_user()
                 flash("Your account and everything in it have been deleted.", "info")
                 return clear_device(redirect(url_for("diary.today")))  # as on logout
@@ -426,13 +342,13 @@ def confirm_identity(db):
     data, errors = load(ConfirmIdentityIn(), present(request.form, ("password", "code")))
     if data is None:
         return None, errors
-    row = users_store.get_user(db, current_user.id)
-    problem = own_password_problem(db, row, data["password"])
-    if problem:
-        return None, {"password": [problem]}
-    problem = own_code_problem(db, row["id"], data["code"])
-    if problem:
-        return None, {"code": [problem]}
+    try:
+        row = accounts.confirm_identity(db, current_app.config, current_user.id, data["password"], data["code"],
+                                        request.remote_addr)
+    except accounts.PasswordRefused as refused:
+        return None, {"password": [password_problem(refused)]}
+    except accounts.CodeRefused as refused:
+        return None, {"code": [code_problem(refused)]}
     return row, {}
 
 
@@ -464,23 +380,24 @@ def confirm_two_factor():
     fields = ("code",) if pending.get("replacing") else ("password", "code")
     data, errors = load(SecondFactorIn() if pending.get("replacing") else ConfirmIdentityIn(),
                         present(request.form, fields))
-    if data is not None and "password" in data:
-        # A borrowed session mustn't be able to lock the owner out with someone else's phone.
-        problem = own_password_problem(db, users_store.get_user(db, current_user.id), data["password"])
-        if problem:
-            data, errors = None, {"password": [problem]}
-    if data is not None:
-        codes = two_factor.enrol(db, current_user.id, enrolment_secret(pending), data["code"])
-        if codes is None:
-            errors = {"code": ["That code doesn't match. Check the app lists Symptom Diary with your email, "
-                               "and type the 6 digits it shows now."]}
-        else:
-            log_auth_event(db, "auth.mfa_enrolled", current_user.id, "replaced the authenticator" if enrolled else "")
-            # Every other session just ended; this one goes on, on the new version.
-            start_session(users_store.get_user(db, current_user.id))
-            flash("Two-factor authentication is on. You've been logged out everywhere else.", "success")
-            return render_template("auth/recovery_codes.html", codes=codes)
-    return render_enrolment(pending, errors)
+    if data is None:
+        return render_enrolment(pending, errors)
+    try:
+        # A borrowed session mustn't be able to lock the owner out with someone else's phone: the
+        # password first, unless it was confirmed to start replacing the authenticator.
+        enrolled_now = accounts.enrol_two_factor(
+            db, current_app.config, current_user.id, enrolment_secret(pending), data["code"], request.remote_addr,
+            password=data.get("password"), replacing=enrolled)
+    except accounts.PasswordRefused as refused:
+        return render_enrolment(pending, {"password": [password_problem(refused)]})
+    if enrolled_now is None:
+        return render_enrolment(pending, {"code": ["That code doesn't match. Check the app lists Symptom Diary with "
+                                                   "your email, and type the 6 digits it shows now."]})
+    codes, row = enrolled_now
+    # Every other session just ended; this one goes on, on the new version.
+    start_session(row)
+    flash("Two-factor authentication is on. You've been logged out everywhere else.", "success")
+    return render_template("auth/recovery_codes.html", codes=codes)
 
 
 def confirmed_two_factor_change(db):
@@ -514,8 +431,7 @@ def new_recovery_codes():
     row, refusal = confirmed_two_factor_change(db)
     if refusal is not None:
         return refusal
-    codes = two_factor.new_recovery_codes(db, row["id"])
-    log_auth_event(db, "auth.recovery_codes_renewed", row["id"])
+    codes = accounts.renew_recovery_codes(db, row["id"])
     return render_template("auth/recovery_codes.html", codes=codes)
 
 
@@ -528,8 +444,6 @@ def disable_two_factor():
     row, refusal = confirmed_two_factor_change(db)
     if refusal is not None:
         return refusal
-    two_factor.disable(db, row["id"])
-    log_auth_event(db, "auth.mfa_disabled", row["id"])
-    start_session(users_store.get_user(db, row["id"]))
+    start_session(accounts.disable_two_factor(db, row["id"]))
     flash("Two-factor authentication is off. You've been logged out everywhere else.", "info")
     return redirect(url_for("auth.account"))

@@ -1,0 +1,207 @@
+"""Accounts: registering, logging in (password, then a second factor when the account has one),
+logging out, changing the password or the profile, deleting the account, and the two-factor
+changes that need the password and a code first.
+
+Every password and code is checked within its rate limits (services.limits) and the outcome
+audited; the views keep what belongs to the browser (the login itself, the pending second step,
+the secret being enrolled) and say what happened. ``config`` is the app's config (the limits');
+``address`` the client's.
+"""
+from .. import passwords
+from ..db import write_transaction
+from ..store import audit
+from ..store import users as users_store
+from . import limits, two_factor
+
+
+class PasswordRefused(Exception):
+    """The password wasn't checked (``throttled``: limits.Throttled) or wasn't the account's (audited)."""
+
+    def __init__(self, throttled=None):
+        super().__init__("throttled" if throttled else "wrong password")
+        self.throttled = throttled
+
+
+class CodeRefused(Exception):
+    """The second-factor code wasn't checked (``throttled``), or was wrong or ``replayed`` (audited)."""
+
+    def __init__(self, throttled=None, replayed=False):
+        super().__init__("throttled" if throttled else "code already used" if replayed else "wrong code")
+        self.throttled, self.replayed = throttled, replayed
+
+
+def log_event(db, action, user_id, detail=""):
+    """Audit an account event: who and what, never the password or the email typed."""
+    with write_transaction(db):
+        audit.record(db, action, actor_id=user_id, detail=detail)
+
+
+def register(db, config, data, address):
+    """Create the account ``data`` (RegisterIn) describes and return its row.
+
+    Raises limits.Throttled, or store.NameTaken when the email already has an account.
+    """
+    # Counted per address (and overall) whether or not the email is taken: the answer must say
+    # so, and this limit is what keeps it from being a fast existence oracle.
+    limits.attempt(db, config, "register", address=address)
+    row = users_store.create_user(
+        db, email=data["email"], password_hash=passwords.hash_password(data["password"]),
+        role=data["role"], display_name=data["display_name"], timezone=data["timezone"],
+    )
+    log_event(db, "auth.registered", row["id"])
+    return row
+
+
+def _password_attempt(db, config, email, address):
+    """Take a slot for checking a password for ``email`` (known or not), or raise PasswordRefused.
+
+    Logins, password changes and account deletions count into one limit per email, so a borrowed
+    session can't be used to guess the password without the same limit, and an unknown email is
+    throttled exactly like a known one (the answer doesn't tell which it is).
+    """
+    try:
+        return limits.attempt(db, config, "login", account=users_store.normalize_email(email), address=address)
+    except limits.Throttled as throttled:
+        raise PasswordRefused(throttled) from None
+
+
+def log_in(db, config, email, password, address):
+    """The account's row when ``password`` is its password; raises PasswordRefused otherwise.
+
+    Logs the login unless the account has two-factor on (then the caller asks for a code, and
+    ``log_in_second_step`` logs it). A hash made with older parameters is made again.
+    """
+    # Before the password is checked, so guessing costs neither a hash nor a chance.
+    attempt = _password_attempt(db, config, email, address)
+    row = users_store.get_user_by_email(db, email)
+    if row is None:
+        passwords.burn_time(password)
+    if row is None or not passwords.verify_password(row["password_hash"], password):
+        log_event(db, "auth.login_failed", row["id"] if row else None, "wrong password" if row else "unknown account")
+        raise PasswordRefused()
+    attempt.succeeded()
+    if passwords.needs_rehash(row["password_hash"]):
+        users_store.set_password_hash(db, row["id"], passwords.hash_password(password), end_sessions=False)
+    if row["mfa_enabled_at"] is None:
+        log_event(db, "auth.login", row["id"])
+    return row
+
+
+def awaiting_second_factor(db, user_id, session_version):
+    """The account of a login's pending second step, or None if nothing has ended its sessions
+    since the password (password change, logout elsewhere) and two-factor is still on."""
+    row = users_store.get_user(db, user_id)
+    if row is None or row["session_version"] != session_version or row["mfa_enabled_at"] is None:
+        return None
+    return row
+
+
+def confirm_code(db, config, user_id, code, address):
+    """``"totp"`` or ``"recovery"`` when ``code`` is the account's second factor (now used up);
+    raises CodeRefused otherwise (past the limit, before the code is tried).
+
+    Counted like passwords (services.limits): per account and per address, at login and when a
+    code confirms a change. Wrong codes are audited; a right one gives its limit slot back.
+    """
+    try:
+        attempt = limits.attempt(db, config, "mfa", account=user_id, address=address)
+    except limits.Throttled as throttled:
+        raise CodeRefused(throttled) from None
+    kind = two_factor.check(db, user_id, code)
+    if kind is None:
+        replayed = two_factor.was_replayed(db, user_id, code)
+        log_event(db, "auth.mfa_failed", user_id, "code already used" if replayed else "wrong code")
+        raise CodeRefused(replayed=replayed)
+    attempt.succeeded()
+    if kind == two_factor.RECOVERY:
+        log_event(db, "auth.recovery_code_used", user_id)
+    return kind
+
+
+def log_in_second_step(db, config, user_id, code, address):
+    """Finish a login with its second factor (raises CodeRefused when it isn't).
+
+    Returns how many recovery codes are left when one was used, else None.
+    """
+    kind = confirm_code(db, config, user_id, code, address)
+    left = two_factor.status(db, user_id)["recovery_codes_left"] if kind == two_factor.RECOVERY else None
+    log_event(db, "auth.login", user_id,
+              "with a recovery code" if kind == two_factor.RECOVERY else "with an authenticator code")
+    return left
+
+
+def log_out(db, user_id):
+    """End every session of the account (this browser's too)."""
+    users_store.bump_session_version(db, user_id)
+    log_event(db, "auth.logout", user_id)
+
+
+def confirm_password(db, config, user_id, password, address):
+    """The logged-in account's row when ``password`` is its own; raises PasswordRefused otherwise."""
+    row = users_store.get_user(db, user_id)
+    attempt = _password_attempt(db, config, row["email"], address)
+    if not passwords.verify_password(row["password_hash"], password):
+        log_event(db, "auth.login_failed", row["id"], "wrong password (confirming)")
+        raise PasswordRefused()
+    attempt.succeeded()
+    return row
+
+
+def confirm_identity(db, config, user_id, password, code, address):
+    """The account's row when both ``password`` and ``code`` are its own; raises PasswordRefused or
+    CodeRefused (the code isn't tried after a refused password). Both count towards their limits."""
+    row = confirm_password(db, config, user_id, password, address)
+    confirm_code(db, config, user_id, code, address)
+    return row
+
+
+def change_password(db, config, user_id, current_password, new_password, address):
+    """Set ``new_password`` once ``current_password`` is confirmed (else PasswordRefused).
+
+    Every session of the account ends; returns the row on its new session version.
+    """
+    confirm_password(db, config, user_id, current_password, address)
+    users_store.set_password_hash(db, user_id, passwords.hash_password(new_password))
+    log_event(db, "auth.password_changed", user_id)
+    return users_store.get_user(db, user_id)
+
+
+def update_profile(db, user_id, *, display_name, timezone):
+    return users_store.update_profile(db, user_id, display_name=display_name, timezone=timezone)
+
+
+def delete_account(db, config, user_id, password, address):
+    """Delete the account and everything in it once ``password`` is confirmed (else PasswordRefused)."""
+    confirm_password(db, config, user_id, password, address)
+    users_store.delete_account(db, user_id)
+    log_event(db, "account.deleted", user_id)
+
+
+def enrol_two_factor(db, config, user_id, secret, code, address, *, password=None, replacing=False):
+    """Turn two-factor on with ``secret`` when ``code`` is its current code.
+
+    ``password``, when given, is confirmed first (PasswordRefused). ``replacing``: the account had
+    another authenticator. Returns ``(recovery codes, the row on its new session version)``, or
+    None when the code doesn't match; every session of the account ends.
+    """
+    if password is not None:
+        confirm_password(db, config, user_id, password, address)
+    codes = two_factor.enrol(db, user_id, secret, code)
+    if codes is None:
+        return None
+    log_event(db, "auth.mfa_enrolled", user_id, "replaced the authenticator" if replacing else "")
+    return codes, users_store.get_user(db, user_id)
+
+
+def renew_recovery_codes(db, user_id):
+    """Replace the account's recovery codes; returns the new ones (to show once)."""
+    codes = two_factor.new_recovery_codes(db, user_id)
+    log_event(db, "auth.recovery_codes_renewed", user_id)
+    return codes
+
+
+def disable_two_factor(db, user_id):
+    """Turn two-factor off; every session ends. Returns the row on its new session version."""
+    two_factor.disable(db, user_id)
+    log_event(db, "auth.mfa_disabled", user_id)
+    return users_store.get_user(db, user_id)
