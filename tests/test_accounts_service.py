@@ -2,8 +2,8 @@
 The pages' behaviour is tested through the app (test_auth.py, test_two_factor.py, test_limits.py)."""
 import pyotp
 import pytest
+from helpers import PASSWORD, TOTP_SECRET
 
-from conftest import PASSWORD, TOTP_SECRET
 from diary.db import get_db
 from diary.services import accounts, two_factor
 from diary.store import audit
