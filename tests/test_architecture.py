@@ -96,3 +96,25 @@ def test_every_layer_is_there():
     for layer in ("diary.views", "diary.schemas", "diary.insights", "diary.store", "diary.services",
                   "diary.exports", "diary.web"):
         assert sum(within(module, layer) for module in MODULES) >= 3, layer
+
+
+def test_tests_import_helpers_not_conftest():
+    """Shared test code lives in tests/helpers.py; conftest.py holds fixtures, which pytest injects."""
+    tests = PACKAGE.parent / "tests"
+    assert sorted(str(path.relative_to(tests)) for path in tests.rglob("*.py")
+                  if within_any(imports_of_file(path), "conftest")) == []
+
+
+def imports_of_file(path):
+    """The top-level names a test file imports (absolute imports only)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            found.add(node.module)
+    return found
+
+
+def within_any(names, prefix):
+    return any(within(name, prefix) for name in names)
