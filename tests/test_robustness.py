@@ -86,3 +86,39 @@ def test_no_api_route_answers_500_to_hostile_bodies(app, client, auth):
                                                     "private", "created_at", "updated_at", "treatment",
                                                     "dose_mg", "anxiety_before", "anxiety_after",
                                                     "side_effects", "reflection"}
+
+
+@pytest.fixture
+def busy_database(app):
+    """Another process holds the write lock, and the app waits for it 50 ms instead of 5 s."""
+    import sqlite3
+
+    from diary.db import get_db
+    with app.app_context():
+        get_db().execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    yield lambda: other.execute("ROLLBACK")
+    if other.in_transaction:
+        other.execute("ROLLBACK")
+    other.close()
+
+
+def test_a_write_that_finds_the_database_busy_is_a_503_and_changes_nothing(app, patient, busy_database, caplog):
+    response = patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 4, "note": "later"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json() == {"errors": {"request": [
+        "The diary is busy right now. Nothing was saved: try again in a moment."]}}
+    page = patient.post("/", data={"date": "2026-01-01", "anxiety": "4", "note": "later"})
+    assert page.status_code == 503 and "Nothing was saved" in page.get_data(as_text=True)
+    assert not [r for r in caplog.records if r.exc_info]  # a busy moment, not a bug: no traceback
+
+
+def test_after_the_busy_moment_the_same_write_goes_through(app, patient, busy_database):
+    payload = {"id": "6f1c8f2e-3b1a-4c55-9a57-1f0d2c3b4a59", "date": "2026-01-01", "anxiety": 4}
+    assert patient.post("/api/v1/entries", json=payload).status_code == 503
+    assert patient.get("/api/v1/entries").get_json()["entries"] == []
+    busy_database()  # the other process is done
+    assert patient.post("/api/v1/entries", json=payload).status_code == 201
+    assert [e["id"] for e in patient.get("/api/v1/entries").get_json()["entries"]] == [payload["id"]]

@@ -1,5 +1,6 @@
 """One error handler that answers HTML or JSON depending on who asks (as in microblog)."""
 import logging
+import sqlite3
 
 from flask import g, jsonify, make_response, render_template, request
 from flask_login import current_user
@@ -67,9 +68,22 @@ def handle_http_error(error):
     return response
 
 
+def database_busy(error):
+    """SQLite gave up waiting for another writer (busy_timeout): a busy moment, not a bug."""
+    return isinstance(error, sqlite3.OperationalError) and str(error).startswith(("database is locked",
+                                                                                   "database is busy"))
+
+
 def handle_unexpected(error):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
+    if database_busy(error):
+        # The transaction was rolled back (or never began): say so, and when to try again; an
+        # offline outbox keeps the check-in and sends it later (it retries on any 5xx).
+        log.warning("%s: %s %s answered 503", error, request.method, request.path)  # bench.clinic counts these
+        return handle_http_error(http_error(
+            503, {"request": ["The diary is busy right now. Nothing was saved: try again in a moment."]},
+            retry_after=1))
     log.exception("Unhandled error")
     return handle_http_error(InternalServerError("Something went wrong on our side. Nothing was changed."))
 
