@@ -64,6 +64,8 @@ def test_no_route_answers_500_to_hostile_forms_or_queries(app, any_client):
                 for query in QUERIES:
                     response = any_client.get(f"{path}?{query}")
                     assert response.status_code < 500, f"GET {path}?{query}"
+                    response.get_data()  # a streamed download's body too: an error mid-stream is a failure
+                    response.close()
             else:
                 for form in FORMS:
                     response = any_client.open(path, method=method, data=form)
