@@ -1,10 +1,11 @@
 """The only code that touches SQL: one module per aggregate. Every query is filtered by owner.
 
 Rows come back as plain dicts, one of two ways: sqlite-utils' ``db.query`` where a row is the
-record as stored (users, shares, audit events, safety events), and a module's own converter over
-the one tuple of field names its SELECT is built from where values change on the way out (0/1 to
-booleans, JSON lists, a check-in's tags joined in: entries, sessions, assessments, push). Hot
-write paths use plain ``db.execute`` with prepared SQL (DESIGN §6).
+record as stored (shares, audit events, safety events), and a module's own converter over the one
+tuple of field names its SELECT is built from where values change on the way out (0/1 to
+booleans, JSON lists, a check-in's tags joined in: entries, sessions, assessments, push) or where
+the read is on every request (users: ``db.query`` wraps each statement in a SAVEPOINT pair).
+Hot write paths use plain ``db.execute`` with prepared SQL (DESIGN §6).
 """
 
 

@@ -10,8 +10,14 @@ from . import NameTaken
 _COLUMNS = "id, email, password_hash, role, display_name, timezone, created_at, session_version, mfa_enabled_at"
 
 
+_NAMES = tuple(_COLUMNS.split(", "))
+
+
 def _one(db, sql, params):
-    return next(db.query(sql, params), None)
+    # Read on every logged-in request (the session-version check): plain execute, as db.query
+    # wraps each statement in a SAVEPOINT pair of its own (10.5 against 6.6 µs).
+    row = db.execute(sql, params).fetchone()
+    return dict(zip(_NAMES, row)) if row else None
 
 
 def normalize_email(email):
