@@ -198,36 +198,35 @@ def _stamps(record):
     return f"{record['created_at']},{record['updated_at']}"
 
 
+HEADER = ("\ufeffid,kind,date,anxiety,triggers,note,treatment,dose_mg,anxiety_before,anxiety_after,side_effects,"
+          "reflection,created_at,updated_at,private,time\r\n")
+
+
+def _rows(timeline):
+    """The patient's own export of ``timeline``, a line per record, in the file's order."""
+    e1, e2, s3, e4, e5, e6, s7, e8, e9 = timeline
+    return [
+        f"{_uuid(1)},checkin,2026-01-01,3,sleep; work,\"She said \"\"no\"\", then left\",,,,,,,{_stamps(e1)},false,\r\n",
+        f"{_uuid(2)},checkin,2026-01-01,0,,\"line one\nline two\r\nthree\",,,,,,,{_stamps(e2)},true,07:30\r\n",
+        f"{_uuid(3)},session,2026-01-01,,,,iv_ketamine,35,8,3,\"headache; nausea (moderate, 2 h)\","
+        f"\"'=HYPERLINK(\"\"x\"\"), felt lighter\",{_stamps(s3)},false,09:00\r\n",
+        f"{_uuid(4)},checkin,2026-01-02,10,'=cmd; caffeine,'=1+1,,,,,,,{_stamps(e4)},false,\r\n",
+        f"{_uuid(5)},checkin,2026-01-03,5,,-5,,,,,,,{_stamps(e5)},false,\r\n",
+        f"{_uuid(6)},checkin,2026-01-03,6,,\"''quoted, and 😟 ünïcödé\",,,,,,,{_stamps(e6)},true,\r\n",
+        f"{_uuid(7)},session,2026-01-04,,,,iv_ketamine,0.5,6,6,,,{_stamps(s7)},true,\r\n",
+        f"{_uuid(8)},checkin,2026-01-05,2,,'@mention\tand tab,,,,,,,{_stamps(e8)},false,\r\n",
+        f"{_uuid(9)},checkin,2026-01-05,1,,,,,,,,,{_stamps(e9)},false,\r\n",
+    ]
+
+
 def test_whole_export_byte_for_byte(timeline, patient):
     """The exact bytes: BOM, header, RFC 4180 quoting, formula guard, triggers, private rows, sessions."""
-    e1, e2, s3, e4, e5, e6, s7, e8, e9 = timeline
-    expected = (
-        "\ufeffid,kind,date,anxiety,triggers,note,treatment,dose_mg,anxiety_before,anxiety_after,side_effects,"
-        "reflection,created_at,updated_at,private,time\r\n"
-        f"{_uuid(1)},checkin,2026-01-01,3,sleep; work,\"She said \"\"no\"\", then left\",,,,,,,{_stamps(e1)},false,\r\n"
-        f"{_uuid(2)},checkin,2026-01-01,0,,\"line one\nline two\r\nthree\",,,,,,,{_stamps(e2)},true,07:30\r\n"
-        f"{_uuid(3)},session,2026-01-01,,,,iv_ketamine,35,8,3,\"headache; nausea (moderate, 2 h)\","
-        f"\"'=HYPERLINK(\"\"x\"\"), felt lighter\",{_stamps(s3)},false,09:00\r\n"
-        f"{_uuid(4)},checkin,2026-01-02,10,'=cmd; caffeine,'=1+1,,,,,,,{_stamps(e4)},false,\r\n"
-        f"{_uuid(5)},checkin,2026-01-03,5,,-5,,,,,,,{_stamps(e5)},false,\r\n"
-        f"{_uuid(6)},checkin,2026-01-03,6,,\"''quoted, and 😟 ünïcödé\",,,,,,,{_stamps(e6)},true,\r\n"
-        f"{_uuid(7)},session,2026-01-04,,,,iv_ketamine,0.5,6,6,,,{_stamps(s7)},true,\r\n"
-        f"{_uuid(8)},checkin,2026-01-05,2,,'@mention\tand tab,,,,,,,{_stamps(e8)},false,\r\n"
-        f"{_uuid(9)},checkin,2026-01-05,1,,,,,,,,,{_stamps(e9)},false,\r\n"
-    )
+    expected = HEADER + "".join(_rows(timeline))
     assert patient.get("/export/entries.csv").get_data() == expected.encode()
 
 
 def test_a_date_range_export_byte_for_byte(timeline, patient):
-    _, _, _, e4, e5, e6, s7, _, _ = timeline
-    expected = (
-        "\ufeffid,kind,date,anxiety,triggers,note,treatment,dose_mg,anxiety_before,anxiety_after,side_effects,"
-        "reflection,created_at,updated_at,private,time\r\n"
-        f"{_uuid(4)},checkin,2026-01-02,10,'=cmd; caffeine,'=1+1,,,,,,,{_stamps(e4)},false,\r\n"
-        f"{_uuid(5)},checkin,2026-01-03,5,,-5,,,,,,,{_stamps(e5)},false,\r\n"
-        f"{_uuid(6)},checkin,2026-01-03,6,,\"''quoted, and 😟 ünïcödé\",,,,,,,{_stamps(e6)},true,\r\n"
-        f"{_uuid(7)},session,2026-01-04,,,,iv_ketamine,0.5,6,6,,,{_stamps(s7)},true,\r\n"
-    )
+    expected = HEADER + "".join(_rows(timeline)[3:7])  # 2 to 4 January
     assert patient.get("/export/entries.csv?from=2026-01-02&to=2026-01-04").get_data() == expected.encode()
 
 
@@ -240,9 +239,7 @@ def test_the_provider_export_byte_for_byte(timeline, patient, provider, scope):
         1: "\"She said \"\"no\"\", then left\"", 3: "\"'=HYPERLINK(\"\"x\"\"), felt lighter\"", 4: "'=1+1", 5: "-5",
         8: "'@mention\tand tab",
     } if scope == "full" else dict.fromkeys((1, 3, 4, 5, 8), "")
-    expected = (
-        "\ufeffid,kind,date,anxiety,triggers,note,treatment,dose_mg,anxiety_before,anxiety_after,side_effects,"
-        "reflection,created_at,updated_at,private,time\r\n"
+    expected = HEADER + (
         f"{_uuid(1)},checkin,2026-01-01,3,sleep; work,{text[1]},,,,,,,{_stamps(e1)},false,\r\n"
         f"{_uuid(3)},session,2026-01-01,,,,iv_ketamine,35,8,3,\"headache; nausea (moderate, 2 h)\","
         f"{text[3]},{_stamps(s3)},false,09:00\r\n"
