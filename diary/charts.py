@@ -139,11 +139,11 @@ def _session_text(session):
     return f"{treatment}{at}: anxiety {session['anxiety_before']} before, {session['anxiety_after']} after"
 
 
-def anxiety_chart(trends, history_url="/history"):
+def anxiety_chart(trends):
     """The daily anxiety chart for a trends dict (see diary.insights.trends.build).
 
-    ``history_url``: kept for the callers; a day's check-ins are reached from the table under the
-    chart (and, with JavaScript, shown in place by static/js/chart.js), never by a link per day.
+    A day's check-ins are reached from the table under the chart (and, with JavaScript, shown in
+    place by static/js/chart.js), never by a link per day.
     """
     days = trends["days"]
     weekly = _weekly(trends)

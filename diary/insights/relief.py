@@ -305,11 +305,3 @@ def sentence(series, summary, outlook, short_date, reader="patient"):
     elif outlook.status == "past":
         text += f" That is past when it usually comes back{timing}"
     return text
-    if outlook.last_session is not None:
-        text += (f" It has been {_days(outlook.days_since)} since your last session"
-                 f" on {short_date(outlook.last_session)}.")
-    if outlook.status == "approaching":
-        text += " That is about when it has come back before: you may want to talk to your clinic about timing."
-    elif outlook.status == "past":
-        text += " That is past when it usually comes back: you may want to talk to your clinic about timing."
-    return text

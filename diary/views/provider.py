@@ -66,7 +66,7 @@ def patient(patient_id):
     page = care.patient_page(db, current_user.id, patient, share)
     return render_template(
         "provider/patient.html", patient=patient, share=share, **page,
-        chart=charts.anxiety_chart(page["trends"], history_url=None),
+        chart=charts.anxiety_chart(page["trends"]),
         assessment_charts=charts.assessment_charts(page["trends"]),
     )
 

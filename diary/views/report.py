@@ -34,7 +34,7 @@ def index():
         start, end = today - dt.timedelta(days=DEFAULT_DAYS - 1), today
     report = trends_service.report(get_db(), current_user.id, start, end, today, with_notes=query["notes"])
     return render_template(
-        "report/index.html", **report, chart=charts.anxiety_chart(report["trends"], history_url=None),
+        "report/index.html", **report, chart=charts.anxiety_chart(report["trends"]),
         end=end, today=today, include_notes=query["notes"],
         short_note=SHORT_NOTE, errors=errors,
     ), 422 if errors else 200
