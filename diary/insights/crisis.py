@@ -12,7 +12,6 @@ space) and each phrase is matched on word boundaries. The list is documented in 
 """
 import re
 import unicodedata
-from functools import lru_cache
 
 # "myself", not "my self-esteem" / "my self-worth" (normalised to "my self esteem").
 _MYSELF = r"my ?self(?! (?:esteem|worth|confidence|image|respect|care)\b)"
@@ -70,10 +69,6 @@ def crisis_phrases(text):
 
 def mentions_crisis(*texts):
     """True if any of ``texts`` holds crisis language."""
-    return any(_mentions(text) for text in texts if text)
-
-
-@lru_cache(maxsize=256)
-def _mentions(text):
-    # Remembered: a save asks twice of the same words (the patient's card, the clinic's signal).
-    return _ANY_PHRASE.search(normalise(text)) is not None
+    # Nothing is remembered between calls: these are patients' own words (services.safety asks
+    # once per save and passes the answer on).
+    return any(_ANY_PHRASE.search(normalise(text)) for text in texts if text)

@@ -25,8 +25,9 @@ def create(db, kind, user_id, data):
     store_create, _, _, support = _KINDS[kind]
     with write_transaction(db):
         record, created = store_create(db, user_id, data)
-        safety.note_signal(db, user_id, kind, record, new=created)
-    return record, created, support(record)
+        crisis_words = safety.has_crisis_words(kind, record)
+        safety.note_signal(db, user_id, kind, record, new=created, crisis_words=crisis_words)
+    return record, created, support(record, crisis_words)
 
 
 def update(db, kind, user_id, record_id, changes):
@@ -37,8 +38,9 @@ def update(db, kind, user_id, record_id, changes):
         record = store_update(db, user_id, record_id, changes) if before else None
         if record is None:
             return None, None
-        safety.note_signal(db, user_id, kind, record, before)
-    return record, support(record)
+        crisis_words = safety.has_crisis_words(kind, record)
+        safety.note_signal(db, user_id, kind, record, before, crisis_words=crisis_words)
+    return record, support(record, crisis_words)
 
 
 def create_assessment(db, user_id, data):

@@ -29,17 +29,25 @@ def _words(source, record):
     return ()
 
 
-def entry_support(entry):
+def has_crisis_words(source, record):
+    """Whether the record's free text holds crisis language: asked once per save, for both the
+    patient's card and the clinic's signal (pass the answer to each)."""
+    return crisis.mentions_crisis(*_words(source, record))
+
+
+def entry_support(entry, crisis_words=None):
     """``{"reason": ...}`` when a check-in should show the support card, else None."""
-    if crisis.mentions_crisis(*_words("entry", entry)):
+    if has_crisis_words("entry", entry) if crisis_words is None else crisis_words:
         return {"reason": "crisis_language"}
     if entry["anxiety"] >= HIGHEST_SCORE:
         return {"reason": "score_10"}
     return None
 
 
-def session_support(session):
-    return {"reason": "crisis_language"} if crisis.mentions_crisis(*_words("session", session)) else None
+def session_support(session, crisis_words=None):
+    if has_crisis_words("session", session) if crisis_words is None else crisis_words:
+        return {"reason": "crisis_language"}
+    return None
 
 
 def assessment_support(assessment):
@@ -48,7 +56,7 @@ def assessment_support(assessment):
     return None
 
 
-def _signal(source, record):
+def _signal(source, record, crisis_words=None):
     """The provider-facing signal a record carries (never its words), or None.
 
     A score of 10 alone shows the patient the card but is not a safety signal: the dashboard's
@@ -60,19 +68,20 @@ def _signal(source, record):
             return None
         return {"reason": "phq9_item9", "date": record["date"], "private": record["private"],
                 "detail": ANSWER_LABELS[answer].lower()}
-    if not crisis.mentions_crisis(*_words(source, record)):
+    if not (has_crisis_words(source, record) if crisis_words is None else crisis_words):
         return None
     return {"reason": "crisis_language", "date": record["date"], "private": record["private"]}
 
 
-def note_signal(db, user_id, source, record, before=None, *, new=False):
+def note_signal(db, user_id, source, record, before=None, *, new=False, crisis_words=None):
     """Bring the record's safety signal up to date (call inside the write's transaction).
 
     ``before``: the record as it was, for an edit: changed words raise the signal anew.
     ``new``: the record was created in this transaction (it can have no stored signal yet).
+    ``crisis_words``: has_crisis_words(source, record), when the caller already knows it.
     """
     renewed = before is not None and _words(source, before) != _words(source, record)
-    safety_store.set_signal(db, user_id, source, record["id"], _signal(source, record), renewed=renewed,
+    safety_store.set_signal(db, user_id, source, record["id"], _signal(source, record, crisis_words), renewed=renewed,
                             new=new)
 
 
