@@ -179,7 +179,7 @@ def test_the_dashboard_pages_through_one_urgency_order(app, five):
     assert 'href="/provider/?sort=name&amp;page=3"' in five.get("/provider/?sort=name&page=2").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "x", "99"])
+@pytest.mark.parametrize("page", ["0", "-1", "x", "99", "²", "9" * 5000])
 def test_a_page_out_of_range_shows_the_nearest_one(five, page):
     response = five.get(f"/provider/?page={page}")
     assert response.status_code == 200

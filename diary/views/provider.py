@@ -9,7 +9,7 @@ from ..schemas.sharing import AcknowledgeIn, RedeemIn
 from ..services import care, export, safety
 from ..web.auth import check_role
 from ..web.downloads import date_range, export_filename, streamed_csv
-from ..web.forms import load, present
+from ..web.forms import load, present, row_id
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
 
@@ -31,8 +31,7 @@ def dashboard():
     sort = request.args.get("sort", "attention")
     if sort not in care.SORTS:
         sort = "attention"
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() else 1
+    page = row_id(request.args.get("page")) or 1  # not a page number ("²", 5,000 digits): the first
     return render_template("provider/dashboard.html", **dashboard_page(sort, page), errors={})
 
 
