@@ -192,3 +192,17 @@ def test_the_memo_keeps_the_most_recently_used_results(app, patient, other_patie
         assert memo.get(db, 10 ** 6, "a", result("nobody")) == {"name": "nobody"}  # no such account: not kept
         assert memo.get(db, 10 ** 6, "a", result("nobody")) == {"name": "nobody"}
         assert computed[-2:] == ["nobody", "nobody"]
+
+
+def test_inside_a_transaction_nothing_is_kept(app, patient):
+    """A version read inside an open transaction may include writes that are rolled back."""
+    memo = memo_module.DiaryMemo(size=4)
+    with app.app_context():
+        db = get_db()
+        [pat] = [row[0] for row in db.execute("SELECT id FROM users")]
+        computed = []
+        db.conn.execute("BEGIN")
+        memo.get(db, pat, "a", lambda: computed.append(1) or {})
+        memo.get(db, pat, "a", lambda: computed.append(2) or {})
+        db.conn.execute("ROLLBACK")
+        assert computed == [1, 2]

@@ -26,7 +26,12 @@ class DiaryMemo:
 
     def get(self, db, user_id, key, compute):
         """``compute()``'s result for ``user_id``'s diary as stored now, computed again only when
-        the diary has changed since (or the result was dropped to make room)."""
+        the diary has changed since (or the result was dropped to make room).
+
+        Inside an open transaction nothing is kept or reused: a version read there may include
+        writes that are then rolled back, and the number comes again with other data."""
+        if db.conn.in_transaction:
+            return compute()
         with read_snapshot(db):
             version = versions_store.diary_version(db, user_id)
             if version is None or self.size <= 0:
