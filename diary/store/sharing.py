@@ -116,16 +116,6 @@ def care_team(db, patient_id):
     ))
 
 
-def shared_patients(db, provider_id):
-    """Patients sharing with ``provider_id`` now."""
-    return list(db.query(
-        "SELECT u.id, u.display_name, u.timezone, s.scope, s.created_at AS since FROM shares s"
-        " JOIN users u ON u.id = s.patient_id WHERE s.provider_id = ? AND s.revoked_at IS NULL"
-        " ORDER BY u.display_name",
-        [provider_id],
-    ))
-
-
 def set_scope(db, patient_id, provider_id, scope):
     with write_transaction(db):
         cursor = db.execute(
