@@ -22,7 +22,7 @@ from ..timeutil import utc_now
 
 def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date_to=None):
     """entries.csv's chunks: check-ins and sessions in date order (docs/CSV.md); ``with_text``:
-    notes, triggers and reflections too (a provider with a "scores only" share gets none)."""
+    notes and reflections too (a provider with a "scores only" share gets none; triggers always)."""
     dates = {"date_from": date_from, "date_to": date_to}
     checkins = entries_store.csv_pages(db, user_id, include_private=include_private, with_note=with_text, **dates)
     sessions = sessions_store.export_pages(db, user_id, include_private=include_private, **dates)

@@ -142,8 +142,8 @@ def report(db, user_id, start, end, today, *, with_notes):
     the period begins before it) and, ``with_notes``, the notes and reflections written in it, in
     the order the days happened (time of day, then when saved)."""
     first = first_record(db, user_id)
-    since_start = first is not None and first > start  # a period longer than the diary: from its start
-    start = max(start, first) if since_start and first <= end else start
+    since_start = first is not None and start < first <= end  # a period longer than the diary: from its start
+    start = first if since_start else start
     trends = gather_between(db, user_id, start, end, today, since_start=since_start, for_page=True)
     writings = []
     if with_notes:
