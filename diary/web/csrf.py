@@ -1,6 +1,7 @@
 """CSRF protection: Flask-WTF's tokens and checks, each token's signature verified once per process."""
 import hmac
 import logging
+import threading
 
 from flask import current_app, g, request, session
 from flask_wtf import csrf as wtf_csrf
@@ -10,7 +11,9 @@ log = logging.getLogger("flask_wtf.csrf")  # Flask-WTF's own logger, as its chec
 
 # Only these bodies carry form fields; any other body (JSON) leaves request.form empty.
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
-# Tokens remembered per worker process (one per live session); when full, the memory starts again.
+# Tokens remembered per worker process. Each rendered page signs its own (a timestamp is in the
+# signature), so forms bring new ones all the time; when full, the oldest is forgotten first and
+# the API clients' long-lived tokens are not all dropped at once.
 MAX_REMEMBERED = 1024
 
 
@@ -27,7 +30,8 @@ class CSRFProtect(wtf_csrf.CSRFProtect):
     """
 
     def __init__(self, app=None):
-        self._verified = {}  # (secret key, signed token) -> the raw token it carries
+        self._verified = {}  # (secret key, signed token) -> the raw token it carries, oldest first
+        self._remembering = threading.Lock()
         super().__init__(app)
 
     def protect(self, apply_exemptions=False):
@@ -66,9 +70,10 @@ class CSRFProtect(wtf_csrf.CSRFProtect):
             raise ValidationError("The CSRF tokens do not match.")
 
     def _remember(self, key, raw):
-        if len(self._verified) >= MAX_REMEMBERED:
-            self._verified.clear()
-        self._verified[key] = raw
+        with self._remembering:  # look-ups stay lock-free; only forgetting walks the dict
+            while len(self._verified) >= MAX_REMEMBERED:
+                del self._verified[next(iter(self._verified))]
+            self._verified[key] = raw
 
     def _get_csrf_token(self):
         # Reading request.form parses the body for nothing when it isn't a form (~10 µs).
