@@ -112,6 +112,12 @@ def test_safety_plan_form_saves_every_step_and_names_bad_fields(patient):
     assert bad.status_code == 422 and set(bad.get_json()["errors"]) == {"warning_signs"}
 
 
+def test_a_plans_line_breaks_are_stored_as_typed(patient):
+    """A browser posts a textarea's line breaks as CRLF; the JSON API sends LF: both store LF."""
+    assert patient.post("/safety-plan", data={"warning_signs": "Not sleeping\r\nSkipping meals"}).status_code == 302
+    assert patient.get("/api/v1/safety-plan").get_json()["warning_signs"] == "Not sleeping\nSkipping meals"
+
+
 def test_providers_and_strangers_cannot_reach_a_plan(app, provider):
     assert provider.get("/safety-plan").status_code == 403
     assert app.test_client().get("/safety-plan").status_code == 302

@@ -6,7 +6,7 @@ from ..db import get_db
 from ..schemas.assessments import SafetyPlanIn
 from ..store import safety as safety_store
 from ..web.auth import check_role
-from ..web.forms import load, present
+from ..web.forms import load, typed_text
 
 bp = Blueprint("safety", __name__)
 
@@ -38,7 +38,7 @@ def plan():
         return refusal
     values, errors = safety_store.get_plan(get_db(), current_user.id), {}
     if request.method == "POST":
-        values = present(request.form, safety_store.PLAN_FIELDS)
+        values = typed_text(request.form, safety_store.PLAN_FIELDS)
         data, errors = load(SafetyPlanIn(), values)
         if data is not None:
             safety_store.save_plan(get_db(), current_user.id, data)

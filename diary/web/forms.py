@@ -51,7 +51,8 @@ def optional(form, names):
 
 def typed_text(form, names):
     """The named textareas the form sent, line breaks as typed: a browser posts each as CRLF (the
-    form encoding), where the page's JS sends the textarea's value, with LF, to the JSON API."""
+    form encoding), where the page's JS sends the textarea's value, with LF, to the JSON API. Every
+    multi-line field of a form goes through here (the note, a reflection, the safety plan)."""
     return {name: form[name].replace("\r\n", "\n") for name in names if name in form}
 
 
