@@ -5,6 +5,7 @@ import bisect
 import csv
 import io
 import re
+from itertools import chain
 
 from ..vocabulary import with_side_effect_details
 
@@ -66,11 +67,6 @@ def assessment_row(assessment):
         "" if difficulty is None else difficulty, "true" if assessment["private"] else "false",
         assessment["created_at"], assessment["updated_at"],
     ]
-
-
-def _records(pages):
-    for page in pages:
-        yield from page
 
 
 def _guarded(row, cells):
@@ -138,7 +134,7 @@ def stream(checkin_pages, session_pages, *, with_text=True):
     Sessions are few: they come as records and become rows here.
     """
     sessions = (((s["date"], s["created_at"]), session_row(s, with_text=with_text))
-                for s in _records(session_pages))
+                for s in chain.from_iterable(session_pages))
     guarded = (guard_checkins(page) for page in checkin_pages)
     return _chunks(COLUMNS, timeline(guarded, sessions))
 

@@ -2,6 +2,8 @@
 
 Each function returns a document that is read from the store as it is written out (CSV chunks,
 or a json_stream document): a million check-ins never sit in memory (docs/PERFORMANCE.md)."""
+from itertools import chain
+
 from ..db import write_transaction
 from ..exports import csv_export, fhir
 from ..exports.json_stream import Array
@@ -48,9 +50,9 @@ def fhir_bundle(db, user_id, *, base, date_from=None, date_to=None):
     """The patient's diary as a FHIR R4 collection Bundle (docs/FHIR.md)."""
     dates = {"date_from": date_from, "date_to": date_to}
     return fhir.bundle(users_store.get_user(db, user_id),
-                       _records(entries_store.export_pages(db, user_id, **dates)),
-                       _records(sessions_store.export_pages(db, user_id, **dates)),
-                       _records(assessments_store.export_pages(db, user_id, **dates)),
+                       chain.from_iterable(entries_store.export_pages(db, user_id, **dates)),
+                       chain.from_iterable(sessions_store.export_pages(db, user_id, **dates)),
+                       chain.from_iterable(assessments_store.export_pages(db, user_id, **dates)),
                        base=base, timestamp=utc_now())
 
 
@@ -81,12 +83,6 @@ def everything(db, user_id):
         "reminders": [{**{k: d[k] for k in ("device", "remind_at", "days", "created_at", "last_sent_at")},
                        "sent": push_store.sent(db, d["id"])} for d in push_store.for_user(db, user_id)],
     }
-
-
-def _records(pages):
-    """The records of ``pages`` one by one, read a page at a time."""
-    for page in pages:
-        yield from page
 
 
 def _dumped(schema, pages):

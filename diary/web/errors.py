@@ -70,8 +70,9 @@ def handle_http_error(error):
 
 def database_busy(error):
     """SQLite gave up waiting for another writer (busy_timeout): a busy moment, not a bug."""
-    return isinstance(error, sqlite3.OperationalError) and str(error).startswith(("database is locked",
-                                                                                   "database is busy"))
+    # The primary result code (the low byte): SQLITE_BUSY_SNAPSHOT and friends are busy too.
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.OperationalError) and code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def handle_unexpected(error):
