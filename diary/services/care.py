@@ -45,12 +45,22 @@ LINE_FORMAT = 1
 PAGE_SIZE = 25  # patients per dashboard page: a phone copes with 25 cards, not with 500
 
 
+def shows_text(share):
+    """Whether a share shows the patient's words (notes, reflections, the safety plan): a "full"
+    share does, "scores only" doesn't. Every provider view asks here."""
+    return share["scope"] == "full"
+
+
+def _audited(db, action, provider_id, patient_id):
+    with write_transaction(db):
+        audit.record(db, action, actor_id=provider_id, patient_id=patient_id)
+
+
 def patient_page(db, provider_id, patient, share):
     """What a provider's page about one sharing patient shows, from shared records only (text and
     the safety plan only under a full share); the view is written to the audit log first."""
-    with write_transaction(db):
-        audit.record(db, "provider.patient_page", actor_id=provider_id, patient_id=patient["id"])
-    full = share["scope"] == "full"
+    _audited(db, "provider.patient_page", provider_id, patient["id"])
+    full = shows_text(share)
     return {
         "trends": trends_service.gather(db, patient["id"], patient["timezone"], 90, include_private=False),
         "entries": entries_store.list_entries(db, patient["id"], limit=50, include_private=False),
@@ -61,6 +71,20 @@ def patient_page(db, provider_id, patient, share):
         "plan": safety_store.get_plan(db, patient["id"]) if full else None,
         "full": full,
     }
+
+
+def shared_trends(db, provider_id, patient, days):
+    """A sharing patient's trends over ``days`` (None: all), without private records; audited."""
+    _audited(db, "api.patient_trends", provider_id, patient["id"])
+    return trends_service.gather(db, patient["id"], patient["timezone"], days, include_private=False)
+
+
+def shared_entries(db, provider_id, patient, share, *, limit, **query):
+    """A sharing patient's shared check-ins (``limit`` of them, filtered by ``query`` as
+    store.entries.list_entries is), notes left out under "scores only"; audited."""
+    _audited(db, "api.patient_entries", provider_id, patient["id"])
+    entries = entries_store.list_entries(db, patient["id"], limit=limit, include_private=False, **query)
+    return entries if shows_text(share) else [{**entry, "note": None} for entry in entries]
 
 
 def patient_line(db, patient, today):

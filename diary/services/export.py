@@ -20,6 +20,7 @@ from ..store import sharing as sharing_store
 from ..store import triggers as triggers_store
 from ..store import users as users_store
 from ..timeutil import utc_now
+from . import care
 
 
 def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date_to=None):
@@ -36,7 +37,7 @@ def shared_entries_csv(db, provider_id, patient, share, *, date_from=None, date_
     share. The export is written to the audit log first."""
     with write_transaction(db):
         audit.record(db, "export.entries_csv", actor_id=provider_id, patient_id=patient["id"])
-    return entries_csv(db, patient["id"], include_private=False, with_text=share["scope"] == "full",
+    return entries_csv(db, patient["id"], include_private=False, with_text=care.shows_text(share),
                        date_from=date_from, date_to=date_to)
 
 

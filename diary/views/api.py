@@ -4,7 +4,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from .. import webpush
-from ..db import get_db, write_transaction
+from ..db import get_db
 from ..schemas.accounts import UserOut
 from ..schemas.assessments import (
     AssessmentIn,
@@ -382,24 +382,16 @@ def acknowledge_safety(patient_id, data, found):
            find=shared_patient, responses={200: TrendsOut, 404: None}, role="provider")
 def patient_trends(patient_id, query, found):
     patient, _ = found
-    db = get_db()
-    with write_transaction(db):
-        audit.record(db, "api.patient_trends", actor_id=current_user.id, patient_id=patient_id)
-    return jsonify(trends_service.gather(db, patient_id, patient["timezone"], query["days"], include_private=False))
+    return jsonify(care.shared_trends(get_db(), current_user.id, patient, query["days"]))
 
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",
            "A sharing patient's shared check-ins (notes only with full sharing)", query=EntryQuery,
            find=shared_patient, responses={200: SharedEntryListOut, 404: None}, role="provider")
 def patient_entries(patient_id, query, found):
-    _, share = found
+    patient, share = found
     limit = query.pop("limit")
-    db = get_db()
-    with write_transaction(db):
-        audit.record(db, "api.patient_entries", actor_id=current_user.id, patient_id=patient_id)
-    entries = entries_store.list_entries(db, patient_id, limit=limit + 1, include_private=False, **query)
-    if share["scope"] != "full":
-        entries = [{**entry, "note": None} for entry in entries]
+    entries = care.shared_entries(get_db(), current_user.id, patient, share, limit=limit + 1, **query)
     return SharedEntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
 
 
