@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import assert_flat, errors_of, stored, tomorrow_in_london, without
+from helpers import assert_flat, errors_of, share, stored, tomorrow_in_london, user_id, without
 
 from diary.db import get_db
 
@@ -533,3 +533,22 @@ def test_a_created_check_in_answers_exactly_what_reading_it_back_gives(patient, 
     read_back = patient.get(f"{API}/{body['id']}").get_json()
     assert body == read_back
     assert {name: type(value) for name, value in body.items()} == {name: type(value) for name, value in read_back.items()}
+
+
+# --- a provider's copy ---------------------------------------------------------------
+
+SHARED_ENTRY_FIELDS = {"id", "date", "time", "anxiety", "triggers", "note"}
+
+
+@pytest.mark.parametrize("scope, note", [("scores", None), ("full", "tired")])
+def test_a_provider_reads_each_check_ins_time_under_every_scope(patient, provider, scope, note):
+    """Like the provider's CSV: the time of day under every scope; the note only under "full"."""
+    timed = create(patient, date="2024-03-02", time="08:05")
+    untimed = create(patient, date="2024-03-01")
+    share(patient, provider, scope)
+    response = provider.get(f"/api/v1/patients/{user_id(patient)}/entries")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    entries = response.get_json()["entries"]
+    assert [(e["id"], e["date"], e["time"], e["anxiety"], e["note"]) for e in entries] == [
+        (timed["id"], "2024-03-02", "08:05", 4, note), (untimed["id"], "2024-03-01", None, 4, note)]
+    assert all(set(entry) == SHARED_ENTRY_FIELDS for entry in entries)

@@ -131,3 +131,18 @@ def test_links_lead_from_a_list_to_the_operations_its_ids_feed(doc, path, status
         declared = {p["name"] for p in target["parameters"] if p["in"] == "path"}
         assert set(link["parameters"]) == declared == set(re.findall(r"{([^}]+)}", target_path))
         assert all(value.startswith("$response.body#/") for value in link["parameters"].values())
+
+
+def test_the_providers_check_ins_document_the_time_of_day(doc):
+    answer = doc["paths"]["/api/v1/patients/{patient_id}/entries"]["get"]["responses"]["200"]
+    listing = resolve(doc, answer["content"]["application/json"]["schema"])
+    entry = resolve(doc, listing["properties"]["entries"]["items"])
+    assert {"id", "date", "time", "anxiety", "triggers", "note"} <= set(entry["properties"])
+    assert entry["properties"]["time"]["nullable"] is True
+
+
+def test_the_providers_trends_take_a_range_or_days(doc):
+    parameters = {p["name"]: p for p in doc["paths"]["/api/v1/patients/{patient_id}/trends"]["get"]["parameters"]
+                  if p["in"] == "query"}
+    assert parameters["range"]["schema"]["enum"] == ["course", "30d", "90d", "1y", "all"]
+    assert "days" in parameters

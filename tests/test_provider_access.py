@@ -11,6 +11,7 @@ import pytest
 from helpers import errors_of, new_user, share, user_id
 
 from diary.db import get_db
+from diary.timeutil import short_date
 from diary.views.api import operation
 
 NAME = "Zephyrine Quillfeather"  # distinctive: "Pat" would match "Patients" in the nav
@@ -87,6 +88,8 @@ def provider_reads(app, patient_id):
     """Every GET a provider can make, filled in, plus the query variants that widen what is read."""
     paths = [fill(rule, patient_id) for rule, method in provider_routes(app) if method == "GET"]
     return paths + [f"/api/v1/patients/{patient_id}/trends?days=all",
+                    f"/api/v1/patients/{patient_id}/trends?range=all",
+                    f"/provider/patients/{patient_id}?range=all",
                     f"/api/v1/patients/{patient_id}/entries?limit=500",
                     f"/api/v1/patients/{patient_id}/entries?trigger={PRIVATE_TRIGGER}",
                     "/provider/?sort=name"]
@@ -335,3 +338,141 @@ def test_scores_only_scope_hides_notes_and_reflections_until_changed(victim, pro
     victim["client"].post(f"/care-team/providers/{user_id(provider)}/scope", data={"scope": "scores"})
     assert NOTE not in provider.get(page_path).get_data(as_text=True)
     assert provider.get(entries_path).get_json()["entries"][0]["note"] is None
+
+
+# --- the patient page's period ------------------------------------------------------
+
+def read(date):
+    """A date as the pages write it."""
+    return short_date(date, today())
+
+
+def session_on(client, n, private=False):
+    response = client.post("/api/v1/sessions", json={"date": days_ago(n), "treatment": "iv_ketamine",
+                                                      "anxiety_before": 8, "anxiety_after": 2, "private": private})
+    assert response.status_code == 201
+
+
+def check_in(client, n, anxiety, private=False):
+    response = client.post("/api/v1/entries", json={"date": days_ago(n), "anxiety": anxiety, "private": private})
+    assert response.status_code == 201
+
+
+@pytest.fixture
+def course(victim, provider):
+    """Next to the victim's records: a course that began 100 days ago (a shared pre-treatment week
+    from 107 days ago, an induction series of three, a booster 40 days ago, the victim's session 2
+    days ago), and a private check-in and a private session from before it all; shared in full."""
+    client = victim["client"]
+    check_in(client, 130, 9, private=True)
+    session_on(client, 120, private=True)
+    for n in range(107, 100, -1):
+        check_in(client, n, 8)
+    for n in (100, 97, 94, 40):
+        session_on(client, n)
+    for n in range(93, 2, -3):
+        check_in(client, n, 3)
+    share(client, provider, "full")
+    return victim
+
+
+def patient_page(provider, patient_id, query=""):
+    response = provider.get(f"/provider/patients/{patient_id}{query}")
+    return response.status_code, response.get_data(as_text=True)
+
+
+def period_of(html):
+    """The period the page says it shows, and the link marked as the current choice."""
+    [period] = re.findall(r'<p class="meta period">([^<]+)</p>', html)
+    [current] = re.findall(r'<a href="[^"]*range=(\w+)" aria-current="true">', html)
+    return period, current
+
+
+def session_responses(html):
+    """(date, series) of each line under "Session response", newest first."""
+    return re.findall(r"<p><strong>([^<]+)</strong> · series (\d+) · ", html)
+
+
+def views(app, action="provider.patient_page"):
+    """How many views of ``action`` the audit log holds."""
+    with app.app_context():
+        return get_db().execute("SELECT count(*) FROM audit_log WHERE action = ?", [action]).fetchone()[0]
+
+
+def test_the_patient_page_shows_the_course_from_shared_records_by_default(app, course, provider):
+    status, html = patient_page(provider, course["id"])
+    assert status == 200
+    # Four weeks before the first shared session (100 days ago) would be 128 days ago; the first
+    # shared record is later, 107 days ago. The private session and check-in don't move it.
+    assert period_of(html) == (f"{read(days_ago(107))} – {read(today())}", "course")
+    assert f'href="/provider/patients/{course["id"]}?range=all"' in html
+    # Every session of the period, from the induction series on.
+    assert session_responses(html) == [(read(days_ago(2)), "3"), (read(days_ago(40)), "2"),
+                                       (read(days_ago(94)), "1"), (read(days_ago(97)), "1"),
+                                       (read(days_ago(100)), "1")]
+    assert html.count('<article class="card session">') == 5
+
+
+@pytest.mark.parametrize("query, start, shown, sessions", [  # a year, or all: from the first shared record
+    ("?range=30d", 29, "30d", [2]), ("?range=90d", 89, "90d", [2, 40]), ("?range=1y", 107, "1y", [2, 40, 94, 97, 100]),
+    ("?range=all", 107, "all", [2, 40, 94, 97, 100]), ("?range=course", 107, "course", [2, 40, 94, 97, 100]),
+])
+def test_the_patient_page_offers_the_trends_periods(app, course, provider, query, start, shown, sessions):
+    before = views(app)
+    status, html = patient_page(provider, course["id"], query)
+    assert status == 200
+    assert period_of(html) == (f"{read(days_ago(start))} – {read(today())}", shown)
+    assert [date for date, _ in session_responses(html)] == [read(days_ago(n)) for n in sessions]
+    assert html.count('<article class="card session">') == len(sessions)
+    assert views(app) == before + 1
+
+
+@pytest.mark.parametrize("query", ["?range=forever", "?range=", "?range=30D"])
+def test_a_bad_period_on_the_patient_page_explains_and_shows_the_default(app, course, provider, query):
+    before = views(app)
+    status, html = patient_page(provider, course["id"], query)
+    assert status == 422
+    assert "Period: Must be one of: course, 30d, 90d, 1y, all. Showing since treatment." in html
+    assert period_of(html) == (f"{read(days_ago(107))} – {read(today())}", "course")
+    assert views(app) == before + 1
+
+
+def test_without_shared_treatment_in_the_last_year_the_patient_page_shows_90_days(victim, provider):
+    client = victim["client"]
+    [shared_session] = client.get("/api/v1/sessions").get_json()["sessions"]
+    assert client.delete(f"/api/v1/sessions/{shared_session['id']}").status_code == 204
+    check_in(client, 200, 5)
+    session_on(client, 10, private=True)  # the patient's own course, not the provider's
+    share(client, provider)
+    status, html = patient_page(provider, victim["id"])
+    assert status == 200 and period_of(html) == (f"{read(days_ago(89))} – {read(today())}", "90d")
+
+
+def test_a_period_of_years_on_the_patient_page_is_drawn(victim, provider):
+    check_in(victim["client"], 800, 6)
+    share(victim["client"], provider)
+    status, html = patient_page(provider, victim["id"], "?range=all")
+    assert status == 200 and period_of(html) == (f"{read(days_ago(800))} – {read(today())}", "all")
+    assert '<svg class="chart"' in html
+
+
+@pytest.mark.parametrize("query, start", [
+    ("", 89), ("?days=30", 29), ("?days=all", 107), ("?range=course", 107), ("?range=30d", 29),
+    ("?range=90d", 89), ("?range=1y", 107), ("?range=all", 107),
+])
+def test_the_trends_api_for_a_provider_takes_the_same_periods(app, course, provider, query, start):
+    before = views(app, "api.patient_trends")
+    response = provider.get(f"/api/v1/patients/{course['id']}/trends{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    trends = response.get_json()
+    assert (trends["from"], trends["to"]) == (days_ago(start), today().isoformat())
+    assert views(app, "api.patient_trends") == before + 1
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?range=forever", "Must be one of: course, 30d, 90d, 1y, all."),
+    ("?range=all&days=30", "Give either range or days, not both."),
+])
+def test_a_bad_period_for_the_provider_trends_api_is_a_422(course, provider, query, message):
+    errors = errors_of(provider.get(f"/api/v1/patients/{course['id']}/trends{query}"), 422, "range")
+    assert errors["range"] == [message]

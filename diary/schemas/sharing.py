@@ -98,8 +98,11 @@ class PatientSummaryOut(Schema):
     flag_reasons = fields.List(fields.Nested(FlagReasonOut))
     days_since_session = fields.Integer(allow_none=True, metadata={"description": "Days since the last shared session"})
     forecast_status = fields.String(metadata={
-        "enum": ["within", "approaching", "past", "unknown"],
+        "enum": ["within", "approaching", "past", "unknown", "no_relief"],
         "description": "Where today sits against the patient's usual relief (docs/INSIGHTS.md)"})
+    fade_from = fields.String(allow_none=True, metadata={
+        "format": "date", "description": "When relief after the last shared session may start to fade (or null)"})
+    fade_to = fields.String(allow_none=True, metadata={"format": "date", "description": "The end of that window"})
     safety = fields.Nested(SafetyFlagOut, allow_none=True,
                            metadata={"description": "Open until this provider acknowledges it; else null"})
 
@@ -109,8 +112,11 @@ class PatientListOut(Schema):
 
 
 class SharedEntryOut(Schema):
+    """A shared check-in as a provider reads it, under every scope (as in the provider's CSV); only
+    the note depends on the scope."""
     id = fields.String(metadata={"format": "uuid"})
     date = fields.String(metadata={"format": "date"})
+    time = fields.String(allow_none=True, metadata={"description": "Local time of day, HH:MM, or null"})
     anxiety = fields.Integer()
     triggers = fields.List(fields.String())
     note = fields.String(allow_none=True, metadata={"description": "null when the patient shares scores only"})

@@ -1,5 +1,5 @@
 """Which stretch of the diary the Trends page and API show."""
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import OneOf
 
 from .fields import DateRangeQuery
@@ -31,16 +31,38 @@ class TrendsQuery(Schema):
 
 class TrendsPageQuery(Schema):
     """``GET /trends?range=course|30d|90d|1y|all``; without one: ``course`` (4 weeks before the first
-    session to today) when treatment began within the last year, else ``90d``."""
+    session to today) when treatment began within the last year, else ``90d``. The provider's page
+    about a patient (``/provider/patients/<id>``) takes the same."""
 
     range = fields.String(validate=OneOf(list(RANGES), error="Must be one of: {choices}."))
 
 
+class SharedTrendsQuery(TrendsPageQuery):
+    """``GET /api/v1/patients/{id}/trends``: a ``range`` as on the Trends page (computed from the
+    records the patient shares), or ``days`` as ``GET /api/v1/trends`` takes them; neither: 90 days."""
+
+    days = DaysField(metadata={"type": "string", "example": "90", "default": "90",
+                               "description": f"1-{MAX_DAYS}, or 'all'. Not with range."})
+
+    @validates_schema
+    def _one_period(self, data, **kwargs):
+        if "range" in data and "days" in data:
+            raise ValidationError({"range": ["Give either range or days, not both."]})
+
+    @post_load
+    def _default_days(self, data, **kwargs):
+        return data if "range" in data or "days" in data else {**data, "days": 90}
+
+
 BASELINE_SOURCES = ["pretreatment", "week_before", "session_rating"]
+BASELINE_NOTES = ["previous_relief", "too_few_days", None]
+BASELINE_NOTE_TEXT = ("Why the baseline is an earlier series' (null when it is this series' own): the week"
+                      " before was still in the previous relief, or too few days were logged to compare")
 
 
 class ReportQuery(DateRangeQuery):
-    """The printable report: a period (default: the last 90 days) and whether to include notes."""
+    """The printable report: a period (default: the Trends page's, ``course``, else the last 90 days)
+    and whether to include notes."""
     notes = fields.Boolean(load_default=False)
 
 
@@ -73,6 +95,7 @@ class SessionResponseOut(Schema):
     baseline_series = fields.Integer(allow_none=True, metadata={
         "description": "The series whose measurement the baseline is"
                        " (an earlier one when this one's week was in relief)"})
+    baseline_note = fields.String(allow_none=True, metadata={"enum": BASELINE_NOTES, "description": BASELINE_NOTE_TEXT})
     mean_days_1_3 = fields.Float(allow_none=True, metadata={"description": "Stops at the next session"})
     mean_days_4_7 = fields.Float(allow_none=True, metadata={"description": "Stops at the next session"})
     relief_days = fields.Integer(allow_none=True, metadata={
@@ -88,6 +111,7 @@ class SeriesOut(Schema):
     baseline_source = fields.String(allow_none=True, metadata={"enum": BASELINE_SOURCES})
     baseline_days = fields.Integer()
     baseline_series = fields.Integer(allow_none=True)
+    baseline_note = fields.String(allow_none=True, metadata={"enum": BASELINE_NOTES, "description": BASELINE_NOTE_TEXT})
     relief_days = fields.Integer(allow_none=True)
     status = fields.String(metadata={"enum": ["returned", "censored", "not_enough_data"]})
 
@@ -96,6 +120,12 @@ class TypicalOut(Schema):
     median_days = fields.Float(allow_none=True)
     low = fields.Float(allow_none=True, metadata={"description": "Kaplan–Meier 25th percentile"})
     high = fields.Float(allow_none=True, metadata={"description": "Kaplan–Meier 75th percentile (null: not reached)"})
+    ci_low = fields.Float(allow_none=True, metadata={
+        "description": "95 % confidence interval of the median, lower end (Brookmeyer–Crowley; null: not estimable)"})
+    ci_high = fields.Float(allow_none=True, metadata={
+        "description": "95 % confidence interval of the median, upper end (null: not estimable or not reached)"})
+    observed_min = fields.Integer(allow_none=True, metadata={"description": "Shortest relief of a returned series"})
+    observed_max = fields.Integer(allow_none=True, metadata={"description": "Longest relief of a returned series"})
     returned = fields.Integer()
     censored = fields.Integer()
     method = fields.String(metadata={"enum": ["kaplan-meier"]})
@@ -107,14 +137,21 @@ class ForecastOut(Schema):
     days_since = fields.Integer(allow_none=True)
     return_from = fields.Float(allow_none=True)
     return_to = fields.Float(allow_none=True)
-    status = fields.String(metadata={"enum": ["within", "approaching", "past", "unknown"]})
+    fade_from = fields.String(allow_none=True, metadata={
+        "format": "date", "description": "The last session + return_from: when relief may start to fade"})
+    fade_to = fields.String(allow_none=True, metadata={"format": "date", "description": "The last session + return_to"})
+    status = fields.String(metadata={"enum": ["within", "approaching", "past", "unknown", "no_relief"]})
 
 
 class ReliefOut(Schema):
+    status = fields.String(metadata={"enum": ["enough", "not_enough_data", "no_relief"]})
     series = fields.List(fields.Nested(SeriesOut))
     typical = fields.Nested(TypicalOut)
     forecast = fields.Nested(ForecastOut)
+    headline = fields.String(metadata={"description": "The answer itself, e.g. 'Relief usually lasts about 11 days'"})
     sentence = fields.String(metadata={"description": "The answer addressed to the patient (Trends)."})
+    method = fields.List(fields.String(), metadata={"description": "How it is worked out: the notes that apply"})
+    clinician_headline = fields.String()
     clinician_sentence = fields.String(metadata={
         "description": "The same facts about the patient, with nothing the reader is told to do (report, provider)."})
 

@@ -41,7 +41,7 @@ def shared_patient(db, provider_id, patient_id):
 
 
 # Bump when what a line holds or how it is computed changes: lines stored before are then computed again.
-LINE_FORMAT = 1
+LINE_FORMAT = 2
 PAGE_SIZE = 25  # patients per dashboard page: a phone copes with 25 cards, not with 500
 
 
@@ -56,15 +56,23 @@ def _audited(db, action, provider_id, patient_id):
         audit.record(db, action, actor_id=provider_id, patient_id=patient_id)
 
 
-def patient_page(db, provider_id, patient, share):
-    """What a provider's page about one sharing patient shows, from shared records only (text and
-    the safety plan only under a full share); the view is written to the audit log first."""
+def patient_page(db, provider_id, patient, share, range_name=None):
+    """What a provider's page about one sharing patient shows over the Trends period ``range_name``
+    (a key of schemas.trends.RANGES, or None for the default: the course, else 90 days), from shared
+    records only (text and the safety plan only under a full share): ``range_name`` (the one shown),
+    the trends, and every shared session of the period. The view is written to the audit log first."""
     _audited(db, "provider.patient_page", provider_id, patient["id"])
     full = shows_text(share)
+    range_name, days = trends_service.period(db, patient["id"], today_in(patient["timezone"]), range_name,
+                                             include_private=False)
+    trends = trends_service.gather(db, patient["id"], patient["timezone"], days, include_private=False,
+                                   for_page=True)
     return {
-        "trends": trends_service.gather(db, patient["id"], patient["timezone"], 90, include_private=False),
+        "range_name": range_name,
+        "trends": trends,
         "entries": entries_store.list_entries(db, patient["id"], limit=50, include_private=False),
-        "sessions": sessions_store.list_sessions(db, patient["id"], include_private=False)[:20],
+        "sessions": sessions_store.list_sessions(db, patient["id"], date_from=trends["from"], date_to=trends["to"],
+                                                 include_private=False),
         "assessments": assessments_store.list_assessments(db, patient["id"], include_private=False, limit=20),
         "safety_flag": safety.open_flag(db, patient, provider_id, share["since"]),
         "safety_history": safety.history_for_provider(db, patient, provider_id),
@@ -73,18 +81,28 @@ def patient_page(db, provider_id, patient, share):
     }
 
 
-def shared_trends(db, provider_id, patient, days):
-    """A sharing patient's trends over ``days`` (None: all), without private records; audited."""
+def shared_trends(db, provider_id, patient, days, range_name=None):
+    """A sharing patient's trends over the Trends period ``range_name`` (a key of schemas.trends.RANGES,
+    computed from shared records) when given, else over ``days`` (None: all), without private
+    records; audited."""
     _audited(db, "api.patient_trends", provider_id, patient["id"])
+    if range_name is not None:
+        _, days = trends_service.period(db, patient["id"], today_in(patient["timezone"]), range_name,
+                                        include_private=False)
     return trends_service.gather(db, patient["id"], patient["timezone"], days, include_private=False)
 
 
 def shared_entries(db, provider_id, patient, share, *, limit, **query):
     """A sharing patient's shared check-ins (``limit`` of them, filtered by ``query`` as
-    store.entries.list_entries is), notes left out under "scores only"; audited."""
+    store.entries.list_entries is), notes left out under "scores only" (the time of day, score and
+    triggers stay, as in the provider's CSV); audited."""
     _audited(db, "api.patient_entries", provider_id, patient["id"])
     entries = entries_store.list_entries(db, patient["id"], limit=limit, include_private=False, **query)
     return entries if shows_text(share) else [{**entry, "note": None} for entry in entries]
+
+
+def _iso(day):
+    return day.isoformat() if day else None
 
 
 def patient_line(db, patient, today):
@@ -111,6 +129,7 @@ def patient_line(db, patient, today):
         "sparkline": list(result.sparkline),
         "last_session": {k: sessions[0][k] for k in ("id", "date", "treatment")} if sessions else None,
         "days_since_session": outlook.days_since, "forecast_status": outlook.status,
+        "fade_from": _iso(outlook.fade_from), "fade_to": _iso(outlook.fade_to),
     }
 
 
@@ -128,6 +147,7 @@ def summary(patient, line, flag):
         "safety": None if flag is None else {k: flag[k] for k in ("since", "date", "reason", "count", "raised_at")},
         "sparkline": line.get("sparkline"), "last_session": line.get("last_session"),
         "days_since_session": line["days_since_session"], "forecast_status": line["forecast_status"],
+        "fade_from": line["fade_from"], "fade_to": line["fade_to"],
     }
 
 

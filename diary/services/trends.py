@@ -45,11 +45,7 @@ def page(db, user_id, timezone, range_name=None):
 
 
 def _page(db, user_id, today, range_name):
-    course = _course_days(db, user_id, today)
-    range_name = range_name or ("course" if course else "90d")
-    days = course if range_name == "course" else RANGES[range_name]
-    if range_name == "course" and course is None:
-        range_name, days = "90d", 90  # no treatment in the last year yet: the usual default
+    range_name, days = period(db, user_id, today, range_name)
     trends = _gather(db, user_id, today, days, include_private=True, for_page=True)
     checkins = checkins_by_day(db, user_id, trends, limit_days=charts.CHECKINS_DAYS_MAX)
     return {"range_name": range_name, "trends": trends, "chart": charts.anxiety_chart(trends),
@@ -63,12 +59,29 @@ def first_record(db, user_id, *, include_private=True):
     return dt.date.fromisoformat(earliest) if earliest else None
 
 
-def _course_days(db, user_id, today):
+def period(db, user_id, today, range_name=None, *, include_private=True):
+    """``(range name, days)`` of a Trends period on ``today``: ``range_name`` is a key of RANGES, or
+    None for the default (``course`` when treatment began within the last year, else ``90d``);
+    ``days`` as gather() takes them (None: all). ``course`` without treatment in the last year is
+    ``90d``. Without private records (a provider's view), from shared records only."""
+    if range_name not in (None, "course"):
+        return range_name, RANGES[range_name]
+    course = _course_days(db, user_id, today, include_private=include_private)
+    return ("course", course) if course else ("90d", RANGES["90d"])  # no treatment in the last year yet
+
+
+def default_period(db, user_id, today, *, include_private=True):
+    """``(start, end)`` of the default Trends period (the course, else 90 days) ending ``today``."""
+    _, days = period(db, user_id, today, include_private=include_private)
+    return today - dt.timedelta(days=days - 1), today
+
+
+def _course_days(db, user_id, today, *, include_private=True):
     """Days for the Trends page's default period (the pre-treatment weeks when treatment began in
     the last year), or None to use the usual default."""
-    first = sessions_store.first_date(db, user_id)
+    first = sessions_store.first_date(db, user_id, include_private=include_private)
     return trends_insights.course_days(today, dt.date.fromisoformat(first) if first else None,
-                                       first_record(db, user_id))
+                                       first_record(db, user_id, include_private=include_private))
 
 
 def insight_totals(db, user_id, start, end, sessions, *, include_private):
@@ -142,7 +155,7 @@ def report(db, user_id, start, end, today, *, with_notes):
     the period begins before it) and, ``with_notes``, the notes and reflections written in it, in
     the order the days happened (time of day, then when saved)."""
     first = first_record(db, user_id)
-    since_start = first is not None and start < first <= end  # a period longer than the diary: from its start
+    since_start = first is not None and start <= first <= end  # a period from the diary's start, or longer
     start = first if since_start else start
     trends = gather_between(db, user_id, start, end, today, since_start=since_start, for_page=True)
     writings = []

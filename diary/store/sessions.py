@@ -94,9 +94,10 @@ def list_sessions(db, user_id, *, date_from=None, date_to=None, include_private=
     return [_session(row) for row in rows]
 
 
-def first_date(db, user_id):
-    """The date of the user's first session, or None."""
-    return db.execute("SELECT min(date) FROM treatment_sessions WHERE user_id = ?", [user_id]).fetchone()[0]
+def first_date(db, user_id, *, include_private=True):
+    """The date of the user's first session (without private ones: the first shared one), or None."""
+    sql = "SELECT min(date) FROM treatment_sessions WHERE user_id = ?" + ("" if include_private else " AND private = 0")
+    return db.execute(sql, [user_id]).fetchone()[0]
 
 
 def update_session(db, user_id, session_id, changes):

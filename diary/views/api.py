@@ -28,7 +28,7 @@ from ..schemas.sharing import (
     RedeemOut,
     SharedEntryListOut,
 )
-from ..schemas.trends import TrendsOut, TrendsQuery
+from ..schemas.trends import SharedTrendsQuery, TrendsOut, TrendsQuery
 from ..services import care, records, reminders, safety
 from ..services import trends as trends_service
 from ..store import IdConflict
@@ -378,11 +378,11 @@ def acknowledge_safety(patient_id, data, found):
 
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/trends", "get",
-           "A sharing patient's trends (without private entries)", query=TrendsQuery,
+           "A sharing patient's trends (without private entries)", query=SharedTrendsQuery,
            find=shared_patient, responses={200: TrendsOut, 404: None}, role="provider")
 def patient_trends(patient_id, query, found):
     patient, _ = found
-    return jsonify(care.shared_trends(get_db(), current_user.id, patient, query["days"]))
+    return jsonify(care.shared_trends(get_db(), current_user.id, patient, query.get("days"), query.get("range")))
 
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",

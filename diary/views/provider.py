@@ -6,6 +6,7 @@ from .. import charts
 from ..db import get_db
 from ..insights import attention
 from ..schemas.sharing import AcknowledgeIn, RedeemIn
+from ..schemas.trends import RANGE_LABELS, TrendsPageQuery
 from ..services import care, export, safety
 from ..web.auth import check_role
 from ..web.downloads import date_range, export_filename, streamed_csv
@@ -62,12 +63,14 @@ def redeem_code():
 def patient(patient_id):
     db = get_db()
     patient, share = shared_patient_or_404(db, current_user.id, patient_id)
-    page = care.patient_page(db, current_user.id, patient, share)
+    # The Trends page's periods; a bad one is explained and the default shown instead.
+    query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
+    page = care.patient_page(db, current_user.id, patient, share, (query or {}).get("range"))
     return render_template(
-        "provider/patient.html", patient=patient, share=share, **page,
+        "provider/patient.html", patient=patient, share=share, **page, ranges=RANGE_LABELS, errors=errors,
         chart=charts.anxiety_chart(page["trends"]),
         assessment_charts=charts.assessment_charts(page["trends"]),
-    )
+    ), 422 if errors else 200
 
 
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", methods=["POST"])

@@ -13,7 +13,7 @@ from ..web.auth import check_role
 from ..web.forms import load
 
 bp = Blueprint("report", __name__)
-DEFAULT_DAYS = 90
+DAYS_BEFORE_TO = 90  # a period given only its end ("to") starts this many days before it, inclusive
 SHORT_NOTE = 600  # characters: a shorter note is kept on one page when printed; a longer one may break
 
 
@@ -24,15 +24,20 @@ def patients_only():
 
 @bp.route("/report")
 def index():
+    db = get_db()
     today = today_in(current_user.timezone)
     query, errors = load(ReportQuery(), {k: v for k, v in request.args.items() if v != ""})
     query = query or {"notes": False}
-    end = min(query.get("date_to") or today, today)
-    start = query.get("date_from") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if query.get("date_from") is None and query.get("date_to") is None:
+        # No period given: the Trends page's default, the course (or 90 days).
+        start, end = trends_service.default_period(db, current_user.id, today)
+    else:
+        end = min(query.get("date_to") or today, today)
+        start = query.get("date_from") or end - dt.timedelta(days=DAYS_BEFORE_TO - 1)
     if start > end or (end - start).days >= MAX_DAYS:
         errors = {**errors, "from": [f"Choose a period of 1 to {MAX_DAYS} days ending by today."]}
-        start, end = today - dt.timedelta(days=DEFAULT_DAYS - 1), today
-    report = trends_service.report(get_db(), current_user.id, start, end, today, with_notes=query["notes"])
+        start, end = trends_service.default_period(db, current_user.id, today)
+    report = trends_service.report(db, current_user.id, start, end, today, with_notes=query["notes"])
     return render_template(
         "report/index.html", **report, chart=charts.anxiety_chart(report["trends"]),
         end=end, today=today, include_notes=query["notes"],
