@@ -63,6 +63,7 @@ bench-details: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.reminders
 	$(BIN)/python -m bench.crash --cycles 200
 	$(BIN)/python -m bench.clinic
+	$(BIN)/python -m bench.relief_validation
 
 # flake8 and isort read their settings from setup.cfg; tests/ get 160 columns (setup.cfg says why).
 lint: $(VENV)/.installed-test

@@ -7,7 +7,9 @@ the check-in write next to a minimal insert endpoint (bench.checkins), the all-t
 next to Today (bench.trends), the CSV export next to a raw sqlite3 -> csv.writer pass
 (bench.export, at 100k and 1M check-ins for flat memory), the dashboard of 500 sharing patients
 next to Today (bench.dashboard), a clinic's worth of load next to /healthz (bench.clinic) and
-200 SIGKILL cycles (bench.crash). ``--quick``: smaller sizes, for trying the table out.
+200 SIGKILL cycles (bench.crash); first, how well the relief rule dates the end of relief on
+500 generated courses with a known answer (bench.relief_validation). ``--quick``: smaller sizes,
+for trying the table out.
 Exits non-zero when a goal is missed, so a regression shows.
 """
 import argparse
@@ -15,12 +17,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checkins, clinic, crash, dashboard, export, trends
+from . import checkins, clinic, crash, dashboard, export, relief_validation, trends
 
 
 def rows(quick):
     """Yield ``(goal, measured, met)`` as each benchmark finishes (``met`` None: a figure reported
     next to a goal's, with no goal of its own)."""
+    found = relief_validation.measure(200 if quick else 500)["change point (the app's rule)"]
+    goals = relief_validation.GOALS
+    yield (f"relief: median |error| ≤ {goals['median_abs_error']:g} day ({found['series_returned']} returned series)",
+           f"{found['median_abs_error']:g} day", found["median_abs_error"] <= goals["median_abs_error"])
+    yield (f"relief: ≥ {goals['within_1']:.0%} of returned series within ±1 day",
+           f"{found['within_1']:.1%} ({found['within_1_observable']:.1%} of those logged on the day or the next)",
+           found["within_1"] >= goals["within_1"])
+    yield (f"relief: mean error within ±{goals['mean_error']:g} day", f"{found['mean_error']:+.2f} day",
+           abs(found["mean_error"]) <= goals["mean_error"])
+    yield (f"relief: ≥ {goals['bad_day_ok']:.0%} of single bad days not taken for a return",
+           f"{found['bad_day_ok']:.1%} of {found['bad_days']}", found["bad_day_ok"] >= goals["bad_day_ok"])
+
     write = checkins.measure(requests=500 if quick else 2000, rounds=2 if quick else 10, report=lambda *_: None)
     yield ("check-in write ≥ 60 % of a minimal insert's req/s",
            f"{write['ratio']:.0%} (median round {write['median_round_ratio']:.0%})", write["ratio"] >= 0.6)

@@ -25,8 +25,9 @@ DAYS = 120
 # Extra anxiety a trigger brings on a day it is present, and how often it shows up.
 TRIGGERS = {"work": (1.2, 0.45), "sleep": (1.6, 0.25), "social": (0.8, 0.2), "caffeine": (0.5, 0.3),
             "family": (0.9, 0.15), "news": (0.4, 0.2), "exercise": (-0.8, 0.2)}
-# Days (from the start of the diary) of the course: six infusions over three weeks, then boosters.
-SESSION_DAYS = (30, 33, 37, 40, 44, 47, 75, 103)
+# Days (from the start of the diary) of the course: six infusions over three weeks, then boosters;
+# the last one six days before today, so Trends has a window ahead to show.
+SESSION_DAYS = (30, 33, 37, 40, 44, 47, 72, 95, 113)
 REFLECTIONS = (
     "Felt like floating above the worry for a while. Want to remember how small the work stuff looked.",
     "Harder one. Some nausea at the start, then a lot of memories of my dad. Cried afterwards, felt lighter.",
@@ -36,6 +37,7 @@ REFLECTIONS = (
     "Less dramatic than the first ones, but a steady quiet afterwards. Good session.",
     "Booster. The anxiety had been creeping back; this reset it a bit.",
     "Booster. Shorter and gentler. I want to keep logging my sleep, it clearly matters.",
+    "Booster before the holidays. Calm afterwards; booked the next one for the new year.",
 )
 # Side effects as the reflections tell them (name, severity, hours): strongest early in the course.
 SIDE_EFFECTS = (
@@ -47,6 +49,7 @@ SIDE_EFFECTS = (
     (("dissociation", "mild", 1),),
     (("dissociation", "mild", 1),),
     (("dizziness", "mild", 0.5),),
+    (("dissociation", "mild", 1),),
 )
 NOTES = ("", "", "", "Long day.", "Slept badly.", "Walk at lunch helped.", "Busy at work.",
          "Quiet evening.", "Argument with my sister.", "Felt okay today.", "Too much coffee.")
@@ -54,7 +57,7 @@ NOTES = ("", "", "", "Long day.", "Slept badly.", "Walk at lunch helped.", "Busy
 
 # The course as it felt: (first day, last day) of each series of sessions and how many days the
 # relief held after its last session before anxiety climbed back over about two days.
-SERIES = ((30, 47, 8), (75, 75, 6), (103, 103, 7))
+SERIES = ((30, 47, 9), (72, 72, 8), (95, 95, 9), (113, 113, 9))
 PRE_TREATMENT = 6.6   # anxiety before treatment (triggers add about 1.3 on top, on average)
 RELIEF_DEPTH = 4.0
 

@@ -532,3 +532,12 @@ def m014_trigger_names_move_the_diary_version_and_a_database_id(db):
                     ON CONFLICT (user_id) DO UPDATE SET version = version + 1;
             END
         """)
+
+
+@migrations()
+def m015_dashboard_lines_relief_window(db):
+    # The dashboard shows when each patient's relief usually fades ("relief usually fades 9–13
+    # Dec"), so a clinic can call before it does. Lines stored in the old format are computed
+    # again on their next read (services.care.LINE_FORMAT moved on with this step).
+    db.execute("ALTER TABLE dashboard_lines ADD COLUMN fade_from TEXT")
+    db.execute("ALTER TABLE dashboard_lines ADD COLUMN fade_to TEXT")

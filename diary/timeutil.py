@@ -71,6 +71,22 @@ def short_date(value, today=None):
     return text if day.year == this_year else f"{text} {day.year}"
 
 
+def date_span(first, last, today=None):
+    """Two dates as a short span: '9–13 Dec', '29 Nov – 3 Dec' (the year when it isn't this year,
+    as short_date); one date when they are the same day ('9 Dec')."""
+    first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in (first, last))
+    this_year = (today or dt.datetime.now(dt.timezone.utc).date()).year
+    end = f"{last.day} {_MONTHS[last.month - 1]}" + ("" if last.year == this_year else f" {last.year}")
+    if first == last:
+        return end
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{end}"
+    start = f"{first.day} {_MONTHS[first.month - 1]}"
+    if first.year not in (this_year, last.year):
+        start += f" {first.year}"
+    return f"{start} – {end}"
+
+
 def local_time(utc_stamp, timezone):
     """A stored UTC stamp as the reader's local day and time, the zone named:
     'Tue 3 Dec, 14:05 (Europe/London)' (the year too when it isn't this year there)."""

@@ -54,7 +54,7 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
         tagged = db.execute("SELECT COUNT(DISTINCT entry_id) FROM entry_triggers").fetchone()[0]
         entries = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
     assert 100 <= days <= 120
-    assert sessions == (8, 8)
+    assert sessions == (9, 9)
     assert tagged > entries / 2
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "already exist" in again.output
@@ -70,16 +70,21 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     assert auth.client.get("/api/v1/safety-plan").get_json()["reasons_for_living"]
     log = auth.client.get("/api/v1/access-log").get_json()["events"]
     assert [e["actor"] for e in log if e["action"] == "safety.acknowledged"] == [demo.PROVIDER["display_name"]]
-    # The course reads true: an induction series, then boosters whose relief lasts 8-12 days.
+    # The course reads true: an induction series, then boosters whose relief lasts 8-12 days, the
+    # last one six days ago and still holding, so the answer has a date window ahead.
     relief = auth.client.get("/api/v1/trends?days=all").get_json()["relief"]
-    assert [s["status"] for s in relief["series"]] == ["returned"] * 3
+    assert [s["status"] for s in relief["series"]] == ["returned"] * 3 + ["censored"]
     assert relief["series"][0]["baseline_source"] == "pretreatment" and len(relief["series"][0]["sessions"]) == 6
-    assert all(8 <= s["relief_days"] <= 12 for s in relief["series"])
-    assert relief["typical"]["enough"] and relief["forecast"]["status"] != "unknown"
+    assert all(8 <= s["relief_days"] <= 12 for s in relief["series"][:3])
+    assert relief["status"] == "enough" and relief["forecast"]["status"] == "within"
+    assert relief["forecast"]["fade_from"] > relief["forecast"]["last_session"]
     sessions = auth.client.get("/api/v1/sessions").get_json()["sessions"]
     assert any(s["anxiety_after"] > 0 for s in sessions)
     html = auth.client.get("/trends").get_data(as_text=True)
-    assert "no clear relief" not in html and "ongoing" not in html and "anxiety came back after" in html
+    assert "no clear relief" not in html and "ongoing" not in html and "it may start to fade between" in html
+    assert relief["headline"] in html
+    report = auth.client.get("/report").get_data(as_text=True)
+    assert relief["clinician_headline"] in report and "it may start to fade between" in report
     auth.logout()
     # The demo provider has two-factor on: the output gives the key (as a URI too) and recovery codes.
     secret = re.search(r"otpauth://totp/\S+[?&]secret=([A-Z2-7]+)", result.output).group(1)
@@ -91,6 +96,12 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     assert auth.client.post("/login/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
     [row] = auth.client.get("/api/v1/patients").get_json()["patients"]
     assert row["safety"] is None and "safety" not in row["flags"]
+    # The clinic sees the same window, on the dashboard and on the patient's page.
+    assert (row["forecast_status"], row["fade_from"], row["fade_to"]) == (
+        "within", relief["forecast"]["fade_from"], relief["forecast"]["fade_to"])
+    assert "usually fades" in auth.client.get("/provider/").get_data(as_text=True)
+    page = auth.client.get(f"/provider/patients/{row['id']}").get_data(as_text=True)
+    assert relief["clinician_headline"] in page and "it may start to fade between" in page
     auth.logout()
     assert auth.login(demo.PROVIDER["email"], demo.PROVIDER["password"], code=first_code).status_code == 302
 

@@ -181,7 +181,7 @@ def test_a_due_questionnaire_is_reminded_once(app, patient, runner, push):
     assert "sent 0, nothing to do 1" in run(runner, at(today, "20:00"))
 
 
-def test_relief_approaching_prompts_a_check_in(patient, runner, push):
+def test_the_first_day_relief_has_usually_faded_gets_one_gentle_reminder(patient, runner, push):
     browser = push.browser("phone")
     subscribe(patient, browser, remind_at="09:00")
     today = london_today()
@@ -189,23 +189,29 @@ def test_relief_approaching_prompts_a_check_in(patient, runner, push):
     def day(n):
         return today - dt.timedelta(days=n)
 
-    # As in test_trends: three rounds on a baseline of 8, relief for 6, 8 and 10 days; a fourth
-    # session 6 days ago, still holding yesterday (no check-in yet today): back in 7 to 11 days.
+    # As in test_trends: three rounds on a baseline of 8, relief for 4, 6 and 8 days; a fourth
+    # session 5 days ago, still holding. Relief usually started to fade 5 to 9 days after a
+    # session: today is the first day of that window.
     for n in range(67, 60, -1):
         check_in(patient, day(n), 8)
     for start, low in ((60, 4), (40, 6), (20, 8)):
         log_session(patient, day(start), anxiety_before=7, anxiety_after=3, reflection="Felt lighter.")
         for n in range(start, start - 20, -1):
             check_in(patient, day(n), 2 if start - n <= low else 8)
-    log_session(patient, day(6), anxiety_before=7, anxiety_after=3, reflection="Felt lighter.")
-    for n in range(6, 0, -1):
-        check_in(patient, day(n), 2)
+    log_session(patient, day(5), anxiety_before=7, anxiety_after=3, reflection="Felt lighter.")
+    for n in range(5, -1, -1):
+        check_in(patient, day(n), 2)  # checked in today too: the reminder is about the window, not a to-do
     relief = patient.get("/api/v1/trends?days=all").get_json()["relief"]
-    assert relief["forecast"]["status"] == "approaching", relief
+    assert relief["forecast"]["fade_from"] == today.isoformat(), relief
+    no_questionnaire_due(patient)
     assert "sent 1," in run(runner, at(today, "09:00"))
     message = browser.decrypt(push.received[0]["body"])
-    assert message["body"] == reminders.rules.MESSAGES["relief"] and message["url"] == "/"
+    assert message["body"] == reminders.rules.MESSAGES["relief"] and message["url"] == "/trends"
     assert "advice" not in message["body"] and "session" not in message["body"]
+    # Never twice: not again today, and on the next day of the window only the usual check-in.
+    assert "sent 0," in run(runner, at(today, "09:30")) and len(push.received) == 1
+    assert "sent 1," in run(runner, at(today + dt.timedelta(days=1), "09:00"))
+    assert browser.decrypt(push.received[1]["body"])["body"] == reminders.rules.MESSAGES["checkin"]
 
 
 def test_two_runs_at_once_send_one_reminder(app, patient, push):

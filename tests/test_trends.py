@@ -177,10 +177,10 @@ def test_the_issue_report_induction_course_is_measured_honestly(patient):
     data = trends(patient, days="all")
     statuses = [(s["date"], s["series"], s["relief_status"], s["relief_days"]) for s in data["sessions"]]
     # The course is series 1, measured from its last session (63 days ago) against the
-    # pre-treatment week (8): 49 days ago (1 + 1 + 8) / 3 = 3.3, 48 ago (1 + 8 + 8) / 3 = 5.7, both
-    # under 7; 47 ago: 8 -> back on day 16 after the session, relief = 15 days.
+    # pre-treatment week (8): anxiety is at 1 until 50 days ago and at 8 from 49 days ago, the
+    # first day back: day 14 after the session, relief = 13 days (dated the day it was first seen).
     assert statuses[:4] == [(ago(73), 1, "in_series", None), (ago(70), 1, "in_series", None),
-                            (ago(66), 1, "in_series", None), (ago(63), 1, "returned", 15)]
+                            (ago(66), 1, "in_series", None), (ago(63), 1, "returned", 13)]
     first, booster = data["relief"]["series"]
     assert (first["baseline"], first["baseline_source"], first["baseline_days"]) == (8, "pretreatment", 7)
     # The booster's week before (37-31 days ago) is after the course's relief ended: at 7.
@@ -191,7 +191,7 @@ def test_the_issue_report_induction_course_is_measured_honestly(patient):
     assert data["relief"]["typical"]["returned"] == 2 and data["relief"]["typical"]["enough"]
     html = patient.get("/trends?range=all").get_data(as_text=True)
     assert "no clear relief" not in html and "ongoing" not in html
-    assert "measured from the last session of this series" in html and "15 days" in html
+    assert "measured from the last session of this series" in html and "13 days" in html
 
 
 def test_a_diary_started_on_the_first_infusion_uses_the_before_rating(patient):
@@ -206,7 +206,7 @@ def test_a_diary_started_on_the_first_infusion_uses_the_before_rating(patient):
 
 def test_the_answer_card_needs_two_returns_and_says_what_is_needed(patient):
     html = patient.get("/trends").get_data(as_text=True)
-    assert "How your treatment is working" in html and "Log your treatment sessions" in html
+    assert "How long relief lasts will show here" in html and "Log your treatment sessions" in html
     log_session(patient, 5)
     data = trends(patient)
     assert data["relief"]["forecast"]["status"] == "unknown"
@@ -228,25 +228,32 @@ def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, 
     for d in range(6, -1, -1):
         log(patient, d, 2)
     relief = trends(patient, days="all")["relief"]
-    # Back at 8 on day 5: (2+2+8)/3 = 4; day 6: 6; day 7: 8 >= 7 -> relief 6 days. So 6, 8, 10.
-    assert [s["relief_days"] for s in relief["series"]] == [6, 8, 10, 6]
+    # Anxiety is back on the first day at 8: relief of 4, 6 and 8 days; the fourth is "at least 6".
+    assert [s["relief_days"] for s in relief["series"]] == [4, 6, 8, 6]
     assert [s["status"] for s in relief["series"]] == ["returned", "returned", "returned", "censored"]
-    # Kaplan–Meier: at 6 one return and one "at least 6" (4 at risk): S = 3/4; at 8: 2 at risk,
-    # S = 3/8; at 10: S = 0. Quartiles 6 and 10, median 8.
-    assert {k: relief["typical"][k] for k in ("low", "median_days", "high", "returned", "censored")} == {
-        "low": 6, "median_days": 8, "high": 10, "returned": 3, "censored": 1}
-    # Back on day 7 to day 11 after a session; 6 days on is within 2 days of that: approaching.
-    assert relief["forecast"] == {"last_session": ago(6), "days_since": 6, "return_from": 7, "return_to": 11,
-                                  "status": "approaching"}
-    assert relief["sentence"].startswith("Over 4 rounds of treatment, anxiety came back after 6–10 days")
-    assert "It has been 6 days since your last session" in relief["sentence"]
-    assert "talk to your clinic about timing" in relief["sentence"]
+    # Kaplan–Meier: at 4, 1 of 4 at risk: S = 3/4; at 6 one return and one "at least 6" (3 at risk):
+    # S = 1/2; at 8: S = 0. Quartiles 4 and 8, median 6. Observed: 4 to 8.
+    assert {k: relief["typical"][k] for k in ("low", "median_days", "high", "returned", "censored", "observed_min",
+                                              "observed_max")} == {
+        "low": 4, "median_days": 6, "high": 8, "returned": 3, "censored": 1, "observed_min": 4, "observed_max": 8}
+    assert relief["status"] == "enough"
+    # Back on day 5 to day 9 after a session; 6 days on is within that window: approaching. As
+    # dates: 6 days ago + 5 = yesterday, + 9 = in 3 days.
+    assert relief["forecast"] == {"last_session": ago(6), "days_since": 6, "return_from": 5, "return_to": 9,
+                                  "fade_from": ago(1), "fade_to": ago(-3), "status": "approaching"}
+    assert relief["headline"] == "Relief usually lasts about 6 days"
+    assert relief["sentence"].startswith("Half of your rounds of treatment lasted 4–8 days, so after your last "
+                                         "session on ")
+    assert "it may start to fade between " in relief["sentence"]
+    assert "It has been 6 days, about when it has faded before: you may want to talk to your clinic about timing." in \
+        relief["sentence"]
     # The same facts, from the same code: to the patient on Trends; about the patient, with no
     # "you" and no suggestion, in the printed report and on the provider's page.
-    assert relief["sentence"] in patient.get("/trends").get_data(as_text=True)
+    page = patient.get("/trends").get_data(as_text=True)
+    assert relief["sentence"] in page and relief["headline"] in page
     about = relief["clinician_sentence"]
-    assert about.startswith("Over 4 rounds of treatment, anxiety came back after 6–10 days")
-    assert "It has been 6 days since the last session" in about and "about when it has come back before." in about
+    assert about.startswith("Half of the patient’s rounds of treatment lasted 4–8 days")
+    assert about.endswith("It has been 6 days, about when it has faded before.")
     assert "you" not in about.lower() and "talk to" not in about
     share(patient, provider)
     for page in (patient.get("/report"), provider.get(f"/provider/patients/{user_id(patient)}")):
@@ -289,22 +296,23 @@ def test_without_treatment_the_default_stays_90_days(patient):
 def test_side_effects_summary_on_trends_the_report_and_the_provider_page(patient, provider):
     from helpers import share, user_id
     effects = ([{"name": "nausea", "severity": "moderate", "hours": 2}, {"name": "dissociation", "severity": "mild"}],
-               [{"name": "nausea", "severity": "moderate"}], ["dissociation"], [])
+               [{"name": "nausea", "severity": "moderate"}], [{"name": "nausea", "severity": "moderate"}], [],
+               ["dissociation"], [])
     for n, side_effects in enumerate(effects):
         response = patient.post("/api/v1/sessions", json={
-            "date": ago(30 - 7 * n), "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
+            "date": ago(30 - 5 * n), "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
             "dose_unit": "mg/kg", "dose_value": 0.5, "weight_kg": 70, "side_effects": side_effects})
         assert response.status_code == 201, response.get_data(as_text=True)
     log(patient, 0, 4)
     summary = {e["name"]: e for e in trends(patient, days="all")["side_effects"]}
-    # Nausea (moderate) in the first two of four sessions, none later: fading. Dissociation once in
-    # each half (mild, then unrated): not fading.
-    assert summary["nausea"] == {"name": "nausea", "sessions": 2, "share": 0.5, "fading": True,
-                                 "by_severity": {"mild": 0, "moderate": 2, "severe": 0, "unrated": 0}}
-    assert (summary["dissociation"]["sessions"], summary["dissociation"]["fading"]) == (2, False)
+    # Nausea (moderate) in the first three of six sessions, none later: fading. Dissociation once in
+    # each half (mild, then unrated): twice is too few to tell.
+    assert summary["nausea"] == {"name": "nausea", "sessions": 3, "share": 0.5, "fading": True,
+                                 "by_severity": {"mild": 0, "moderate": 3, "severe": 0, "unrated": 0}}
+    assert (summary["dissociation"]["sessions"], summary["dissociation"]["fading"]) == (2, None)
     report = patient.get(f"/report?from={ago(35)}").get_data(as_text=True)
     assert "0.5 mg/kg (35 mg at 70 kg)" in report and "Nausea (moderate, 2 h)" in report
-    assert "<h2>Side effects</h2>" in report and "fading" in report
+    assert "<h2>Side effects</h2>" in report and "fading" in report and "too few to tell" in report
     share(patient, provider)
     page = provider.get(f"/provider/patients/{user_id(patient)}").get_data(as_text=True)
     assert "Nausea (moderate, 2 h)" in page and "0.5 mg/kg (35 mg at 70 kg)" in page
@@ -318,3 +326,134 @@ def test_the_same_day_response_shows_relief_within_hours(patient):
     [session] = trends(patient, days=7)["sessions"]
     assert session["same_day"] == {"before": 8, "after": 4, "later": [3, 2], "later_mean": 2.5}
     assert "8 → 4 at 10:00, then 3, 2 later that day" in patient.get("/trends?range=30d").get_data(as_text=True)
+
+
+# --- The answer a patient can act on: three patients worked out before looking ---------------------
+
+def _days_in_a_row(client, first_ago, last_ago, levels):
+    """Check in once a day from ``first_ago`` to ``last_ago`` days ago, cycling through ``levels``."""
+    for n, d in enumerate(range(first_ago, last_ago - 1, -1)):
+        log(client, d, levels[n % len(levels)])
+
+
+CALM, BACK = (2, 3, 1, 2), (7, 6, 8, 7)   # relief around 2; anxiety back around 7
+
+
+def test_a_five_month_course_reads_relief_on_the_day_it_ends_with_a_date_to_act_on(patient, provider):
+    from helpers import share, user_id
+
+    from diary.timeutil import short_date
+
+    # Anxiety 7 the week before treatment; an induction of four infusions (143-134 days ago), then
+    # boosters 110, 90 and 70 days ago. Relief held 12, 7, 9 and 12 days: anxiety was first back on
+    # day 13, 8, 10 and 13 after each series' last session. One bad night (8) inside the last
+    # relief. A fifth booster 6 days ago is still holding.
+    _days_in_a_row(patient, 150, 144, BACK)
+    for d in (143, 140, 137, 134):
+        log_session(patient, d)
+    _days_in_a_row(patient, 143, 122, CALM)      # the induction and its 12 days of relief (133-122)
+    _days_in_a_row(patient, 121, 111, BACK)
+    log_session(patient, 110)
+    _days_in_a_row(patient, 109, 103, CALM)      # 7 days
+    _days_in_a_row(patient, 102, 91, BACK)
+    log_session(patient, 90)
+    _days_in_a_row(patient, 89, 81, CALM)        # 9 days
+    _days_in_a_row(patient, 80, 71, BACK)
+    log_session(patient, 70)
+    _days_in_a_row(patient, 69, 58, CALM)        # 12 days...
+    log(patient, 64, 8)                          # ...with one bad night inside
+    _days_in_a_row(patient, 57, 7, BACK)
+    log_session(patient, 6)
+    _days_in_a_row(patient, 5, 0, CALM)
+    relief = trends(patient, days="all")["relief"]
+    # The day anxiety is first back ends relief: not 1-2 days later (a trailing 3-day mean said
+    # 13, 9, 11 and 14), and not on the bad night.
+    assert [(s["status"], s["relief_days"]) for s in relief["series"]] == [
+        ("returned", 12), ("returned", 7), ("returned", 9), ("returned", 12), ("censored", 6)]
+    # Kaplan–Meier over 7, 9, 12, 12 and "at least 6": median 9, quartiles 7 and 12; anxiety
+    # usually back on day 8 to day 13 after a session.
+    typical = relief["typical"]
+    assert (typical["median_days"], typical["low"], typical["high"]) == (9, 7, 12)
+    assert (typical["observed_min"], typical["observed_max"], relief["status"]) == (7, 12, "enough")
+    fade_from, fade_to = (today() + dt.timedelta(days=2)), (today() + dt.timedelta(days=7))
+    assert relief["forecast"] == {"last_session": ago(6), "days_since": 6, "return_from": 8, "return_to": 13,
+                                  "fade_from": fade_from.isoformat(), "fade_to": fade_to.isoformat(),
+                                  "status": "approaching"}
+    html = patient.get("/trends").get_data(as_text=True)
+    # The answer as its heading, one sentence with the dates, the method behind a disclosure.
+    assert '<h2 id="answer-title" class="answer">Relief usually lasts about 9 days</h2>' in html
+    sentence = relief["sentence"]
+    assert sentence.startswith(f"Half of your rounds of treatment lasted 7–12 days, so after your last session on "
+                               f"{short_date(ago(6))} it may start to fade between ")
+    assert short_date(fade_to) in sentence and short_date(fade_from).rsplit(" ", 1)[0] in sentence
+    assert sentence.endswith("It has been 6 days, about when it has faded before: you may want to talk to your "
+                             "clinic about timing.")
+    assert sentence in html and "<summary>How this is worked out</summary>" in html
+    assert "The 4 rounds that ended lasted 7–12 days." in html
+    assert "1 still in relief when last checked counts as “at least” that long" in html
+    assert "Kaplan–Meier" not in html.split("<summary>How this is worked out</summary>")[0]
+    # The clinic sees the same window, and can call before it.
+    share(patient, provider)
+    [row] = provider.get("/api/v1/patients").get_json()["patients"]
+    assert (row["forecast_status"], row["fade_from"], row["fade_to"]) == (
+        "approaching", fade_from.isoformat(), fade_to.isoformat())
+    from diary.timeutil import date_span
+    assert f"usually fades {date_span(fade_from, fade_to, today())}" in provider.get("/provider/").get_data(as_text=True)
+    page = provider.get(f"/provider/patients/{user_id(patient)}").get_data(as_text=True)
+    assert relief["clinician_sentence"] in page and "Relief usually lasts about 9 days" in page
+
+
+def test_a_patient_without_relief_is_told_so_plainly_never_timing(patient, provider):
+    from helpers import share
+
+    # Anxiety 7 before and 7 after every session: three sessions 20 days apart.
+    _days_in_a_row(patient, 67, 0, (7,))
+    for d in (60, 40, 20):
+        log_session(patient, d, before=7, after=7)
+    relief = trends(patient, days="all")["relief"]
+    assert [(s["status"], s["relief_days"]) for s in relief["series"]] == [("returned", 0)] * 3
+    assert (relief["status"], relief["forecast"]["status"], relief["forecast"]["fade_from"]) == (
+        "no_relief", "no_relief", None)
+    html = patient.get("/trends").get_data(as_text=True)
+    assert "No measurable relief so far" in html
+    assert ("So far no session has brought your anxiety down for more than a day (3 rounds of treatment measured). "
+            "That is worth talking over with your clinic.") in html
+    for wrong in ("timing", "typically 0 days", "range 0", "usually comes back"):
+        assert wrong not in html
+    share(patient, provider)
+    [row] = provider.get("/api/v1/patients").get_json()["patients"]
+    assert (row["forecast_status"], row["fade_from"]) == ("no_relief", None)
+    dashboard = provider.get("/provider/").get_data(as_text=True)
+    assert "no measurable relief after any session so far" in dashboard and "past when it usually" not in dashboard
+
+
+def test_sparse_logging_gets_sentences_that_apply_and_no_claimed_contamination(patient):
+    # Three days logged the week before treatment; a session 40 days ago; two check-ins after it;
+    # nine days without any; anxiety seen back at 7 on two days; a second session 20 days ago.
+    for d in (46, 44, 42):
+        log(patient, d, 7)
+    response = patient.post("/api/v1/sessions", json={
+        "date": ago(40), "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
+        "side_effects": [{"name": "nausea", "severity": "mild"}]})
+    assert response.status_code == 201
+    for d, anxiety in ((38, 2), (34, 3), (24, 7), (22, 7)):
+        log(patient, d, anxiety)
+    log_session(patient, 20)
+    for d, anxiety in ((17, 2), (12, 3), (1, 3), (0, 2)):
+        log(patient, d, anxiety)
+    data = trends(patient, days="all")
+    first, second = data["relief"]["series"]
+    # Back, but first seen after nine days without a check-in: "at least 6 days".
+    assert (first["status"], first["relief_days"]) == ("censored", 6)
+    # The second series' week had only two days logged after anxiety was seen back (24 and 22 days
+    # ago): too few to compare, so it uses the pre-treatment baseline, and says why truthfully.
+    assert (second["baseline"], second["baseline_series"], second["baseline_note"]) == (7, 1, "too_few_days")
+    html = patient.get("/trends?range=all").get_data(as_text=True)
+    assert "as series 1, since not enough days were logged before this series to compare" in html
+    assert "still in relief:" not in html
+    # Not enough returns yet: says what is needed, no "typically", no "counts as at least".
+    assert "Not enough yet to say how long relief lasts" in html
+    assert "typically" not in html and "counts as “at least”" not in html
+    # A side effect seen once is too few to call fading or not.
+    [nausea] = data["side_effects"]
+    assert nausea["fading"] is None

@@ -20,18 +20,22 @@ relief (Kaplan–Meier) and a forecast from the last session. Pure. Definitions:
   range; it needs at least MIN_RETURNED series whose anxiety came back.
 """
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from ..vocabulary import plural
-from .daily import window_mean, window_stats
-from .survival import kaplan_meier, quantile
+from .daily import dates_between, window_mean, window_stats
+from .survival import kaplan_meier, median_confidence_interval, quantile
 
 SERIES_GAP_DAYS = 7      # sessions at most 7 days apart are one series
 BASELINE_DAYS = 7
-RELIEF_MARGIN = 1.0      # relief ends when the 3-day mean is back within 1 point of baseline
-RELIEF_WINDOW = 3
+WEEK_BEFORE_MIN_DAYS = 3  # a later series' own baseline needs 3 logged days after the last relief
+RELIEF_MARGIN = 1.0      # anxiety is back when within 1 point of the baseline
+FAR_BELOW_BASELINE = 2.0  # ...or halfway back from a deep relief, if within 2 points of it
+SSE_FLOOR = 1e-6         # keeps the change-point test finite when the days fit a level exactly
 MAX_GAP_DAYS = 3         # a return seen after more than 3 days without a check-in has no known day
 MIN_RETURNED = 2         # typical relief needs at least 2 series whose anxiety came back
+NO_RELIEF_DAYS = 1       # no series with relief beyond a day: "no measurable relief"
 APPROACHING_DAYS = 2     # forecast: "approaching" from 2 days before the usual return window
 
 
@@ -51,6 +55,11 @@ class Series:
     relief_days: int | None  # returned: days of relief; censored: at least this many
     status: str              # returned | censored | not_enough_data
     returned_on: dt.date | None
+    # Why a later series' baseline is an earlier one's (None when it is its own):
+    # "previous_relief" (the week before it was still in the previous series' relief) or
+    # "too_few_days" (not enough days logged since the previous relief ended to compare).
+    baseline_note: str | None = None
+    back_by: dt.date | None = None  # anxiety was back by this day (returned_on, or seen after a gap)
 
 
 def group_series(sessions, gap=SERIES_GAP_DAYS):
@@ -65,34 +74,89 @@ def group_series(sessions, gap=SERIES_GAP_DAYS):
     return groups
 
 
-def relief_after(means, last_session, baseline, follow_until):
-    """``(relief_days, status, returned_on)`` after a series whose last session was on ``last_session``."""
+def relief_after(means, last_session, baseline, follow_until, *, next_series=False):
+    """``(relief_days, status, returned_on)`` after a series whose last session was on ``last_session``.
+
+    The logged days from the day after ``last_session`` to ``follow_until`` are fitted by least
+    squares with one change point: a level while relief holds, then a level after it
+    (``change_point``). Anxiety is back on the first day of the second level when that level is
+    back near ``baseline`` (``is_back``). The first day back must be confirmed by a logged day
+    after it (the second level has two days at least), unless the next series starts first
+    (``next_series``: follow-up ended because the patient came back for treatment, and that last
+    day is all there is). A return first seen after more than MAX_GAP_DAYS without a check-in has
+    no known day: relief is censored at the last check-in before the gap.
+    """
     if baseline is None:
         return None, "not_enough_data", None
-    last_seen, window = None, []  # window: the daily means of the last 3 days since the session
-    one_day = dt.timedelta(days=1)
-    day = last_session
-    while day < follow_until:
-        day += one_day
-        value = means.get(day)
-        window = (window + [value])[-RELIEF_WINDOW:]
-        if value is None:
-            continue  # relief and its end are read only on days with a check-in of their own
-        logged = [v for v in window if v is not None]
-        if sum(logged) / len(logged) >= baseline - RELIEF_MARGIN:
-            if (day - (last_seen or last_session)).days > MAX_GAP_DAYS:
-                # Back, but after days without check-ins: when it came back is unknown. Relief lasted
-                # at least until the last check-in before the gap (if there was one).
-                break
-            return (day - last_session).days - 1, "returned", day
-        last_seen = day
-    if last_seen is None:
+    days = [day for day in dates_between(last_session + dt.timedelta(days=1), follow_until) if day in means]
+    if not days:
         return None, "not_enough_data", None
-    return (last_seen - last_session).days, "censored", None
+    back = baseline - RELIEF_MARGIN
+    first_back = change_point([means[day] for day in days], baseline, confirm=not next_series)
+    if first_back is None:
+        # Still in relief when follow-up ended: at least until the last day below ``back`` (a last
+        # day back that nothing has confirmed yet is not counted as relief).
+        below = [day for day in days if means[day] < back]
+        return ((below[-1] - last_session).days, "censored", None) if below else (None, "not_enough_data", None)
+    before = days[first_back - 1] if first_back else last_session
+    if (days[first_back] - before).days - 1 > MAX_GAP_DAYS:  # the days between without a check-in
+        # Back, but after days without check-ins: when it came back is unknown. Relief lasted at
+        # least until the last check-in before the gap (if there was one).
+        return ((before - last_session).days, "censored", None) if first_back else (None, "not_enough_data", None)
+    return (days[first_back] - last_session).days - 1, "returned", days[first_back]
 
 
-def measure(sessions, means, today):
-    """A Series per group of sessions, oldest first, each with its baseline and relief."""
+def change_point(values, baseline, *, confirm=True):
+    """The index of the first value of anxiety back in ``values``, or None (still in relief).
+
+    ``values`` are the daily means of the logged days after a series, in order. The fit: every
+    split into a first part (relief) and a second part, the one with the smallest sum of squared
+    distances from the two parts' means (least squares, one change point). A single bad day
+    inside relief moves such a fit little; a trailing mean has to wait for it to pass.
+
+    The second part is anxiety **back** (``is_back``) when its mean is within RELIEF_MARGIN of
+    ``baseline`` or, when relief went deep, at least halfway back from the relief level to the
+    baseline, and never more than FAR_BELOW_BASELINE below it; the first part must be below
+    ``baseline - RELIEF_MARGIN``. The split must also earn its extra level: n·ln(SSE₁/SSE₂) >
+    2·ln n, SSE₁ and SSE₂ the squared distances from one level and from the two (a BIC-style
+    test), so two noisy days don't make a return. Without such a split, anxiety was back from the
+    first logged day when all of them together are back (no relief), else it is still in relief.
+
+    ``confirm``: the second part needs at least 2 logged days.
+    """
+    count = len(values)
+    best, best_cost = None, None
+    for split in range(1, count - (1 if confirm else 0)):
+        low, high = values[:split], values[split:]
+        low_mean, high_mean = sum(low) / len(low), sum(high) / len(high)
+        if not is_back(low_mean, high_mean, baseline):
+            continue
+        cost = sum((v - low_mean) ** 2 for v in low) + sum((v - high_mean) ** 2 for v in high)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = split, cost
+    mean = sum(values) / count
+    one_level = sum((v - mean) ** 2 for v in values)
+    if best is not None and count * math.log((one_level + SSE_FLOOR) / (best_cost + SSE_FLOOR)) > 2 * math.log(count):
+        return best
+    if mean >= baseline - RELIEF_MARGIN:
+        return 0 if count >= (2 if confirm else 1) else None
+    return None
+
+
+def is_back(relief_level, level, baseline):
+    """Whether ``level`` (after ``relief_level``) is anxiety back near ``baseline``: below it by
+    at most RELIEF_MARGIN, or by at most FAR_BELOW_BASELINE when that is still at least halfway
+    from the relief level to the baseline. Relief itself must have been below ``baseline -
+    RELIEF_MARGIN``."""
+    if relief_level >= baseline - RELIEF_MARGIN:
+        return False
+    halfway = (relief_level + baseline) / 2
+    return level >= max(baseline - FAR_BELOW_BASELINE, min(baseline - RELIEF_MARGIN, halfway))
+
+
+def measure(sessions, means, today, rule=relief_after):
+    """A Series per group of sessions, oldest first, each with its baseline and relief (``rule``:
+    relief_after, or another rule with its signature to measure beside it, bench/relief_validation.py)."""
     groups = group_series(sessions)
     result = []
     clean = None  # the most recent uncontaminated baseline: (value, source, days, series number)
@@ -101,7 +165,7 @@ def measure(sessions, means, today):
         start, end = _as_date(group[0]["date"]), _as_date(group[-1]["date"])
         week_first = start - dt.timedelta(days=BASELINE_DAYS)
         rating = group[0].get("anxiety_before")
-        own = None
+        own, note = None, None
         if index == 0:
             value, days = window_stats(means, week_first, start - dt.timedelta(days=1))
             if value is not None:
@@ -112,13 +176,18 @@ def measure(sessions, means, today):
             # Only the days outside the previous series' relief: from the day anxiety came back.
             # A previous series that never came back contaminates the whole week, and this
             # series' own before-rating with it.
-            returned_on = result[-1].returned_on
-            if returned_on:
-                value, days = window_stats(means, max(week_first, returned_on), start - dt.timedelta(days=1))
-                if value is not None:
+            previous = result[-1]
+            if previous.back_by:
+                value, days = window_stats(means, max(week_first, previous.back_by), start - dt.timedelta(days=1))
+                if days >= WEEK_BEFORE_MIN_DAYS:
                     own = (value, "week_before", days, number)
                 elif clean is None and rating is not None:
                     own = (float(rating), "session_rating", 0, number)
+                note = "too_few_days"
+            else:
+                last_seen = previous.end + dt.timedelta(days=previous.relief_days or 0)
+                in_relief = previous.status == "censored" and (start - last_seen).days - 1 <= MAX_GAP_DAYS
+                note = "previous_relief" if in_relief else "too_few_days"
         chosen = own or clean
         if own is not None:
             clean = own
@@ -126,10 +195,32 @@ def measure(sessions, means, today):
         follow_until = today
         if index + 1 < len(groups):
             follow_until = min(today, _as_date(groups[index + 1][0]["date"]) - dt.timedelta(days=1))
-        relief_days, status, returned_on = relief_after(means, end, baseline, follow_until)
+        relief_days, status, returned_on = rule(means, end, baseline, follow_until,
+                                                next_series=follow_until < today)
+        back_by = returned_on or seen_back(means, end, baseline, relief_days, status, follow_until)
         result.append(Series(tuple(group), start, end, baseline, source, days, measured_in, relief_days, status,
-                             returned_on))
+                             returned_on, None if own is not None else note, back_by))
     return result
+
+
+def seen_back(means, last_session, baseline, relief_days, status, follow_until):
+    """The day anxiety was seen back after a return whose day is unknown (first seen after a gap
+    in logging, so relief is censored): the first logged day after the relief's last day that is
+    back (``is_back`` against the relief days' mean), confirmed by the logged day after it. None
+    when there is no such day."""
+    if status != "censored" or baseline is None:
+        return None
+    after = [day for day in dates_between(last_session + dt.timedelta(days=relief_days + 1), follow_until)
+             if day in means]
+    during = [means[day] for day in dates_between(last_session + dt.timedelta(days=1),
+                                                   last_session + dt.timedelta(days=relief_days)) if day in means]
+    if not during:
+        return None
+    level = sum(during) / len(during)
+    for day, following in zip(after, after[1:]):
+        if is_back(level, means[day], baseline) and is_back(level, means[following], baseline):
+            return day
+    return None
 
 
 @dataclass(frozen=True)
@@ -139,20 +230,36 @@ class Typical:
     high: float | None    # 75th percentile (None: not reached, "at least")
     returned: int
     censored: int
+    ci_low: float | None = None    # 95 % confidence interval of the median (None: not estimable)
+    ci_high: float | None = None
+    observed_min: int | None = None  # the shortest and longest relief of the series that returned
+    observed_max: int | None = None
+    no_relief: bool = False
     method: str = "kaplan-meier"
 
     @property
     def enough(self):
-        return self.returned >= MIN_RETURNED and self.median_days is not None
+        return self.returned >= MIN_RETURNED and self.median_days is not None and not self.no_relief
+
+    @property
+    def status(self):
+        """``enough``, ``no_relief`` or ``not_enough_data``."""
+        return "no_relief" if self.no_relief else "enough" if self.enough else "not_enough_data"
 
 
 def typical(series):
-    """Kaplan–Meier over the series with a relief duration (returned or censored)."""
+    """Kaplan–Meier over the series with a relief duration (returned or censored), the 95 %
+    confidence interval of its median, the observed range, and whether no series brought relief."""
     measured = [s for s in series if s.status in ("returned", "censored")]
-    steps = kaplan_meier([s.relief_days for s in measured], [s.status == "returned" for s in measured])
-    returned = sum(1 for s in measured if s.status == "returned")
-    return Typical(quantile(steps, 0.5), quantile(steps, 0.25), quantile(steps, 0.75), returned,
-                   len(measured) - returned)
+    durations, observed = [s.relief_days for s in measured], [s.status == "returned" for s in measured]
+    steps = kaplan_meier(durations, observed)
+    back = [s.relief_days for s in measured if s.status == "returned"]
+    ci_low, ci_high = median_confidence_interval(durations, observed) if measured else (None, None)
+    # A non-responder: every measured series was back within a day (MIN_RETURNED of them at least).
+    no_relief = len(back) >= MIN_RETURNED and len(back) == len(measured) and max(back) <= NO_RELIEF_DAYS
+    return Typical(quantile(steps, 0.5), quantile(steps, 0.25), quantile(steps, 0.75), len(back),
+                   len(measured) - len(back), ci_low, ci_high, min(back, default=None), max(back, default=None),
+                   no_relief)
 
 
 @dataclass(frozen=True)
@@ -161,21 +268,33 @@ class Forecast:
     days_since: int | None
     return_from: float | None
     return_to: float | None
-    status: str  # within | approaching | past | unknown
+    status: str  # within | approaching | past | unknown | no_relief
+
+    @property
+    def fade_from(self):
+        """The first calendar day of the usual return window after the last session, or None."""
+        return self.last_session + dt.timedelta(days=round(self.return_from)) if self.return_from else None
+
+    @property
+    def fade_to(self):
+        return self.last_session + dt.timedelta(days=round(self.return_to)) if self.return_to else None
 
 
 def forecast(series, summary, today):
     """Where today sits against the usual return window, counted from the last session.
 
     The window is the days after a session on which anxiety usually came back: relief of ``low``
-    to ``high`` days means back on day low + 1 to high + 1. within: more than 2 days before the
-    window; approaching: from 2 days before it to its last day; past: after it, or anxiety has
-    already come back since the last session; unknown: no sessions, or not enough returned series.
+    to ``high`` days means back on day low + 1 to high + 1 (``fade_from`` to ``fade_to`` as
+    dates). within: more than 2 days before the window; approaching: from 2 days before it to its
+    last day; past: after it, or anxiety has already come back since the last session; no_relief:
+    no series brought relief of more than a day; unknown: no sessions, or not enough returned series.
     """
     if not series:
         return Forecast(None, None, None, None, "unknown")
     last = series[-1]
     days_since = max(0, (today - last.end).days)
+    if summary.no_relief:
+        return Forecast(last.end, days_since, None, None, "no_relief")
     if not summary.enough:
         return Forecast(last.end, days_since, None, None, "unknown")
     back_from = (summary.low if summary.low is not None else summary.median_days) + 1
@@ -240,7 +359,7 @@ def session_rows(sessions, series, means, today, checkins_by_date=None):
             rows.append({
                 "session": session, "series": number, "baseline": group.baseline,
                 "baseline_source": group.baseline_source, "baseline_days": group.baseline_days,
-                "baseline_series": group.baseline_series,
+                "baseline_series": group.baseline_series, "baseline_note": group.baseline_note,
                 "mean_days_1_3": window(1, 3), "mean_days_4_7": window(4, 7),
                 "relief_days": group.relief_days if is_last else None,
                 "relief_status": group.status if is_last else "in_series",
@@ -253,8 +372,15 @@ def _days(n):
     return plural(round(n), "day")
 
 
-def sentence(series, summary, outlook, short_date, reader="patient"):
-    """The answer in plain words, as a fact about past sessions, never advice on its own.
+@dataclass(frozen=True)
+class Words:
+    headline: str        # the answer itself, in large type
+    sentence: str        # one or two plain sentences with the date window
+    method: tuple        # how it is worked out: only the notes that apply to this diary
+
+
+def words(series, summary, outlook, short_date, reader="patient"):
+    """The answer in plain words, as facts about past sessions, never advice on its own.
 
     :param short_date: formats a date for people ('Sat 14 Nov').
     :param reader: "patient" (Trends: "your last session", and when timing may be worth raising
@@ -262,46 +388,96 @@ def sentence(series, summary, outlook, short_date, reader="patient"):
         facts about the patient, with nothing the reader is told to do).
     """
     for_patient = reader == "patient"
-    your = "your" if for_patient else "the"
+    your = "your" if for_patient else "the patient’s"
     if not series:
         if for_patient:
-            return ("Log your treatment sessions and check in most days: after a couple of sessions this shows "
-                    "how long relief lasts for you.")
-        return "No treatment sessions logged yet, so how long relief lasts can't be shown."
+            return Words("How long relief lasts will show here",
+                         "Log your treatment sessions and check in most days: after a couple of sessions this "
+                         "shows how long relief lasts for you.", ())
+        return Words("No treatment sessions yet",
+                     "No treatment sessions logged yet, so how long relief lasts can't be shown.", ())
+    measured = summary.returned + summary.censored
+    method = _method(summary, measured)
+    if summary.no_relief:
+        method = method[:1]  # how a return is read; no lengths, ranges or intervals of zero days
+        text = (f"So far no session has brought {your} anxiety down for more than a day "
+                f"({plural(measured, 'round of treatment', 'rounds of treatment')} measured).")
+        if for_patient:
+            text += " That is worth talking over with your clinic."
+        return Words("No measurable relief so far", text, method)
     if summary.returned >= MIN_RETURNED and summary.median_days is None:
         # Enough returns, but in most rounds the next session (or today) came first.
         longest = max(s.relief_days for s in series if s.status == "censored")
-        return (f"In most rounds of treatment so far, the next session or today came before anxiety did "
-                f"(relief of at least {_days(longest)}), so a typical length can't be given yet.")
+        return Words(f"Relief has lasted at least {_days(longest)} in most rounds",
+                     "In most rounds of treatment so far, the next session or today came before anxiety did, "
+                     "so a typical length can't be given yet.", method)
     if not summary.enough:
         needed = MIN_RETURNED - summary.returned
-        text = (f"Not enough yet to say how long relief usually lasts: that needs {MIN_RETURNED} rounds of "
-                f"treatment after which anxiety came back, with check-ins in between ({summary.returned} so far, "
-                f"{needed} more needed).")
-        return text + (" Keep checking in most days, especially in the weeks after a session." if for_patient else "")
-    measured = summary.returned + summary.censored
-    if summary.low == summary.high:
-        span = _days(summary.median_days)
+        text = (f"That needs {MIN_RETURNED} rounds of treatment after which anxiety came back, with check-ins in "
+                f"between ({summary.returned} so far, {needed} more needed).")
+        if for_patient:
+            text += " Keep checking in most days, especially in the weeks after a session."
+        return Words("Not enough yet to say how long relief lasts", text, method)
+    rounds = "your rounds of treatment" if for_patient else "the patient’s rounds of treatment"
+    if summary.high is None:
+        span = f"Half of {rounds} lasted {_days(summary.low)} or longer"
+    elif summary.low == summary.high:
+        span = f"Relief has usually lasted {_days(summary.low)}"
     else:
-        span = f"{round(summary.low)}–{_days(summary.high)}" if summary.high is not None else \
-            f"{_days(summary.low)} or longer"
-    text = (f"Over {plural(measured, 'round of treatment', 'rounds of treatment')}, anxiety came back after {span} "
-            f"(typically {_days(summary.median_days)})")
-    if summary.censored:
-        text += (f"; {plural(summary.censored, 'round')} still below when last checked "
-                 f"{'counts' if summary.censored == 1 else 'count'} as “at least”")
-    text += "."
+        span = f"Half of {rounds} lasted {round(summary.low)}–{_days(summary.high)}"
     # Only the patient is pointed to their clinic; the clinician reading the report is the clinic.
     timing = ": you may want to talk to your clinic about timing." if for_patient else "."
-    last = series[-1]
+    last, since = series[-1], f"{your} last session on {short_date(outlook.last_session)}"
     if last.status == "returned":
-        return text + (f" Since {your} last session on {short_date(outlook.last_session)} "
-                       f"({_days(outlook.days_since)} ago), it came back after {_days(last.relief_days)}{timing}")
-    if outlook.last_session is not None:
-        text += (f" It has been {_days(outlook.days_since)} since {your} last session"
-                 f" on {short_date(outlook.last_session)}.")
-    if outlook.status == "approaching":
-        text += f" That is about when it has come back before{timing}"
-    elif outlook.status == "past":
-        text += f" That is past when it usually comes back{timing}"
-    return text
+        text = (f"{span}. Since {since} ({_days(outlook.days_since)} ago), anxiety came back after "
+                f"{_days(last.relief_days)}{timing}")
+    else:
+        if outlook.fade_from == outlook.fade_to:
+            window = f"around {short_date(outlook.fade_from)}"
+        else:
+            window = f"between {_day_span(outlook.fade_from, outlook.fade_to, short_date)}"
+        text = f"{span}, so after {since} it may start to fade {window}."
+        if outlook.status == "approaching":
+            text += f" It has been {_days(outlook.days_since)}, about when it has faded before{timing}"
+        elif outlook.status == "past":
+            text += f" It has been {_days(outlook.days_since)}, longer than it has usually lasted."
+    return Words(f"Relief usually lasts about {_days(summary.median_days)}", text, method)
+
+
+def _day_span(first, last, short_date):
+    """'Wed 9 and Sun 13 Dec' (the month once when both days share it), or two full dates."""
+    start, end = short_date(first), short_date(last)
+    if (first.year, first.month) == (last.year, last.month) and start.rsplit(" ", 1)[-1] == end.rsplit(" ", 1)[-1]:
+        start = start.rsplit(" ", 1)[0]
+    return f"{start} and {end}"
+
+
+def _method(summary, measured):
+    """How the answer is worked out, said once: only what applies to this diary."""
+    notes = [f"Relief is counted from the last session of each series (sessions up to {SERIES_GAP_DAYS} days "
+             f"apart) to the first logged day anxiety is back near where it was before: within "
+             f"{RELIEF_MARGIN:g} point of that baseline, or closer to it than to the relief level and within "
+             f"{FAR_BELOW_BASELINE:g}. One bad day inside relief does not end it: a return needs the next logged "
+             "day to confirm it."]
+    if summary.returned:
+        shortest, longest = summary.observed_min, summary.observed_max
+        ended = plural(summary.returned, "round that ended", "rounds that ended")
+        notes.append(f"The {ended} lasted {_days(shortest)}." if shortest == longest else
+                     f"The {ended} lasted {shortest}–{_days(longest)}.")
+    if summary.median_days is not None:
+        typical_note = f"The typical length is the Kaplan–Meier median over {plural(measured, 'round')}"
+        if summary.censored:
+            typical_note += (f"; {summary.censored} still in relief when last checked "
+                             f"{'counts' if summary.censored == 1 else 'count'} as “at least” that long")
+        notes.append(typical_note + ".")
+        if summary.ci_low is not None:
+            interval = (f"{round(summary.ci_low)}–{_days(summary.ci_high)}" if summary.ci_high is not None
+                        else f"{_days(summary.ci_low)} or longer")
+            notes.append(f"From these rounds the typical length could be anywhere from {interval} "
+                         "(a 95% confidence interval).")
+    return tuple(notes)
+
+
+def sentence(series, summary, outlook, short_date, reader="patient"):
+    """The answer's sentence (``words(...).sentence``)."""
+    return words(series, summary, outlook, short_date, reader).sentence

@@ -6,8 +6,9 @@ there is something to do. Which one, in this order:
 
 1. ``reflection``: a session the day before has no reflection yet ("the next morning" is the day
    after the session, at the patient's own reminder time);
-2. ``relief``: no check-in yet today while the relief forecast is ``approaching`` (a gentle
-   prompt to check in, never advice);
+2. ``relief``: today is the first day of the window in which relief after the last session has
+   usually started to fade (the forecast's ``fade_from``): once per session, a fact about the
+   patient's own past, never advice;
 3. ``checkin``: no check-in yet today;
 4. ``questionnaire``: a GAD-7 or PHQ-9 is due.
 
@@ -28,7 +29,7 @@ QUIET_START, QUIET_END = dt.time(22, 0), dt.time(7, 0)
 TITLE = "Symptom Diary"
 MESSAGES = {
     "reflection": "How are you feeling after yesterday's session? Add a reflection.",
-    "relief": "How are you today? Checking in over the next few days shows how long relief lasts for you.",
+    "relief": "Around now, relief has often started to fade for you. Trends shows when, from your own check-ins.",
     "checkin": "Time for today's check-in.",
     "questionnaire": "A short questionnaire is ready for you (about 2 minutes).",
 }
@@ -70,18 +71,20 @@ def due_date(now, zone, remind_at, days):
     return None
 
 
-def choose(*, checked_in, unreflected_session, relief_status, questionnaire):
+def choose(*, checked_in, unreflected_session, fade_starts, questionnaire):
     """The one reminder worth sending, as ``(kind, path)``, or None when there is nothing to do.
 
     :param checked_in: the patient has a check-in on the day.
     :param unreflected_session: the id of a session the day before without a reflection, or None.
-    :param relief_status: the relief forecast's status (``approaching`` prompts a check-in).
+    :param fade_starts: the day is the first of the usual fading window after the last session.
     :param questionnaire: the key of a due questionnaire ("gad7", "phq9"), or None.
     """
     if unreflected_session is not None:
         return "reflection", f"/sessions/{unreflected_session}/edit#reflection"
+    if fade_starts:
+        return "relief", "/trends"
     if not checked_in:
-        return ("relief" if relief_status == "approaching" else "checkin"), "/"
+        return "checkin", "/"
     if questionnaire is not None:
         return "questionnaire", f"/assessments/new?instrument={questionnaire}"
     return None

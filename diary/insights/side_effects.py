@@ -25,13 +25,15 @@ occurred at least once::
   other later one; or moderate throughout, then mild throughout). Otherwise ``False``
   (including a side effect that only began in the second half);
 - ``None`` for every side effect when there are fewer than 4 sessions (two halves of one
-  session each say too little).
+  session each say too little), and for a side effect that happened in fewer than 3 sessions
+  (once in ten sessions is neither fading nor not: "too few to tell").
 
 Pure: no Flask, no SQL.
 """
 
 SEVERITY_WEIGHTS = {"mild": 1, "moderate": 2, "severe": 3, None: 1}
 MIN_SESSIONS_FOR_FADING = 4
+MIN_OCCURRENCES_FOR_FADING = 3
 FADING_RATIO = 0.5  # the later burden is at most this fraction of the earlier one...
 FADING_DROP = 0.5  # ...and lower by at least this much (weighted occurrences per session)
 
@@ -70,7 +72,7 @@ def summarize(sessions):
         for severity in severities:
             by_severity[severity or "unrated"] += 1
         fading = None
-        if total >= MIN_SESSIONS_FOR_FADING:
+        if total >= MIN_SESSIONS_FOR_FADING and len(severities) >= MIN_OCCURRENCES_FOR_FADING:
             fading = is_fading(_burden(name, first), _burden(name, second))
         summary.append({
             "name": name, "sessions": len(severities), "share": round(len(severities) / total, 2),

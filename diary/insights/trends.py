@@ -29,24 +29,34 @@ def _iso(day):
 def relief_summary(sessions, relief_means, today):
     """The ``relief`` part of the trends, and the series it was measured on."""
     series, summary, outlook = relief.outlook(sessions, relief_means, today)
+    patient = relief.words(series, summary, outlook, short_date)
+    clinician = relief.words(series, summary, outlook, short_date, reader="clinician")
     return series, {
         "series": [{
             "sessions": [s["id"] for s in group.sessions], "start": group.start.isoformat(),
             "end": group.end.isoformat(), "baseline": rounded(group.baseline),
             "baseline_source": group.baseline_source, "baseline_days": group.baseline_days,
-            "baseline_series": group.baseline_series, "relief_days": group.relief_days, "status": group.status,
+            "baseline_series": group.baseline_series, "baseline_note": group.baseline_note,
+            "relief_days": group.relief_days, "status": group.status,
         } for group in series],
+        "status": summary.status,
         "typical": {
             "median_days": summary.median_days, "low": summary.low, "high": summary.high,
+            "ci_low": summary.ci_low, "ci_high": summary.ci_high,
+            "observed_min": summary.observed_min, "observed_max": summary.observed_max,
             "returned": summary.returned, "censored": summary.censored, "method": summary.method,
             "enough": summary.enough,
         },
         "forecast": {
             "last_session": _iso(outlook.last_session), "days_since": outlook.days_since,
-            "return_from": outlook.return_from, "return_to": outlook.return_to, "status": outlook.status,
+            "return_from": outlook.return_from, "return_to": outlook.return_to,
+            "fade_from": _iso(outlook.fade_from), "fade_to": _iso(outlook.fade_to), "status": outlook.status,
         },
-        "sentence": relief.sentence(series, summary, outlook, short_date),
-        "clinician_sentence": relief.sentence(series, summary, outlook, short_date, reader="clinician"),
+        "headline": patient.headline,
+        "sentence": patient.sentence,
+        "method": list(patient.method),
+        "clinician_headline": clinician.headline,
+        "clinician_sentence": clinician.sentence,
     }
 
 
@@ -89,6 +99,7 @@ def build(totals, trigger_sums, sessions, start, end, today, assessments=(), rel
             **{key: r["session"].get(key) for key in SESSION_KEYS},
             "series": r["series"], "baseline": rounded(r["baseline"]), "baseline_source": r["baseline_source"],
             "baseline_days": r["baseline_days"], "baseline_series": r["baseline_series"],
+            "baseline_note": r["baseline_note"],
             "mean_days_1_3": rounded(r["mean_days_1_3"]),
             "mean_days_4_7": rounded(r["mean_days_4_7"]), "relief_days": r["relief_days"],
             "relief_status": r["relief_status"],

@@ -73,16 +73,16 @@ def what_to_do(db, subscription, day):
     sessions = sessions_store.list_sessions(db, user_id, date_to=day.isoformat())
     yesterday = (day - dt.timedelta(days=1)).isoformat()
     unreflected = next((s["id"] for s in sessions if s["date"] == yesterday and not s["reflection"].strip()), None)
-    status = None
-    if not checked_in and unreflected is None and sessions:
+    fade_starts = False
+    if unreflected is None and sessions:
         means = relief_means(db, user_id, sessions, day, include_private=True)
-        status = relief.outlook(sessions, means, day)[2].status
+        fade_starts = relief.outlook(sessions, means, day)[2].fade_from == day
     due = assessments.due(db, user_id, day)
     questionnaire = None
     # One reminder each time a questionnaire falls due (and not once it was dismissed), not one a day.
     if due is not None and not push_store.reminded_since(db, subscription["id"], "questionnaire", due["since"]):
         questionnaire = due["instruments"][0].key
-    return rules.choose(checked_in=checked_in, unreflected_session=unreflected, relief_status=status,
+    return rules.choose(checked_in=checked_in, unreflected_session=unreflected, fade_starts=fade_starts,
                         questionnaire=questionnaire)
 
 

@@ -9,7 +9,7 @@ import json
 # What the sorts read of every line, what is read for the patients listed (all of them in the API,
 # a page's worth on the page), and what only the page shows.
 LINE = ("last_entry_date", "mean_7", "change_from_baseline", "top_flag", "top_date", "days_since_session",
-        "forecast_status")
+        "forecast_status", "fade_from", "fade_to")
 LISTED = ("reasons",)
 PAGE = ("last_session", "sparkline")
 _JSON = ("reasons", "last_session", "sparkline")

@@ -8,7 +8,7 @@ from ..crisis_contacts import EMERGENCY, dial
 from ..insights import crisis
 from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from ..schemas.assessments import PLAN_STEPS
-from ..timeutil import local_date, local_time, short_date, today_in
+from ..timeutil import date_span, local_date, local_time, short_date, today_in
 from ..vocabulary import (
     SIDE_EFFECT_LABELS,
     SIDE_EFFECT_SEVERITIES,
@@ -34,6 +34,11 @@ def nice_date(value):
     except ValueError:
         return value
     return short_date(day, today_in(viewer_timezone()))
+
+
+def day_span(first, last):
+    """Two ISO dates as '9–13 Dec' (timeutil.date_span), in the reader's year."""
+    return date_span(first, last, today_in(viewer_timezone()))
 
 
 def when(utc_stamp):
@@ -81,7 +86,8 @@ def anxiety_band(value):
 def init_app(app):
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
                                  dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect,
-                                 plural=plural, when=when, day_of=day_of, label=label)
+                                 plural=plural, when=when, day_of=day_of, label=label,
+                                 day_span=day_span)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
         plural=plural,

@@ -163,3 +163,36 @@ def test_trends_in_dark_mode(browser, live_server):
     assert bands == ["rgb(28, 59, 46)", "rgb(59, 51, 22)", "rgb(74, 39, 32)"]  # --chart-* in dark mode
     assert edge == "rgb(167, 178, 174)"     # the line between bands: 3:1 against both (tests/test_charts.py)
     assert point == "rgb(231, 236, 234)"    # --text in dark mode: light points on a dark page
+
+
+def test_the_answer_reads_in_five_seconds_on_a_phone_even_at_200_percent_text(phone, live_server):
+    page = phone
+    register(page, live_server)
+    page.wait_for_url(live_server + "/")
+    today = dt.datetime.now(ZoneInfo("America/Chicago")).date()
+
+    def on(n):
+        return (today - dt.timedelta(days=n)).isoformat()
+
+    # Two boosters whose relief held 5 and 7 days, and a third 3 days ago still holding.
+    for n in range(50, 0, -1):
+        low = 42 >= n >= 38 or 22 >= n >= 16 or n <= 2
+        assert post_json(page, "/api/v1/entries", {"date": on(n), "anxiety": 2 if low else 7}) == 201
+    for n in (43, 23, 3):
+        assert post_json(page, "/api/v1/sessions", {"date": on(n), "treatment": "iv_ketamine",
+                                                    "anxiety_before": 7, "anxiety_after": 2}) == 201
+    page.goto(live_server + "/trends")
+    heading = page.locator("#answer-title")
+    assert heading.text_content() == "Relief usually lasts about 5 days"
+    # The answer and its dates are on the first screen, before any scrolling.
+    sentence = page.locator(".answer-card .lede")
+    assert "it may start to fade" in sentence.text_content()
+    assert sentence.bounding_box()["y"] + sentence.bounding_box()["height"] <= 740
+    assert not page.locator(".answer-card details.method").evaluate("d => d.open")
+    assert no_horizontal_scroll(page)
+    # The browser's text size at 200 %: the card still fits the width, nothing cut off.
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    card = page.locator(".answer-card")
+    assert card.evaluate("c => c.scrollWidth <= c.clientWidth")
+    assert heading.evaluate("h => h.scrollWidth <= h.clientWidth && getComputedStyle(h).fontSize")
+    assert float(heading.evaluate("h => parseFloat(getComputedStyle(h).fontSize)")) >= 40

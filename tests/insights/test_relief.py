@@ -36,10 +36,10 @@ def test_induction_course_measured_from_its_last_session_against_the_pretreatmen
     means = {**flat(-7, -1, 7), **flat(0, 15, 2), **flat(16, 30, 6.5)}
     [series] = measure([session(0), session(3), session(6)], means, today=day(30))
     assert (series.baseline, series.baseline_source, series.baseline_days) == (7, "pretreatment", 7)
-    # Day k after day 6: the 3-day mean of days max(7, k-2)..k. Day 16 (k=10): (2+2+6.5)/3 = 3.5,
-    # not yet within 1 of 7; day 17: (2+6.5+6.5)/3 = 5.0; day 18: 6.5 >= 6 -> returned on day 18,
-    # relief = 18 - 6 - 1 = 11 days.
-    assert (series.status, series.relief_days, series.returned_on) == ("returned", 11, day(18))
+    # Days 7-15 at 2, days 16-30 at 6.5: the change point is day 16 (both parts fit exactly), and
+    # 6.5 is within 1 of 7 -> back on day 16, relief = 16 - 6 - 1 = 9 days. (The trailing 3-day
+    # mean this rule replaced said 11: it needed two more days at 6.5 to cross 6.)
+    assert (series.status, series.relief_days, series.returned_on) == ("returned", 9, day(16))
 
 
 def test_the_next_series_censors_relief_at_least_n_days():
@@ -58,13 +58,12 @@ def test_censoring_counts_only_observed_days():
 
 
 def test_a_later_series_uses_its_week_before_only_outside_the_previous_relief():
-    # Series 1 (day 0) returns on day 6 (anxiety back at 8 from day 4: day 4 mean (2+2+8)/3=4 <7,
-    # day 5: 6 < 7... see below). Booster on day 20: its week (days 13-19) is all after the return,
-    # at 8 -> week_before = 8.
+    # Series 1 (day 0): anxiety back at 8 from day 4. Booster on day 20: its week (days 13-19) is
+    # all after the return, at 8 -> week_before = 8.
     means = {**flat(-7, -1, 7), **flat(0, 3, 2), **flat(4, 19, 8), **flat(20, 30, 3)}
     first, booster = measure([session(0), session(20)], means, today=day(30))
-    # Day 4: mean(days 2..4) = (2+2+8)/3 = 4.0 < 6; day 5: (2+8+8)/3 = 6.0 >= 6 -> returned day 5.
-    assert (first.status, first.relief_days, first.returned_on) == ("returned", 4, day(5))
+    # Days 1-3 at 2, days 4-19 at 8: back on day 4, the first day at 8 -> 3 days of relief.
+    assert (first.status, first.relief_days, first.returned_on) == ("returned", 3, day(4))
     assert (booster.baseline, booster.baseline_source, booster.baseline_days) == (8, "week_before", 7)
 
 
@@ -77,11 +76,11 @@ def test_a_contaminated_week_falls_back_to_the_last_clean_baseline():
 
 
 def test_only_the_clean_part_of_the_week_counts():
-    # Series 1 returns on day 10; the booster on day 13 has days 10-12 clean (at 9) and 6-9 in relief.
+    # Series 1 returns on day 8; the booster on day 13 has days 8-12 clean (at 9) and 6-7 in relief.
     means = {**flat(-7, -1, 6), **flat(0, 7, 2), **flat(8, 12, 9)}
     first, booster = measure([session(0), session(13)], means, today=day(14))
-    assert first.returned_on == day(9)  # day 9: (2 + 9 + 9)/3 = 6.67 >= 5
-    assert (booster.baseline, booster.baseline_source, booster.baseline_days) == (9, "week_before", 4)
+    assert first.returned_on == day(8)  # the first day at 9
+    assert (booster.baseline, booster.baseline_source, booster.baseline_days) == (9, "week_before", 5)
 
 
 def test_no_diary_days_fall_back_to_the_session_rating():
@@ -89,8 +88,8 @@ def test_no_diary_days_fall_back_to_the_session_rating():
     means = {**flat(0, 4, 3), **flat(5, 9, 8)}
     [series] = measure([session(0, before=8)], means, today=day(9))
     assert (series.baseline, series.baseline_source, series.baseline_days) == (8, "session_rating", 0)
-    # Day 5: (3+3+8)/3 = 4.67; day 6: (3+8+8)/3 = 6.33; day 7: 8 >= 7 -> returned on day 7.
-    assert (series.status, series.relief_days) == ("returned", 6)
+    # Days 1-4 at 3, days 5-9 at 8 (within 1 of 8): back on day 5 -> 4 days of relief.
+    assert (series.status, series.relief_days) == ("returned", 4)
 
 
 def test_no_baseline_at_all_and_no_follow_up_are_not_enough_data():
@@ -121,22 +120,25 @@ def build_course(relief_lengths, censored_after=()):
 def test_typical_relief_is_the_kaplan_meier_median_with_its_quartiles():
     sessions, means, today = build_course([3, 5, 9, 12, 15])
     series = measure(sessions, means, today)
-    # Relief = the low days + 1 (the 3-day mean needs one day at 8 after 2s to cross 7: (2+2+8)/3=4;
-    # two days: (2+8+8)/3 = 6 < 7; three days at 8: 8 -> returned on the third day back).
-    assert [s.relief_days for s in series[:-1]] == [5, 7, 11, 14]
+    # Relief = the low days: anxiety is back on the first day at 8.
+    assert [s.relief_days for s in series] == [3, 5, 9, 12, 15]
     summary = typical(series)
     assert (summary.returned, summary.censored, summary.method) == (5, 0, "kaplan-meier")
-    assert (summary.low, summary.median_days, summary.high) == (7, 11, 14)
+    # KM with no censoring: S = 0.8, 0.6, 0.4, 0.2, 0 after 3, 5, 9, 12, 15.
+    assert (summary.low, summary.median_days, summary.high) == (5, 9, 12)
+    assert (summary.observed_min, summary.observed_max, summary.status) == (3, 15, "enough")
 
 
 def test_typical_counts_a_series_cut_short_as_at_least():
     sessions, means, today = build_course([3, 5, 9, 12], censored_after={1})
     series = measure(sessions, means, today)
     assert [(s.status, s.relief_days) for s in series] == [
-        ("returned", 5), ("censored", 19), ("returned", 11), ("returned", 14)]
+        ("returned", 3), ("censored", 19), ("returned", 9), ("returned", 12)]
     summary = typical(series)
-    # KM over 5, 11, 14 returned and 19 censored: S(5)=3/4, S(11)=1/2 -> median 11; S(14)=1/4.
-    assert (summary.low, summary.median_days, summary.high, summary.censored) == (5, 11, 14, 1)
+    # KM over 3, 9, 12 returned and 19 censored: S(3)=3/4, S(9)=1/2 -> median 9; S(12)=1/4.
+    assert (summary.low, summary.median_days, summary.high, summary.censored) == (3, 9, 12, 1)
+    # The observed range is of the rounds that ended: 3 to 12 (the censored 19 is "at least").
+    assert (summary.observed_min, summary.observed_max) == (3, 12)
 
 
 def test_forecast():
@@ -149,13 +151,15 @@ def test_forecast():
         series = measure(sessions, means, today)
         return forecast(series, typical(series), today)
 
-    # KM over 5, 7, 11 (+ the running one censored at days_since): low 5, median 7, high 11, so
-    # anxiety usually came back on day 6 to day 12 after a session.
-    assert on(3).status == "within"
-    assert (on(4).status, on(4).return_from, on(4).return_to) == ("approaching", 6, 12)
-    assert on(12).status == "approaching"
-    late = on(13)
-    assert (late.status, late.days_since, late.last_session) == ("past", 13, last)
+    # KM over 3, 5, 9 (+ the running one censored at days_since): low 3, median 5, high 9, so
+    # anxiety usually came back on day 4 to day 10 after a session: 64 to 70 from day 60.
+    assert on(1).status == "within"
+    soon = on(2)
+    assert (soon.status, soon.return_from, soon.return_to) == ("approaching", 4, 10)
+    assert (soon.fade_from, soon.fade_to) == (day(64), day(70))
+    assert on(10).status == "approaching"
+    late = on(11)
+    assert (late.status, late.days_since, late.last_session) == ("past", 11, last)
 
 
 def test_forecast_is_past_once_anxiety_has_come_back():
@@ -190,21 +194,65 @@ def test_the_sentence_when_most_rounds_were_cut_short():
     assert "0 more needed" not in text
 
 
-def test_the_sentence_with_enough_returns():
-    from diary.insights.relief import sentence
+def test_the_words_with_enough_returns():
+    from diary.insights.relief import words
     from diary.timeutil import short_date
     sessions, means, today = build_course([3, 5, 9, 12])
     series = measure(sessions, means, today)
     summary = typical(series)
-    text = sentence(series, summary, forecast(series, summary, today), short_date)
-    assert text.startswith("Over 4 rounds of treatment, anxiety came back after 5–11 days (typically 7 days).")
-    # The last round has come back already: say that, not "past when it usually comes back".
-    assert "(19 days ago), it came back after 14 days: you may want to talk to your clinic" in text
+    said = words(series, summary, forecast(series, summary, today), short_date)
+    # KM over 3, 5, 9, 12 (all back): S = 3/4, 1/2, 1/4, 0 -> quartiles 3 and 9, median 5.
+    assert said.headline == "Relief usually lasts about 5 days"
+    # "Half of ... lasted" is the interquartile range, said as what it is; the last round has come
+    # back already: say that, not when it may fade.
+    assert said.sentence == ("Half of your rounds of treatment lasted 3–9 days. Since your last session on "
+                             f"{short_date(sessions[-1]['date'])} (19 days ago), anxiety came back after 12 days: "
+                             "you may want to talk to your clinic about timing.")
+    # The method says the observed range, and nothing about "at least" when no round was cut short.
+    assert "The 4 rounds that ended lasted 3–12 days." in said.method
+    assert not any("at least" in note for note in said.method)
     # The same facts about the patient, for a clinician: no "you", no suggestion.
-    about = sentence(series, summary, forecast(series, summary, today), short_date, reader="clinician")
-    assert about.startswith("Over 4 rounds of treatment, anxiety came back after 5–11 days (typically 7 days).")
-    assert about.endswith("Since the last session on " + short_date(sessions[-1]["date"]) +
-                          " (19 days ago), it came back after 14 days.")
+    about = words(series, summary, forecast(series, summary, today), short_date, reader="clinician")
+    assert about.sentence == ("Half of the patient’s rounds of treatment lasted 3–9 days. Since the patient’s last "
+                              f"session on {short_date(sessions[-1]['date'])} (19 days ago), anxiety came back "
+                              "after 12 days.")
+
+
+def test_the_words_give_the_date_window_while_relief_holds():
+    from diary.insights.relief import words
+    from diary.timeutil import short_date
+    sessions, means, _ = build_course([3, 5, 9, 20])  # the last round still low at day 60 + 5
+    today = day(65)
+    series = measure(sessions, means, today)
+    summary = typical(series)
+    outlook = forecast(series, summary, today)
+    said = words(series, summary, outlook, short_date)
+    # KM over 3, 5, 9 and 5 censored: low 3, median 5 (S(5) = 3/4 · 2/3 = 1/2), high 9:
+    # back on day 4 to 10 after day 60, so fading from day 64 to day 70.
+    assert said.headline == "Relief usually lasts about 5 days"
+    assert said.sentence.startswith(f"Half of your rounds of treatment lasted 3–9 days, so after your last session on "
+                                    f"{short_date(day(60))} it may start to fade between ")
+    assert short_date(day(70)) in said.sentence and "It has been 5 days, about when it has faded before" in said.sentence
+    assert any("1 still in relief when last checked counts as “at least” that long" in n for n in said.method)
+
+
+def test_a_non_responder_is_told_so_never_timing():
+    from diary.insights.relief import words
+    from diary.timeutil import short_date
+
+    # Anxiety 7 before and 7 after every session: three boosters, never any lower.
+    means = flat(-7, 60, 7)
+    sessions = [session(0), session(20), session(40)]
+    series = measure(sessions, means, day(60))
+    assert [(s.status, s.relief_days) for s in series] == [("returned", 0)] * 3
+    summary = typical(series)
+    outlook = forecast(series, summary, day(60))
+    assert (summary.status, outlook.status, outlook.fade_from) == ("no_relief", "no_relief", None)
+    said = words(series, summary, outlook, short_date)
+    assert said.headline == "No measurable relief so far"
+    assert said.sentence == ("So far no session has brought your anxiety down for more than a day (3 rounds of "
+                             "treatment measured). That is worth talking over with your clinic.")
+    assert "timing" not in said.sentence and "typically" not in said.sentence
 
 
 def test_the_sentence_for_a_clinician_leaves_out_what_the_patient_should_do():
@@ -237,8 +285,11 @@ def test_a_gap_in_logging_is_not_counted_as_relief():
     means = {**flat(-7, -1, 7), **flat(1, 3, 2), day(18): 7}
     [series] = measure([session(0)], means, today=day(20))
     assert (series.status, series.relief_days) == ("censored", 3)
-    # A high day right after the session and then nothing: not a return dated on an empty day.
-    assert relief_after({day(1): 7}, day(0), 7.0, day(6)) == (0, "returned", day(1))
+    # One high day right after the session and then nothing: not confirmed yet, so not a return.
+    assert relief_after({day(1): 7}, day(0), 7.0, day(6)) == (None, "not_enough_data", None)
+    assert relief_after({day(1): 7, day(2): 7}, day(0), 7.0, day(6)) == (0, "returned", day(1))
+    # ... unless the next series started: that day is all the follow-up there is.
+    assert relief_after({day(1): 7}, day(0), 7.0, day(1), next_series=True) == (0, "returned", day(1))
     assert relief_after({day(5): 7}, day(0), 7.0, day(6)) == (None, "not_enough_data", None)
 
 
@@ -256,3 +307,10 @@ def test_an_inherited_baseline_names_its_series():
     means = {**flat(-7, -1, 7), **flat(0, 30, 2)}
     first, booster = measure([session(0), session(14)], means, today=day(30))
     assert (first.baseline_series, booster.baseline_series) == (1, 1)
+
+
+def test_the_worked_example_in_insights_md():
+    # Baseline 7; days after: 2, 3, 2, 8, 2, 2, 7, 7, 6. The best split puts the 8 with the 2s
+    # (mean 19/6 = 3.2) and the last three apart (mean 6.7, within 1 of 7): back on day 7.
+    means = {day(k): v for k, v in enumerate((2, 3, 2, 8, 2, 2, 7, 7, 6), start=1)}
+    assert relief_after(means, day(0), 7.0, day(9)) == (6, "returned", day(7))

@@ -87,15 +87,17 @@ def test_a_window_across_the_dst_change_is_two_real_hours():
 
 
 @pytest.mark.parametrize("state, expected", [
-    (dict(checked_in=False, unreflected_session="s1", relief_status="approaching", questionnaire="gad7"),
+    (dict(checked_in=False, unreflected_session="s1", fade_starts=True, questionnaire="gad7"),
      ("reflection", "/sessions/s1/edit#reflection")),
-    (dict(checked_in=False, unreflected_session=None, relief_status="approaching", questionnaire="gad7"),
-     ("relief", "/")),
-    (dict(checked_in=False, unreflected_session=None, relief_status="within", questionnaire="phq9"),
+    (dict(checked_in=False, unreflected_session=None, fade_starts=True, questionnaire="gad7"),
+     ("relief", "/trends")),
+    (dict(checked_in=True, unreflected_session=None, fade_starts=True, questionnaire="gad7"),
+     ("relief", "/trends")),  # the first day of the window: worth knowing even after a check-in
+    (dict(checked_in=False, unreflected_session=None, fade_starts=False, questionnaire="phq9"),
      ("checkin", "/")),
-    (dict(checked_in=True, unreflected_session=None, relief_status="approaching", questionnaire="phq9"),
+    (dict(checked_in=True, unreflected_session=None, fade_starts=False, questionnaire="phq9"),
      ("questionnaire", "/assessments/new?instrument=phq9")),
-    (dict(checked_in=True, unreflected_session=None, relief_status="past", questionnaire=None), None),
+    (dict(checked_in=True, unreflected_session=None, fade_starts=False, questionnaire=None), None),
 ])
 def test_one_reminder_wins_or_none(state, expected):
     assert choose(**state) == expected

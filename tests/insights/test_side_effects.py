@@ -27,14 +27,14 @@ def test_a_six_session_course_worked_by_hand():
     # First half: 1, 4, 8 Jan; second half: 11, 15, 18 Jan.
     # nausea: 4 of 6 sessions (0.67); burden (2+2+1)/3 = 1.67 early, 1/3 = 0.33 later -> fading.
     # headache: 3 of 6 (0.5); 1/3 early (unrated = 1), (1+2)/3 = 1 later -> not fading.
-    # dissociation: 2 of 6 (0.33); 3/3 = 1 early, 1/3 = 0.33 later: at most half, 0.67 lower -> fading.
+    # dissociation: 2 of 6 (0.33): under 3 occurrences, too few to tell (None), whatever the halves say.
     assert summarize(COURSE) == [
         {"name": "nausea", "sessions": 4, "share": 0.67,
          "by_severity": {"mild": 2, "moderate": 2, "severe": 0, "unrated": 0}, "fading": True},
         {"name": "headache", "sessions": 3, "share": 0.5,
          "by_severity": {"mild": 1, "moderate": 1, "severe": 0, "unrated": 1}, "fading": False},
         {"name": "dissociation", "sessions": 2, "share": 0.33,
-         "by_severity": {"mild": 1, "moderate": 0, "severe": 1, "unrated": 0}, "fading": True},
+         "by_severity": {"mild": 1, "moderate": 0, "severe": 1, "unrated": 0}, "fading": None},
     ]
 
 
@@ -51,11 +51,11 @@ def test_with_an_odd_count_the_middle_session_is_in_neither_half():
 
 
 def test_same_day_sessions_are_ordered_by_time():
-    # 1 Mar | 2 Mar 09:00 (nausea) || 2 Mar 15:00 | 3 Mar: nausea is in the first half -> fading.
-    course = [session("2024-03-02", time="15:00"), session("2024-03-01"), session("2024-03-03"),
-              session("2024-03-02", effect("nausea"), time="09:00")]
-    assert summarize(course)[0]["fading"] is True  # 0.5 early (1 of 2, unrated), 0 later
-    # The same with the two times swapped: nausea moves to the second half -> not fading.
+    # 1 Mar (nausea) | 2 Mar 09:00 (nausea) || 2 Mar 15:00 | 3 Mar (nausea): 1 early, 0.5 later -> fading.
+    course = [session("2024-03-02", time="15:00"), session("2024-03-01", effect("nausea")),
+              session("2024-03-03", effect("nausea")), session("2024-03-02", effect("nausea"), time="09:00")]
+    assert summarize(course)[0]["fading"] is True
+    # The same with the two times swapped: 0.5 early, 1 later -> not fading.
     swapped = [{**s, "time": {"15:00": "09:00", "09:00": "15:00"}.get(s["time"])} for s in course]
     assert summarize(swapped)[0]["fading"] is False
 
@@ -66,7 +66,8 @@ def test_same_day_sessions_are_ordered_by_time():
     ((1, 1, 0, 0), (1, 0, 0, 0), False),      # halved, but only 0.5 -> 0.25 (0.25 lower)
     ((2, 2, 2, 2), (2, 2, 2, 0), False),      # 2 -> 1.5: not down to half
     ((1, 1, 1, 0), (1, 0, 0, 0), True),       # 0.75 -> 0.25
-    ((0, 0, 0, 0), (3, 0, 0, 0), False),      # began later
+    ((0, 0, 0, 0), (3, 3, 3, 0), False),      # began later
+    ((0, 0, 0, 0), (3, 0, 0, 0), None),       # once in eight sessions: too few to tell
     ((3, 3, 3, 3), (3, 3, 3, 3), False),      # unchanged
 ])
 def test_the_fading_rule_on_eight_sessions(early, late, fading):
@@ -75,6 +76,7 @@ def test_the_fading_rule_on_eight_sessions(early, late, fading):
               for day, weight in enumerate(early + late)]
     [headache] = summarize(course)
     assert headache["fading"] is fading
+
     assert headache["sessions"] == sum(1 for weight in early + late if weight)
 
 
@@ -111,3 +113,9 @@ def test_plain_names_as_stored_before_severities_count_as_unrated():
 def test_no_sessions_or_no_side_effects():
     assert summarize([]) == []
     assert summarize([session("2024-08-01"), session("2024-08-02")]) == []
+
+
+def test_a_side_effect_seen_in_under_3_sessions_is_too_few_to_tell():
+    # Once in ten sessions, early: "not fading" would be a claim the data can't make.
+    course = [session(f"2024-05-{day:02d}", *([effect("nausea", "mild")] if day == 1 else [])) for day in range(1, 11)]
+    assert summarize(course)[0]["fading"] is None
