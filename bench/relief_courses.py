@@ -9,8 +9,10 @@ series is known before any rule looks at the check-ins:
 - after a series' last session the level drops by 3–5.5 points for 3–20 days (a responder), then
   climbs back over 0–2 days to the level it had before the series (±0.3: the level after relief
   is rarely exactly the one before; it is the next series' baseline). The **first day back** is
-  the first day the hidden level is within ``RELIEF_MARGIN`` of the series' baseline;
-  ``relief_days`` counts the days before it;
+  the first day the hidden level is back by the app's own definition (``diary.insights.relief.
+  is_back``: within 1 point of the series' baseline, or at least halfway back from a deep relief
+  and within 2), or, with ``strict=True``, within 1 point only; ``relief_days`` counts the days
+  before it;
 - one course in twelve is a non-responder (a drop of 0–0.5: anxiety is back on day 1);
 - the climb back takes 0–2 days (``max_ramp``), so on some courses the first day back follows a
   day or two in between;
@@ -31,7 +33,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-RELIEF_MARGIN = 1.0   # as diary.insights.relief: "back" means within 1 point of the baseline
+from diary.insights import relief as relief_rules
+
+RELIEF_MARGIN = relief_rules.RELIEF_MARGIN
 START = dt.date(2026, 1, 5)
 
 
@@ -67,9 +71,11 @@ class Course:
         return {day: sum(values) / len(values) for day, values in days.items()}
 
 
-def course(seed, noise_sd=(0.8, 1.2), max_ramp=2):
+def course(seed, noise_sd=(0.8, 1.2), max_ramp=2, strict=False):
     """One generated course (see the module's docstring); ``noise_sd``: the range its check-ins'
-    noise (a standard deviation) is drawn from."""
+    noise (a standard deviation) is drawn from; ``max_ramp``: the longest climb back, in days;
+    ``strict``: the first day back is the first within RELIEF_MARGIN of the baseline (not
+    ``relief.is_back``'s "or at least halfway back")."""
     rng = random.Random(seed)
     baseline = rng.uniform(5.0, 8.5)
     responder = rng.random() >= 1 / 12
@@ -115,7 +121,8 @@ def course(seed, noise_sd=(0.8, 1.2), max_ramp=2):
         k = relief + ramp + 1
         level[last + dt.timedelta(days=k)] = back_level
         for j in range(1, k + 1):
-            if level[last + dt.timedelta(days=j)] >= baseline - RELIEF_MARGIN:
+            hidden = level[last + dt.timedelta(days=j)]
+            if hidden >= baseline - RELIEF_MARGIN or (not strict and relief_rules.is_back(low, hidden, baseline)):
                 first_back = last + dt.timedelta(days=j)
                 break
         # The next series (or, after the last one, the day after today): while relief holds (one
@@ -176,6 +183,6 @@ def _score(rng, level, noise):
     return max(0, min(10, round(rng.gauss(level, noise))))
 
 
-def courses(count, first_seed=1, noise_sd=(0.8, 1.2), max_ramp=2):
+def courses(count, first_seed=1, noise_sd=(0.8, 1.2), max_ramp=2, strict=False):
     """``count`` courses, seeds ``first_seed``…"""
-    return [course(seed, noise_sd, max_ramp) for seed in range(first_seed, first_seed + count)]
+    return [course(seed, noise_sd, max_ramp, strict) for seed in range(first_seed, first_seed + count)]

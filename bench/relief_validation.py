@@ -1,6 +1,6 @@
 """How well the relief rule finds the day anxiety comes back, on courses whose answer is known.
 
-    .venv/bin/python -m bench.relief_validation [--courses 500] [--noise 0.8 1.2] [--max-ramp 2]
+    .venv/bin/python -m bench.relief_validation [--courses 500] [--noise 0.8 1.2] [--max-ramp 2] [--strict]
 
 Generates courses (bench/relief_courses.py), runs diary.insights.relief.measure on each with the
 app's rule and with the rule it replaced (a trailing 3-day mean, kept here as the reference), and
@@ -104,9 +104,9 @@ def met(figures):
             and abs(figures["mean_error"]) <= GOALS["mean_error"] and figures["bad_day_ok"] >= GOALS["bad_day_ok"])
 
 
-def measure(count=500, noise_sd=(0.8, 1.2), max_ramp=2):
+def measure(count=500, noise_sd=(0.8, 1.2), max_ramp=2, strict=False):
     """``{rule name: figures}`` over ``count`` generated courses."""
-    sample = courses(count, noise_sd=noise_sd, max_ramp=max_ramp)
+    sample = courses(count, noise_sd=noise_sd, max_ramp=max_ramp, strict=strict)
     return {name: evaluate(rule, sample) for name, rule in RULES.items()}
 
 
@@ -126,10 +126,12 @@ def main(argv=None):
     parser.add_argument("--noise", type=float, nargs=2, default=(0.8, 1.2), metavar=("LOW", "HIGH"),
                         help="the range each course's check-in noise (sd) is drawn from")
     parser.add_argument("--max-ramp", type=int, default=2, help="the longest climb back, in days (0: a step)")
+    parser.add_argument("--strict", action="store_true",
+                        help="truth: back means within 1 point of the baseline only (not the app's halfway rule)")
     args = parser.parse_args(argv)
-    results = measure(args.courses, tuple(args.noise), args.max_ramp)
+    results = measure(args.courses, tuple(args.noise), args.max_ramp, args.strict)
     print(f"{args.courses} courses, check-in noise sd {args.noise[0]:g}–{args.noise[1]:g}, "
-          f"climb back over 0–{args.max_ramp} days")
+          f"climb back over 0–{args.max_ramp} days, back = {'within 1 point' if args.strict else 'is_back'}")
     print(table(results))
     ok = met(results["change point (the app's rule)"])
     print("goals met" if ok else "goals MISSED")

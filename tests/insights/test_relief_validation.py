@@ -4,8 +4,9 @@ docs/VALIDATION.md).
 
 The sample holds the rule to the goals it meets (median error ≤ 1 day, mean error within ±0.5
 day, ≥ 95 % of single bad days not taken for a return), to what it reaches on the one it doesn't
-yet (≥ 90 % of returned series within ±1 day: 86 % here, 90 % of those whose first day back or
-the day after was logged), and to beating the trailing-mean rule it replaced on every figure.
+yet (≥ 90 % of returned series within ±1 day: 89.8 % here, 92.7 % of those whose first day back
+or the day after was logged), and to beating the trailing-mean rule it replaced on every figure.
+The same holds when "back" means within 1 point only (the generator's ``strict``).
 """
 import datetime as dt
 
@@ -23,12 +24,20 @@ def test_the_change_point_rule_on_50_known_courses():
     assert found["median_abs_error"] <= 1
     assert abs(found["mean_error"]) <= 0.5           # no systematic lateness (or earliness)
     assert found["bad_day_ok"] >= 0.95                # a single bad day is not a return
-    assert found["within_1"] >= 0.85 and found["within_1_observable"] >= 0.9
+    assert found["within_1"] >= 0.89 and found["within_1_observable"] >= 0.92
     # Better than the rule it replaced on every figure.
     assert found["within_1"] > before["within_1"] + 0.25
     assert found["bad_day_ok"] > before["bad_day_ok"]
     assert abs(found["mean_error"]) < abs(before["mean_error"])
     assert found["misses"] <= before["misses"] and found["false_returns"] <= before["false_returns"]
+
+
+def test_within_1_point_only_the_rule_still_beats_the_one_it_replaced():
+    sample = courses(50, strict=True)
+    found = relief_validation.evaluate(relief.relief_after, sample)
+    before = relief_validation.evaluate(relief_validation.trailing_mean_rule, sample)
+    assert found["median_abs_error"] <= 1 and abs(found["mean_error"]) <= 0.5 and found["bad_day_ok"] >= 0.95
+    assert found["within_1"] >= 0.85 and found["within_1"] > before["within_1"] + 0.25
 
 
 def test_the_generator_is_the_same_on_every_machine():
