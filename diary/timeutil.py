@@ -71,7 +71,7 @@ def short_date(value, today=None):
     return text if day.year == this_year else f"{text} {day.year}"
 
 
-def date_span(first, last, today=None):
+def date_span(first: dt.date | str, last: dt.date | str, today: dt.date | None = None) -> str:
     """Two dates as a short span: '9–13 Dec', '29 Nov – 3 Dec' (the year when it isn't this year,
     as short_date); one date when they are the same day ('9 Dec')."""
     first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in (first, last))

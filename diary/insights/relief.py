@@ -1,23 +1,26 @@
-"""Relief, measured honestly: series of sessions, uncontaminated baselines, censoring, the typical
-relief (Kaplan–Meier) and a forecast from the last session. Pure. Definitions: docs/INSIGHTS.md.
+"""Relief, measured honestly: series of sessions, uncontaminated baselines, the day anxiety is
+back, censoring, the typical relief (Kaplan–Meier, with a confidence interval), a forecast from
+the last session, and the answer in words. Pure. Definitions: docs/INSIGHTS.md; how well the
+return is found, on courses with a known answer: docs/VALIDATION.md.
 
 - A **series** is sessions no more than SERIES_GAP_DAYS apart (an induction course); a session
   further from the last one starts a new series (a booster stands alone). Relief is measured from
   a series' last session.
 - **Baseline** of a series: the first series uses the pre-treatment week (the 7 days before the
   first session). A later series uses the days of the week before it that lie outside the previous
-  series' relief, when there are any logged; otherwise the most recent uncontaminated baseline.
-  Without diary days, the first session's own ``anxiety_before`` rating. ``baseline_source`` says
-  which: ``pretreatment``, ``week_before`` or ``session_rating``; ``baseline_days`` how many logged
-  days it rests on (0 for a session rating).
-- **Return**: on day k after the series' last session, the mean of the daily means of days
-  max(1, k-2)..k (never days before the session) is within RELIEF_MARGIN of the baseline, or
-  above it. Relief lasted k - 1 days ("returned").
+  series' relief, when at least WEEK_BEFORE_MIN_DAYS are logged; otherwise the most recent
+  uncontaminated baseline (``baseline_note`` says why). Without diary days, the first session's
+  own ``anxiety_before`` rating. ``baseline_source`` says which: ``pretreatment``,
+  ``week_before`` or ``session_rating``; ``baseline_days`` how many logged days it rests on.
+- **Return** (``relief_after``): one change point fitted by least squares to the logged days after
+  the series (``change_point``); anxiety is back on the first day of the second level when that
+  level is back near the baseline (``is_back``), confirmed by a second logged day.
 - **Censoring**: if the next series starts, or today arrives, before that, relief lasted *at least*
   as long as the last day it was observed ("censored"). No check-in after the session at all:
   "not_enough_data".
-- **Typical relief**: the Kaplan–Meier median of the series' relief, with the quartiles as its
-  range; it needs at least MIN_RETURNED series whose anxiety came back.
+- **Typical relief**: the Kaplan–Meier median of the series' relief, its quartiles and 95 %
+  confidence interval, and the observed range; it needs at least MIN_RETURNED series whose
+  anxiety came back. ``no_relief`` when none brought relief of more than a day.
 """
 import datetime as dt
 import math
@@ -74,7 +77,8 @@ def group_series(sessions, gap=SERIES_GAP_DAYS):
     return groups
 
 
-def relief_after(means, last_session, baseline, follow_until, *, next_series=False):
+def relief_after(means: dict, last_session: dt.date, baseline: float | None, follow_until: dt.date, *,
+                 next_series: bool = False) -> tuple[int | None, str, dt.date | None]:
     """``(relief_days, status, returned_on)`` after a series whose last session was on ``last_session``.
 
     The logged days from the day after ``last_session`` to ``follow_until`` are fitted by least
@@ -106,7 +110,7 @@ def relief_after(means, last_session, baseline, follow_until, *, next_series=Fal
     return (days[first_back] - last_session).days - 1, "returned", days[first_back]
 
 
-def change_point(values, baseline, *, confirm=True):
+def change_point(values: list[float], baseline: float, *, confirm: bool = True) -> int | None:
     """The index of the first value of anxiety back in ``values``, or None (still in relief).
 
     ``values`` are the daily means of the logged days after a series, in order. The fit: every
@@ -143,7 +147,7 @@ def change_point(values, baseline, *, confirm=True):
     return None
 
 
-def is_back(relief_level, level, baseline):
+def is_back(relief_level: float, level: float, baseline: float) -> bool:
     """Whether ``level`` (after ``relief_level``) is anxiety back near ``baseline``: below it by
     at most RELIEF_MARGIN, or by at most FAR_BELOW_BASELINE when that is still at least halfway
     from the relief level to the baseline. Relief itself must have been below ``baseline -
@@ -203,7 +207,8 @@ def measure(sessions, means, today, rule=relief_after):
     return result
 
 
-def seen_back(means, last_session, baseline, relief_days, status, follow_until):
+def seen_back(means: dict, last_session: dt.date, baseline: float | None, relief_days: int | None, status: str,
+              follow_until: dt.date) -> dt.date | None:
     """The day anxiety was seen back after a return whose day is unknown (first seen after a gap
     in logging, so relief is censored): the first logged day after the relief's last day that is
     back (``is_back`` against the relief days' mean), confirmed by the logged day after it. None
@@ -247,7 +252,7 @@ class Typical:
         return "no_relief" if self.no_relief else "enough" if self.enough else "not_enough_data"
 
 
-def typical(series):
+def typical(series: list) -> "Typical":
     """Kaplan–Meier over the series with a relief duration (returned or censored), the 95 %
     confidence interval of its median, the observed range, and whether no series brought relief."""
     measured = [s for s in series if s.status in ("returned", "censored")]
@@ -280,7 +285,7 @@ class Forecast:
         return self.last_session + dt.timedelta(days=round(self.return_to)) if self.return_to else None
 
 
-def forecast(series, summary, today):
+def forecast(series: list, summary: "Typical", today: dt.date) -> "Forecast":
     """Where today sits against the usual return window, counted from the last session.
 
     The window is the days after a session on which anxiety usually came back: relief of ``low``
@@ -379,7 +384,7 @@ class Words:
     method: tuple        # how it is worked out: only the notes that apply to this diary
 
 
-def words(series, summary, outlook, short_date, reader="patient"):
+def words(series: list, summary: "Typical", outlook: "Forecast", short_date, reader: str = "patient") -> Words:
     """The answer in plain words, as facts about past sessions, never advice on its own.
 
     :param short_date: formats a date for people ('Sat 14 Nov').
