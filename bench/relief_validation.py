@@ -14,7 +14,9 @@ compares each series' answer with the truth:
   check-in (when neither has, no rule can date the return within a day);
 - **bad day not mistaken**: of the single bad days inside relief (at least 3 days before the true
   return), the share the rule does not date a return on (or the day after);
-- **false returns**: series still in relief at the end of follow-up that the rule calls returned.
+- **false returns**: series still in relief at the end of follow-up that the rule calls returned;
+- **non-responders told so**: courses whose sessions brought no relief that Trends tells "no
+  measurable relief so far", and responders it tells that wrongly.
 
 Goals (issue: relief read on the day it ends): median |error| ≤ 1 day, ≥ 90 % within ±1 day,
 mean error between −0.5 and +0.5, bad day not mistaken ≥ 95 %. Exits non-zero when the app's rule
@@ -24,6 +26,7 @@ import argparse
 import datetime as dt
 import statistics
 import sys
+from collections import Counter
 
 from diary.insights import relief
 
@@ -65,10 +68,12 @@ def evaluate(rule, sample):
     """The figures above for ``rule`` over ``sample`` (a list of relief_courses.Course)."""
     errors, within, observable_within, returned, observable, misses, false_returns = [], 0, 0, 0, 0, 0, 0
     bad_days = bad_mistaken = 0
+    told_no_relief = Counter()  # (a non-responder?, told "no measurable relief"?) per course
     for course in sample:
         means = course.means
         measured = relief.measure(course.sessions, means, course.today, rule=rule)
         assert len(measured) == len(course.truth), f"course {course.seed}: series differ"
+        told_no_relief[not course.truth[0].responder, relief.typical(measured).status == "no_relief"] += 1
         for series, truth in zip(measured, course.truth):
             for bad in truth.bad_days:
                 if truth.first_day_back is None or (truth.first_day_back - bad).days > 2:
@@ -95,6 +100,8 @@ def evaluate(rule, sample):
         "within_1": within / returned if returned else None,
         "within_1_observable": observable_within / observable if observable else None,
         "bad_days": bad_days, "bad_day_ok": 1 - bad_mistaken / bad_days if bad_days else None,
+        "non_responders": told_no_relief[True, True] + told_no_relief[True, False],
+        "non_responders_told": told_no_relief[True, True], "responders_told_no_relief": told_no_relief[False, True],
     }
 
 
@@ -112,11 +119,13 @@ def measure(count=500, noise_sd=(0.8, 1.2), max_ramp=2, strict=False):
 
 def table(results):
     lines = ["| rule | median abs error | within ±1 day | … of observable | mean error | bad day not mistaken "
-             "| missed / false returns |", "|---|---|---|---|---|---|---|"]
+             "| missed / false returns | non-responders told so | responders told 'no relief' |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, f in results.items():
         lines.append(f"| {name} | {f['median_abs_error']:g} d | {f['within_1']:.1%} of {f['series_returned']} "
                      f"| {f['within_1_observable']:.1%} | {f['mean_error']:+.2f} d | {f['bad_day_ok']:.1%} of "
-                     f"{f['bad_days']} | {f['misses']} / {f['false_returns']} |")
+                     f"{f['bad_days']} | {f['misses']} / {f['false_returns']} "
+                     f"| {f['non_responders_told']} of {f['non_responders']} | {f['responders_told_no_relief']} |")
     return "\n".join(lines)
 
 

@@ -242,8 +242,7 @@ def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, 
     assert relief["forecast"] == {"last_session": ago(6), "days_since": 6, "return_from": 5, "return_to": 9,
                                   "fade_from": ago(1), "fade_to": ago(-3), "status": "approaching"}
     assert relief["headline"] == "Relief usually lasts about 6 days"
-    assert relief["sentence"].startswith("Half of your rounds of treatment lasted 4–8 days, so after your last "
-                                         "session on ")
+    assert relief["sentence"].startswith("Relief has lasted 4–8 days, so after your last session on ")
     assert "it may start to fade between " in relief["sentence"]
     assert "It has been 6 days, about when it has faded before: you may want to talk to your clinic about timing." in \
         relief["sentence"]
@@ -252,7 +251,7 @@ def test_typical_relief_and_forecast_through_the_api_and_on_every_page(patient, 
     page = patient.get("/trends").get_data(as_text=True)
     assert relief["sentence"] in page and relief["headline"] in page
     about = relief["clinician_sentence"]
-    assert about.startswith("Half of the patient’s rounds of treatment lasted 4–8 days")
+    assert about.startswith("Relief has lasted 4–8 days, so after the patient’s last session on ")
     assert about.endswith("It has been 6 days, about when it has faded before.")
     assert "you" not in about.lower() and "talk to" not in about
     share(patient, provider)
@@ -418,7 +417,7 @@ def test_a_patient_without_relief_is_told_so_plainly_never_timing(patient, provi
     assert "No measurable relief so far" in html
     assert ("So far no session has brought your anxiety down for more than a day (3 rounds of treatment measured). "
             "That is worth talking over with your clinic.") in html
-    for wrong in ("timing", "typically 0 days", "range 0", "usually comes back"):
+    for wrong in ("timing", "about 0 days", "less than a day", "Relief usually lasts", "may start to fade"):
         assert wrong not in html
     share(patient, provider)
     [row] = provider.get("/api/v1/patients").get_json()["patients"]
@@ -453,7 +452,7 @@ def test_sparse_logging_gets_sentences_that_apply_and_no_claimed_contamination(p
     assert "still in relief:" not in html
     # Not enough returns yet: says what is needed, no "typically", no "counts as at least".
     assert "Not enough yet to say how long relief lasts" in html
-    assert "typically" not in html and "counts as “at least”" not in html
+    assert "Relief usually lasts" not in html and "counts as “at least”" not in html
     # A side effect seen once is too few to call fading or not.
     [nausea] = data["side_effects"]
     assert nausea["fading"] is None

@@ -35,9 +35,11 @@ BASELINE_DAYS = 7
 WEEK_BEFORE_MIN_DAYS = 3  # a later series' own baseline needs 3 logged days after the last relief
 RELIEF_MARGIN = 1.0      # anxiety is back when within 1 point of the baseline
 FAR_BELOW_BASELINE = 2.0  # ...or halfway back from a deep relief, if within 2 points of it
+MIN_RELIEF_DEPTH = 1.5   # relief is measurable when anxiety sat at least 1.5 points below the baseline
 SSE_FLOOR = 1e-6         # keeps the change-point test finite when the days fit a level exactly
 MAX_GAP_DAYS = 3         # a return seen after more than 3 days without a check-in has no known day
 MIN_RETURNED = 2         # typical relief needs at least 2 series whose anxiety came back
+FEW_ROUNDS = 4           # under 4 returned series the answer gives their lengths, not quartiles
 NO_RELIEF_DAYS = 1       # no series with relief beyond a day: "no measurable relief"
 APPROACHING_DAYS = 2     # forecast: "approaching" from 2 days before the usual return window
 
@@ -107,6 +109,10 @@ def relief_after(means: dict, last_session: dt.date, baseline: float | None, fol
         # Back, but after days without check-ins: when it came back is unknown. Relief lasted at
         # least until the last check-in before the gap (if there was one).
         return ((before - last_session).days, "censored", None) if first_back else (None, "not_enough_data", None)
+    if first_back == 0:
+        # Back from the first logged day: no relief was measured, whatever the unlogged days
+        # before it (at most MAX_GAP_DAYS) held.
+        return 0, "returned", days[0]
     return (days[first_back] - last_session).days - 1, "returned", days[first_back]
 
 
@@ -120,11 +126,12 @@ def change_point(values: list[float], baseline: float, *, confirm: bool = True) 
 
     The second part is anxiety **back** (``is_back``) when its mean is within RELIEF_MARGIN of
     ``baseline`` or, when relief went deep, at least halfway back from the relief level to the
-    baseline, and never more than FAR_BELOW_BASELINE below it; the first part must be below
-    ``baseline - RELIEF_MARGIN``. The split must also earn its extra level: n·ln(SSE₁/SSE₂) >
-    2·ln n, SSE₁ and SSE₂ the squared distances from one level and from the two (a BIC-style
-    test), so two noisy days don't make a return. Without such a split, anxiety was back from the
-    first logged day when all of them together are back (no relief), else it is still in relief.
+    baseline, and never more than FAR_BELOW_BASELINE below it; the first part must be at least
+    MIN_RELIEF_DEPTH below ``baseline`` (measurable relief). The split must also earn its extra
+    level: n·ln(SSE₁/SSE₂) > 2·ln n, SSE₁ and SSE₂ the squared distances from one level and from
+    the two (a BIC-style test), so two noisy days don't make a return. Without such a split,
+    anxiety was back from the first logged day when all the days together sit less than
+    MIN_RELIEF_DEPTH below the baseline (no measurable relief), else it is still in relief.
 
     ``confirm``: the second part needs at least 2 logged days.
     """
@@ -142,7 +149,7 @@ def change_point(values: list[float], baseline: float, *, confirm: bool = True) 
     one_level = sum((v - mean) ** 2 for v in values)
     if best is not None and count * math.log((one_level + SSE_FLOOR) / (best_cost + SSE_FLOOR)) > 2 * math.log(count):
         return best
-    if mean >= baseline - RELIEF_MARGIN:
+    if mean >= baseline - MIN_RELIEF_DEPTH:
         return 0 if count >= (2 if confirm else 1) else None
     return None
 
@@ -150,9 +157,9 @@ def change_point(values: list[float], baseline: float, *, confirm: bool = True) 
 def is_back(relief_level: float, level: float, baseline: float) -> bool:
     """Whether ``level`` (after ``relief_level``) is anxiety back near ``baseline``: below it by
     at most RELIEF_MARGIN, or by at most FAR_BELOW_BASELINE when that is still at least halfway
-    from the relief level to the baseline. Relief itself must have been below ``baseline -
-    RELIEF_MARGIN``."""
-    if relief_level >= baseline - RELIEF_MARGIN:
+    from the relief level to the baseline. Relief itself must have been measurable: at least
+    MIN_RELIEF_DEPTH below the baseline."""
+    if relief_level > baseline - MIN_RELIEF_DEPTH:
         return False
     halfway = (relief_level + baseline) / 2
     return level >= max(baseline - FAR_BELOW_BASELINE, min(baseline - RELIEF_MARGIN, halfway))
@@ -260,8 +267,9 @@ def typical(series: list) -> "Typical":
     steps = kaplan_meier(durations, observed)
     back = [s.relief_days for s in measured if s.status == "returned"]
     ci_low, ci_high = median_confidence_interval(durations, observed) if measured else (None, None)
-    # A non-responder: every measured series was back within a day (MIN_RETURNED of them at least).
-    no_relief = len(back) >= MIN_RETURNED and len(back) == len(measured) and max(back) <= NO_RELIEF_DAYS
+    # A non-responder: no measured series held relief beyond a day (MIN_RETURNED came back at least;
+    # one cut short after a day or less, by the next session or a gap in logging, says the same).
+    no_relief = len(back) >= MIN_RETURNED and all(s.relief_days <= NO_RELIEF_DAYS for s in measured)
     return Typical(quantile(steps, 0.5), quantile(steps, 0.25), quantile(steps, 0.75), len(back),
                    len(measured) - len(back), ci_low, ci_high, min(back, default=None), max(back, default=None),
                    no_relief)
@@ -290,8 +298,9 @@ def forecast(series: list, summary: "Typical", today: dt.date) -> "Forecast":
 
     The window is the days after a session on which anxiety usually came back: relief of ``low``
     to ``high`` days means back on day low + 1 to high + 1 (``fade_from`` to ``fade_to`` as
-    dates). within: more than 2 days before the window; approaching: from 2 days before it to its
-    last day; past: after it, or anxiety has already come back since the last session; no_relief:
+    dates; no end when ``high`` isn't reached). within: more than 2 days before the window;
+    approaching: from 2 days before it to its last day; past: after it, or anxiety has already come
+    back since the last session (or was seen back after a gap in logging); no_relief:
     no series brought relief of more than a day; unknown: no sessions, or not enough returned series.
     """
     if not series:
@@ -303,9 +312,11 @@ def forecast(series: list, summary: "Typical", today: dt.date) -> "Forecast":
     if not summary.enough:
         return Forecast(last.end, days_since, None, None, "unknown")
     back_from = (summary.low if summary.low is not None else summary.median_days) + 1
-    back_to = (summary.high if summary.high is not None else summary.median_days) + 1
-    if last.status == "returned" or days_since > back_to:
-        status = "past"
+    # Without a 75th percentile (a quarter of the rounds or more outlasted every return) the
+    # window has no end: relief may start to fade from back_from on.
+    back_to = summary.high + 1 if summary.high is not None else None
+    if last.status == "returned" or last.back_by is not None or (back_to is not None and days_since > back_to):
+        status = "past"  # back already (or seen back after a gap), or later than it has ever lasted
     elif days_since >= back_from - APPROACHING_DAYS:
         status = "approaching"
     else:
@@ -412,8 +423,11 @@ def words(series: list, summary: "Typical", outlook: "Forecast", short_date, rea
         return Words("No measurable relief so far", text, method)
     if summary.returned >= MIN_RETURNED and summary.median_days is None:
         # Enough returns, but in most rounds the next session (or today) came first.
-        longest = max(s.relief_days for s in series if s.status == "censored")
-        return Words(f"Relief has lasted at least {_days(longest)} in most rounds",
+        # Most rounds outlasted every return: say how long those did, at the least.
+        long = sorted(s.relief_days for s in series if s.status == "censored" and s.relief_days > summary.observed_max)
+        headline = (f"Relief has lasted at least {_days(long[0])} in {len(long)} of {measured} rounds" if long else
+                    "Relief has often lasted until the next session")
+        return Words(headline,
                      "In most rounds of treatment so far, the next session or today came before anxiety did, "
                      "so a typical length can't be given yet.", method)
     if not summary.enough:
@@ -424,29 +438,58 @@ def words(series: list, summary: "Typical", outlook: "Forecast", short_date, rea
             text += " Keep checking in most days, especially in the weeks after a session."
         return Words("Not enough yet to say how long relief lasts", text, method)
     rounds = "your rounds of treatment" if for_patient else "the patient’s rounds of treatment"
-    if summary.high is None:
-        span = f"Half of {rounds} lasted {_days(summary.low)} or longer"
+    if summary.returned < FEW_ROUNDS:
+        # Two or three rounds: their own lengths say more than quartiles of so few.
+        shortest, longest = summary.observed_min, summary.observed_max
+        span = (f"Relief has lasted {_lasted(longest)}" if shortest == longest else
+                f"Relief has lasted {shortest}–{_days(longest)}")
+    elif summary.high is None:
+        span = f"Half of {rounds} lasted {_lasted(summary.median_days)} or longer"
     elif summary.low == summary.high:
-        span = f"Relief has usually lasted {_days(summary.low)}"
+        span = f"Relief has usually lasted {_lasted(summary.low)}"
     else:
         span = f"Half of {rounds} lasted {round(summary.low)}–{_days(summary.high)}"
     # Only the patient is pointed to their clinic; the clinician reading the report is the clinic.
     timing = ": you may want to talk to your clinic about timing." if for_patient else "."
     last, since = series[-1], f"{your} last session on {short_date(outlook.last_session)}"
+    today = outlook.last_session + dt.timedelta(days=outlook.days_since)
     if last.status == "returned":
         text = (f"{span}. Since {since} ({_days(outlook.days_since)} ago), anxiety came back after "
-                f"{_days(last.relief_days)}{timing}")
+                f"{_lasted(last.relief_days)}{timing}")
+    elif last.back_by is not None:
+        text = (f"{span}. Since {since}, anxiety was back by {short_date(last.back_by)}, after at least "
+                f"{_lasted(last.relief_days)} (the days between had no check-ins){timing}")
+    elif outlook.status == "past":
+        text = (f"{span}, so after {since} it would usually have started to fade by "
+                f"{short_date(outlook.fade_to)}. It has been {_days(outlook.days_since)}, longer than it has "
+                "usually lasted.")
     else:
-        if outlook.fade_from == outlook.fade_to:
+        if outlook.fade_to is None:
+            window = f"from {short_date(outlook.fade_from)}"
+        elif outlook.fade_from == outlook.fade_to:
             window = f"around {short_date(outlook.fade_from)}"
         else:
             window = f"between {_day_span(outlook.fade_from, outlook.fade_to, short_date)}"
         text = f"{span}, so after {since} it may start to fade {window}."
-        if outlook.status == "approaching":
+        if outlook.status == "approaching" and (outlook.fade_to is not None
+                                                or outlook.days_since <= summary.median_days + 1):
             text += f" It has been {_days(outlook.days_since)}, about when it has faded before{timing}"
-        elif outlook.status == "past":
-            text += f" It has been {_days(outlook.days_since)}, longer than it has usually lasted."
-    return Words(f"Relief usually lasts about {_days(summary.median_days)}", text, method)
+        elif outlook.status == "approaching":
+            text += f" It has been {_days(outlook.days_since)}."
+    if last.status == "censored" and last.back_by is None and last.relief_days is not None:
+        last_checked = last.end + dt.timedelta(days=last.relief_days)
+        if (today - last_checked).days > MAX_GAP_DAYS:
+            text += f" The last check-in since then was on {short_date(last_checked)}."
+    return Words(f"Relief usually lasts {_about(summary.median_days)}", text, method)
+
+
+def _lasted(n):
+    """'less than a day' for 0, else '9 days'."""
+    return "less than a day" if round(n) == 0 else _days(n)
+
+
+def _about(n):
+    return "less than a day" if round(n) == 0 else f"about {_days(n)}"
 
 
 def _day_span(first, last, short_date):
@@ -463,7 +506,7 @@ def _method(summary, measured):
              f"apart) to the first logged day anxiety is back near where it was before: within "
              f"{RELIEF_MARGIN:g} point of that baseline, or closer to it than to the relief level and within "
              f"{FAR_BELOW_BASELINE:g}. One bad day inside relief does not end it: a return needs the next logged "
-             "day to confirm it."]
+             "day to confirm it, unless the next session comes first."]
     if summary.returned:
         shortest, longest = summary.observed_min, summary.observed_max
         ended = plural(summary.returned, "round that ended", "rounds that ended")
@@ -475,11 +518,15 @@ def _method(summary, measured):
             typical_note += (f"; {summary.censored} still in relief when last checked "
                              f"{'counts' if summary.censored == 1 else 'count'} as “at least” that long")
         notes.append(typical_note + ".")
-        if summary.ci_low is not None:
-            interval = (f"{round(summary.ci_low)}–{_days(summary.ci_high)}" if summary.ci_high is not None
-                        else f"{_days(summary.ci_low)} or longer")
-            notes.append(f"From these rounds the typical length could be anywhere from {interval} "
-                         "(a 95% confidence interval).")
+        if summary.ci_low is not None and summary.ci_high is None:
+            notes.append(f"From these rounds the typical length is at least {_lasted(summary.ci_low)} (a 95% "
+                         "confidence interval that has no upper end yet).")
+        elif summary.ci_low is not None and summary.ci_low == summary.ci_high:
+            notes.append(f"From these rounds the typical length is {_lasted(summary.ci_low)} (a 95% confidence "
+                         "interval).")
+        elif summary.ci_low is not None:
+            notes.append(f"From these rounds the typical length could be anywhere from {round(summary.ci_low)} to "
+                         f"{_days(summary.ci_high)} (a 95% confidence interval).")
     return tuple(notes)
 
 

@@ -7,8 +7,9 @@ there is something to do. Which one, in this order:
 1. ``reflection``: a session the day before has no reflection yet ("the next morning" is the day
    after the session, at the patient's own reminder time);
 2. ``relief``: today is the first day of the window in which relief after the last session has
-   usually started to fade (the forecast's ``fade_from``): once per session, a fact about the
-   patient's own past, never advice;
+   usually started to fade (the forecast's ``fade_from``) and relief may still hold: once per
+   session, pointing to Trends; the words name neither treatment nor a prediction (a lock screen
+   is not private);
 3. ``checkin``: no check-in yet today;
 4. ``questionnaire``: a GAD-7 or PHQ-9 is due.
 
@@ -29,7 +30,7 @@ QUIET_START, QUIET_END = dt.time(22, 0), dt.time(7, 0)
 TITLE = "Symptom Diary"
 MESSAGES = {
     "reflection": "How are you feeling after yesterday's session? Add a reflection.",
-    "relief": "Around now, relief has often started to fade for you. Trends shows when, from your own check-ins.",
+    "relief": "A gentle note: your Trends page shows what has usually happened around this time.",
     "checkin": "Time for today's check-in.",
     "questionnaire": "A short questionnaire is ready for you (about 2 minutes).",
 }

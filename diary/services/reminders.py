@@ -76,7 +76,9 @@ def what_to_do(db, subscription, day):
     fade_starts = False
     if unreflected is None and sessions:
         means = relief_means(db, user_id, sessions, day, include_private=True)
-        fade_starts = relief.outlook(sessions, means, day)[2].fade_from == day
+        outlook = relief.outlook(sessions, means, day)[2]
+        # Only while relief may still hold: not once anxiety was seen back since the last session.
+        fade_starts = outlook.fade_from == day and outlook.status in ("within", "approaching")
     due = assessments.due(db, user_id, day)
     questionnaire = None
     # One reminder each time a questionnaire falls due (and not once it was dismissed), not one a day.

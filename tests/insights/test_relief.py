@@ -103,18 +103,18 @@ def test_relief_of_0_days_when_the_first_day_is_back_at_baseline():
     assert relief_after(flat(1, 3, 7), day(0), 7.0, day(3)) == (0, "returned", day(1))
 
 
-def build_course(relief_lengths, censored_after=()):
-    """Boosters 20 days apart on a baseline of 8; each brings anxiety to 2 for its relief length,
-    then back to 8 until the next one. ``censored_after``: boosters followed by the next one while
-    still at 2."""
+def build_course(relief_lengths, censored_after=(), spacing=20):
+    """Boosters ``spacing`` days apart on a baseline of 8; each brings anxiety to 2 for its relief
+    length, then back to 8 until the next one. ``censored_after``: boosters followed by the next
+    one (or today) while still at 2."""
     means, sessions, n = flat(-7, -1, 8), [], 0
     for i, length in enumerate(relief_lengths):
         sessions.append(session(n, sid=f"b{i}"))
-        low_until = n + 19 if i in censored_after else n + length
+        low_until = n + spacing - 1 if i in censored_after else n + length
         means.update(flat(n, low_until, 2))
-        means.update(flat(low_until + 1, n + 19, 8))
-        n += 20
-    return sessions, means, day(n - 20 + 19)
+        means.update(flat(low_until + 1, n + spacing - 1, 8))
+        n += spacing
+    return sessions, means, day(n - 1)
 
 
 def test_typical_relief_is_the_kaplan_meier_median_with_its_quartiles():
@@ -192,6 +192,11 @@ def test_the_sentence_when_most_rounds_were_cut_short():
     text = sentence(series, summary, forecast(series, summary, today), short_date)
     assert text.startswith("In most rounds of treatment so far, the next session or today came before anxiety did")
     assert "0 more needed" not in text
+    # The headline says how long those rounds lasted, at least, and how many they were; not the
+    # longest one as if most rounds had lasted that long.
+    from diary.insights.relief import words
+    assert words(series, summary, forecast(series, summary, today), short_date).headline == (
+        "Relief has lasted at least 19 days in 3 of 5 rounds")
 
 
 def test_the_words_with_enough_returns():
@@ -230,7 +235,8 @@ def test_the_words_give_the_date_window_while_relief_holds():
     # KM over 3, 5, 9 and 5 censored: low 3, median 5 (S(5) = 3/4 · 2/3 = 1/2), high 9:
     # back on day 4 to 10 after day 60, so fading from day 64 to day 70.
     assert said.headline == "Relief usually lasts about 5 days"
-    assert said.sentence.startswith(f"Half of your rounds of treatment lasted 3–9 days, so after your last session on "
+    # Three rounds came back: their own lengths (3 to 9 days), not quartiles of three.
+    assert said.sentence.startswith(f"Relief has lasted 3–9 days, so after your last session on "
                                     f"{short_date(day(60))} it may start to fade between ")
     assert short_date(day(70)) in said.sentence and "It has been 5 days, about when it has faded before" in said.sentence
     assert any("1 still in relief when last checked counts as “at least” that long" in n for n in said.method)
@@ -252,7 +258,7 @@ def test_a_non_responder_is_told_so_never_timing():
     assert said.headline == "No measurable relief so far"
     assert said.sentence == ("So far no session has brought your anxiety down for more than a day (3 rounds of "
                              "treatment measured). That is worth talking over with your clinic.")
-    assert "timing" not in said.sentence and "typically" not in said.sentence
+    assert "timing" not in said.sentence and "lasts" not in said.headline and not said.method[1:]
 
 
 def test_the_sentence_for_a_clinician_leaves_out_what_the_patient_should_do():
@@ -314,3 +320,92 @@ def test_the_worked_example_in_insights_md():
     # (mean 19/6 = 3.2) and the last three apart (mean 6.7, within 1 of 7): back on day 7.
     means = {day(k): v for k, v in enumerate((2, 3, 2, 8, 2, 2, 7, 7, 6), start=1)}
     assert relief_after(means, day(0), 7.0, day(9)) == (6, "returned", day(7))
+
+
+# --- found in review: returns after gaps, non-responders who log late, open windows -------------
+
+def test_a_return_seen_after_a_gap_since_the_last_session_is_said_and_ends_the_window():
+    from diary.insights.relief import words
+    from diary.timeutil import short_date
+    sessions, means, _ = build_course([10, 12, 14])
+    # A fourth session on day 60: 2 on days 61-62, four days without check-ins, 8 on days 67-68.
+    sessions.append(session(60, sid="b3"))
+    means.update({day(61): 2, day(62): 2, day(67): 8, day(68): 8})
+    series = measure(sessions, means, day(68))
+    last = series[-1]
+    assert (last.status, last.relief_days, last.back_by) == ("censored", 2, day(67))
+    summary = typical(series)
+    outlook = forecast(series, summary, day(68))
+    assert outlook.status == "past"  # not "within": anxiety is back
+    said = words(series, summary, outlook, short_date).sentence
+    assert (f"anxiety was back by {short_date(day(67))}, after at least 2 days (the days between had no "
+            "check-ins)") in said
+    assert "may start to fade" not in said
+
+
+def test_an_old_last_check_in_is_said_rather_than_relief_implied():
+    from diary.insights.relief import words
+    from diary.timeutil import short_date
+    sessions, means, _ = build_course([10, 12, 14])
+    sessions.append(session(60, sid="b3"))
+    means.update({day(61): 2, day(62): 2})  # then nothing for 13 days
+    series = measure(sessions, means, day(75))
+    summary = typical(series)
+    said = words(series, summary, forecast(series, summary, day(75)), short_date).sentence
+    assert said.endswith(f"The last check-in since then was on {short_date(day(62))}.")
+
+
+def test_a_non_responder_who_starts_logging_days_after_each_session_is_still_told_no_relief():
+    from diary.insights.relief import words
+    from diary.timeutil import short_date
+
+    # Anxiety 7 before and after; check-ins only from day 4 after each session (days 1-3 unlogged).
+    means = flat(-7, -1, 7)
+    for start in (0, 20, 40):
+        means.update(flat(start + 4, start + 19, 7))
+    sessions = [session(0), session(20), session(40)]
+    series = measure(sessions, means, day(59))
+    # Nothing low was ever logged: no relief measured, not "3 days" of unlogged relief.
+    assert [(s.status, s.relief_days) for s in series] == [("returned", 0)] * 3
+    summary = typical(series)
+    said = words(series, summary, forecast(series, summary, day(59)), short_date)
+    assert summary.status == "no_relief" and said.headline == "No measurable relief so far"
+
+
+def test_relief_of_under_a_day_is_never_about_0_days():
+    from diary.insights.relief import words
+    from diary.timeutil import short_date
+
+    # Four rounds: back the next day three times, 9 days once -> median 0.
+    sessions, means, today = build_course([0, 0, 0, 9])
+    series = measure(sessions, means, today)
+    summary = typical(series)
+    said = words(series, summary, forecast(series, summary, today), short_date)
+    assert summary.median_days == 0 and said.headline == "Relief usually lasts less than a day"
+    assert "0 days" not in said.sentence and "0 days" not in " ".join(said.method)
+
+
+def test_when_a_quarter_of_the_rounds_outlast_every_return_the_window_has_no_end():
+    from diary.insights.relief import words
+    from diary.timeutil import short_date
+
+    # Returns after 4, 5, 6 and 7 days; three rounds still low when the next session (or today,
+    # day 279) came, 39 days on. KM: S = 6/7, 5/7, 4/7, 3/7 -> quartile 5, median 7, no 75th.
+    sessions, means, today = build_course([4, 5, 6, 7, 0, 0, 0], censored_after={4, 5, 6}, spacing=40)
+    series = measure(sessions, means, today)
+    summary = typical(series)
+    assert (summary.low, summary.median_days, summary.high) == (5, 7, None)
+    outlook = forecast(series, summary, today)
+    assert (outlook.return_from, outlook.return_to, outlook.fade_to, outlook.status) == (6, None, None, "approaching")
+    said = words(series, summary, outlook, short_date).sentence
+    assert said.startswith("Half of your rounds of treatment lasted 7 days or longer, so after your last session on "
+                           f"{short_date(day(240))} it may start to fade from {short_date(day(246))}.")
+    assert said.endswith("It has been 39 days.")  # not "about when it has faded before", not "longer than usual"
+
+
+def test_the_confidence_interval_reads_plainly():
+    from diary.insights.relief import Typical, _method
+    same = Typical(3, 3, 3, 4, 0, ci_low=3, ci_high=3, observed_min=3, observed_max=3)
+    assert "the typical length is 3 days (a 95% confidence interval)" in " ".join(_method(same, 4))
+    open_ended = Typical(5, 4, None, 4, 2, ci_low=5, ci_high=None, observed_min=4, observed_max=6)
+    assert "is at least 5 days (a 95% confidence interval that has no upper end yet)" in " ".join(_method(open_ended, 6))
