@@ -107,7 +107,7 @@ def course(seed, noise_sd=(0.8, 1.2), max_ramp=2, strict=False):
             level[d] = low
         for k in range(1, (last - dates[0]).days + 1):
             level[dates[0] + dt.timedelta(days=k)] = low
-        level[dates[0]] = baseline
+        level[dates[0]] = level.get(dates[0], baseline)  # still in the last relief, if a booster came early
         relief = rng.randint(3, 20) if responder else 0
         ramp = rng.randint(0, max_ramp) if responder else 0
         back_level = baseline + rng.uniform(-0.3, 0.3)

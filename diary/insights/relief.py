@@ -37,6 +37,7 @@ RELIEF_MARGIN = 1.0      # anxiety is back when within 1 point of the baseline
 FAR_BELOW_BASELINE = 2.0  # ...or halfway back from a deep relief, if within 2 points of it
 MIN_RELIEF_DEPTH = 1.5   # relief is measurable when anxiety sat at least 1.5 points below the baseline
 SSE_FLOOR = 1e-6         # keeps the change-point test finite when the days fit a level exactly
+CHANGE_PENALTY = 2.0     # a return must improve the fit by n·ln(SSE₁/SSE₂) > CHANGE_PENALTY·ln n
 MAX_GAP_DAYS = 3         # a return seen after more than 3 days without a check-in has no known day
 MIN_RETURNED = 2         # typical relief needs at least 2 series whose anxiety came back
 FEW_ROUNDS = 4           # under 4 returned series the answer gives their lengths, not quartiles
@@ -80,16 +81,17 @@ def group_series(sessions, gap=SERIES_GAP_DAYS):
 
 
 def relief_after(means: dict, last_session: dt.date, baseline: float | None, follow_until: dt.date, *,
-                 next_series: bool = False) -> tuple[int | None, str, dt.date | None]:
+                 next_series: bool = False, next_rating: float | None = None) -> tuple[int | None, str, dt.date | None]:
     """``(relief_days, status, returned_on)`` after a series whose last session was on ``last_session``.
 
     The logged days from the day after ``last_session`` to ``follow_until`` are fitted by least
     squares with one change point: a level while relief holds, then a level after it
     (``change_point``). Anxiety is back on the first day of the second level when that level is
     back near ``baseline`` (``is_back``). The first day back must be confirmed by a logged day
-    after it (the second level has two days at least), unless the next series starts first
-    (``next_series``: follow-up ended because the patient came back for treatment, and that last
-    day is all there is). A return first seen after more than MAX_GAP_DAYS without a check-in has
+    after it (the second level has two days at least). When the next series starts first
+    (``next_series``), ``next_rating``, its first session's rating before, is that next
+    observation; without one the last day counts alone. A return first seen after more than
+    MAX_GAP_DAYS without a check-in has
     no known day: relief is censored at the last check-in before the gap.
     """
     if baseline is None:
@@ -98,7 +100,15 @@ def relief_after(means: dict, last_session: dt.date, baseline: float | None, fol
     if not days:
         return None, "not_enough_data", None
     back = baseline - RELIEF_MARGIN
-    first_back = change_point([means[day] for day in days], baseline, confirm=not next_series)
+    values = [means[day] for day in days]
+    if next_rating is not None:
+        # The rating before the next session, the day after follow-up: it can confirm a last day
+        # back, never be the first day back itself.
+        first_back = change_point(values + [float(next_rating)], baseline)
+        if first_back == len(values):
+            first_back = None
+    else:
+        first_back = change_point(values, baseline, confirm=not next_series)
     if first_back is None:
         # Still in relief when follow-up ended: at least until the last day below ``back`` (a last
         # day back that nothing has confirmed yet is not counted as relief).
@@ -147,7 +157,8 @@ def change_point(values: list[float], baseline: float, *, confirm: bool = True) 
             best, best_cost = split, cost
     mean = sum(values) / count
     one_level = sum((v - mean) ** 2 for v in values)
-    if best is not None and count * math.log((one_level + SSE_FLOOR) / (best_cost + SSE_FLOOR)) > 2 * math.log(count):
+    gain = count * math.log((one_level + SSE_FLOOR) / (best_cost + SSE_FLOOR)) if best is not None else 0
+    if best is not None and gain > CHANGE_PENALTY * math.log(count):
         return best
     if mean >= baseline - MIN_RELIEF_DEPTH:
         return 0 if count >= (2 if confirm else 1) else None
@@ -206,8 +217,9 @@ def measure(sessions, means, today, rule=relief_after):
         follow_until = today
         if index + 1 < len(groups):
             follow_until = min(today, _as_date(groups[index + 1][0]["date"]) - dt.timedelta(days=1))
-        relief_days, status, returned_on = rule(means, end, baseline, follow_until,
-                                                next_series=follow_until < today)
+        next_rating = groups[index + 1][0].get("anxiety_before") if index + 1 < len(groups) else None
+        relief_days, status, returned_on = rule(means, end, baseline, follow_until, next_series=follow_until < today,
+                                                next_rating=next_rating)
         back_by = returned_on or seen_back(means, end, baseline, relief_days, status, follow_until)
         result.append(Series(tuple(group), start, end, baseline, source, days, measured_in, relief_days, status,
                              returned_on, None if own is not None else note, back_by))
@@ -506,7 +518,7 @@ def _method(summary, measured):
              f"apart) to the first logged day anxiety is back near where it was before: within "
              f"{RELIEF_MARGIN:g} point of that baseline, or closer to it than to the relief level and within "
              f"{FAR_BELOW_BASELINE:g}. One bad day inside relief does not end it: a return needs the next logged "
-             "day to confirm it, unless the next session comes first."]
+             "day, or the rating before the next session, to confirm it."]
     if summary.returned:
         shortest, longest = summary.observed_min, summary.observed_max
         ended = plural(summary.returned, "round that ended", "rounds that ended")

@@ -409,3 +409,15 @@ def test_the_confidence_interval_reads_plainly():
     assert "the typical length is 3 days (a 95% confidence interval)" in " ".join(_method(same, 4))
     open_ended = Typical(5, 4, None, 4, 2, ci_low=5, ci_high=None, observed_min=4, observed_max=6)
     assert "is at least 5 days (a 95% confidence interval that has no upper end yet)" in " ".join(_method(open_ended, 6))
+
+
+def test_the_rating_before_the_next_session_confirms_or_refutes_a_last_day_back():
+    # Baseline 8 (pre-treatment week); relief at 2 for days 1-11, then one 8 on day 12, the last
+    # logged day before a booster on day 14.
+    means = {**flat(-7, -1, 8), **flat(1, 11, 2), day(12): 8}
+    # Rated 8 before the booster: anxiety was back on day 12 (relief 11 days).
+    first, _ = measure([session(0), session(14, before=8)], means, today=day(15))
+    assert (first.status, first.relief_days, first.returned_on) == ("returned", 11, day(12))
+    # Rated 2 before the booster: the 8 was one bad day; relief held at least until day 11.
+    first, _ = measure([session(0), session(14, before=2)], means, today=day(15))
+    assert (first.status, first.relief_days) == ("censored", 11)
