@@ -132,6 +132,15 @@ def test_unknown_range_name_explains_and_shows_the_default(patient):
     assert 'data-days="90"' in html
 
 
+def test_an_unknown_range_during_a_course_says_it_shows_the_course(patient):
+    log(patient, 40, 7)
+    log_session(patient, 20)
+    html = patient.get("/trends?range=forever").get_data(as_text=True)
+    # The default it falls back to is the course (treatment began within the year), not 90 days.
+    assert "Showing since treatment." in html and "Showing 90 days." not in html
+    assert 'href="/trends?range=course" aria-current="true"' in html
+
+
 def test_a_day_on_the_chart_links_to_its_checkins(patient):
     log(patient, 2, 5)
     html = patient.get("/trends?range=30d").get_data(as_text=True)
