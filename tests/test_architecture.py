@@ -72,6 +72,8 @@ RULES = {
     "exports are pure formats": lambda: offences(
         "diary.exports", "diary.store", "diary.db", "diary.services", "diary.views", "diary.web", "flask"),
     "the web plumbing never imports a view": lambda: offences("diary.web", "diary.views"),
+    "views and the web plumbing reach the store only through a service": lambda: (
+        offences("diary.views", "diary.store") + offences("diary.web", "diary.store")),
     "vocabulary imports nothing of ours": lambda: offences("diary.vocabulary", "diary", allow=("diary.vocabulary",)),
     "migrations freeze their literal values (no constant of the app's)": lambda: offences(
         "diary.migrations", "diary", allow=("diary.migrations",)),
@@ -89,6 +91,8 @@ def test_the_rules_see_an_offence(tmp_path, monkeypatch):
     monkeypatch.setitem(MODULES, "diary.store.entries", MODULES["diary.store.entries"] | {"flask.request"})
     assert RULES["no view imports another view"]() == ["diary.views.trends imports diary.views.provider"]
     assert RULES["the store never sees a request, a service or a view"]() == ["diary.store.entries imports flask.request"]
+    monkeypatch.setitem(MODULES, "diary.web.csrf", MODULES["diary.web.csrf"] | {"diary.store.users"})
+    assert "diary.web.csrf imports diary.store.users" in RULES["views and the web plumbing reach the store only through a service"]()
 
 
 def test_every_layer_is_there():

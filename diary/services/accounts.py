@@ -30,6 +30,11 @@ class CodeRefused(Exception):
         self.throttled, self.replayed = throttled, replayed
 
 
+def user(db, user_id):
+    """The account ``user_id`` (Flask-Login's user loader, every request), or None."""
+    return users_store.get_user(db, user_id)
+
+
 def log_event(db, action, user_id, detail=""):
     """Audit an account event: who and what, never the password or the email typed."""
     with write_transaction(db):

@@ -16,6 +16,35 @@ _KINDS = {
 }
 
 
+# source name -> (list, get, delete) of the patient's own records
+_READS = {
+    "entry": (entries_store.list_entries, entries_store.get_entry, entries_store.delete_entry),
+    "session": (sessions_store.list_sessions, sessions_store.get_session, sessions_store.delete_session),
+    "assessment": (assessments_store.list_assessments, assessments_store.get_assessment,
+                   assessments_store.delete_assessment),
+}
+
+
+def list_own(db, kind, user_id, **query):
+    """The patient's own records of ``kind``, newest first, filtered as the store's list_* takes them."""
+    return _READS[kind][0](db, user_id, **query)
+
+
+def get_own(db, kind, user_id, record_id):
+    """The patient's record ``record_id`` of ``kind``, or None when it isn't theirs (or doesn't exist)."""
+    return _READS[kind][1](db, user_id, record_id)
+
+
+def delete_own(db, kind, user_id, record_id):
+    """Delete the patient's record (its safety signal goes with it): True, or False if it isn't theirs."""
+    return _READS[kind][2](db, user_id, record_id)
+
+
+def checkins_on(db, user_id, day):
+    """The patient's check-ins on their local ``day``."""
+    return entries_store.entries_on(db, user_id, day)
+
+
 def create(db, kind, user_id, data):
     """Store a new check-in or session: ``(record, created, support)``.
 

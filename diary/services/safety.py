@@ -10,6 +10,8 @@ from ..store import audit
 from ..store import safety as safety_store
 from ..timeutil import local_date, short_date
 
+PLAN_FIELDS = safety_store.PLAN_FIELDS  # the Stanley–Brown steps, in order
+
 HIGHEST_SCORE = 10
 # A provider who starts sharing also sees signals raised in the two weeks before (then older
 # ones are history on the patient page, not an open flag).
@@ -160,3 +162,13 @@ def history_for_provider(db, patient, provider_id):
     return [{**event, "text": _sentence(event, local_date(event["raised_at"], patient["timezone"])),
              "acknowledged": bool(seen_until and event["raised_at"] <= seen_until)}
             for event in safety_store.shared_events(db, patient["id"])]
+
+
+def plan(db, user_id):
+    """The patient's safety plan (every step, empty where not written yet)."""
+    return safety_store.get_plan(db, user_id)
+
+
+def save_plan(db, user_id, steps):
+    """Replace the patient's safety plan; returns it as stored."""
+    return safety_store.save_plan(db, user_id, steps)

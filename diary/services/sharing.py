@@ -3,6 +3,40 @@ from ..store import audit
 from ..store import sharing as sharing_store
 from ..vocabulary import AUDIT_ACTION_LABELS
 
+# How a share code is written and read back (dashes, spaces and case ignored): pure text, for pages.
+format_code = sharing_store.format_code
+normalize_code = sharing_store.normalize_code
+
+
+def create_invite(db, patient_id, scope):
+    """A new single-use share code with ``scope``: ``{code, scope, expires_at}``."""
+    return sharing_store.create_invite(db, patient_id, scope)
+
+
+def cancel_invite(db, patient_id, code):
+    """Cancel an unused code of the patient's: True, or False when there was none."""
+    return sharing_store.cancel_invite(db, patient_id, code)
+
+
+def care_team(db, patient_id):
+    """The providers who can see the patient's diary now."""
+    return sharing_store.care_team(db, patient_id)
+
+
+def shares_with(db, patient_id, provider_id):
+    """Whether the patient shares their diary with ``provider_id`` now."""
+    return sharing_store.live_share(db, provider_id, patient_id) is not None
+
+
+def set_scope(db, patient_id, provider_id, scope):
+    """Change what a provider sees: True, or False when they don't share now."""
+    return sharing_store.set_scope(db, patient_id, provider_id, scope)
+
+
+def stop_sharing(db, patient_id, provider_id):
+    """End the share now: True, or False when there was none."""
+    return sharing_store.revoke(db, patient_id, provider_id)
+
 
 def access_events(db, patient_id, limit=200):
     """The newest ``limit`` views and exports of the patient's diary, each with how it reads."""

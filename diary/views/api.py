@@ -29,15 +29,8 @@ from ..schemas.sharing import (
     SharedEntryListOut,
 )
 from ..schemas.trends import SharedTrendsQuery, TrendsOut, TrendsQuery
-from ..services import care, records, reminders, safety
+from ..services import IdConflict, care, records, reminders, safety, sharing
 from ..services import trends as trends_service
-from ..store import IdConflict
-from ..store import assessments as assessments_store
-from ..store import audit
-from ..store import entries as entries_store
-from ..store import safety as safety_store
-from ..store import sessions as sessions_store
-from ..store import sharing as sharing_store
 from ..timeutil import today_in
 from ..web import openapi
 from ..web.errors import http_error as api_error
@@ -106,7 +99,7 @@ def create_entry(data):
            responses={200: EntryListOut})
 def list_entries(query):
     limit = query.pop("limit")
-    entries = entries_store.list_entries(get_db(), current_user.id, limit=limit + 1, **query)
+    entries = records.list_own(get_db(), "entry", current_user.id, limit=limit + 1, **query)
     return EntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
 
 
@@ -119,7 +112,7 @@ def next_page_url(entries, limit, query):
 
 
 def own_entry(entry_id):
-    entry = entries_store.get_entry(get_db(), current_user.id, entry_id)
+    entry = records.get_own(get_db(), "entry", current_user.id, entry_id)
     if entry is None:
         raise not_found("entry")
     return entry
@@ -146,7 +139,7 @@ def patch_entry(entry_id, data):
 
 @operation("/entries/<uuid:entry_id>", "delete", "Delete a check-in", responses={204: None, 404: None})
 def delete_entry(entry_id):
-    if not entries_store.delete_entry(get_db(), current_user.id, entry_id):
+    if not records.delete_own(get_db(), "entry", current_user.id, entry_id):
         raise not_found("entry")
     return "", 204
 
@@ -163,11 +156,11 @@ def create_session(data):
 @operation("/sessions", "get", "List treatment sessions, newest first", query=SessionQuery,
            responses={200: SessionListOut})
 def list_sessions(query):
-    return SessionListOut().dump({"sessions": sessions_store.list_sessions(get_db(), current_user.id, **query)})
+    return SessionListOut().dump({"sessions": records.list_own(get_db(), "session", current_user.id, **query)})
 
 
 def own_session(session_id):
-    session = sessions_store.get_session(get_db(), current_user.id, session_id)
+    session = records.get_own(get_db(), "session", current_user.id, session_id)
     if session is None:
         raise not_found("session")
     return session
@@ -194,7 +187,7 @@ def patch_session(session_id, data):
 
 @operation("/sessions/<uuid:session_id>", "delete", "Delete a treatment session", responses={204: None, 404: None})
 def delete_session(session_id):
-    if not sessions_store.delete_session(get_db(), current_user.id, session_id):
+    if not records.delete_own(get_db(), "session", current_user.id, session_id):
         raise not_found("session")
     return "", 204
 
@@ -212,12 +205,12 @@ def create_assessment(data):
 @operation("/assessments", "get", "List questionnaire results, newest first", query=AssessmentQuery,
            responses={200: AssessmentListOut})
 def list_assessments(query):
-    assessments = assessments_store.list_assessments(get_db(), current_user.id, **query)
+    assessments = records.list_own(get_db(), "assessment", current_user.id, **query)
     return AssessmentListOut().dump({"assessments": assessments})
 
 
 def own_assessment(assessment_id):
-    assessment = assessments_store.get_assessment(get_db(), current_user.id, assessment_id)
+    assessment = records.get_own(get_db(), "assessment", current_user.id, assessment_id)
     if assessment is None:
         raise not_found("assessment")
     return assessment
@@ -232,20 +225,20 @@ def get_assessment(assessment_id):
 @operation("/assessments/<uuid:assessment_id>", "delete", "Delete a questionnaire result",
            responses={204: None, 404: None})
 def delete_assessment(assessment_id):
-    if not assessments_store.delete_assessment(get_db(), current_user.id, assessment_id):
+    if not records.delete_own(get_db(), "assessment", current_user.id, assessment_id):
         raise not_found("assessment")
     return "", 204
 
 
 @operation("/safety-plan", "get", "My safety plan (Stanley-Brown steps)", responses={200: SafetyPlanOut})
 def get_safety_plan():
-    return SafetyPlanOut().dump(safety_store.get_plan(get_db(), current_user.id))
+    return SafetyPlanOut().dump(safety.plan(get_db(), current_user.id))
 
 
 @operation("/safety-plan", "put", "Replace my safety plan (fields left out become empty)", body=SafetyPlanIn,
            responses={200: SafetyPlanOut})
 def put_safety_plan(data):
-    return SafetyPlanOut().dump(safety_store.save_plan(get_db(), current_user.id, data))
+    return SafetyPlanOut().dump(safety.save_plan(get_db(), current_user.id, data))
 
 
 # --- trends --------------------------------------------------------------------
@@ -298,13 +291,13 @@ def delete_push_subscription(data):
 @operation("/invites", "post", "Create a single-use share code (valid 72 hours)", body=InviteIn,
            responses={201: InviteOut})
 def create_invite(data):
-    invite = sharing_store.create_invite(get_db(), current_user.id, data["scope"])
+    invite = sharing.create_invite(get_db(), current_user.id, data["scope"])
     return InviteOut().dump(invite), 201
 
 
 @operation("/invites/<code>", "delete", "Cancel a share code that hasn't been used", responses={204: None, 404: None})
 def cancel_invite(code):
-    if not sharing_store.cancel_invite(get_db(), current_user.id, code):
+    if not sharing.cancel_invite(get_db(), current_user.id, code):
         raise api_error(404, {"code": ["No unused share code like that."]})
     return "", 204
 
@@ -313,20 +306,20 @@ def cancel_invite(code):
     "StopSharing": ("revoke_share", {"provider_id": "$response.body#/providers/0/id"}),
 }})
 def care_team():
-    return CareTeamOut().dump({"providers": sharing_store.care_team(get_db(), current_user.id)})
+    return CareTeamOut().dump({"providers": sharing.care_team(get_db(), current_user.id)})
 
 
 @operation("/care-team/<int(max=9223372036854775807):provider_id>", "delete",
            "Stop sharing with a provider, effective immediately", responses={204: None, 404: None})
 def revoke_share(provider_id):
-    if not sharing_store.revoke(get_db(), current_user.id, provider_id):
+    if not sharing.stop_sharing(get_db(), current_user.id, provider_id):
         raise api_error(404, {"provider_id": ["You don't share with this provider."]})
     return "", 204
 
 
 @operation("/access-log", "get", "Who viewed or exported my diary, and when", responses={200: AccessLogOut})
 def access_log():
-    return AccessLogOut().dump({"events": audit.events_about(get_db(), current_user.id)})
+    return AccessLogOut().dump({"events": sharing.access_events(get_db(), current_user.id)})
 
 
 # --- sharing: the provider's side ----------------------------------------------

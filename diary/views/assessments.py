@@ -8,10 +8,9 @@ from flask_login import current_user
 from ..db import get_db
 from ..insights.questionnaires import INSTRUMENTS
 from ..schemas.assessments import AssessmentIn
+from ..services import IdConflict
 from ..services import assessments as assessments_service
 from ..services import records
-from ..store import IdConflict
-from ..store import assessments as assessments_store
 from ..timeutil import today_in
 from ..web import support
 from ..web.auth import check_role
@@ -27,7 +26,7 @@ def patients_only():
 
 @bp.route("/")
 def index():
-    history = assessments_store.list_assessments(get_db(), current_user.id)
+    history = records.list_own(get_db(), "assessment", current_user.id)
     return render_template("assessments/index.html", history=history)
 
 
@@ -93,7 +92,7 @@ def delete(assessment_id):
     if found is None:
         abort(404)
     if request.method == "POST":
-        assessments_store.delete_assessment(get_db(), current_user.id, assessment_id)
+        records.delete_own(get_db(), "assessment", current_user.id, assessment_id)
         flash(f"{found['instrument'].name} deleted.", "success")
         return redirect(url_for("assessments.index"))
     return render_template("assessments/delete.html", **found)

@@ -21,8 +21,7 @@ from ..schemas.accounts import (
     RegisterIn,
     SecondFactorIn,
 )
-from ..services import accounts, limits, reminders, two_factor
-from ..store import NameTaken
+from ..services import NameTaken, accounts, limits, reminders, two_factor
 from ..timeutil import timezone_names
 from ..web.auth import User, mark_logged_in
 from ..web.forms import load, present

@@ -5,8 +5,7 @@ from flask_login import current_user
 from ..db import get_db
 from ..schemas.sharing import InviteIn, ScopeIn
 from ..services import sharing
-from ..store import sharing as sharing_store
-from ..store.sharing import format_code
+from ..services.sharing import format_code
 from ..vocabulary import SCOPE_LABELS
 from ..web.auth import check_role
 from ..web.forms import load, present, row_id
@@ -34,7 +33,7 @@ def create_invite():
     data, errors = load(InviteIn(), present(request.form, ("scope",)))
     if data is None:
         return render_page(errors, 422)
-    invite = sharing_store.create_invite(get_db(), current_user.id, data["scope"])
+    invite = sharing.create_invite(get_db(), current_user.id, data["scope"])
     flash(f"Your share code is {format_code(invite['code'])}. Give it to your clinician; it works once, "
           "for 72 hours.", "success")
     return redirect(url_for("care_team.index"))
@@ -42,16 +41,16 @@ def create_invite():
 
 @bp.route("/invites/<code>/cancel", methods=["POST"])
 def cancel_invite(code):
-    if not sharing_store.cancel_invite(get_db(), current_user.id, code):
+    if not sharing.cancel_invite(get_db(), current_user.id, code):
         abort(404)
-    flash(f"Code {format_code(sharing_store.normalize_code(code))} cancelled.", "success")
+    flash(f"Code {format_code(sharing.normalize_code(code))} cancelled.", "success")
     return redirect(url_for("care_team.index"))
 
 
 def provider_id_or_404(value):
     """A provider this patient shares with now, else 404 (before looking at the form)."""
     provider_id = row_id(value)
-    if provider_id is None or sharing_store.live_share(get_db(), provider_id, current_user.id) is None:
+    if provider_id is None or not sharing.shares_with(get_db(), current_user.id, provider_id):
         abort(404)
     return provider_id
 
@@ -62,7 +61,7 @@ def change_scope(provider_id):
     data, errors = load(ScopeIn(), present(request.form, ("scope",)))
     if data is None:
         return render_page(errors, 422)
-    if not sharing_store.set_scope(get_db(), current_user.id, provider_id, data["scope"]):
+    if not sharing.set_scope(get_db(), current_user.id, provider_id, data["scope"]):
         abort(404)
     flash("Sharing updated.", "success")
     return redirect(url_for("care_team.index"))
@@ -71,7 +70,7 @@ def change_scope(provider_id):
 @bp.route("/providers/<provider_id>/revoke", methods=["POST"])
 def revoke(provider_id):
     provider_id = provider_id_or_404(provider_id)
-    if not sharing_store.revoke(get_db(), current_user.id, provider_id):
+    if not sharing.stop_sharing(get_db(), current_user.id, provider_id):
         abort(404)
     flash("Stopped sharing. They can no longer see your diary.", "success")
     return redirect(url_for("care_team.index"))

@@ -8,11 +8,10 @@ from marshmallow import ValidationError
 from ..db import get_db
 from ..schemas.entries import MAX_OFFSET, EntryIn, EntryQuery
 from ..schemas.fields import TriggerName
+from ..services import IdConflict, NameTaken
 from ..services import assessments as assessments_service
 from ..services import onboarding, records, reminders
-from ..store import IdConflict, NameTaken
-from ..store import entries as entries_store
-from ..store import triggers as triggers_store
+from ..services import triggers as triggers_service
 from ..timeutil import time_now_in, today_in
 from ..web import support
 from ..web.auth import check_role, login_manager
@@ -40,7 +39,7 @@ def patient_today():
 
 
 def trigger_choices(user_id):
-    names = [t["name"] for t in triggers_store.list_triggers(get_db(), user_id)]
+    names = [t["name"] for t in triggers_service.list_own(get_db(), user_id)]
     return names or list(SUGGESTED_TRIGGERS)
 
 
@@ -81,7 +80,7 @@ def today():
                 return redirect(url_for("diary.today"))
     # A fresh id per rendered form makes a double-tapped submit store one check-in.
     values.setdefault("id", str(uuid.uuid4()))
-    todays = entries_store.entries_on(get_db(), current_user.id, day)
+    todays = records.checkins_on(get_db(), current_user.id, day)
     return render_checkin_form("diary/today.html", values, errors, todays=todays,
                                due=assessments_service.due(get_db(), current_user.id, day),
                                welcome=onboarding.welcome(get_db(), current_user.id, day),
@@ -103,20 +102,20 @@ def history():
     if query is None:
         query = {}
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_OFFSET // HISTORY_PAGE_SIZE)
-    entries = entries_store.list_entries(
-        get_db(), current_user.id, date_from=query.get("date_from"), date_to=query.get("date_to"),
+    entries = records.list_own(
+        get_db(), "entry", current_user.id, date_from=query.get("date_from"), date_to=query.get("date_to"),
         trigger=query.get("trigger"), limit=HISTORY_PAGE_SIZE + 1, offset=(page - 1) * HISTORY_PAGE_SIZE,
     )
     return render_template(
         "diary/history.html", entries=entries[:HISTORY_PAGE_SIZE], has_more=len(entries) > HISTORY_PAGE_SIZE,
         page=page, filters=filters, errors=errors,
         export_filters={k: v for k, v in filters.items() if k in ("from", "to") and not errors},
-        triggers=triggers_store.list_triggers(get_db(), current_user.id),
+        triggers=triggers_service.list_own(get_db(), current_user.id),
     ), 422 if errors else 200
 
 
 def own_entry_or_404(entry_id):
-    entry = entries_store.get_entry(get_db(), current_user.id, entry_id)
+    entry = records.get_own(get_db(), "entry", current_user.id, entry_id)
     if entry is None:
         abort(404)
     return entry
@@ -142,7 +141,7 @@ def edit_entry(entry_id):
 def delete_entry(entry_id):
     entry = own_entry_or_404(entry_id)
     if request.method == "POST":
-        entries_store.delete_entry(get_db(), current_user.id, entry_id)
+        records.delete_own(get_db(), "entry", current_user.id, entry_id)
         flash("Check-in deleted.", "success")
         return redirect(url_for("diary.history"))
     return render_template("diary/delete_entry.html", entry=entry)
@@ -155,13 +154,13 @@ def triggers():
 
 def render_triggers(errors, status=200):
     return render_template(
-        "diary/triggers.html", triggers=triggers_store.list_triggers(get_db(), current_user.id),
+        "diary/triggers.html", triggers=triggers_service.list_own(get_db(), current_user.id),
         errors=errors,
     ), status
 
 
 def own_trigger_or_404(trigger_id):
-    trigger = triggers_store.get_trigger(get_db(), current_user.id, trigger_id)
+    trigger = triggers_service.get_own(get_db(), current_user.id, trigger_id)
     if trigger is None:
         abort(404)
     return trigger
@@ -175,7 +174,7 @@ def rename_trigger(trigger_id):
     except ValidationError as error:
         return render_triggers({trigger_id: error.messages}, 422)
     try:
-        triggers_store.rename_trigger(get_db(), current_user.id, trigger_id, new_name)
+        triggers_service.rename(get_db(), current_user.id, trigger_id, new_name)
     except NameTaken:
         message = f"You already have a trigger called “{new_name}”. Use Merge to combine them."
         return render_triggers({trigger_id: [message]}, 422)
@@ -187,12 +186,12 @@ def rename_trigger(trigger_id):
 def merge_trigger(trigger_id):
     """GET asks for confirmation (merging can't be undone); POST merges."""
     source = own_trigger_or_404(trigger_id)
-    target = triggers_store.get_trigger(get_db(), current_user.id, row_id(request.values.get("into")))
+    target = triggers_service.get_own(get_db(), current_user.id, row_id(request.values.get("into")))
     if target is None or target["id"] == source["id"]:
         return render_triggers({trigger_id: ["Choose another of your triggers to merge into."]}, 422)
     if request.method == "GET":
         return render_template("diary/merge_trigger.html", source=source, target=target)
-    triggers_store.merge_triggers(get_db(), current_user.id, source["id"], target["id"])
+    triggers_service.merge(get_db(), current_user.id, source["id"], target["id"])
     flash(f"Merged “{source['name']}” into “{target['name']}”.", "success")
     return redirect(url_for("diary.triggers"))
 
@@ -201,7 +200,7 @@ def merge_trigger(trigger_id):
 def delete_trigger(trigger_id):
     trigger = own_trigger_or_404(trigger_id)
     if request.method == "POST":
-        triggers_store.delete_trigger(get_db(), current_user.id, trigger_id)
+        triggers_service.delete(get_db(), current_user.id, trigger_id)
         flash(f"Deleted the trigger “{trigger['name']}”. Your check-ins are kept.", "success")
         return redirect(url_for("diary.triggers"))
     return render_template("diary/delete_trigger.html", trigger=trigger)

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..db import get_db
 from ..schemas.assessments import SafetyPlanIn
-from ..store import safety as safety_store
+from ..services import safety
 from ..web.auth import check_role
 from ..web.forms import load, typed_text
 
@@ -20,7 +20,7 @@ def render_support(plan, *, personal, offline_copy=False):
 def support():
     """Open to everyone: help must never sit behind a login. A patient also sees their safety plan."""
     if current_user.is_authenticated and current_user.is_patient:
-        return render_support(safety_store.get_plan(get_db(), current_user.id), personal=True)
+        return render_support(safety.plan(get_db(), current_user.id), personal=True)
     return render_support(None, personal=False)
 
 
@@ -36,12 +36,12 @@ def plan():
     refusal = check_role("patient")
     if refusal is not None:
         return refusal
-    values, errors = safety_store.get_plan(get_db(), current_user.id), {}
+    values, errors = safety.plan(get_db(), current_user.id), {}
     if request.method == "POST":
-        values = typed_text(request.form, safety_store.PLAN_FIELDS)
+        values = typed_text(request.form, safety.PLAN_FIELDS)
         data, errors = load(SafetyPlanIn(), values)
         if data is not None:
-            safety_store.save_plan(get_db(), current_user.id, data)
+            safety.save_plan(get_db(), current_user.id, data)
             flash("Safety plan saved. It's on the Support page whenever you need it, even offline.", "success")
             return redirect(url_for("safety.support"))
     return render_template("safety/plan.html", values=values, errors=errors), 422 if errors else 200

@@ -6,9 +6,7 @@ from flask_login import current_user
 
 from ..db import get_db
 from ..schemas.sessions import SessionIn
-from ..services import records
-from ..store import IdConflict
-from ..store import sessions as sessions_store
+from ..services import IdConflict, records
 from ..timeutil import today_in
 from ..web import support
 from ..web.auth import check_role
@@ -31,7 +29,7 @@ def render_session_form(values, errors, session=None):
 
 @bp.route("/")
 def index():
-    return render_template("sessions/index.html", sessions=sessions_store.list_sessions(get_db(), current_user.id))
+    return render_template("sessions/index.html", sessions=records.list_own(get_db(), "session", current_user.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -56,7 +54,7 @@ def new():
 
 
 def own_session_or_404(session_id):
-    session = sessions_store.get_session(get_db(), current_user.id, session_id)
+    session = records.get_own(get_db(), "session", current_user.id, session_id)
     if session is None:
         abort(404)
     return session
@@ -82,7 +80,7 @@ def edit(session_id):
 def delete(session_id):
     session = own_session_or_404(session_id)
     if request.method == "POST":
-        sessions_store.delete_session(get_db(), current_user.id, session_id)
+        records.delete_own(get_db(), "session", current_user.id, session_id)
         flash("Session deleted.", "success")
         return redirect(url_for("sessions.index"))
     return render_template("sessions/delete.html", session=session)

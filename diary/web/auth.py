@@ -5,7 +5,7 @@ from flask import abort, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
 from ..db import get_db
-from ..store import users as users_store
+from ..services import accounts
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -74,7 +74,7 @@ def load_user(session_id):
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    row = users_store.get_user(get_db(), int(user_id))
+    row = accounts.user(get_db(), int(user_id))
     if row is None or row["session_version"] != int(version):
         return None
     if not within_limits(session, row["role"]):

@@ -4,7 +4,7 @@ from flask import current_app, session
 from flask_login import current_user
 
 from ..db import get_db
-from ..store import safety as safety_store
+from ..services import safety
 
 _KEY = "support_card"
 
@@ -27,4 +27,4 @@ def card(reason):
     """The card for ``reason`` (the logged-in user's plan): Today keeps one per reason a check-in
     can have, for a check-in saved without a reload (static/js/app.js)."""
     return {"reason": reason, "contacts": current_app.config["CRISIS_CONTACTS"],
-            "plan": safety_store.get_plan(get_db(), current_user.id)}
+            "plan": safety.plan(get_db(), current_user.id)}
