@@ -71,6 +71,11 @@ def short_date(value, today=None):
     return text if day.year == this_year else f"{text} {day.year}"
 
 
+def iso_date(day: dt.date | None) -> str | None:
+    """A date as JSON carries it ('2026-12-08'), None as null."""
+    return day.isoformat() if day else None
+
+
 def date_span(first: dt.date | str, last: dt.date | str, today: dt.date | None = None) -> str:
     """Two dates as a short span: '9–13 Dec', '29 Nov – 3 Dec' (the year when it isn't this year,
     as short_date); one date when they are the same day ('9 Dec')."""

@@ -77,7 +77,9 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     assert relief["series"][0]["baseline_source"] == "pretreatment" and len(relief["series"][0]["sessions"]) == 6
     assert all(8 <= s["relief_days"] <= 12 for s in relief["series"][:3])
     assert relief["status"] == "enough" and relief["forecast"]["status"] == "within"
-    assert relief["forecast"]["fade_from"] > relief["forecast"]["last_session"]
+    from zoneinfo import ZoneInfo
+    today = dt.datetime.now(ZoneInfo(demo.PATIENT["timezone"])).date().isoformat()
+    assert relief["forecast"]["fade_from"] > today  # a window ahead, to act on
     sessions = auth.client.get("/api/v1/sessions").get_json()["sessions"]
     assert any(s["anxiety_after"] > 0 for s in sessions)
     html = auth.client.get("/trends").get_data(as_text=True)

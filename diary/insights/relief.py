@@ -449,50 +449,55 @@ def words(series: list, summary: "Typical", outlook: "Forecast", short_date, rea
         if for_patient:
             text += " Keep checking in most days, especially in the weeks after a session."
         return Words("Not enough yet to say how long relief lasts", text, method)
-    rounds = "your rounds of treatment" if for_patient else "the patient’s rounds of treatment"
-    if summary.returned < FEW_ROUNDS:
-        # Two or three rounds: their own lengths say more than quartiles of so few.
-        shortest, longest = summary.observed_min, summary.observed_max
-        span = (f"Relief has lasted {_lasted(longest)}" if shortest == longest else
-                f"Relief has lasted {shortest}–{_days(longest)}")
-    elif summary.high is None:
-        span = f"Half of {rounds} lasted {_lasted(summary.median_days)} or longer"
-    elif summary.low == summary.high:
-        span = f"Relief has usually lasted {_lasted(summary.low)}"
-    else:
-        span = f"Half of {rounds} lasted {round(summary.low)}–{_days(summary.high)}"
     # Only the patient is pointed to their clinic; the clinician reading the report is the clinic.
     timing = ": you may want to talk to your clinic about timing." if for_patient else "."
-    last, since = series[-1], f"{your} last session on {short_date(outlook.last_session)}"
-    today = outlook.last_session + dt.timedelta(days=outlook.days_since)
+    span, last = _span(summary, for_patient), series[-1]
+    since = f"{your} last session on {short_date(outlook.last_session)}"
+    days_since = _days(outlook.days_since)
     if last.status == "returned":
-        text = (f"{span}. Since {since} ({_days(outlook.days_since)} ago), anxiety came back after "
-                f"{_lasted(last.relief_days)}{timing}")
+        text = f"{span}. Since {since} ({days_since} ago), anxiety came back after {_lasted(last.relief_days)}{timing}"
     elif last.back_by is not None:
         text = (f"{span}. Since {since}, anxiety was back by {short_date(last.back_by)}, after at least "
                 f"{_lasted(last.relief_days)} (the days between had no check-ins){timing}")
     elif outlook.status == "past":
-        text = (f"{span}, so after {since} it would usually have started to fade by "
-                f"{short_date(outlook.fade_to)}. It has been {_days(outlook.days_since)}, longer than it has "
-                "usually lasted.")
+        text = (f"{span}, so after {since} it would usually have started to fade by {short_date(outlook.fade_to)}. "
+                f"It has been {days_since}, longer than it has usually lasted.")
     else:
-        if outlook.fade_to is None:
-            window = f"from {short_date(outlook.fade_from)}"
-        elif outlook.fade_from == outlook.fade_to:
-            window = f"around {short_date(outlook.fade_from)}"
-        else:
-            window = f"between {_day_span(outlook.fade_from, outlook.fade_to, short_date)}"
-        text = f"{span}, so after {since} it may start to fade {window}."
-        if outlook.status == "approaching" and (outlook.fade_to is not None
-                                                or outlook.days_since <= summary.median_days + 1):
-            text += f" It has been {_days(outlook.days_since)}, about when it has faded before{timing}"
-        elif outlook.status == "approaching":
-            text += f" It has been {_days(outlook.days_since)}."
+        text = f"{span}, so after {since} it may start to fade {_fade_window(outlook, short_date)}."
+        # "About when it has faded before" only inside a window with an end (or up to the median).
+        usual = outlook.fade_to is not None or outlook.days_since <= summary.median_days + 1
+        if outlook.status == "approaching":
+            text += f" It has been {days_since}, about when it has faded before{timing}" if usual else \
+                f" It has been {days_since}."
     if last.status == "censored" and last.back_by is None and last.relief_days is not None:
         last_checked = last.end + dt.timedelta(days=last.relief_days)
-        if (today - last_checked).days > MAX_GAP_DAYS:
+        if outlook.days_since - last.relief_days > MAX_GAP_DAYS:
             text += f" The last check-in since then was on {short_date(last_checked)}."
     return Words(f"Relief usually lasts {_about(summary.median_days)}", text, method)
+
+
+def _span(summary, for_patient):
+    """How long relief lasted, as the sentence opens: the rounds' own lengths under FEW_ROUNDS, else
+    the interquartile range said as what it is ("Half of your rounds … lasted 7–12 days")."""
+    rounds = "your rounds of treatment" if for_patient else "the patient’s rounds of treatment"
+    if summary.returned < FEW_ROUNDS:
+        shortest, longest = summary.observed_min, summary.observed_max
+        return (f"Relief has lasted {_lasted(longest)}" if shortest == longest else
+                f"Relief has lasted {shortest}–{_days(longest)}")
+    if summary.high is None:
+        return f"Half of {rounds} lasted {_lasted(summary.median_days)} or longer"
+    if summary.low == summary.high:
+        return f"Relief has usually lasted {_lasted(summary.low)}"
+    return f"Half of {rounds} lasted {round(summary.low)}–{_days(summary.high)}"
+
+
+def _fade_window(outlook, short_date):
+    """'between Tue 8 and Fri 11 Dec', 'around Tue 8 Dec', or 'from Tue 8 Dec' (no end)."""
+    if outlook.fade_to is None:
+        return f"from {short_date(outlook.fade_from)}"
+    if outlook.fade_from == outlook.fade_to:
+        return f"around {short_date(outlook.fade_from)}"
+    return f"between {_day_span(outlook.fade_from, outlook.fade_to, short_date)}"
 
 
 def _lasted(n):

@@ -1,7 +1,7 @@
 """Everything the Trends page and GET /api/v1/trends show, from rows, in one pure function."""
 import datetime as dt
 
-from ..timeutil import short_date
+from ..timeutil import iso_date, short_date
 from . import relief
 from .daily import daily_series, days_logged, means_of, monthly_series, weekly_series
 from .response import course
@@ -20,10 +20,6 @@ def rounded(value, places=2):
 # What each session row repeats from the session itself (the report's table shows them).
 SESSION_KEYS = ("id", "date", "time", "treatment", "dose_mg", "dose_unit", "dose_value", "weight_kg",
                 "anxiety_before", "anxiety_after", "side_effects")
-
-
-def _iso(day):
-    return day.isoformat() if day else None
 
 
 def relief_summary(sessions, relief_means, today):
@@ -48,9 +44,9 @@ def relief_summary(sessions, relief_means, today):
             "enough": summary.enough,
         },
         "forecast": {
-            "last_session": _iso(outlook.last_session), "days_since": outlook.days_since,
+            "last_session": iso_date(outlook.last_session), "days_since": outlook.days_since,
             "return_from": outlook.return_from, "return_to": outlook.return_to,
-            "fade_from": _iso(outlook.fade_from), "fade_to": _iso(outlook.fade_to), "status": outlook.status,
+            "fade_from": iso_date(outlook.fade_from), "fade_to": iso_date(outlook.fade_to), "status": outlook.status,
         },
         "headline": patient.headline,
         "sentence": patient.sentence,

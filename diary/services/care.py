@@ -16,7 +16,7 @@ from ..store import safety as safety_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
-from ..timeutil import today_in
+from ..timeutil import iso_date, today_in
 from . import limits, safety
 from . import trends as trends_service
 from .trends import insight_totals, relief_means
@@ -101,10 +101,6 @@ def shared_entries(db, provider_id, patient, share, *, limit, **query):
     return entries if shows_text(share) else [{**entry, "note": None} for entry in entries]
 
 
-def _iso(day):
-    return day.isoformat() if day else None
-
-
 def patient_line(db, patient, today):
     """The patient's own part of their dashboard line on ``today`` (their local date), from shared
     (non-private) records only: the same for every provider, JSON-able, kept between requests."""
@@ -129,7 +125,7 @@ def patient_line(db, patient, today):
         "sparkline": list(result.sparkline),
         "last_session": {k: sessions[0][k] for k in ("id", "date", "treatment")} if sessions else None,
         "days_since_session": outlook.days_since, "forecast_status": outlook.status,
-        "fade_from": _iso(outlook.fade_from), "fade_to": _iso(outlook.fade_to),
+        "fade_from": iso_date(outlook.fade_from), "fade_to": iso_date(outlook.fade_to),
     }
 
 

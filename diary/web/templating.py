@@ -36,7 +36,7 @@ def nice_date(value):
     return short_date(day, today_in(viewer_timezone()))
 
 
-def day_span(first, last):
+def reader_date_span(first, last):
     """Two ISO dates as '9–13 Dec' (timeutil.date_span), in the reader's year."""
     return date_span(first, last, today_in(viewer_timezone()))
 
@@ -87,7 +87,7 @@ def init_app(app):
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
                                  dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect,
                                  plural=plural, when=when, day_of=day_of, label=label,
-                                 day_span=day_span)
+                                 date_span=reader_date_span)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
         plural=plural,

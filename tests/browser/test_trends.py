@@ -194,5 +194,5 @@ def test_the_answer_reads_in_five_seconds_on_a_phone_even_at_200_percent_text(ph
     page.evaluate("document.documentElement.style.fontSize = '200%'")
     card = page.locator(".answer-card")
     assert card.evaluate("c => c.scrollWidth <= c.clientWidth")
-    assert heading.evaluate("h => h.scrollWidth <= h.clientWidth && getComputedStyle(h).fontSize")
-    assert float(heading.evaluate("h => parseFloat(getComputedStyle(h).fontSize)")) >= 40
+    assert heading.evaluate("h => h.scrollWidth <= h.clientWidth")  # no word cut off
+    assert heading.evaluate("h => parseFloat(getComputedStyle(h).fontSize)") >= 40  # the answer grew with the text
