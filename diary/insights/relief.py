@@ -38,6 +38,7 @@ FAR_BELOW_BASELINE = 2.0  # ...or halfway back from a deep relief, if within 2 p
 MIN_RELIEF_DEPTH = 1.5   # relief is measurable when anxiety sat at least 1.5 points below the baseline
 SSE_FLOOR = 1e-6         # keeps the change-point test finite when the days fit a level exactly
 CHANGE_PENALTY = 2.0     # a return must improve the fit by n·ln(SSE₁/SSE₂) > CHANGE_PENALTY·ln n
+BAD_DAY_POINTS = 3.0     # a day this far above the days either side of it (or the rest of relief) is a bad day
 MAX_GAP_DAYS = 3         # a return seen after more than 3 days without a check-in has no known day
 MIN_RETURNED = 2         # typical relief needs at least 2 series whose anxiety came back
 FEW_ROUNDS = 4           # under 4 returned series the answer gives their lengths, not quartiles
@@ -123,28 +124,36 @@ def relief_after(means: dict, last_session: dt.date, baseline: float | None, fol
         # Back from the first logged day: no relief was measured, whatever the unlogged days
         # before it (at most MAX_GAP_DAYS) held.
         return 0, "returned", days[0]
-    return (days[first_back] - last_session).days - 1, "returned", days[first_back]
+    # Anxiety came back on one of the unlogged days before the first day seen back, or on that
+    # day itself: date it in the middle of them (the later of two middles), as interval-censored
+    # times are. Never later than the day it was first seen.
+    unlogged = (days[first_back] - before).days - 1
+    returned_on = days[first_back] - dt.timedelta(days=unlogged // 2)
+    return (returned_on - last_session).days - 1, "returned", returned_on
 
 
 def change_point(values: list[float], baseline: float, *, confirm: bool = True) -> int | None:
     """The index of the first value of anxiety back in ``values``, or None (still in relief).
 
-    ``values`` are the daily means of the logged days after a series, in order. The fit: every
-    split into a first part (relief) and a second part, the one with the smallest sum of squared
-    distances from the two parts' means (least squares, one change point). A single bad day
-    inside relief moves such a fit little; a trailing mean has to wait for it to pass.
+    ``values`` are the daily means of the logged days after a series, in order. A bad day first
+    leaves the fit: a single day more than BAD_DAY_POINTS above the logged days either side of it
+    (``bad_days``; anxiety that is back stays back, a bad night doesn't). The fit: every split of
+    the other days into a first part (relief) and a second part, the one with the smallest sum of
+    squared distances from the two parts' means (least squares, one change point).
 
     The second part is anxiety **back** (``is_back``) when its mean is within RELIEF_MARGIN of
     ``baseline`` or, when relief went deep, at least halfway back from the relief level to the
     baseline, and never more than FAR_BELOW_BASELINE below it; the first part must be at least
     MIN_RELIEF_DEPTH below ``baseline`` (measurable relief). The split must also earn its extra
-    level: n·ln(SSE₁/SSE₂) > 2·ln n, SSE₁ and SSE₂ the squared distances from one level and from
-    the two (a BIC-style test), so two noisy days don't make a return. Without such a split,
+    level (``_earns_second_level``), so two noisy days don't make a return. Without such a split,
     anxiety was back from the first logged day when all the days together sit less than
     MIN_RELIEF_DEPTH below the baseline (no measurable relief), else it is still in relief.
 
     ``confirm``: the second part needs at least 2 logged days.
     """
+    bad = bad_days(values)
+    kept = [index for index in range(len(values)) if index not in bad]
+    values = [values[index] for index in kept]
     count = len(values)
     best, best_cost = None, None
     for split in range(1, count - (1 if confirm else 0)):
@@ -152,17 +161,49 @@ def change_point(values: list[float], baseline: float, *, confirm: bool = True) 
         low_mean, high_mean = sum(low) / len(low), sum(high) / len(high)
         if not is_back(low_mean, high_mean, baseline):
             continue
-        cost = sum((v - low_mean) ** 2 for v in low) + sum((v - high_mean) ** 2 for v in high)
+        cost = _two_levels(low, high)
         if best_cost is None or cost < best_cost:
             best, best_cost = split, cost
-    mean = sum(values) / count
-    one_level = sum((v - mean) ** 2 for v in values)
-    gain = count * math.log((one_level + SSE_FLOOR) / (best_cost + SSE_FLOOR)) if best is not None else 0
-    if best is not None and gain > CHANGE_PENALTY * math.log(count):
-        return best
-    if mean >= baseline - MIN_RELIEF_DEPTH:
-        return 0 if count >= (2 if confirm else 1) else None
+    if best is not None and _earns_second_level(values[:best], values[best:]):
+        return kept[best]
+    if sum(values) / count >= baseline - MIN_RELIEF_DEPTH:
+        return kept[0] if count >= (2 if confirm else 1) else None
     return None
+
+
+def bad_days(values: list[float]) -> set[int]:
+    """The indexes of single bad days in ``values``: more than BAD_DAY_POINTS above the values
+    either side of them (never the first or the last, which have no day after or before)."""
+    return {index for index in range(1, len(values) - 1)
+            if values[index] - max(values[index - 1], values[index + 1]) > BAD_DAY_POINTS}
+
+
+def _sse(values: list[float]) -> float:
+    mean = sum(values) / len(values)
+    return sum((v - mean) ** 2 for v in values)
+
+
+def _two_levels(low: list[float], high: list[float]) -> float:
+    return _sse(low) + _sse(high)
+
+
+def _earns_second_level(low: list[float], high: list[float]) -> bool:
+    """Whether two levels (``low`` then ``high``) fit the days better than one by more than the
+    extra level costs: n·ln(SSE₁/SSE₂) > CHANGE_PENALTY·ln n (a BIC-style test).
+
+    A single bad day inside relief (the relief's highest day, more than BAD_DAY_POINTS above the
+    rest of it) is left out of the test: it inflates both sums of squares alike and would
+    otherwise hide a return that is plainly there. It stays in the fit itself."""
+    low = list(low)
+    if len(low) >= 3:
+        highest = max(low)
+        rest = list(low)
+        rest.remove(highest)
+        if highest - sum(rest) / len(rest) > BAD_DAY_POINTS:
+            low = rest
+    count = len(low) + len(high)
+    gain = count * math.log((_sse(low + high) + SSE_FLOOR) / (_two_levels(low, high) + SSE_FLOOR))
+    return gain > CHANGE_PENALTY * math.log(count)
 
 
 def is_back(relief_level: float, level: float, baseline: float) -> bool:
@@ -520,10 +561,11 @@ def _day_span(first, last, short_date):
 def _method(summary, measured):
     """How the answer is worked out, said once: only what applies to this diary."""
     notes = [f"Relief is counted from the last session of each series (sessions up to {SERIES_GAP_DAYS} days "
-             f"apart) to the first logged day anxiety is back near where it was before: within "
+             f"apart) to the day anxiety is back near where it was before: within "
              f"{RELIEF_MARGIN:g} point of that baseline, or closer to it than to the relief level and within "
-             f"{FAR_BELOW_BASELINE:g}. One bad day inside relief does not end it: a return needs the next logged "
-             "day, or the rating before the next session, to confirm it."]
+             f"{FAR_BELOW_BASELINE:g} (when the days just before it went unlogged, the middle of them). One bad "
+             "day inside relief does not end it: a return needs the next logged day, or the rating before the "
+             "next session, to confirm it."]
     if summary.returned:
         shortest, longest = summary.observed_min, summary.observed_max
         ended = plural(summary.returned, "round that ended", "rounds that ended")

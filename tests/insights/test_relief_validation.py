@@ -2,10 +2,9 @@
 (bench/relief_courses.py; the full measurement is `python -m bench.relief_validation`, figures in
 docs/VALIDATION.md).
 
-The sample holds the rule to the goals it meets (median error ≤ 1 day, mean error within ±0.5
-day, ≥ 95 % of single bad days not taken for a return), to what it reaches on the one it doesn't
-yet (≥ 90 % of returned series within ±1 day: 89.3 % here, 92.1 % of those whose first day back
-or the day after was logged), and to beating the trailing-mean rule it replaced on every figure.
+The sample holds the rule to the goals (median error ≤ 1 day, ≥ 90 % of returned series within
+±1 day, mean error within ±0.5 day, ≥ 95 % of single bad days not taken for a return; here 93.4 %
+within a day, 98.8 % of bad days) and to beating the trailing-mean rule it replaced on every figure.
 The same holds when "back" means within 1 point only (the generator's ``strict``).
 """
 import datetime as dt
@@ -24,7 +23,7 @@ def test_the_change_point_rule_on_50_known_courses():
     assert found["median_abs_error"] <= 1
     assert abs(found["mean_error"]) <= 0.5           # no systematic lateness (or earliness)
     assert found["bad_day_ok"] >= 0.95                # a single bad day is not a return
-    assert found["within_1"] >= 0.89 and found["within_1_observable"] >= 0.92
+    assert found["within_1"] >= 0.90 and found["within_1_observable"] >= 0.92
     # Better than the rule it replaced on every figure.
     assert found["within_1"] > before["within_1"] + 0.25
     assert found["bad_day_ok"] > before["bad_day_ok"]
