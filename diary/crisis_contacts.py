@@ -7,6 +7,8 @@ setting stops the app at start-up with a message naming the problem (never a pag
 
 Default numbers, checked against the services' own pages:
 - 988 Suicide & Crisis Lifeline (US): call or text 988, 24/7 — 988lifeline.org.
+- 988 Lifeline in Spanish: call 988 and press 2 ("Spanish-language (Press 2)"), or text AYUDA to
+  988 — 988lifeline.org/get-help/what-to-expect (the Lifeline's own "what to expect" page).
 - Samaritans (UK and Ireland): call 116 123, free, 24/7 — samaritans.org.
 - Find A Helpline (international directory of free, confidential helplines) — findahelpline.com.
 """
@@ -25,6 +27,8 @@ EMERGENCY = ("If you might act on thoughts of ending your life, or are in danger
 DEFAULT_CONTACTS = (
     {"name": "988 Suicide & Crisis Lifeline (US)", "phone": "988", "sms": "988",
      "note": "Call or text, any time, free."},
+    {"name": "988 Lifeline en español (EE. UU.)", "phone": "988", "sms": "988",
+     "note": "Llama al 988 y marca 2, o envía AYUDA por mensaje de texto al 988. Gratis, a cualquier hora."},
     {"name": "Samaritans (UK and Ireland)", "phone": "116 123", "note": "Call any time, free."},
     {"name": "Find a helpline in your country", "url": "https://findahelpline.com",
      "note": "Free, confidential helplines around the world."},

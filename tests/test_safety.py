@@ -324,6 +324,8 @@ def test_default_contacts(tmp_path, monkeypatch):
     assert "988 Suicide &amp; Crisis Lifeline (US)" in html and 'href="sms:988"' in html
     assert "Samaritans (UK and Ireland)" in html and 'href="tel:116123"' in html
     assert 'href="https://findahelpline.com"' in html
+    # In Spanish: call 988 and press 2, or text AYUDA (988lifeline.org/get-help/what-to-expect).
+    assert "988 Lifeline en español (EE. UU.)" in html and "Llama al 988 y marca 2, o envía AYUDA" in html
 
 
 def test_severe_uses_the_latest_shared_result_only(care):

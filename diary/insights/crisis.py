@@ -1,74 +1,383 @@
-"""Crisis language in free text (check-in notes, session reflections). Pure: no Flask, no SQL.
+"""Crisis language in free text (check-in notes and triggers, session reflections), in English and
+Spanish, however it is typed. Pure: no Flask, no SQL, no network, nothing downloaded.
 
 A match shows the patient a calm support card and raises a safety flag for the clinic; it never
 blocks or changes what was written. We would rather show the card once too often than miss it:
-negated or quoted phrases ("I'm not suicidal") still match, on purpose. Obvious everyday uses that
-only look alike do not ("killing it at work", "this deadline is killing me", "self-esteem",
-"I cut myself chopping onions"). A check-in's trigger names are checked too.
+negated or quoted phrases ("I'm not suicidal") still match, on purpose. Everyday uses that only
+look alike do not ("killing it at work", "me muero de risa", "the Suicide Squad film").
 
-Matching is case-, accent-form- and punctuation-insensitive: the text is normalised (NFKC,
-case-folded, apostrophes dropped so "don't" == "dont", every other non-alphanumeric character a
-space) and each phrase is matched on word boundaries. The list is documented in docs/INSIGHTS.md.
+Three steps, each documented in docs/INSIGHTS.md ("Crisis language") and measured on a labelled
+corpus (tests/data/crisis_corpus.tsv; tests/insights/test_crisis_corpus.py prints the confusion
+matrix per language):
+
+1. ``normalise``: case, accents, apostrophes, look-alike digits and symbols ("su1c1de", "k!ll"),
+   letters spaced out or dotted ("s u i c i d e", "d.i.e"), letters hidden ("k*ll"), letters held
+   down ("diiiie").
+2. ``canonical``: each word that is not a known word but is one or two letters away from a
+   KEYWORDS entry is read as that keyword ("suicdal" → "suicidal", "kil" → "kill"), by the
+   optimal string alignment distance (rapidfuzz), within the limits in ``_limit``.
+3. NEAR_MISSES are taken out ("suicide squad", "overdosed on coffee", "me muero de risa"), then
+   PHRASES are looked for, in both languages whatever the page's language.
+
+The same rules run in the browser for a check-in still on the phone (static/js/outbox.js reads
+``client_rules()``); tests/browser/test_safety.py holds the two to the same answers on the corpus.
 """
 import re
 import unicodedata
 
-# "myself", not "my self-esteem" / "my self-worth" (normalised to "my self esteem").
-_MYSELF = r"my ?self(?! (?:esteem|worth|confidence|image|respect|care)\b)"
-# (name shown in docs and tests, pattern over normalised text)
-PHRASES = (
-    ("kill myself", rf"kill(?:ing|ed)? {_MYSELF}"),
-    ("hang myself", rf"hang(?:ing|ed)? {_MYSELF}"),
-    ("unalive", r"unaliv(?:e|ing|ed)"),
-    ("overdose", r"overdos(?:e|es|ed|ing)"),
-    ("end my life", r"end(?:ing|ed)? my (?:own )?life"),
-    ("end it all", r"end(?:ing)? it all"),
-    ("take my own life", r"tak(?:e|ing) my (?:own )?life"),
-    ("suicide / suicidal", r"suicid(?:e|es|al|ality)"),
-    ("don't want to be here / to live", r"(?:dont|do not|no longer) want to (?:be here|be alive|live|exist|wake up)"),
-    ("want to die", r"(?:want(?:ed|s)? (?:to|2)|wanna) die"),
-    ("want to be dead", r"(?:want(?:ed|s)? to|wanna|rather) be dead"),
-    ("wish I was dead", r"wish(?:ed)? i (?:was|were) dead"),
-    ("can't go on", r"(?:cant|cannot|can not) go on"),
-    ("better off dead / without me", r"better off (?:dead|without me)"),
-    ("no reason to live", r"no reason to (?:live|go on)"),
-    ("self-harm", r"self ?harm(?:ing|ed)?"),
-    ("hurt myself", rf"(?:hurt|hurting|harm|harming) {_MYSELF}"),
-    # "cut myself" too, but not an everyday accident told in the same breath ("cut myself shaving").
-    ("cut myself", rf"cut(?:ting)? {_MYSELF}(?! (?:\w+ ){{0,2}}(?:shaving|chopping|cooking|slicing|peeling"
-                   rf"|gardening|by accident|accidentally|on (?:a|the) (?:knife|glass|paper|tin|can)))"),
+from rapidfuzz.distance import OSA
+
+# --- 1. Normalising ---------------------------------------------------------------------------
+
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`\u00b4]")
+# "OD'd", "od'ed": the apostrophe matters here, so this is read before apostrophes go.
+_OD = re.compile(r"\bod(?:['\u2018\u2019]e?d|ed)\b")
+# A digit or symbol between two letters is a letter in disguise: "su1c1de", "k!ll", "m4tarme".
+_LOOK_ALIKE = re.compile(r"([a-z])([0134579@$!])(?=[a-z])")
+# Digits in a word of three letters or more are letters too: "su1c1d10" -> "suicidio".
+_DIGITS_IN_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+_LEADING_LOOK_ALIKE = re.compile(r"(^|[^0-9a-z])([@$])(?=[a-z])")
+LOOK_ALIKES = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a", "$": "s", "!": "i"}
+# "d.i.e", "m.a.t.a.r": letters with dots between them, read as letters spaced out.
+_DOTTED = re.compile(r"\b([a-z])\.(?=[a-z]\b)")
+# "k*ll", "su#cide": a star or hash inside a word hides a letter; the word is read without it.
+_HIDDEN = re.compile(r"([a-z])[*#]+(?=[a-z])")
+# Sentence ends, kept as " | " while near misses are taken out (so "work. overdose" is not
+# "work overdose"), then dropped (so "kill. my. self." is still "kill my self").
+_SENTENCE_END = re.compile(r"[.!?;:\u2026\u00a1\u00bf\r\n]+")
+_NOT_WORD = re.compile(r"[^0-9a-z|]+")
+_HELD = re.compile(r"([a-z])\1{2,}")  # three or more of a letter: "diiiie" -> "die"
+
+
+def normalise(text: str | None) -> str:
+    """'I DON’T want to be here!!' -> 'i dont want to be here |'; 'S u i c i d e' -> 'suicide'."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = _OD.sub("overdosed", text)
+    text = _APOSTROPHES.sub("", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _LOOK_ALIKE.sub(lambda m: m.group(1) + LOOK_ALIKES[m.group(2)], text)
+    text = _LEADING_LOOK_ALIKE.sub(lambda m: m.group(1) + LOOK_ALIKES[m.group(2)], text)
+    text = _DIGITS_IN_WORD.sub(_digits_as_letters, text)
+    text = _DOTTED.sub(r"\1 ", _HIDDEN.sub(r"\1", text))
+    text = _SENTENCE_END.sub(" | ", text)
+    text = _HELD.sub(r"\1", _NOT_WORD.sub(" ", text))
+    return " ".join(_join_spaced_letters(text.split()))
+
+
+def _digits_as_letters(match: re.Match) -> str:
+    word = match.group(0)
+    if sum(c.isalpha() for c in word) < 3 or word.isalpha():
+        return word
+    return "".join(LOOK_ALIKES.get(c, c) for c in word)
+
+
+def _join_spaced_letters(words: list[str]) -> list[str]:
+    """Runs of 3 or more single letters are one word: ['s', 'u', 'i', 'c', 'i', 'd', 'e'] -> ['suicide']."""
+    result, run = [], []
+    for word in words + [""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        result.extend(["".join(run)] if len(run) >= 3 else run)
+        run = []
+        if word:
+            result.append(word)
+    return result
+
+
+# --- 2. Reading misspelt key words --------------------------------------------------------------
+
+# The words of the phrases below that are worth reading through a typo, longest forms first where
+# one is a prefix of another. A word equal to one of these, or in KNOWN_WORDS, is taken as written.
+KEYWORDS = (
+    # English
+    "suicide", "suicidal", "suicidally", "unalive", "sewerslide", "overdose", "overdosed", "overdosing",
+    "myself", "kill", "killing", "dead", "death", "wrists", "cutting", "goodbye", "pills", "planning",
+    "hang", "hanging", "never", "wake", "alive", "anymore", "reason", "without", "wanna", "want", "life", "die",
+    # Spanish
+    "suicidio", "suicida", "suicidas", "suicidarme", "suicidarse", "matarme", "matar", "morir", "morirme",
+    "muerte", "muerto", "muerta", "vivir", "viviendo", "quiero", "quisiera", "despertar", "desaparecer",
+    "cortarme", "autolesion", "autolesiones", "lastimarme", "sobredosis", "pastillas", "despedida",
+    "ahorcarme", "tirarme", "pensamientos", "planeando", "venas", "vida", "volvi", "despierte",
 )
-_PATTERNS = tuple((name, re.compile(rf"\b{pattern}\b")) for name, pattern in PHRASES)
-# The same patterns for the offline outbox (static/js/outbox.js), which shows the card before the
-# check-in reaches the server; they use only syntax JavaScript reads the same way.
-JS_PATTERNS = tuple(rf"\b{pattern}\b" for _, pattern in PHRASES)
+_KEYWORD_SET = frozenset(KEYWORDS)
+
+# Real words that sit within a typo of a keyword and must be read as written ("matarte" is not
+# "matarme", "overused" is not "overdosed"). Every word of the 50,000 most frequent in English and
+# in Spanish that the rules below would otherwise change is here (tests/insights/test_crisis.py
+# checks that against the wordfreq lists, so a new keyword can't quietly swallow a real word).
+KNOWN_WORDS = frozenset("""
+    acercarme acordarme ahorcar ahorrarse ahorrarte autogestion batiendo beans bebiendo bens bia
+    bibi bid boli buenas contame contare contarle contarme contarse contarte cortante cortar
+    cortarla cortarle cortarlo cortaron cortarse cortarte dad dea dearth dejad deportar desaparece
+    desaparecen desaparecera desapareceran desapareceria desaparecia desapareciera desaparecio
+    descartar desertar deserter desertor desierta desiertas desierto desmedida desmedido desmiente
+    despedi despedido despedidos despedir despegar despejada despejar desperate despertaba
+    despertado despertador despertara despertarme despertaron despertarse despertarte desperte
+    desperto despierta despiertan despiertas despierten despiertes despierto despiertos despistar
+    despiste despite desterrar dispersar dread hag han handing huang hwang kipling krill lastimar
+    lastimaron lastimarte lie mata matara matarle mataro matarse matarte mori morira morire morirse
+    morirte muera muerda muerde muerdo muere muero neve nevera overcome overcoming overdo overdoing
+    overdone overdue overjoyed overuse overused pandillas panning pantallas panting parrillas
+    paseando pasillos pateando patilla patillas penning pillas pillos pinning placing plaguing
+    planeada planeado planeados planean planing plantado plantando planteado planteando plantillas
+    planting plantings plateado plating playing plunging prancing puntillas quiera quiere quieto
+    quimera quiniela quisieran quisieras quisieron quisiese subidas subsidio sucedio sucias sufridas
+    surgidas tirarle tirarse tirarte valiendo veas vena vendas vengas venias ventas via vid vidal
+    vidya viendo viniendo vistiendo viuda vivi vivido vivien vivienda viviendas vivienne viviente
+    vivira vivire volvia volviendo volvio wasnt wat
+""".split())
+
+
+def _limit(keyword: str) -> int:
+    """How many edits a word may be from ``keyword``: for 3 letters only two swapped ("dei"), one
+    from 4 (for 4–5 letters a dropped, added or swapped letter, not a different one), two from 8."""
+    return 1 if len(keyword) <= 7 else 2
+
+
+def _sounds(word: str) -> str:
+    """b and v sound the same in Spanish and are often swapped in writing ("bivir", "la bida")."""
+    return word.replace("b", "v")
+
+
+def canonical(word: str) -> str:
+    """``word``, or the keyword it is a typo of: same first letter, within ``_limit`` edits
+    (optimal string alignment: a swap of two neighbours is one edit), b and v alike; the nearest,
+    then the first in KEYWORDS."""
+    if len(word) < 3 or word in _KEYWORD_SET or word in KNOWN_WORDS or not word.isalpha():
+        return word
+    sound = _sounds(word)
+    best, best_distance = word, None
+    for keyword in KEYWORDS:
+        limit, target = _limit(keyword), _sounds(keyword)
+        if target[0] != sound[0] or abs(len(keyword) - len(word)) > limit:
+            continue
+        distance = OSA.distance(sound, target, score_cutoff=limit)
+        if distance > limit:
+            continue
+        if distance and len(keyword) <= 3 and sorted(sound) != sorted(target):
+            continue  # three letters: only two of them swapped ("dei"), else it is another word
+        if distance and len(keyword) <= 5 and len(word) == len(keyword) and sorted(sound) != sorted(target):
+            continue  # a short word with one letter changed is another word ("will", not "kill")
+        if best_distance is None or distance < best_distance:
+            best, best_distance = keyword, distance
+    return best
+
+
+def read(text: str | None) -> str:
+    """``text`` normalised, with every misspelt keyword read as the keyword."""
+    return " ".join(canonical(word) for word in normalise(text).split())
+
+
+# --- 3. Phrases, after near misses ----------------------------------------------------------------
+
+_MEDS = (r"(?:pills|tablets|meds|medication|sleeping pills|tylenol|advil|ibuprofen|paracetamol|acetaminophen|aspirin"
+         r"|benadryl|xanax|klonopin|ativan|valium|ambien|seroquel|sertraline|zoloft|prozac|lexapro|\w+pam|\w+lam)")
+_PASTILLAS = r"(?:pastillas|pildoras|medicinas|medicamentos|tabletas|paracetamol|ibuprofeno|\w+pam|\w+lam)"
+_MYSELF = r"(?:myself|my self)(?! (?:esteem|worth|confidence|image|respect|care|love)\b)"
+_KITCHEN = (r"(?:shaving|chopping|cooking|slicing|peeling|cutting|gardening|baking|by accident|accidentally"
+            r"|on (?:a|the|some) (?:knife|glass|paper|tin|can|stove|oven|pan|iron|kettle))")
+_FOOD = (r"(?:coffee|caffeine|espresso|sugar|chocolate|candy|sweets|cake|cupcakes?|popcorn|pizza|carbs|netflix|tv"
+         r"|anime|work"
+         r"|news|cafe|cafeina|azucar|dulces|chocolate|series|trabajo|noticias|informacion|pizza|mate)")
+
+# (name, language, pattern over read() text). A name is what docs and tests call the phrase.
+PHRASES = (
+    # English
+    ("suicide / suicidal", "en", r"suicid(?:e|es|al|ality|ally)|ctb|(?:called|texted|call|text) (?:the )?988"),
+    ("kill myself", "en", rf"kill(?:ing|ed|s)? {_MYSELF}|kms"),
+    ("hang myself / shoot myself", "en",
+     rf"(?:hang|hanging|hanged|shoot|shooting|drown|drowning|stab|stabbing|poison|poisoning|suffocate"
+     rf"|suffocating|strangle|strangling|starve|starving|burn|burning|burned|burnt) {_MYSELF}"
+     r"|(?:bought|buy|buying|got) (?:a |some )?rope|(?:where|how|when) (?:i|id|ill) (?:would |will )?do it"),
+    ("unalive / sewerslide", "en", r"unaliv(?:e|ing|ed)|sewerslide|sewer slide|commit sudoku"),
+    ("end my life / end it", "en",
+     r"end(?:ing|ed)? (?:my (?:own )?life|it all)|(?:about|of|to|gonna|wanna|should just|could just|might just"
+     r"|just) end(?:ing)? it(?! (?:with|off|between|early|for the (?:day|night)|here|there|on a)\b)"),
+    ("take my own life", "en", r"tak(?:e|ing) my (?:own )?life|took my (?:own )?life"),
+    ("overdose", "en", r"overdos(?:e|es|ed|ing)|(?:almost|nearly|to|gonna|could|might|i|id|going to|wanna) od"),
+    ("took too many pills", "en",
+     r"(?:took|take|taking|swallowed|swallow|swallowing) (?:too many|a lot of|all (?:of )?my|a bunch of|a handful of"
+     r"|way too many|loads of|a whole bottle of|the whole bottle of|the rest of my|a whole pack of|the whole pack of"
+     r"|a whole box of|the whole box of|an entire (?:bottle|pack|box) of)"
+     r" (?:pills|meds|tablets|medication|sleeping pills|paracetamol|tylenol|ibuprofen|\w+)"
+     r"(?! (?:as prescribed|like the doctor|with (?:food|breakfast|dinner)|this morning as)\b)"
+     r"|all (?:of )?my \w+ at once|(?:stockpiling|hoarding|saving up|collecting) (?:my )?(?:pills|meds|tablets)"
+     r"|how many (?:pills |tablets |meds )?(?:it would take|i need|id need|would do it)"
+     r"|(?:would|it would|it d|itd) take to (?:die|kill me|not wake up)"
+     r"|(?:saving|saving up|hiding|hoarding|stockpiling|collecting|stashing) (?:up )?(?:all )?my (?:\w+ )?" + _MEDS +
+     r"|(?:took|take|swallowed|popped) (?:like |about |around |maybe |over )?(?:\d{2,}|twenty|thirty|forty|fifty)"
+     r" (?:\w+ )?" + _MEDS + r"|(?:took|swallowed|popped) (?:\w+ ){0,4}on purpose"),
+    ("want to die / be dead", "en",
+     r"(?:want(?:ed|s)?|wanna|wish i could|ready to|rather|like to) (?:to |2 )?(?:just )?die"
+     r"|(?:want(?:ed|s)? to|wanna|rather|would rather|better off|wish(?:ed)? i (?:was|were)) (?:just )?(?:be )?dead"
+     r"|wish (?:i|id) (?:had |d )?never (?:been born|existed)|wish i (?:was|were|had) never (?:been )?born"
+     r"|wish(?:ed)? you (?:was|were) dead"),
+    ("don't want to be here / to live", "en",
+     r"(?:dont|do not|not|no longer|never) (?:want to |wanna )?(?:be here|be alive|live|exist|be around)"
+     r"(?: any ?more| any longer)?(?! (?:in|with|near|at|there|abroad|alone|together|like that)\b)"
+     r"|(?:not|never) (?:to )?be here any ?more|(?:wont|will not) be (?:alive|around|here) (?:by|for|next|much longer"
+     r"|to see)|(?:if|when|after) (?:i|im) (?:was |were |am |m )?(?:gone|dead)(?! (?:for|to|on|from)\b)"
+     r"|(?:nobody|no one|noone) would (?:even )?(?:notice|care|miss me)"
+     r"|wish (?:i|id) (?:didnt|did not|couldnt|could not) (?:exist|wake up)|wish i (?:wasnt|was not|werent|were not)"
+     r" (?:alive|here|around|born)|(?:if|when) i (?:wasnt|was not|werent|were not) (?:around|here|alive)"
+     r"|(?:easier|better) for (?:everyone|everybody|them|my family|all of them) if i (?:wasnt|was not|werent|were not"
+     r"|was gone|were gone|died|disappeared)|(?:im|i am) a burden to (?:everyone|everybody|my family|them)"
+     r"|(?:so|and) (?:it|everything) (?:can |could |would )?(?:all )?(?:just )?be over"
+     r"(?! (?:soon|by|before|tomorrow)\b)"
+     r"|dont care if i (?:live or die|die|wake up)|check(?:ing)? out (?:for good|permanently|early)"),
+    ("never wake up", "en",
+     r"(?:never|not|dont|do not|didnt|did not) (?:want to |wanna )?wake up"
+     r"(?! (?:early|late|on time|at|before|in time|till|until|rested|refreshed|feeling|the|my|him|her|them)\b)"),
+    ("can't go on / no reason to live", "en",
+     r"(?:cant|cannot|can not) go on|no (?:reason|point) (?:to|in) (?:live|living|go on|going on)"),
+    ("better off without me", "en", r"better off without me"),
+    ("self-harm", "en",
+     rf"self ?harm(?:ing|ed)?|(?:hurt|hurting|harm|harming) {_MYSELF}|cutt?(?:ing|in)? {_MYSELF}"
+     r"|(?:been|started|start|keep|kept|urge to|urges to|want to|wanna) cutt?(?:ing)?"
+     r"(?! (?:back|down|out|off|corners|carbs|sugar|ties|class|the|my hair|hair|costs|in line|it short|through)\b)"
+     r"|cutting again|(?:slit|slitting|cut|cutting|slash|slashing) my (?:wrists?|arms?|legs?|thighs?|veins)"
+     r"|(?:burned|burnt|cut|hit|hurt|scratched|punched|kicked|bit) (?:myself|me|my \w+|the wall|a wall)"
+     r" (?:\w+ ){0,4}on purpose"
+     r"|(?:scratch|scratched|scratching|cut|cutting|pick|picked|picking|bit|bite|biting|hit|hitting) (?:\w+ ){0,3}until"
+     r" (?:it|they|i) (?:bled|bleed|bleeds)"
+     r"|(?:hit|hitting|bang|banging|banged|punch|punching|punched) my (?:head|fists?) (?:against|into)"
+     r" (?:the |a )?wall"),
+    ("jump off a bridge / in front of a train", "en",
+     r"(?:jump|jumping|jumped|throw my ?self|throwing my ?self) (?:off|from) (?:a |the |that |this |my )?"
+     r"(?:bridge|building|roof|rooftop|balcony|cliff|ledge|window|overpass|tower|parking garage)"
+     r"|(?:jump|jumping|jumped|throw my ?self|throwing my ?self|step|stepping) (?:in front of|under) (?:a |the )?"
+     r"(?:train|bus|car|truck|subway|metro|lorry)"
+     r"|(?:wish|hope|hoping) (?:i|id) (?:get|got|would get) hit by (?:a|the) (?:bus|car|truck|train)"
+     r"|(?:hit by|hit me)(?: \w+){0,8} (?:wouldnt (?:even )?mind|would be relieved|feel relieved|be a relief)"
+     r"|(?:drive|driving|drove|crash|crashing|steer|steering) (?:my car |the car )?(?:into|off) (?:a|the)"
+     r" (?:river|wall|tree|cliff|bridge|lake|oncoming)"),
+    ("planning my death", "en",
+     r"(?:planning|plan|planned|plans for) my (?:death|suicide|funeral|exit)|(?:ways|way|how) to die"
+     r"|(?:painless|easiest|quickest|best) way to (?:die|go)"),
+    ("goodbye letters", "en",
+     r"goodbye (?:letters?|notes?|messages?|texts?|videos?)(?! (?:to|for) (?:my )?(?:team|coworkers?|colleagues|boss"
+     r"|class|students|tenants))|(?:suicide|farewell) (?:note|letter)s?"
+     r"|giving (?:away )?(?:all )?my (?:things|stuff|belongings|possessions) away"
+     r"|giving away (?:all )?my (?:things|stuff|belongings|possessions)|(?:note|letter) (?:for \w+ )?to find after"
+     r"|(?:wont|will not) need (?:it|them|this|these|any of (?:it|this|them)) (?:where|anymore|any more|after)"
+     r"|(?:told|tell|telling) (?:her|him|them) (?:its|it is|thats) for good"),
+    # Spanish
+    ("suicidio / suicida", "es", r"suicid(?:io|ios|a|as|arme|arse|arte|ado|ada|arnos)"),
+    ("matarme", "es",
+     r"matarme|(?:me|nos) (?:quiero|quisiera|queria|voy a|vo a|gustaria|dan ganas de|dieron ganas de) matar"
+     r"|me mato(?= (?:lo digo|en serio|de verdad|hoy|esta noche|ya)\b)"
+     r"|desvivir(?:me)?|(?:irme|ir|salir) de este mundo|dejar este mundo|bajarme del mundo"
+     r"|me (?:vaya|iba) a matar(?! a\b)"
+     r"|(?:quiero|quisiera|ojala|ganas de|pudiera) (?:\w+ ){0,2}"
+     r"(?:palmarla|colgar los tenis|estirar la pata|petatearme)"),
+    ("quiero morir", "es",
+     r"(?:quiero|quisiera|queria|deseo|desearia|ganas de|prefiero|preferiria|ojala) (?:me )?"
+     r"(?:morir(?:me)?|estar muert[oa]|no despertar(?:me)?|desaparecer)"
+     r"|me (?:quiero|quisiera|queria) morir|ojala (?:me muriera|estuviera muert[oa]|no despierte)"
+     r"|(?:ojala|quisiera|desearia) no haber nacido|(?:si|cuando) me muriera|nadie me (?:extranaria|echaria de menos)"
+     r"|ojala me (?:pise|atropelle|choque|lleve) (?:un|el) (?:auto|coche|carro|camion|bus|colectivo|tren)"
+     r"|me (?:atropell\w+|pis\w+|choc\w+) (?:\w+ ){0,6}(?:no me importaria|seria un alivio)"
+     r"|(?:me da igual|da lo mismo|me importa poco) (?:vivir o morir|si vivo o muero|morir(?:me)?)"
+     r"|prefer\w+ no seguir|si (?:yo )?no existiera|soy una carga para|les haria un favor si"
+     r"|(?:mas facil|mejor) para (?:todos|ellos|mi familia) si (?:yo )?(?:no existiera|no estuviera|me muriera"
+     r"|desapareciera)|(?:pensado|pensar|pensando|piensa|pensaba) en quitarse la vida"),
+    ("no quiero vivir", "es",
+     r"no (?:quiero|puedo|aguanto|deseo) (?:seguir )?(?:vivir|viviendo|existir|estar aqui|estar viv[oa]"
+     r"|seguir con vida|despertar)(?! (?:en|con|cerca|lejos|sol[oa]|juntos|ahi|alli)\b)|no existir mas"
+     r"|no vale la pena (?:vivir|seguir)|no tengo (?:razones|motivos|ganas) (?:para|de) (?:vivir|seguir)"
+     r"|(?:sin|ninguna) razon para vivir|(?:estarian|estaria|estan|estaran) (?:todos )?mejor (?:sin mi|si (?:yo )?"
+     r"(?:estuviera muert[oa]|no estuviera|me muriera|no existiera|desapareciera))"),
+    ("quitarme la vida", "es",
+     r"quitarme la vida|me (?:\w+ ){0,2}quitar la vida|(?:acabar|terminar|poner fin) (?:con|a) mi (?:propia )?vida"
+     r"|(?:acabar|terminar) con todo(?! (?:el|la|lo|los|las|esto|eso|mi|tu|su)\b)"),
+    ("hacerme daño / cortarme", "es",
+     r"(?:hacerme|me hago|me hice|me he hecho) dano|lastimarme|autolesion(?:es|arme|ando|e)?"
+     r"|cortarme(?! (?:el|los|las|la|un|una) (?:pelo|cabello|flequillo|unas|barba|fleco|puntas|melena)\b)"
+     r"|me (?:corte|corto|he cortado|volvi a cortar|sigo cortando) (?:las venas|los brazos|el brazo|las piernas"
+     r"|las munecas|la muneca|otra vez|de nuevo|a proposito)|(?:volvi a|sigo|empece a) (?:cortarme|lastimarme)"
+     r"|me (?:volvi|he vuelto|vuelvo) a cortar"
+     r"(?! (?:el|la|los|las) (?:pelo|cabello|flequillo|unas|barba|fleco|puntas)\b)|(?:cortarme|abrirme) las venas"
+     r"|me (?:queme|corte|golpee|lastime|hice dano|arane|rasgue) (?:\w+ ){0,4}a proposito"
+     r"|(?:golpearme|me golpee|me golpeo|darme golpes|me di golpes) (?:\w+ ){0,3}contra la pared"
+     r"|me corto(?! (?:el|la|los|las|un|una) (?:pelo|cabello|flequillo|unas|barba|fleco|puntas|melena|dedo|pan)\b)"
+     r"(?! con (?:el|la|un|una) (?:papel|cuchillo|vidrio|hoja)\b)|me \w+ (?:\w+ ){0,3}hasta (?:sangrar|que sangr\w+)"),
+    ("sobredosis / pastillas", "es",
+     r"sobredosis|(?:tome|me tome|tomarme|tragarme|me trague|tomar) (?:demasiadas|un monton de|un frasco de"
+     r"|el frasco de|la caja entera de|toda la caja de|todas las) (?:pastillas|pildoras|medicinas|medicamentos"
+     r"|tabletas)(?! (?:de la semana|del dia|como|que me)\b)|(?:juntando|guardando|acumulando) (?:pastillas|pildoras)"
+     r"|(?:tome|me tome|tomarme|tragarme|me trague|tomar)"
+     r" (?:el frasco entero|la caja entera|toda la caja|el bote entero)"
+     r"|cuantas (?:pastillas|pildoras) (?:necesito|hacen falta|harian falta|me tendria que tomar)"
+     r"|(?:guardando|juntando|junte|junto|acumulando|escondiendo|escondo|escondi) (?:todos |todas )?(?:las|los|mis)"
+     r" (?:\w+ ){0,2}" + _PASTILLAS
+     + r"|(?:me tome|tome|trague|me trague) (?:como |unas |unos )?(?:\d{2,}|veinte|treinta|cuarenta|cincuenta"
+     r"|un punado de) " + _PASTILLAS + r"|(?:me tome|tome|trague|me trague) (?:\w+ ){0,4}a proposito"
+     r"|me pase con (?:las|los|mis) " + _PASTILLAS),
+    ("tirarme de un puente / ahorcarme", "es",
+     r"(?:tirarme|aventarme|lanzarme|arrojarme|me tire|me tiro|me tiraria|me voy a tirar|me quiero tirar|me avento"
+     r"|me lanzo) (?:de|del|desde|por|al|a las"
+     r"|bajo|frente a|delante de) (?:un |una |el |la |los |las )?(?:puente|edificio|azotea|balcon|ventana|techo|tren"
+     r"|metro|vias|vacio|acantilado|autobus|camion|carro|coche)|ahorcarme|colgarme (?:de|del)|pegarme un tiro"
+     r"|para (?:tirarme|colgarme|aventarme)|(?:compre|tengo|consegui) (?:una |la )?cuerda (?:\w+ ){0,5}colgar\w*"),
+    ("no despertar nunca", "es",
+     r"(?:dormir y|dormirme y|quiero|quisiera|para|ojala) no (?:volver a )?despertar(?:me)?"
+     r"|no (?:volver a )?despertar(?:me)? (?:nunca|mas|jamas)|desaparecer para siempre"
+     r"|no me (?:vuelva a )?despiert[ea] (?:mas|nunca|jamas)|ojala no (?:me )?desper\w*"),
+    ("planeando mi muerte / despedida", "es",
+     r"(?:planeando|planear|planeo|plane) mi (?:muerte|suicidio|funeral)"
+     r"|pensando en como (?:matarme|morir|suicidarme|quitarme la vida)"
+     r"|(?:cartas?|notas?|mensajes?) de despedida|(?:regalar|regalando|regale) (?:todas )?mis cosas"
+     r"|despedirme (?:de todos )?para siempre|ya no (?:lo|la|los|las) voy a necesitar"
+     r"|(?:regale|regalar|regalando|di|dando|deje) (?:\w+ ){1,10}(?:es|sea) para siempre"
+     r"|cuando ya no este(?! (?:tan|mas|muy|asi|\w+ad[oa]|\w+id[oa])\b)|cuando me haya ido"
+     r"|carta (?:\w+ ){0,6}para que la (?:encuentren|lean|encuentre)"),
+)
+
+# Everyday uses taken out before the phrases are looked for (over read() text).
+NEAR_MISSES = (
+    r"suicide squad|escuadron suicida|(?:career|political|social|professional|commercial) suicide"
+    r"|suicidio (?:politico|profesional|social|comercial)|virgin suicide|suicide is painless",
+    r"suicide prevention(?! (?:line|lifeline)\b)|prevencion del suicidio",
+    r"suicide (?:bomb\w*|doors?|mission|run)",
+    rf"cut(?:ting)? {_MYSELF} (?:\w+ ){{0,2}}{_KITCHEN}",
+    rf"burn(?:ed|t|ing)? {_MYSELF} (?:\w+ ){{0,2}}{_KITCHEN}",
+    rf"overdos(?:e|es|ed|ing) (?:on|of) (?:\w+ ){{0,1}}{_FOOD}|sobredosis de (?:\w+ ){{0,1}}{_FOOD}|{_FOOD} overdose"
+    r"|(?:las|sus) sobredosis|(?:his|her|their) overdose|overdose (?:crisis|epidemic|deaths?|rates?|awareness)"
+    r"|sobredosis de (?:un|una|el|la) (?:\w+ )?(?:cantante|actor|actriz|famos[oa]|rapero|artista|futbolista)",
+    r"morir(?:me)? de (?:la )?(?:verguenza|risa|ganas|hambre|sueno|calor|frio|aburrimiento|amor|pena|envidia|miedo)",
+    r"matar(?:me)? (?:estudiando|trabajando|de risa|a trabajar|a estudiar|en el gym|en el gimnasio|de hambre)",
+    r"(?:she|he|they) (?:\w+ ){0,2}self harm\w*",
+)
+
+_PHRASES = tuple((name, re.compile(rf"\b(?:{pattern})\b")) for name, _, pattern in PHRASES)
+_NEAR_MISSES = re.compile("|".join(rf"\b(?:{pattern})\b" for pattern in NEAR_MISSES))
 # Every phrase in one pattern: whether a text holds any of them is one search, not one per phrase.
-_ANY_PHRASE = re.compile("|".join(pattern.pattern for _, pattern in _PATTERNS))
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_ANY_PHRASE = re.compile("|".join(pattern.pattern for _, pattern in _PHRASES))
 
 
-def normalise(text):
-    """'I DON’T want to be here!!' -> 'i dont want to be here'."""
-    text = text or ""
-    if text.isascii():  # NFKC and NFKD leave ASCII as it is, and casefold() is lower() there
-        text = _APOSTROPHES.sub("", text.lower())
-    else:
-        text = unicodedata.normalize("NFKC", text).casefold()
-        text = _APOSTROPHES.sub("", text)
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+def _without_near_misses(plain: str) -> str:
+    """``plain`` (read() text) with near misses taken out and then sentence ends dropped."""
+    return " ".join(word for word in _NEAR_MISSES.sub(" ~ ", plain).split() if word != "|")
 
 
-def crisis_phrases(text):
-    """The names of the listed phrases found in ``text`` (empty when none)."""
-    plain = normalise(text)
-    return tuple(name for name, pattern in _PATTERNS if pattern.search(plain))
+def crisis_phrases(text: str | None) -> tuple[str, ...]:
+    """The names of the phrases found in ``text`` (empty when none)."""
+    plain = _without_near_misses(read(text))
+    return tuple(name for name, pattern in _PHRASES if pattern.search(plain))
 
 
-def mentions_crisis(*texts):
+def mentions_crisis(*texts: str | None) -> bool:
     """True if any of ``texts`` holds crisis language."""
     # Nothing is remembered between calls: these are patients' own words (services.safety asks
     # once per save and passes the answer on).
-    return any(_ANY_PHRASE.search(normalise(text)) for text in texts if text)
+    return any(_ANY_PHRASE.search(_without_near_misses(read(text))) for text in texts if text)
+
+
+def client_rules() -> dict:
+    """The same rules for the browser (static/js/outbox.js), as JSON: patterns in syntax
+    JavaScript reads the same way (no look-behind)."""
+    return {"keywords": list(KEYWORDS), "known": sorted(KNOWN_WORDS), "look_alikes": LOOK_ALIKES,
+            "phrases": [rf"\b(?:{pattern})\b" for _, _, pattern in PHRASES],
+            "near_misses": [rf"\b(?:{pattern})\b" for pattern in NEAR_MISSES]}

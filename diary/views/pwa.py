@@ -12,8 +12,8 @@ from ..timeutil import today_in
 bp = Blueprint("pwa", __name__)
 
 # Files the service worker precaches (besides /offline, /support/offline and the manifest): the app shell.
-SHELL_STATIC = ("css/app.css", "js/app.js", "js/outbox.js", "js/chart.js", "js/reminders.js", "icons/icon-192.png",
-                "icons/icon-512.png", "icons/icon-maskable-512.png", "icons/apple-touch-icon.png",
+SHELL_STATIC = ("css/app.css", "js/app.js", "js/crisis.js", "js/outbox.js", "js/chart.js", "js/reminders.js",
+                "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png", "icons/apple-touch-icon.png",
                 "icons/badge-96.png")
 
 
@@ -36,8 +36,8 @@ def shell_version(static_folder, extra=""):
 
 
 def current_shell_version():
-    """Also changes with the crisis contacts and phrases, which the precached pages carry."""
-    data = json.dumps([current_app.config["CRISIS_CONTACTS"], crisis.JS_PATTERNS], sort_keys=True, default=str)
+    """Also changes with the crisis contacts and rules, which the precached pages and files carry."""
+    data = json.dumps([current_app.config["CRISIS_CONTACTS"], crisis.client_rules()], sort_keys=True, default=str)
     return shell_version(current_app.static_folder, data)
 
 
@@ -67,12 +67,22 @@ def manifest():
 @bp.route("/sw.js")
 def service_worker():
     version = current_shell_version()
-    shell = [url_for("pwa.offline"), url_for("safety.support_offline"), url_for("pwa.manifest")]
+    shell = [url_for("pwa.offline"), url_for("safety.support_offline"), url_for("pwa.manifest"),
+             url_for("pwa.crisis_rules")]
     shell += [url_for("static", filename=name) for name in SHELL_STATIC]
     response = make_response(render_template("pwa/sw.js", version=version, shell=shell))
     response.mimetype = "text/javascript"
     response.headers["Cache-Control"] = "no-cache"  # the browser re-checks the worker on every visit
     response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.route("/crisis-rules.json")
+def crisis_rules():
+    """How crisis language is read (diary/insights/crisis.py), for the outbox on the phone
+    (static/js/crisis.js): the same for everyone, no personal data; precached by the worker."""
+    response = jsonify(crisis.client_rules())
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 

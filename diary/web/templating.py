@@ -5,7 +5,6 @@ from flask import has_request_context
 from flask_login import current_user
 
 from ..crisis_contacts import EMERGENCY, dial
-from ..insights import crisis
 from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from ..schemas.assessments import PLAN_STEPS
 from ..timeutil import date_span, local_date, local_time, short_date, today_in
@@ -95,7 +94,7 @@ def init_app(app):
         SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS,
         PLAN_STEPS=PLAN_STEPS,
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},
-        EMERGENCY=EMERGENCY, take_support_card=support.take, crisis_patterns=crisis.JS_PATTERNS,
+        EMERGENCY=EMERGENCY, take_support_card=support.take,
         crisis_contacts=lambda: app.config["CRISIS_CONTACTS"],
     )
     app.jinja_env.trim_blocks = True

@@ -185,24 +185,12 @@
   var waitingForLogin = false;
 
   // The server's rule (diary/services/safety.py), for a check-in still on the phone: a 10, or crisis
-  // words in its note or triggers, matched like diary/insights/crisis.py (same patterns, from the page).
-  var crisisPatterns = (function () {
-    var data = document.getElementById("crisis-patterns");
-    try { return JSON.parse(data.textContent).map(function (source) { return new RegExp(source); }); }
-    catch (error) { return []; }
-  })();
-
-  function normalise(text) {
-    return (text || "").normalize("NFKC").toLowerCase().replace(/['\u2018\u2019\u02bc`\u00b4]/g, "")
-      .normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^0-9a-z]+/g, " ").trim();
-  }
-
+  // words in its note or triggers, read as diary/insights/crisis.py reads them (static/js/crisis.js).
+  // A Promise of true or false.
   function callsForSupport(payload) {
-    if (payload.anxiety >= 10) { return true; }
-    return [payload.note].concat(payload.triggers).some(function (text) {
-      var plain = normalise(text);
-      return crisisPatterns.some(function (pattern) { return pattern.test(plain); });
-    });
+    if (payload.anxiety >= 10) { return Promise.resolve(true); }
+    if (!window.diaryCrisis) { return Promise.resolve(false); }
+    return window.diaryCrisis.mentionsCrisis([payload.note].concat(payload.triggers)).catch(function () { return false; });
   }
 
   // A check-in sent now whose words or score call for it: the same support card a page shows
@@ -319,7 +307,8 @@
       var payload = payloadFrom(form);
       var item = {id: payload.id, owner: currentUser || null, payload: payload, saved_at: new Date().toISOString()};
       outbox.put(item).then(function () {
-        if (callsForSupport(payload)) { showSupportCard(); }  // now, not hours later when it is sent
+        // Now, not hours later when it is sent.
+        callsForSupport(payload).then(function (calls) { if (calls) { showSupportCard(); } });
         form.reset();
         if (form.elements.date) { form.elements.date.value = localToday(); }
         if (form.elements.time) { form.elements.time.value = diary.localTime(); }  // the next check-in is "now"

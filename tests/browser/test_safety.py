@@ -158,18 +158,26 @@ def test_gad7_and_phq9_through_the_form(phone, live_server):
 
 
 def test_the_phone_and_the_server_agree_on_crisis_words(phone, live_server):
-    """outbox.js matches the server's phrase list (diary/insights/crisis.py) the same way."""
-    from diary.insights.crisis import crisis_phrases
+    """static/js/crisis.js reads every line of the corpus (tests/data/crisis_corpus.tsv) and the
+    listed phrases and near misses as diary/insights/crisis.py does, offline from the worker's copy."""
+    from diary.insights.crisis import mentions_crisis, read
     from tests.insights.test_crisis import test_crisis_language_is_found as found
     from tests.insights.test_crisis import test_near_misses_are_not as misses
+    from tests.insights.test_crisis_corpus import corpus
 
     texts = [mark.args[1] for test in (found, misses) for mark in test.pytestmark if mark.name == "parametrize"]
-    texts = [text for group in texts for text in group]
-    assert len(texts) > 40
+    texts = [text for group in texts for text in group] + [row["text"] for row in corpus()]
+    assert len(texts) > 800
     page = phone
+    page.goto(live_server + "/")
+    wait_for_worker(page)
+    page.context.set_offline(True)
     page.goto(live_server + "/offline")
-    on_phone = page.evaluate("texts => texts.map(t => diaryOutbox.callsForSupport({anxiety: 3, note: t, triggers: []}))",
-                             texts)
-    assert dict(zip(texts, on_phone)) == {text: bool(crisis_phrases(text)) for text in texts}
+    on_phone = page.evaluate("texts => Promise.all(texts.map(t => diaryOutbox.callsForSupport("
+                             "{anxiety: 3, note: t, triggers: []})))", texts)
+    disagree = {text: read(text) for text, said in zip(texts, on_phone) if said != mentions_crisis(text)}
+    assert disagree == {}
+    read_on_phone = page.evaluate("texts => Promise.all(texts.map(t => diaryCrisis.read(t)))", texts)
+    assert [text for text, plain in zip(texts, read_on_phone) if plain != read(text)] == []
     assert page.evaluate("diaryOutbox.callsForSupport({anxiety: 10, note: '', triggers: []})")
-    assert page.evaluate("diaryOutbox.callsForSupport({anxiety: 2, note: '', triggers: ['suicidal']})")
+    assert page.evaluate("diaryOutbox.callsForSupport({anxiety: 2, note: '', triggers: ['suicdal']})")

@@ -1,7 +1,7 @@
 """diary.insights.crisis: the documented phrases, however they are typed, and the near misses."""
 import pytest
 
-from diary.insights.crisis import PHRASES, crisis_phrases, mentions_crisis, normalise
+from diary.insights.crisis import PHRASES, canonical, crisis_phrases, mentions_crisis, normalise, read
 
 
 @pytest.mark.parametrize("text", [
@@ -66,7 +66,7 @@ def test_near_misses_are_not(text):
 
 def test_a_text_mentions_crisis_when_any_phrase_is_in_it():
     """mentions_crisis (the save path's one search) agrees with crisis_phrases (one per phrase)."""
-    for name, _ in PHRASES:
+    for name, _, _ in PHRASES:
         phrase = name.split(" / ")[0].replace("don't", "dont")
         assert mentions_crisis("a long day", f"work. {phrase}, then tea"), name
 
@@ -78,10 +78,43 @@ def test_negated_phrases_still_show_the_card_on_purpose():
 
 @pytest.mark.parametrize("text", ["  I DON’T   want—to be here!! ", "  I DON'T   want-to be here!! "])
 def test_normalise(text):
-    assert normalise(text) == "i dont want to be here"
+    assert normalise(text) == "i dont want to be here |"
 
 
 def test_every_listed_phrase_matches_its_own_name():
-    for name, _ in PHRASES:
+    for name, _, _ in PHRASES:
         first = name.split(" / ")[0].replace("don't", "dont")
         assert crisis_phrases(first), name
+
+
+# Common words that sit a typo away from a keyword and are read as it on purpose: inflections
+# that mean the same ("kills", "suicides") and misspellings common enough to be in the lists.
+READ_ON_PURPOSE = set("""
+    cuttings deaths ded dei despedidas goodbyes hangin hangings hangs killin killings kills lif lifes
+    muertas muertes muertos overdoses pastilla pensamiento pill quero quier reasons suicidado suicidan
+    suicidar suicides suicidios suicido vidas wakes wan wants wnt wrist
+""".split())
+
+
+def test_no_common_word_is_read_as_another_word():
+    """Every word of the 50,000 most frequent in English and in Spanish is read as written, unless
+    it is listed above: a new keyword can't quietly turn "matarte" into "matarme"."""
+    from wordfreq import top_n_list
+
+    changed = {}
+    for language in ("en", "es"):
+        for word in top_n_list(language, 50_000):
+            for token in normalise(word).split():
+                if token.isalpha() and token not in READ_ON_PURPOSE and canonical(token) != token:
+                    changed[token] = canonical(token)
+    assert changed == {}
+
+
+@pytest.mark.parametrize("typed, read_as", [
+    ("suicdal", "suicidal"), ("suicidle", "suicide"), ("kil", "kill"), ("dei", "die"), ("lfie", "life"),
+    ("bivir", "vivir"), ("la bida", "la vida"), ("me volbi", "me volvi"), ("s u i c i d e", "suicide"),
+    ("d.i.e", "die"), ("su1c1d10", "suicidio"), ("k!ll", "kill"), ("k*ll", "kill"), ("diiiie", "die"),
+    ("will", "will"), ("matarte", "matarte"), ("overused", "overused"), ("dad", "dad"),
+])
+def test_how_words_are_read(typed, read_as):
+    assert read(typed) == read_as
