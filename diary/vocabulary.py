@@ -30,10 +30,14 @@ SCOPES = ("scores", "full")
 # Exactly what each scope shares (tests/test_hardening.py holds the provider's page to it).
 SCOPE_LABELS = {
     "scores": "Scores only: anxiety scores and triggers, sessions (treatment, dose, ratings, side effects, "
-              "blood pressure) and questionnaires; not your notes, reflections or safety plan",
+              "blood pressure) and questionnaires; not your notes, reflections or safety plan, nor the words of a "
+              "trigger about ending your life or hurting yourself",
     "full": "Everything: anxiety scores and triggers, sessions (treatment, dose, ratings, side effects, "
             "blood pressure), questionnaires, and your notes, reflections and safety plan",
 }
+# What a "scores only" provider sees in place of a trigger name that carries crisis language (the
+# patient's own words, which that scope doesn't share; the safety flag says that it happened).
+WITHHELD_TRIGGER = "(words not shown)"
 SIDE_EFFECT_SEVERITIES = ("mild", "moderate", "severe")
 INSTRUMENT_LABELS = {"gad7": "GAD-7", "phq9": "PHQ-9"}
 # Questionnaire severity bands (insights.questionnaires.SEVERITY_LABELS holds the same words).

@@ -100,3 +100,73 @@ def test_a_private_crisis_note_shows_the_card_but_tells_the_clinic_nothing(care)
                                                          "private": True}).get_json()
     assert body["support"] == {"reason": "crisis_language"}
     assert safety_of(care["provider"]) is None
+
+
+# --- "scores only" keeps its promise ---------------------------------------------------------
+
+WITHHELD = "(words not shown)"
+
+
+def scores_only(patient, provider):
+    share(patient, provider, "scores")
+    return user_id(patient)
+
+
+def days_ago(n):
+    return (dt.date.today() - dt.timedelta(days=n)).isoformat()
+
+
+def provider_reads(provider, pid):
+    """Everything a provider can read about the patient: pages, the CSV, the API."""
+    paths = ("/provider/", f"/provider/patients/{pid}", f"/provider/patients/{pid}?range=all", "/api/v1/patients",
+             f"/api/v1/patients/{pid}/entries", f"/api/v1/patients/{pid}/trends",
+             f"/api/v1/patients/{pid}/trends?range=all", f"/provider/patients/{pid}/export/entries.csv")
+    return {path: provider.get(path).get_data(as_text=True) for path in paths}
+
+
+def test_a_trigger_in_crisis_words_is_never_shown_by_name_under_scores_only(patient, provider):
+    pid = scores_only(patient, provider)
+    # Six days with "wanna die" and six without, so Trends has enough to say what the trigger does.
+    for n in range(12):
+        triggers = ["wanna die", "work"] if n % 2 else ["work"]
+        body = patient.post("/api/v1/entries", json={"date": days_ago(n), "anxiety": 7 if n % 2 else 3,
+                                                     "triggers": triggers}).get_json()
+        assert body["support"] == ({"reason": "crisis_language"} if n % 2 else None)
+    for path, body in provider_reads(provider, pid).items():
+        assert "wanna die" not in body.casefold(), path
+    entries = provider.get(f"/api/v1/patients/{pid}/entries").get_json()["entries"]
+    assert {tuple(e["triggers"]) for e in entries} == {("work",), (WITHHELD, "work")}
+    trends = provider.get(f"/api/v1/patients/{pid}/trends").get_json()
+    assert WITHHELD in {t["name"] for t in trends["triggers"]}
+    csv_text = provider.get(f"/provider/patients/{pid}/export/entries.csv").get_data(as_text=True)
+    assert f"work; {WITHHELD}" in csv_text or f"{WITHHELD}; work" in csv_text
+    page = provider.get(f"/provider/patients/{pid}").get_data(as_text=True)
+    assert WITHHELD in page and "Safety alert" in page
+    # The flag says that it happened, as for notes.
+    assert safety_of(provider)["reason"] == "Crisis language in a check-in"
+    # The patient's own views keep their words.
+    assert "wanna die" in patient.get("/api/v1/entries").get_data(as_text=True)
+
+
+def test_under_a_full_share_the_trigger_is_shown_as_written(patient, provider):
+    share(patient, provider, "full")
+    patient.post("/api/v1/entries", json={"date": TODAY, "anxiety": 6, "triggers": ["wanna die"]})
+    pid = user_id(patient)
+    assert provider.get(f"/api/v1/patients/{pid}/entries").get_json()["entries"][0]["triggers"] == ["wanna die"]
+
+
+def test_no_other_words_reach_a_scores_only_provider(patient, provider):
+    """Notes, reflections and the safety plan (the fields of a patient's own words): none of them
+    under "scores only", on any page, CSV or API. Questionnaires hold no free text (answers only)."""
+    pid = scores_only(patient, provider)
+    patient.post("/api/v1/entries", json={"date": TODAY, "anxiety": 5, "note": "quiero morir hoy"})
+    patient.post("/api/v1/sessions", json={"date": TODAY, "treatment": "iv_ketamine", "anxiety_before": 7,
+                                           "anxiety_after": 3, "reflection": "planning my death again"})
+    patient.put("/api/v1/safety-plan", json={"warning_signs": "the bridge on Elm Street"})
+    answers = patient.post("/api/v1/assessments", json={"instrument": "phq9", "date": TODAY,
+                                                        "answers": [1] * 9}).get_json()
+    assert set(answers) <= {"id", "instrument", "date", "answers", "total", "severity", "difficulty", "private",
+                            "created_at", "updated_at", "support", "item9"}
+    for path, body in provider_reads(provider, pid).items():
+        for words in ("quiero morir", "planning my death", "Elm Street"):
+            assert words not in body, (path, words)

@@ -95,6 +95,7 @@ KEYWORDS = (
     "suicide", "suicidal", "suicidally", "unalive", "sewerslide", "overdose", "overdosed", "overdosing",
     "myself", "kill", "killing", "dead", "death", "wrists", "cutting", "goodbye", "pills", "planning",
     "hang", "hanging", "never", "wake", "alive", "anymore", "reason", "without", "wanna", "want", "life", "die",
+    "ending",
     # Spanish
     "suicidio", "suicida", "suicidas", "suicidarme", "suicidarse", "matarme", "matar", "morir", "morirme",
     "muerte", "muerto", "muerta", "vivir", "viviendo", "quiero", "quisiera", "despertar", "desaparecer",
@@ -116,17 +117,17 @@ KNOWN_WORDS = frozenset("""
     despedi despedido despedidos despedir despegar despejada despejar desperate despertaba
     despertado despertador despertara despertarme despertaron despertarse despertarte desperte
     desperto despierta despiertan despiertas despierten despiertes despierto despiertos despistar
-    despiste despite desterrar dispersar dread hag han handing huang hwang kipling krill lastimar
-    lastimaron lastimarte lie mata matara matarle mataro matarse matarte mori morira morire morirse
-    morirte muera muerda muerde muerdo muere muero neve nevera overcome overcoming overdo overdoing
-    overdone overdue overjoyed overuse overused pandillas panning pantallas panting parrillas
-    paseando pasillos pateando patilla patillas penning pillas pillos pinning placing plaguing
-    planeada planeado planeados planean planing plantado plantando planteado planteando plantillas
-    planting plantings plateado plating playing plunging prancing puntillas quiera quiere quieto
-    quimera quiniela quisieran quisieras quisieron quisiese subidas subsidio sucedio sucias sufridas
-    surgidas tirarle tirarse tirarte valiendo veas vena vendas vengas venias ventas via vid vidal
-    vidya viendo viniendo vistiendo viuda vivi vivido vivien vivienda viviendas vivienne viviente
-    vivira vivire volvia volviendo volvio wasnt wat
+    despiste despite desterrar dispersar dread hag han handing huang hwang kipling kisser krill
+    lastimar lastimaron lastimarte lie mata matara matarle mataro matarse matarte mori morira morire
+    morirse morirte muera muerda muerde muerdo muere muero neve nevera overcome overcoming overdo
+    overdoing overdone overdue overjoyed overuse overused pandillas panning pantallas panting
+    parrillas paseando pasillos pateando patilla patillas penning pillas pillos pinning placing
+    plaguing planeada planeado planeados planean planing plantado plantando planteado planteando
+    plantillas planting plantings plateado plating playing plunging prancing puntillas quell quiera
+    quiere quieto quill quilt quilting quimera quiniela quisieran quisieras quisieron quisiese
+    subidas subsidio sucedio sucias sufridas surgidas tirarle tirarse tirarte valiendo veas vena
+    vendas vengas venias ventas via vid vidal vidya viendo viniendo vistiendo viuda vivi vivido
+    vivien vivienda viviendas vivienne viviente vivira vivire volvia volviendo volvio wasnt wat
 """.split())
 
 
@@ -137,13 +138,14 @@ def _limit(keyword: str) -> int:
 
 
 def _sounds(word: str) -> str:
-    """b and v sound the same in Spanish and are often swapped in writing ("bivir", "la bida")."""
-    return word.replace("b", "v")
+    """b and v sound the same in Spanish and are often swapped in writing ("bivir", "la bida"), and
+    "k" is written for "qu" ("kiero")."""
+    return word.replace("b", "v").replace("qu", "k").replace("q", "k")
 
 
 def canonical(word: str) -> str:
     """``word``, or the keyword it is a typo of: same first letter, within ``_limit`` edits
-    (optimal string alignment: a swap of two neighbours is one edit), b and v alike; the nearest,
+    (optimal string alignment: a swap of two neighbours is one edit), b and v alike, k and qu alike; the nearest,
     then the first in KEYWORDS."""
     if len(word) < 3 or word in _KEYWORD_SET or word in KNOWN_WORDS or not word.isalpha():
         return word
@@ -194,7 +196,8 @@ PHRASES = (
     ("unalive / sewerslide", "en", r"unaliv(?:e|ing|ed)|sewerslide|sewer slide|commit sudoku"),
     ("end my life / end it", "en",
      r"end(?:ing|ed)? (?:my (?:own )?life|it all)|(?:about|of|to|gonna|wanna|should just|could just|might just"
-     r"|just) end(?:ing)? it(?! (?:with|off|between|early|for the (?:day|night)|here|there|on a)\b)"),
+     r"|just) end(?:ing)? it(?! (?:with (?:him|her|them|my|his)|off|between|early|for the (?:day|night)|here|there"
+     r"|on a)\b)|(?:jump|jumping) and end it|end things"),
     ("take my own life", "en", r"tak(?:e|ing) my (?:own )?life|took my (?:own )?life"),
     ("overdose", "en", r"overdos(?:e|es|ed|ing)|(?:almost|nearly|to|gonna|could|might|i|id|going to|wanna) od"),
     ("took too many pills", "en",
@@ -210,7 +213,7 @@ PHRASES = (
      r"|(?:took|take|swallowed|popped) (?:like |about |around |maybe |over )?(?:\d{2,}|twenty|thirty|forty|fifty)"
      r" (?:\w+ )?" + _MEDS + r"|(?:took|swallowed|popped) (?:\w+ ){0,4}on purpose"),
     ("want to die / be dead", "en",
-     r"(?:want(?:ed|s)?|wanna|wish i could|ready to|rather|like to) (?:to |2 )?(?:just )?die"
+     r"(?:want(?:ed|s|ing)?|wanna|wish i could|ready to|rather|like to) (?:to |2 )?(?:just )?die"
      r"|(?:want(?:ed|s)? to|wanna|rather|would rather|better off|wish(?:ed)? i (?:was|were)) (?:just )?(?:be )?dead"
      r"|wish (?:i|id) (?:had |d )?never (?:been born|existed)|wish i (?:was|were|had) never (?:been )?born"
      r"|wish(?:ed)? you (?:was|were) dead"),
@@ -240,12 +243,12 @@ PHRASES = (
      r"|cutting again|(?:slit|slitting|cut|cutting|slash|slashing) my (?:wrists?|arms?|legs?|thighs?|veins)"
      r"|(?:burned|burnt|cut|hit|hurt|scratched|punched|kicked|bit) (?:myself|me|my \w+|the wall|a wall)"
      r" (?:\w+ ){0,4}on purpose"
-     r"|(?:scratch|scratched|scratching|cut|cutting|pick|picked|picking|bit|bite|biting|hit|hitting) (?:\w+ ){0,3}until"
-     r" (?:it|they|i) (?:bled|bleed|bleeds)"
+     r"|(?:scratch|scratched|scratching|cut|cutting|pick|picked|picking|bit|bite|biting|hit|hitting|punched|punching)"
+     r" (?:\w+ ){0,3}until (?:it|they|i|my \w+) (?:bled|bleed|bleeds)"
      r"|(?:hit|hitting|bang|banging|banged|punch|punching|punched) my (?:head|fists?) (?:against|into)"
      r" (?:the |a )?wall"),
     ("jump off a bridge / in front of a train", "en",
-     r"(?:jump|jumping|jumped|throw my ?self|throwing my ?self) (?:off|from) (?:a |the |that |this |my )?"
+     r"(?:jump|jumping|jumped|throw my ?self|throwing my ?self) (?:off|from) (?:a |the |that |this |my )?(?:\w+ ){0,2}"
      r"(?:bridge|building|roof|rooftop|balcony|cliff|ledge|window|overpass|tower|parking garage)"
      r"|(?:jump|jumping|jumped|throw my ?self|throwing my ?self|step|stepping) (?:in front of|under) (?:a |the )?"
      r"(?:train|bus|car|truck|subway|metro|lorry)"
@@ -263,6 +266,27 @@ PHRASES = (
      r"|giving away (?:all )?my (?:things|stuff|belongings|possessions)|(?:note|letter) (?:for \w+ )?to find after"
      r"|(?:wont|will not) need (?:it|them|this|these|any of (?:it|this|them)) (?:where|anymore|any more|after)"
      r"|(?:told|tell|telling) (?:her|him|them) (?:its|it is|thats) for good"),
+    ("I'll be dead / won't be alive", "en",
+     r"(?:ill|i will|im going to|im gonna|i am going to) be dead|(?:dont|do not) plan on (?:being alive|living"
+     r"|waking up|being here)|(?:wont|will not) be alive|taken my (?:own )?life|(?:enough|lethal enough) to kill me"
+     r"|kill yourself|kys|(?:whether|decide|deciding) (?:to|if i should) jump|step in front of (?:it|a|the)"
+     r"|until i (?:die|died|drown|drowned|stop breathing)|(?:wanna|want to|going to|gonna) rope"
+     r"|(?:rope|noose) (?:is )?(?:hidden|ready|tied)|(?:disappointed|sad|upset|angry) (?:that )?i woke up"
+     r"|(?:take|swallow|taking) every (?:pill|pills|tablet|tablets)|sleep for good"
+     r"|check(?:ing)? out of (?:life|this world)|log(?:ging)? off (?:permanently|from life|for good)"
+     r"|point (?:of|in) (?:me )?(?:still )?(?:being alive|living|staying alive)|why am i (?:still )?(?:alive|here)"
+     r"|stop existing|cease to exist|(?:could|want to|wanna|wish i could|wishing i could) (?:just )?"
+     r"(?:disappear|vanish|fade away|stop existing)|(?:fade|disappear|vanish)(?: away)? (?:and never come back"
+     r"|for good|forever)|life(?: \w+){0,6} waiting (?:for it )?to be over"
+     r"|(?:wasnt|werent|was not|were not) here on this earth"
+     r"|(?:hope|hoping|hopes|praying|pray|wish|wishing)(?: \w+){0,8} (?:takes me|take me|goes down|crashes"
+     r"|hits? me|falls? on me|dont recover|do not recover|kills? me|end things)"
+     r"|(?:heart attack|accident|illness|cancer|disease|crash) would be (?:welcome|a relief|nice|a blessing)"
+     r"|punish(?:ing|ed)? myself|(?:days|weeks|months) clean from (?:cutting|self harm)(?: \w+){0,4} (?:broke|relapsed)"
+     r"|(?:knife|blade|razor|lighter|iron|cigarette)(?: \w+){0,4} against my (?:arm|skin|wrist|leg|thigh)s?"
+     r"|(?:want|wanna|wish) to (?:go to )?sleep forever|(?:it|everything) would (?:all )?be over"
+     r"|(?:wanted|want) it to hurt|(?:use|using) (?:them|it|those) on myself|mix(?:ed|ing)? (?:all )?(?:my )?"
+     r"(?:pills|meds|tablets) with"),
     # Spanish
     ("suicidio / suicida", "es", r"suicid(?:io|ios|a|as|arme|arse|arte|ado|ada|arnos)"),
     ("matarme", "es",
@@ -289,6 +313,34 @@ PHRASES = (
      r"|no vale la pena (?:vivir|seguir)|no tengo (?:razones|motivos|ganas) (?:para|de) (?:vivir|seguir)"
      r"|(?:sin|ninguna) razon para vivir|(?:estarian|estaria|estan|estaran) (?:todos )?mejor (?:sin mi|si (?:yo )?"
      r"(?:estuviera muert[oa]|no estuviera|me muriera|no existiera|desapareciera))"),
+    ("me quito la vida / me mato", "es",
+     r"me quit(?:o|e) la vida|(?:y|si|ya|hoy|manana|convencer|lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
+     r" me mato\b|me mato (?=(?:y|despues|antes|esta|hoy|manana|ya|lo digo|en serio|de verdad)\b)"
+     r"|(?:por que|cuando|despues de que|para cuando) (?:yo )?me (?:mate|muera|quite la vida|haya (?:muerto|matado))"
+     r"|no (?:voy a|pienso|planeo) estar viv[oa]|voy a estar muert[oa]|para que sigo viv[oa]"
+     r"|(?:si|cuando) (?:yo )?(?:me muriera|ya no estuviera|no estuviera viv[oa])|no estuviera viv[oa]"
+     r"|(?:nunca|no) hubiera nacido|no me importaria (?:no despertar|morir(?:me)?|dejar de existir)"
+     r"|(?:para|hasta) morirme|empastillar(?:me)?|clavarmelo|clavarme (?:el|un) cuchillo|matate"
+     r"|dar(?:me)? piso|(?:me la quiero|quiero) palmar|petatear(?:me)?|chupar faros|unalivear(?:me)?"
+     r"|dejar de existir|quitarme del medio|dar(?:me)? de baja de la vida|estar en este mundo"
+     r"|irme (?:para siempre )?de esta vida|(?:voy a|quiero) (?:hacer(?:me)? dano|lastimar(?:me)?)"
+     r"|(?:ojala|deseo|desea|pido|pidiendo|esperando|espero|rezo)(?: \w+){0,8} (?:me (?:lleve|arrolle|arrollara"
+     r"|atropelle|atropellara|pase por encima|pasara por encima|mate|matara)|se (?:caiga|cayera|estrelle|estrellara)"
+     r"|no me (?:levante|despierte|recupere)|se (?:acabe|acabara|termine|terminara) todo|me (?:diera|de) un infarto"
+     r"|no volver nunca|no despertar)|vida(?: \w+){0,6} (?:se termine|se acabe)"
+     r"|(?:tomarme|tomar|me tome|tragarme) (?:todas|todos|toda|todo) (?:mis |las |los |el |la )?"
+     r"(?:pastillas|pildoras|frasco|caja|\w+pam|\w+lam|fluoxetina|sertralina)"
+     r"|me (?:corte|corto|he cortado) (?:en )?(?:las|los|el|la|mis) (?:venas|brazos|brazo|piernas|pierna|muslos"
+     r"|munecas|muneca)|(?:limpia|limpio) de cortes|golpe\w* (?:la cabeza )?contra la pared"
+     r"|hasta (?:sacarme sangre|que (?:me )?sangr\w+)|castigarme|punetazos a la pared"
+     r"|(?:plancha|cuchillo|navaja|cuchilla|encendedor|cigarro)(?: \w+){0,4} (?:en|contra) (?:el|la|los|las|mi|mis)"
+     r" (?:brazo|brazos|piel|muneca|munecas|pierna|piernas|muslo|muslos)"
+     r"|me (?:atropell\w+|arroll\w+) (?:\w+ ){0,6}(?:alivio|no me importaria)|cortar(?:me)? las venas"
+     r"|si (?:\w+ ){0,3}me mato\b|si me tiraba|me voy a tirar(?! (?:a la|al|en la|en el|a el) (?:piscina|pileta|cama"
+     r"|sofa|playa|mar|agua|suelo|rio)\b)|queria que (?:me )?doliera"
+     r"|(?:me tomo|tomarme|me tome|tomar) (?:toda|todas|todo|todos) (?:\w+ ){0,3}de una vez"
+     r"|(?:mezcle|mezclar|mezclando) (?:todas )?(?:mis |las )?pastillas con"
+     r"|(?:escondi|compre|tengo|consegui|prepare) (?:la|una) (?:soga|cuerda)|apagarme (?:y|para siempre)"),
     ("quitarme la vida", "es",
      r"quitarme la vida|me (?:\w+ ){0,2}quitar la vida|(?:acabar|terminar|poner fin) (?:con|a) mi (?:propia )?vida"
      r"|(?:acabar|terminar) con todo(?! (?:el|la|lo|los|las|esto|eso|mi|tu|su)\b)"),

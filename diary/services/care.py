@@ -5,7 +5,7 @@ What a provider may see is decided here, from the share's scope and the private 
 import datetime as dt
 
 from ..db import read_snapshot, write_transaction
-from ..insights import attention, relief
+from ..insights import attention, crisis, relief
 from ..insights.daily import means_of
 from ..insights.trends import rounded
 from ..store import assessments as assessments_store
@@ -17,6 +17,7 @@ from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
 from ..timeutil import iso_date, today_in
+from ..vocabulary import WITHHELD_TRIGGER
 from . import limits, safety
 from . import trends as trends_service
 from .trends import insight_totals, relief_means
@@ -51,6 +52,38 @@ def shows_text(share):
     return share["scope"] == "full"
 
 
+def shown_trigger(name: str, share) -> str:
+    """A trigger name as a provider sees it: as written, except under "scores only" when it carries
+    crisis language (the patient's words, which that scope doesn't share): WITHHELD_TRIGGER."""
+    return WITHHELD_TRIGGER if not shows_text(share) and crisis.mentions_crisis(name) else name
+
+
+def shown_triggers(names, share) -> list[str]:
+    """``names`` as a provider sees them (``shown_trigger``), the placeholder at most once."""
+    shown = [shown_trigger(name, share) for name in names]
+    return [name for index, name in enumerate(shown) if name != WITHHELD_TRIGGER or name not in shown[:index]]
+
+
+def _shared_entry(entry, share):
+    """A check-in as a provider sees it: under "scores only" no note and no trigger in crisis words."""
+    if shows_text(share):
+        return entry
+    return {**entry, "note": None, "triggers": shown_triggers(entry["triggers"], share)}
+
+
+def _shared_trends(trends, share):
+    """Trends as a provider sees them: under "scores only" a trigger in crisis words is named by
+    the placeholder (the result is shared between requests: a copy, never changed in place)."""
+    if shows_text(share) or not any(shown_trigger(t["name"], share) != t["name"] for t in trends["triggers"]):
+        return trends
+    triggers = []
+    for item in trends["triggers"]:
+        name = shown_trigger(item["name"], share)
+        triggers.append(item if name == item["name"] else
+                        {**item, "name": name, "sentence": item["sentence"].replace(item["name"], name)})
+    return {**trends, "triggers": triggers}
+
+
 def _audited(db, action, provider_id, patient_id):
     with write_transaction(db):
         audit.record(db, action, actor_id=provider_id, patient_id=patient_id)
@@ -67,10 +100,11 @@ def patient_page(db, provider_id, patient, share, range_name=None):
                                              include_private=False)
     trends = trends_service.gather(db, patient["id"], patient["timezone"], days, include_private=False,
                                    for_page=True)
+    entries = entries_store.list_entries(db, patient["id"], limit=50, include_private=False)
     return {
         "range_name": range_name,
-        "trends": trends,
-        "entries": entries_store.list_entries(db, patient["id"], limit=50, include_private=False),
+        "trends": _shared_trends(trends, share),
+        "entries": [_shared_entry(entry, share) for entry in entries],
         "sessions": sessions_store.list_sessions(db, patient["id"], date_from=trends["from"], date_to=trends["to"],
                                                  include_private=False),
         "assessments": assessments_store.list_assessments(db, patient["id"], include_private=False, limit=20),
@@ -81,24 +115,25 @@ def patient_page(db, provider_id, patient, share, range_name=None):
     }
 
 
-def shared_trends(db, provider_id, patient, days, range_name=None):
+def shared_trends(db, provider_id, patient, share, days, range_name=None):
     """A sharing patient's trends over the Trends period ``range_name`` (a key of schemas.trends.RANGES,
     computed from shared records) when given, else over ``days`` (None: all), without private
-    records; audited."""
+    records, triggers in crisis words withheld under "scores only"; audited."""
     _audited(db, "api.patient_trends", provider_id, patient["id"])
     if range_name is not None:
         _, days = trends_service.period(db, patient["id"], today_in(patient["timezone"]), range_name,
                                         include_private=False)
-    return trends_service.gather(db, patient["id"], patient["timezone"], days, include_private=False)
+    return _shared_trends(trends_service.gather(db, patient["id"], patient["timezone"], days, include_private=False),
+                          share)
 
 
 def shared_entries(db, provider_id, patient, share, *, limit, **query):
     """A sharing patient's shared check-ins (``limit`` of them, filtered by ``query`` as
-    store.entries.list_entries is), notes left out under "scores only" (the time of day, score and
-    triggers stay, as in the provider's CSV); audited."""
+    store.entries.list_entries is), notes and triggers in crisis words left out under "scores
+    only" (the time of day, score and other triggers stay, as in the provider's CSV); audited."""
     _audited(db, "api.patient_entries", provider_id, patient["id"])
     entries = entries_store.list_entries(db, patient["id"], limit=limit, include_private=False, **query)
-    return entries if shows_text(share) else [{**entry, "note": None} for entry in entries]
+    return [_shared_entry(entry, share) for entry in entries]
 
 
 def patient_line(db, patient, today):

@@ -23,22 +23,43 @@ from ..timeutil import utc_now
 from . import care
 
 
-def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date_to=None):
+def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date_to=None, share=None):
     """entries.csv's chunks: check-ins and sessions in date order (docs/CSV.md); ``with_text``:
-    notes and reflections too (a provider with a "scores only" share gets none; triggers always)."""
+    notes and reflections too (a provider with a "scores only" share gets none); ``share``: a
+    provider's, whose trigger names are shown as care.shown_trigger says."""
     dates = {"date_from": date_from, "date_to": date_to}
     checkins = entries_store.csv_pages(db, user_id, include_private=include_private, with_note=with_text, **dates)
+    if share is not None and not care.shows_text(share):
+        checkins = _triggers_as_shown(checkins, share)
     sessions = sessions_store.export_pages(db, user_id, include_private=include_private, **dates)
     return csv_export.stream(checkins, sessions, with_text=with_text)
 
 
+def _triggers_as_shown(pages, share):
+    """Check-in row pages with each trigger name as the provider may see it (``care.shown_triggers``).
+    A diary names few triggers: each distinct set of names is worked out once per export."""
+    column = csv_export.COLUMNS.index("triggers")
+    shown = {}
+    for page in pages:
+        rows = []
+        for row in page:
+            names = row[column]
+            if names:
+                if names not in shown:
+                    shown[names] = csv_export.JOINER.join(care.shown_triggers(names.split(csv_export.JOINER), share))
+                row = (*row[:column], shown[names], *row[column + 1:])
+            rows.append(row)
+        yield rows
+
+
 def shared_entries_csv(db, provider_id, patient, share, *, date_from=None, date_to=None):
     """A provider's entries.csv of a sharing patient: shared records only, text only under a full
-    share. The export is written to the audit log first."""
+    share (under "scores only", a trigger in crisis words is the placeholder). The export is
+    written to the audit log first."""
     with write_transaction(db):
         audit.record(db, "export.entries_csv", actor_id=provider_id, patient_id=patient["id"])
     return entries_csv(db, patient["id"], include_private=False, with_text=care.shows_text(share),
-                       date_from=date_from, date_to=date_to)
+                       date_from=date_from, date_to=date_to, share=share)
 
 
 def assessments_csv(db, user_id, *, date_from=None, date_to=None):

@@ -374,8 +374,9 @@ def acknowledge_safety(patient_id, data, found):
            "A sharing patient's trends (without private entries)", query=SharedTrendsQuery,
            find=shared_patient, responses={200: TrendsOut, 404: None}, role="provider")
 def patient_trends(patient_id, query, found):
-    patient, _ = found
-    return jsonify(care.shared_trends(get_db(), current_user.id, patient, query.get("days"), query.get("range")))
+    patient, share = found
+    return jsonify(care.shared_trends(get_db(), current_user.id, patient, share, query.get("days"),
+                                      query.get("range")))
 
 
 @operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",

@@ -79,7 +79,7 @@
     return rows[a.length][b.length];
   }
 
-  function sounds(word) { return word.replace(/b/g, "v"); }
+  function sounds(word) { return word.replace(/b/g, "v").replace(/qu/g, "k").replace(/q/g, "k"); }
   function sorted(word) { return word.split("").sort().join(""); }
 
   function canonical(word) {

@@ -135,7 +135,7 @@ def test_logout_clears_this_phones_storage(phone, live_server):
     wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
     cached = page.evaluate("""caches.keys().then(keys => Promise.all(keys.map(key => caches.open(key)
         .then(cache => cache.keys()).then(requests => requests.map(r => new URL(r.url).pathname))))).then(l => l.flat())""")
-    assert set(cached) <= ({"/offline", "/support/offline", "/manifest.webmanifest"}
+    assert set(cached) <= ({"/offline", "/support/offline", "/manifest.webmanifest", "/crisis-rules.json"}
                            | {f"/static/{name}" for name in SHELL_STATIC})
     assert "diary-personal" not in page.evaluate("caches.keys()")
     databases = page.evaluate("indexedDB.databases().then(list => list.map(db => db.name))")

@@ -90,7 +90,7 @@ def test_every_listed_phrase_matches_its_own_name():
 # Common words that sit a typo away from a keyword and are read as it on purpose: inflections
 # that mean the same ("kills", "suicides") and misspellings common enough to be in the lists.
 READ_ON_PURPOSE = set("""
-    cuttings deaths ded dei despedidas goodbyes hangin hangings hangs killin killings kills lif lifes
+    cuttings deaths ded dei despedidas endings goodbyes hangin hangings hangs killin killings kills lif lifes
     muertas muertes muertos overdoses pastilla pensamiento pill quero quier reasons suicidado suicidan
     suicidar suicides suicidios suicido vidas wakes wan wants wnt wrist
 """.split())
