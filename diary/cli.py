@@ -143,10 +143,11 @@ def reset_two_factor_command(email):
               "e.g. 2026-11-24T20:05:00-06:00), for testing; default: the real time.")
 @with_appcontext
 def send_reminders_command(now):
-    """Send the web push reminders due now. Safe to run every few minutes from cron or a systemd
-    timer, and twice at once: nothing is ever sent twice (docs/REMINDERS.md)."""
+    """Send the safety alerts not sent yet (to providers), then the web push reminders due now (to
+    patients). Safe to run every few minutes from cron or a systemd timer, and twice at once:
+    nothing is ever sent twice (docs/REMINDERS.md)."""
     from . import webpush
-    from .services import reminders
+    from .services import reminders, safety_alerts
     if now is None:
         moment = dt.datetime.now(dt.timezone.utc)
     else:
@@ -160,8 +161,14 @@ def send_reminders_command(now):
     moment = moment.astimezone(dt.timezone.utc)
     db = get_db()
     migrate(db)
-    counts = reminders.send_due(db, moment, webpush.sender(current_app.config, current_app.instance_path))
-    click.echo(f"{moment.isoformat(timespec='seconds')}: sent {counts['sent']}, nothing to do "
+    send = webpush.sender(current_app.config, current_app.instance_path)
+    # Safety alerts first: they don't wait for a time of day, and a slow reminder run mustn't delay them.
+    alerts = safety_alerts.send_due(db, send)
+    when = moment.isoformat(timespec="seconds")
+    click.echo(f"{when}: safety alerts {alerts['sent']} sent, {alerts['gone']} expired and removed, "
+               f"{alerts['failed'] + alerts['refused']} failed, {alerts['already_done']} already sent.")
+    counts = reminders.send_due(db, moment, send)
+    click.echo(f"{when}: sent {counts['sent']}, nothing to do "
                f"{counts['nothing_to_do']}, already done {counts['already_done']}, expired and removed "
                f"{counts['gone']}, failed {counts['failed'] + counts['refused']}.")
 

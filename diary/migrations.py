@@ -541,3 +541,28 @@ def m015_dashboard_lines_relief_window(db):
     # again on their next read (services.care.LINE_FORMAT moved on with this step).
     db.execute("ALTER TABLE dashboard_lines ADD COLUMN fade_from TEXT")
     db.execute("ALTER TABLE dashboard_lines ADD COLUMN fade_to TEXT")
+
+
+@migrations()
+def m016_safety_alerts_for_providers(db):
+    # A push subscription is for a patient's reminders or for a provider's safety alerts
+    # (docs/REMINDERS.md, "Safety alerts"). A browser (its endpoint) still serves one account and
+    # one purpose: whoever turned notifications on in it last. A safety-alert browser has no
+    # reminder time: its remind_at and days hold '00:00' and '0123456', which nothing reads.
+    db.execute("ALTER TABLE push_subscriptions ADD COLUMN purpose TEXT NOT NULL DEFAULT 'reminders'"
+               " CHECK (purpose IN ('reminders', 'safety_alerts'))")
+    # What was alerted (or is being alerted): a row per browser and safety signal, as raised then.
+    # It is written before the push goes out, so a rerun (or a second run at the same minute) never
+    # sends it twice; a failed send that may be retried deletes it again. A signal raised anew
+    # (its words changed, or made shared again) after the provider acknowledged it is news again.
+    # A deleted signal (its record deleted, or the words removed) takes its rows with it.
+    db.execute("""
+        CREATE TABLE safety_alerts_sent (
+            subscription_id INTEGER NOT NULL REFERENCES push_subscriptions(id) ON DELETE CASCADE,
+            event_id INTEGER NOT NULL REFERENCES safety_events(id) ON DELETE CASCADE,
+            raised_at TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (subscription_id, event_id, raised_at)
+        ) STRICT
+    """)
+    db.execute("CREATE INDEX safety_alerts_sent_by_event ON safety_alerts_sent (event_id)")

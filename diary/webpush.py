@@ -56,7 +56,8 @@ class _NoRedirects(requests.Session):
 
 
 def sender(config, instance_path):
-    """``send(subscription, message) -> "sent" | "gone" | "failed" | "refused"`` for this app's settings.
+    """``send(subscription, message, *, ttl=TTL_SECONDS, urgency="normal") -> "sent" | "gone" |
+    "failed" | "refused"`` for this app's settings.
 
     ``gone``: the push service no longer knows the subscription (404 or 410), so it should be
     forgotten. ``refused``: the endpoint is not one this server may send to (settings changed).
@@ -64,7 +65,7 @@ def sender(config, instance_path):
     key = vapid_key(config, instance_path)
     session = _NoRedirects()
 
-    def send(subscription, message):
+    def send(subscription, message, *, ttl=TTL_SECONDS, urgency="normal"):
         if endpoint_problem(subscription["endpoint"], config["PUSH_HOSTS"], config["PUSH_LOOPBACK"]):
             return "refused"
         info = {"endpoint": subscription["endpoint"],
@@ -72,7 +73,7 @@ def sender(config, instance_path):
         try:
             response = webpush(info, json.dumps(message), vapid_private_key=key,
                                vapid_claims={"sub": config["VAPID_SUBJECT"]},  # a new dict: pywebpush adds aud
-                               ttl=TTL_SECONDS, timeout=TIMEOUT_SECONDS, headers={"Urgency": "normal"},
+                               ttl=ttl, timeout=TIMEOUT_SECONDS, headers={"Urgency": urgency},
                                requests_session=session)
         except WebPushException as error:
             status = error.response.status_code if error.response is not None else None

@@ -1,4 +1,5 @@
-"""Web push: a browser's subscription with the patient's reminder time and days."""
+"""Web push: a browser's subscription, with the patient's reminder time and days, or for a provider's
+safety alerts."""
 import base64
 import binascii
 import ipaddress
@@ -11,7 +12,7 @@ EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
 LOOPBACK_NAMES = {"localhost"}
 
 
-def endpoint_problem(url, hosts, loopback):
+def endpoint_problem(url: str, hosts: tuple[str, ...] | list[str], loopback: bool) -> str | None:
     """Why the server must not POST to ``url``, or None.
 
     ``https://`` on a push service in ``hosts`` (each matching itself and its subdomains); with
@@ -37,11 +38,11 @@ def endpoint_problem(url, hosts, loopback):
     if parts.scheme != "https":
         return "Must start with https://."
     if not any(host == allowed or host.endswith("." + allowed) for allowed in hosts):
-        return "Must be the address of a browser's push service (this server sends reminders to those only)."
+        return "Must be the address of a browser's push service (this server sends notifications to those only)."
     return None
 
 
-def base64url_bytes(value):
+def base64url_bytes(value: str) -> bytes | None:
     """The bytes of an unpadded (or padded) base64url string, or None when it isn't one."""
     try:
         return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
@@ -66,17 +67,11 @@ class PushKeysIn(Schema):
             raise ValidationError("Must be the browser's 16-byte authentication secret in base64url.")
 
 
-class PushSubscriptionIn(Schema):
+class BrowserSubscriptionIn(Schema):
+    """A browser's push subscription, as ``PushSubscription.toJSON()`` gives it. The endpoint must be
+    on one of ``hosts`` (or loopback with ``loopback``): the server POSTs to it."""
     endpoint = fields.String(required=True, validate=Length(max=2048, error="Must be at most 2048 characters."))
     keys = fields.Nested(PushKeysIn, required=True)
-    remind_at = fields.String(required=True, validate=Regexp(
-        r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Must be a time of day as HH:MM (00:00 to 23:59)."),
-        metadata={"description": "Local time of day in the patient's time zone", "example": "20:00"})
-    days = fields.List(
-        fields.Integer(strict=True, validate=Range(0, 6, error="Must be a day from 0 (Monday) to 6 (Sunday).")),
-        load_default=EVERY_DAY,
-        validate=Length(min=1, max=7, error="Choose at least one day."),
-        metadata={"description": "Days to remind on, ISO order: 0 Monday ... 6 Sunday (default: every day)"})
     # An optional expiry time some browsers report; accepted and ignored.
     expirationTime = fields.Raw(load_default=None, allow_none=True, load_only=True)
 
@@ -90,10 +85,26 @@ class PushSubscriptionIn(Schema):
         if problem:
             raise ValidationError(problem)
 
+
+class PushSubscriptionIn(BrowserSubscriptionIn):
+    """A patient's browser with its reminder time and days."""
+    remind_at = fields.String(required=True, validate=Regexp(
+        r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Must be a time of day as HH:MM (00:00 to 23:59)."),
+        metadata={"description": "Local time of day in the patient's time zone", "example": "20:00"})
+    days = fields.List(
+        fields.Integer(strict=True, validate=Range(0, 6, error="Must be a day from 0 (Monday) to 6 (Sunday).")),
+        load_default=EVERY_DAY,
+        validate=Length(min=1, max=7, error="Choose at least one day."),
+        metadata={"description": "Days to remind on, ISO order: 0 Monday ... 6 Sunday (default: every day)"})
+
     @validates("days")
     def _distinct_days(self, value, **_):
         if len(set(value)) != len(value):
             raise ValidationError("Name each day once.")
+
+
+class SafetyAlertSubscriptionIn(BrowserSubscriptionIn):
+    """A provider's browser for safety alerts: the subscription alone (alerts have no time or days)."""
 
 
 class PushEndpointIn(Schema):
@@ -117,3 +128,11 @@ class PushSubscriptionOut(Schema):
 
 class PushSubscriptionListOut(Schema):
     subscriptions = fields.List(fields.Nested(PushSubscriptionOut))
+
+
+class SafetyAlertSubscriptionOut(Schema):
+    id = fields.Integer()
+    endpoint = fields.String()
+    device = fields.String()
+    created_at = fields.String(metadata={"format": "date-time"})
+    last_sent_at = fields.String(allow_none=True, metadata={"format": "date-time", "description": "The last alert"})

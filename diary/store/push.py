@@ -1,18 +1,28 @@
-"""Web push subscriptions (a patient's browsers) and the log of reminders sent to them."""
+"""Web push subscriptions (a patient's browsers for reminders, a provider's for safety alerts) and
+the log of reminders sent to them. What safety alerts were sent: store/safety_alerts.py."""
+import datetime as dt
+
+from sqlite_utils import Database
+
 from ..db import write_transaction
 from ..timeutil import utc_now
 
-NAMES = ("id", "user_id", "endpoint", "p256dh", "auth", "remind_at", "days", "device", "created_at", "last_sent_at")
+NAMES = ("id", "user_id", "endpoint", "p256dh", "auth", "remind_at", "days", "device", "created_at", "last_sent_at",
+         "purpose")
 COLUMNS = ", ".join(NAMES)
-# A patient's browsers are few; this stops one account from filling the table.
+# A user's browsers are few; this stops one account from filling the table.
 MAX_PER_USER = 20
+# What a subscription is for (push_subscriptions.purpose).
+REMINDERS, SAFETY_ALERTS = "reminders", "safety_alerts"
+# A safety-alert browser has no reminder time; the columns are NOT NULL (m016), and nothing reads these.
+NO_REMINDER = {"remind_at": "00:00", "days": range(7)}
 
 
 class TooManyDevices(Exception):
-    """The patient already has MAX_PER_USER subscriptions."""
+    """The user already has MAX_PER_USER subscriptions."""
 
 
-def _row(row):
+def _row(row: tuple | None) -> dict | None:
     if row is None:
         return None
     record = dict(zip(NAMES, row))
@@ -20,77 +30,85 @@ def _row(row):
     return record
 
 
-def subscribe(db, user_id, subscription):
-    """Save a browser's subscription for ``user_id``: ``(record, new to this patient)``.
+def subscribe(db: Database, user_id: int, subscription: dict, purpose: str = REMINDERS) -> tuple[dict, bool]:
+    """Save a browser's subscription for ``user_id``: ``(record, new to this user and purpose)``.
 
-    The same endpoint again updates its keys, time and days. An endpoint another account
-    subscribed moves to this one: a browser profile reminds whoever subscribed on it last.
+    The same endpoint again updates its keys (and, for reminders, time and days). An endpoint
+    another account (or the same one for the other purpose) subscribed moves to this one, as if
+    new: a browser profile notifies whoever turned notifications on in it last.
     """
+    if purpose == SAFETY_ALERTS:
+        subscription = {**subscription, **NO_REMINDER}
     days = "".join(str(d) for d in sorted(set(subscription["days"])))
     with write_transaction(db):
-        existing = db.execute("SELECT id, user_id FROM push_subscriptions WHERE endpoint = ?",
+        existing = db.execute("SELECT id, user_id, purpose FROM push_subscriptions WHERE endpoint = ?",
                               [subscription["endpoint"]]).fetchone()
+        moved = existing is not None and (existing[1], existing[2]) != (user_id, purpose)
         if existing is None or existing[1] != user_id:
             count = db.execute("SELECT count(*) FROM push_subscriptions WHERE user_id = ?", [user_id]).fetchone()[0]
             if count >= MAX_PER_USER:
                 raise TooManyDevices()
         values = [user_id, subscription["p256dh"], subscription["auth"], subscription["remind_at"], days,
-                  subscription.get("device", "")]
+                  subscription.get("device", ""), purpose]
         if existing is None:
             cursor = db.execute(
-                "INSERT INTO push_subscriptions (user_id, p256dh, auth, remind_at, days, device, endpoint, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [*values, subscription["endpoint"], utc_now()])
+                "INSERT INTO push_subscriptions (user_id, p256dh, auth, remind_at, days, device, purpose, endpoint,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [*values, subscription["endpoint"], utc_now()])
             subscription_id = cursor.lastrowid
         else:
             subscription_id = existing[0]
-            if existing[1] != user_id:  # a new owner: the old one's sent log doesn't apply
+            if moved:  # a new owner (or purpose): what was sent before doesn't apply, and it starts now
                 db.execute("DELETE FROM reminders_sent WHERE subscription_id = ?", [subscription_id])
+                db.execute("DELETE FROM safety_alerts_sent WHERE subscription_id = ?", [subscription_id])
+                db.execute("UPDATE push_subscriptions SET created_at = ?, last_sent_at = NULL WHERE id = ?",
+                           [utc_now(), subscription_id])
             db.execute("UPDATE push_subscriptions SET user_id = ?, p256dh = ?, auth = ?, remind_at = ?, days = ?,"
-                       " device = ? WHERE id = ?", [*values, subscription_id])
-    return get(db, subscription_id), existing is None or existing[1] != user_id  # new to this patient
+                       " device = ?, purpose = ? WHERE id = ?", [*values, subscription_id])
+    return get(db, subscription_id), existing is None or moved
 
 
-def get(db, subscription_id):
+def get(db: Database, subscription_id: int) -> dict | None:
     return _row(db.execute(f"SELECT {COLUMNS} FROM push_subscriptions WHERE id = ?", [subscription_id]).fetchone())
 
 
-def for_user(db, user_id):
-    """The patient's subscriptions, newest first."""
-    rows = db.execute(f"SELECT {COLUMNS} FROM push_subscriptions WHERE user_id = ? ORDER BY created_at DESC, id DESC",
-                      [user_id]).fetchall()
+def for_user(db: Database, user_id: int, purpose: str = REMINDERS) -> list[dict]:
+    """The user's subscriptions for ``purpose``, newest first."""
+    rows = db.execute(f"SELECT {COLUMNS} FROM push_subscriptions WHERE user_id = ? AND purpose = ?"
+                      " ORDER BY created_at DESC, id DESC", [user_id, purpose]).fetchall()
     return [_row(row) for row in rows]
 
 
-def delete_endpoint(db, user_id, endpoint):
-    """Remove the patient's subscription for ``endpoint``; False when they have none like it."""
+def delete_endpoint(db: Database, user_id: int, endpoint: str, purpose: str = REMINDERS) -> bool:
+    """Remove the user's subscription for ``endpoint``; False when they have none like it for ``purpose``."""
     with write_transaction(db):
-        return db.execute("DELETE FROM push_subscriptions WHERE user_id = ? AND endpoint = ?",
-                          [user_id, endpoint]).rowcount > 0
+        return db.execute("DELETE FROM push_subscriptions WHERE user_id = ? AND endpoint = ? AND purpose = ?",
+                          [user_id, endpoint, purpose]).rowcount > 0
 
 
-def delete(db, user_id, subscription_id):
-    """Remove one of the patient's subscriptions by id; False when it isn't theirs."""
+def delete(db: Database, user_id: int, subscription_id: int, purpose: str = REMINDERS) -> bool:
+    """Remove one of the user's subscriptions by id; False when it isn't theirs (for ``purpose``)."""
     with write_transaction(db):
-        return db.execute("DELETE FROM push_subscriptions WHERE user_id = ? AND id = ?",
-                          [user_id, subscription_id]).rowcount > 0
+        return db.execute("DELETE FROM push_subscriptions WHERE user_id = ? AND id = ? AND purpose = ?",
+                          [user_id, subscription_id, purpose]).rowcount > 0
 
 
-def expire(db, subscription_id):
-    """Forget a subscription the push service says is gone (404/410)."""
+def expire(db: Database, subscription_id: int) -> None:
+    """Forget a subscription the push service says is gone (404/410), with what was sent to it."""
     with write_transaction(db):
         db.execute("DELETE FROM push_subscriptions WHERE id = ?", [subscription_id])
 
 
-def all_with_patients(db):
-    """Every subscription with its patient's time zone (what a delivery run walks)."""
+def all_with_patients(db: Database) -> list[dict]:
+    """Every reminder subscription with its patient's time zone (what a delivery run walks)."""
     rows = db.execute(
         f"SELECT {', '.join('s.' + name for name in NAMES)}, u.timezone"
-        " FROM push_subscriptions s JOIN users u ON u.id = s.user_id WHERE u.role = 'patient' ORDER BY s.id"
+        " FROM push_subscriptions s JOIN users u ON u.id = s.user_id"
+        " WHERE u.role = 'patient' AND s.purpose = 'reminders' ORDER BY s.id"
     ).fetchall()
     return [{**_row(row[:-1]), "timezone": row[-1]} for row in rows]
 
 
-def claim(db, subscription_id, local_date, kind):
+def claim(db: Database, subscription_id: int, local_date: str, kind: str) -> bool:
     """Record that today's reminder for this subscription is going out. False when one already has
     (a rerun, or another run at the same minute): the caller then sends nothing."""
     with write_transaction(db):
@@ -100,32 +118,32 @@ def claim(db, subscription_id, local_date, kind):
         return cursor.rowcount > 0
 
 
-def mark_sent(db, subscription_id):
-    """The push service took a reminder for this subscription just now."""
+def mark_sent(db: Database, subscription_id: int) -> None:
+    """The push service took a reminder (or safety alert) for this subscription just now."""
     with write_transaction(db):
         db.execute("UPDATE push_subscriptions SET last_sent_at = ? WHERE id = ?", [utc_now(), subscription_id])
 
 
-def claimed(db, subscription_id, local_date):
+def claimed(db: Database, subscription_id: int, local_date: str) -> bool:
     return db.execute("SELECT EXISTS (SELECT 1 FROM reminders_sent WHERE subscription_id = ? AND local_date = ?)",
                       [subscription_id, local_date]).fetchone()[0] == 1
 
 
-def release(db, subscription_id, local_date):
+def release(db: Database, subscription_id: int, local_date: str) -> None:
     """Undo a claim whose push failed for a reason worth retrying (a later run may send it)."""
     with write_transaction(db):
         db.execute("DELETE FROM reminders_sent WHERE subscription_id = ? AND local_date = ?",
                    [subscription_id, local_date])
 
 
-def sent(db, subscription_id):
+def sent(db: Database, subscription_id: int) -> list[dict]:
     """What was sent to a subscription, oldest first (local_date, kind, sent_at)."""
     rows = db.execute("SELECT local_date, kind, sent_at FROM reminders_sent WHERE subscription_id = ?"
                       " ORDER BY local_date", [subscription_id]).fetchall()
     return [dict(zip(("local_date", "kind", "sent_at"), row)) for row in rows]
 
 
-def reminded_since(db, subscription_id, kind, since):
+def reminded_since(db: Database, subscription_id: int, kind: str, since: dt.date | str) -> bool:
     """Whether a ``kind`` reminder went to the subscription on or after the local date ``since``."""
     return db.execute("SELECT EXISTS (SELECT 1 FROM reminders_sent WHERE subscription_id = ? AND kind = ?"
                       " AND local_date >= ?)", [subscription_id, kind, str(since)]).fetchone()[0] == 1

@@ -15,7 +15,14 @@ from ..schemas.assessments import (
     SafetyPlanOut,
 )
 from ..schemas.entries import EntryIn, EntryListOut, EntryOut, EntryPatch, EntryQuery
-from ..schemas.push import PushEndpointIn, PushKeyOut, PushSubscriptionIn, PushSubscriptionOut
+from ..schemas.push import (
+    PushEndpointIn,
+    PushKeyOut,
+    PushSubscriptionIn,
+    PushSubscriptionOut,
+    SafetyAlertSubscriptionIn,
+    SafetyAlertSubscriptionOut,
+)
 from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionPatch, SessionQuery
 from ..schemas.sharing import (
     AccessLogOut,
@@ -29,7 +36,7 @@ from ..schemas.sharing import (
     SharedEntryListOut,
 )
 from ..schemas.trends import SharedTrendsQuery, TrendsOut, TrendsQuery
-from ..services import IdConflict, care, records, reminders, safety, sharing
+from ..services import IdConflict, care, records, reminders, safety, safety_alerts, sharing
 from ..services import trends as trends_service
 from ..timeutil import today_in
 from ..web import openapi
@@ -283,6 +290,36 @@ def create_push_subscription(data):
 def delete_push_subscription(data):
     if not reminders.unsubscribe(get_db(), current_user.id, data["endpoint"]):
         raise api_error(404, {"endpoint": ["No reminders are on for this endpoint."]})
+    return "", 204
+
+
+# --- safety alerts (web push to providers) ---------------------------------------
+
+@operation("/safety-alerts/key", "get", "The server's VAPID application server key, for pushManager.subscribe()",
+           responses={200: PushKeyOut}, role="provider")
+def safety_alerts_key() -> dict:
+    return PushKeyOut().dump({"public_key": webpush.public_key(current_app)})
+
+
+@operation("/safety-alerts/subscriptions", "post",
+           "Turn safety alerts on for this browser (its push subscription): a notification without "
+           "names or health data when a patient's safety flag opens", body=SafetyAlertSubscriptionIn,
+           context=push_services, responses={201: SafetyAlertSubscriptionOut, 200: SafetyAlertSubscriptionOut},
+           role="provider")
+def create_safety_alert_subscription(data: dict) -> tuple[dict, int]:
+    try:
+        subscription, created = safety_alerts.subscribe(get_db(), current_user.id, data, request.user_agent.string)
+    except safety_alerts.TooManyDevices:
+        message = "Safety alerts are on in too many browsers: remove one on the Account page."
+        raise api_error(422, {"endpoint": [message]}) from None
+    return SafetyAlertSubscriptionOut().dump(subscription), 201 if created else 200
+
+
+@operation("/safety-alerts/subscriptions", "delete", "Turn safety alerts off for a browser (its endpoint)",
+           body=PushEndpointIn, responses={204: None, 404: None}, role="provider")
+def delete_safety_alert_subscription(data: dict) -> tuple[str, int]:
+    if not safety_alerts.unsubscribe(get_db(), current_user.id, data["endpoint"]):
+        raise api_error(404, {"endpoint": ["No safety alerts are on for this endpoint."]})
     return "", 204
 
 

@@ -1,15 +1,19 @@
-// Reminders (web push) for this device: the settings in templates/_reminders.html, on Account and
-// on Today's offer card. Without JavaScript (or without notifications) the component only says
-// what reminders need. Turning them on: the browser's permission, a push subscription made with
-// the server's key (GET /api/v1/push/key), and the subscription sent with the time and days
-// (POST /api/v1/push/subscriptions; again to change them). Turning them off: DELETE, then the
-// subscription is dropped. The service worker shows what arrives (templates/pwa/sw.js).
+// Web push for this device. Reminders (a patient's): the settings in templates/_reminders.html, on
+// Account and on Today's offer card. Safety alerts (a provider's): on or off, on Account. Without
+// JavaScript (or without notifications) a component only says what it needs. Turning one on: the
+// browser's permission, a push subscription made with the server's key (GET /api/v1/push/key, or
+// /api/v1/safety-alerts/key for a provider), and the subscription sent to the server (POST
+// /api/v1/push/subscriptions with the time and days, again to change them; POST
+// /api/v1/safety-alerts/subscriptions). Turning it off: DELETE, then the subscription is dropped.
+// The service worker shows what arrives (templates/pwa/sw.js).
 (function () {
   "use strict";
   var components = document.querySelectorAll("[data-reminders]");
+  var alertComponents = document.querySelectorAll("[data-safety-alerts]");
   var token = document.querySelector('meta[name="csrf-token"]');
-  if (!components.length || !token || !window.fetch || !window.Promise) { return; }
-  var SUBSCRIPTIONS = "/api/v1/push/subscriptions";
+  if (!(components.length || alertComponents.length) || !token || !window.fetch || !window.Promise) { return; }
+  var SUBSCRIPTIONS = "/api/v1/push/subscriptions", KEY = "/api/v1/push/key";
+  var ALERT_SUBSCRIPTIONS = "/api/v1/safety-alerts/subscriptions", ALERT_KEY = "/api/v1/safety-alerts/key";
   var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   var supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
   var apple = /iPhone|iPad|iPod/.test(navigator.userAgent) ||
@@ -31,6 +35,25 @@
     failed: "The diary couldn't save your reminder just now. Please try again.",
     working: "One moment\u2026",
     off: "Reminders are off on this device.",
+  };
+  var ALERT_SAY = {
+    unsupported: "Safety alerts need a browser that can show notifications, and this one can't. Most current " +
+      "browsers can: Chrome, Edge, Firefox or Safari.",
+    apple: "On an iPhone or iPad, alerts work once the diary is on your Home Screen: tap Share, then " +
+      "\u201cAdd to Home Screen\u201d, open the diary from there and turn alerts on.",
+    blocked: "Notifications are blocked for this site in your browser settings. To get safety alerts, allow " +
+      "notifications for this site there, then come back to this page.",
+    dismissed: "Safety alerts need your permission to show notifications. Tap \u201cTurn on safety alerts\u201d " +
+      "again and choose Allow.",
+    pushService: SAY.pushService,
+    noWorker: "Safety alerts aren't ready in this browser yet. Reload the page and try again.",
+    offline: SAY.offline,
+    loggedOut: "You've been logged out. Log in again, then turn safety alerts on.",
+    throttled: SAY.throttled,
+    failed: "The diary couldn't turn safety alerts on just now. Please try again.",
+    working: SAY.working,
+    on: "Safety alerts are on in this browser. They don't replace checking your patient list.",
+    off: "Safety alerts are off in this browser.",
   };
 
   // "20:00, every day" or "20:00 on Mon, Wed, Fri" (days: 0 = Monday ... 6 = Sunday), as
@@ -105,8 +128,8 @@
 
   // A subscription made with the server's key; one made with an older key (the server's was
   // replaced) is replaced too, and its endpoint given as ``replaced``.
-  function subscribe() {
-    return Promise.all([ready(), api("GET", "/api/v1/push/key")]).then(function (found) {
+  function subscribe(keyPath) {
+    return Promise.all([ready(), api("GET", keyPath)]).then(function (found) {
       var registration = found[0], key = keyBytes(found[1].public_key);
       return registration.pushManager.getSubscription().then(function (existing) {
         if (existing && sameKey(existing.options && existing.options.applicationServerKey, key)) {
@@ -126,10 +149,64 @@
     });
   }
 
-  function send(subscription, settings) {
-    var json = subscription.toJSON();
-    return api("POST", SUBSCRIPTIONS, {endpoint: json.endpoint, keys: json.keys,
-                                      remind_at: settings.remind_at, days: settings.days});
+  // Permission (asked at once, in the tap: browsers show the question only in answer to one), a
+  // subscription made with the key at ``keyPath``, and the server told of it at ``path`` with the
+  // ``fields`` given. Resolves to {subscription, answer}.
+  function enable(keyPath, path, fields) {
+    return ask().then(function (permission) {
+      if (permission !== "granted") { throw named(permission === "denied" ? "denied" : "dismissed"); }
+      return subscribe(keyPath);
+    }).then(function (made) {
+      var json = made.subscription.toJSON();
+      var body = {endpoint: json.endpoint, keys: json.keys};
+      Object.keys(fields).forEach(function (name) { body[name] = fields[name]; });
+      return api("POST", path, body).then(function (answer) {
+        // The server can forget the subscription made with its old key (if it can't, the push
+        // service's refusals make it forget it later).
+        var old = made.replaced && made.replaced !== made.subscription.endpoint ?
+          api("DELETE", path, {endpoint: made.replaced}).catch(function () {}) : null;
+        return Promise.resolve(old).then(function () { return {subscription: made.subscription, answer: answer}; });
+      }, function (error) {
+        // Not kept by the server: don't keep a subscription nobody sends to.
+        if (made.created) { made.subscription.unsubscribe().catch(function () {}); }
+        throw error;
+      });
+    });
+  }
+
+  // This device's subscription off at ``path``, then dropped; resolves to its endpoint (or null).
+  function disable(path) {
+    return current().then(function (subscription) {
+      if (!subscription) { return null; }
+      // The server first: if it can't be told, nothing changes and the user can try again.
+      return api("DELETE", path, {endpoint: subscription.endpoint}).catch(function (error) {
+        if (error.status !== 404) { throw error; }  // 404: already gone there
+      }).then(function () {
+        return subscription.unsubscribe().catch(function () {});
+      }).then(function () { return subscription.endpoint; });
+    });
+  }
+
+  // What to tell the user about ``error`` in ``words`` (SAY or ALERT_SAY); null when the server
+  // named what was wrong ({field: [messages]} in error.errors).
+  function problem(error, words) {
+    if (error.name === "denied") { return words.blocked; }
+    if (error.name === "dismissed") { return words.dismissed; }
+    if (error.name === "no-worker") { return words.noWorker; }
+    if (error.pushService) { return words.pushService; }
+    if (!error.status) { return words.offline; }
+    if (error.status === 401) { return words.loggedOut; }
+    if (error.status === 429) { return words.throttled; }
+    if (Object.keys(error.errors || {}).length) { return null; }
+    return words.failed;
+  }
+
+  // The status line's say(): emptied first, so the same words twice are announced twice.
+  function speaker(status) {
+    return function (text) {
+      status.textContent = "";
+      setTimeout(function () { status.textContent = text; }, 50);
+    };
   }
 
   // Account's list of devices: this one marked, and fresh from the server after a change.
@@ -164,11 +241,7 @@
     var offer = root.closest("[data-reminders-offer]");  // Today's card
     var busy = false;
 
-    function say(text) {
-      // Emptied first, so the same words twice are announced twice.
-      status.textContent = "";
-      setTimeout(function () { status.textContent = text; }, 50);
-    }
+    var say = speaker(status);
 
     function cannot(text) {
       without.textContent = text;
@@ -235,15 +308,8 @@
     }
 
     function failed(error) {
-      if (error.name === "denied") { say(SAY.blocked); return; }
-      if (error.name === "dismissed") { say(SAY.dismissed); return; }
-      if (error.name === "no-worker") { say(SAY.noWorker); return; }
-      if (error.pushService) { say(SAY.pushService); return; }
-      if (!error.status) { say(SAY.offline); return; }
-      if (error.status === 401) { say(SAY.loggedOut); return; }
-      if (error.status === 429) { say(SAY.throttled); return; }
-      if (Object.keys(error.errors || {}).length) { showErrors(error.errors); return; }
-      say(SAY.failed);
+      var text = problem(error, SAY);
+      if (text === null) { showErrors(error.errors); } else { say(text); }
     }
 
     function saved(subscription, answer, chosen) {
@@ -268,22 +334,8 @@
       if (problems) { showErrors(problems); return; }
       say(SAY.working);
       run(function () {
-        // Asked at once, in the tap: browsers show the question only in answer to one.
-        return ask().then(function (permission) {
-          if (permission !== "granted") { throw named(permission === "denied" ? "denied" : "dismissed"); }
-          return subscribe();
-        }).then(function (made) {
-          return send(made.subscription, chosen).then(function (answer) {
-            // The server can forget the subscription made with its old key (if it can't, the
-            // push service's refusals make it forget it later).
-            var old = made.replaced && made.replaced !== made.subscription.endpoint ?
-              api("DELETE", SUBSCRIPTIONS, {endpoint: made.replaced}).catch(function () {}) : null;
-            return Promise.resolve(old).then(function () { return saved(made.subscription, answer, chosen); });
-          }, function (error) {
-            // Not kept by the server: don't keep a subscription nobody sends to.
-            if (made.created) { made.subscription.unsubscribe().catch(function () {}); }
-            throw error;
-          });
+        return enable(KEY, SUBSCRIPTIONS, chosen).then(function (done) {
+          return saved(done.subscription, done.answer, chosen);
         });
       });
     }
@@ -297,15 +349,7 @@
       clearErrors();
       say(SAY.working);
       run(function () {
-        return current().then(function (subscription) {
-          if (!subscription) { return null; }
-          // The server first: if it can't be told, nothing changes and the patient can try again.
-          return api("DELETE", SUBSCRIPTIONS, {endpoint: subscription.endpoint}).catch(function (error) {
-            if (error.status !== 404) { throw error; }  // 404: already gone there
-          }).then(function () {
-            return subscription.unsubscribe().catch(function () {});
-          }).then(function () { return subscription.endpoint; });
-        }).then(function (endpoint) {
+        return disable(SUBSCRIPTIONS).then(function (endpoint) {
           showOn(false);
           say(SAY.off);
           return refreshDevices(endpoint);
@@ -332,5 +376,70 @@
     });
   }
 
+  // A provider's safety alerts in this browser: one button to turn them on, one to turn them off.
+  function setUpAlerts(root) {
+    var without = root.querySelector("[data-reminders-without]");
+    var controls = root.querySelector("[data-reminders-controls]");
+    var say = speaker(root.querySelector("[data-reminders-status]"));
+    var on = root.querySelector("[data-reminders-on]"), off = root.querySelector("[data-reminders-off]");
+    var busy = false;
+
+    function showOn(isOn) {
+      on.hidden = isOn;
+      off.hidden = !isOn;
+    }
+
+    function run(work) {
+      if (busy) { return; }
+      busy = true;
+      say(ALERT_SAY.working);
+      work().catch(function (error) {
+        var text = problem(error, ALERT_SAY);
+        say(text === null ? Object.keys(error.errors).map(function (name) {
+          return [].concat(error.errors[name]).join(" ");
+        }).join(" ") : text);
+      }).then(function () { busy = false; });
+    }
+
+    on.addEventListener("click", function () {
+      run(function () {
+        return enable(ALERT_KEY, ALERT_SUBSCRIPTIONS, {}).then(function (done) {
+          showOn(true);
+          say(ALERT_SAY.on);
+          return refreshDevices(done.subscription.endpoint);
+        });
+      });
+    });
+
+    off.addEventListener("click", function () {
+      run(function () {
+        return disable(ALERT_SUBSCRIPTIONS).then(function (endpoint) {
+          showOn(false);
+          say(ALERT_SAY.off);
+          return refreshDevices(endpoint);
+        });
+      });
+    });
+
+    function cannot(text) {
+      without.textContent = text;
+      without.hidden = false;
+      controls.hidden = true;
+    }
+
+    if (!supported) { cannot(ALERT_SAY.unsupported + (apple ? " " + ALERT_SAY.apple : "")); return; }
+    if (Notification.permission === "denied") { cannot(ALERT_SAY.blocked); return; }
+    without.hidden = true;
+    controls.hidden = false;
+    current().then(function (subscription) {
+      if (!subscription) { return; }
+      markThisDevice(subscription.endpoint);
+      // On only when the server has it for this provider (it may have forgotten it, or this
+      // browser's subscription may be someone else's).
+      if (listedDevice(subscription.endpoint)) { showOn(true); }
+    });
+  }
+
   Array.prototype.forEach.call(components, setUp);
+  Array.prototype.forEach.call(alertComponents, setUpAlerts);
 })();

@@ -453,3 +453,39 @@ def test_the_service_worker_shows_a_push_and_opens_its_page(phone, live_server):
                         ("//elsewhere.example/x", "/"), (None, "/")]:
         result = worker.evaluate(CLICK, {"url": url, "windows": []})
         assert result["calls"] == [["openWindow", live_server + opened]], url
+
+
+def test_a_provider_turns_safety_alerts_on_and_off(phone, live_server):
+    """Account, for a clinician: one button on, one off; the server's list follows; the page says
+    plainly that the diary isn't watched around the clock."""
+    from .test_checkin_flow import enrol_two_factor
+
+    page = phone
+    endpoint = stub_push(page)
+    register(page, live_server, role="provider")
+    page.wait_for_url(live_server + "/account/two-factor")
+    enrol_two_factor(page)
+    page.wait_for_url(live_server + "/provider/")
+    assert page.locator("details.not-monitored-note summary").inner_text() == (
+        "Symptom Diary is not monitored around the clock.")
+    page.goto(live_server + "/account")
+    section = page.locator("#safety-alerts")
+    assert "not monitored around the clock" in section.inner_text()
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/safety-alerts/subscriptions")
+                             and r.method == "POST") as posted:
+        section.get_by_role("button", name="Turn on safety alerts in this browser").click()
+    status_of(section).get_by_text("Safety alerts are on in this browser.").wait_for()
+    assert posted.value.post_data_json["endpoint"] == endpoint and posted.value.response().status == 201
+    server_key = page.request.get(live_server + "/api/v1/safety-alerts/key").json()["public_key"]
+    assert b64url(bytes(page.evaluate("window.stubPush.keys[0]"))) == server_key
+    page.reload()
+    section.get_by_role("button", name="Turn off safety alerts in this browser").wait_for()
+    assert section.locator(f'[data-push-endpoint="{endpoint}"]').count() == 1
+    assert serious(page) == []
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/safety-alerts/subscriptions")
+                             and r.method == "DELETE") as deleted:
+        section.get_by_role("button", name="Turn off safety alerts in this browser").click()
+    status_of(section).get_by_text("Safety alerts are off in this browser.").wait_for()
+    assert deleted.value.response().status == 204
+    page.reload()
+    assert section.locator("[data-push-endpoint]").count() == 0
