@@ -17,7 +17,8 @@ matrix per language):
    KEYWORDS entry is read as that keyword ("suicdal" → "suicidal", "kil" → "kill"), by the
    optimal string alignment distance (rapidfuzz), within the limits in ``_limit``.
 3. NEAR_MISSES are taken out ("suicide squad", "overdosed on coffee", "me muero de risa"), then
-   PHRASES are looked for, in both languages whatever the page's language.
+   PHRASES are looked for, in both languages whatever the page's language, in the text with its
+   sentence ends and without them.
 
 The same rules run in the browser for a check-in still on the phone (static/js/outbox.js reads
 ``client_rules()``); tests/browser/test_safety.py holds the two to the same answers on the corpus.
@@ -38,8 +39,8 @@ _LOOK_ALIKE = re.compile(r"([a-z])([0134579@$!])(?=[a-z])")
 _DIGITS_IN_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
 _LEADING_LOOK_ALIKE = re.compile(r"(^|[^0-9a-z])([@$])(?=[a-z])")
 LOOK_ALIKES = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a", "$": "s", "!": "i"}
-# "d.i.e", "m.a.t.a.r": letters with dots between them, read as letters spaced out.
-_DOTTED = re.compile(r"\b([a-z])\.(?=[a-z]\b)")
+# "d.i.e", "m.e q.u.i.e.r.o": letters with dots between them, read as a word.
+_DOTTED = re.compile(r"\b[a-z](?:\.[a-z])+\b")
 # "k*ll", "su#cide": a star or hash inside a word hides a letter; the word is read without it.
 _HIDDEN = re.compile(r"([a-z])[*#]+(?=[a-z])")
 # Sentence ends, kept as " | " while near misses are taken out (so "work. overdose" is not
@@ -59,7 +60,7 @@ def normalise(text: str | None) -> str:
     text = _LOOK_ALIKE.sub(lambda m: m.group(1) + LOOK_ALIKES[m.group(2)], text)
     text = _LEADING_LOOK_ALIKE.sub(lambda m: m.group(1) + LOOK_ALIKES[m.group(2)], text)
     text = _DIGITS_IN_WORD.sub(_digits_as_letters, text)
-    text = _DOTTED.sub(r"\1 ", _HIDDEN.sub(r"\1", text))
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), _HIDDEN.sub(r"\1", text))
     text = _SENTENCE_END.sub(" | ", text)
     text = _HELD.sub(r"\1", _NOT_WORD.sub(" ", text))
     return " ".join(_join_spaced_letters(text.split()))
@@ -100,7 +101,7 @@ KEYWORDS = (
     "suicidio", "suicida", "suicidas", "suicidarme", "suicidarse", "matarme", "matar", "morir", "morirme",
     "muerte", "muerto", "muerta", "vivir", "viviendo", "quiero", "quisiera", "despertar", "desaparecer",
     "cortarme", "autolesion", "autolesiones", "lastimarme", "sobredosis", "pastillas", "despedida",
-    "ahorcarme", "tirarme", "pensamientos", "planeando", "venas", "vida", "volvi", "despierte",
+    "ahorcarme", "tirarme", "pensamientos", "planeando", "venas", "vida", "volvi", "despierte", "seguir",
 )
 _KEYWORD_SET = frozenset(KEYWORDS)
 
@@ -124,10 +125,11 @@ KNOWN_WORDS = frozenset("""
     parrillas paseando pasillos pateando patilla patillas penning pillas pillos pinning placing
     plaguing planeada planeado planeados planean planing plantado plantando planteado planteando
     plantillas planting plantings plateado plating playing plunging prancing puntillas quell quiera
-    quiere quieto quill quilt quilting quimera quiniela quisieran quisieras quisieron quisiese
-    subidas subsidio sucedio sucias sufridas surgidas tirarle tirarse tirarte valiendo veas vena
-    vendas vengas venias ventas via vid vidal vidya viendo viniendo vistiendo viuda vivi vivido
-    vivien vivienda viviendas vivienne viviente vivira vivire volvia volviendo volvio wasnt wat
+    quiere quieto quill quilt quilting quimera quiniela quisieran quisieras quisieron quisiese segui
+    seguia seguid seguin seguira seguire seguis segur subidas subsidio sucedio sucias sufridas
+    surgidas tirarle tirarse tirarte valiendo veas vena vendas vengas venias ventas via vid vidal
+    vidya viendo viniendo vistiendo viuda vivi vivido vivien vivienda viviendas vivienne viviente
+    vivira vivire volvia volviendo volvio wasnt wat
 """.split())
 
 
@@ -176,7 +178,8 @@ def read(text: str | None) -> str:
 
 _MEDS = (r"(?:pills|tablets|meds|medication|sleeping pills|tylenol|advil|ibuprofen|paracetamol|acetaminophen|aspirin"
          r"|benadryl|xanax|klonopin|ativan|valium|ambien|seroquel|sertraline|zoloft|prozac|lexapro|\w+pam|\w+lam)")
-_PASTILLAS = r"(?:pastillas|pildoras|medicinas|medicamentos|tabletas|paracetamol|ibuprofeno|\w+pam|\w+lam)"
+_PASTILLAS = (r"(?:pastillas|pildoras|medicinas|medicamentos|tabletas|paracetamol(?:es)?|ibuprofenos?|aspirinas?"
+              r"|\w+pam|\w+lam)")
 _MYSELF = r"(?:myself|my self)(?! (?:esteem|worth|confidence|image|respect|care|love)\b)"
 _KITCHEN = (r"(?:shaving|chopping|cooking|slicing|peeling|cutting|gardening|baking|by accident|accidentally"
             r"|on (?:a|the|some) (?:knife|glass|paper|tin|can|stove|oven|pan|iron|kettle))")
@@ -197,7 +200,11 @@ PHRASES = (
     ("end my life / end it", "en",
      r"end(?:ing|ed)? (?:my (?:own )?life|it all)|(?:about|of|to|gonna|wanna|should just|could just|might just"
      r"|just) end(?:ing)? it(?! (?:with (?:him|her|them|my|his)|off|between|early|for the (?:day|night)|here|there"
-     r"|on a)\b)|(?:jump|jumping) and end it|end things"),
+     r"|on a)\b)|(?:jump|jumping) and end it|end things|tonight is the night"
+     r"|(?:im|i am) (?:really )?going to do it this time"
+     r"|not if any ?more its when|(?:planning|plan|going|gonna) to do it (?:tonight|this weekend|(?:on )?(?:monday"
+     r"|tuesday|wednesday|thursday|friday|saturday|sunday) night|when (?:\w+ ){1,4}(?:away|out|gone|asleep))"
+     r"|not (?:going to|gonna) be (?:around|here|alive) (?:much )?(?:longer|for long)"),
     ("take my own life", "en", r"tak(?:e|ing) my (?:own )?life|took my (?:own )?life"),
     ("overdose", "en", r"overdos(?:e|es|ed|ing)|(?:almost|nearly|to|gonna|could|might|i|id|going to|wanna) od"),
     ("took too many pills", "en",
@@ -207,7 +214,7 @@ PHRASES = (
      r" (?:pills|meds|tablets|medication|sleeping pills|paracetamol|tylenol|ibuprofen|\w+)"
      r"(?! (?:as prescribed|like the doctor|with (?:food|breakfast|dinner)|this morning as)\b)"
      r"|all (?:of )?my \w+ at once|(?:stockpiling|hoarding|saving up|collecting) (?:my )?(?:pills|meds|tablets)"
-     r"|how many (?:pills |tablets |meds )?(?:it would take|i need|id need|would do it)"
+     r"|how many (?:\w+ ){0,3}(?:it would take|i need|id need|would do it)"
      r"|(?:would|it would|it d|itd) take to (?:die|kill me|not wake up)"
      r"|(?:saving|saving up|hiding|hoarding|stockpiling|collecting|stashing) (?:up )?(?:all )?my (?:\w+ )?" + _MEDS +
      r"|(?:took|take|swallowed|popped) (?:like |about |around |maybe |over )?(?:\d{2,}|twenty|thirty|forty|fifty)"
@@ -244,7 +251,10 @@ PHRASES = (
      r"|(?:burned|burnt|cut|hit|hurt|scratched|punched|kicked|bit) (?:myself|me|my \w+|the wall|a wall)"
      r" (?:\w+ ){0,4}on purpose"
      r"|(?:scratch|scratched|scratching|cut|cutting|pick|picked|picking|bit|bite|biting|hit|hitting|punched|punching)"
-     r" (?:\w+ ){0,3}until (?:it|they|i|my \w+) (?:bled|bleed|bleeds)"
+     r" (?:\w+ ){0,3}(?:until|till|til) (?:it|they|i|my \w+) (?:bled|bleed|bleeds)"
+     r"|(?:burned|burnt) my (?:arms?|wrists?|legs?|thighs?|skin|hands?) with (?:a |the )?"
+     r"(?:lighter|cigarette|match|iron)"
+     r"|relapsed on (?:sh|self harm|cutting)|off(?:ing)? myself|want to dye(?= \||$)"
      r"|(?:hit|hitting|bang|banging|banged|punch|punching|punched) my (?:head|fists?) (?:against|into)"
      r" (?:the |a )?wall"),
     ("jump off a bridge / in front of a train", "en",
@@ -286,7 +296,10 @@ PHRASES = (
      r"|(?:knife|blade|razor|lighter|iron|cigarette)(?: \w+){0,4} against my (?:arm|skin|wrist|leg|thigh)s?"
      r"|(?:want|wanna|wish) to (?:go to )?sleep forever|(?:it|everything) would (?:all )?be over"
      r"|(?:wanted|want) it to hurt|(?:use|using) (?:them|it|those) on myself|mix(?:ed|ing)? (?:all )?(?:my )?"
-     r"(?:pills|meds|tablets) with"),
+     r"(?:pills|meds|tablets) with|(?:take|swallow|taking) (?:everything|all) in the (?:medicine )?cabinet"
+     r"|i know which (?:bridge|building|beam|train|pills)|(?:beam|hook|branch|rafter) (?:\w+ ){0,3}(?:would |could )?"
+     r"(?:hold|take) (?:me|my weight)|high enough to (?:jump|kill me|die)|(?:whoever|the person who) finds me"
+     r"|before i go(?= \||$)|tired of (?:living|existing|being alive)|no point (?:in|to) (?:living|life)"),
     # Spanish
     ("suicidio / suicida", "es", r"suicid(?:io|ios|a|as|arme|arse|arte|ado|ada|arnos)"),
     ("matarme", "es",
@@ -295,7 +308,7 @@ PHRASES = (
      r"|desvivir(?:me)?|(?:irme|ir|salir) de este mundo|dejar este mundo|bajarme del mundo"
      r"|me (?:vaya|iba) a matar(?! a\b)"
      r"|(?:quiero|quisiera|ojala|ganas de|pudiera) (?:\w+ ){0,2}"
-     r"(?:palmarla|colgar los tenis|estirar la pata|petatearme)"),
+     r"(?:palmarla|colgar los tenis|estirar la pata|petatearme)|me quiera matar"),
     ("quiero morir", "es",
      r"(?:quiero|quisiera|queria|deseo|desearia|ganas de|prefiero|preferiria|ojala) (?:me )?"
      r"(?:morir(?:me)?|estar muert[oa]|no despertar(?:me)?|desaparecer)"
@@ -324,7 +337,8 @@ PHRASES = (
      r"|dar(?:me)? piso|(?:me la quiero|quiero) palmar|petatear(?:me)?|chupar faros|unalivear(?:me)?"
      r"|dejar de existir|quitarme del medio|dar(?:me)? de baja de la vida|estar en este mundo"
      r"|irme (?:para siempre )?de esta vida|(?:voy a|quiero) (?:hacer(?:me)? dano|lastimar(?:me)?)"
-     r"|(?:ojala|deseo|desea|pido|pidiendo|esperando|espero|rezo)(?: \w+){0,8} (?:me (?:lleve|arrolle|arrollara"
+     r"|(?:ojala|deseo|desea|pido|pidiendo|esperando|espero|rezo|quisiera que|quiero que)(?: \w+){0,8}"
+     r" (?:me (?:lleve|arrolle|arrollara"
      r"|atropelle|atropellara|pase por encima|pasara por encima|mate|matara)|se (?:caiga|cayera|estrelle|estrellara)"
      r"|no me (?:levante|despierte|recupere)|se (?:acabe|acabara|termine|terminara) todo|me (?:diera|de) un infarto"
      r"|no volver nunca|no despertar)|vida(?: \w+){0,6} (?:se termine|se acabe)"
@@ -336,6 +350,18 @@ PHRASES = (
      r"|(?:plancha|cuchillo|navaja|cuchilla|encendedor|cigarro)(?: \w+){0,4} (?:en|contra) (?:el|la|los|las|mi|mis)"
      r" (?:brazo|brazos|piel|muneca|munecas|pierna|piernas|muslo|muslos)"
      r"|me (?:atropell\w+|arroll\w+) (?:\w+ ){0,6}(?:alivio|no me importaria)|cortar(?:me)? las venas"
+     r"|(?:y|que) no (?:me )?despertara|no (?:le )?encuentro sentido a (?:vivir|la vida|seguir)"
+     r"|cansad[oa] de (?:existir|vivir)|que todo se acabe para siempre|esta noche lo hago"
+     r"|lo voy a hacer (?:esta noche|el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)|de verdad|cuando)"
+     r"|volver a intentar(?:lo)?(?= \||$)|no es si es cuando"
+     r"|no voy a estar (?:mucho tiempo )?(?:mas )?(?:por aca|por aqui|aqui)(?: mucho tiempo)?"
+     r"|ya se (?:que|cual) (?:puente|edificio|viga|tren)|(?:viga|rama|gancho) (?:\w+ ){0,3}(?:aguant\w+|sosten\w+)"
+     r" (?:mi peso|conmigo)|para quien me encuentre|nadie me encuentr\w+ hasta|para despedirme sin que"
+     r"|(?:me pego|pegarme|me pegue) (?:\w+ ){0,3}contra la pared|ya no estar aqui|me (?:e|he) vuelto a cortar"
+     r"|pienso (?:mucho )?en (?:estar muert[oa]|morir(?:me)?|matarme)|si no despierto (?:\w+ ){0,2}me da igual"
+     r"|me da igual si (?:no despierto|me muero)"
+     r"|me queme (?:el|la|los|las) (?:brazo|brazos|muneca|munecas|pierna|piernas|piel) con (?:el|un|una|la)"
+     r" (?:encendedor|cigarro|cerillo|fosforo|plancha)"
      r"|si (?:\w+ ){0,3}me mato\b|si me tiraba|me voy a tirar(?! (?:a la|al|en la|en el|a el) (?:piscina|pileta|cama"
      r"|sofa|playa|mar|agua|suelo|rio)\b)|queria que (?:me )?doliera"
      r"|(?:me tomo|tomarme|me tome|tomar) (?:toda|todas|todo|todos) (?:\w+ ){0,3}de una vez"
@@ -361,7 +387,7 @@ PHRASES = (
      r"|tabletas)(?! (?:de la semana|del dia|como|que me)\b)|(?:juntando|guardando|acumulando) (?:pastillas|pildoras)"
      r"|(?:tome|me tome|tomarme|tragarme|me trague|tomar)"
      r" (?:el frasco entero|la caja entera|toda la caja|el bote entero)"
-     r"|cuantas (?:pastillas|pildoras) (?:necesito|hacen falta|harian falta|me tendria que tomar)"
+     r"|cuantas (?:pastillas|pildoras)(?: de \w+)? (?:necesito|hacen falta|harian falta|me tendria que tomar)"
      r"|(?:guardando|juntando|junte|junto|acumulando|escondiendo|escondo|escondi) (?:todos |todas )?(?:las|los|mis)"
      r" (?:\w+ ){0,2}" + _PASTILLAS
      + r"|(?:me tome|tome|trague|me trague) (?:como |unas |unos )?(?:\d{2,}|veinte|treinta|cuarenta|cincuenta"
@@ -401,6 +427,10 @@ NEAR_MISSES = (
     r"morir(?:me)? de (?:la )?(?:verguenza|risa|ganas|hambre|sueno|calor|frio|aburrimiento|amor|pena|envidia|miedo)",
     r"matar(?:me)? (?:estudiando|trabajando|de risa|a trabajar|a estudiar|en el gym|en el gimnasio|de hambre)",
     r"(?:she|he|they) (?:\w+ ){0,2}self harm\w*",
+    r"died by suicide|committed suicide|suicide (?:level|wings|sauce|hot)|se suicid\w*|rather die than",
+    r"(?:son|daughter|brother|sister|friend|neighbor|neighbour|coworker|cousin|uncle|aunt)s? (?:\w+ ){0,3}overdosed"
+    r"|(?:hijo|hija|hermano|hermana|amigo|amiga|vecino|vecina|primo|prima|tio|tia) (?:de \w+ )?(?:\w+ ){0,3}"
+    r"tuvo una sobredosis",
 )
 
 _PHRASES = tuple((name, re.compile(rf"\b(?:{pattern})\b")) for name, _, pattern in PHRASES)
@@ -409,22 +439,24 @@ _NEAR_MISSES = re.compile("|".join(rf"\b(?:{pattern})\b" for pattern in NEAR_MIS
 _ANY_PHRASE = re.compile("|".join(pattern.pattern for _, pattern in _PHRASES))
 
 
-def _without_near_misses(plain: str) -> str:
-    """``plain`` (read() text) with near misses taken out and then sentence ends dropped."""
-    return " ".join(word for word in _NEAR_MISSES.sub(" ~ ", plain).split() if word != "|")
+def _readings(text: str | None) -> tuple[str, str]:
+    """``text`` read, near misses taken out: with its sentence ends (" | ", for the phrases that end
+    a sentence: "I want to dye.") and without them ("kill. my. self.")."""
+    with_ends = " ".join(_NEAR_MISSES.sub(" ~ ", read(text)).split())
+    return with_ends, " ".join(word for word in with_ends.split() if word != "|")
 
 
 def crisis_phrases(text: str | None) -> tuple[str, ...]:
     """The names of the phrases found in ``text`` (empty when none)."""
-    plain = _without_near_misses(read(text))
-    return tuple(name for name, pattern in _PHRASES if pattern.search(plain))
+    readings = _readings(text)
+    return tuple(name for name, pattern in _PHRASES if any(pattern.search(plain) for plain in readings))
 
 
 def mentions_crisis(*texts: str | None) -> bool:
     """True if any of ``texts`` holds crisis language."""
     # Nothing is remembered between calls: these are patients' own words (services.safety asks
     # once per save and passes the answer on).
-    return any(_ANY_PHRASE.search(_without_near_misses(read(text))) for text in texts if text)
+    return any(_ANY_PHRASE.search(plain) for text in texts if text for plain in _readings(text))
 
 
 def client_rules() -> dict:

@@ -56,7 +56,7 @@
     text = text.replace(/(^|[^0-9a-z])([@$])(?=[a-z])/g, function (m, a, b) { return a + look[b]; });
     text = text.replace(/[a-z0-9]*[a-z][a-z0-9]*/g, digitsAsLetters);
     text = text.replace(/([a-z])[*#]+(?=[a-z])/g, "$1");
-    text = text.replace(/\b([a-z])\.(?=[a-z]\b)/g, "$1 ");
+    text = text.replace(/\b[a-z](?:\.[a-z])+\b/g, function (word) { return word.replace(/\./g, ""); });
     text = text.replace(/[.!?;:\u2026\u00a1\u00bf\r\n]+/g, " | ");  // sentence ends, while near misses go
     text = text.replace(/[^0-9a-z|]+/g, " ").replace(/([a-z])\1{2,}/g, "$1");
     return joinSpacedLetters(text.split(" ").filter(Boolean)).join(" ");
@@ -105,11 +105,11 @@
     return normalise(text).split(" ").filter(Boolean).map(canonical).join(" ");
   }
 
+  // Near misses out, then the phrases, in the text with its sentence ends (" | ") and without them.
   function mentions(text) {
-    var plain = read(text).replace(rules.nearMisses, " ~ ").split(" ").filter(function (word) {
-      return word && word !== "|";
-    }).join(" ");
-    return rules.phrases.test(plain);
+    var withEnds = read(text).replace(rules.nearMisses, " ~ ").split(" ").filter(Boolean);
+    var withoutEnds = withEnds.filter(function (word) { return word !== "|"; });
+    return rules.phrases.test(withEnds.join(" ")) || rules.phrases.test(withoutEnds.join(" "));
   }
 
   // Whether any of ``texts`` holds crisis language: a Promise of true or false.
