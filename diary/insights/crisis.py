@@ -145,6 +145,13 @@ def _sounds(word: str) -> str:
     return word.replace("b", "v").replace("qu", "k").replace("q", "k")
 
 
+# The keywords as they sound, with their limits, by first letter: a word is compared only with
+# the keywords that start like it (the rule above), without working them out again each time.
+_KEYWORDS_BY_SOUND: dict[str, list[tuple[str, str, int]]] = {}
+for _keyword in KEYWORDS:
+    _KEYWORDS_BY_SOUND.setdefault(_sounds(_keyword)[0], []).append((_keyword, _sounds(_keyword), _limit(_keyword)))
+
+
 def canonical(word: str) -> str:
     """``word``, or the keyword it is a typo of: same first letter, within ``_limit`` edits
     (optimal string alignment: a swap of two neighbours is one edit), b and v alike, k and qu alike; the nearest,
@@ -153,9 +160,8 @@ def canonical(word: str) -> str:
         return word
     sound = _sounds(word)
     best, best_distance = word, None
-    for keyword in KEYWORDS:
-        limit, target = _limit(keyword), _sounds(keyword)
-        if target[0] != sound[0] or abs(len(keyword) - len(word)) > limit:
+    for keyword, target, limit in _KEYWORDS_BY_SOUND.get(sound[0], ()):
+        if abs(len(keyword) - len(word)) > limit:
             continue
         distance = OSA.distance(sound, target, score_cutoff=limit)
         if distance > limit:
