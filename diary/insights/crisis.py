@@ -35,24 +35,27 @@ _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`\u00b4]")
 _OD = re.compile(r"\bod(?:['\u2018\u2019]e?d|ed)\b")
 # A digit or symbol between two letters is a letter in disguise: "su1c1de", "k!ll", "m4tarme".
 _LOOK_ALIKE = re.compile(r"([a-z])([0134579@$!])(?=[a-z])")
-# Digits in a word of three letters or more are letters too: "su1c1d10" -> "suicidio".
+# Digits in a word with letters are letters too: "su1c1d10" -> "suicidio", "1t" -> "it".
 _DIGITS_IN_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
 _LEADING_LOOK_ALIKE = re.compile(r"(^|[^0-9a-z])([@$])(?=[a-z])")
 LOOK_ALIKES = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a", "$": "s", "!": "i"}
 # "d.i.e", "m.e q.u.i.e.r.o": letters with dots between them, read as a word.
 _DOTTED = re.compile(r"\b[a-z](?:\.[a-z])+\b")
-# "k*ll", "su#cide": a star or hash inside a word hides a letter; the word is read without it.
-_HIDDEN = re.compile(r"([a-z])[*#]+(?=[a-z])")
+# "k*ll", "d*e", "su#cide": a star or hash inside a word hides a letter, most often an i.
+_HIDDEN = re.compile(r"([a-z])[*#](?=[a-z])")
 # Sentence ends, kept as " | " while near misses are taken out (so "work. overdose" is not
 # "work overdose"), then dropped (so "kill. my. self." is still "kill my self").
 _SENTENCE_END = re.compile(r"[.!?;:\u2026\u00a1\u00bf\r\n]+")
 _NOT_WORD = re.compile(r"[^0-9a-z|]+")
+# "kiII": a capital I after a small letter stands for an l.
+_CAPITAL_I_AS_L = re.compile(r"([a-z])(I+)")
 _HELD = re.compile(r"([a-z])\1{2,}")  # three or more of a letter: "diiiie" -> "die"
 
 
 def normalise(text: str | None) -> str:
     """'I DON’T want to be here!!' -> 'i dont want to be here |'; 'S u i c i d e' -> 'suicide'."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = _CAPITAL_I_AS_L.sub(lambda m: m.group(1) + "l" * len(m.group(2)), unicodedata.normalize("NFKC", text or ""))
+    text = text.casefold()
     text = _OD.sub("overdosed", text)
     text = _APOSTROPHES.sub("", text)
     text = unicodedata.normalize("NFKD", text)
@@ -60,7 +63,7 @@ def normalise(text: str | None) -> str:
     text = _LOOK_ALIKE.sub(lambda m: m.group(1) + LOOK_ALIKES[m.group(2)], text)
     text = _LEADING_LOOK_ALIKE.sub(lambda m: m.group(1) + LOOK_ALIKES[m.group(2)], text)
     text = _DIGITS_IN_WORD.sub(_digits_as_letters, text)
-    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), _HIDDEN.sub(r"\1", text))
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), _HIDDEN.sub(r"\1i", text))
     text = _SENTENCE_END.sub(" | ", text)
     text = _HELD.sub(r"\1", _NOT_WORD.sub(" ", text))
     return " ".join(_join_spaced_letters(text.split()))
@@ -68,7 +71,7 @@ def normalise(text: str | None) -> str:
 
 def _digits_as_letters(match: re.Match) -> str:
     word = match.group(0)
-    if sum(c.isalpha() for c in word) < 3 or word.isalpha():
+    if word.isalpha() or len(word) < 2:
         return word
     return "".join(LOOK_ALIKES.get(c, c) for c in word)
 
@@ -118,18 +121,18 @@ KNOWN_WORDS = frozenset("""
     despedi despedido despedidos despedir despegar despejada despejar desperate despertaba
     despertado despertador despertara despertarme despertaron despertarse despertarte desperte
     desperto despierta despiertan despiertas despierten despiertes despierto despiertos despistar
-    despiste despite desterrar dispersar dread hag han handing huang hwang kipling kisser krill
-    lastimar lastimaron lastimarte lie mata matara matarle mataro matarse matarte mori morira morire
-    morirse morirte muera muerda muerde muerdo muere muero neve nevera overcome overcoming overdo
-    overdoing overdone overdue overjoyed overuse overused pandillas panning pantallas panting
-    parrillas paseando pasillos pateando patilla patillas penning pillas pillos pinning placing
-    plaguing planeada planeado planeados planean planing plantado plantando planteado planteando
-    plantillas planting plantings plateado plating playing plunging prancing puntillas quell quiera
-    quiere quieto quill quilt quilting quimera quiniela quisieran quisieras quisieron quisiese segui
-    seguia seguid seguin seguira seguire seguis segur subidas subsidio sucedio sucias sufridas
-    surgidas tirarle tirarse tirarte valiendo veas vena vendas vengas venias ventas via vid vidal
-    vidya viendo viniendo vistiendo viuda vivi vivido vivien vivienda viviendas vivienne viviente
-    vivira vivire volvia volviendo volvio wasnt wat
+    despiste despite desterrar dey dispersar dread dye goodie hag han handing huang hwang kipling
+    kisser krill lastimar lastimaron lastimarte lie lye mata matara matarle mataro matarse matarte
+    mori morira morire morirse morirte muera muerda muerde muerdo muere muero neve nevera overcome
+    overcoming overdo overdoing overdone overdue overjoyed overuse overused pandillas panning
+    pantallas panting parrillas paseando pasillos pateando patilla patillas penning pillas pillos
+    pinning placing plaguing planeada planeado planeados planean planing plantado plantando
+    planteado planteando plantillas planting plantings plateado plating playing plunging prancing
+    puntillas quell quiera quiere quieto quill quilt quilting quimera quiniela quisieran quisieras
+    quisieron quisiese segui seguia seguid seguin seguira seguire seguis segur subidas subsidio
+    sucedio sucias sufridas surgidas tirarle tirarse tirarte valiendo veas vena vendas vengas venias
+    ventas via vid vidal vidya viendo viniendo vistiendo viuda vivi vivido vivien vivienda viviendas
+    vivienne viviente vivira vivire volvia volviendo volvio wasnt wat
 """.split())
 
 
@@ -141,8 +144,8 @@ def _limit(keyword: str) -> int:
 
 def _sounds(word: str) -> str:
     """b and v sound the same in Spanish and are often swapped in writing ("bivir", "la bida"), and
-    "k" is written for "qu" ("kiero")."""
-    return word.replace("b", "v").replace("qu", "k").replace("q", "k")
+    "k" is written for "qu" ("kiero"); y and i alike ("lyfe")."""
+    return word.replace("b", "v").replace("qu", "k").replace("q", "k").replace("y", "i")
 
 
 # The keywords as they sound, with their limits, by first letter: a word is compared only with
@@ -247,7 +250,8 @@ PHRASES = (
      r"(?:never|not|dont|do not|didnt|did not) (?:want to |wanna )?wake up"
      r"(?! (?:early|late|on time|at|before|in time|till|until|rested|refreshed|feeling|the|my|him|her|them)\b)"),
     ("can't go on / no reason to live", "en",
-     r"(?:cant|cannot|can not) go on|no (?:reason|point) (?:to|in) (?:live|living|go on|going on)"),
+     r"(?:cant|cannot|can not) go on(?! (?:like this )?with the\b)|no (?:reason|point) (?:to|in) (?:live|living|go on"
+     r"|going on)"),
     ("better off without me", "en", r"better off without me"),
     ("self-harm", "en",
      rf"self ?harm(?:ing|ed)?|(?:hurt|hurting|harm|harming) {_MYSELF}|cutt?(?:ing|in)? {_MYSELF}"
@@ -306,6 +310,27 @@ PHRASES = (
      r"|i know which (?:bridge|building|beam|train|pills)|(?:beam|hook|branch|rafter) (?:\w+ ){0,3}(?:would |could )?"
      r"(?:hold|take) (?:me|my weight)|high enough to (?:jump|kill me|die)|(?:whoever|the person who) finds me"
      r"|before i go(?= \||$)|tired of (?:living|existing|being alive)|no point (?:in|to) (?:living|life)"),
+    ("this is my last entry / going through with it", "en",
+     r"(?:this is )?my last (?:entry|post|message)|this (?:weekend|week|night|friday|saturday|sunday) is (?:the"
+     r"|my) last|go(?:ing)? through with it|(?:tomorrow|tonight) i end it|ending things|(?:have|got) a date picked"
+     r"|(?:picked|chose|chosen|set) (?:a|the) date(?= \||$)|(?:ive|i have) decided(?: \w+){0,3} (?:last|do it|end it"
+     r"|tonight)|(?:going to|gonna) do it (?:this time|for real|after my shift|im sure)|(?:rope"
+     r"|noose) (?:is )?(?:already )?(?:in|ready|hidden)|my plan is to|walk into the (?:sea|ocean|river|lake)|(?:which"
+     r"|what) (?:meds|pills|drugs) are (?:lethal|deadly)|lethal (?:together|dose)|carbon monoxide|how long (?:it takes"
+     r"|does it take) to die|(?:service|my|dads) (?:pistol|gun|rifle)|(?:got|took) the (?:gun|pistol|rifle) out"
+     r"|loaded (?:it|the gun|the pistol)|with my insulin|how much would be too much|driving off the road|(?:bought"
+     r"|got) the rope|(?:three|3|different|several) (?:different )?pharmacies|the note is under|can have my (?:guitar"
+     r"|books|things|stuff|car|clothes|games|dog|cat)|for a while(?: \w+){0,3} (?:it isnt|its not|it is not)"
+     r"|cut (?:again|deeper)|(?:wanting|want) to cut|(?:new|fresh) cuts|blade out of|pick(?:ing|ed)? at (?:the|my) cuts"
+     r"|carv(?:ed|ing) (?:\w+ ){0,3}into my (?:leg|arm|skin|wrist)|bit my (?:own )?arm|cuts on my (?:wrist|arm|leg"
+     r"|thigh)s?|clean from (?:cutting|self harm)(?: \w+){0,4} (?:ruined|lost|broke)|(?:took|swallowed|popped) (?:like "
+     r"|about |around |maybe |over )?(?:\d{2,}|twenty|thirty|forty|fifty) (?:of )?(?:my )?(?:\w+ )?" + _MEDS
+     + r"|(?:swallowed|took|downed|downing) (?:the )?(?:whole|entire) (?:strip|bottle|pack|box|blister)|(?:take|took"
+     r"|swallow|swallowed) every (?:pill|pills|tablet)|(?:took|take|taking) all of (?:\w+ )?(?:morphine|oxy|oxycodone"
+     r"|pills|meds|insulin)|six feet under|(?:want to|wanna|wish i could) (?:go to )?sleep forever|yeet(?:ing)? myself"
+     r"|roping|delete myself|active si|si is (?:back|bad)|(?:want to|wanna) dye(?! (?:my|it|the|her|his|them|a|an"
+     r"|some)\b)|(?:be|b) alive any ?more|cutt? my wrists|(?:had|held|holding) the (?:pills|gun|knife|blade"
+     r"|rope) in my hand"),
     # Spanish
     ("suicidio / suicida", "es", r"suicid(?:io|ios|a|as|arme|arse|arte|ado|ada|arnos)"),
     ("matarme", "es",
@@ -373,6 +398,26 @@ PHRASES = (
      r"|(?:me tomo|tomarme|me tome|tomar) (?:toda|todas|todo|todos) (?:\w+ ){0,3}de una vez"
      r"|(?:mezcle|mezclar|mezclando) (?:todas )?(?:mis |las )?pastillas con"
      r"|(?:escondi|compre|tengo|consegui|prepare) (?:la|una) (?:soga|cuerda)|apagarme (?:y|para siempre)"),
+    ("este fin de semana es el último / lo hago", "es",
+     r"no (?:le )?veo sentido a (?:seguir|vivir|estar)|ojala me (?:diera algo y )?muer\w+|me muriera de una vez"
+     r"|si (?:manana )?no amanezco|pa(?:ra)? que sigo aqui|(?:este|esta) (?:fin de semana|finde|mes|viernes|sabado"
+     r"|domingo|noche) es (?:el|la) ultim[oa]|mi ultima (?:entrada|nota|pagina|noche)|(?:esta noche|hoy) me mato"
+     r"|voy a hacerlo|lo hago (?:antes|despues|esta|el|cuando)|no llego al (?:lunes|martes|miercoles|jueves|viernes"
+     r"|sabado|domingo|fin de mes)|ya tengo la fecha|cuando se venda (?:\w+ ){0,2}me mato|hoy es la noche"
+     r"|no voy a cumplir (?:los )?\d+|ya lo tengo pensado|(?:que|cual) arbol|la soga (?:ya )?(?:esta|en)"
+     r"|pienso tirarme|(?:que|cuales) medicamentos son letales|letales juntos|con la pistola|todo lo del botiquin"
+     r"|monoxido|cuanto se tarda en morir|meterme al mar|con la insulina|cuanto seria demasiado"
+     r"|donde voy no (?:los|las|lo|la) necesito|cuando (?:yo )?(?:ya )?no este\b(?! (?:tan|mas|muy|asi)\b)"
+     r"|quien me encuentre|(?:saque|saco) el arma|el arma (?:esta )?cargada|la cargue"
+     r"|se quede con mi (?:guitarra|libros|cosas|ropa|perro|gato|moto|carro)|antes de irme(?= \||$)"
+     r"|la carta esta debajo|cabezazos contra la pared|los cortes (?:nuevos|de la muneca)|cortes nuevos"
+     r"|cuchilla del sacapuntas|me lastim\w+ (?:otra vez|de nuevo|a proposito)|me hice cortes|me muerdo el brazo"
+     r"|(?:me )?trague todo el (?:blister|frasco|sobre|paquete)|me pase de pastillas|me tome el doble de"
+     r"|todo el pastillero|toda la morfina|como \d+ (?:acetaminofen|paracetamol\w*|ibuprofeno\w*|pastillas)"
+     r"|me empastille|pegar(?:me)? un tiro|al otro barrio|mimir para siempre|dar(?:me)? de baja del planeta"
+     r"|ojala me muera|(?:me quiero|quiero) cortar(?:me)?(?! (?:el|la|los|las) (?:pelo|cabello|flequillo|unas|barba"
+     r"|fleco|puntas)\b)|ya no quiero seguir(?! (?:con|en|asi|haciendo|trabajando|estudiando|yendo)\b)"
+     r"|tenia las pastillas en la mano|el que avisa no se mata"),
     ("quitarme la vida", "es",
      r"quitarme la vida|me (?:\w+ ){0,2}quitar la vida|(?:acabar|terminar|poner fin) (?:con|a) mi (?:propia )?vida"
      r"|(?:acabar|terminar) con todo(?! (?:el|la|lo|los|las|esto|eso|mi|tu|su)\b)"),
@@ -433,7 +478,7 @@ NEAR_MISSES = (
     r"morir(?:me)? de (?:la )?(?:verguenza|risa|ganas|hambre|sueno|calor|frio|aburrimiento|amor|pena|envidia|miedo)",
     r"matar(?:me)? (?:estudiando|trabajando|de risa|a trabajar|a estudiar|en el gym|en el gimnasio|de hambre)",
     r"(?:she|he|they) (?:\w+ ){0,2}self harm\w*",
-    r"died by suicide|committed suicide|suicide (?:level|wings|sauce|hot)|se suicid\w*|rather die than",
+    r"died by suicide|committed suicide|suicide (?:level|wings|sauce|hot|squeeze)|se suicid\w*|rather die than",
     r"(?:son|daughter|brother|sister|friend|neighbor|neighbour|coworker|cousin|uncle|aunt)s? (?:\w+ ){0,3}overdosed"
     r"|(?:hijo|hija|hermano|hermana|amigo|amiga|vecino|vecina|primo|prima|tio|tia) (?:de \w+ )?(?:\w+ ){0,3}"
     r"tuvo una sobredosis",

@@ -31,7 +31,7 @@
 
   function digitsAsLetters(word) {
     var letters = word.replace(/[^a-z]/g, "").length;
-    if (letters < 3 || letters === word.length) { return word; }
+    if (letters === word.length || word.length < 2) { return word; }
     return word.replace(/[0-9]/g, function (c) { return rules.lookAlikes[c] || c; });
   }
 
@@ -48,14 +48,15 @@
 
   function normalise(text) {
     var look = rules.lookAlikes;
-    text = (text || "").normalize("NFKC").toLowerCase();
+    text = (text || "").normalize("NFKC").replace(/([a-z])(I+)/g, function (m, a, b) { return a + b.replace(/I/g, "l"); });
+    text = text.toLowerCase();
     text = text.replace(/\bod(?:['\u2018\u2019]e?d|ed)\b/g, "overdosed");
     text = text.replace(/['\u2018\u2019\u02bc`\u00b4]/g, "");
     text = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
     text = text.replace(/([a-z])([0134579@$!])(?=[a-z])/g, function (m, a, b) { return a + look[b]; });
     text = text.replace(/(^|[^0-9a-z])([@$])(?=[a-z])/g, function (m, a, b) { return a + look[b]; });
     text = text.replace(/[a-z0-9]*[a-z][a-z0-9]*/g, digitsAsLetters);
-    text = text.replace(/([a-z])[*#]+(?=[a-z])/g, "$1");
+    text = text.replace(/([a-z])[*#](?=[a-z])/g, "$1i");
     text = text.replace(/\b[a-z](?:\.[a-z])+\b/g, function (word) { return word.replace(/\./g, ""); });
     text = text.replace(/[.!?;:\u2026\u00a1\u00bf\r\n]+/g, " | ");  // sentence ends, while near misses go
     text = text.replace(/[^0-9a-z|]+/g, " ").replace(/([a-z])\1{2,}/g, "$1");
@@ -79,7 +80,7 @@
     return rows[a.length][b.length];
   }
 
-  function sounds(word) { return word.replace(/b/g, "v").replace(/qu/g, "k").replace(/q/g, "k"); }
+  function sounds(word) { return word.replace(/b/g, "v").replace(/qu/g, "k").replace(/q/g, "k").replace(/y/g, "i"); }
   function sorted(word) { return word.split("").sort().join(""); }
 
   function canonical(word) {
