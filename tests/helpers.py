@@ -191,3 +191,9 @@ def new_user(app, email, display_name, role="patient"):
     if role == "provider":
         enrol(app, email)
     return client
+
+
+def today_iso():
+    """Today's date (the machine's), ISO, asked when a test needs it: a module constant taken at
+    import goes stale when a run crosses midnight."""
+    return dt.date.today().isoformat()

@@ -3,24 +3,22 @@
 The route list comes from app.url_map, so a route added later is checked too (or
 fails here until someone says what its parameters mean).
 """
-import datetime as dt
 import re
 
 import pytest
-from helpers import stored
+from helpers import stored, today_iso
 from push_service import Browser
 
 from diary.db import get_db
 
-TODAY = dt.date.today().isoformat()
-ENTRY = {"date": TODAY, "anxiety": 6, "triggers": ["secret-trigger"], "note": "alice's secret note"}
-SESSION = {"date": TODAY, "treatment": "iv_ketamine", "anxiety_before": 8, "anxiety_after": 2,
+ENTRY = {"date": today_iso(), "anxiety": 6, "triggers": ["secret-trigger"], "note": "alice's secret note"}
+SESSION = {"date": today_iso(), "treatment": "iv_ketamine", "anxiety_before": 8, "anxiety_after": 2,
            "reflection": "alice's secret reflection"}
 # A plausible valid body for each write, so a refusal can't be blamed on bad input.
-FORM = {"date": TODAY, "anxiety": "1", "note": "overwritten", "treatment": "other",
+FORM = {"date": today_iso(), "anxiety": "1", "note": "overwritten", "treatment": "other",
         "anxiety_before": "1", "anxiety_after": "1", "name": "renamed", "into": "1", "scope": "scores"}
 JSON = {"anxiety": 1, "note": "overwritten", "reflection": "overwritten"}
-ASSESSMENT = {"date": TODAY, "instrument": "phq9", "answers": [1, 2, 1, 0, 3, 1, 2, 0, 0]}
+ASSESSMENT = {"date": today_iso(), "instrument": "phq9", "answers": [1, 2, 1, 0, 3, 1, 2, 0, 0]}
 
 
 @pytest.fixture

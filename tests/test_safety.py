@@ -4,28 +4,28 @@ import json
 import re
 
 import pytest
-from helpers import AuthActions, new_user, share, user_id
+from helpers import AuthActions, new_user, share, today_iso, user_id
 
 from diary import create_app
 from diary.db import get_db
 from diary.timeutil import short_date
 
-TODAY = dt.date.today().isoformat()
 CRISIS = "thinking about killing myself and how I would do it"
 PLAN = {"warning_signs": "Can't sleep, stop answering texts", "people_to_ask": "Sam 07700 900123",
         "reasons_for_living": "My daughter"}
 
 
-def checkin(client, anxiety=4, note="", private=False, date=TODAY):
-    response = client.post("/api/v1/entries", json={"date": date, "anxiety": anxiety, "note": note,
+def checkin(client, anxiety=4, note="", private=False, date=None):
+    response = client.post("/api/v1/entries", json={"date": date or today_iso(), "anxiety": anxiety, "note": note,
                                                     "private": private})
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
 
-def phq9(client, item9, private=False, date=TODAY):
+def phq9(client, item9, private=False, date=None):
     response = client.post("/api/v1/assessments", json={
-        "instrument": "phq9", "date": date, "answers": [1, 1, 1, 1, 1, 1, 1, 1, item9], "private": private})
+        "instrument": "phq9", "date": date or today_iso(), "answers": [1, 1, 1, 1, 1, 1, 1, 1, item9],
+        "private": private})
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
@@ -56,7 +56,7 @@ def shown(html):
 
 def test_the_card_shows_once_after_the_form_save_with_contacts_and_plan(patient):
     patient.put("/api/v1/safety-plan", json=PLAN)
-    response = patient.post("/", data={"date": TODAY, "anxiety": "10", "note": CRISIS})
+    response = patient.post("/", data={"date": today_iso(), "anxiety": "10", "note": CRISIS})
     assert response.status_code == 302  # saved: the card never blocks the entry
     html = shown(patient.get("/").get_data(as_text=True))
     assert 'data-support-reason="crisis_language"' in html and "Your entry is saved" in html
@@ -68,7 +68,7 @@ def test_the_card_shows_once_after_the_form_save_with_contacts_and_plan(patient)
 
 
 def test_a_session_reflection_with_crisis_words_shows_the_card(patient):
-    session = {"date": TODAY, "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3}
+    session = {"date": today_iso(), "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3}
     body = patient.post("/api/v1/sessions", json={**session, "reflection": "I don't want to be here"}).get_json()
     assert body["support"] == {"reason": "crisis_language"}
     calm = patient.post("/api/v1/sessions", json={**session, "reflection": "calm"}).get_json()
@@ -82,7 +82,7 @@ def test_a_session_reflection_with_crisis_words_shows_the_card(patient):
 
 def test_the_phq9_item_9_answer_shows_the_card_on_the_result_page(patient):
     answers = {f"item_{n}": "0" for n in range(1, 10)} | {"item_9": "1"}
-    response = patient.post("/assessments/new?instrument=phq9", data={"date": TODAY, **answers})
+    response = patient.post("/assessments/new?instrument=phq9", data={"date": today_iso(), **answers})
     html = patient.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-support-reason="phq9_item9"' in html and "tel:988" in html
 
@@ -138,7 +138,7 @@ def test_item_9_path_end_to_end(care):
     assert phq9(patient, item9=1)["support"] == {"reason": "phq9_item9"}
     row = patients(provider)["Pat"]
     assert row["flags"][0] == "safety"
-    assert row["safety"]["since"] == TODAY and row["safety"]["count"] == 1
+    assert row["safety"]["since"] == today_iso() and row["safety"]["count"] == 1
     assert row["safety"]["reason"] == "PHQ-9 item 9 (thoughts of death or self-harm) answered “several days”"
     assert row["flag_reasons"][0]["text"].startswith("PHQ-9 item 9 (thoughts of death or self-harm)")
     dashboard = provider.get("/provider/").get_data(as_text=True)
@@ -181,8 +181,8 @@ def test_scores_only_gets_the_flag_and_date_never_the_words(app, patient, provid
     checkin(patient, 6, CRISIS)
     row = patients(provider)["Pat"]
     raised_at = row["safety"].pop("raised_at")
-    assert row["safety"] == {"since": TODAY, "date": TODAY, "reason": "Crisis language in a check-in", "count": 1}
-    assert raised_at.startswith(TODAY) and raised_at.endswith("Z")
+    assert row["safety"] == {"since": today_iso(), "date": today_iso(), "reason": "Crisis language in a check-in", "count": 1}
+    assert raised_at.startswith(today_iso()) and raised_at.endswith("Z")
     pid = user_id(patient)
     for path in ("/provider/", f"/provider/patients/{pid}", "/api/v1/patients", f"/api/v1/patients/{pid}/entries",
                  f"/api/v1/patients/{pid}/trends", f"/provider/patients/{pid}/export/entries.csv"):
@@ -225,11 +225,11 @@ def test_a_checkin_deleted_and_written_again_with_its_id_carries_only_its_new_wo
     patient, provider = care["patient"], care["provider"]
     entry_id = checkin(patient, 5, CRISIS)["id"]
     assert patient.delete(f"/api/v1/entries/{entry_id}").status_code == 204
-    again = patient.post("/api/v1/entries", json={"id": entry_id, "date": TODAY, "anxiety": 5, "note": "fine"})
+    again = patient.post("/api/v1/entries", json={"id": entry_id, "date": today_iso(), "anxiety": 5, "note": "fine"})
     assert again.status_code == 201 and again.get_json()["support"] is None
     assert patients(provider)["Pat"]["safety"] is None
     assert patient.delete(f"/api/v1/entries/{entry_id}").status_code == 204
-    again = patient.post("/api/v1/entries", json={"id": entry_id, "date": TODAY, "anxiety": 5, "note": CRISIS})
+    again = patient.post("/api/v1/entries", json={"id": entry_id, "date": today_iso(), "anxiety": 5, "note": CRISIS})
     assert again.status_code == 201
     assert patients(provider)["Pat"]["safety"] is not None
 
@@ -255,7 +255,7 @@ def test_dashboard_puts_who_needs_a_call_first(app, provider):
     for client in people.values():
         checkin(client, 3)
     checkin(people["Spiky Sol"], 9)
-    people["Severe Sev"].post("/api/v1/assessments", json={"instrument": "gad7", "date": TODAY,
+    people["Severe Sev"].post("/api/v1/assessments", json={"instrument": "gad7", "date": today_iso(),
                                                            "answers": [3, 3, 3, 3, 3, 0, 0]})
     checkin(people["Safety Sam"], 2, "I keep thinking I'd be better off dead")
     listed = provider.get("/api/v1/patients").get_json()["patients"]
@@ -271,7 +271,7 @@ def test_the_issue_report_is_fixed(care):
     patient, provider = care["patient"], care["provider"]
     for days in range(1, 7):
         checkin(patient, 4, date=(dt.date.today() - dt.timedelta(days=days)).isoformat())
-    response = patient.post("/", data={"date": TODAY, "anxiety": "10", "note": CRISIS})
+    response = patient.post("/", data={"date": today_iso(), "anxiety": "10", "note": CRISIS})
     assert "Your entry is saved" in patient.get(response.headers["Location"]).get_data(as_text=True)
     row = patients(provider)["Pat"]
     assert row["flags"][:2] == ["safety", "spike"]
@@ -383,7 +383,7 @@ def test_editing_the_words_of_an_acknowledged_record_raises_it_again(care):
 
 
 def test_crisis_words_as_a_trigger_show_the_card_and_raise_the_flag(care):
-    body = care["patient"].post("/api/v1/entries", json={"date": TODAY, "anxiety": 4,
+    body = care["patient"].post("/api/v1/entries", json={"date": today_iso(), "anxiety": 4,
                                                          "triggers": ["suicidal thoughts"]}).get_json()
     assert body["support"] == {"reason": "crisis_language"}
     assert patients(care["provider"])["Pat"]["safety"]["reason"] == "Crisis language in a check-in"
@@ -393,7 +393,7 @@ def test_a_backdated_record_is_dated_by_when_it_was_written(care):
     three_weeks_ago = (dt.date.today() - dt.timedelta(days=21)).isoformat()
     checkin(care["patient"], 5, "I can't go on", date=three_weeks_ago)
     row = patients(care["provider"])["Pat"]
-    assert row["safety"]["date"] == TODAY and row["flags"][0] == "safety"
+    assert row["safety"]["date"] == today_iso() and row["flags"][0] == "safety"
     assert row["flag_reasons"][0]["text"].endswith(f"(dated {short_date(three_weeks_ago)})")
 
 

@@ -6,9 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from helpers import share, user_id
-
-TODAY = dt.date.today().isoformat()
+from helpers import share, today_iso, user_id
 
 # Each passed silently before ("support": null, no flag).
 FOUND = [
@@ -56,7 +54,7 @@ def shown(html):
 
 @pytest.mark.parametrize("note", FOUND)
 def test_through_the_api_the_card_and_the_flag(care, note):
-    response = care["patient"].post("/api/v1/entries", json={"date": TODAY, "anxiety": 4, "note": note})
+    response = care["patient"].post("/api/v1/entries", json={"date": today_iso(), "anxiety": 4, "note": note})
     assert response.status_code == 201
     assert response.get_json()["support"] == {"reason": "crisis_language"}
     assert safety_of(care["provider"])["reason"] == "Crisis language in a check-in"
@@ -65,7 +63,7 @@ def test_through_the_api_the_card_and_the_flag(care, note):
 @pytest.mark.parametrize("note", FOUND)
 def test_through_the_today_form_the_card_and_the_flag(care, note):
     patient = care["patient"]
-    assert patient.post("/", data={"date": TODAY, "anxiety": "4", "note": note}).status_code == 302
+    assert patient.post("/", data={"date": today_iso(), "anxiety": "4", "note": note}).status_code == 302
     html = shown(patient.get("/").get_data(as_text=True))
     assert 'data-support-reason="crisis_language"' in html, note
     assert safety_of(care["provider"])["reason"] == "Crisis language in a check-in"
@@ -73,13 +71,13 @@ def test_through_the_today_form_the_card_and_the_flag(care, note):
 
 @pytest.mark.parametrize("trigger", ["wanna die", "unalive", "sewerslide", "not be here anymore", "kms"])
 def test_a_trigger_name_in_slang_shows_the_card(care, trigger):
-    body = care["patient"].post("/api/v1/entries", json={"date": TODAY, "anxiety": 3, "triggers": [trigger]})
+    body = care["patient"].post("/api/v1/entries", json={"date": today_iso(), "anxiety": 3, "triggers": [trigger]})
     assert body.get_json()["support"] == {"reason": "crisis_language"}
     assert safety_of(care["provider"]) is not None
 
 
 def test_a_reflection_about_ending_it_shows_the_card(care):
-    session = {"date": TODAY, "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
+    session = {"date": today_iso(), "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
                "reflection": "I keep thinking about ending it"}
     body = care["patient"].post("/api/v1/sessions", json=session).get_json()
     assert body["support"] == {"reason": "crisis_language"}
@@ -88,15 +86,15 @@ def test_a_reflection_about_ending_it_shows_the_card(care):
 
 @pytest.mark.parametrize("note", NEAR_MISSES)
 def test_near_misses_show_no_card_and_raise_no_flag(care, note):
-    body = care["patient"].post("/api/v1/entries", json={"date": TODAY, "anxiety": 4, "note": note}).get_json()
+    body = care["patient"].post("/api/v1/entries", json={"date": today_iso(), "anxiety": 4, "note": note}).get_json()
     assert body["support"] is None
-    assert care["patient"].post("/", data={"date": TODAY, "anxiety": "4", "note": note}).status_code == 302
+    assert care["patient"].post("/", data={"date": today_iso(), "anxiety": "4", "note": note}).status_code == 302
     assert "data-support-reason" not in shown(care["patient"].get("/").get_data(as_text=True))
     assert safety_of(care["provider"]) is None
 
 
 def test_a_private_crisis_note_shows_the_card_but_tells_the_clinic_nothing(care):
-    body = care["patient"].post("/api/v1/entries", json={"date": TODAY, "anxiety": 4, "note": "quiero morir",
+    body = care["patient"].post("/api/v1/entries", json={"date": today_iso(), "anxiety": 4, "note": "quiero morir",
                                                          "private": True}).get_json()
     assert body["support"] == {"reason": "crisis_language"}
     assert safety_of(care["provider"]) is None
@@ -150,7 +148,7 @@ def test_a_trigger_in_crisis_words_is_never_shown_by_name_under_scores_only(pati
 
 def test_under_a_full_share_the_trigger_is_shown_as_written(patient, provider):
     share(patient, provider, "full")
-    patient.post("/api/v1/entries", json={"date": TODAY, "anxiety": 6, "triggers": ["wanna die"]})
+    patient.post("/api/v1/entries", json={"date": today_iso(), "anxiety": 6, "triggers": ["wanna die"]})
     pid = user_id(patient)
     assert provider.get(f"/api/v1/patients/{pid}/entries").get_json()["entries"][0]["triggers"] == ["wanna die"]
 
@@ -159,11 +157,11 @@ def test_no_other_words_reach_a_scores_only_provider(patient, provider):
     """Notes, reflections and the safety plan (the fields of a patient's own words): none of them
     under "scores only", on any page, CSV or API. Questionnaires hold no free text (answers only)."""
     pid = scores_only(patient, provider)
-    patient.post("/api/v1/entries", json={"date": TODAY, "anxiety": 5, "note": "quiero morir hoy"})
-    patient.post("/api/v1/sessions", json={"date": TODAY, "treatment": "iv_ketamine", "anxiety_before": 7,
+    patient.post("/api/v1/entries", json={"date": today_iso(), "anxiety": 5, "note": "quiero morir hoy"})
+    patient.post("/api/v1/sessions", json={"date": today_iso(), "treatment": "iv_ketamine", "anxiety_before": 7,
                                            "anxiety_after": 3, "reflection": "planning my death again"})
     patient.put("/api/v1/safety-plan", json={"warning_signs": "the bridge on Elm Street"})
-    answers = patient.post("/api/v1/assessments", json={"instrument": "phq9", "date": TODAY,
+    answers = patient.post("/api/v1/assessments", json={"instrument": "phq9", "date": today_iso(),
                                                         "answers": [1] * 9}).get_json()
     assert set(answers) <= {"id", "instrument", "date", "answers", "total", "severity", "difficulty", "private",
                             "created_at", "updated_at", "support", "item9"}

@@ -12,11 +12,9 @@ from diary.db import close_db, get_db, migrate
 from diary.services import memo as memo_module
 from diary.services import trends as trends_service
 
-TODAY = dt.date.today()
-
 
 def days_ago(n):
-    return (TODAY - dt.timedelta(days=n)).isoformat()
+    return (dt.date.today() - dt.timedelta(days=n)).isoformat()
 
 
 def checkin(client, anxiety, n=0, **fields):
@@ -143,7 +141,7 @@ def test_what_a_clinician_sees_changes_when_a_check_in_is_made_private(diary, pr
 
 def test_a_new_day_computes_again(diary, computed, monkeypatch):
     assert all_time(diary)["days"][-1]["date"] == days_ago(0)
-    tomorrow = TODAY + dt.timedelta(days=1)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
     monkeypatch.setattr(trends_service, "today_in", lambda timezone: tomorrow)
     assert all_time(diary)["days"][-1]["date"] == tomorrow.isoformat()
     assert len(computed) == 2
