@@ -105,6 +105,7 @@ KEYWORDS = (
     "muerte", "muerto", "muerta", "vivir", "viviendo", "quiero", "quisiera", "despertar", "desaparecer",
     "cortarme", "autolesion", "autolesiones", "lastimarme", "sobredosis", "pastillas", "despedida",
     "ahorcarme", "tirarme", "pensamientos", "planeando", "venas", "vida", "volvi", "despierte", "seguir",
+    "estuviera",
 )
 _KEYWORD_SET = frozenset(KEYWORDS)
 
@@ -121,18 +122,19 @@ KNOWN_WORDS = frozenset("""
     despedi despedido despedidos despedir despegar despejada despejar desperate despertaba
     despertado despertador despertara despertarme despertaron despertarse despertarte desperte
     desperto despierta despiertan despiertas despierten despiertes despierto despiertos despistar
-    despiste despite desterrar dey dispersar dread dye goodie hag han handing huang hwang kipling
-    kisser krill lastimar lastimaron lastimarte lie lye mata matara matarle mataro matarse matarte
-    mori morira morire morirse morirte muera muerda muerde muerdo muere muero neve nevera overcome
-    overcoming overdo overdoing overdone overdue overjoyed overuse overused pandillas panning
-    pantallas panting parrillas paseando pasillos pateando patilla patillas penning pillas pillos
-    pinning placing plaguing planeada planeado planeados planean planing plantado plantando
-    planteado planteando plantillas planting plantings plateado plating playing plunging prancing
-    puntillas quell quiera quiere quieto quill quilt quilting quimera quiniela quisieran quisieras
-    quisieron quisiese segui seguia seguid seguin seguira seguire seguis segur subidas subsidio
-    sucedio sucias sufridas surgidas tirarle tirarse tirarte valiendo veas vena vendas vengas venias
-    ventas via vid vidal vidya viendo viniendo vistiendo viuda vivi vivido vivien vivienda viviendas
-    vivienne viviente vivira vivire volvia volviendo volvio wasnt wat
+    despiste despite desterrar dey dispersar dread dye estudiara estuvieran estuvieras estuvieron
+    estuviese goodie hag han handing huang hwang kipling kisser krill lastimar lastimaron lastimarte
+    lie lye mata matara matarle mataro matarse matarte mori morira morire morirse morirte muera
+    muerda muerde muerdo muere muero neve nevera overcome overcoming overdo overdoing overdone
+    overdue overjoyed overuse overused pandillas panning pantallas panting parrillas paseando
+    pasillos pateando patilla patillas penning pillas pillos pinning placing plaguing planeada
+    planeado planeados planean planing plantado plantando planteado planteando plantillas planting
+    plantings plateado plating playing plunging prancing puntillas quell quiera quiere quieto quill
+    quilt quilting quimera quiniela quisieran quisieras quisieron quisiese segui seguia seguid
+    seguin seguira seguire seguis segur subidas subsidio sucedio sucias sufridas surgidas tirarle
+    tirarse tirarte valiendo veas vena vendas vengas venias ventas via vid vidal vidya viendo
+    viniendo vistiendo viuda vivi vivido vivien vivienda viviendas vivienne viviente vivira vivire
+    volvia volviendo volvio wasnt wat
 """.split())
 
 
@@ -209,7 +211,7 @@ PHRASES = (
     ("end my life / end it", "en",
      r"end(?:ing|ed)? (?:my (?:own )?life|it all)|(?:about|of|to|gonna|wanna|should just|could just|might just"
      r"|just) end(?:ing)? it(?! (?:with (?:him|her|them|my|his)|off|between|early|for the (?:day|night)|here|there"
-     r"|on a)\b)|(?:jump|jumping) and end it|end things|tonight is the night"
+     r"|on a)\b)|(?:jump|jumping) and end it|end things(?! with\b)|tonights? (?:is )?the night(?= \||$| im done)"
      r"|(?:im|i am) (?:really )?going to do it this time"
      r"|not if any ?more its when|(?:planning|plan|going|gonna) to do it (?:tonight|this weekend|(?:on )?(?:monday"
      r"|tuesday|wednesday|thursday|friday|saturday|sunday) night|when (?:\w+ ){1,4}(?:away|out|gone|asleep))"
@@ -268,14 +270,21 @@ PHRASES = (
      r"|(?:hit|hitting|bang|banging|banged|punch|punching|punched) my (?:head|fists?) (?:against|into)"
      r" (?:the |a )?wall"),
     ("jump off a bridge / in front of a train", "en",
-     r"(?:jump|jumping|jumped|throw my ?self|throwing my ?self) (?:off|from) (?:a |the |that |this |my )?(?:\w+ ){0,2}"
+     r"(?:jump|jumping|jumped|throw my ?self|throwing my ?self) (?:off|from) (?:a |the |that |this |my )?(?:\w+ ){0,4}"
      r"(?:bridge|building|roof|rooftop|balcony|cliff|ledge|window|overpass|tower|parking garage)"
      r"|(?:jump|jumping|jumped|throw my ?self|throwing my ?self|step|stepping) (?:in front of|under) (?:a |the )?"
      r"(?:train|bus|car|truck|subway|metro|lorry)"
      r"|(?:wish|hope|hoping) (?:i|id) (?:get|got|would get) hit by (?:a|the) (?:bus|car|truck|train)"
      r"|(?:hit by|hit me)(?: \w+){0,8} (?:wouldnt (?:even )?mind|would be relieved|feel relieved|be a relief)"
      r"|(?:drive|driving|drove|crash|crashing|steer|steering) (?:my car |the car )?(?:into|off) (?:a|the)"
-     r" (?:river|wall|tree|cliff|bridge|lake|oncoming)"),
+     r" (?:\w+ )?(?:river|wall|tree|cliff|bridge|lake|oncoming|barrier|pole|truck|median|overpass)"
+     r"|pills (?:ive|i have) been (?:saving|hoarding|collecting|stashing)|(?:pills|meds) (?:with|plus|and) (?:the )?"
+     r"(?:whiskey|vodka|wine|alcohol|booze|rum|tequila)|finds my body|(?:hitting|hit|punching|punched|banging) myself"
+     r"|finish me off|swallowing everything|(?:might|gonna|going to|want to|wanna) (?:just )?sh\b|\bsh (?:tonight"
+     r"|again|today)|over dose|dead by (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|tonight|tomorrow"
+     r"|the weekend|next week)|pills counted(?: out)?|want my life to be over"
+     r"|(?:want|wanted) it (?:all )?to end(?= \||$)"
+     r"|better off if i (?:just )?(?:wasnt|werent|was not) here|if i died in my sleep|by my own hand|where to tie it"),
     ("planning my death", "en",
      r"(?:planning|plan|planned|plans for) my (?:death|suicide|funeral|exit)|(?:ways|way|how) to die"
      r"|(?:painless|easiest|quickest|best) way to (?:die|go)"),
@@ -312,16 +321,18 @@ PHRASES = (
      r"|before i go(?= \||$)|tired of (?:living|existing|being alive)|no point (?:in|to) (?:living|life)"),
     ("this is my last entry / going through with it", "en",
      r"(?:this is )?my last (?:entry|post|message)|this (?:weekend|week|night|friday|saturday|sunday) is (?:the"
-     r"|my) last|go(?:ing)? through with it|(?:tomorrow|tonight) i end it|ending things|(?:have|got) a date picked"
-     r"|(?:picked|chose|chosen|set) (?:a|the) date(?= \||$)|(?:ive|i have) decided(?: \w+){0,3} (?:last|do it|end it"
-     r"|tonight)|(?:going to|gonna) do it (?:this time|for real|after my shift|im sure)|(?:rope"
+     r"|my) last|go(?:ing)? through with it|(?:tomorrow|tonight) i end it|ending things(?! with\b)"
+     r"|(?:have|got) a date picked"
+     r"|(?:picked|chose|chosen|set) (?:a|the) date(?= \||$)|(?:ive|i have) decided(?: \w+){0,3} (?:do it|end it)"
+     r"|(?:going to|gonna) do it (?:this time|for real|after my shift|im sure)|(?:rope"
      r"|noose) (?:is )?(?:already )?(?:in|ready|hidden)|my plan is to|walk into the (?:sea|ocean|river|lake)|(?:which"
      r"|what) (?:meds|pills|drugs) are (?:lethal|deadly)|lethal (?:together|dose)|carbon monoxide|how long (?:it takes"
      r"|does it take) to die|(?:service|my|dads) (?:pistol|gun|rifle)|(?:got|took) the (?:gun|pistol|rifle) out"
      r"|loaded (?:it|the gun|the pistol)|with my insulin|how much would be too much|driving off the road|(?:bought"
      r"|got) the rope|(?:three|3|different|several) (?:different )?pharmacies|the note is under|can have my (?:guitar"
      r"|books|things|stuff|car|clothes|games|dog|cat)|for a while(?: \w+){0,3} (?:it isnt|its not|it is not)"
-     r"|cut (?:again|deeper)|(?:wanting|want) to cut|(?:new|fresh) cuts|blade out of|pick(?:ing|ed)? at (?:the|my) cuts"
+     r"|cut (?:again|deeper)|(?:wanting|want) to cut(?! (?:my|the|her|his|a|an|down|back|out|off|ties|some)\b)"
+     r"|(?:new|fresh) cuts|blade out of|pick(?:ing|ed)? at (?:the|my) cuts"
      r"|carv(?:ed|ing) (?:\w+ ){0,3}into my (?:leg|arm|skin|wrist)|bit my (?:own )?arm|cuts on my (?:wrist|arm|leg"
      r"|thigh)s?|clean from (?:cutting|self harm)(?: \w+){0,4} (?:ruined|lost|broke)|(?:took|swallowed|popped) (?:like "
      r"|about |around |maybe |over )?(?:\d{2,}|twenty|thirty|forty|fifty) (?:of )?(?:my )?(?:\w+ )?" + _MEDS
@@ -417,7 +428,16 @@ PHRASES = (
      r"|me empastille|pegar(?:me)? un tiro|al otro barrio|mimir para siempre|dar(?:me)? de baja del planeta"
      r"|ojala me muera|(?:me quiero|quiero) cortar(?:me)?(?! (?:el|la|los|las) (?:pelo|cabello|flequillo|unas|barba"
      r"|fleco|puntas)\b)|ya no quiero seguir(?! (?:con|en|asi|haciendo|trabajando|estudiando|yendo)\b)"
-     r"|tenia las pastillas en la mano|el que avisa no se mata"),
+     r"|tenia las pastillas en la mano|el que avisa no se mata|que se acabe mi vida|ojala(?: \w+){0,8} me muriera"
+     r"|me muero de una vez|(?:acabo|termino) con mi vida|hago me mato|me voy a aventar|usar(?:la|lo)? conmigo"
+     r"|pastillas que (?:he|tengo) guardad[ao]s?|estrellar(?:me)? (?:el|mi) (?:auto|carro|coche) contra"
+     r"|caida (?:\w+ ){0,2}mortal|veneno (?:\w+ ){0,8}(?:tomarmelo|para tomarme)|encuentre mi cuerpo"
+     r"|no (?:pienso|quiero|voy a) seguir viv[oa]|haciendo dano|recai (?:\w+ ){0,3}cortes|me sigo cortando"
+     r"|sigo cortandome|reventarme los nudillos|me trague (?:todo|toda|todos|todas) (?:el|la|los|las|mis) (?:\w+ )?"
+     r"(?:pastillas|pildoras|sertralina|fluoxetina|clonazepam|medicinas|paracetamol)|tomarmel[oa]s? tod[oa]s? de una"
+     r"|a ver si (?:asi )?me muero|me cuelgo|sobredosificar(?:me)?|muert[oa] (?:para|antes del?) (?:el )?(?:lunes"
+     r"|martes|miercoles|jueves|viernes|sabado|domingo|fin de semana|finde)|(?:estarias|estaria) mejor muert[oa]"
+     r"|no encontre la cuchilla|pastillas contadas"),
     ("quitarme la vida", "es",
      r"quitarme la vida|me (?:\w+ ){0,2}quitar la vida|(?:acabar|terminar|poner fin) (?:con|a) mi (?:propia )?vida"
      r"|(?:acabar|terminar) con todo(?! (?:el|la|lo|los|las|esto|eso|mi|tu|su)\b)"),
@@ -448,7 +468,8 @@ PHRASES = (
      r"(?:tirarme|aventarme|lanzarme|arrojarme|me tire|me tiro|me tiraria|me voy a tirar|me quiero tirar|me avento"
      r"|me lanzo) (?:de|del|desde|por|al|a las"
      r"|bajo|frente a|delante de) (?:un |una |el |la |los |las )?(?:puente|edificio|azotea|balcon|ventana|techo|tren"
-     r"|metro|vias|vacio|acantilado|autobus|camion|carro|coche)|ahorcarme|colgarme (?:de|del)|pegarme un tiro"
+     r"|metro|vias|vacio|acantilado|autobus|camion|carro|coche|ultimo piso|piso)|ahorcarme|colgarme (?:de|del)"
+     r"|pegarme un tiro"
      r"|para (?:tirarme|colgarme|aventarme)|(?:compre|tengo|consegui) (?:una |la )?cuerda (?:\w+ ){0,5}colgar\w*"),
     ("no despertar nunca", "es",
      r"(?:dormir y|dormirme y|quiero|quisiera|para|ojala) no (?:volver a )?despertar(?:me)?"
@@ -478,7 +499,11 @@ NEAR_MISSES = (
     r"morir(?:me)? de (?:la )?(?:verguenza|risa|ganas|hambre|sueno|calor|frio|aburrimiento|amor|pena|envidia|miedo)",
     r"matar(?:me)? (?:estudiando|trabajando|de risa|a trabajar|a estudiar|en el gym|en el gimnasio|de hambre)",
     r"(?:she|he|they) (?:\w+ ){0,2}self harm\w*",
-    r"died by suicide|committed suicide|suicide (?:level|wings|sauce|hot|squeeze)|se suicid\w*|rather die than",
+    r"(?:disappear|desaparecer)(?: \w+){0,2} (?:under|into|bajo|debajo de|en) (?:my|the|las|los|la|el|mis)"
+    r" (?:duvet|covers|blankets?|bed|cobijas|sabanas|cama)|last (?:entry|post) (?:in|of) (?:this|the)"
+    r" (?:notebook|journal|diary|year|month)",
+    r"(?:died|dies) by suicide|committed suicide|murio de (?:una )?sobredosis"
+    r"|suicide (?:level|wings|sauce|hot|squeeze)|se suicid\w*|rather die than",
     r"(?:son|daughter|brother|sister|friend|neighbor|neighbour|coworker|cousin|uncle|aunt)s? (?:\w+ ){0,3}overdosed"
     r"|(?:hijo|hija|hermano|hermana|amigo|amiga|vecino|vecina|primo|prima|tio|tia) (?:de \w+ )?(?:\w+ ){0,3}"
     r"tuvo una sobredosis",
