@@ -271,7 +271,7 @@ PHRASES = (
      r" (?:the |a )?wall"),
     ("jump off a bridge / in front of a train", "en",
      r"(?:jump|jumping|jumped|throw my ?self|throwing my ?self) (?:off|from) (?:a |the |that |this |my )?(?:\w+ ){0,4}"
-     r"(?:bridge|building|roof|rooftop|balcony|cliff|ledge|window|overpass|tower|parking garage)"
+     r"(?:bridge|building|roof|rooftop|balcony|cliffs?|ledge|window|overpass|tower|parking garage)"
      r"|(?:jump|jumping|jumped|throw my ?self|throwing my ?self|step|stepping) (?:in front of|under) (?:a |the )?"
      r"(?:train|bus|car|truck|subway|metro|lorry)"
      r"|(?:wish|hope|hoping) (?:i|id) (?:get|got|would get) hit by (?:a|the) (?:bus|car|truck|train)"
@@ -284,7 +284,10 @@ PHRASES = (
      r"|again|today)|over dose|dead by (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|tonight|tomorrow"
      r"|the weekend|next week)|pills counted(?: out)?|want my life to be over"
      r"|(?:want|wanted) it (?:all )?to end(?= \||$)"
-     r"|better off if i (?:just )?(?:wasnt|werent|was not) here|if i died in my sleep|by my own hand|where to tie it"),
+     r"|better off if i (?:just )?(?:wasnt|werent|was not) here|if i died in my sleep|by my own hand|where to tie it"
+     r"|run(?:ning)? the (?:car|engine) in the (?:closed )?garage|until (?:im|i am) dead|once (?:im|i am) (?:dead|gone)"
+     r"|(?:slice|slicing|sliced) my (?:arms?|wrists?|legs?|thighs?)|(?:hid|hide|hiding) (?:the|my) cuts|deserve to hurt"
+     r"|(?:does it|would it) take to die|neck(?:ing)? myself|(?:be arsed|bothered) living"),
     ("planning my death", "en",
      r"(?:planning|plan|planned|plans for) my (?:death|suicide|funeral|exit)|(?:ways|way|how) to die"
      r"|(?:painless|easiest|quickest|best) way to (?:die|go)"),
@@ -329,7 +332,8 @@ PHRASES = (
      r"|what) (?:meds|pills|drugs) are (?:lethal|deadly)|lethal (?:together|dose)|carbon monoxide|how long (?:it takes"
      r"|does it take) to die|(?:service|my|dads) (?:pistol|gun|rifle)|(?:got|took) the (?:gun|pistol|rifle) out"
      r"|loaded (?:it|the gun|the pistol)|with my insulin|how much would be too much|driving off the road|(?:bought"
-     r"|got) the rope|(?:three|3|different|several) (?:different )?pharmacies|the note is under|can have my (?:guitar"
+     r"|got) the rope(?! for\b)|(?:three|3|different|several) (?:different )?pharmacies|the note is under"
+     r"|can have my (?:guitar"
      r"|books|things|stuff|car|clothes|games|dog|cat)|for a while(?: \w+){0,3} (?:it isnt|its not|it is not)"
      r"|cut (?:again|deeper)|(?:wanting|want) to cut(?! (?:my|the|her|his|a|an|down|back|out|off|ties|some)\b)"
      r"|(?:new|fresh) cuts|blade out of|pick(?:ing|ed)? at (?:the|my) cuts"
@@ -391,7 +395,7 @@ PHRASES = (
      r"|hasta (?:sacarme sangre|que (?:me )?sangr\w+)|castigarme|punetazos a la pared"
      r"|(?:plancha|cuchillo|navaja|cuchilla|encendedor|cigarro)(?: \w+){0,4} (?:en|contra) (?:el|la|los|las|mi|mis)"
      r" (?:brazo|brazos|piel|muneca|munecas|pierna|piernas|muslo|muslos)"
-     r"|me (?:atropell\w+|arroll\w+) (?:\w+ ){0,6}(?:alivio|no me importaria)|cortar(?:me)? las venas"
+     r"|me (?:atropell\w+|arroll\w+) (?:\w+ ){0,6}(?:alivio|no me importaria|mejor)|cortar(?:me)? las venas"
      r"|(?:y|que) no (?:me )?despertara|no (?:le )?encuentro sentido a (?:vivir|la vida|seguir)"
      r"|cansad[oa] de (?:existir|vivir)|que todo se acabe para siempre|esta noche lo hago"
      r"|lo voy a hacer (?:esta noche|el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)|de verdad|cuando)"
@@ -408,13 +412,14 @@ PHRASES = (
      r"|sofa|playa|mar|agua|suelo|rio)\b)|queria que (?:me )?doliera"
      r"|(?:me tomo|tomarme|me tome|tomar) (?:toda|todas|todo|todos) (?:\w+ ){0,3}de una vez"
      r"|(?:mezcle|mezclar|mezclando) (?:todas )?(?:mis |las )?pastillas con"
-     r"|(?:escondi|compre|tengo|consegui|prepare) (?:la|una) (?:soga|cuerda)|apagarme (?:y|para siempre)"),
+     r"|(?:escondi|compre|tengo|consegui|prepare) (?:la|una) (?:soga|cuerda)(?! (?:para|del) (?:el )?(?:columpio"
+     r"|tendedero|saltar)\b)|apagarme (?:y|para siempre)"),
     ("este fin de semana es el último / lo hago", "es",
      r"no (?:le )?veo sentido a (?:seguir|vivir|estar)|ojala me (?:diera algo y )?muer\w+|me muriera de una vez"
      r"|si (?:manana )?no amanezco|pa(?:ra)? que sigo aqui|(?:este|esta) (?:fin de semana|finde|mes|viernes|sabado"
      r"|domingo|noche) es (?:el|la) ultim[oa]|mi ultima (?:entrada|nota|pagina|noche)|(?:esta noche|hoy) me mato"
      r"|voy a hacerlo|lo hago (?:antes|despues|esta|el|cuando)|no llego al (?:lunes|martes|miercoles|jueves|viernes"
-     r"|sabado|domingo|fin de mes)|ya tengo la fecha|cuando se venda (?:\w+ ){0,2}me mato|hoy es la noche"
+     r"|sabado|domingo|fin de mes)|ya tengo la fecha|cuando se venda (?:\w+ ){0,2}me mato|hoy es la noche(?= \||$| ya)"
      r"|no voy a cumplir (?:los )?\d+|ya lo tengo pensado|(?:que|cual) arbol|la soga (?:ya )?(?:esta|en)"
      r"|pienso tirarme|(?:que|cuales) medicamentos son letales|letales juntos|con la pistola|todo lo del botiquin"
      r"|monoxido|cuanto se tarda en morir|meterme al mar|con la insulina|cuanto seria demasiado"
@@ -437,7 +442,11 @@ PHRASES = (
      r"(?:pastillas|pildoras|sertralina|fluoxetina|clonazepam|medicinas|paracetamol)|tomarmel[oa]s? tod[oa]s? de una"
      r"|a ver si (?:asi )?me muero|me cuelgo|sobredosificar(?:me)?|muert[oa] (?:para|antes del?) (?:el )?(?:lunes"
      r"|martes|miercoles|jueves|viernes|sabado|domingo|fin de semana|finde)|(?:estarias|estaria) mejor muert[oa]"
-     r"|no encontre la cuchilla|pastillas contadas"),
+     r"|no encontre la cuchilla|pastillas contadas|(?:la|el) que se quiere morir (?:\w+ ){0,2}soy yo"
+     r"|estarian mejor (?:\w+ ){0,8}que conmigo|estar viv[oa](?= \||$)|si no despierto (?:\w+ ){0,2}(?:seria un alivio"
+     r"|mejor)|meter (?:el|mi) (?:carro|auto|coche) al (?:rio|mar|lago)|me rajo|rajarme|(?:escondo|esconder|escondi)"
+     r" los cortes|hacen falta para morir|(?:tomarme|me tome|tragarme) el (?:blister|frasco|bote) entero"
+     r"|dormir para siempre|me voi a matar"),
     ("quitarme la vida", "es",
      r"quitarme la vida|me (?:\w+ ){0,2}quitar la vida|(?:acabar|terminar|poner fin) (?:con|a) mi (?:propia )?vida"
      r"|(?:acabar|terminar) con todo(?! (?:el|la|lo|los|las|esto|eso|mi|tu|su)\b)"),
@@ -500,8 +509,10 @@ NEAR_MISSES = (
     r"matar(?:me)? (?:estudiando|trabajando|de risa|a trabajar|a estudiar|en el gym|en el gimnasio|de hambre)",
     r"(?:she|he|they) (?:\w+ ){0,2}self harm\w*",
     r"(?:disappear|desaparecer)(?: \w+){0,2} (?:under|into|bajo|debajo de|en) (?:my|the|las|los|la|el|mis)"
-    r" (?:duvet|covers|blankets?|bed|cobijas|sabanas|cama)|last (?:entry|post) (?:in|of) (?:this|the)"
-    r" (?:notebook|journal|diary|year|month)",
+    r" (?:duvet|covers|blankets?|bed|cobijas|sabanas|cama)|last (?:entry|post) (?:in|of|for) (?:this|the)"
+    r" (?:notebook|journal|diary|year|month|week)|ultima entrada (?:de|del) (?:la )?(?:semana|mes|ano|cuaderno|diario)",
+    r"(?:villain|character|hero|stuntman|diver|kids?|he|she|they) (?:\w+ ){0,2}jump\w* (?:off|from)"
+    r"|(?:risk of|avoid|prevent|no) (?:an? )?overdose",
     r"(?:died|dies) by suicide|committed suicide|murio de (?:una )?sobredosis"
     r"|suicide (?:level|wings|sauce|hot|squeeze)|se suicid\w*|rather die than",
     r"(?:son|daughter|brother|sister|friend|neighbor|neighbour|coworker|cousin|uncle|aunt)s? (?:\w+ ){0,3}overdosed"
