@@ -39,8 +39,8 @@ _LOOK_ALIKE = re.compile(r"([a-z])([0134579@$!])(?=[a-z])")
 _DIGITS_IN_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
 _LEADING_LOOK_ALIKE = re.compile(r"(^|[^0-9a-z])([@$])(?=[a-z])")
 LOOK_ALIKES = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a", "$": "s", "!": "i"}
-# "d.i.e", "m.e q.u.i.e.r.o": letters with dots between them, read as a word.
-_DOTTED = re.compile(r"\b[a-z](?:\.[a-z])+\b")
+# "d.i.e", "m.e q.u.i.e.r.o", "sui.cidar": a dot between two letters (no space) joins them.
+_DOTTED = re.compile(r"([a-z])\.(?=[a-z])")
 # "k*ll", "d*e", "su#cide": a star or hash inside a word hides a letter, most often an i.
 _HIDDEN = re.compile(r"([a-z])[*#](?=[a-z])")
 # Sentence ends, kept as " | " while near misses are taken out (so "work. overdose" is not
@@ -63,7 +63,7 @@ def normalise(text: str | None) -> str:
     text = _LOOK_ALIKE.sub(lambda m: m.group(1) + LOOK_ALIKES[m.group(2)], text)
     text = _LEADING_LOOK_ALIKE.sub(lambda m: m.group(1) + LOOK_ALIKES[m.group(2)], text)
     text = _DIGITS_IN_WORD.sub(_digits_as_letters, text)
-    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), _HIDDEN.sub(r"\1i", text))
+    text = _DOTTED.sub(r"\1", _HIDDEN.sub(r"\1i", text))
     text = _SENTENCE_END.sub(" | ", text)
     text = _HELD.sub(r"\1", _NOT_WORD.sub(" ", text))
     return " ".join(_join_spaced_letters(text.split()))
@@ -206,7 +206,8 @@ PHRASES = (
     ("hang myself / shoot myself", "en",
      rf"(?:hang|hanging|hanged|shoot|shooting|drown|drowning|stab|stabbing|poison|poisoning|suffocate"
      rf"|suffocating|strangle|strangling|starve|starving|burn|burning|burned|burnt) {_MYSELF}"
-     r"|(?:bought|buy|buying|got) (?:a |some )?rope|(?:where|how|when) (?:i|id|ill) (?:would |will )?do it"),
+     r"|(?:bought|buy|buying|got) (?:a |some )?rope(?! (?:to tie|for)\b)"
+     r"|(?:where|how|when) (?:i|id|ill) (?:would |will )?do it"),
     ("unalive / sewerslide", "en", r"unaliv(?:e|ing|ed)|sewerslide|sewer slide|commit sudoku"),
     ("end my life / end it", "en",
      r"end(?:ing|ed)? (?:my (?:own )?life|it all)|(?:about|of|to|gonna|wanna|should just|could just|might just"
@@ -223,7 +224,8 @@ PHRASES = (
      r"|way too many|loads of|a whole bottle of|the whole bottle of|the rest of my|a whole pack of|the whole pack of"
      r"|a whole box of|the whole box of|an entire (?:bottle|pack|box) of)"
      r" (?:pills|meds|tablets|medication|sleeping pills|paracetamol|tylenol|ibuprofen|\w+)"
-     r"(?! (?:as prescribed|like the doctor|with (?:food|breakfast|dinner)|this morning as)\b)"
+     r"(?! (?:as prescribed|like the doctor|with (?:food|breakfast|dinner)|this morning as|on time|at the right time"
+     r"|today|this week|like i should)\b)"
      r"|all (?:of )?my \w+ at once|(?:stockpiling|hoarding|saving up|collecting) (?:my )?(?:pills|meds|tablets)"
      r"|how many (?:\w+ ){0,3}(?:it would take|i need|id need|would do it)"
      r"|(?:would|it would|it d|itd) take to (?:die|kill me|not wake up)"
@@ -240,7 +242,8 @@ PHRASES = (
      r"(?: any ?more| any longer)?(?! (?:in|with|near|at|there|abroad|alone|together|like that)\b)"
      r"|(?:not|never) (?:to )?be here any ?more|(?:wont|will not) be (?:alive|around|here) (?:by|for|next|much longer"
      r"|to see)|(?:if|when|after) (?:i|im) (?:was |were |am |m )?(?:gone|dead)(?! (?:for|to|on|from)\b)"
-     r"|(?:nobody|no one|noone) would (?:even )?(?:notice|care|miss me)"
+     r"|(?:nobody|no one|noone) would (?:even )?(?:notice|care|miss me)(?! if i (?:skip\w*|miss\w*|left|leave|took"
+     r"|take|did|do|went|go)\b)"
      r"|wish (?:i|id) (?:didnt|did not|couldnt|could not) (?:exist|wake up)|wish i (?:wasnt|was not|werent|were not)"
      r" (?:alive|here|around|born)|(?:if|when) i (?:wasnt|was not|werent|were not) (?:around|here|alive)"
      r"|(?:easier|better) for (?:everyone|everybody|them|my family|all of them) if i (?:wasnt|was not|werent|were not"
@@ -275,7 +278,8 @@ PHRASES = (
      r"|(?:jump|jumping|jumped|throw my ?self|throwing my ?self|step|stepping) (?:in front of|under) (?:a |the )?"
      r"(?:train|bus|car|truck|subway|metro|lorry)"
      r"|(?:wish|hope|hoping) (?:i|id) (?:get|got|would get) hit by (?:a|the) (?:bus|car|truck|train)"
-     r"|(?:hit by|hit me)(?: \w+){0,8} (?:wouldnt (?:even )?mind|would be relieved|feel relieved|be a relief)"
+     r"|(?:hit by|hit me)(?: \w+){0,8} (?:wouldnt (?:even )?mind|would be relieved|feel relieved|be a relief"
+     r"|id be relieved)"
      r"|(?:drive|driving|drove|crash|crashing|steer|steering) (?:my car |the car )?(?:into|off) (?:a|the)"
      r" (?:\w+ )?(?:river|wall|tree|cliff|bridge|lake|oncoming|barrier|pole|truck|median|overpass)"
      r"|pills (?:ive|i have) been (?:saving|hoarding|collecting|stashing)|(?:pills|meds) (?:with|plus|and) (?:the )?"
@@ -283,7 +287,10 @@ PHRASES = (
      r"|finish me off|swallowing everything|(?:might|gonna|going to|want to|wanna) (?:just )?sh\b|\bsh (?:tonight"
      r"|again|today)|over dose|dead by (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|tonight|tomorrow"
      r"|the weekend|next week)|pills counted(?: out)?|want my life to be over"
-     r"|(?:want|wanted) it (?:all )?to end(?= \||$)"
+     r"|(?:want|wanted) it (?:all )?to end(?= \||$)|something terminal|wish (?:i|id) (?:had )?died"
+     r"|decided to (?:die|kill myself|end it)|how (?:ill|i will|im going to) die|swallow the lot|like not alive"
+     r"|every (?:\w+ )?(?:pill|pills|tablet|tablets|ibuprofen|paracetamol|tylenol) in the house|\bshing\b"
+     r"|s h (?:again|tonight|today)|clean from (?:cutting|self harm)(?: \w+){0,4} threw"
      r"|better off if i (?:just )?(?:wasnt|werent|was not) here|if i died in my sleep|by my own hand|where to tie it"
      r"|run(?:ning)? the (?:car|engine) in the (?:closed )?garage|until (?:im|i am) dead|once (?:im|i am) (?:dead|gone)"
      r"|(?:slice|slicing|sliced) my (?:arms?|wrists?|legs?|thighs?)|(?:hid|hide|hiding) (?:the|my) cuts|deserve to hurt"
@@ -340,7 +347,7 @@ PHRASES = (
      r"|carv(?:ed|ing) (?:\w+ ){0,3}into my (?:leg|arm|skin|wrist)|bit my (?:own )?arm|cuts on my (?:wrist|arm|leg"
      r"|thigh)s?|clean from (?:cutting|self harm)(?: \w+){0,4} (?:ruined|lost|broke)|(?:took|swallowed|popped) (?:like "
      r"|about |around |maybe |over )?(?:\d{2,}|twenty|thirty|forty|fifty) (?:of )?(?:my )?(?:\w+ )?" + _MEDS
-     + r"|(?:swallowed|took|downed|downing) (?:the )?(?:whole|entire) (?:strip|bottle|pack|box|blister)|(?:take|took"
+     + r"|(?:swallowed|took|downed|downing) (?:the |a )?(?:whole|entire) (?:strip|bottle|pack|box|blister)|(?:take|took"
      r"|swallow|swallowed) every (?:pill|pills|tablet)|(?:took|take|taking) all of (?:\w+ )?(?:morphine|oxy|oxycodone"
      r"|pills|meds|insulin)|six feet under|(?:want to|wanna|wish i could) (?:go to )?sleep forever|yeet(?:ing)? myself"
      r"|roping|delete myself|active si|si is (?:back|bad)|(?:want to|wanna) dye(?! (?:my|it|the|her|his|them|a|an"
@@ -367,8 +374,8 @@ PHRASES = (
      r"|(?:mas facil|mejor) para (?:todos|ellos|mi familia) si (?:yo )?(?:no existiera|no estuviera|me muriera"
      r"|desapareciera)|(?:pensado|pensar|pensando|piensa|pensaba) en quitarse la vida"),
     ("no quiero vivir", "es",
-     r"no (?:quiero|puedo|aguanto|deseo) (?:seguir )?(?:vivir|viviendo|existir|estar aqui|estar viv[oa]"
-     r"|seguir con vida|despertar)(?! (?:en|con|cerca|lejos|sol[oa]|juntos|ahi|alli)\b)|no existir mas"
+     r"no (?:quiero|puedo|aguanto|deseo) (?:seguir )?(?:(?:vivir|viviendo)(?! (?:en|con|cerca|lejos|sol[oa]|juntos"
+     r"|ahi|alli)\b)|existir|estar aqui|estar viv[oa]|seguir con vida|despertar)|no existir mas"
      r"|no vale la pena (?:vivir|seguir)|no tengo (?:razones|motivos|ganas) (?:para|de) (?:vivir|seguir)"
      r"|(?:sin|ninguna) razon para vivir|(?:estarian|estaria|estan|estaran) (?:todos )?mejor (?:sin mi|si (?:yo )?"
      r"(?:estuviera muert[oa]|no estuviera|me muriera|no existiera|desapareciera))"),
@@ -413,7 +420,7 @@ PHRASES = (
      r"|(?:me tomo|tomarme|me tome|tomar) (?:toda|todas|todo|todos) (?:\w+ ){0,3}de una vez"
      r"|(?:mezcle|mezclar|mezclando) (?:todas )?(?:mis |las )?pastillas con"
      r"|(?:escondi|compre|tengo|consegui|prepare) (?:la|una) (?:soga|cuerda)(?! (?:para|del) (?:el )?(?:columpio"
-     r"|tendedero|saltar)\b)|apagarme (?:y|para siempre)"),
+     r"|tendedero|saltar|amarrar|atar)\b)|apagarme (?:y|para siempre)"),
     ("este fin de semana es el último / lo hago", "es",
      r"no (?:le )?veo sentido a (?:seguir|vivir|estar)|ojala me (?:diera algo y )?muer\w+|me muriera de una vez"
      r"|si (?:manana )?no amanezco|pa(?:ra)? que sigo aqui|(?:este|esta) (?:fin de semana|finde|mes|viernes|sabado"
@@ -446,7 +453,10 @@ PHRASES = (
      r"|estarian mejor (?:\w+ ){0,8}que conmigo|estar viv[oa](?= \||$)|si no despierto (?:\w+ ){0,2}(?:seria un alivio"
      r"|mejor)|meter (?:el|mi) (?:carro|auto|coche) al (?:rio|mar|lago)|me rajo|rajarme|(?:escondo|esconder|escondi)"
      r" los cortes|hacen falta para morir|(?:tomarme|me tome|tragarme) el (?:blister|frasco|bote) entero"
-     r"|dormir para siempre|me voi a matar"),
+     r"|dormir para siempre|me voi a matar|me de algo grave|para que todo se acabe"
+     r"|no me (?:importaria|molestaria) (?:no despertar|morir(?:me)?|dejar de existir)|decidi (?:morir(?:me)?|matarme"
+     r"|quitarme la vida)|ya no voy a estar(?= \||$)|me colgaria|tomarmel[oa]s tod[oa]s|autoelimin\w*"
+     r"|un blister entero"),
     ("quitarme la vida", "es",
      r"quitarme la vida|me (?:\w+ ){0,2}quitar la vida|(?:acabar|terminar|poner fin) (?:con|a) mi (?:propia )?vida"
      r"|(?:acabar|terminar) con todo(?! (?:el|la|lo|los|las|esto|eso|mi|tu|su)\b)"),
@@ -459,19 +469,21 @@ PHRASES = (
      r"(?! (?:el|la|los|las) (?:pelo|cabello|flequillo|unas|barba|fleco|puntas)\b)|(?:cortarme|abrirme) las venas"
      r"|me (?:queme|corte|golpee|lastime|hice dano|arane|rasgue) (?:\w+ ){0,4}a proposito"
      r"|(?:golpearme|me golpee|me golpeo|darme golpes|me di golpes) (?:\w+ ){0,3}contra la pared"
-     r"|me corto(?! (?:el|la|los|las|un|una) (?:pelo|cabello|flequillo|unas|barba|fleco|puntas|melena|dedo|pan)\b)"
-     r"(?! con (?:el|la|un|una) (?:papel|cuchillo|vidrio|hoja)\b)|me \w+ (?:\w+ ){0,3}hasta (?:sangrar|que sangr\w+)"),
+     r"|me corto(?! (?:el|la|los|las|un|una) (?:pelo|cabello|flequillo|unas|barba|fleco|puntas|melena|dedo|pan|yeso"
+     r"|venda|vendaje|ropa)\b)"
+     r"(?! con (?:el|la|un|una) (?:papel|cuchillo|vidrio|hoja)\b)|me \w+ (?:\w+ ){0,5}hasta (?:sangrar|que sangr\w+)"),
     ("sobredosis / pastillas", "es",
      r"sobredosis|(?:tome|me tome|tomarme|tragarme|me trague|tomar) (?:demasiadas|un monton de|un frasco de"
      r"|el frasco de|la caja entera de|toda la caja de|todas las) (?:pastillas|pildoras|medicinas|medicamentos"
-     r"|tabletas)(?! (?:de la semana|del dia|como|que me)\b)|(?:juntando|guardando|acumulando) (?:pastillas|pildoras)"
+     r"|tabletas)(?! (?:de la semana|del dia|como|que me|a la hora|a tiempo)\b)"
+     r"|(?:juntando|guardando|acumulando) (?:pastillas|pildoras)"
      r"|(?:tome|me tome|tomarme|tragarme|me trague|tomar)"
      r" (?:el frasco entero|la caja entera|toda la caja|el bote entero)"
      r"|cuantas (?:pastillas|pildoras)(?: de \w+)? (?:necesito|hacen falta|harian falta|me tendria que tomar)"
      r"|(?:guardando|juntando|junte|junto|acumulando|escondiendo|escondo|escondi) (?:todos |todas )?(?:las|los|mis)"
      r" (?:\w+ ){0,2}" + _PASTILLAS
      + r"|(?:me tome|tome|trague|me trague) (?:como |unas |unos )?(?:\d{2,}|veinte|treinta|cuarenta|cincuenta"
-     r"|un punado de) " + _PASTILLAS + r"|(?:me tome|tome|trague|me trague) (?:\w+ ){0,4}a proposito"
+     r"|un punado de) " + _PASTILLAS + r"|(?:me tome|tome|trague|me trague) (?:\w+ ){0,6}a proposito"
      r"|me pase con (?:las|los|mis) " + _PASTILLAS),
     ("tirarme de un puente / ahorcarme", "es",
      r"(?:tirarme|aventarme|lanzarme|arrojarme|me tire|me tiro|me tiraria|me voy a tirar|me quiero tirar|me avento"
@@ -509,7 +521,8 @@ NEAR_MISSES = (
     r"matar(?:me)? (?:estudiando|trabajando|de risa|a trabajar|a estudiar|en el gym|en el gimnasio|de hambre)",
     r"(?:she|he|they) (?:\w+ ){0,2}self harm\w*",
     r"(?:disappear|desaparecer)(?: \w+){0,2} (?:under|into|bajo|debajo de|en) (?:my|the|las|los|la|el|mis)"
-    r" (?:duvet|covers|blankets?|bed|cobijas|sabanas|cama)|last (?:entry|post) (?:in|of|for) (?:this|the)"
+    r" (?:duvet|covers|blankets?|bed|cobijas|sabanas|cama)|(?:disappear|desaparecer) (?:into|in|en) (?:a|an|un|una)"
+    r" (?:book|libro|game|juego|series|show|novel|novela)|last (?:entry|post) (?:in|of|for) (?:this|the)"
     r" (?:notebook|journal|diary|year|month|week)|ultima entrada (?:de|del) (?:la )?(?:semana|mes|ano|cuaderno|diario)",
     r"(?:villain|character|hero|stuntman|diver|kids?|he|she|they) (?:\w+ ){0,2}jump\w* (?:off|from)"
     r"|(?:risk of|avoid|prevent|no) (?:an? )?overdose",

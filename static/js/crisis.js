@@ -57,7 +57,7 @@
     text = text.replace(/(^|[^0-9a-z])([@$])(?=[a-z])/g, function (m, a, b) { return a + look[b]; });
     text = text.replace(/[a-z0-9]*[a-z][a-z0-9]*/g, digitsAsLetters);
     text = text.replace(/([a-z])[*#](?=[a-z])/g, "$1i");
-    text = text.replace(/\b[a-z](?:\.[a-z])+\b/g, function (word) { return word.replace(/\./g, ""); });
+    text = text.replace(/([a-z])\.(?=[a-z])/g, "$1");
     text = text.replace(/[.!?;:\u2026\u00a1\u00bf\r\n]+/g, " | ");  // sentence ends, while near misses go
     text = text.replace(/[^0-9a-z|]+/g, " ").replace(/([a-z])\1{2,}/g, "$1");
     return joinSpacedLetters(text.split(" ").filter(Boolean)).join(" ");
