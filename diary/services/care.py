@@ -3,6 +3,7 @@
 What a provider may see is decided here, from the share's scope and the private flags.
 """
 import datetime as dt
+from collections.abc import Callable
 
 from ..db import read_snapshot, write_transaction
 from ..insights import attention, crisis, relief
@@ -58,30 +59,45 @@ def shown_trigger(name: str, share) -> str:
     return WITHHELD_TRIGGER if not shows_text(share) and crisis.mentions_crisis(name) else name
 
 
-def shown_triggers(names, share) -> list[str]:
-    """``names`` as a provider sees them (``shown_trigger``), the placeholder at most once."""
-    shown = [shown_trigger(name, share) for name in names]
-    return [name for index, name in enumerate(shown) if name != WITHHELD_TRIGGER or name not in shown[:index]]
-
-
-def _shared_entry(entry, share):
-    """A check-in as a provider sees it: under "scores only" no note and no trigger in crisis words."""
+def trigger_reader(share) -> Callable[[list[str]], list[str]]:
+    """``shown(names)``: a check-in's trigger names as the provider of ``share`` sees them
+    (``shown_trigger``), the placeholder at most once. Each distinct name is read for crisis
+    language once per reader: a diary names few triggers, and a page or an export shows them many
+    times."""
     if shows_text(share):
-        return entry
-    return {**entry, "note": None, "triggers": shown_triggers(entry["triggers"], share)}
+        return list
+    seen = {}
+
+    def shown(names):
+        result = []
+        for name in names:
+            if name not in seen:
+                seen[name] = shown_trigger(name, share)
+            if seen[name] != WITHHELD_TRIGGER or WITHHELD_TRIGGER not in result:
+                result.append(seen[name])
+        return result
+    return shown
+
+
+def _shared_entries(entries, share):
+    """Check-ins as a provider sees them: under "scores only" no note and no trigger in crisis words."""
+    if shows_text(share):
+        return entries
+    shown = trigger_reader(share)
+    return [{**entry, "note": None, "triggers": shown(entry["triggers"])} for entry in entries]
 
 
 def _shared_trends(trends, share):
     """Trends as a provider sees them: under "scores only" a trigger in crisis words is named by
     the placeholder (the result is shared between requests: a copy, never changed in place)."""
-    if shows_text(share) or not any(shown_trigger(t["name"], share) != t["name"] for t in trends["triggers"]):
+    if shows_text(share):
         return trends
     triggers = []
     for item in trends["triggers"]:
         name = shown_trigger(item["name"], share)
         triggers.append(item if name == item["name"] else
                         {**item, "name": name, "sentence": item["sentence"].replace(item["name"], name)})
-    return {**trends, "triggers": triggers}
+    return trends if triggers == trends["triggers"] else {**trends, "triggers": triggers}
 
 
 def _audited(db, action, provider_id, patient_id):
@@ -104,7 +120,7 @@ def patient_page(db, provider_id, patient, share, range_name=None):
     return {
         "range_name": range_name,
         "trends": _shared_trends(trends, share),
-        "entries": [_shared_entry(entry, share) for entry in entries],
+        "entries": _shared_entries(entries, share),
         "sessions": sessions_store.list_sessions(db, patient["id"], date_from=trends["from"], date_to=trends["to"],
                                                  include_private=False),
         "assessments": assessments_store.list_assessments(db, patient["id"], include_private=False, limit=20),
@@ -133,7 +149,7 @@ def shared_entries(db, provider_id, patient, share, *, limit, **query):
     only" (the time of day, score and other triggers stay, as in the provider's CSV); audited."""
     _audited(db, "api.patient_entries", provider_id, patient["id"])
     entries = entries_store.list_entries(db, patient["id"], limit=limit, include_private=False, **query)
-    return [_shared_entry(entry, share) for entry in entries]
+    return _shared_entries(entries, share)
 
 
 def patient_line(db, patient, today):

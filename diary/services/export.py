@@ -26,7 +26,7 @@ from . import care
 def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date_to=None, share=None):
     """entries.csv's chunks: check-ins and sessions in date order (docs/CSV.md); ``with_text``:
     notes and reflections too (a provider with a "scores only" share gets none); ``share``: a
-    provider's, whose trigger names are shown as care.shown_trigger says."""
+    provider's, whose trigger names are shown as care.trigger_reader says."""
     dates = {"date_from": date_from, "date_to": date_to}
     checkins = entries_store.csv_pages(db, user_id, include_private=include_private, with_note=with_text, **dates)
     if share is not None and not care.shows_text(share):
@@ -36,20 +36,11 @@ def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date
 
 
 def _triggers_as_shown(pages, share):
-    """Check-in row pages with each trigger name as the provider may see it (``care.shown_triggers``).
-    A diary names few triggers: each distinct set of names is worked out once per export."""
-    column = csv_export.COLUMNS.index("triggers")
-    shown = {}
+    """Check-in row pages with each trigger name as the provider may see it (``care.trigger_reader``)."""
+    column, shown = csv_export.COLUMNS.index("triggers"), care.trigger_reader(share)
     for page in pages:
-        rows = []
-        for row in page:
-            names = row[column]
-            if names:
-                if names not in shown:
-                    shown[names] = csv_export.JOINER.join(care.shown_triggers(names.split(csv_export.JOINER), share))
-                row = (*row[:column], shown[names], *row[column + 1:])
-            rows.append(row)
-        yield rows
+        yield [(*row[:column], csv_export.JOINER.join(shown(row[column].split(csv_export.JOINER))), *row[column + 1:])
+               if row[column] else row for row in page]
 
 
 def shared_entries_csv(db, provider_id, patient, share, *, date_from=None, date_to=None):
