@@ -122,12 +122,18 @@ def open_flags(db, provider_id, patients):
     return {patient_id: flag for patient_id, flag in flags.items() if flag}
 
 
+def shown_from(share_since: str) -> str:
+    """The UTC time (as stored) after which a signal opens a share's flag: SHARE_LOOKBACK before
+    the share began."""
+    floor = dt.datetime.fromisoformat(share_since.replace("Z", "+00:00")) - SHARE_LOOKBACK
+    return floor.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _flag(events, patient, share_since):
     """The flag from the signals raised after the provider's last acknowledgement (newest first)."""
     if not events:
         return None
-    floor = (dt.datetime.fromisoformat(share_since.replace("Z", "+00:00")) - SHARE_LOOKBACK)
-    floor = floor.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    floor = shown_from(share_since)
     events = [e for e in events if e["raised_at"] > floor]
     if not events:
         return None

@@ -7,7 +7,6 @@ only signals the provider can see (a live share, not private, raised after what 
 not older than the dashboard's look-back from the share's start), and only those that opened
 after alerts were turned on. No quiet hours. The payload names no patient and holds no health data.
 """
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
@@ -16,7 +15,7 @@ from sqlite_utils import Database
 from ..store import push as push_store
 from ..store import safety_alerts as alerts_store
 from .reminders import device_label
-from .safety import SHARE_LOOKBACK
+from .safety import shown_from
 
 # A push service keeps a safety alert a day (a phone off overnight still gets it), sent at "high"
 # urgency (RFC 8030 §5.3: delivered even while the device saves battery). Reminders keep 2 hours.
@@ -60,10 +59,9 @@ def payload() -> dict:
 
 
 def _within_look_back(candidate: dict) -> bool:
-    """The dashboard's rule (services.safety): a provider who starts sharing sees, as an open flag,
-    the signals raised from two weeks before the share began."""
-    floor = dt.datetime.fromisoformat(candidate["share_since"].replace("Z", "+00:00")) - SHARE_LOOKBACK
-    return candidate["raised_at"] > floor.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The dashboard's rule (services.safety.shown_from): a provider who starts sharing sees, as an
+    open flag, the signals raised from two weeks before the share began."""
+    return candidate["raised_at"] > shown_from(candidate["share_since"])
 
 
 def send_due(db: Database, send: Callable[..., str]) -> Counter:
