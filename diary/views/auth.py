@@ -21,7 +21,7 @@ from ..schemas.accounts import (
     RegisterIn,
     SecondFactorIn,
 )
-from ..services import NameTaken, accounts, limits, reminders, two_factor
+from ..services import NameTaken, accounts, limits, reminders, safety_alerts, two_factor
 from ..timeutil import timezone_names
 from ..web.auth import User, mark_logged_in
 from ..web.forms import load, present
@@ -252,8 +252,9 @@ def render_account(errors=None, profile_errors=None, profile=None):
     return render_template(
         "auth/account.html", errors=errors or {}, profile_errors=profile_errors or {}, profile=profile,
         timezones=timezone_names(),
-        # Reminders are for patients (a provider's Account has no such section).
+        # Reminders are for patients, safety alerts for providers: each Account lists its own browsers.
         push_devices=reminders.devices(get_db(), current_user.id) if current_user.role == "patient" else None,
+        alert_devices=safety_alerts.devices(get_db(), current_user.id) if current_user.role == "provider" else None,
     ), 422 if errors or profile_errors else 200
 
 

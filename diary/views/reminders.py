@@ -24,17 +24,6 @@ def right_role() -> ResponseReturnValue | None:
     return check_role("provider" if request.endpoint in PROVIDER_ENDPOINTS else "patient")
 
 
-@bp.app_context_processor
-def alert_devices() -> dict:
-    """``safety_alert_devices()`` for the provider's Account page: their browsers with safety alerts
-    on (read only when a page asks)."""
-    def devices() -> list[dict]:
-        if not (current_user.is_authenticated and current_user.is_provider):
-            return []
-        return safety_alerts.devices(get_db(), current_user.id)
-    return {"safety_alert_devices": devices}
-
-
 @bp.route("/devices/<int:device_id>/delete", methods=["POST"])
 def remove_device(device_id):
     if device_id > MAX_ROW_ID or not reminders.remove_device(get_db(), current_user.id, device_id):
