@@ -196,7 +196,7 @@ _KITCHEN = (r"(?:shaving|chopping|cooking|slicing|peeling|cutting|gardening|baki
             r"|on (?:a|the|some) (?:knife|glass|paper|tin|can|stove|oven|pan|iron|kettle))")
 _FOOD = (r"(?:coffee|caffeine|espresso|sugar|chocolate|candy|sweets|cake|cupcakes?|popcorn|pizza|carbs|netflix|tv"
          r"|anime|work"
-         r"|news|cafe|cafeina|azucar|dulces|chocolate|series|trabajo|noticias|informacion|pizza|mate)")
+         r"|news|cafe|cafeina|azucar|dulces|series|trabajo|noticias|informacion|mate)")
 
 # (name, language, pattern over read() text). A name is what docs and tests call the phrase.
 PHRASES = (
