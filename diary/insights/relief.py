@@ -272,16 +272,17 @@ def seen_back(means: dict, last_session: dt.date, baseline: float | None, relief
     """The day anxiety was seen back after a return whose day is unknown (first seen after a gap
     in logging, so relief is censored): the first logged day after the relief's last day that is
     back (``is_back`` against the relief days' mean), confirmed by the logged day after it. None
-    when there is no such day."""
+    when there is no such day, or when relief was not censored by a gap (the change-point rule
+    then still counts it as relief, and nothing may say otherwise)."""
     if status != "censored" or baseline is None:
         return None
-    after = [day for day in dates_between(last_session + dt.timedelta(days=relief_days + 1), follow_until)
-             if day in means]
-    during = [means[day] for day in dates_between(last_session + dt.timedelta(days=1),
-                                                   last_session + dt.timedelta(days=relief_days)) if day in means]
-    if not during:
+    last_relief_day = last_session + dt.timedelta(days=relief_days)
+    after = [day for day in dates_between(last_relief_day + dt.timedelta(days=1), follow_until) if day in means]
+    if not after or (after[0] - last_relief_day).days - 1 <= MAX_GAP_DAYS:
         return None
-    level = sum(during) / len(during)
+    level = window_mean(means, last_session + dt.timedelta(days=1), last_relief_day)
+    if level is None:
+        return None
     for day, following in zip(after, after[1:]):
         if is_back(level, means[day], baseline) and is_back(level, means[following], baseline):
             return day
@@ -562,8 +563,8 @@ def _method(summary, measured):
     """How the answer is worked out, said once: only what applies to this diary."""
     notes = [f"Relief is counted from the last session of each series (sessions up to {SERIES_GAP_DAYS} days "
              f"apart) to the day anxiety is back near where it was before: within "
-             f"{RELIEF_MARGIN:g} point of that baseline, or closer to it than to the relief level and within "
-             f"{FAR_BELOW_BASELINE:g} (when the days just before it went unlogged, the middle of them). One bad "
+             f"{RELIEF_MARGIN:g} point of that baseline, or halfway back to it (or more) from the relief level and "
+             f"within {FAR_BELOW_BASELINE:g} (when the days just before it went unlogged, the middle of them). One bad "
              "day inside relief does not end it: a return needs the next logged day, or the rating before the "
              "next session, to confirm it."]
     if summary.returned:

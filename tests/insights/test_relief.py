@@ -452,3 +452,13 @@ def test_a_bad_first_night_does_not_hide_the_return_that_follows():
     # the 7 inflates both sums of squares and, left in the test, hides the return on day 5.
     means = {day(k): v for k, v in enumerate((7, 3, 2, 2, 6, 6, 6), start=1)}
     assert relief_after(means, day(0), 7.0, day(7)) == (4, "returned", day(5))
+
+
+def test_a_series_the_rule_keeps_in_relief_is_not_said_to_be_back_without_a_gap():
+    # Found in review: days 1-5, 7, 9, 10 and 12 logged (no gap of more than 3 days), none a return
+    # by the change-point rule. Relief is "at least", and nothing may say anxiety was back by a day.
+    means = {**flat(-7, -1, 7), **{day(k): v for k, v in zip((1, 2, 3, 4, 5, 7, 9, 10, 12),
+                                                             (3, 5, 6, 6, 3, 4, 4, 6, 6))}}
+    [series] = measure([session(0)], means, today=day(12))
+    assert series.status == "censored"
+    assert series.back_by is None
