@@ -161,7 +161,7 @@ def change_point(values: list[float], baseline: float, *, confirm: bool = True) 
         low_mean, high_mean = sum(low) / len(low), sum(high) / len(high)
         if not is_back(low_mean, high_mean, baseline):
             continue
-        cost = _two_levels(low, high)
+        cost = _sse(low) + _sse(high)
         if best_cost is None or cost < best_cost:
             best, best_cost = split, cost
     if best is not None and _earns_second_level(values[:best], values[best:]):
@@ -183,10 +183,6 @@ def _sse(values: list[float]) -> float:
     return sum((v - mean) ** 2 for v in values)
 
 
-def _two_levels(low: list[float], high: list[float]) -> float:
-    return _sse(low) + _sse(high)
-
-
 def _earns_second_level(low: list[float], high: list[float]) -> bool:
     """Whether two levels (``low`` then ``high``) fit the days better than one by more than the
     extra level costs: n·ln(SSE₁/SSE₂) > CHANGE_PENALTY·ln n (a BIC-style test).
@@ -202,7 +198,7 @@ def _earns_second_level(low: list[float], high: list[float]) -> bool:
         if highest - sum(rest) / len(rest) > BAD_DAY_POINTS:
             low = rest
     count = len(low) + len(high)
-    gain = count * math.log((_sse(low + high) + SSE_FLOOR) / (_two_levels(low, high) + SSE_FLOOR))
+    gain = count * math.log((_sse(low + high) + SSE_FLOOR) / (_sse(low) + _sse(high) + SSE_FLOOR))
     return gain > CHANGE_PENALTY * math.log(count)
 
 
@@ -588,8 +584,3 @@ def _method(summary, measured):
             notes.append(f"From these rounds the typical length could be anywhere from {round(summary.ci_low)} to "
                          f"{_days(summary.ci_high)} (a 95% confidence interval).")
     return tuple(notes)
-
-
-def sentence(series, summary, outlook, short_date, reader="patient"):
-    """The answer's sentence (``words(...).sentence``)."""
-    return words(series, summary, outlook, short_date, reader).sentence

@@ -181,7 +181,7 @@ def test_the_gap_rule_is_inclusive(gap, groups):
 
 
 def test_the_sentence_when_most_rounds_were_cut_short():
-    from diary.insights.relief import sentence
+    from diary.insights.relief import words
     from diary.timeutil import short_date
 
     # Two returns (5 and 7 days) and three rounds still low when the next session came.
@@ -189,7 +189,7 @@ def test_the_sentence_when_most_rounds_were_cut_short():
     series = measure(sessions, means, today)
     summary = typical(series)
     assert summary.returned == 2 and summary.median_days is None and not summary.enough
-    text = sentence(series, summary, forecast(series, summary, today), short_date)
+    text = words(series, summary, forecast(series, summary, today), short_date).sentence
     assert text.startswith("In most rounds of treatment so far, the next session or today came before anxiety did")
     assert "0 more needed" not in text
     # The headline says how long those rounds lasted, at least, and how many they were; not the
@@ -262,13 +262,13 @@ def test_a_non_responder_is_told_so_never_timing():
 
 
 def test_the_sentence_for_a_clinician_leaves_out_what_the_patient_should_do():
-    from diary.insights.relief import sentence
+    from diary.insights.relief import words
     from diary.timeutil import short_date
     for course in ([], [3, 5, 15, 15, 15], [3]):
         sessions, means, today = build_course(course) if course else ([], {}, dt.date(2026, 3, 1))
         series = measure(sessions, means, today)
         summary = typical(series)
-        about = sentence(series, summary, forecast(series, summary, today), short_date, reader="clinician")
+        about = words(series, summary, forecast(series, summary, today), short_date, reader="clinician").sentence
         assert "you" not in about.lower() and "Keep checking in" not in about, about
 
 
