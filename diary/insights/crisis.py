@@ -76,14 +76,22 @@ def _digits_as_letters(match: re.Match) -> str:
     return "".join(LOOK_ALIKES.get(c, c) for c in word)
 
 
+# Words of one letter ("a", "i", "y", "o", "e", "u") that can stand before letters spelt out.
+_ONE_LETTER_WORDS = frozenset("aieouy")
+
+
 def _join_spaced_letters(words: list[str]) -> list[str]:
-    """Runs of 3 or more single letters are one word: ['s', 'u', 'i', 'c', 'i', 'd', 'e'] -> ['suicide']."""
+    """Runs of 3 or more single letters are one word: ['s', 'u', 'i', 'c', 'i', 'd', 'e'] -> ['suicide'];
+    a word of one letter before a keyword spelt out stays a word ("me voy a m a t a r")."""
     result, run = [], []
     for word in words + [""]:
         if len(word) == 1 and word.isalpha():
             run.append(word)
             continue
-        result.extend(["".join(run)] if len(run) >= 3 else run)
+        if len(run) >= 4 and run[0] in _ONE_LETTER_WORDS and "".join(run[1:]) in _KEYWORD_SET:
+            result.extend([run[0], "".join(run[1:])])
+        else:
+            result.extend(["".join(run)] if len(run) >= 3 else run)
         run = []
         if word:
             result.append(word)
@@ -99,13 +107,13 @@ KEYWORDS = (
     "suicide", "suicidal", "suicidally", "unalive", "sewerslide", "overdose", "overdosed", "overdosing",
     "myself", "kill", "killing", "dead", "death", "wrists", "cutting", "goodbye", "pills", "planning",
     "hang", "hanging", "never", "wake", "alive", "anymore", "reason", "without", "wanna", "want", "life", "die",
-    "ending",
+    "ending", "harming",
     # Spanish
     "suicidio", "suicida", "suicidas", "suicidarme", "suicidarse", "matarme", "matar", "morir", "morirme",
     "muerte", "muerto", "muerta", "vivir", "viviendo", "quiero", "quisiera", "despertar", "desaparecer",
     "cortarme", "autolesion", "autolesiones", "lastimarme", "sobredosis", "pastillas", "despedida",
     "ahorcarme", "tirarme", "pensamientos", "planeando", "venas", "vida", "volvi", "despierte", "seguir",
-    "estuviera",
+    "estuviera", "quitarme",
 )
 _KEYWORD_SET = frozenset(KEYWORDS)
 
@@ -135,6 +143,8 @@ KNOWN_WORDS = frozenset("""
     tirarse tirarte valiendo veas vena vendas vengas venias ventas via vid vidal vidya viendo
     viniendo vistiendo viuda vivi vivido vivien vivienda viviendas vivienne viviente vivira vivire
     volvia volviendo volvio wasnt wat
+    harding quedarme quejarme quitar quitara quitaran quitaria quitarle quitarles quitarlo quitaron quitarse
+    quitarte quitate
 """.split())
 
 
@@ -208,7 +218,8 @@ PHRASES = (
      rf"|suffocating|strangle|strangling|starve|starving|burn|burning|burned|burnt) {_MYSELF}"
      r"|(?:bought|buy|buying|got) (?:a |some )?rope(?! (?:to tie|for)\b)"
      r"|(?:where|how|when) (?:i|id|ill) (?:would |will )?do it"),
-    ("unalive / sewerslide", "en", r"unaliv(?:e|ing|ed)|sewerslide|sewer slide|commit sudoku"),
+    ("unalive / sewerslide", "en",
+     r"unaliv(?:e|ing|ed)|sewerslide|sewer slide|commit(?:ting|ed)? sudoku|self delet(?:e|ing|ed)"),
     ("end my life / end it", "en",
      r"end(?:ing|ed)? (?:my (?:own )?life|it all)|(?:about|of|to|gonna|wanna|should just|could just|might just"
      r"|just) end(?:ing)? it(?! (?:with (?:him|her|them|my|his)|off|between|early|for the (?:day|night)|here|there"
@@ -358,7 +369,7 @@ PHRASES = (
     ("matarme", "es",
      r"matarme|(?:me|nos) (?:quiero|quisiera|queria|voy a|vo a|gustaria|dan ganas de|dieron ganas de) matar"
      r"|me mato(?= (?:lo digo|en serio|de verdad|hoy|esta noche|ya)\b)"
-     r"|desvivir(?:me)?|(?:irme|ir|salir) de este mundo|dejar este mundo|bajarme del mundo"
+     r"|desvivir(?:me)?|(?:irme|ir|salir|me voy) de este mundo|dejar este mundo|bajarme del mundo"
      r"|me (?:vaya|iba) a matar(?! a\b)"
      r"|(?:quiero|quisiera|ojala|ganas de|pudiera) (?:\w+ ){0,2}"
      r"(?:palmarla|colgar los tenis|estirar la pata|petatearme)|me quiera matar"),
@@ -381,7 +392,8 @@ PHRASES = (
      r"(?:estuviera muert[oa]|no estuviera|me muriera|no existiera|desapareciera))"),
     ("me quito la vida / me mato", "es",
      r"me quit(?:o|e) la vida|(?:y|si|ya|hoy|manana|convencer|lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
-     r" me mato\b|me mato (?=(?:y|despues|antes|esta|hoy|manana|ya|lo digo|en serio|de verdad)\b)"
+     r" me mato\b|(?:fin de semana|finde|noche|semana|mes) me mato\b"
+     r"|me mato (?=(?:y|despues|antes|esta|hoy|manana|ya|lo digo|en serio|de verdad)\b)"
      r"|(?:por que|cuando|despues de que|para cuando) (?:yo )?me (?:mate|muera|quite la vida|haya (?:muerto|matado))"
      r"|no (?:voy a|pienso|planeo) estar viv[oa]|voy a estar muert[oa]|para que sigo viv[oa]"
      r"|(?:si|cuando) (?:yo )?(?:me muriera|ya no estuviera|no estuviera viv[oa])|no estuviera viv[oa]"
@@ -504,6 +516,11 @@ PHRASES = (
      r"|(?:regale|regalar|regalando|di|dando|deje) (?:\w+ ){1,10}(?:es|sea) para siempre"
      r"|cuando ya no este(?! (?:tan|mas|muy|asi|\w+ad[oa]|\w+id[oa])\b)|cuando me haya ido"
      r"|carta (?:\w+ ){0,6}para que la (?:encuentren|lean|encuentre)"),
+    # Read on set 16 (measured first, then read): ways of saying it no earlier set had.
+    ("take myself out of the picture", "en", r"take myself out (?:of the picture|permanently|for good)"),
+    ("me voy a colgar / termino con todo", "es",
+     r"me (?:voy a|vaya a|quiero|pienso) colgar(?! (?:el|la|los|las|un|una|al|mi|mis|su|sus|esto|eso|ropa)\b)"
+     r"|(?:termino|terminar|termine|terminare) con todo(?! (?:el|la|lo|los|las|mi|mis|esto|eso|hoy|antes|lo que)\b)"),
 )
 
 # Everyday uses taken out before the phrases are looked for (over read() text).
@@ -531,6 +548,10 @@ NEAR_MISSES = (
     r"(?:son|daughter|brother|sister|friend|neighbor|neighbour|coworker|cousin|uncle|aunt)s? (?:\w+ ){0,3}overdosed"
     r"|(?:hijo|hija|hermano|hermana|amigo|amiga|vecino|vecina|primo|prima|tio|tia) (?:de \w+ )?(?:\w+ ){0,3}"
     r"tuvo una sobredosis",
+    # From set 16's first measurement: someone else's overdose, self-harm or attempt, and training.
+    r"who (?:\w+ ){0,1}overdos\w*|(?:se|te) autolesiona\w*|intento suicidarse|su intento de suicidio"
+    r"|self harm (?:awareness|training|prevention|policy|module|workshop)"
+    r"|suicide (?:barriers?|nets?|fences?)",
 )
 
 _PHRASES = tuple((name, re.compile(rf"\b(?:{pattern})\b")) for name, _, pattern in PHRASES)

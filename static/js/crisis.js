@@ -39,7 +39,10 @@
     var result = [], run = [];
     words.concat([""]).forEach(function (word) {
       if (word.length === 1 && /[a-z]/.test(word)) { run.push(word); return; }
-      if (run.length >= 3) { result.push(run.join("")); } else { result = result.concat(run); }
+      // A word of one letter before a keyword spelt out stays a word ("me voy a m a t a r").
+      if (run.length >= 4 && "aieouy".indexOf(run[0]) >= 0 && rules.keywordSet.has(run.slice(1).join(""))) {
+        result.push(run[0], run.slice(1).join(""));
+      } else if (run.length >= 3) { result.push(run.join("")); } else { result = result.concat(run); }
       run = [];
       if (word) { result.push(word); }
     });

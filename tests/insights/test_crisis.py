@@ -115,6 +115,8 @@ def test_no_common_word_is_read_as_another_word():
     ("bivir", "vivir"), ("la bida", "la vida"), ("me volbi", "me volvi"), ("s u i c i d e", "suicide"),
     ("d.i.e", "die"), ("su1c1d10", "suicidio"), ("k!ll", "kill"), ("k*ll", "kill"), ("diiiie", "die"),
     ("will", "will"), ("matarte", "matarte"), ("overused", "overused"), ("dad", "dad"),
+    ("me voy a m a t a r", "me voy a matar"), ("a m i g o s", "amigos"), ("harmimg", "harming"),
+    ("quitarne", "quitarme"), ("k1tarme", "quitarme"), ("quitarte", "quitarte"),
 ])
 def test_how_words_are_read(typed, read_as):
     assert read(typed) == read_as

@@ -7,8 +7,9 @@ confusion matrix per language (run with ``-s`` to see it); docs/INSIGHTS.md ("Cr
 records the figures.
 
 Targets: recall ≥ 0.97 on crisis lines and precision ≥ 0.90, in each language. The tuning part
-meets them. The held-out part does not yet (recall 0.91 in English and in Spanish): phrase lists
-miss phrasings nobody listed. Its test holds those figures from falling while the detector grows.
+meets them. The held-out part does not (recall 0.77 in English, 0.79 in Spanish; on its newest set,
+written mostly without the common phrases, about 0.6): phrase lists miss phrasings nobody listed
+(docs/INSIGHTS.md, "Safety", says why this is open). Its test holds those figures from falling.
 """
 import csv
 from collections import Counter
@@ -66,7 +67,7 @@ def test_on_the_tuning_part_the_targets_are_met(language):
     assert recall >= 0.97 and precision >= 0.90
 
 
-@pytest.mark.parametrize("language, recall_floor, precision_floor", [("en", 0.90, 0.97), ("es", 0.91, 0.98)])
+@pytest.mark.parametrize("language, recall_floor, precision_floor", [("en", 0.76, 0.95), ("es", 0.79, 0.95)])
 def test_on_the_held_out_part_the_figures_do_not_fall(language, recall_floor, precision_floor):
     recall, precision = confusion("holdout", language)
     assert recall >= recall_floor and precision >= precision_floor
