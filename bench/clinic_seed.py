@@ -13,9 +13,9 @@ import json
 import random
 import uuid
 
-from diary import otp, passwords
 from diary.db import write_transaction
 from diary.insights.questionnaires import INSTRUMENTS, score
+from diary.security import otp, passwords
 from diary.services import records
 from diary.store import mfa as mfa_store
 from diary.store import sessions as sessions_store

@@ -16,8 +16,8 @@ import datetime as dt
 import statistics
 import time
 
-from diary import otp, passwords
 from diary.db import close_db, get_db, write_transaction
+from diary.security import otp, passwords
 from diary.services import records
 from diary.store import mfa as mfa_store
 from diary.store import users as users_store

@@ -34,8 +34,9 @@ import tempfile
 import threading
 import time
 
-from diary import create_app, passwords
+from diary import create_app
 from diary.db import close_db, get_db, migrate
+from diary.security import passwords
 from diary.store import users as users_store
 
 from .generate import bulk_entries

@@ -12,8 +12,8 @@ import argparse
 import statistics
 import time
 
-from diary import passwords
 from diary.db import close_db, get_db
+from diary.security import passwords
 from diary.services import trends as trends_service
 from diary.store import users as users_store
 

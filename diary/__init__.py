@@ -25,7 +25,7 @@ def create_app(test_config=None):
         # development (DIARY_SECURE_COOKIES=0) keeps the bare name, which browsers accept there.
         app.config["SESSION_COOKIE_NAME"] = "__Host-" + app.config["SESSION_COOKIE_NAME"]
     if "CRISIS_CONTACTS" not in app.config:
-        from . import crisis_contacts
+        from .config import crisis_contacts
         app.config["CRISIS_CONTACTS"] = crisis_contacts.load(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
@@ -52,8 +52,8 @@ def create_app(test_config=None):
     from .web import errors
     errors.init_app(app)
 
-    from . import cli
-    cli.init_app(app)
+    from . import commands
+    commands.init_app(app)
 
     from .web import templating
     templating.init_app(app)

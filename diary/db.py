@@ -16,7 +16,7 @@ WRITE_TURN_TIMEOUT = BUSY_TIMEOUT_MS / 1000
 
 # One write turn per database file in this process (see write_transaction). A forked child starts
 # with fresh ones: a lock copied while held would never be released in the child.
-_write_turns = {}
+_write_turns: dict[str, threading.Lock] = {}
 os.register_at_fork(after_in_child=_write_turns.clear)
 
 

@@ -10,8 +10,8 @@ from flask.ctx import RequestContext
 from flask.testing import EnvironBuilder, FlaskClient
 from flask_wtf.csrf import generate_csrf
 
-from diary import otp
 from diary.db import get_db
+from diary.security import otp
 from diary.store import mfa as mfa_store
 
 PASSWORD = "correct horse battery"

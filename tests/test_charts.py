@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from diary.charts import BANDS, DAYS_W, EMPTY_SHARE, HEIGHT, LEFT, _y, anxiety_chart, day_details, sparkline
 from diary.insights.daily import day_totals
 from diary.insights.trends import build, table_rows
 from diary.timeutil import short_date
+from diary.web.charts import BANDS, DAYS_W, EMPTY_SHARE, HEIGHT, LEFT, _y, anxiety_chart, day_details, sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
 START = dt.date(2026, 1, 1)

@@ -5,9 +5,10 @@ import sqlite3
 
 import pyotp
 
-from diary import demo, otp
+from diary.commands import demo
 from diary.db import connect, get_db
 from diary.migrations import migrations
+from diary.security import otp
 
 
 def test_init_db_is_repeatable(runner):

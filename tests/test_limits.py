@@ -7,8 +7,9 @@ import threading
 import pytest
 from helpers import PASSWORD, AuthActions, DiaryClient, enrol, errors_of
 
-from diary import create_app, passwords
+from diary import create_app
 from diary.db import close_db, get_db, migrate
+from diary.security import passwords
 from diary.store import sharing as sharing_store
 
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}

@@ -13,9 +13,9 @@ import pytest
 from helpers import errors_of, new_user, share, user_id
 from push_service import Browser, PushService, vapid_claims
 
-from diary import webpush
-from diary.crisis_contacts import EMERGENCY
+from diary.config.crisis_contacts import EMERGENCY
 from diary.db import connect, get_db
+from diary.push import webpush
 from diary.services import safety_alerts
 
 LONDON = ZoneInfo("Europe/London")  # conftest's patients live in London

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from push_service import PushService, vapid_claims
 
-from diary import webpush
 from diary.db import connect, get_db
+from diary.push import webpush
 from diary.services import reminders
 
 LONDON = ZoneInfo("Europe/London")  # conftest's patients live in London

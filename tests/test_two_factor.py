@@ -13,8 +13,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from helpers import PASSWORD, SESSION_COOKIE, TOTP_SECRET, AuthActions, enrol, next_code, user_id
 
-from diary import otp
 from diary.db import get_db
+from diary.security import otp
 from diary.services import two_factor
 from diary.store import mfa as mfa_store
 from diary.store import sharing as sharing_store

@@ -1,15 +1,18 @@
 """Registration, login, password change, and the account as the API shows it."""
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validates, validates_schema
 from marshmallow.validate import Email, Length, OneOf
 
-from ..passwords import MAX_LENGTH, MIN_LENGTH, weakness
+from ..security.passwords import MAX_LENGTH, MIN_LENGTH, weakness
 from ..timeutil import is_timezone
 from .fields import Trimmed, refuse_deceptive
 
 ROLES = ("patient", "provider")
 
 
-def new_password(**kwargs):
+def new_password(**kwargs: Any) -> fields.String:
     """A password being chosen; schemas using it also call refuse_weak (it needs the email)."""
     return fields.String(
         required=True,
@@ -19,7 +22,7 @@ def new_password(**kwargs):
     )
 
 
-def refuse_weak(data, field, email):
+def refuse_weak(data: Mapping[str, Any], field: str, email: str | None) -> None:
     """Raise the reason ``data[field]`` is too easy to guess, keyed by ``field``.
 
     Nothing to check when the field itself already failed (it is then missing from ``data``).
@@ -29,17 +32,17 @@ def refuse_weak(data, field, email):
         raise ValidationError({field: [problem]})
 
 
-def display_name():
+def display_name() -> Trimmed:
     return Trimmed(required=True, validate=[Length(max=80, error="Must be at most 80 characters."),
                                             refuse_deceptive])
 
 
-def _known_zone(value):
+def _known_zone(value: str) -> None:
     if not is_timezone(value):
         raise ValidationError("Not a known time zone (use an IANA name such as Europe/Berlin).")
 
 
-def time_zone(**kwargs):
+def time_zone(**kwargs: Any) -> fields.String:
     """An IANA time zone name; it decides when a patient's day starts."""
     return fields.String(validate=_known_zone, **kwargs)
 
@@ -54,7 +57,7 @@ class RegisterIn(Schema):
     # Checked even when another field failed, so every problem shows at once; a password is
     # compared with the email only when the email itself is valid.
     @validates_schema(skip_on_field_errors=False)
-    def _not_weak(self, data, **kwargs):
+    def _not_weak(self, data: dict[str, Any], **kwargs: Any) -> None:
         refuse_weak(data, "password", data.get("email"))
 
 
@@ -74,16 +77,16 @@ class PasswordChangeIn(Schema):
     new_password = new_password()
     confirm_password = fields.String(required=True)
 
-    def __init__(self, *, email, **kwargs):
+    def __init__(self, *, email: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.email = email
 
     @validates_schema(skip_on_field_errors=False)
-    def _not_weak(self, data, **kwargs):
+    def _not_weak(self, data: dict[str, Any], **kwargs: Any) -> None:
         refuse_weak(data, "new_password", self.email)
 
     @validates_schema
-    def _confirmed(self, data, **kwargs):
+    def _confirmed(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data["new_password"] != data["confirm_password"]:
             raise ValidationError({"confirm_password": ["Doesn't match the new password."]})
 
@@ -104,7 +107,7 @@ class DeleteAccountIn(Schema):
     confirmation = Trimmed(required=True)
 
     @validates("confirmation")
-    def _typed(self, value, **kwargs):
+    def _typed(self, value: str, **kwargs: Any) -> None:
         if value.casefold() != DELETE_CONFIRMATION:
             raise ValidationError(f'Type "{DELETE_CONFIRMATION}" to confirm.')
 

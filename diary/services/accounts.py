@@ -7,8 +7,8 @@ audited; the views keep what belongs to the browser (the login itself, the pendi
 the secret being enrolled) and say what happened. ``config`` is the app's config (the limits');
 ``address`` the client's.
 """
-from .. import passwords
 from ..db import write_transaction
+from ..security import passwords
 from ..store import audit
 from ..store import users as users_store
 from . import limits, two_factor

@@ -72,7 +72,7 @@ def send_due(db: Database, send: Callable[..., str]) -> Counter:
     database before its push goes out. Returns counts by outcome (sent, gone, failed, refused,
     already_done).
     """
-    counts = Counter()
+    counts: Counter[str] = Counter()
     passed_over = set()  # browsers that are gone, or failed this run: their other alerts wait
     for alert in alerts_store.candidates(db):
         if alert["subscription_id"] in passed_over or not _within_look_back(alert):

@@ -1,7 +1,6 @@
 """Trends for a patient, or for a provider (shared records only): fetch, then compute (insights)."""
 import datetime as dt
 
-from .. import charts
 from ..insights import trends as trends_insights
 from ..insights.daily import totals_by_date
 from ..schemas.trends import RANGES
@@ -36,10 +35,15 @@ def _gather(db, user_id, today, days, *, include_private, for_page):
                           since_start=earliest is not None and start == earliest, for_page=for_page)
 
 
+# The per-day details on the Trends page carry each check-in up to this many days (beyond: the day's figures).
+CHECKINS_DAYS_MAX = 366
+
+
 def page(db, user_id, timezone, range_name=None):
     """What the patient's Trends page shows for ``range_name`` (a key of RANGES, or None for the
-    default period): ``range_name`` (the one shown), ``trends`` (for_page), ``chart``,
-    ``chart_days``, ``table`` and ``assessment_charts``. Shared (MEMO): don't change it."""
+    default period): ``range_name`` (the one shown), ``trends`` (for_page), ``checkins`` (by day,
+    for the chart's day details) and ``table``. The view draws the charts from them
+    (diary/web/charts.py). Shared (MEMO): don't change it."""
     today = today_in(timezone)
     return MEMO.get(db, user_id, ("page", range_name, today), lambda: _page(db, user_id, today, range_name))
 
@@ -47,10 +51,9 @@ def page(db, user_id, timezone, range_name=None):
 def _page(db, user_id, today, range_name):
     range_name, days = period(db, user_id, today, range_name)
     trends = _gather(db, user_id, today, days, include_private=True, for_page=True)
-    checkins = checkins_by_day(db, user_id, trends, limit_days=charts.CHECKINS_DAYS_MAX)
-    return {"range_name": range_name, "trends": trends, "chart": charts.anxiety_chart(trends),
-            "chart_days": charts.day_details(trends, checkins), "table": trends_insights.table_rows(trends),
-            "assessment_charts": charts.assessment_charts(trends)}
+    checkins = checkins_by_day(db, user_id, trends, limit_days=CHECKINS_DAYS_MAX)
+    return {"range_name": range_name, "trends": trends, "checkins": checkins,
+            "table": trends_insights.table_rows(trends)}
 
 
 def first_record(db, user_id, *, include_private=True):

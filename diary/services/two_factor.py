@@ -4,8 +4,8 @@ The views keep what belongs to the browser (the pending login, the secret being 
 services.accounts counts attempts and audits what happened; here: the rules, through the store
 and the pure diary.otp.
 """
-from .. import otp, passwords
 from ..db import write_transaction
+from ..security import otp, passwords
 from ..store import mfa as mfa_store
 from ..store import users as users_store
 

@@ -3,8 +3,8 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from .. import webpush
 from ..db import get_db
+from ..push import webpush
 from ..schemas.accounts import UserOut
 from ..schemas.assessments import (
     AssessmentIn,
@@ -388,7 +388,7 @@ def list_patients():
     return jsonify({"patients": [{name: p[name] for name in PATIENT_FIELDS} for p in patients]})
 
 
-PATIENT_FIELDS = tuple(PatientListOut().fields["patients"].inner.schema.fields)
+PATIENT_FIELDS = tuple(PatientListOut().fields["patients"].inner.schema.fields)  # type: ignore[attr-defined]
 
 
 def shared_patient(patient_id):

@@ -10,7 +10,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
-from .. import otp
 from ..db import get_db
 from ..schemas.accounts import (
     ConfirmIdentityIn,
@@ -21,6 +20,7 @@ from ..schemas.accounts import (
     RegisterIn,
     SecondFactorIn,
 )
+from ..security import otp
 from ..services import NameTaken, accounts, limits, reminders, safety_alerts, two_factor
 from ..timeutil import timezone_names
 from ..web.auth import User, mark_logged_in

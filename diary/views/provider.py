@@ -2,12 +2,12 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import charts
 from ..db import get_db
 from ..insights import attention
 from ..schemas.sharing import AcknowledgeIn, RedeemIn
 from ..schemas.trends import RANGE_LABELS, TrendsPageQuery
 from ..services import care, export, safety
+from ..web import charts
 from ..web.auth import check_role
 from ..web.downloads import date_range, export_filename, streamed_csv
 from ..web.forms import load, present, row_id
@@ -67,9 +67,8 @@ def patient(patient_id):
     query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
     page = care.patient_page(db, current_user.id, patient, share, (query or {}).get("range"))
     return render_template(
-        "provider/patient.html", patient=patient, share=share, **page, ranges=RANGE_LABELS, errors=errors,
-        chart=charts.anxiety_chart(page["trends"]),
-        assessment_charts=charts.assessment_charts(page["trends"]),
+        "provider/patient.html", patient=patient, share=share, **page, **charts.trends_charts(page["trends"]),
+        ranges=RANGE_LABELS, errors=errors,
     ), 422 if errors else 200
 
 

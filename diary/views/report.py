@@ -4,11 +4,11 @@ import datetime as dt
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from .. import charts
 from ..db import get_db
 from ..schemas.trends import MAX_DAYS, ReportQuery
 from ..services import trends as trends_service
 from ..timeutil import today_in
+from ..web import charts
 from ..web.auth import check_role
 from ..web.forms import load
 
@@ -39,7 +39,7 @@ def index():
         start, end = trends_service.default_period(db, current_user.id, today)
     report = trends_service.report(db, current_user.id, start, end, today, with_notes=query["notes"])
     return render_template(
-        "report/index.html", **report, chart=charts.anxiety_chart(report["trends"]),
+        "report/index.html", **report, **charts.trends_charts(report["trends"]),
         end=end, today=today, include_notes=query["notes"],
         short_note=SHORT_NOTE, errors=errors,
     ), 422 if errors else 200

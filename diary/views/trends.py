@@ -6,6 +6,7 @@ from ..db import get_db
 from ..schemas.trends import RANGE_LABELS, TrendsPageQuery
 from ..services import trends as trends_service
 from ..web.auth import check_role
+from ..web.charts import trends_charts
 from ..web.forms import load
 
 bp = Blueprint("trends", __name__)
@@ -22,6 +23,7 @@ def index():
     db = get_db()
     page = trends_service.page(db, current_user.id, current_user.timezone, (query or {}).get("range"))
     return render_template(
-        "trends/index.html", **page, ranges=RANGE_LABELS, errors=errors,
+        "trends/index.html", **page, **trends_charts(page["trends"], page["checkins"]), ranges=RANGE_LABELS,
+        errors=errors,
         private_left_out=trends_service.private_left_out(db, current_user.id),
     ), 422 if errors else 200

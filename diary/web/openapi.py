@@ -222,7 +222,7 @@ def _operation(op):
     return operation
 
 
-_cache = {}
+_cache: dict[str, dict] = {}
 
 
 def document(registry):

@@ -4,7 +4,7 @@ import datetime as dt
 from flask import has_request_context
 from flask_login import current_user
 
-from ..crisis_contacts import EMERGENCY, dial
+from ..config.crisis_contacts import EMERGENCY, dial
 from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from ..schemas.assessments import PLAN_STEPS
 from ..timeutil import date_span, local_date, local_time, short_date, today_in

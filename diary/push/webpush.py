@@ -9,8 +9,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
-from .config import create_once
-from .schemas.push import endpoint_problem
+from ..config import create_once
+from ..schemas.push import endpoint_problem
 
 # How long a push service keeps a reminder for a phone that is off: about as long as the
 # reminder's own window (insights.reminders.LATE), so it never arrives hours later.

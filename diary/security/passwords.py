@@ -34,7 +34,7 @@ def common_passwords():
     ``diary/data/common-passwords.txt`` says where it comes from; scripts/make-common-passwords
     regenerates it.
     """
-    shipped = resources.files(__package__).joinpath("data", "common-passwords.txt")
+    shipped = resources.files("diary").joinpath("data", "common-passwords.txt")
     text = shipped.read_text(encoding="utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
@@ -114,7 +114,7 @@ def needs_rehash(password_hash):
 
 # Verifying against this when the email is unknown makes "no such user" take as
 # long as "wrong password", so response time does not reveal who has an account.
-_DUMMY = {}
+_DUMMY: dict[tuple[int, int], str] = {}
 
 
 def burn_time(password):

@@ -6,15 +6,15 @@ import datetime as dt
 import math
 import random
 
-from . import otp, passwords
-from .services import records, safety, two_factor
-from .store import entries as entries_store
-from .store import mfa as mfa_store
-from .store import safety as safety_store
-from .store import sessions as sessions_store
-from .store import sharing as sharing_store
-from .store import users as users_store
-from .timeutil import today_in
+from ..security import otp, passwords
+from ..services import records, safety, two_factor
+from ..store import entries as entries_store
+from ..store import mfa as mfa_store
+from ..store import safety as safety_store
+from ..store import sessions as sessions_store
+from ..store import sharing as sharing_store
+from ..store import users as users_store
+from ..timeutil import today_in
 
 PATIENT = {"email": "demo.patient@example.com", "password": "demo-patient-2026",
            "display_name": "Alex (demo)", "timezone": "America/Chicago"}

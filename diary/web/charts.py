@@ -7,9 +7,9 @@ import datetime as dt
 
 from markupsafe import Markup, escape
 
-from .insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS
-from .timeutil import short_date
-from .vocabulary import TREATMENT_LABELS, plural
+from ..insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS
+from ..timeutil import short_date
+from ..vocabulary import TREATMENT_LABELS, plural
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 26, 8, 10, 26
@@ -27,8 +27,6 @@ DOTS_DAYS_MAX = 366
 # so the days with data get the rest of the width. Only when it would take more than that share.
 EMPTY_SHARE = 0.18
 EMPTY_DAYS_MIN = 14
-# The per-day details on the page carry each check-in up to this many days (beyond: the day's figures).
-CHECKINS_DAYS_MAX = 366
 
 
 def _y(value):
@@ -452,3 +450,11 @@ def assessment_charts(trends):
     taken = {a["instrument"] for a in trends["assessments"]}
     return [(instrument, assessment_chart(trends, instrument))
             for key, instrument in INSTRUMENTS.items() if key in taken]
+
+
+def trends_charts(trends: dict, checkins_by_date: dict | None = None) -> dict:
+    """Every chart of a Trends page, drawn the same way for the patient, their clinician and the
+    printable report: ``chart`` (anxiety, SVG), ``chart_days`` (what picking a day on it shows) and
+    ``assessment_charts`` (GAD-7, PHQ-9)."""
+    return {"chart": anxiety_chart(trends), "chart_days": day_details(trends, checkins_by_date),
+            "assessment_charts": assessment_charts(trends)}

@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 # Longest free text we accept (check-in notes, session reflections), in characters.
 MAX_TEXT_LENGTH = 10_000

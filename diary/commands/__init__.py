@@ -8,11 +8,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from marshmallow import ValidationError
 
-from . import passwords
-from .db import get_db, migrate
-from .schemas.accounts import RegisterIn
-from .store import NameTaken
-from .store import users as users_store
+from ..db import get_db, migrate
+from ..schemas.accounts import RegisterIn
+from ..security import passwords
+from ..store import NameTaken
+from ..store import users as users_store
 
 
 @click.command("init-db")
@@ -20,7 +20,7 @@ from .store import users as users_store
 def init_db_command():
     """Create or upgrade the database schema (safe to run repeatedly)."""
     db = get_db()
-    from .migrations import migrations
+    from ..migrations import migrations
     pending = [m.name for m in migrations.pending(db)]
     migrate(db)
     where = current_app.config["DATABASE"]
@@ -83,7 +83,7 @@ def backup_command(path):
 @with_appcontext
 def verify_audit_command():
     """Check the audit log's hash chain; exit 1 naming the first broken link."""
-    from .store import audit
+    from ..store import audit
     checked, broken = audit.verify(get_db())
     if broken is not None:
         click.echo(f"Audit log broken at row {broken}: it doesn't follow from the rows before it "
@@ -98,7 +98,7 @@ def verify_audit_command():
 @with_appcontext
 def end_sessions_command(email, everyone):
     """Log one account (EMAIL) or every account (--all) out on every device, at once."""
-    from .store import audit
+    from ..store import audit
     if bool(email) == everyone:
         raise click.UsageError("Give one account's EMAIL, or --all.")
     db = get_db()
@@ -125,8 +125,8 @@ def reset_two_factor_command(email):
     Check the person's identity first, as carefully as when they enrolled. A provider is asked to
     enrol again before they see any patient data.
     """
-    from .services import limits, two_factor
-    from .store import audit
+    from ..services import limits, two_factor
+    from ..store import audit
     db = get_db()
     row = users_store.get_user_by_email(db, email)
     if row is None:
@@ -146,8 +146,8 @@ def send_reminders_command(now):
     """Send the safety alerts not sent yet (to providers), then the web push reminders due now (to
     patients). Safe to run every few minutes from cron or a systemd timer, and twice at once:
     nothing is ever sent twice (docs/REMINDERS.md)."""
-    from . import webpush
-    from .services import reminders, safety_alerts
+    from ..push import webpush
+    from ..services import reminders, safety_alerts
     if now is None:
         moment = dt.datetime.now(dt.timezone.utc)
     else:
