@@ -13,7 +13,7 @@ RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0} DIARY_PUSH_LOOPBACK=
 GUNICORN := $(BIN)/gunicorn --access-logfile - wsgi:app
 export HOST PORT WORKERS
 
-.PHONY: run demo test fuzz bench bench-details lint browser-deps clean
+.PHONY: run demo test check fuzz bench bench-details lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ browser-deps:
 test: $(VENV)/.installed-test browser-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The loop to run while working: lint, types, and every test that needs no browser, no fuzzing and
+# no crash cycles. `make test` (what CI runs) stays the whole suite.
+check: $(VENV)/.installed-test lint
+	$(BIN)/python -m pytest -m "not browser and not fuzz and not crash" $(PYTEST_ARGS)
+
 # The schemathesis tests of `make test` (tests/test_schemathesis.py), with many more examples and a fresh seed.
 FUZZ_EXAMPLES ?= 500
 fuzz: $(VENV)/.installed-test
@@ -70,6 +75,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/python -m flake8 diary bench wsgi.py
 	$(BIN)/python -m flake8 --max-line-length 160 tests
 	$(BIN)/python -m isort --check-only --diff diary bench tests wsgi.py
+	$(BIN)/python -m mypy diary
 
 clean:
 	rm -rf $(VENV) .pytest_cache

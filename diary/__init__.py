@@ -37,13 +37,10 @@ def create_app(test_config=None):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from .web.session_cookie import RememberingSessionInterface
-    app.session_interface = RememberingSessionInterface()
-
     from . import db
     db.init_app(app)
 
-    from .web.csrf import CSRFProtect
+    from flask_wtf.csrf import CSRFProtect
     CSRFProtect(app)
 
     from .web import auth

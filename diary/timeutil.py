@@ -7,22 +7,22 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
 @lru_cache(maxsize=1)
-def timezone_names():
+def timezone_names() -> tuple[str, ...]:
     """Every IANA zone name this machine knows, sorted (tzdata is a dependency)."""
     return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
 
 
 @lru_cache(maxsize=1)
-def _known_zones():
+def _known_zones() -> frozenset[str]:
     return frozenset(timezone_names())
 
 
-def is_timezone(name):
+def is_timezone(name: object) -> bool:
     """Only names from the list: ZoneInfo("Europe") would try to open a directory."""
     return isinstance(name, str) and name in _known_zones()
 
 
-def _zone(timezone):
+def _zone(timezone: str) -> dt.tzinfo:
     """The IANA zone, or UTC if the name is unknown."""
     try:
         return ZoneInfo(timezone)
@@ -30,22 +30,22 @@ def _zone(timezone):
         return dt.timezone.utc
 
 
-def today_in(timezone):
+def today_in(timezone: str) -> dt.date:
     """The calendar date right now in ``timezone`` (falls back to UTC if unknown)."""
     return dt.datetime.now(_zone(timezone)).date()
 
 
-def time_now_in(timezone):
+def time_now_in(timezone: str) -> str:
     """The local time of day right now in ``timezone`` as ``HH:MM`` (falls back to UTC if unknown)."""
     return dt.datetime.now(_zone(timezone)).strftime("%H:%M")
 
 
-def utc_now():
+def utc_now() -> str:
     """Current UTC time as ISO 8601 with milliseconds and a Z, e.g. 2026-11-23T22:57:36.123Z."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def utc_after(**delta):
+def utc_after(**delta: float) -> str:
     """UTC time ``delta`` from now (e.g. hours=72, or hours=-1 for an hour ago), formatted as utc_now."""
     moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(**delta)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -55,7 +55,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def short_date(value, today=None):
+def short_date(value: dt.date | str, today: dt.date | None = None) -> str:
     """date(2026, 12, 3) or '2026-12-03' -> 'Thu 3 Dec', with the year when it isn't this year
     ('Wed 3 Dec 2025'): how every date reads to people (HTML and sentences; CSV/JSON/FHIR stay ISO).
 
@@ -92,7 +92,7 @@ def date_span(first: dt.date | str, last: dt.date | str, today: dt.date | None =
     return f"{start} – {end}"
 
 
-def local_time(utc_stamp, timezone):
+def local_time(utc_stamp: str, timezone: str) -> str:
     """A stored UTC stamp as the reader's local day and time, the zone named:
     'Tue 3 Dec, 14:05 (Europe/London)' (the year too when it isn't this year there)."""
     zone = _zone(timezone)
@@ -101,7 +101,7 @@ def local_time(utc_stamp, timezone):
     return f"{short_date(moment.date(), dt.datetime.now(zone).date())}, {moment:%H:%M} ({name})"
 
 
-def local_date(utc_stamp, timezone):
+def local_date(utc_stamp: str, timezone: str) -> dt.date:
     """The calendar date in ``timezone`` of a stored UTC stamp ('2026-11-24T02:00:00.000Z')."""
     moment = dt.datetime.fromisoformat(utc_stamp.replace("Z", "+00:00"))
     return moment.astimezone(_zone(timezone)).date()

@@ -1,7 +1,9 @@
 """The words the app shares between layers: treatments, side effects, sharing scopes, and their
-labels. Imports nothing, so schemas, the store and templates can all use it (DESIGN §1).
+labels. Imports nothing of the app's, so schemas, the store and templates can all use it (DESIGN §1).
 
 Adding a treatment also needs a migration: the table's CHECK constraint freezes the list."""
+from collections.abc import Mapping
+from typing import Any
 
 TREATMENTS = (
     "iv_ketamine", "im_ketamine", "esketamine_nasal", "oral_ketamine", "psychotherapy", "other",
@@ -45,7 +47,7 @@ BAND_LABELS = {"minimal": "Minimal", "mild": "Mild", "moderate": "Moderate",
                "moderately_severe": "Moderately severe", "severe": "Severe"}
 
 
-def label(code):
+def label(code: str) -> str:
     """Any of the app's codes as people read it: "iv_ketamine" -> "IV ketamine infusion", "gad7" ->
     "GAD-7", "moderately_severe" -> "Moderately severe"; anything else with underscores as spaces."""
     for labels in (TREATMENT_LABELS, SIDE_EFFECT_LABELS, INSTRUMENT_LABELS, BAND_LABELS):
@@ -54,7 +56,7 @@ def label(code):
     return str(code).replace("_", " ")
 
 
-def with_side_effect_details(name, effect):
+def with_side_effect_details(name: str, effect: Mapping[str, Any]) -> str:
     """``name`` followed by what is known of ``effect`` ({name, severity, hours}) in brackets:
     "nausea (moderate, 2 h)", "dizziness (1.5 h)", or the name alone."""
     details = [effect["severity"]] if effect.get("severity") else []
@@ -63,7 +65,7 @@ def with_side_effect_details(name, effect):
     return f"{name} ({', '.join(details)})" if details else name
 
 
-def describe_side_effect(effect):
+def describe_side_effect(effect: Mapping[str, Any]) -> str:
     """A side effect in words, for people: "Nausea (moderate, 2 h)", "Headache"."""
     return with_side_effect_details(SIDE_EFFECT_LABELS.get(effect["name"], effect["name"]), effect)
 
@@ -72,7 +74,7 @@ def describe_side_effect(effect):
 IRREGULAR_PLURALS = {"series": "series", "person": "people"}
 
 
-def plural(count, noun, nouns=None):
+def plural(count: float, noun: str, nouns: str | None = None) -> str:
     """``count`` and the noun in the right number, the one way every page and sentence counts things:
     plural(1, "day") -> "1 day", plural(0, "day") -> "0 days", plural(2, "entry") -> "2 entries",
     plural(3, "series") -> "3 series". A whole float counts as its integer (2.0 -> "2 days").
@@ -85,7 +87,7 @@ def plural(count, noun, nouns=None):
     return f"{shown} {noun if count == 1 else nouns or plural_of(noun)}"
 
 
-def plural_of(noun):
+def plural_of(noun: str) -> str:
     """"day" -> "days", "entry" -> "entries", "check-in" -> "check-ins", "series" -> "series"."""
     if noun in IRREGULAR_PLURALS:
         return IRREGULAR_PLURALS[noun]

@@ -1,10 +1,11 @@
 """Shared fixtures: an app on its own temp SQLite file per test, a CSRF-aware client, AuthActions.
 The plain helpers they use (and the test modules import) are in helpers.py."""
 import pytest
-from helpers import FAST_HASHING, AuthActions, DiaryClient, enrol
+from helpers import FAST_HASHING, AuthActions, DiaryClient, TotpClock, enrol
 
 from diary import create_app
 from diary.db import close_db, get_db, migrate
+from diary.security import otp
 
 
 @pytest.fixture
@@ -18,6 +19,14 @@ def app(tmp_path, monkeypatch):
         migrate(get_db())
     yield app
     close_db(db_path)
+
+
+@pytest.fixture(autouse=True)
+def totp_clock(monkeypatch):
+    """The app's TOTP codes go by a clock the test moves (helpers.TotpClock), never by waiting."""
+    clock = TotpClock()
+    monkeypatch.setattr(otp, "clock", clock)
+    return clock
 
 
 @pytest.fixture

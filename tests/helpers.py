@@ -118,19 +118,38 @@ def enrol(app, email, secret=TOTP_SECRET):
     return secret
 
 
+class TotpClock:
+    """The clock the app reads TOTP codes by (diary.security.otp.clock) in a test: it starts 1 s
+    into a 30 s step of real time and moves only when told, so a code worked out "now" can't cross
+    a step boundary before the app checks it, and the next step comes at once."""
+
+    def __init__(self):
+        self.now = (time.time() // otp.PERIOD) * otp.PERIOD + 1
+
+    def __call__(self):
+        return self.now
+
+    def move_to_step(self, step):
+        """Move on to 1 s into ``step`` (never back)."""
+        self.now = max(self.now, step * otp.PERIOD + 1)
+
+
+def current_code(secret):
+    """The code an authenticator app shows now (by the app's TOTP clock) for ``secret``."""
+    return pyotp.TOTP(secret).at(otp.clock())
+
+
 def next_code(app, email):
-    """A code the app accepts now for ``email``: the current step's, or when that step was already
-    used, the next step's once that step has begun (waiting for it, up to 30 s: the app accepts
-    no future step, so a test that needs two codes in a row waits). Replay refusal stays on."""
+    """A code the app accepts now for ``email``: the current step's, or, when that step was already
+    used, the next step's, moving the test's TOTP clock (``totp_clock``) there: the app accepts no
+    future step and refuses a step twice (replay refusal stays on)."""
     with app.app_context():
         secret, last = get_db().execute(
             "SELECT mfa_secret, mfa_last_step FROM users WHERE email = ?", [email]).fetchone()
-    step = otp.step_at()
-    if last is not None and last >= step:
-        step = last + 1
-        while otp.step_at() < step:
-            time.sleep(max(0.05, step * otp.PERIOD - time.time()))
-    return pyotp.TOTP(secret).at(step * otp.PERIOD)
+    if last is not None and last >= otp.step_at():
+        assert isinstance(otp.clock, TotpClock), "a second code in one step needs the totp_clock fixture"
+        otp.clock.move_to_step(last + 1)
+    return current_code(secret)
 
 
 def csrf_meta(html):

@@ -1,8 +1,7 @@
 """services.accounts on its own: plain values in (no request), rows out, refusals raised and audited.
 The pages' behaviour is tested through the app (test_auth.py, test_two_factor.py, test_limits.py)."""
-import pyotp
 import pytest
-from helpers import PASSWORD, TOTP_SECRET
+from helpers import PASSWORD, TOTP_SECRET, current_code
 
 from diary.db import get_db
 from diary.services import accounts, two_factor
@@ -60,7 +59,7 @@ def test_change_password_ends_the_other_sessions(app, db):
 
 def test_a_code_used_once_is_refused_as_replayed(app, db):
     row = accounts.register(db, app.config, NEW, ADDRESS)
-    code = pyotp.TOTP(TOTP_SECRET).now()
+    code = current_code(TOTP_SECRET)
     codes, enrolled = accounts.enrol_two_factor(db, app.config, row["id"], TOTP_SECRET, code, ADDRESS,
                                                 password=PASSWORD)
     assert len(codes) == 10 and enrolled["mfa_enabled_at"] is not None

@@ -271,14 +271,3 @@ def test_tokens_still_expire_when_a_time_limit_is_set(app, patient, monkeypatch)
     later = time.time() + 2 * 3600
     monkeypatch.setattr(time, "time", lambda: later)
     assert csrf_message(api_write(patient, token)).startswith("The CSRF token has expired.")
-
-
-def test_a_full_token_memory_forgets_the_oldest_first(app, monkeypatch):
-    """Forms bring a new signed token per page: they mustn't push out every API client's at once."""
-    from diary.web import csrf
-    monkeypatch.setattr(csrf, "MAX_REMEMBERED", 2)
-    protect = app.extensions["csrf"]
-    monkeypatch.setattr(protect, "_verified", {})
-    for n in range(3):
-        protect._remember(("key", f"signed {n}"), f"raw {n}")
-    assert protect._verified == {("key", "signed 1"): "raw 1", ("key", "signed 2"): "raw 2"}

@@ -11,7 +11,7 @@ import pyotp
 import pytest
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from helpers import PASSWORD, SESSION_COOKIE, TOTP_SECRET, AuthActions, enrol, next_code, user_id
+from helpers import PASSWORD, SESSION_COOKIE, TOTP_SECRET, AuthActions, current_code, enrol, next_code, user_id
 
 from diary.db import get_db
 from diary.security import otp
@@ -62,15 +62,6 @@ def audit_actions(app, account_id):
             "SELECT action FROM audit_log WHERE actor_id = ? ORDER BY id", [account_id]).fetchall()]
 
 
-def away_from_a_step_boundary(margin=2):
-    """Now, or (waiting at most ``margin`` seconds) just after the next step begins: a code worked
-    out for "now" still belongs to the same step when the app checks it."""
-    left = otp.PERIOD - time.time() % otp.PERIOD
-    if left < margin:
-        time.sleep(left + 0.05)
-    return time.time()
-
-
 def shown_secret(page):
     """The secret in the otpauth:// URI the enrolment page prints."""
     match = re.search(r"otpauth://totp/[^\s<\"]*[?&]secret=([A-Z2-7]+)", page)
@@ -87,7 +78,7 @@ def enrol_through_page(client, previous_step=False):
     """
     secret = shown_secret(text(client.get("/account/two-factor")))
     totp = pyotp.TOTP(secret)
-    code = totp.at(away_from_a_step_boundary() - otp.PERIOD) if previous_step else totp.now()
+    code = totp.at(otp.clock() - otp.PERIOD) if previous_step else current_code(secret)
     response = client.post("/account/two-factor/confirm", data={"code": code, "password": PASSWORD})
     assert response.status_code == 200, response.get_data(as_text=True)
     return secret, recovery_codes_in(response)
@@ -182,7 +173,7 @@ def test_enrolment_shows_a_qr_code_and_the_uri_for_manual_entry(app, unenrolled)
 
 def test_a_wrong_confirmation_code_keeps_nothing(app, unenrolled):
     secret = shown_secret(text(unenrolled.get("/account/two-factor")))
-    wrong = "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    wrong = "000000" if current_code(secret) != "000000" else "111111"
     response = unenrolled.post("/account/two-factor/confirm", data={"code": wrong, "password": PASSWORD})
     assert response.status_code == 422
     assert "doesn't match" in text(response)
@@ -196,7 +187,7 @@ def test_confirming_needs_the_password_too(app, unenrolled):
     """A borrowed session can't lock the owner out with someone else's phone."""
     secret = shown_secret(text(unenrolled.get("/account/two-factor")))
     for password in (None, "not my password"):
-        data = {"code": pyotp.TOTP(secret).now(), **({"password": password} if password else {})}
+        data = {"code": current_code(secret), **({"password": password} if password else {})}
         response = unenrolled.post("/account/two-factor/confirm", data=data)
         assert response.status_code == 422
         assert row(app, "new-dr@example.com")["secret"] is None
@@ -221,7 +212,7 @@ def test_confirming_stores_the_secret_and_shows_recovery_codes_once_hashed(app, 
 
 def test_the_confirming_code_cannot_then_log_in(app, unenrolled):
     secret = shown_secret(text(unenrolled.get("/account/two-factor")))
-    code = pyotp.TOTP(secret).now()
+    code = current_code(secret)
     unenrolled.post("/account/two-factor/confirm", data={"code": code, "password": PASSWORD})
     response = AuthActions(app.test_client()).login("new-dr@example.com", code=code)
     assert response.status_code == 422
@@ -267,7 +258,7 @@ def test_a_code_cannot_be_replayed_within_its_window(app, provider):
 def test_a_code_lives_for_its_own_step_and_the_one_after(app, provider):
     """At most 60 s from when the app first shows it (ASVS 5.0 6.5.5 asks 30; see SECURITY.md)."""
     totp = pyotp.TOTP(TOTP_SECRET)
-    now = away_from_a_step_boundary()
+    now = otp.clock()
     for too_late_or_early in (now - 60, now + 30):  # two steps ago; the next step's
         response = AuthActions(app.test_client()).login("dr@example.com",
                                                          code=totp.at(too_late_or_early))
@@ -480,7 +471,7 @@ def test_a_provider_can_move_to_a_new_authenticator(app, provider):
     assert new_secret != TOTP_SECRET
     assert row(app, "dr@example.com")["secret"] == TOTP_SECRET  # the old one works until confirmed
     assert provider.get("/provider/").status_code == 200
-    response = provider.post("/account/two-factor/confirm", data={"code": pyotp.TOTP(new_secret).now()})
+    response = provider.post("/account/two-factor/confirm", data={"code": current_code(new_secret)})
     assert response.status_code == 200 and len(recovery_codes_in(response)) == 10
     assert row(app, "dr@example.com")["secret"] == new_secret
     # The old app's code for the next step, checked once that step has begun (the confirming

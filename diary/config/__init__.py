@@ -5,7 +5,9 @@ generated on first run; neither is ever committed.
 """
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -13,29 +15,29 @@ REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 MAX_TEXT_LENGTH = 10_000
 
 
-def _flag(name, default):
+def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
-def _count(name):
+def _count(name: str) -> int:
     value = (os.environ.get(name) or "0").strip()
     if not value.isdigit():
         raise ValueError(f"{name} must be a whole number (the count of reverse proxies), not {value!r}.")
     return int(value)
 
 
-def _list(name):
+def _list(name: str) -> tuple[str, ...]:
     return tuple(item.strip().lower() for item in (os.environ.get(name) or "").split(",") if item.strip())
 
 
-def instance_path():
+def instance_path() -> Path:
     return Path(os.environ.get("DIARY_INSTANCE_PATH") or REPO_ROOT / "instance")
 
 
-def from_environment(instance):
+def from_environment(instance: Path) -> dict[str, Any]:
     """The settings a deployment controls, read from DIARY_* variables."""
     return {
         "DATABASE": os.environ.get("DIARY_DATABASE") or str(instance / "diary.sqlite3"),
@@ -98,12 +100,12 @@ DEFAULTS = {
 }
 
 
-def load_or_create_secret_key(instance):
+def load_or_create_secret_key(instance: Path) -> str:
     """Read instance/secret_key, creating it on first run."""
     return create_once(instance, "secret_key", lambda: secrets.token_hex(32)).strip()
 
 
-def create_once(instance, name, make):
+def create_once(instance: Path, name: str, make: Callable[[], str]) -> str:
     """The text of ``instance/name``, written from ``make()`` (mode 0600) if it doesn't exist yet.
 
     Several gunicorn workers may start at once; ``os.link`` fails if another worker won the

@@ -16,6 +16,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 from marshmallow.validate import Length, Regexp
@@ -46,17 +47,17 @@ class ContactIn(Schema):
     note = fields.String(validate=Length(max=300), load_default="")
 
     @validates_schema
-    def _reachable(self, data, **kwargs):
+    def _reachable(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not any(data.get(k) for k in ("phone", "sms", "url")):
             raise ValidationError("Give at least one of phone, sms or url.", "name")
 
 
-def dial(number):
+def dial(number: str) -> str:
     """'116 123' -> '116123' for a tel: or sms: link."""
     return re.sub(r"[^0-9+]", "", number)
 
 
-def _source(instance):
+def _source(instance: str | os.PathLike[str]) -> tuple[str, str] | tuple[None, None]:
     """(where, JSON text) of the configured contacts, or (None, None) for the defaults."""
     setting = os.environ.get("DIARY_CRISIS_CONTACTS", "").strip()
     if setting.startswith("["):
@@ -69,13 +70,13 @@ def _source(instance):
     return None, None
 
 
-def load(instance):
+def load(instance: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """The contacts to show: a list of dicts (see the module docstring)."""
     try:
         where, text = _source(instance)
     except OSError as error:
         raise ValueError(f"DIARY_CRISIS_CONTACTS: can't read the file: {error}") from None
-    if where is None:
+    if where is None or text is None:
         return [dict(c) for c in DEFAULT_CONTACTS]
     try:
         contacts = ContactIn(many=True).load(json.loads(text))

@@ -2,10 +2,14 @@
 with the server's VAPID key (RFC 8292), through pywebpush."""
 import base64
 import json
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import requests
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from flask import Flask
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
@@ -19,7 +23,7 @@ TIMEOUT_SECONDS = 10
 KEY_FILE = "vapid_private.pem"
 
 
-def vapid_key(config, instance_path):
+def vapid_key(config: Mapping[str, Any], instance_path: str | os.PathLike[str]) -> Vapid:
     """The server's VAPID key: DIARY_VAPID_PRIVATE_KEY (PEM) if set, else instance/vapid_private.pem,
     generated on first use (once, whichever worker gets there first)."""
     pem = config.get("VAPID_PRIVATE_KEY")
@@ -28,19 +32,19 @@ def vapid_key(config, instance_path):
     return Vapid.from_pem(pem.encode() if isinstance(pem, str) else pem)
 
 
-def _new_key_pem():
+def _new_key_pem() -> str:
     key = Vapid()
     key.generate_keys()
     return key.private_pem().decode()
 
 
-def application_server_key(key):
+def application_server_key(key: Vapid) -> str:
     """The public key as browsers take it (``applicationServerKey``): 65 bytes, base64url, unpadded."""
     raw = key.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def public_key(app):
+def public_key(app: Flask) -> str:
     """This app's application server key (computed once per process)."""
     if "diary.vapid_public_key" not in app.extensions:
         app.extensions["diary.vapid_public_key"] = application_server_key(vapid_key(app.config, app.instance_path))
@@ -50,12 +54,12 @@ def public_key(app):
 class _NoRedirects(requests.Session):
     """A push service answers, it doesn't redirect: following one could send the request anywhere."""
 
-    def request(self, *args, **kwargs):
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs["allow_redirects"] = False
         return super().request(*args, **kwargs)
 
 
-def sender(config, instance_path):
+def sender(config: Mapping[str, Any], instance_path: str | os.PathLike[str]) -> Callable[..., str]:
     """``send(subscription, message, *, ttl=TTL_SECONDS, urgency="normal") -> "sent" | "gone" |
     "failed" | "refused"`` for this app's settings.
 
@@ -65,7 +69,7 @@ def sender(config, instance_path):
     key = vapid_key(config, instance_path)
     session = _NoRedirects()
 
-    def send(subscription, message, *, ttl=TTL_SECONDS, urgency="normal"):
+    def send(subscription: Mapping[str, Any], message: Any, *, ttl: int = TTL_SECONDS, urgency: str = "normal") -> str:
         if endpoint_problem(subscription["endpoint"], config["PUSH_HOSTS"], config["PUSH_LOOPBACK"]):
             return "refused"
         info = {"endpoint": subscription["endpoint"],

@@ -1,20 +1,21 @@
 """marshmallow schemas: one definition of valid input, shared by HTML forms, the JSON API
 and the OpenAPI document. ``*In`` schemas load (validate and convert), ``*Out`` dump."""
+from typing import Any
 
 
-def flat_errors(messages):
+def flat_errors(messages: dict[str, Any] | list[Any]) -> dict[str, list[str]]:
     """marshmallow's error dict, flattened to the contract's ``{field: [message, ...]}``.
 
     An error on a list item (``{"triggers": {2: [...]}}``) becomes
     ``{"triggers": ["Item 3: ..."]}``, and one inside a nested object (``{"keys": {"auth": [...]}}``)
     ``{"keys": ["auth: ..."]}``, so every field maps to a list of strings.
     """
-    def label(key):
+    def label(key: int | str) -> str:
         if isinstance(key, int):
             return f"Item {key + 1}: "
         return "" if key == "_schema" else f"{key}: "
 
-    def flatten(value):
+    def flatten(value: Any) -> list[str]:
         if isinstance(value, str):
             return [value]
         if isinstance(value, dict):

@@ -1,4 +1,6 @@
 """GAD-7 / PHQ-9 results, the safety plan, and the support card a write may answer with."""
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validates_schema
 from marshmallow.validate import Length, OneOf, Range
 
@@ -10,12 +12,12 @@ INSTRUMENT_KEYS = tuple(INSTRUMENTS)
 ANSWER_ERROR = "Must be 0, 1, 2 or 3 (Not at all, Several days, More than half the days, Nearly every day)."
 
 
-def instrument_field(**kwargs):
+def instrument_field(**kwargs: Any) -> fields.String:
     return fields.String(validate=OneOf(INSTRUMENT_KEYS, error="Must be one of: {choices}."),
                          metadata={"enum": list(INSTRUMENT_KEYS)}, **kwargs)
 
 
-def answer_field(**kwargs):
+def answer_field(**kwargs: Any) -> WholeNumber:
     return WholeNumber(validate=Range(0, 3, error=ANSWER_ERROR),
                        error_messages={"invalid": ANSWER_ERROR, "null": "Choose an answer."}, **kwargs)
 
@@ -37,8 +39,8 @@ class AssessmentIn(DatedSchema):
     private = fields.Boolean(load_default=False, metadata={"description": "Hidden from providers."})
 
     @validates_schema(skip_on_field_errors=False)
-    def _one_answer_per_item(self, data, **kwargs):
-        instrument = INSTRUMENTS.get(data.get("instrument"))
+    def _one_answer_per_item(self, data: dict[str, Any], **kwargs: Any) -> None:
+        instrument = INSTRUMENTS.get(data.get("instrument", ""))
         answers = data.get("answers")
         if instrument and isinstance(answers, list) and len(answers) != len(instrument.items):
             raise ValidationError(
@@ -68,7 +70,7 @@ class AssessmentQuery(DateRangeQuery):
     instrument = instrument_field()
 
 
-def plan_text(description):
+def plan_text(description: str) -> fields.String:
     return fields.String(
         load_default="", metadata={"description": description, "maxLength": MAX_TEXT_LENGTH},
         validate=Length(max=MAX_TEXT_LENGTH, error=f"Must be at most {MAX_TEXT_LENGTH:,} characters."),

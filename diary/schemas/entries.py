@@ -1,4 +1,6 @@
 """Daily check-ins."""
+from typing import Any
+
 from marshmallow import Schema, fields, post_load
 from marshmallow.validate import Length, Range
 
@@ -26,7 +28,7 @@ class EntryIn(DatedSchema):
     private = fields.Boolean(load_default=False, metadata={"description": "Hidden from providers."})
 
     @post_load
-    def _dedupe_triggers(self, data, **kwargs):
+    def _dedupe_triggers(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         if "triggers" in data:
             data["triggers"] = unique_names(data["triggers"])
         return data
@@ -35,7 +37,7 @@ class EntryIn(DatedSchema):
 class EntryPatch(EntryIn):
     """A PATCH: any of EntryIn's fields but the id, none required."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(partial=True, exclude=("id",), **kwargs)
 
 

@@ -1,5 +1,8 @@
 """Field types shared by several schemas."""
+import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates, validates_schema
 from marshmallow.validate import Length, Range
@@ -19,7 +22,7 @@ DECEPTIVE_CHARACTERS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u20
 DECEPTIVE_MESSAGE = "Can't contain invisible or text-direction control characters."
 
 
-def refuse_deceptive(text):
+def refuse_deceptive(text: str) -> None:
     if any(c in DECEPTIVE_CHARACTERS for c in text):
         raise ValidationError(DECEPTIVE_MESSAGE)
 
@@ -27,7 +30,7 @@ def refuse_deceptive(text):
 class Trimmed(fields.String):
     """A string with surrounding whitespace removed; blank counts as missing if required."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if self.required and not text:
             raise self.make_error("required")
@@ -40,7 +43,7 @@ class WholeNumber(fields.Integer):
     # ASCII digits only, and few of them: "²", "--5" or 5,000 digits must not reach int().
     _INTEGER_TEXT = re.compile(r"-?[0-9]{1,9}")
 
-    def _validated(self, value):
+    def _validated(self, value: Any) -> int:
         if isinstance(value, str) and self._INTEGER_TEXT.fullmatch(value.strip()):
             value = int(value.strip())
         elif isinstance(value, float) and value.is_integer():
@@ -50,7 +53,7 @@ class WholeNumber(fields.Integer):
         return value
 
 
-def anxiety(**kwargs):
+def anxiety(**kwargs: Any) -> WholeNumber:
     """An anxiety rating: a whole number from 0 (calm) to 10 (the worst imaginable)."""
     message = "Must be a whole number from 0 to 10."
     return WholeNumber(
@@ -67,13 +70,13 @@ class TimeOfDay(fields.String):
     _PATTERN = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
     default_error_messages = {"invalid": "Must be a time as HH:MM."}
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         if not isinstance(value, str) or not self._PATTERN.fullmatch(value):
             raise self.make_error("invalid")
         return value
 
 
-def time_of_day(**kwargs):
+def time_of_day(**kwargs: Any) -> TimeOfDay:
     """An optional local time of day (``HH:MM``), null allowed."""
     return TimeOfDay(
         load_default=None, allow_none=True,
@@ -83,9 +86,9 @@ def time_of_day(**kwargs):
     )
 
 
-def free_text(description=None):
+def free_text(description: str | None = None) -> fields.String:
     """A note or reflection: optional, at most MAX_TEXT_LENGTH characters."""
-    metadata = {"maxLength": MAX_TEXT_LENGTH}
+    metadata: dict[str, int | str] = {"maxLength": MAX_TEXT_LENGTH}
     if description:
         metadata["description"] = description
     return fields.String(
@@ -98,7 +101,7 @@ def free_text(description=None):
 class TriggerName(fields.String):
     """A trigger tag: 1-40 characters, inner whitespace collapsed, no commas or semicolons."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         name = " ".join(super()._deserialize(value, attr, data, **kwargs).split())
         if not name:
             raise ValidationError("Trigger names can't be blank.")
@@ -112,7 +115,7 @@ class TriggerName(fields.String):
         return name
 
 
-def trigger_list(**kwargs):
+def trigger_list(**kwargs: Any) -> fields.List[str]:
     return fields.List(
         TriggerName(),
         load_default=list,
@@ -122,8 +125,10 @@ def trigger_list(**kwargs):
     )
 
 
-def unique_names(names):
+def unique_names(names: Iterable[str]) -> list[str]:
     """Drop repeats that differ only in case or spacing, keeping the first spelling."""
+    seen: set[str]
+    unique: list[str]
     seen, unique = set(), []
     for name in names:
         if name.casefold() not in seen:
@@ -143,12 +148,12 @@ class DatedSchema(Schema):
         error_messages={"invalid": "Must be a date as YYYY-MM-DD.", "required": "Choose a date."},
     )
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or today_in("UTC")
 
     @validates("date")
-    def _date_in_range(self, value, **kwargs):
+    def _date_in_range(self, value: dt.date, **kwargs: Any) -> None:
         if value > self.today:
             raise ValidationError(f"Can't be in the future (today is {self.today.isoformat()}).")
         if value < EARLIEST_DATE:
@@ -162,7 +167,7 @@ class DateRangeQuery(Schema):
     date_to = fields.Date(data_key="to", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
 
     @validates_schema
-    def _ordered_range(self, data, **kwargs):
+    def _ordered_range(self, data: dict[str, Any], **kwargs: Any) -> None:
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise ValidationError({"to": ["Must be on or after 'from'."]})
@@ -172,7 +177,7 @@ class SupportOut(Schema):
     reason = fields.String(metadata={"enum": ["crisis_language", "score_10", "phq9_item9"]})
 
 
-def support_field():
+def support_field() -> fields.Nested:
     """On a created or changed record: why the support card is shown, or null (docs/API.md)."""
     return fields.Nested(SupportOut, allow_none=True, metadata={
         "description": "Set when the app shows the support card (crisis contacts and safety plan); else null."})

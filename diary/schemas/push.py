@@ -3,6 +3,7 @@ safety alerts."""
 import base64
 import binascii
 import ipaddress
+from typing import Any
 from urllib.parse import urlsplit
 
 from marshmallow import Schema, ValidationError, fields, validates
@@ -55,13 +56,13 @@ class PushKeysIn(Schema):
     auth = fields.String(required=True, validate=Length(max=100, error="Must be at most 100 characters."))
 
     @validates("p256dh")
-    def _public_key(self, value, **_):
+    def _public_key(self, value: str, **_: Any) -> None:
         raw = base64url_bytes(value)
         if raw is None or len(raw) != 65 or raw[0] != 4:
             raise ValidationError("Must be the browser's P-256 public key: 65 bytes in base64url, starting 0x04.")
 
     @validates("auth")
-    def _auth_secret(self, value, **_):
+    def _auth_secret(self, value: str, **_: Any) -> None:
         raw = base64url_bytes(value)
         if raw is None or len(raw) != 16:
             raise ValidationError("Must be the browser's 16-byte authentication secret in base64url.")
@@ -75,12 +76,12 @@ class BrowserSubscriptionIn(Schema):
     # An optional expiry time some browsers report; accepted and ignored.
     expirationTime = fields.Raw(load_default=None, allow_none=True, load_only=True)
 
-    def __init__(self, *, hosts=(), loopback=False, **kwargs):
+    def __init__(self, *, hosts: tuple[str, ...] | list[str] = (), loopback: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.hosts, self.loopback = hosts, loopback
 
     @validates("endpoint")
-    def _endpoint(self, value, **_):
+    def _endpoint(self, value: str, **_: Any) -> None:
         problem = endpoint_problem(value, self.hosts, self.loopback)
         if problem:
             raise ValidationError(problem)
@@ -98,7 +99,7 @@ class PushSubscriptionIn(BrowserSubscriptionIn):
         metadata={"description": "Days to remind on, ISO order: 0 Monday ... 6 Sunday (default: every day)"})
 
     @validates("days")
-    def _distinct_days(self, value, **_):
+    def _distinct_days(self, value: list[int], **_: Any) -> None:
         if len(set(value)) != len(value):
             raise ValidationError("Name each day once.")
 

@@ -7,6 +7,8 @@ working: its dose is in mg. Side effects are ``{name, severity, hours}`` objects
 list of names is still accepted (unrated, no duration). Blood pressure is optional, per reading.
 """
 import math
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import OneOf, Range
@@ -39,7 +41,8 @@ class SideEffect(fields.Field):
     Loads as ``{"name", "severity", "hours"}`` (severity and hours null when not given).
     """
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
+                     **kwargs: Any) -> dict[str, Any]:
         if isinstance(value, str):
             if value not in SIDE_EFFECT_LABELS:
                 raise ValidationError(f"Must be one of: {_SIDE_EFFECT_NAMES}.")
@@ -67,10 +70,10 @@ class SideEffect(fields.Field):
         return {"name": name, "severity": severity, "hours": hours}
 
 
-def _each_name_once(effects):
+def _each_name_once(effects: list[dict[str, Any]]) -> None:
     """The same side effect twice with different details is refused (an exact repeat is dropped)."""
-    first = {}
-    errors = {}
+    first: dict[str, dict[str, Any]] = {}
+    errors: dict[int, list[str]] = {}
     for index, effect in enumerate(effects):
         earlier = first.setdefault(effect["name"], effect)
         if earlier is not effect and earlier != effect:
@@ -80,7 +83,7 @@ def _each_name_once(effects):
         raise ValidationError(errors)
 
 
-def side_effect_list(**kwargs):
+def side_effect_list(**kwargs: Any) -> fields.List[dict[str, Any]]:
     return fields.List(
         SideEffect(metadata={"oneOf": [
             {"type": "string", "enum": list(SIDE_EFFECT_LABELS)},
@@ -98,7 +101,7 @@ def side_effect_list(**kwargs):
     )
 
 
-def blood_pressure(part):
+def blood_pressure(part: str) -> WholeNumber:
     low, high = SYSTOLIC_RANGE if part == "systolic" else DIASTOLIC_RANGE
     message = f"Must be a whole number from {low} to {high} (mmHg), or null."
     return WholeNumber(
@@ -108,7 +111,7 @@ def blood_pressure(part):
     )
 
 
-def _positive_number(message, maximum, description):
+def _positive_number(message: str, maximum: float, description: str) -> fields.Float:
     return fields.Float(
         load_default=None, allow_none=True,
         validate=Range(0, maximum, min_inclusive=False, error=message),
@@ -163,21 +166,21 @@ class SessionIn(DatedSchema):
     reflection = free_text("What came up, what I want to remember.")
     private = fields.Boolean(load_default=False, metadata={"description": "Hidden from providers."})
 
-    def __init__(self, *args, current=None, **kwargs):
+    def __init__(self, *args: Any, current: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current = current or {}
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
-    def _rules_across_fields(self, data, original, **kwargs):
+    def _rules_across_fields(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         """The dose and blood pressure rules, checked alongside the fields' own errors (so a form
         shows every problem at once), skipping a group whose own fields already failed."""
         failed = set(original) - set(data) if isinstance(original, dict) else set()
-        problems = {}
+        problems: dict[str, Any] = {}
         if not failed & set(DOSE_FIELDS):
             try:
                 resolve_dose(data, self.current)
             except ValidationError as error:
-                problems.update(error.messages)
+                problems.update(error.messages_dict)
         for field, messages in blood_pressure_problems(data, self.current).items():
             when = field.split("_")[1]
             if not failed & {f"bp_{when}_systolic", f"bp_{when}_diastolic"}:
@@ -186,7 +189,7 @@ class SessionIn(DatedSchema):
             raise ValidationError(problems)
 
     @post_load
-    def _resolve(self, data, **kwargs):
+    def _resolve(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         data.update(resolve_dose(data, self.current))  # valid by now: fills in dose_mg and the unit
         if "side_effects" in data:
             unique = {effect["name"]: effect for effect in data["side_effects"]}
@@ -194,7 +197,7 @@ class SessionIn(DatedSchema):
         return data
 
 
-def resolve_dose(given, current=None):
+def resolve_dose(given: Mapping[str, Any], current: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The four stored dose fields once ``given`` (validated input) is applied to ``current``.
 
     Returns ``{}`` when ``given`` touches none of them. Raises ValidationError naming the field.
@@ -239,7 +242,7 @@ def resolve_dose(given, current=None):
     return {"dose_unit": unit, "dose_value": value, "weight_kg": weight, "dose_mg": dose_mg}
 
 
-def blood_pressure_problems(given, current=None):
+def blood_pressure_problems(given: Mapping[str, Any], current: Mapping[str, Any] | None = None) -> dict[str, list[str]]:
     """``{field: [message]}`` for readings with one number missing, or systolic not above diastolic."""
     current = current or {}
     problems = {}
@@ -263,7 +266,7 @@ class SessionPatch(SessionIn):
     :param current: the stored session (the rules across fields apply to it once changed).
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(partial=True, exclude=("id",), **kwargs)
 
 

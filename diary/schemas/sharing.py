@@ -1,4 +1,6 @@
 """Sharing with providers: share codes, the care team, the access log, the provider's lists."""
+from typing import Any
+
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf, Regexp
 
@@ -6,7 +8,7 @@ from ..vocabulary import SCOPES
 from .fields import Trimmed
 
 
-def scope_field(**kwargs):
+def scope_field(**kwargs: Any) -> fields.String:
     return fields.String(validate=OneOf(SCOPES, error="Must be one of: {choices}."),
                          metadata={"enum": list(SCOPES)}, **kwargs)
 

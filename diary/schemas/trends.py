@@ -1,4 +1,7 @@
 """Which stretch of the diary the Trends page and API show."""
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import OneOf
 
@@ -12,7 +15,7 @@ RANGE_LABELS = {"course": "Since treatment", "30d": "30 days", "90d": "90 days",
 class DaysField(fields.Field):
     """A whole number of days from 1 to 3660, or "all"."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int | None:
         if value == "all":
             return None
         if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 5:
@@ -45,12 +48,12 @@ class SharedTrendsQuery(TrendsPageQuery):
                                "description": f"1-{MAX_DAYS}, or 'all'. Not with range."})
 
     @validates_schema
-    def _one_period(self, data, **kwargs):
+    def _one_period(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "range" in data and "days" in data:
             raise ValidationError({"range": ["Give either range or days, not both."]})
 
     @post_load
-    def _default_days(self, data, **kwargs):
+    def _default_days(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         return data if "range" in data or "days" in data else {**data, "days": 90}
 
 

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 
 import pyotp
 
@@ -31,12 +32,12 @@ RECOVERY_LENGTH = 10
 _READ_AS = str.maketrans({"o": "0", "i": "1", "l": "1"})
 
 
-def new_secret():
+def new_secret() -> str:
     """A fresh TOTP secret: 32 base32 characters (160 bits, RFC 4226's recommended length)."""
     return pyotp.random_base32(32)
 
 
-def enrolment_secret(key, account_id, nonce):
+def enrolment_secret(key: str | bytes, account_id: int, nonce: str) -> str:
     """The secret offered to ``account_id`` while they enrol, derived from a random ``nonce``.
 
     Until the user proves they scanned it, only the nonce is kept (in their session): the
@@ -48,36 +49,41 @@ def enrolment_secret(key, account_id, nonce):
     return base64.b32encode(digest[:20]).decode()
 
 
-def step_at(when=None):
+# What "now" is for codes (a UNIX time). Tests put a clock they move here (tests/conftest.py,
+# ``totp_clock``), so two logins in a row take the next step without waiting for it.
+clock: Callable[[], float] = time.time
+
+
+def step_at(when: float | None = None) -> int:
     """The TOTP time-step (30 s slot since the epoch) of ``when`` (a UNIX time; now by default)."""
-    return int((time.time() if when is None else when) // PERIOD)
+    return int((clock() if when is None else when) // PERIOD)
 
 
-def code_for_step(secret, step):
+def code_for_step(secret: str, step: int) -> str:
     return pyotp.TOTP(secret, digits=DIGITS, interval=PERIOD).at(step * PERIOD)
 
 
-def provisioning_uri(secret, account):
+def provisioning_uri(secret: str, account: str) -> str:
     """The ``otpauth://totp/...`` URI an authenticator app reads from the QR code."""
     return pyotp.TOTP(secret, digits=DIGITS, interval=PERIOD).provisioning_uri(name=account, issuer_name=ISSUER)
 
 
-def grouped(secret, size=4):
+def grouped(secret: str, size: int = 4) -> str:
     """``ABCD EFGH ...``: the secret as people type it into an app by hand."""
     return " ".join(secret[i:i + size] for i in range(0, len(secret), size))
 
 
-def looks_like_totp(typed):
+def looks_like_totp(typed: str | None) -> bool:
     return _is_code(_squeezed(typed))
 
 
-def _is_code(code):
+def _is_code(code: str) -> bool:
     # ASCII digits only: str.isdigit() also takes "١٢٣" or "１２３", which no app shows and
     # hmac.compare_digest refuses (non-ASCII str).
     return len(code) == DIGITS and code.isascii() and code.isdigit()
 
 
-def matching_step(secret, typed, when=None):
+def matching_step(secret: str, typed: str | None, when: float | None = None) -> int | None:
     """The step (the current one or the one before) whose code ``typed`` is, else None.
 
     The newest matching step wins. Every candidate is compared in constant time.
@@ -93,7 +99,7 @@ def matching_step(secret, typed, when=None):
     return found
 
 
-def new_recovery_codes(count=RECOVERY_CODES):
+def new_recovery_codes(count: int = RECOVERY_CODES) -> list[str]:
     """``count`` fresh codes like ``4k7qm-x2d9a`` (each 50 random bits)."""
     codes = []
     for _ in range(count):
@@ -102,7 +108,7 @@ def new_recovery_codes(count=RECOVERY_CODES):
     return codes
 
 
-def normalize_recovery_code(typed):
+def normalize_recovery_code(typed: str | None) -> str | None:
     """The canonical form of a typed recovery code (lower case, no separators), or None if it can't be one."""
     code = _squeezed(typed).lower().translate(_READ_AS)
     if len(code) != RECOVERY_LENGTH or any(c not in RECOVERY_ALPHABET for c in code):
@@ -110,5 +116,5 @@ def normalize_recovery_code(typed):
     return code
 
 
-def _squeezed(typed):
+def _squeezed(typed: str | None) -> str:
     return "".join((typed or "").split()).replace("-", "")

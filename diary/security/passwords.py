@@ -28,7 +28,7 @@ MIN_LOCAL_PART_INSIDE = 4
 
 
 @functools.cache
-def common_passwords():
+def common_passwords() -> frozenset[str]:
     """The 10,000 most common passwords (lower-case), read once from the shipped list.
 
     ``diary/data/common-passwords.txt`` says where it comes from; scripts/make-common-passwords
@@ -39,7 +39,7 @@ def common_passwords():
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
-def weakness(password, email=None):
+def weakness(password: str, email: str | None = None) -> str | None:
     """Why ``password`` is too easy to guess (a message for the user), or None if it will do.
 
     Checks what an attacker tries first, whatever the length: only whitespace, at most two
@@ -67,7 +67,7 @@ def weakness(password, email=None):
     return None
 
 
-def _hasher():
+def _hasher() -> PasswordHasher:
     cfg = current_app.config
     return PasswordHasher(
         time_cost=cfg["ARGON2_TIME_COST"],
@@ -76,11 +76,11 @@ def _hasher():
     )
 
 
-def hash_password(password):
+def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def _code_hasher():
+def _code_hasher() -> PasswordHasher:
     # Recovery codes are random (50 bits), not chosen by people: OWASP's argon2id minimum
     # (19 MiB, t=2, p=1) salts them as ASVS 6.5.2 asks at a tenth of a password's cost, which
     # matters because a typed code is checked against each unused one (at most 10).
@@ -89,26 +89,26 @@ def _code_hasher():
                           memory_cost=min(cfg["ARGON2_MEMORY_COST"], 19 * 1024), parallelism=1)
 
 
-def hash_code(code):
+def hash_code(code: str) -> str:
     """Salted argon2id of a random one-time code (a recovery code)."""
     return _code_hasher().hash(code)
 
 
-def verify_code(code_hash, code):
+def verify_code(code_hash: str, code: str) -> bool:
     try:
         return _code_hasher().verify(code_hash, code)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def verify_password(password_hash, password):
+def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def needs_rehash(password_hash):
+def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
 
 
@@ -117,7 +117,7 @@ def needs_rehash(password_hash):
 _DUMMY: dict[tuple[int, int], str] = {}
 
 
-def burn_time(password):
+def burn_time(password: str) -> None:
     key = (current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"])
     if key not in _DUMMY:
         _DUMMY[key] = hash_password("not a real password")

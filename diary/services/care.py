@@ -272,24 +272,30 @@ REDEEM_MESSAGES = {
 }
 
 
-def redeem(db, provider_id, code, *, config, address):
-    """Redeem a share code for ``provider_id``: ``(patient, None)`` or ``(None, (status, errors))``.
+class CodeNotRedeemed(Exception):
+    """A share code that didn't work (unknown, used, expired…): ``str()`` says why, in the words
+    the provider is shown."""
 
-    Wrong codes are limited per provider, per client address and overall (services.limits), so
-    opening more provider accounts doesn't buy more guesses; a 429 failure carries ``retry_after``.
+
+# What a provider is told when too many codes failed (services.limits.Throttled.wait fills it in).
+TOO_MANY_CODES = "Too many codes that didn't work. Please wait {wait} and try again."
+
+
+def redeem(db, provider_id, code, *, config, address):
+    """Redeem a share code for ``provider_id``: the patient now sharing with them.
+
+    Raises ``limits.Throttled`` when too many codes failed (wrong codes are limited per provider,
+    per client address and overall, so opening more provider accounts doesn't buy more guesses),
+    ``CodeNotRedeemed`` when this one didn't work (audited).
     """
-    try:
-        attempt = limits.attempt(db, config, "redeem", account=provider_id, address=address)
-    except limits.Throttled as throttled:
-        return None, (429, {"code": [f"Too many codes that didn't work. Please wait {throttled.wait} "
-                                     "and try again."]}, throttled.retry_after)
+    attempt = limits.attempt(db, config, "redeem", account=provider_id, address=address)
     try:
         patient = sharing_store.redeem_invite(db, provider_id, code)
     except sharing_store.InviteRefused as refusal:
         with write_transaction(db):
             audit.record(db, "share.redeem_failed", actor_id=provider_id, detail=refusal.reason)
-        return None, (422, {"code": [REDEEM_MESSAGES[refusal.reason]]}, None)
+        raise CodeNotRedeemed(REDEEM_MESSAGES[refusal.reason]) from None
     attempt.succeeded()
     with write_transaction(db):
         audit.record(db, "share.redeemed", actor_id=provider_id, patient_id=patient["id"])
-    return patient, None
+    return patient

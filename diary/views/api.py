@@ -36,7 +36,7 @@ from ..schemas.sharing import (
     SharedEntryListOut,
 )
 from ..schemas.trends import SharedTrendsQuery, TrendsOut, TrendsQuery
-from ..services import IdConflict, care, records, reminders, safety, safety_alerts, sharing
+from ..services import IdConflict, care, limits, records, reminders, safety, safety_alerts, sharing
 from ..services import trends as trends_service
 from ..timeutil import today_in
 from ..web import openapi
@@ -364,11 +364,14 @@ def access_log():
 @operation("/invites/redeem", "post", "Redeem a patient's share code", body=RedeemIn,
            responses={200: RedeemOut, 422: None, 429: None}, role="provider")
 def redeem_invite(data):
-    patient, failure = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
-                                   address=request.remote_addr)
-    if failure is not None:
-        status, errors, retry_after = failure
-        raise api_error(status, errors, retry_after=retry_after)
+    try:
+        patient = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
+                              address=request.remote_addr)
+    except limits.Throttled as throttled:
+        raise api_error(429, {"code": [care.TOO_MANY_CODES.format(wait=throttled.wait)]},
+                        retry_after=throttled.retry_after) from None
+    except care.CodeNotRedeemed as refused:
+        raise api_error(422, {"code": [str(refused)]}) from None
     return RedeemOut().dump({"patient": patient})
 
 

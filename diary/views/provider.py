@@ -6,7 +6,7 @@ from ..db import get_db
 from ..insights import attention
 from ..schemas.sharing import AcknowledgeIn, RedeemIn
 from ..schemas.trends import RANGE_LABELS, TrendsPageQuery
-from ..services import care, export, safety
+from ..services import care, export, limits, safety
 from ..web import charts
 from ..web.auth import check_role
 from ..web.downloads import date_range, export_filename, streamed_csv
@@ -47,14 +47,17 @@ def redeem_code():
     data, errors = load(RedeemIn(), present(request.form, ("code",)))
     status, headers = 422, {}
     if data is not None:
-        patient, failure = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
-                                       address=request.remote_addr)
-        if patient is not None:
+        try:
+            patient = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
+                                  address=request.remote_addr)
+        except limits.Throttled as throttled:
+            errors = {"code": [care.TOO_MANY_CODES.format(wait=throttled.wait)]}
+            status, headers = 429, {"Retry-After": str(throttled.retry_after)}
+        except care.CodeNotRedeemed as refused:
+            errors = {"code": [str(refused)]}
+        else:
             flash(f"{patient['display_name']} now shares their diary with you.", "success")
             return redirect(url_for("provider.patient", patient_id=patient["id"]))
-        status, errors, retry_after = failure
-        if retry_after:
-            headers["Retry-After"] = str(retry_after)
     return render_template("provider/dashboard.html", **dashboard_page(), errors=errors,
                            code=request.form.get("code", "")), status, headers
 

@@ -1,5 +1,5 @@
-"""The signed session cookie: each cookie's signature is verified once per process (issue 14), and
-everything a full check refuses is still refused after a good cookie was seen."""
+"""The signed cookie that carries a login (Flask's own session cookie): an altered or expired cookie
+is refused, also after the good one was seen, and each request gets its own copy of what it says."""
 import time
 
 from flask import session
@@ -25,7 +25,7 @@ def test_a_cookie_altered_after_the_good_one_was_seen_is_refused(patient):
     assert me(patient) == 200
 
 
-def test_a_cookie_older_than_the_session_lifetime_is_refused_even_when_seen_before(app, patient, monkeypatch):
+def test_a_cookie_older_than_its_lifetime_is_refused_even_when_seen_before(app, patient, monkeypatch):
     assert me(patient) == 200
     app.config["PERMANENT_SESSION_LIFETIME"] = 60  # shorter than the patient's 30-day login
     assert me(patient) == 200
