@@ -2,10 +2,12 @@
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlite_utils
-from flask import current_app
+from flask import Flask, current_app
+from sqlite_utils import Database
 
 _local = threading.local()
 
@@ -20,7 +22,7 @@ _write_turns: dict[str, threading.Lock] = {}
 os.register_at_fork(after_in_child=_write_turns.clear)
 
 
-def connect(path):
+def connect(path: str) -> Database:
     """Open ``path`` with the PRAGMAs health data needs.
 
     ``isolation_level=None`` hands transaction control to us (``write_transaction``)
@@ -36,11 +38,12 @@ def connect(path):
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")  # deleted diary text doesn't linger in free pages
     db = sqlite_utils.Database(conn)
-    db.write_turn = _write_turns.setdefault(os.path.abspath(path), threading.Lock())
+    # An attribute of our own (sqlite-utils' Database declares no such one): read back with getattr.
+    setattr(db, "write_turn", _write_turns.setdefault(os.path.abspath(path), threading.Lock()))
     return db
 
 
-def get_db():
+def get_db() -> Database:
     """This thread's connection to the app's database (reused across requests)."""
     path = current_app.config["DATABASE"]
     connections = getattr(_local, "connections", None)
@@ -56,7 +59,7 @@ def get_db():
     return db
 
 
-def close_db(path):
+def close_db(path: str) -> None:
     """Close this thread's connection to ``path`` (tests use a new file each)."""
     connections = getattr(_local, "connections", {})
     db = connections.pop(path, None)
@@ -65,7 +68,7 @@ def close_db(path):
 
 
 @contextmanager
-def write_transaction(db):
+def write_transaction(db: Database) -> Iterator[Database]:
     """Run a read-then-write as one ``BEGIN IMMEDIATE`` transaction.
 
     IMMEDIATE takes the write lock up front, so two workers doing
@@ -80,7 +83,7 @@ def write_transaction(db):
         with _savepoint(db):
             yield db
         return
-    turn = getattr(db, "write_turn", None)  # None: a connection not opened by connect()
+    turn: threading.Lock | None = getattr(db, "write_turn", None)  # None: a connection not opened by connect()
     has_turn = turn is not None and turn.acquire(timeout=WRITE_TURN_TIMEOUT)
     try:
         db.conn.execute("BEGIN IMMEDIATE")
@@ -93,12 +96,12 @@ def write_transaction(db):
         else:
             db.conn.execute("COMMIT")
     finally:
-        if has_turn:
+        if has_turn and turn is not None:  # (has_turn implies a turn: said again for mypy)
             turn.release()
 
 
 @contextmanager
-def _savepoint(db):
+def _savepoint(db: Database) -> Iterator[None]:
     """A nested write: rolled back on its own if it fails, the outer transaction going on.
 
     sqlite-utils' ``atomic()`` names each savepoint afresh, so SQLite prepares its statements anew
@@ -119,7 +122,7 @@ def _savepoint(db):
 
 
 @contextmanager
-def read_snapshot(db):
+def read_snapshot(db: Database) -> Iterator[Database]:
     """Run several reads against one snapshot of the database (a transaction that only reads: in
     WAL mode it waits for no writer and holds no lock against them)."""
     if db.conn.in_transaction:
@@ -133,20 +136,20 @@ def read_snapshot(db):
             db.conn.execute("COMMIT")
 
 
-def _rollback_leftovers(exc):
+def _rollback_leftovers(exc: BaseException | None) -> None:
     connections = getattr(_local, "connections", {})
     for db in connections.values():
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
 
 
-def migrate(db):
+def migrate(db: Database) -> None:
     """Apply every pending migration; a no-op when the schema is current."""
     from .migrations import migrations
     migrations.apply(db)
 
 
-def health(db):
+def health(db: Database) -> str:
     """"ok" when the database answers and its schema is current, else what is wrong (read-only)."""
     from .migrations import migrations
     db.execute("SELECT 1").fetchone()
@@ -155,5 +158,5 @@ def health(db):
     return "ok"
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.teardown_request(_rollback_leftovers)

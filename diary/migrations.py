@@ -1,11 +1,11 @@
 """Schema steps, in order. Never edit a step once it has landed: add a new one."""
-from sqlite_utils import Migrations
+from sqlite_utils import Database, Migrations
 
 migrations = Migrations("diary")
 
 
 @migrations()
-def m001_accounts_entries_sessions(db):
+def m001_accounts_entries_sessions(db: Database) -> None:
     db.execute("""
         CREATE TABLE users (
             id INTEGER PRIMARY KEY,
@@ -72,14 +72,14 @@ def m001_accounts_entries_sessions(db):
 
 
 @migrations()
-def m002_covering_index_for_insights(db):
+def m002_covering_index_for_insights(db: Database) -> None:
     # Trends read (date, anxiety, private, id) for years of check-ins; this index answers
     # that without touching the table rows.
     db.execute("CREATE INDEX entries_for_insights ON entries (user_id, date, anxiety, private, id)")
 
 
 @migrations()
-def m003_sharing_and_audit(db):
+def m003_sharing_and_audit(db: Database) -> None:
     # scope: "scores" (scores and session numbers only) or "full" (plus notes and reflections).
     db.execute("""
         CREATE TABLE shares (
@@ -128,14 +128,14 @@ def m003_sharing_and_audit(db):
 
 
 @migrations()
-def m004_account_deletion(db):
+def m004_account_deletion(db: Database) -> None:
     # A deleted account keeps its row as an anonymous tombstone (no email, name or password),
     # so its id is never handed to a new account and the audit log never points at a stranger.
     db.execute("ALTER TABLE users ADD COLUMN deleted_at TEXT")
 
 
 @migrations()
-def m005_questionnaires_and_safety(db):
+def m005_questionnaires_and_safety(db: Database) -> None:
     # GAD-7 / PHQ-9 results. answers: a JSON list of 0-3, one per item; total and severity are
     # stored as scored when saved (the scoring is fixed by the published instruments).
     db.execute("""
@@ -219,7 +219,7 @@ def m005_questionnaires_and_safety(db):
 
 
 @migrations()
-def m006_times_side_effect_detail_dose_units_blood_pressure(db):
+def m006_times_side_effect_detail_dose_units_blood_pressure(db: Database) -> None:
     # A local time of day (HH:MM, 00:00-23:59) on check-ins and sessions; optional.
     time_check = "CHECK (time IS NULL OR (time GLOB '[0-2][0-9]:[0-5][0-9]' AND time <= '23:59'))"
     db.execute(f"ALTER TABLE entries ADD COLUMN time TEXT {time_check}")
@@ -244,7 +244,7 @@ def m006_times_side_effect_detail_dose_units_blood_pressure(db):
 
 
 @migrations()
-def m007_audit_hash_chain(db):
+def m007_audit_hash_chain(db: Database) -> None:
     # Tamper evidence: each row's hash is SHA-256 over the previous row's hash and this row's
     # fields, so a row deleted or changed behind the app's back breaks the chain from there on
     # (flask --app diary verify-audit). Existing rows are chained here, in id order: the
@@ -266,7 +266,7 @@ def m007_audit_hash_chain(db):
 
 
 @migrations()
-def m008_rate_limits(db):
+def m008_rate_limits(db: Database) -> None:
     # Attempts counted against a limit (wrong passwords, wrong share codes, registrations), kept
     # only for the limit's window. In the database, so every gunicorn worker counts into the same
     # limit. ``bucket`` names the limit and whom it is about (an account, an address, everyone);
@@ -283,7 +283,7 @@ def m008_rate_limits(db):
 
 
 @migrations()
-def m009_two_factor(db):
+def m009_two_factor(db: Database) -> None:
     # TOTP two-factor authentication. mfa_secret is the base32 TOTP secret (NULL: not enrolled);
     # mfa_last_step is the last accepted TOTP time-step: a code for that step or an earlier one
     # is refused (no replay within its window).
@@ -306,7 +306,7 @@ def m009_two_factor(db):
 
 
 @migrations()
-def m010_audit_actor_name(db):
+def m010_audit_actor_name(db: Database) -> None:
     # The actor's display name as it was when the event happened, so the patient's access log
     # doesn't show a provider's current name for past views. Rows from before this keep NULL (the
     # name then is unknown; the log shows the current one). The chain covers the name when present.
@@ -314,7 +314,7 @@ def m010_audit_actor_name(db):
 
 
 @migrations()
-def m011_push_reminders(db):
+def m011_push_reminders(db: Database) -> None:
     # Web push reminders. A row per browser (push subscription) of a patient: its endpoint and
     # keys as the browser gave them, the local time ("HH:MM", in the patient's time zone) and the
     # days it should remind on (ISO weekday digits, "0" Monday ... "6" Sunday). ``device`` names
@@ -363,7 +363,7 @@ _DAY_TRIGGERS = """
 """
 
 
-def _recount_days(user, dates):
+def _recount_days(user: str, dates: str) -> str:
     """Trigger body: the days ``dates`` of ``user`` counted again from their check-ins."""
     where = f"user_id = {user} AND date IN ({dates})"
     return f"""
@@ -375,7 +375,7 @@ def _recount_days(user, dates):
 
 
 @migrations()
-def m012_checkin_days(db):
+def m012_checkin_days(db: Database) -> None:
     # Per-day totals of each patient's check-ins, kept by SQLite triggers in the same transaction
     # as every change to entries and entry_triggers (no write path can forget them), so Trends
     # over years reads a row per day instead of every check-in and its tags (docs/PERFORMANCE.md).
@@ -457,7 +457,7 @@ def m012_checkin_days(db):
 
 
 @migrations()
-def m013_dashboard_lines(db):
+def m013_dashboard_lines(db: Database) -> None:
     # A counter per patient, moved on by SQLite triggers in the same transaction as every insert,
     # edit and deletion of their check-ins, sessions and questionnaires (no write path can forget
     # it): what a stored dashboard line is keyed on (diary/services/care.py, docs/PERFORMANCE.md).
@@ -516,7 +516,7 @@ def m013_dashboard_lines(db):
 
 
 @migrations()
-def m014_trigger_names_move_the_diary_version_and_a_database_id(db):
+def m014_trigger_names_move_the_diary_version_and_a_database_id(db: Database) -> None:
     # Trends name each trigger: renaming, merging (which deletes the source) or deleting one
     # changes what a patient's Trends say, so it moves their diary version on too, like every
     # write to check-ins, sessions and questionnaires (m013). Tagging a check-in needs no trigger
@@ -535,7 +535,7 @@ def m014_trigger_names_move_the_diary_version_and_a_database_id(db):
 
 
 @migrations()
-def m015_dashboard_lines_relief_window(db):
+def m015_dashboard_lines_relief_window(db: Database) -> None:
     # The dashboard shows when each patient's relief usually fades ("relief usually fades 9–13
     # Dec"), so a clinic can call before it does. Lines stored in the old format are computed
     # again on their next read (services.care.LINE_FORMAT moved on with this step).
@@ -544,7 +544,7 @@ def m015_dashboard_lines_relief_window(db):
 
 
 @migrations()
-def m016_safety_alerts_for_providers(db):
+def m016_safety_alerts_for_providers(db: Database) -> None:
     # A push subscription is for a patient's reminders or for a provider's safety alerts
     # (docs/REMINDERS.md, "Safety alerts"). A browser (its endpoint) still serves one account and
     # one purpose: whoever turned notifications on in it last. A safety-alert browser has no

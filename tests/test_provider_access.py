@@ -12,7 +12,7 @@ from helpers import errors_of, new_user, share, user_id
 
 from diary.db import get_db
 from diary.timeutil import short_date
-from diary.views.api import operation
+from diary.web.api import operation
 
 NAME = "Zephyrine Quillfeather"  # distinctive: "Pat" would match "Patients" in the nav
 NOTE = "quokka shared note"

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from diary import create_app
 from diary.db import get_db
-from diary.views.api import operation as registry
+from diary.web.api import operation as registry
 
 pytestmark = pytest.mark.fuzz
 

@@ -18,7 +18,7 @@ from diary.security import otp
 from diary.services import two_factor
 from diary.store import mfa as mfa_store
 from diary.store import sharing as sharing_store
-from diary.views.api import operation
+from diary.web.api import operation
 
 TWO_FACTOR_ERROR = {"two_factor": [
     "Set up two-factor authentication at /account/two-factor before seeing patient data."]}

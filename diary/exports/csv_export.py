@@ -5,7 +5,9 @@ import bisect
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
+from typing import Any, TypeVar
 
 from ..vocabulary import with_side_effect_details
 
@@ -32,7 +34,10 @@ CHUNK_CHARS = 256 * 1024
 _TRIGGERS, _NOTE, _DATE, _CREATED_AT = (COLUMNS.index(name) for name in ("triggers", "note", "date", "created_at"))
 
 
-def neutralize(value):
+_Cell = TypeVar("_Cell")
+
+
+def neutralize(value: _Cell) -> _Cell | str:
     """Text a spreadsheet would run as a formula gets a leading apostrophe (plain numbers don't), and
     so does text that itself starts with one: removing one leading apostrophe always restores it."""
     if isinstance(value, str) and (value.startswith(GUARD) or (
@@ -41,11 +46,11 @@ def neutralize(value):
     return value
 
 
-def _text(value):
+def _text(value: _Cell | None) -> _Cell | str:
     return "" if value is None else neutralize(value)
 
 
-def session_row(session, *, with_text=True):
+def session_row(session: Mapping[str, Any], *, with_text: bool = True) -> list[Any]:
     dose = session["dose_mg"]
     return [
         session["id"], "session", session["date"], "", "", "", session["treatment"],
@@ -58,7 +63,7 @@ def session_row(session, *, with_text=True):
     ]
 
 
-def assessment_row(assessment):
+def assessment_row(assessment: Mapping[str, Any]) -> list[Any]:
     answers = assessment["answers"]
     difficulty = assessment["difficulty"]
     return [
@@ -69,14 +74,14 @@ def assessment_row(assessment):
     ]
 
 
-def _guarded(row, cells):
+def _guarded(row: Sequence[Any], cells: Iterable[int]) -> list[Any]:
     row = list(row)
     for cell in cells:
         row[cell] = neutralize(row[cell])
     return row
 
 
-def guard_checkins(page):
+def guard_checkins(page: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
     """A page of check-in rows with the formula guard on their text cells (triggers and note).
     Rows whose text can't need it (nearly all) pass as they are, without a function call."""
     risky = _MAY_NEED_GUARD
@@ -84,11 +89,12 @@ def guard_checkins(page):
             else _guarded(row, (_TRIGGERS, _NOTE)) for row in page]
 
 
-def _checkin_order(row):
+def _checkin_order(row: Sequence[Any]) -> tuple[str, str]:
     return row[_DATE], row[_CREATED_AT]
 
 
-def timeline(checkin_pages, session_rows):
+def timeline(checkin_pages: Iterable[Sequence[Sequence[Any]]],
+             session_rows: Iterable[tuple[tuple[str, str], Sequence[Any]]]) -> Iterator[Sequence[Sequence[Any]]]:
     """Batches of rows in one timeline: the (few) sessions slotted between the pages of check-in
     rows by (date, created_at), a check-in first on a tie. ``session_rows`` yields
     ((date, created_at), row) in order."""
@@ -107,7 +113,7 @@ def timeline(checkin_pages, session_rows):
         pending = next(sessions, None)
 
 
-def _chunks(columns, batches):
+def _chunks(columns: Iterable[str], batches: Iterable[Iterable[Iterable[Any]]]) -> Iterator[str]:
     """Yield CSV text: the BOM and header row first, then the rows, in chunks of about CHUNK_CHARS."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -126,7 +132,8 @@ def _chunks(columns, batches):
         yield buffer.getvalue()
 
 
-def stream(checkin_pages, session_pages, *, with_text=True):
+def stream(checkin_pages: Iterable[Iterable[Sequence[Any]]], session_pages: Iterable[Iterable[Mapping[str, Any]]], *,
+           with_text: bool = True) -> Iterator[str]:
     """entries.csv as text chunks: header first, then check-ins and sessions in one timeline by date.
 
     ``checkin_pages``: pages of check-in rows already in COLUMNS order, text not yet guarded (the
@@ -139,6 +146,6 @@ def stream(checkin_pages, session_pages, *, with_text=True):
     return _chunks(COLUMNS, timeline(guarded, sessions))
 
 
-def stream_assessments(assessment_pages):
+def stream_assessments(assessment_pages: Iterable[Iterable[Mapping[str, Any]]]) -> Iterator[str]:
     """assessments.csv as text chunks, oldest first."""
     return _chunks(ASSESSMENT_COLUMNS, ([assessment_row(a) for a in page] for page in assessment_pages))

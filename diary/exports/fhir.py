@@ -4,8 +4,17 @@ Built from parts: the patient, check-in observations, session procedures, and qu
 results (GAD-7, PHQ-9) as a QuestionnaireResponse plus an Observation for the total.
 """
 import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
-from ..insights.questionnaires import ANSWER_CODES, ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
+from ..insights.questionnaires import (
+    ANSWER_CODES,
+    ANSWER_LABELS,
+    DIFFICULTY_ANSWERS,
+    INSTRUMENTS,
+    SEVERITY_LABELS,
+    Instrument,
+)
 from ..vocabulary import TREATMENT_LABELS, describe_side_effect
 from . import json_stream
 
@@ -26,16 +35,16 @@ TOTAL_DISPLAYS = {
 _NAMESPACE = uuid.UUID("6f1c7a52-3a5e-4b8e-9d0c-2f4b1f7c9a10")
 
 
-def resource_uuid(kind, key):
+def resource_uuid(kind: str, key: object) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{kind}:{key}"))
 
 
-def _anxiety_code(base, code, display):
+def _anxiety_code(base: str, code: str, display: str) -> dict[str, Any]:
     return {"coding": [{"system": f"{base}/CodeSystem/diary-observation", "code": code, "display": display}],
             "text": display}
 
 
-def patient_resource(base, user):
+def patient_resource(base: str, user: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "resourceType": "Patient",
         "id": resource_uuid("patient", user["id"]),
@@ -45,7 +54,8 @@ def patient_resource(base, user):
     }
 
 
-def _observation(patient_ref, obs_id, code, record, value, extra=None):
+def _observation(patient_ref: str, obs_id: str, code: Mapping[str, Any], record: Mapping[str, Any], value: int,
+                 extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A survey Observation the patient reported: effective on the record's date, issued when saved."""
     return {
         "resourceType": "Observation",
@@ -62,11 +72,12 @@ def _observation(patient_ref, obs_id, code, record, value, extra=None):
     }
 
 
-def _survey_observation(base, patient_ref, obs_id, code, display, record, value, extra=None):
+def _survey_observation(base: str, patient_ref: str, obs_id: str, code: str, display: str, record: Mapping[str, Any],
+                        value: int, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return _observation(patient_ref, obs_id, _anxiety_code(base, code, display), record, value, extra)
 
 
-def checkin_observation(base, patient_ref, entry):
+def checkin_observation(base: str, patient_ref: str, entry: Mapping[str, Any]) -> dict[str, Any]:
     """One check-in: the 0-10 score, its triggers as components, the note as an annotation."""
     extra = {}
     if entry["triggers"]:
@@ -77,7 +88,7 @@ def checkin_observation(base, patient_ref, entry):
                                "Self-rated anxiety (0-10)", entry, entry["anxiety"], extra)
 
 
-def session_resources(base, patient_ref, session):
+def session_resources(base: str, patient_ref: str, session: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A session: a Procedure, and the anxiety before and after as Observations part of it."""
     procedure_id = resource_uuid("session", session["id"])
     label = TREATMENT_LABELS[session["treatment"]]
@@ -109,15 +120,15 @@ def session_resources(base, patient_ref, session):
     return resources
 
 
-def _loinc(code, display):
+def _loinc(code: str, display: str) -> dict[str, str]:
     return {"system": LOINC, "code": code, "display": display}
 
 
-def _answered_item(link_id, text, coding):
+def _answered_item(link_id: str, text: str, coding: Mapping[str, str]) -> dict[str, Any]:
     return {"linkId": link_id, "text": text, "answer": [{"valueCoding": coding}]}
 
 
-def questionnaire_items(instrument, assessment):
+def questionnaire_items(instrument: Instrument, assessment: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One item per question, linkId = the item's LOINC code; the difficulty question when answered."""
     items = [
         _answered_item(instrument.item_loinc[number], wording, _loinc(ANSWER_CODES[answer], ANSWER_LABELS[answer]))
@@ -131,7 +142,7 @@ def questionnaire_items(instrument, assessment):
     return items
 
 
-def assessment_resources(patient_ref, assessment):
+def assessment_resources(patient_ref: str, assessment: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A GAD-7 or PHQ-9: the answers as a QuestionnaireResponse, the total as an Observation."""
     instrument = INSTRUMENTS[assessment["instrument"]]
     response_id = resource_uuid("assessment", assessment["id"])
@@ -155,7 +166,9 @@ def assessment_resources(patient_ref, assessment):
     return [response, total]
 
 
-def resources(base, user, entries, sessions, assessments=()):
+def resources(base: str, user: Mapping[str, Any], entries: Iterable[Mapping[str, Any]],
+              sessions: Iterable[Mapping[str, Any]], assessments: Iterable[Mapping[str, Any]] = ()
+              ) -> Iterator[dict[str, Any]]:
     """The Bundle's resources in order: the Patient, then check-ins, sessions and questionnaires,
     each in date order. A generator: each record is read when its resources are needed."""
     patient = patient_resource(base, user)
@@ -169,7 +182,9 @@ def resources(base, user, entries, sessions, assessments=()):
         yield from assessment_resources(patient_ref, assessment)
 
 
-def bundle(user, entries, sessions, assessments=(), *, base, timestamp=None):
+def bundle(user: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], sessions: Iterable[Mapping[str, Any]],
+           assessments: Iterable[Mapping[str, Any]] = (), *, base: str, timestamp: str | None = None
+           ) -> dict[str, Any]:
     """The Bundle, for json_stream: its entries are written while the records are read, so
     ``entries``, ``sessions`` and ``assessments`` may be iterables read once."""
     result = {

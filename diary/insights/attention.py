@@ -4,7 +4,9 @@ Flags, most urgent first (definitions: docs/INSIGHTS.md, "Provider flags"):
 safety, severe, spike, high, rising, quiet. Within a flag, the most recent event first.
 """
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..timeutil import short_date
 from ..vocabulary import plural
@@ -48,11 +50,11 @@ class Summary:
     sparkline: tuple  # daily means of the last 30 days, None for unlogged days
 
     @property
-    def flags(self):
+    def flags(self) -> tuple[str, ...]:
         return tuple(reason.flag for reason in self.reasons)
 
 
-def spike(means, highest, today):
+def spike(means: Mapping[dt.date, float], highest: Mapping[dt.date, int], today: dt.date) -> tuple[dt.date, str] | None:
     """The most recent spike in the last 3 days as ``(date, text)``, or None.
 
     :param highest: {date: the day's highest check-in}.
@@ -68,7 +70,7 @@ def spike(means, highest, today):
     return None
 
 
-def severe(latest_assessments, today):
+def severe(latest_assessments: Mapping[str, Mapping[str, Any]], today: dt.date) -> tuple[dt.date, str] | None:
     """The newest severe questionnaire result of the last 28 days as ``(date, text)``, or None.
 
     :param latest_assessments: {instrument: the latest shared result} (dicts with date, total).
@@ -83,8 +85,10 @@ def severe(latest_assessments, today):
             f"{instrument.name} {a['total']} ({SEVERITY_LABELS[a['severity']].lower()}) on {short_date(a['date'])}")
 
 
-def summarize(means, today, last_entry_date, first_session_day=None, *, highest=None, safety=None,
-              latest_assessments=None):
+def summarize(means: Mapping[dt.date, float], today: dt.date, last_entry_date: dt.date | None,
+              first_session_day: dt.date | str | None = None, *, highest: Mapping[dt.date, int] | None = None,
+              safety: Mapping[str, Any] | None = None,
+              latest_assessments: Mapping[str, Mapping[str, Any]] | None = None) -> Summary:
     """The dashboard line for one patient.
 
     :param means: {date: daily mean} from shared check-ins, covering at least the last 30 days and
@@ -124,7 +128,7 @@ def summarize(means, today, last_entry_date, first_session_day=None, *, highest=
     return Summary(last, mean_7, previous, change, tuple(reasons), sparkline)
 
 
-def urgency(reasons, name):
+def urgency(reasons: Sequence[Reason], name: str) -> tuple[int, int, str]:
     """Sort key for the dashboard: the most urgent flag first, then its most recent event, then name."""
     if not reasons:
         return (len(FLAG_ORDER), 0, name.casefold())

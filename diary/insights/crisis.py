@@ -25,6 +25,7 @@ The same rules run in the browser for a check-in still on the phone (static/js/o
 """
 import re
 import unicodedata
+from typing import TypedDict
 
 from rapidfuzz.distance import OSA
 
@@ -69,7 +70,7 @@ def normalise(text: str | None) -> str:
     return " ".join(_join_spaced_letters(text.split()))
 
 
-def _digits_as_letters(match: re.Match) -> str:
+def _digits_as_letters(match: re.Match[str]) -> str:
     word = match.group(0)
     if word.isalpha() or len(word) < 2:
         return word
@@ -580,7 +581,15 @@ def mentions_crisis(*texts: str | None) -> bool:
     return any(_ANY_PHRASE.search(plain) for text in texts if text for plain in _readings(text))
 
 
-def client_rules() -> dict:
+class ClientRules(TypedDict):
+    keywords: list[str]
+    known: list[str]
+    look_alikes: dict[str, str]
+    phrases: list[str]
+    near_misses: list[str]
+
+
+def client_rules() -> ClientRules:
     """The same rules for the browser (static/js/outbox.js), as JSON: patterns in syntax
     JavaScript reads the same way (no look-behind)."""
     return {"keywords": list(KEYWORDS), "known": sorted(KNOWN_WORDS), "look_alikes": LOOK_ALIKES,

@@ -1,6 +1,8 @@
 """Daily series: a day's value is the mean of its check-ins; days without any are gaps."""
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 ROLLING_WINDOW = 7
 ROLLING_MIN_DAYS = 3  # fewer logged days than this in the window: no rolling mean (noise)
@@ -16,52 +18,55 @@ class Day:
     rolling_mean_7: float | None = None
 
 
-def dates_between(start, end):
+def dates_between(start: dt.date, end: dt.date) -> list[dt.date]:
     """Every calendar date from ``start`` to ``end`` inclusive."""
     return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
 # A day's totals: ``(check-ins, sum of their scores, lowest, highest)``, keyed by date in
 # {date: totals} dicts. Plain tuples: five years of days are built on every Trends request.
+Totals = tuple[int, int, int, int]
 
-def totals_by_date(rows):
+
+def totals_by_date(rows: Iterable[tuple[str, int, int, int, int]]) -> dict[dt.date, Totals]:
     """{date: totals} from rows of (ISO date, check-ins, sum, lowest, highest), one per logged day
     (what the store keeps in checkin_days)."""
     return {dt.date.fromisoformat(row[0]): row[1:] for row in rows}
 
 
-def day_totals(checkins):
+def day_totals(checkins: Iterable[Sequence[Any]]) -> dict[dt.date, Totals]:
     """{date: totals} from check-in rows (date, anxiety, ...); dates may be ISO strings."""
-    scores = {}
+    scores: dict[dt.date, list[int]] = {}
     for row in checkins:
         date = row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(row[0])
         scores.setdefault(date, []).append(row[1])
     return {date: (len(values), sum(values), min(values), max(values)) for date, values in scores.items()}
 
 
-def daily_means(checkins):
+def daily_means(checkins: Iterable[Sequence[Any]]) -> dict[dt.date, float]:
     """{date: mean anxiety} for every date that has check-ins."""
     return means_of(day_totals(checkins))
 
 
-def means_of(totals):
+def means_of(totals: Mapping[dt.date, Totals]) -> dict[dt.date, float]:
     """{date: the day's mean} from {date: totals}."""
     return {date: total / count for date, (count, total, _, _) in totals.items()}
 
 
-def window_stats(means, first, last):
+def window_stats(means: Mapping[dt.date, float], first: dt.date, last: dt.date) -> tuple[float | None, int]:
     """``(mean, logged days)`` of the daily means from ``first`` to ``last`` inclusive; (None, 0) if none."""
     values = [means[day] for day in dates_between(first, last) if day in means] if first <= last else []
     return (sum(values) / len(values), len(values)) if values else (None, 0)
 
 
-def window_mean(means, first, last, min_days=1):
+def window_mean(means: Mapping[dt.date, float], first: dt.date, last: dt.date, min_days: int = 1) -> float | None:
     """Mean of the daily means from ``first`` to ``last`` inclusive, or None if under ``min_days``."""
     mean, days = window_stats(means, first, last)
     return mean if days >= max(min_days, 1) else None
 
 
-def daily_series(totals, start, end, means=None):
+def daily_series(totals: Mapping[dt.date, Totals], start: dt.date, end: dt.date,
+                 means: Mapping[dt.date, float] | None = None) -> list[Day]:
     """One Day per calendar date from ``start`` to ``end``, with a 7-day rolling mean.
 
     ``totals``: {date: totals}. The rolling mean on a date is the mean of the daily means of the
@@ -92,7 +97,7 @@ def daily_series(totals, start, end, means=None):
     return series
 
 
-def days_logged(means, end, window=30):
+def days_logged(means: Mapping[dt.date, float], end: dt.date, window: int = 30) -> int:
     """How many of the ``window`` days ending on ``end`` have at least one check-in."""
     return sum(1 for day in dates_between(end - dt.timedelta(days=window - 1), end) if day in means)
 
@@ -109,7 +114,14 @@ class Week:
     days_logged: int
 
 
-def _runs_of(totals, means, start, end, next_start):
+# A run of days: (first, last, logged days, sum of their means, lowest, highest, check-ins).
+Run = tuple[dt.date, dt.date, int, float, int | None, int | None, int]
+# A month: (first day, logged days, mean of their means, lowest, highest).
+Month = tuple[dt.date, int, float, int | None, int | None]
+
+
+def _runs_of(totals: Mapping[dt.date, Totals], means: Mapping[dt.date, float], start: dt.date, end: dt.date,
+             next_start: Callable[[dt.date], dt.date]) -> list[Run]:
     """``(first, last, logged days, sum of their means, lowest, highest, check-ins)`` for each run of
     days from ``start`` to ``end``, a run ending where ``next_start(first)`` begins the next.
 
@@ -120,6 +132,7 @@ def _runs_of(totals, means, start, end, next_start):
     while first <= end:
         following = next_start(first)
         last = min(following - dt.timedelta(days=1), end)
+        total: float
         days = total = checkins = 0
         low = high = None
         while i < len(logged) and logged[i] <= last:
@@ -138,7 +151,8 @@ def _runs_of(totals, means, start, end, next_start):
     return runs
 
 
-def weekly_series(totals, start, end, means=None):
+def weekly_series(totals: Mapping[dt.date, Totals], start: dt.date, end: dt.date,
+                  means: Mapping[dt.date, float] | None = None) -> list[Week]:
     """One Week per calendar week from ``start`` to ``end``; ``totals``: {date: totals}."""
     means = means_of(totals) if means is None else means
     monday_after = lambda day: day + dt.timedelta(days=7 - day.weekday())  # noqa: E731
@@ -146,7 +160,8 @@ def weekly_series(totals, start, end, means=None):
             for first, last, days, total, low, high, checkins in _runs_of(totals, means, start, end, monday_after)]
 
 
-def monthly_series(totals, start, end, means=None):
+def monthly_series(totals: Mapping[dt.date, Totals], start: dt.date, end: dt.date,
+                   means: Mapping[dt.date, float] | None = None) -> list[Month]:
     """``(first day of the month, logged days, mean of their means, lowest, highest)`` per month
     with check-ins from ``start`` to ``end``, newest first."""
     means = means_of(totals) if means is None else means

@@ -14,6 +14,7 @@ Sources (both instruments are free to reproduce; no permission is required):
   (item 9: 44260-8), difficulty 69722-7; frequency answers LA6568-5, LA6569-3, LA6570-1, LA6571-9
   (answer list LL358-3); difficulty answers LA6572-7, LA6573-5, LA6575-0, LA6574-3 (LL359-1).
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # (value, wording, LOINC answer code)
@@ -56,7 +57,7 @@ class Instrument:
     difficulty_loinc: str | None
 
     @property
-    def max_total(self):
+    def max_total(self) -> int:
         return 3 * len(self.items)
 
 
@@ -121,7 +122,7 @@ SEVERE_AT = {"gad7": 15, "phq9": 20}
 SEVERE_WITHIN_DAYS = 2 * RECALL_DAYS
 
 
-def severity(instrument, total):
+def severity(instrument: Instrument, total: int) -> str:
     """The severity band a total falls in, e.g. severity(GAD7, 10) == "moderate"."""
     if not 0 <= total <= instrument.max_total:
         raise ValueError(f"{instrument.name} totals run from 0 to {instrument.max_total}, not {total}")
@@ -134,7 +135,7 @@ class Score:
     severity: str
 
 
-def score(instrument, answers):
+def score(instrument: Instrument, answers: Sequence[int]) -> Score:
     """Total and severity of a complete set of answers (each 0-3, one per item)."""
     if len(answers) != len(instrument.items):
         raise ValueError(f"{instrument.name} has {len(instrument.items)} items, got {len(answers)} answers")
@@ -144,12 +145,12 @@ def score(instrument, answers):
     return Score(total, severity(instrument, total))
 
 
-def self_harm_answer(instrument_key, answers):
+def self_harm_answer(instrument_key: str, answers: Sequence[int]) -> int | None:
     """PHQ-9 item 9's answer when it is above 0 ("several days" or more), else None."""
     if instrument_key == PHQ9.key and len(answers) > SELF_HARM_ITEM and answers[SELF_HARM_ITEM] > 0:
         return answers[SELF_HARM_ITEM]
     return None
 
 
-def is_severe(instrument_key, total):
+def is_severe(instrument_key: str, total: int) -> bool:
     return total >= SEVERE_AT[instrument_key]

@@ -24,7 +24,9 @@ return is found, on courses with a known answer: docs/VALIDATION.md.
 """
 import datetime as dt
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol, TypedDict
 
 from ..vocabulary import plural
 from .daily import dates_between, window_mean, window_stats
@@ -46,7 +48,7 @@ NO_RELIEF_DAYS = 1       # no series with relief beyond a day: "no measurable re
 APPROACHING_DAYS = 2     # forecast: "approaching" from 2 days before the usual return window
 
 
-def _as_date(value):
+def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
@@ -69,10 +71,10 @@ class Series:
     back_by: dt.date | None = None  # anxiety was back by this day (returned_on, or seen after a gap)
 
 
-def group_series(sessions, gap=SERIES_GAP_DAYS):
+def group_series(sessions: Iterable[Mapping[str, Any]], gap: int = SERIES_GAP_DAYS) -> list[list[Mapping[str, Any]]]:
     """Sessions (any order) as lists in date order, split where they are more than ``gap`` days apart."""
     ordered = sorted(sessions, key=lambda s: (_as_date(s["date"]), s.get("created_at") or ""))
-    groups = []
+    groups: list[list[Mapping[str, Any]]] = []
     for session in ordered:
         if groups and (_as_date(session["date"]) - _as_date(groups[-1][-1]["date"])).days <= gap:
             groups[-1].append(session)
@@ -81,8 +83,9 @@ def group_series(sessions, gap=SERIES_GAP_DAYS):
     return groups
 
 
-def relief_after(means: dict, last_session: dt.date, baseline: float | None, follow_until: dt.date, *,
-                 next_series: bool = False, next_rating: float | None = None) -> tuple[int | None, str, dt.date | None]:
+def relief_after(means: Mapping[dt.date, float], last_session: dt.date, baseline: float | None,
+                 follow_until: dt.date, *, next_series: bool = False,
+                 next_rating: float | None = None) -> tuple[int | None, str, dt.date | None]:
     """``(relief_days, status, returned_on)`` after a series whose last session was on ``last_session``.
 
     The logged days from the day after ``last_session`` to ``follow_until`` are fitted by least
@@ -213,17 +216,27 @@ def is_back(relief_level: float, level: float, baseline: float) -> bool:
     return level >= max(baseline - FAR_BELOW_BASELINE, min(baseline - RELIEF_MARGIN, halfway))
 
 
-def measure(sessions, means, today, rule=relief_after):
+class ReliefRule(Protocol):
+    """relief_after's signature: how measure() calls a rule."""
+
+    def __call__(self, means: Mapping[dt.date, float], last_session: dt.date, baseline: float | None,
+                 follow_until: dt.date, *, next_series: bool, next_rating: float | None
+                 ) -> tuple[int | None, str, dt.date | None]: ...
+
+
+def measure(sessions: Iterable[Mapping[str, Any]], means: Mapping[dt.date, float], today: dt.date,
+            rule: ReliefRule = relief_after) -> list[Series]:
     """A Series per group of sessions, oldest first, each with its baseline and relief (``rule``:
     relief_after, or another rule with its signature to measure beside it, bench/relief_validation.py)."""
     groups = group_series(sessions)
-    result = []
+    result: list[Series] = []
     clean = None  # the most recent uncontaminated baseline: (value, source, days, series number)
     for index, group in enumerate(groups):
         number = index + 1
         start, end = _as_date(group[0]["date"]), _as_date(group[-1]["date"])
         week_first = start - dt.timedelta(days=BASELINE_DAYS)
         rating = group[0].get("anxiety_before")
+        own: tuple[float | None, str, int, int] | None
         own, note = None, None
         if index == 0:
             value, days = window_stats(means, week_first, start - dt.timedelta(days=1))
@@ -263,14 +276,14 @@ def measure(sessions, means, today, rule=relief_after):
     return result
 
 
-def seen_back(means: dict, last_session: dt.date, baseline: float | None, relief_days: int | None, status: str,
-              follow_until: dt.date) -> dt.date | None:
+def seen_back(means: Mapping[dt.date, float], last_session: dt.date, baseline: float | None, relief_days: int | None,
+              status: str, follow_until: dt.date) -> dt.date | None:
     """The day anxiety was seen back after a return whose day is unknown (first seen after a gap
     in logging, so relief is censored): the first logged day after the relief's last day that is
     back (``is_back`` against the relief days' mean), confirmed by the logged day after it. None
     when there is no such day, or when relief was not censored by a gap (the change-point rule
     then still counts it as relief, and nothing may say otherwise)."""
-    if status != "censored" or baseline is None:
+    if status != "censored" or baseline is None or relief_days is None:
         return None
     last_relief_day = last_session + dt.timedelta(days=relief_days)
     after = [day for day in dates_between(last_relief_day + dt.timedelta(days=1), follow_until) if day in means]
@@ -300,26 +313,28 @@ class Typical:
     method: str = "kaplan-meier"
 
     @property
-    def enough(self):
+    def enough(self) -> bool:
         return self.returned >= MIN_RETURNED and self.median_days is not None and not self.no_relief
 
     @property
-    def status(self):
+    def status(self) -> str:
         """``enough``, ``no_relief`` or ``not_enough_data``."""
         return "no_relief" if self.no_relief else "enough" if self.enough else "not_enough_data"
 
 
-def typical(series: list) -> "Typical":
+def typical(series: Sequence[Series]) -> "Typical":
     """Kaplan–Meier over the series with a relief duration (returned or censored), the 95 %
     confidence interval of its median, the observed range, and whether no series brought relief."""
     measured = [s for s in series if s.status in ("returned", "censored")]
-    durations, observed = [s.relief_days for s in measured], [s.status == "returned" for s in measured]
+    # Every one has a length (relief_after gives returned and censored series one): the filter tells mypy.
+    durations = [s.relief_days for s in measured if s.relief_days is not None]
+    observed = [s.status == "returned" for s in measured]
     steps = kaplan_meier(durations, observed)
-    back = [s.relief_days for s in measured if s.status == "returned"]
+    back = [days for days, returned in zip(durations, observed) if returned]
     ci_low, ci_high = median_confidence_interval(durations, observed) if measured else (None, None)
     # A non-responder: no measured series held relief beyond a day (MIN_RETURNED came back at least;
     # one cut short after a day or less, by the next session or a gap in logging, says the same).
-    no_relief = len(back) >= MIN_RETURNED and all(s.relief_days <= NO_RELIEF_DAYS for s in measured)
+    no_relief = len(back) >= MIN_RETURNED and all(days <= NO_RELIEF_DAYS for days in durations)
     return Typical(quantile(steps, 0.5), quantile(steps, 0.25), quantile(steps, 0.75), len(back),
                    len(measured) - len(back), ci_low, ci_high, min(back, default=None), max(back, default=None),
                    no_relief)
@@ -334,16 +349,18 @@ class Forecast:
     status: str  # within | approaching | past | unknown | no_relief
 
     @property
-    def fade_from(self):
+    def fade_from(self) -> dt.date | None:
         """The first calendar day of the usual return window after the last session, or None."""
-        return self.last_session + dt.timedelta(days=round(self.return_from)) if self.return_from else None
+        return (self.last_session + dt.timedelta(days=round(self.return_from))
+                if self.return_from and self.last_session else None)
 
     @property
-    def fade_to(self):
-        return self.last_session + dt.timedelta(days=round(self.return_to)) if self.return_to else None
+    def fade_to(self) -> dt.date | None:
+        return (self.last_session + dt.timedelta(days=round(self.return_to))
+                if self.return_to and self.last_session else None)
 
 
-def forecast(series: list, summary: "Typical", today: dt.date) -> "Forecast":
+def forecast(series: Sequence[Series], summary: "Typical", today: dt.date) -> "Forecast":
     """Where today sits against the usual return window, counted from the last session.
 
     The window is the days after a session on which anxiety usually came back: relief of ``low``
@@ -361,6 +378,7 @@ def forecast(series: list, summary: "Typical", today: dt.date) -> "Forecast":
         return Forecast(last.end, days_since, None, None, "no_relief")
     if not summary.enough:
         return Forecast(last.end, days_since, None, None, "unknown")
+    assert summary.median_days is not None  # enough has a median
     back_from = (summary.low if summary.low is not None else summary.median_days) + 1
     # Without a 75th percentile (a quarter of the rounds or more outlasted every return) the
     # window has no end: relief may start to fade from back_from on.
@@ -374,20 +392,28 @@ def forecast(series: list, summary: "Typical", today: dt.date) -> "Forecast":
     return Forecast(last.end, days_since, back_from, back_to, status)
 
 
-def outlook(sessions, means, today):
+def outlook(sessions: Iterable[Mapping[str, Any]], means: Mapping[dt.date, float],
+            today: dt.date) -> tuple[list[Series], Typical, Forecast]:
     """``(series, typical, forecast)`` for every session of a patient."""
     series = measure(sessions, means, today)
     summary = typical(series)
     return series, summary, forecast(series, summary, today)
 
 
-def same_day(session, checkins):
+class SameDay(TypedDict):
+    before: int | None  # the session's own ratings
+    after: int | None
+    later: list[int]  # the day's check-ins after it
+    later_mean: float | None
+
+
+def same_day(session: Mapping[str, Any], checkins: Iterable[Mapping[str, Any]]) -> SameDay:
     """The response within hours: the session's before → after, and the check-ins later that day.
 
     "Later" means a later time of day when both have one; otherwise saved after the session.
     :param checkins: that day's check-ins, ``[{time, created_at, anxiety}]``.
     """
-    def after(checkin):
+    def after(checkin: Mapping[str, Any]) -> bool:
         if checkin["time"] and session.get("time"):
             return checkin["time"] > session["time"]
         return (checkin["created_at"] or "") > (session.get("created_at") or "")
@@ -397,7 +423,24 @@ def same_day(session, checkins):
             "later_mean": sum(later) / len(later) if later else None}
 
 
-def session_rows(sessions, series, means, today, checkins_by_date=None):
+class SessionRow(TypedDict):
+    session: Mapping[str, Any]
+    series: int  # 1-based
+    baseline: float | None
+    baseline_source: str | None
+    baseline_days: int
+    baseline_series: int | None
+    baseline_note: str | None
+    mean_days_1_3: float | None
+    mean_days_4_7: float | None
+    relief_days: int | None
+    relief_status: str  # the series' status on its last session, else in_series
+    same_day: SameDay
+
+
+def session_rows(sessions: Iterable[Mapping[str, Any]], series: Sequence[Series], means: Mapping[dt.date, float],
+                 today: dt.date, checkins_by_date: Mapping[str, Iterable[Mapping[str, Any]]] | None = None
+                 ) -> list[SessionRow]:
     """Per session (date order): its series, the series' baseline, the day 1–3 and 4–7 means cut
     at the next session, the same-day response, and the series' relief on its last session
     ("in_series" on the others, whose relief is measured from the series' last session).
@@ -408,7 +451,7 @@ def session_rows(sessions, series, means, today, checkins_by_date=None):
     ordered = [s for group in series for s in group.sessions]
     days = sorted({_as_date(s["date"]) for s in ordered})
     wanted = {s["id"] for s in sessions}
-    rows = []
+    rows: list[SessionRow] = []
     for number, group in enumerate(series, start=1):
         for session in group.sessions:
             if session["id"] not in wanted:
@@ -417,9 +460,9 @@ def session_rows(sessions, series, means, today, checkins_by_date=None):
             later = [d for d in days if d > day]
             stop = min(later[0] - dt.timedelta(days=1), today) if later else today
 
-            def window(first, last):
-                last = min(day + dt.timedelta(days=last), stop)
-                return window_mean(means, day + dt.timedelta(days=first), last) if last >= day else None
+            def window(first: int, last: int) -> float | None:
+                until = min(day + dt.timedelta(days=last), stop)
+                return window_mean(means, day + dt.timedelta(days=first), until) if until >= day else None
 
             is_last = session is group.sessions[-1]
             rows.append({
@@ -434,7 +477,7 @@ def session_rows(sessions, series, means, today, checkins_by_date=None):
     return rows
 
 
-def _days(n):
+def _days(n: float) -> str:
     return plural(round(n), "day")
 
 
@@ -445,7 +488,8 @@ class Words:
     method: tuple        # how it is worked out: only the notes that apply to this diary
 
 
-def words(series: list, summary: "Typical", outlook: "Forecast", short_date, reader: str = "patient") -> Words:
+def words(series: Sequence[Series], summary: "Typical", outlook: "Forecast", short_date: Callable[[dt.date], str],
+          reader: str = "patient") -> Words:
     """The answer in plain words, as facts about past sessions, never advice on its own.
 
     :param short_date: formats a date for people ('Sat 14 Nov').
@@ -474,7 +518,9 @@ def words(series: list, summary: "Typical", outlook: "Forecast", short_date, rea
     if summary.returned >= MIN_RETURNED and summary.median_days is None:
         # Enough returns, but in most rounds the next session (or today) came first.
         # Most rounds outlasted every return: say how long those did, at the least.
-        long = sorted(s.relief_days for s in series if s.status == "censored" and s.relief_days > summary.observed_max)
+        assert summary.observed_max is not None  # the longest of the returns
+        long = sorted(s.relief_days for s in series
+                      if s.status == "censored" and s.relief_days is not None and s.relief_days > summary.observed_max)
         headline = (f"Relief has lasted at least {_days(long[0])} in {len(long)} of {measured} rounds" if long else
                     "Relief has often lasted until the next session")
         return Words(headline,
@@ -487,17 +533,22 @@ def words(series: list, summary: "Typical", outlook: "Forecast", short_date, rea
         if for_patient:
             text += " Keep checking in most days, especially in the weeks after a session."
         return Words("Not enough yet to say how long relief lasts", text, method)
+    # Enough has a median; and with sessions, the outlook has a last session.
+    assert summary.median_days is not None and outlook.last_session is not None and outlook.days_since is not None
     # Only the patient is pointed to their clinic; the clinician reading the report is the clinic.
     timing = ": you may want to talk to your clinic about timing." if for_patient else "."
     span, last = _span(summary, for_patient), series[-1]
     since = f"{your} last session on {short_date(outlook.last_session)}"
     days_since = _days(outlook.days_since)
     if last.status == "returned":
+        assert last.relief_days is not None  # a return has a length
         text = f"{span}. Since {since} ({days_since} ago), anxiety came back after {_lasted(last.relief_days)}{timing}"
     elif last.back_by is not None:
+        assert last.relief_days is not None  # censored by a gap: at least this long
         text = (f"{span}. Since {since}, anxiety was back by {short_date(last.back_by)}, after at least "
                 f"{_lasted(last.relief_days)} (the days between had no check-ins){timing}")
     elif outlook.status == "past":
+        assert outlook.fade_to is not None  # past a window with an end (the others are returned or back_by)
         text = (f"{span}, so after {since} it would usually have started to fade by {short_date(outlook.fade_to)}. "
                 f"It has been {days_since}, longer than it has usually lasted.")
     else:
@@ -514,23 +565,27 @@ def words(series: list, summary: "Typical", outlook: "Forecast", short_date, rea
     return Words(f"Relief usually lasts {_about(summary.median_days)}", text, method)
 
 
-def _span(summary, for_patient):
+def _span(summary: Typical, for_patient: bool) -> str:
     """How long relief lasted, as the sentence opens: the rounds' own lengths under FEW_ROUNDS, else
     the interquartile range said as what it is ("Half of your rounds … lasted 7–12 days")."""
     rounds = "your rounds of treatment" if for_patient else "the patient’s rounds of treatment"
     if summary.returned < FEW_ROUNDS:
         shortest, longest = summary.observed_min, summary.observed_max
+        assert longest is not None  # enough: MIN_RETURNED came back
         return (f"Relief has lasted {_lasted(longest)}" if shortest == longest else
                 f"Relief has lasted {shortest}–{_days(longest)}")
     if summary.high is None:
+        assert summary.median_days is not None  # enough has a median
         return f"Half of {rounds} lasted {_lasted(summary.median_days)} or longer"
+    assert summary.low is not None  # at or before the 75th percentile, which is reached
     if summary.low == summary.high:
         return f"Relief has usually lasted {_lasted(summary.low)}"
     return f"Half of {rounds} lasted {round(summary.low)}–{_days(summary.high)}"
 
 
-def _fade_window(outlook, short_date):
+def _fade_window(outlook: Forecast, short_date: Callable[[dt.date], str]) -> str:
     """'between Tue 8 and Fri 11 Dec', 'around Tue 8 Dec', or 'from Tue 8 Dec' (no end)."""
+    assert outlook.fade_from is not None  # enough: the window has a start
     if outlook.fade_to is None:
         return f"from {short_date(outlook.fade_from)}"
     if outlook.fade_from == outlook.fade_to:
@@ -538,16 +593,16 @@ def _fade_window(outlook, short_date):
     return f"between {_day_span(outlook.fade_from, outlook.fade_to, short_date)}"
 
 
-def _lasted(n):
+def _lasted(n: float) -> str:
     """'less than a day' for 0, else '9 days'."""
     return "less than a day" if round(n) == 0 else _days(n)
 
 
-def _about(n):
+def _about(n: float) -> str:
     return "less than a day" if round(n) == 0 else f"about {_days(n)}"
 
 
-def _day_span(first, last, short_date):
+def _day_span(first: dt.date, last: dt.date, short_date: Callable[[dt.date], str]) -> str:
     """'Wed 9 and Sun 13 Dec' (the month once when both days share it), or two full dates."""
     start, end = short_date(first), short_date(last)
     if (first.year, first.month) == (last.year, last.month) and start.rsplit(" ", 1)[-1] == end.rsplit(" ", 1)[-1]:
@@ -555,7 +610,7 @@ def _day_span(first, last, short_date):
     return f"{start} and {end}"
 
 
-def _method(summary, measured):
+def _method(summary: Typical, measured: int) -> tuple[str, ...]:
     """How the answer is worked out, said once: only what applies to this diary."""
     notes = [f"Relief is counted from the last session of each series (sessions up to {SERIES_GAP_DAYS} days "
              f"apart) to the day anxiety is back near where it was before: within "
@@ -565,6 +620,7 @@ def _method(summary, measured):
              "next session, to confirm it."]
     if summary.returned:
         shortest, longest = summary.observed_min, summary.observed_max
+        assert shortest is not None and longest is not None  # some came back
         ended = plural(summary.returned, "round that ended", "rounds that ended")
         notes.append(f"The {ended} lasted {_days(shortest)}." if shortest == longest else
                      f"The {ended} lasted {shortest}–{_days(longest)}.")
@@ -580,7 +636,7 @@ def _method(summary, measured):
         elif summary.ci_low is not None and summary.ci_low == summary.ci_high:
             notes.append(f"From these rounds the typical length is {_lasted(summary.ci_low)} (a 95% confidence "
                          "interval).")
-        elif summary.ci_low is not None:
+        elif summary.ci_low is not None and summary.ci_high is not None:
             notes.append(f"From these rounds the typical length could be anywhere from {round(summary.ci_low)} to "
                          f"{_days(summary.ci_high)} (a 95% confidence interval).")
     return tuple(notes)

@@ -21,6 +21,8 @@ A reminder is sent from its chosen time for up to ``LATE`` (2 hours), never into
 (30 minutes): a late run never wakes anyone at 3 a.m.
 """
 import datetime as dt
+from collections.abc import Container
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 LATE = dt.timedelta(hours=2)
@@ -36,11 +38,18 @@ MESSAGES = {
 }
 
 
-def in_quiet_hours(time):
+class Payload(TypedDict):
+    title: str
+    body: str
+    url: str
+    tag: str
+
+
+def in_quiet_hours(time: dt.time) -> bool:
     return time >= QUIET_START or time < QUIET_END
 
 
-def window(local_date, remind_at, zone):
+def window(local_date: dt.date, remind_at: str, zone: str) -> tuple[dt.datetime, dt.datetime]:
     """``(start, end)`` in UTC of the reminder for ``local_date`` at ``remind_at`` ("HH:MM") in ``zone``.
 
     A time the clocks skip (02:30 on a spring-forward night) is read with the offset before the
@@ -48,16 +57,16 @@ def window(local_date, remind_at, zone):
     its first occurrence. Either way, once a day.
     """
     chosen = dt.time.fromisoformat(remind_at)
-    zone = ZoneInfo(zone)
+    tz = ZoneInfo(zone)
     # In UTC from here: an aware datetime's + is wall-clock arithmetic, wrong across a DST change.
-    start = dt.datetime.combine(local_date, chosen, tzinfo=zone).astimezone(dt.timezone.utc)
+    start = dt.datetime.combine(local_date, chosen, tzinfo=tz).astimezone(dt.timezone.utc)
     if in_quiet_hours(chosen):
         return start, start + LATE_QUIET
-    quiet = dt.datetime.combine(local_date, QUIET_START, tzinfo=zone).astimezone(dt.timezone.utc)
+    quiet = dt.datetime.combine(local_date, QUIET_START, tzinfo=tz).astimezone(dt.timezone.utc)
     return start, min(start + LATE, quiet)
 
 
-def due_date(now, zone, remind_at, days):
+def due_date(now: dt.datetime, zone: str, remind_at: str, days: Container[int]) -> dt.date | None:
     """The patient's local date whose reminder is due at ``now`` (aware, any zone), or None.
 
     Both today and yesterday (local) are looked at: a 23:50 reminder may still be due at 00:10.
@@ -72,7 +81,8 @@ def due_date(now, zone, remind_at, days):
     return None
 
 
-def choose(*, checked_in, unreflected_session, fade_starts, questionnaire):
+def choose(*, checked_in: bool, unreflected_session: str | None, fade_starts: bool,
+           questionnaire: str | None) -> tuple[str, str] | None:
     """The one reminder worth sending, as ``(kind, path)``, or None when there is nothing to do.
 
     :param checked_in: the patient has a check-in on the day.
@@ -91,6 +101,6 @@ def choose(*, checked_in, unreflected_session, fade_starts, questionnaire):
     return None
 
 
-def payload(kind, path):
+def payload(kind: str, path: str) -> Payload:
     """What the push carries: no health data, only what to do and where."""
     return {"title": TITLE, "body": MESSAGES[kind], "url": path, "tag": "diary-reminder"}

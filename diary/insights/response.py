@@ -2,6 +2,7 @@
 
 Relief per series of sessions lives in relief.py."""
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .daily import window_stats
@@ -15,17 +16,17 @@ COURSE_MIN_BASELINE_DAYS = 3
 COURSE_MIN_RECENT_DAYS = 4
 
 
-def _as_date(value):
+def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def _pretreatment_week(means, first_session_day):
+def _pretreatment_week(means: Mapping[dt.date, float], first_session_day: dt.date | str) -> tuple[float | None, int]:
     """(mean, logged days) over the 7 days before the first session."""
     day = _as_date(first_session_day)
     return window_stats(means, day - dt.timedelta(days=BASELINE_DAYS), day - dt.timedelta(days=1))
 
 
-def pretreatment_baseline(means, first_session_day):
+def pretreatment_baseline(means: Mapping[dt.date, float], first_session_day: dt.date | str) -> float | None:
     """The course's baseline: the week before the first session, with at least 3 logged days."""
     mean, days = _pretreatment_week(means, first_session_day)
     return mean if days >= COURSE_MIN_BASELINE_DAYS else None
@@ -43,7 +44,7 @@ class Course:
     recent_days: int = 0    # logged days in the latest 14
 
 
-def course(first_session_day, means, today):
+def course(first_session_day: dt.date | str | None, means: Mapping[dt.date, float], today: dt.date) -> Course:
     """Pre-treatment baseline (7 days before the first session) vs the latest 14 days.
 
     Without a session there is no treatment course: only ``recent_mean`` is given. The flags

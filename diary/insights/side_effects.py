@@ -30,6 +30,8 @@ occurred at least once::
 
 Pure: no Flask, no SQL.
 """
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypedDict, cast
 
 SEVERITY_WEIGHTS = {"mild": 1, "moderate": 2, "severe": 3, None: 1}
 MIN_SESSIONS_FOR_FADING = 4
@@ -38,9 +40,21 @@ FADING_RATIO = 0.5  # the later burden is at most this fraction of the earlier o
 FADING_DROP = 0.5  # ...and lower by at least this much (weighted occurrences per session)
 
 
-def _effects(session):
+class SideEffectSummary(TypedDict):
+    name: str
+    sessions: int
+    share: float
+    by_severity: dict[str, int]  # mild, moderate, severe, unrated
+    fading: bool | None
+
+
+class _Ranked(SideEffectSummary, total=False):
+    _burden: int  # the sort's second key, removed before the summary is returned
+
+
+def _effects(session: Mapping[str, Any]) -> dict[str, str | None]:
     """``{name: severity}`` for one session (a plain name, as stored before severities, is unrated)."""
-    found = {}
+    found: dict[str, str | None] = {}
     for item in session.get("side_effects") or ():
         if isinstance(item, str):
             found[item] = None
@@ -49,23 +63,23 @@ def _effects(session):
     return found
 
 
-def _burden(name, half):
+def _burden(name: str, half: Sequence[Mapping[str, str | None]]) -> float:
     return sum(SEVERITY_WEIGHTS[effects[name]] for effects in half if name in effects) / len(half)
 
 
-def is_fading(early, late):
+def is_fading(early: float, late: float) -> bool:
     """The rule above, for one side effect's burden in the first (``early``) and second half."""
     return late <= early * FADING_RATIO and early - late >= FADING_DROP
 
 
-def summarize(sessions):
+def summarize(sessions: Iterable[Mapping[str, Any]]) -> list[SideEffectSummary]:
     """The side-effect summary of ``sessions`` (any order); ``[]`` when there are none."""
     ordered = sorted(sessions, key=lambda s: (str(s["date"]), s.get("time") or ""))
     per_session = [_effects(session) for session in ordered]
     total = len(per_session)
     half = total // 2
     first, second = per_session[:half], per_session[total - half:]
-    summary = []
+    summary: list[_Ranked] = []
     for name in sorted({name for effects in per_session for name in effects}):
         severities = [effects[name] for effects in per_session if name in effects]
         by_severity = {"mild": 0, "moderate": 0, "severe": 0, "unrated": 0}
@@ -82,4 +96,4 @@ def summarize(sessions):
     summary.sort(key=lambda item: (-item["sessions"], -item["_burden"], item["name"]))
     for item in summary:
         del item["_burden"]
-    return summary
+    return cast(list[SideEffectSummary], summary)  # every _burden removed above

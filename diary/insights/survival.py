@@ -8,6 +8,7 @@ published estimates; the confidence band and the median's confidence interval ag
 """
 import math
 from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -21,7 +22,7 @@ class Step:
     survival: float  # S(t) just after ``time``
 
 
-def kaplan_meier(durations, observed):
+def kaplan_meier(durations: Iterable[float], observed: Iterable[bool]) -> list[Step]:
     """The Kaplan–Meier curve as steps at each distinct time.
 
     :param durations: how long each case lasted (or was followed, if censored).
@@ -45,7 +46,7 @@ def kaplan_meier(durations, observed):
     return steps
 
 
-def quantile(steps, q):
+def quantile(steps: Iterable[Step], q: float) -> float | None:
     """The smallest time at which S(t) <= 1 - q (q=0.5: the median), or None if not reached."""
     for step in steps:
         if step.events and step.survival <= 1 - q + 1e-12:
@@ -53,7 +54,7 @@ def quantile(steps, q):
     return None
 
 
-def survival_at(steps, time):
+def survival_at(steps: Iterable[Step], time: float) -> float:
     """S(time): the curve's value at ``time`` (1.0 before the first event)."""
     value = 1.0
     for step in steps:
@@ -63,7 +64,7 @@ def survival_at(steps, time):
     return value
 
 
-def confidence_band(steps, alpha: float = 0.05) -> list[tuple[float, float, float]]:
+def confidence_band(steps: Iterable[Step], alpha: float = 0.05) -> list[tuple[float, float, float]]:
     """The pointwise (1 - alpha) confidence band of S(t): ``(time, lower, upper)`` at each step.
 
     Greenwood's variance of log S(t), V(t) = sum over event times t_i <= t of d_i / (n_i (n_i - d_i))
@@ -101,7 +102,8 @@ def confidence_band(steps, alpha: float = 0.05) -> list[tuple[float, float, floa
     return band
 
 
-def median_confidence_interval(durations, observed, alpha: float = 0.05) -> tuple[float | None, float | None]:
+def median_confidence_interval(durations: Iterable[float], observed: Iterable[bool],
+                               alpha: float = 0.05) -> tuple[float | None, float | None]:
     """The (1 - alpha) confidence interval of the Kaplan–Meier median: ``(low, high)``.
 
     Brookmeyer & Crowley (1982), "A confidence interval for the median survival time", Biometrics
@@ -138,7 +140,7 @@ def median_confidence_interval(durations, observed, alpha: float = 0.05) -> tupl
     return _crossing(band, 1), _crossing(band, 2)
 
 
-def _crossing(band, column):
+def _crossing(band: Sequence[tuple[float, float, float]], column: int) -> float | None:
     """The time at which ``band``'s ``column`` falls to <= 0.5, found as lifelines finds it."""
     if not band or band[-1][column] > 0.5:
         return None

@@ -1,10 +1,13 @@
 """Everything the Trends page and GET /api/v1/trends show, from rows, in one pure function."""
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NotRequired, TypedDict
 
 from ..timeutil import iso_date, short_date
 from . import relief
-from .daily import daily_series, days_logged, means_of, monthly_series, weekly_series
+from .daily import Totals, Week, daily_series, days_logged, means_of, monthly_series, weekly_series
 from .response import course
+from .side_effects import SideEffectSummary
 from .side_effects import summarize as side_effect_summary
 from .triggers import describe, effects_from_sums
 
@@ -13,7 +16,7 @@ LOGGING_WINDOW = 30
 WEEKLY_AFTER_DAYS = 366
 
 
-def rounded(value, places=2):
+def rounded(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(value, places)
 
 
@@ -22,7 +25,113 @@ SESSION_KEYS = ("id", "date", "time", "treatment", "dose_mg", "dose_unit", "dose
                 "anxiety_before", "anxiety_after", "side_effects")
 
 
-def relief_summary(sessions, relief_means, today):
+class Point(TypedDict):
+    """A point of the chart: a day, or (``resolution`` "week") a calendar week, with ``to`` and ``days_logged``."""
+    date: str
+    mean: float | None
+    min: int | None
+    max: int | None
+    count: int
+    rolling_mean_7: float | None
+    to: NotRequired[str]
+    days_logged: NotRequired[int]
+
+
+# A row of the table under the chart: a logged day, or a month (``months``).
+TableRow = TypedDict("TableRow", {"label": str, "from": str, "to": str, "days_logged": int, "mean": float | None,
+                                  "min": int | None, "max": int | None})
+
+
+class ReliefSeries(TypedDict):
+    sessions: list[str]  # ids
+    start: str
+    end: str
+    baseline: float | None
+    baseline_source: str | None
+    baseline_days: int
+    baseline_series: int | None
+    baseline_note: str | None
+    relief_days: int | None
+    status: str
+
+
+class ReliefTypical(TypedDict):
+    median_days: float | None
+    low: float | None
+    high: float | None
+    ci_low: float | None
+    ci_high: float | None
+    observed_min: int | None
+    observed_max: int | None
+    returned: int
+    censored: int
+    method: str
+    enough: bool
+
+
+class ReliefForecast(TypedDict):
+    last_session: str | None
+    days_since: int | None
+    return_from: float | None
+    return_to: float | None
+    fade_from: str | None
+    fade_to: str | None
+    status: str
+
+
+class Relief(TypedDict):
+    series: list[ReliefSeries]
+    status: str
+    typical: ReliefTypical
+    forecast: ReliefForecast
+    headline: str
+    sentence: str
+    method: list[str]
+    clinician_headline: str
+    clinician_sentence: str
+
+
+class TriggerRow(TypedDict):
+    name: str
+    days_with: int
+    days_without: int
+    mean_with: float | None
+    mean_without: float | None
+    difference: float | None
+    sentence: str
+
+
+class CourseSummary(TypedDict):
+    first_session: str | None
+    baseline: float | None
+    recent_mean: float | None
+    change: float | None
+    percent_change: float | None
+    response: bool | None
+    remission: bool | None
+    baseline_days: int
+    recent_days: int
+
+
+class Logging(TypedDict):
+    days_logged_last_30: int
+    days_logged_in_range: int
+    days_in_range: int
+    since_start: NotRequired[bool]  # added by services.trends
+
+
+# What build() returns.
+Trends = TypedDict("Trends", {
+    "from": str, "to": str, "resolution": str, "days": list[Point],
+    "sessions": list[dict[str, Any]],  # SESSION_KEYS of each session, then its relief.session_rows figures
+    "relief": Relief, "side_effects": list[SideEffectSummary], "triggers": list[TriggerRow],
+    "course": CourseSummary, "logging": Logging, "assessments": list[dict[str, Any]],
+    "months": NotRequired[list[TableRow]],
+})
+
+
+def relief_summary(sessions: Iterable[Mapping[str, Any]], relief_means: Mapping[dt.date, float],
+                   today: dt.date) -> tuple[list[relief.Series], Relief]:
     """The ``relief`` part of the trends, and the series it was measured on."""
     series, summary, outlook = relief.outlook(sessions, relief_means, today)
     patient = relief.words(series, summary, outlook, short_date)
@@ -56,8 +165,10 @@ def relief_summary(sessions, relief_means, today):
     }
 
 
-def build(totals, trigger_sums, sessions, start, end, today, assessments=(), relief_means=None,
-          checkins_by_date=None, for_page=False):
+def build(totals: Mapping[dt.date, Totals], trigger_sums: Iterable[tuple[str, int, float]],
+          sessions: Sequence[Mapping[str, Any]], start: dt.date, end: dt.date, today: dt.date,
+          assessments: Iterable[Mapping[str, Any]] = (), relief_means: Mapping[dt.date, float] | None = None,
+          checkins_by_date: Mapping[str, Iterable[Mapping[str, Any]]] | None = None, for_page: bool = False) -> Trends:
     """The trends for ``start``..``end``.
 
     :param totals: {date: DayTotal} per logged day, covering at least ``start`` - 7 days to
@@ -75,7 +186,6 @@ def build(totals, trigger_sums, sessions, start, end, today, assessments=(), rel
     """
     means = means_of(totals)
     weekly = for_page and (end - start).days + 1 > WEEKLY_AFTER_DAYS
-    series = weekly_series(totals, start, end, means) if weekly else daily_series(totals, start, end, means)
     in_range = [mean for day, mean in means.items() if start <= day <= end]
     first_session = min((s["date"] for s in sessions), default=None)
     sessions_in_range = [s for s in sessions if start.isoformat() <= s["date"] <= end.isoformat()]
@@ -83,14 +193,14 @@ def build(totals, trigger_sums, sessions, start, end, today, assessments=(), rel
     summary = course(first_session, means, today)
     relief_means = means if relief_means is None else relief_means
     relief_series, relief_part = relief_summary(sessions, relief_means, today)
-    result = {
+    result: Trends = {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "resolution": "week" if weekly else "day",
-        "days": [_week(week) for week in series] if weekly else [{
+        "days": [_week(week) for week in weekly_series(totals, start, end, means)] if weekly else [{
             "date": day.date.isoformat(), "mean": rounded(day.mean), "min": day.min, "max": day.max,
             "count": day.count, "rolling_mean_7": rounded(day.rolling_mean_7),
-        } for day in series],
+        } for day in daily_series(totals, start, end, means)],
         "sessions": [{
             **{key: r["session"].get(key) for key in SESSION_KEYS},
             "series": r["series"], "baseline": rounded(r["baseline"]), "baseline_source": r["baseline_source"],
@@ -131,12 +241,12 @@ def build(totals, trigger_sums, sessions, start, end, today, assessments=(), rel
     return result
 
 
-def _week(week):
+def _week(week: Week) -> Point:
     return {"date": week.date.isoformat(), "to": week.to.isoformat(), "mean": rounded(week.mean), "min": week.min,
             "max": week.max, "count": week.count, "days_logged": week.days_logged, "rolling_mean_7": None}
 
 
-def window(today, days, earliest=None):
+def window(today: dt.date, days: int | None, earliest: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """``(start, end)`` for the last ``days`` days ending today (``None``: all data), never starting
     before the diary's first record: a 90-day view of a 35-day-old diary shows its 35 days."""
     start = today - dt.timedelta(days=days - 1) if days is not None else today
@@ -148,7 +258,7 @@ def window(today, days, earliest=None):
 PRETREATMENT_WEEKS_SHOWN = 4
 
 
-def course_days(today, first_session, earliest):
+def course_days(today: dt.date, first_session: dt.date | None, earliest: dt.date | None) -> int | None:
     """The default Trends period when treatment began within the last year: from 4 weeks before the
     first session (or the first record, if later) to today, so the pre-treatment weeks show.
     None otherwise (the caller's default applies)."""
@@ -163,7 +273,7 @@ def course_days(today, first_session, earliest):
 DAILY_TABLE_MAX_DAYS = 92
 
 
-def table_rows(trends):
+def table_rows(trends: Trends) -> list[TableRow]:
     """The chart as a table: a row per logged day for short ranges, per month (``months``, from
     build(for_page=True)) for long ones."""
     if "months" in trends:
@@ -173,7 +283,7 @@ def table_rows(trends):
             for day in reversed(trends["days"]) if day["count"]]
 
 
-def _month(first, days, mean, low, high):
+def _month(first: dt.date, days: int, mean: float, low: int | None, high: int | None) -> TableRow:
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     return {"label": f"{first:%B %Y}", "from": first.isoformat(), "to": last.isoformat(), "days_logged": days,
             "mean": rounded(mean), "min": low, "max": high}

@@ -1,6 +1,8 @@
 """What triggers do: mean anxiety on days with a trigger vs days without it."""
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 MIN_DAYS = 3  # at least this many days with AND without a trigger, or we say nothing about it
 
@@ -14,12 +16,18 @@ class TriggerEffect:
     mean_without: float
 
     @property
-    def difference(self):
+    def difference(self) -> float:
         """Positive: anxiety is higher on days with the trigger."""
         return self.mean_with - self.mean_without
 
 
-def trigger_effects(rows, start, end, min_days=MIN_DAYS):
+class _TriggerDays(TypedDict):
+    name: str  # as first written
+    days: set[str]  # ISO dates
+
+
+def trigger_effects(rows: Iterable[tuple[dt.date | str, int, Iterable[str]]], start: dt.date, end: dt.date,
+                    min_days: int = MIN_DAYS) -> list[TriggerEffect]:
     """Effects of every trigger with enough data in ``start``..``end``, largest effect first.
 
     ``rows`` are (date, anxiety, triggers) per check-in. A day "has" a trigger when any of its
@@ -27,6 +35,8 @@ def trigger_effects(rows, start, end, min_days=MIN_DAYS):
     (The Trends page gets the same figures from the store's per-day totals: effects_from_sums.)
     """
     first, last = start.isoformat(), end.isoformat()
+    scores: dict[str, list[int]]
+    triggers_on: dict[str, _TriggerDays]
     scores, triggers_on = {}, {}
     for date, anxiety, names in rows:
         date = date.isoformat() if isinstance(date, dt.date) else date  # ISO strings sort as dates
@@ -43,7 +53,8 @@ def trigger_effects(rows, start, end, min_days=MIN_DAYS):
     return effects_from_sums(sums, len(means), sum(means.values()), min_days)
 
 
-def effects_from_sums(sums, days, total, min_days=MIN_DAYS):
+def effects_from_sums(sums: Iterable[tuple[str, int, float]], days: int, total: float,
+                      min_days: int = MIN_DAYS) -> list[TriggerEffect]:
     """Effects from per-trigger sums, largest effect first.
 
     :param sums: ``(name, days with it, sum of those days' means)`` per trigger.
@@ -61,7 +72,7 @@ def effects_from_sums(sums, days, total, min_days=MIN_DAYS):
     return sorted(effects, key=lambda e: (-abs(e.difference), e.name.casefold()))
 
 
-def describe(effect):
+def describe(effect: TriggerEffect) -> str:
     """A plain sentence, e.g. 'On days with work your anxiety averaged 6.1, vs 4.2 without.'"""
     return (f"On days with {effect.name} your anxiety averaged {effect.mean_with:.1f}, "
             f"vs {effect.mean_without:.1f} without.")

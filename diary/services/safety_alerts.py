@@ -31,7 +31,7 @@ TAG = "diary-safety-alert"
 TooManyDevices = push_store.TooManyDevices
 
 
-def subscribe(db: Database, provider_id: int, data: dict, user_agent: str = "") -> tuple[dict, bool]:
+def subscribe(db: Database, provider_id: int, data: dict, user_agent: str = "") -> tuple[push_store.Subscription, bool]:
     """Turn safety alerts on for this browser: ``(subscription, created)``."""
     return push_store.subscribe(db, provider_id, {
         "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"],
@@ -48,7 +48,7 @@ def remove_device(db: Database, provider_id: int, subscription_id: int) -> bool:
     return push_store.delete(db, provider_id, subscription_id, purpose=push_store.SAFETY_ALERTS)
 
 
-def devices(db: Database, provider_id: int) -> list[dict]:
+def devices(db: Database, provider_id: int) -> list[push_store.Subscription]:
     """The provider's browsers with safety alerts on, newest first."""
     return push_store.for_user(db, provider_id, purpose=push_store.SAFETY_ALERTS)
 
@@ -58,7 +58,7 @@ def payload() -> dict:
     return {"title": TITLE, "body": MESSAGE, "url": DASHBOARD, "tag": TAG}
 
 
-def _within_look_back(candidate: dict) -> bool:
+def _within_look_back(candidate: alerts_store.Candidate) -> bool:
     """The dashboard's rule (services.safety.shown_from): a provider who starts sharing sees, as an
     open flag, the signals raised from two weeks before the share began."""
     return candidate["raised_at"] > shown_from(candidate["share_since"])

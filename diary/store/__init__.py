@@ -7,6 +7,14 @@ booleans, JSON lists, a check-in's tags joined in: entries, sessions, assessment
 the read is on every request (users: ``db.query`` wraps each statement in a SAVEPOINT pair).
 Hot write paths use plain ``db.execute`` with prepared SQL (DESIGN §6).
 """
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, overload
+
+from sqlite_utils import Database
+
+# A record as a store module reads it (an entry, a session...).
+R = TypeVar("R")
 
 
 class IdConflict(Exception):
@@ -17,7 +25,8 @@ class NameTaken(Exception):
     """A unique name (email, trigger) is already in use."""
 
 
-def replayed(db, table, user_id, record_id, get, same):
+def replayed(db: Database, table: str, user_id: int, record_id: str, get: Callable[[Database, int, str], R | None],
+             same: Callable[[R], bool]) -> R | None:
     """An idempotent create's check (inside its transaction): the stored record when ``record_id``
     is this user's and ``same(stored)`` (a replay), None when the id is free; else IdConflict
     (another user's id, or the same id with other content).
@@ -33,7 +42,8 @@ def replayed(db, table, user_id, record_id, get, same):
     raise IdConflict(record_id)
 
 
-def update_owned_row(db, table, user_id, record_id, columns, now):
+def update_owned_row(db: Database, table: str, user_id: int, record_id: str, columns: Mapping[str, Any],
+                     now: str) -> bool:
     """``UPDATE table SET columns..., updated_at`` for one row the user owns.
 
     ``table`` and the keys of ``columns`` come from the store's own code, never from input.
@@ -46,14 +56,16 @@ def update_owned_row(db, table, user_id, record_id, columns, now):
     return cursor.rowcount == 1
 
 
-def has_private_rows(db, table, user_id):
+def has_private_rows(db: Database, table: str, user_id: int) -> bool:
     """Whether the user marked any row of ``table`` private (``table`` from the store's own code)."""
     return db.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE user_id = ? AND private = 1)",
                       [user_id]).fetchone()[0] == 1
 
 
-def date_range_where(user_id, date_from=None, date_to=None, prefix=""):
+def date_range_where(user_id: int, date_from: dt.date | str | None = None, date_to: dt.date | str | None = None,
+                     prefix: str = "") -> tuple[list[str], list[Any]]:
     """``(conditions, params)`` for one user's records within optional inclusive dates."""
+    params: list[Any]
     conditions, params = [f"{prefix}user_id = ?"], [user_id]
     if date_from:
         conditions.append(f"{prefix}date >= ?")
@@ -64,7 +76,21 @@ def date_range_where(user_id, date_from=None, date_to=None, prefix=""):
     return conditions, params
 
 
-def keyset_pages(db, select, where, params, order, page_size, record=None, key=None):
+@overload
+def keyset_pages(db: Database, select: str, where: Iterable[str], params: Iterable[Any], order: Sequence[str],
+                 page_size: int, record: None = None,
+                 key: Callable[[Any], Iterable[Any]] | None = None) -> Iterator[list[Any]]: ...
+
+
+@overload
+def keyset_pages(db: Database, select: str, where: Iterable[str], params: Iterable[Any], order: Sequence[str],
+                 page_size: int, record: Callable[[Any], R],
+                 key: Callable[[Any], Iterable[Any]] | None = None) -> Iterator[list[R]]: ...
+
+
+def keyset_pages(db: Database, select: str, where: Iterable[str], params: Iterable[Any], order: Sequence[str],
+                 page_size: int, record: Callable[[Any], Any] | None = None,
+                 key: Callable[[Any], Iterable[Any]] | None = None) -> Iterator[list[Any]]:
     """Yield pages of ``record(row)`` in ``order``, each page one short query after the last key.
 
     Keyset pagination (not OFFSET): every page costs the same, no transaction stays open
@@ -74,7 +100,7 @@ def keyset_pages(db, select, where, params, order, page_size, record=None, key=N
     (unprefixed) names.
     """
     key = key or (lambda last: tuple(last[column.rsplit(".", 1)[-1]] for column in order))
-    after = None
+    after: Iterable[Any] | None = None
     while True:
         conditions, page_params = list(where), list(params)
         if after is not None:

@@ -1,6 +1,11 @@
 """GAD-7 and PHQ-9 results: the answers as given, with the total and severity scored on save."""
+import datetime as dt
 import json
 import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TypedDict, cast
+
+from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..timeutil import utc_now
@@ -13,18 +18,31 @@ _SELECT = f"SELECT {', '.join(_FIELDS)} FROM assessments"
 _CONTENT = ("instrument", "date", "answers", "difficulty", "private")
 
 
-def _assessment(row):
+class Assessment(TypedDict):
+    id: str
+    instrument: str
+    date: str
+    answers: list[int]
+    difficulty: int | None
+    total: int
+    severity: str
+    private: bool
+    created_at: str
+    updated_at: str
+
+
+def _assessment(row: Sequence[Any]) -> Assessment:
     assessment = dict(zip(_FIELDS, row))
     assessment["answers"] = json.loads(assessment["answers"])
     assessment["private"] = bool(assessment["private"])
-    return assessment
+    return cast(Assessment, assessment)
 
 
-def _same_content(assessment, data):
+def _same_content(assessment: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
     return all(assessment[k] == data[k] for k in _CONTENT)
 
 
-def create_assessment(db, user_id, data):
+def create_assessment(db: Database, user_id: int, data: Mapping[str, Any]) -> tuple[Assessment, bool]:
     """Store a scored questionnaire; returns ``(assessment, created)``, idempotent on a client ``id``.
 
     ``data``: instrument, date (ISO string or date), answers, difficulty, private, total, severity.
@@ -43,17 +61,19 @@ def create_assessment(db, user_id, data):
             [assessment_id, user_id, data["instrument"], data["date"], json.dumps(data["answers"]),
              data["difficulty"], data["total"], data["severity"], int(data["private"]), now, now],
         )
-        return get_assessment(db, user_id, assessment_id), True
+        # Just inserted, in this same transaction: never None.
+        return cast(Assessment, get_assessment(db, user_id, assessment_id)), True
 
 
-def get_assessment(db, user_id, assessment_id):
+def get_assessment(db: Database, user_id: int, assessment_id: str | uuid.UUID) -> Assessment | None:
     """The assessment, or None if it doesn't exist or isn't this user's."""
     row = db.execute(f"{_SELECT} WHERE user_id = ? AND id = ?", [user_id, str(assessment_id)]).fetchone()
     return _assessment(row) if row else None
 
 
-def list_assessments(db, user_id, *, instrument=None, date_from=None, date_to=None, include_private=True,
-                     limit=-1):
+def list_assessments(db: Database, user_id: int, *, instrument: str | None = None,
+                     date_from: dt.date | str | None = None, date_to: dt.date | str | None = None,
+                     include_private: bool = True, limit: int = -1) -> list[Assessment]:
     """The user's assessments, newest first."""
     where, params = date_range_where(user_id, date_from, date_to)
     if instrument:
@@ -68,7 +88,7 @@ def list_assessments(db, user_id, *, instrument=None, date_from=None, date_to=No
     return [_assessment(row) for row in rows]
 
 
-def latest_by_instrument(db, user_id, *, include_private=True):
+def latest_by_instrument(db: Database, user_id: int, *, include_private: bool = True) -> dict[str, Assessment]:
     """{instrument: the newest assessment} for each instrument the user has taken."""
     shared_only = "" if include_private else " AND private = 0"
     rows = db.execute(
@@ -80,7 +100,7 @@ def latest_by_instrument(db, user_id, *, include_private=True):
     return {a["instrument"]: a for a in map(_assessment, rows)}
 
 
-def previous_assessment(db, user_id, assessment):
+def previous_assessment(db: Database, user_id: int, assessment: Mapping[str, Any]) -> Assessment | None:
     """The same instrument's result just before ``assessment``, or None."""
     row = db.execute(
         f"{_SELECT} WHERE user_id = ? AND instrument = ? AND (date, created_at, id) < (?, ?, ?)"
@@ -90,14 +110,16 @@ def previous_assessment(db, user_id, assessment):
     return _assessment(row) if row else None
 
 
-def delete_assessment(db, user_id, assessment_id):
+def delete_assessment(db: Database, user_id: int, assessment_id: str | uuid.UUID) -> bool:
     """Delete the assessment; False if it isn't this user's."""
     with write_transaction(db):
         cursor = db.execute("DELETE FROM assessments WHERE user_id = ? AND id = ?", [user_id, str(assessment_id)])
     return cursor.rowcount == 1
 
 
-def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=True, page_size=2000):
+def export_pages(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
+                 date_to: dt.date | str | None = None, include_private: bool = True,
+                 page_size: int = 2000) -> Iterator[list[Assessment]]:
     """Yield the user's assessments oldest first, a page (list of dicts) at a time."""
     where, params = date_range_where(user_id, date_from, date_to)
     if not include_private:
@@ -105,6 +127,6 @@ def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=T
     return keyset_pages(db, _SELECT, where, params, ("date", "created_at", "id"), page_size, _assessment)
 
 
-def has_private(db, user_id):
+def has_private(db: Database, user_id: int) -> bool:
     """Whether the user marked any of these records private."""
     return has_private_rows(db, "assessments", user_id)

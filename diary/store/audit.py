@@ -1,15 +1,39 @@
 """The append-only audit log: who did what to whose diary, and when (UTC)."""
+from collections.abc import Iterable
+from typing import TypedDict, cast
+
+from sqlite_utils import Database
+
 from ..db import write_transaction
 from ..timeutil import utc_now
 from .audit_chain import first_break, link
 
 
-def record(db, action, *, actor_id=None, patient_id=None, detail=""):
+class AccessEvent(TypedDict):
+    """An event about a patient's diary by someone else (``events_about``)."""
+    at: str
+    action: str
+    detail: str
+    actor_id: int | None
+    actor: str
+    actor_role: str | None
+
+
+class AccountEvent(TypedDict):
+    """One of a user's own account events (``events_by``)."""
+    at: str
+    action: str
+    detail: str
+
+
+def record(db: Database, action: str, *, actor_id: int | None = None, patient_id: int | None = None,
+           detail: str = "") -> None:
     """Append one event, chained to the one before. Never pass passwords or diary text in ``detail``."""
     record_many(db, action, actor_id=actor_id, patient_ids=[patient_id], detail=detail)
 
 
-def record_many(db, action, *, actor_id, patient_ids, detail=""):
+def record_many(db: Database, action: str, *, actor_id: int | None, patient_ids: Iterable[int | None],
+                detail: str = "") -> None:
     """Append one event per patient (same time, actor and action), each chained to the one before.
 
     In one write transaction, so two workers can't both chain onto the same previous row.
@@ -36,7 +60,7 @@ def record_many(db, action, *, actor_id, patient_ids, detail=""):
         )
 
 
-def verify(db):
+def verify(db: Database) -> tuple[int, int | None]:
     """``(rows checked, id of the first broken link or None)`` over the whole log."""
     rows = db.execute(
         "SELECT id, at, actor_id, patient_id, action, detail, actor_name, hash FROM audit_log ORDER BY id"
@@ -44,12 +68,12 @@ def verify(db):
     return len(rows), first_break(rows)
 
 
-def events_about(db, patient_id, *, limit=200):
+def events_about(db: Database, patient_id: int, *, limit: int | None = 200) -> list[AccessEvent]:
     """Events concerning a patient's diary by someone else, newest first, with the actor's name then.
 
     ``limit=None``: all of them.
     """
-    return list(db.query(
+    return cast(list[AccessEvent], list(db.query(
         """
         SELECT a.at, a.action, a.detail, a.actor_id,
                coalesce(a.actor_name, u.display_name, 'A deleted account') AS actor, u.role AS actor_role
@@ -58,12 +82,12 @@ def events_about(db, patient_id, *, limit=200):
         ORDER BY a.at DESC, a.id DESC LIMIT ?
         """,
         [patient_id, -1 if limit is None else limit],
-    ))
+    )))
 
 
-def events_by(db, actor_id, *, prefix="auth."):
+def events_by(db: Database, actor_id: int, *, prefix: str = "auth.") -> list[AccountEvent]:
     """The user's own account events (logins, logouts, password changes), oldest first."""
-    return list(db.query(
+    return cast(list[AccountEvent], list(db.query(
         "SELECT at, action, detail FROM audit_log WHERE actor_id = ? AND action LIKE ? ORDER BY at, id",
         [actor_id, prefix + "%"],
-    ))
+    )))

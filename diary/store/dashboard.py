@@ -5,6 +5,10 @@ SQLite triggers with every write to their check-ins, sessions and questionnaires
 one format of the line.
 """
 import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypedDict
+
+from sqlite_utils import Database
 
 # What the sorts read of every line, what is read for the patients listed (all of them in the API,
 # a page's worth on the page), and what only the page shows.
@@ -15,7 +19,26 @@ PAGE = ("last_session", "sparkline")
 _JSON = ("reasons", "last_session", "sparkline")
 
 
-def shared_patients(db, provider_id, *, listed=False):
+class StoredLine(TypedDict):
+    """A patient's stored dashboard line and what it is valid for."""
+    version: int
+    today: str
+    format: int
+    line: dict[str, Any]
+
+
+class SharedPatient(TypedDict):
+    """A patient sharing with the provider now (``shared_patients``)."""
+    id: int
+    display_name: str
+    timezone: str
+    scope: str
+    since: str
+    version: int
+    stored: StoredLine | None
+
+
+def shared_patients(db: Database, provider_id: int, *, listed: bool = False) -> list[SharedPatient]:
     """Patients sharing with ``provider_id`` now, by name, each with their diary's version and the
     stored line as ``{version, today, format, line: {LINE..., and LISTED if ``listed``}}``, or None
     (``listed_parts`` reads the rest). Read both in one snapshot (``db.read_snapshot``)."""
@@ -41,10 +64,10 @@ def shared_patients(db, provider_id, *, listed=False):
     ]
 
 
-def listed_parts(db, patient_ids, *, page):
+def listed_parts(db: Database, patient_ids: Sequence[int], *, page: bool) -> dict[int, dict[str, Any]]:
     """{patient id: {LISTED...}, with PAGE too if ``page``} of the stored lines of ``patient_ids``."""
     names = (*LISTED, *PAGE) if page else LISTED
-    found = {}
+    found: dict[int, dict[str, Any]] = {}
     for start in range(0, len(patient_ids), 500):  # well under SQLite's limit on bound parameters
         ids = patient_ids[start:start + 500]
         rows = db.execute(f"SELECT patient_id, {', '.join(names)} FROM dashboard_lines"
@@ -53,14 +76,14 @@ def listed_parts(db, patient_ids, *, page):
     return found
 
 
-def _decoded(parts):
+def _decoded(parts: dict[str, Any]) -> dict[str, Any]:
     for name in _JSON:
         if name in parts and parts[name] is not None:
             parts[name] = json.loads(parts[name])
     return parts
 
 
-def save_lines(db, lines):
+def save_lines(db: Database, lines: Iterable[tuple[int, int, str, int, Mapping[str, Any]]]) -> None:
     """Store ``(patient_id, version, today, format, line)`` for each line computed (inside a write
     transaction); ``line`` holds LINE, LISTED and PAGE.
 

@@ -2,6 +2,10 @@
 import datetime as dt
 import operator
 import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypedDict, cast
+
+from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..timeutil import utc_now
@@ -34,15 +38,35 @@ _CSV_KEY = operator.itemgetter(2, 12, 0)  # date, created_at, id: the export's o
 _FIELDS = ("id", "date", "time", "anxiety", "triggers", "note", "private", "created_at", "updated_at")
 
 
-def _entry(row):
+class Entry(TypedDict):
+    """A check-in as read: its trigger names (ordered by name_key), ``private`` a bool."""
+    id: str
+    date: str
+    time: str | None
+    anxiety: int
+    triggers: list[str]
+    note: str
+    private: bool
+    created_at: str
+    updated_at: str
+
+
+class DayCheckin(TypedDict):
+    """One check-in of a day, as ``checkins_on_dates`` lists it."""
+    time: str | None
+    created_at: str
+    anxiety: int
+
+
+def _entry(row: Sequence[Any]) -> Entry:
     entry = dict(zip(_FIELDS, row))
     names = entry["triggers"]
     entry["triggers"] = names.split(_SEPARATOR) if names else []
     entry["private"] = bool(entry["private"])
-    return entry
+    return cast(Entry, entry)
 
 
-def _same_content(entry, data):
+def _same_content(entry: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
     """Would storing ``data`` leave ``entry`` as it is? (the idempotent-retry test)"""
     return (
         entry["date"] == data["date"]
@@ -55,7 +79,7 @@ def _same_content(entry, data):
     )
 
 
-def create_entry(db, user_id, data):
+def create_entry(db: Database, user_id: int, data: Mapping[str, Any]) -> tuple[Entry, bool]:
     """Store a check-in; returns ``(entry, created)``.
 
     ``data`` is validated input: date (ISO string), time (``HH:MM`` or None), anxiety, triggers,
@@ -74,8 +98,9 @@ def create_entry(db, user_id, data):
              int(data["private"]), now, now],
         ).rowcount
         if not inserted:
-            return replayed(db, "entries", user_id, entry_id, get_entry,
-                            lambda stored: _same_content(stored, data)), False
+            # The id is taken (in this transaction): the stored entry, or IdConflict; never None.
+            return cast(Entry, replayed(db, "entries", user_id, entry_id, get_entry,
+                                        lambda stored: _same_content(stored, data))), False
         names = _set_triggers(db, user_id, entry_id, data["triggers"], new=True)
     # What was just written, as get_entry would read it back (without reading it back).
     return {"id": entry_id, "date": data["date"], "time": data.get("time"), "anxiety": data["anxiety"],
@@ -83,7 +108,7 @@ def create_entry(db, user_id, data):
             "created_at": now, "updated_at": now}, True
 
 
-def _set_triggers(db, user_id, entry_id, names, new=False):
+def _set_triggers(db: Database, user_id: int, entry_id: str, names: Sequence[str], new: bool = False) -> list[str]:
     """Link the entry to exactly ``names`` (``new``: it has no links yet); returns the linked
     triggers' stored names, ordered as a read orders them (by name_key)."""
     if not new:
@@ -97,15 +122,16 @@ def _set_triggers(db, user_id, entry_id, names, new=False):
     return [name for _, name in sorted(linked.values())]
 
 
-def get_entry(db, user_id, entry_id):
+def get_entry(db: Database, user_id: int, entry_id: str | uuid.UUID) -> Entry | None:
     """The entry, or None if it doesn't exist or isn't this user's."""
     entry_id = str(entry_id)  # a UUID from the URL converter, or a string
     row = db.execute(f"{_SELECT} WHERE e.user_id = ? AND e.id = ?", [user_id, entry_id]).fetchone()
     return _entry(row) if row else None
 
 
-def list_entries(db, user_id, *, date_from=None, date_to=None, trigger=None, limit=100, offset=0,
-                 include_private=True):
+def list_entries(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
+                 date_to: dt.date | str | None = None, trigger: str | None = None, limit: int = 100, offset: int = 0,
+                 include_private: bool = True) -> list[Entry]:
     """The user's entries, newest first, optionally within dates and with one trigger."""
     where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
     if not include_private:
@@ -123,7 +149,7 @@ def list_entries(db, user_id, *, date_from=None, date_to=None, trigger=None, lim
     return [_entry(row) for row in db.execute(sql, [*params, limit, offset]).fetchall()]
 
 
-def entries_on(db, user_id, date):
+def entries_on(db: Database, user_id: int, date: dt.date | str) -> list[Entry]:
     """Every check-in on one date, in the order they were made."""
     rows = db.execute(
         f"{_SELECT} WHERE e.user_id = ? AND e.date = ? ORDER BY e.created_at, e.id", [user_id, str(date)]
@@ -131,7 +157,7 @@ def entries_on(db, user_id, date):
     return [_entry(row) for row in rows]
 
 
-def update_entry(db, user_id, entry_id, changes):
+def update_entry(db: Database, user_id: int, entry_id: str | uuid.UUID, changes: Mapping[str, Any]) -> Entry | None:
     """Apply validated ``changes`` (any of date, time, anxiety, triggers, note, private).
 
     Returns the updated entry, or None if it isn't this user's.
@@ -150,7 +176,7 @@ def update_entry(db, user_id, entry_id, changes):
         return get_entry(db, user_id, entry_id)
 
 
-def delete_entry(db, user_id, entry_id):
+def delete_entry(db: Database, user_id: int, entry_id: str | uuid.UUID) -> bool:
     """Delete the entry; False if it isn't this user's."""
     entry_id = str(entry_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
@@ -164,7 +190,8 @@ _DAY_COLUMNS = {True: "checkins, anxiety_sum, anxiety_min, anxiety_max",
                 False: "shared_checkins, shared_sum, shared_min, shared_max"}
 
 
-def day_totals(db, user_id, date_from, date_to, *, include_private=True):
+def day_totals(db: Database, user_id: int, date_from: dt.date | str, date_to: dt.date | str, *,
+               include_private: bool = True) -> list[tuple[str, int, int, int, int]]:
     """``(date, check-ins, sum, lowest, highest)`` per logged day from ``date_from`` to ``date_to``,
     by date: the raw material for the insights, a row per day (kept on write; see m012)."""
     where, params = date_range_where(user_id, date_from, date_to)
@@ -174,7 +201,8 @@ def day_totals(db, user_id, date_from, date_to, *, include_private=True):
                       f" WHERE {' AND '.join(where)} ORDER BY date", params).fetchall()
 
 
-def trigger_sums(db, user_id, date_from, date_to, *, include_private=True):
+def trigger_sums(db: Database, user_id: int, date_from: dt.date | str, date_to: dt.date | str, *,
+                 include_private: bool = True) -> list[tuple[str, int, float]]:
     """``(name, days with it, sum of those days' mean anxiety)`` per trigger named on a logged day
     from ``date_from`` to ``date_to`` (insights.triggers.effects_from_sums turns them into effects)."""
     count, total = ("checkins", "anxiety_sum") if include_private else ("shared_checkins", "shared_sum")
@@ -195,14 +223,16 @@ def trigger_sums(db, user_id, date_from, date_to, *, include_private=True):
     ).fetchall()
 
 
-def daily_means(db, user_id, date_from, date_to, *, include_private=True):
+def daily_means(db: Database, user_id: int, date_from: dt.date | str, date_to: dt.date | str, *,
+                include_private: bool = True) -> dict[dt.date, float]:
     """{date: mean anxiety} per day with check-ins."""
     return {dt.date.fromisoformat(date): total / count
             for date, count, total, _, _ in day_totals(db, user_id, date_from, date_to,
                                                        include_private=include_private)}
 
 
-def checkins_on_dates(db, user_id, dates, *, include_private=True):
+def checkins_on_dates(db: Database, user_id: int, dates: Iterable[str], *,
+                      include_private: bool = True) -> dict[str, list[DayCheckin]]:
     """``{date: [{time, created_at, anxiety}, ...]}`` for the given dates (ISO strings), oldest first."""
     dates = sorted(set(dates))
     if not dates:
@@ -213,13 +243,13 @@ def checkins_on_dates(db, user_id, dates, *, include_private=True):
         f" AND date IN ({', '.join('?' for _ in dates)}) ORDER BY date, created_at",
         [user_id, *dates],
     )
-    found = {}
+    found: dict[str, list[DayCheckin]] = {}
     for date, time, created_at, anxiety in rows:
         found.setdefault(date, []).append({"time": time, "created_at": created_at, "anxiety": anxiety})
     return found
 
 
-def first_date(db, user_id, *, include_private=True):
+def first_date(db: Database, user_id: int, *, include_private: bool = True) -> str | None:
     """The earliest date in the user's diary (check-ins or sessions), or None."""
     shared_only = "" if include_private else " AND private = 0"
     row = db.execute(
@@ -230,7 +260,7 @@ def first_date(db, user_id, *, include_private=True):
     return row[0]
 
 
-def last_date(db, user_id, *, include_private=True):
+def last_date(db: Database, user_id: int, *, include_private: bool = True) -> str | None:
     """The date of the user's latest check-in, or None."""
     sql = "SELECT max(date) FROM entries WHERE user_id = ?" + ("" if include_private else " AND private = 0")
     return db.execute(sql, [user_id]).fetchone()[0]
@@ -239,7 +269,9 @@ def last_date(db, user_id, *, include_private=True):
 EXPORT_PAGE_SIZE = 2000
 
 
-def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=True, page_size=EXPORT_PAGE_SIZE):
+def export_pages(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
+                 date_to: dt.date | str | None = None, include_private: bool = True,
+                 page_size: int = EXPORT_PAGE_SIZE) -> Iterator[list[Entry]]:
     """Yield the user's check-ins oldest first, a page (list of dicts) at a time."""
     where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
     if not include_private:
@@ -248,7 +280,9 @@ def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=T
     return keyset_pages(db, _SELECT, where, params, order, page_size, _entry)
 
 
-def csv_pages(db, user_id, *, date_from=None, date_to=None, include_private=True, with_note=True):
+def csv_pages(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
+              date_to: dt.date | str | None = None, include_private: bool = True,
+              with_note: bool = True) -> Iterator[list[tuple[Any, ...]]]:
     """Yield the user's check-ins oldest first as entries.csv rows (tuples, see ``_CSV_SELECT``), a
     page at a time; without ``with_note`` the note cells are empty."""
     where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
@@ -260,6 +294,6 @@ def csv_pages(db, user_id, *, date_from=None, date_to=None, include_private=True
                         key=_CSV_KEY)
 
 
-def has_private(db, user_id):
+def has_private(db: Database, user_id: int) -> bool:
     """Whether the user marked any of these records private."""
     return has_private_rows(db, "entries", user_id)

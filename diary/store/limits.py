@@ -1,6 +1,10 @@
 """Attempts counted against rate limits, shared by every worker through the database."""
 import math
 import time
+from collections.abc import Sequence
+from typing import cast
+
+from sqlite_utils import Database
 
 from ..db import write_transaction
 
@@ -8,7 +12,8 @@ from ..db import write_transaction
 KEEP_SECONDS = 31 * 24 * 3600
 
 
-def take(db, rules, *, now=None):
+def take(db: Database, rules: Sequence[tuple[str, int, float]], *,
+         now: float | None = None) -> tuple[int | None, list[int]]:
     """Take one slot from each ``(bucket, limit, window_seconds)`` rule, all or none.
 
     Returns ``(None, hit ids)`` when every bucket had room, else ``(seconds until the fullest
@@ -29,19 +34,20 @@ def take(db, rules, *, now=None):
                 wait = max(wait, window if oldest is None else oldest + window - now)
         if wait:
             return max(1, math.ceil(wait)), []
-        ids = [db.execute("INSERT INTO limit_hits (bucket, at) VALUES (?, ?)", [bucket, now]).lastrowid
+        # An INSERT's lastrowid: never None (typeshed types the attribute of any cursor).
+        ids = [cast(int, db.execute("INSERT INTO limit_hits (bucket, at) VALUES (?, ?)", [bucket, now]).lastrowid)
                for bucket, _, _ in rules]
     return None, ids
 
 
-def give_back(db, ids):
+def give_back(db: Database, ids: Sequence[int]) -> None:
     """Return slots taken for an attempt that turned out right (it shouldn't count)."""
     if ids:
         with write_transaction(db):
             db.execute(f"DELETE FROM limit_hits WHERE id IN ({', '.join('?' * len(ids))})", ids)
 
 
-def forget(db, buckets):
+def forget(db: Database, buckets: Sequence[str]) -> None:
     """Delete every hit counted in ``buckets``."""
     if buckets:
         with write_transaction(db):

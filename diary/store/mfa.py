@@ -1,9 +1,21 @@
 """Two-factor state of an account: its TOTP secret, the last accepted step, recovery-code hashes."""
+from collections.abc import Iterable
+from typing import TypedDict
+
+from sqlite_utils import Database
+
 from ..db import write_transaction
 from ..timeutil import utc_now
 
 
-def get_secret(db, user_id):
+class Secret(TypedDict):
+    """An enrolled account's TOTP secret (``get_secret``)."""
+    secret: str
+    last_step: int | None
+    enabled_at: str | None
+
+
+def get_secret(db: Database, user_id: int) -> Secret | None:
     """``{"secret", "last_step", "enabled_at"}`` for an enrolled live account, else None."""
     row = db.execute(
         "SELECT mfa_secret, mfa_last_step, mfa_enabled_at FROM users"
@@ -13,7 +25,7 @@ def get_secret(db, user_id):
     return {"secret": row[0], "last_step": row[1], "enabled_at": row[2]}
 
 
-def claim_step(db, user_id, step):
+def claim_step(db: Database, user_id: int, step: int) -> bool:
     """Record ``step`` as the last accepted TOTP step, unless it (or a later one) already was.
 
     One conditional UPDATE, so two requests racing with the same code can't both win.
@@ -26,14 +38,14 @@ def claim_step(db, user_id, step):
     return cursor.rowcount == 1
 
 
-def unused_recovery_codes(db, user_id):
+def unused_recovery_codes(db: Database, user_id: int) -> list[tuple[int, str]]:
     """``[(id, code_hash)]``: the account's recovery codes not used yet (at most 10)."""
     return [tuple(row) for row in db.execute(
         "SELECT id, code_hash FROM recovery_codes WHERE user_id = ? AND used_at IS NULL ORDER BY id",
         [user_id]).fetchall()]
 
 
-def use_recovery_code(db, code_id):
+def use_recovery_code(db: Database, code_id: int) -> bool:
     """Mark recovery code ``code_id`` used; True when this call did (it was still unused).
 
     One conditional UPDATE, so two requests racing with the same code can't both use it.
@@ -44,12 +56,12 @@ def use_recovery_code(db, code_id):
     return cursor.rowcount == 1
 
 
-def recovery_codes_left(db, user_id):
+def recovery_codes_left(db: Database, user_id: int) -> int:
     return db.execute("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
                       [user_id]).fetchone()[0]
 
 
-def replace_recovery_codes(db, user_id, code_hashes):
+def replace_recovery_codes(db: Database, user_id: int, code_hashes: Iterable[str]) -> None:
     """The account's recovery codes become ``code_hashes`` (the old ones stop working)."""
     with write_transaction(db):
         db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
@@ -57,7 +69,7 @@ def replace_recovery_codes(db, user_id, code_hashes):
                             [(user_id, code_hash) for code_hash in code_hashes])
 
 
-def enable(db, user_id, secret, last_step, code_hashes):
+def enable(db: Database, user_id: int, secret: str, last_step: int | None, code_hashes: Iterable[str]) -> None:
     """Store a confirmed secret (``last_step``: the step of the code that confirmed it) and a new
     set of recovery codes, replacing any earlier enrolment."""
     with write_transaction(db):
@@ -66,7 +78,7 @@ def enable(db, user_id, secret, last_step, code_hashes):
         replace_recovery_codes(db, user_id, code_hashes)
 
 
-def disable(db, user_id):
+def disable(db: Database, user_id: int) -> None:
     """Forget the secret and every recovery code."""
     with write_transaction(db):
         db.execute("UPDATE users SET mfa_secret = NULL, mfa_last_step = NULL, mfa_enabled_at = NULL"

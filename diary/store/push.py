@@ -1,6 +1,8 @@
 """Web push subscriptions (a patient's browsers for reminders, a provider's for safety alerts) and
 the log of reminders sent to them. What safety alerts were sent: store/safety_alerts.py."""
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
 
@@ -18,19 +20,45 @@ REMINDERS, SAFETY_ALERTS = "reminders", "safety_alerts"
 NO_REMINDER = {"remind_at": "00:00", "days": range(7)}
 
 
+class Subscription(TypedDict):
+    """A browser's push subscription as read (``days``: 0-6, Monday first)."""
+    id: int
+    user_id: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    remind_at: str
+    days: list[int]
+    device: str
+    created_at: str
+    last_sent_at: str | None
+    purpose: str
+
+
+class PatientSubscription(Subscription):
+    """A reminder subscription with its patient's time zone (``all_with_patients``)."""
+    timezone: str
+
+
+class SentReminder(TypedDict):
+    """A reminder sent to a subscription (``sent``)."""
+    local_date: str
+    kind: str
+    sent_at: str
+
+
 class TooManyDevices(Exception):
     """The user already has MAX_PER_USER subscriptions."""
 
 
-def _row(row: tuple | None) -> dict | None:
-    if row is None:
-        return None
+def _row(row: Sequence[Any]) -> Subscription:
     record = dict(zip(NAMES, row))
     record["days"] = [int(d) for d in record["days"]]
-    return record
+    return cast(Subscription, record)
 
 
-def subscribe(db: Database, user_id: int, subscription: dict, purpose: str = REMINDERS) -> tuple[dict, bool]:
+def subscribe(db: Database, user_id: int, subscription: Mapping[str, Any],
+              purpose: str = REMINDERS) -> tuple[Subscription, bool]:
     """Save a browser's subscription for ``user_id``: ``(record, new to this user and purpose)``.
 
     The same endpoint again updates its keys (and, for reminders, time and days). An endpoint
@@ -54,7 +82,7 @@ def subscribe(db: Database, user_id: int, subscription: dict, purpose: str = REM
             cursor = db.execute(
                 "INSERT INTO push_subscriptions (user_id, p256dh, auth, remind_at, days, device, purpose, endpoint,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [*values, subscription["endpoint"], utc_now()])
-            subscription_id = cursor.lastrowid
+            subscription_id = cast(int, cursor.lastrowid)  # an INSERT's: never None
         else:
             subscription_id = existing[0]
             if moved:  # a new owner (or purpose): what was sent before doesn't apply, and it starts now
@@ -64,14 +92,17 @@ def subscribe(db: Database, user_id: int, subscription: dict, purpose: str = REM
                            [utc_now(), subscription_id])
             db.execute("UPDATE push_subscriptions SET user_id = ?, p256dh = ?, auth = ?, remind_at = ?, days = ?,"
                        " device = ?, purpose = ? WHERE id = ?", [*values, subscription_id])
-    return get(db, subscription_id), existing is None or moved
+        # Read back inside the transaction that wrote it, so it is there (never None).
+        record = cast(Subscription, get(db, subscription_id))
+    return record, existing is None or moved
 
 
-def get(db: Database, subscription_id: int) -> dict | None:
-    return _row(db.execute(f"SELECT {COLUMNS} FROM push_subscriptions WHERE id = ?", [subscription_id]).fetchone())
+def get(db: Database, subscription_id: int) -> Subscription | None:
+    row = db.execute(f"SELECT {COLUMNS} FROM push_subscriptions WHERE id = ?", [subscription_id]).fetchone()
+    return None if row is None else _row(row)
 
 
-def for_user(db: Database, user_id: int, purpose: str = REMINDERS) -> list[dict]:
+def for_user(db: Database, user_id: int, purpose: str = REMINDERS) -> list[Subscription]:
     """The user's subscriptions for ``purpose``, newest first."""
     rows = db.execute(f"SELECT {COLUMNS} FROM push_subscriptions WHERE user_id = ? AND purpose = ?"
                       " ORDER BY created_at DESC, id DESC", [user_id, purpose]).fetchall()
@@ -98,7 +129,7 @@ def expire(db: Database, subscription_id: int) -> None:
         db.execute("DELETE FROM push_subscriptions WHERE id = ?", [subscription_id])
 
 
-def all_with_patients(db: Database) -> list[dict]:
+def all_with_patients(db: Database) -> list[PatientSubscription]:
     """Every reminder subscription with its patient's time zone (what a delivery run walks)."""
     rows = db.execute(
         f"SELECT {', '.join('s.' + name for name in NAMES)}, u.timezone"
@@ -136,11 +167,11 @@ def release(db: Database, subscription_id: int, local_date: str) -> None:
                    [subscription_id, local_date])
 
 
-def sent(db: Database, subscription_id: int) -> list[dict]:
+def sent(db: Database, subscription_id: int) -> list[SentReminder]:
     """What was sent to a subscription, oldest first (local_date, kind, sent_at)."""
     rows = db.execute("SELECT local_date, kind, sent_at FROM reminders_sent WHERE subscription_id = ?"
                       " ORDER BY local_date", [subscription_id]).fetchall()
-    return [dict(zip(("local_date", "kind", "sent_at"), row)) for row in rows]
+    return [cast(SentReminder, dict(zip(("local_date", "kind", "sent_at"), row))) for row in rows]
 
 
 def reminded_since(db: Database, subscription_id: int, kind: str, since: dt.date | str) -> bool:

@@ -1,4 +1,10 @@
 """Safety: the patient's safety plan, the records that carry a crisis signal, and acknowledgements."""
+import uuid
+from collections.abc import Mapping
+from typing import Any, TypedDict, cast
+
+from sqlite_utils import Database
+
 from ..db import write_transaction
 from ..timeutil import utc_now
 
@@ -7,17 +13,47 @@ PLAN_FIELDS = ("warning_signs", "coping_strategies", "distractions", "people_to_
                "safer_environment", "reasons_for_living")
 
 
-def get_plan(db, user_id):
+class SafetyPlan(TypedDict):
+    """Every step of the plan ('' where unwritten) and when it was last saved (None: never)."""
+    warning_signs: str
+    coping_strategies: str
+    distractions: str
+    people_to_ask: str
+    professionals: str
+    safer_environment: str
+    reasons_for_living: str
+    updated_at: str | None
+
+
+class SafetyEvent(TypedDict):
+    """A record's crisis signal, as stored (``private`` 0 or 1)."""
+    id: int
+    source: str
+    source_id: str
+    reason: str
+    date: str
+    detail: str
+    private: int
+    raised_at: str
+
+
+class Acknowledgement(TypedDict):
+    """A provider's acknowledgement of the patient's safety flag, with their name."""
+    at: str
+    provider: str
+
+
+def get_plan(db: Database, user_id: int) -> SafetyPlan:
     """The patient's safety plan (every field, '' where unwritten) and when it was last saved."""
     row = db.execute(
         f"SELECT {', '.join(PLAN_FIELDS)}, updated_at FROM safety_plans WHERE user_id = ?", [user_id]
     ).fetchone()
     if row is None:
-        return {**{name: "" for name in PLAN_FIELDS}, "updated_at": None}
-    return dict(zip((*PLAN_FIELDS, "updated_at"), row))
+        return cast(SafetyPlan, {**{name: "" for name in PLAN_FIELDS}, "updated_at": None})
+    return cast(SafetyPlan, dict(zip((*PLAN_FIELDS, "updated_at"), row)))
 
 
-def save_plan(db, user_id, plan):
+def save_plan(db: Database, user_id: int, plan: Mapping[str, str]) -> SafetyPlan:
     """Replace the safety plan with ``plan`` (validated; every field in PLAN_FIELDS)."""
     values = [plan[name] for name in PLAN_FIELDS]
     with write_transaction(db):
@@ -31,7 +67,8 @@ def save_plan(db, user_id, plan):
     return get_plan(db, user_id)
 
 
-def set_signal(db, patient_id, source, source_id, signal, *, renewed=False, new=False):
+def set_signal(db: Database, patient_id: int, source: str, source_id: str | uuid.UUID, signal: Mapping[str, Any] | None,
+               *, renewed: bool = False, new: bool = False) -> None:
     """Record that a record carries a crisis signal now (``signal``: reason, date, detail, private),
     or that it no longer does (``signal=None``).
 
@@ -66,16 +103,18 @@ def set_signal(db, patient_id, source, source_id, signal, *, renewed=False, new=
 _EVENT = "SELECT id, source, source_id, reason, date, detail, private, raised_at FROM safety_events"
 
 
-def shared_events(db, patient_id, *, since=None):
+def shared_events(db: Database, patient_id: int, *, since: str | None = None) -> list[SafetyEvent]:
     """Signals in the patient's shared records, newest first; ``since``: raised after that UTC time."""
+    params: list[Any]
     conditions, params = ["patient_id = ?", "private = 0"], [patient_id]
     if since:
         conditions.append("raised_at > ?")
         params.append(since)
-    return list(db.query(f"{_EVENT} WHERE {' AND '.join(conditions)} ORDER BY raised_at DESC, id DESC", params))
+    return cast(list[SafetyEvent],
+                list(db.query(f"{_EVENT} WHERE {' AND '.join(conditions)} ORDER BY raised_at DESC, id DESC", params)))
 
 
-def open_events_for_provider(db, provider_id):
+def open_events_for_provider(db: Database, provider_id: int) -> dict[int, list[SafetyEvent]]:
     """{patient_id: signals in their shared records raised after the newest one ``provider_id``
     acknowledged, newest first} for every patient sharing with the provider now. One query."""
     rows = db.query(
@@ -90,18 +129,19 @@ def open_events_for_provider(db, provider_id):
         """,
         {"provider": provider_id},
     )
-    events = {}
+    events: dict[int, list[SafetyEvent]] = {}
     for row in rows:
-        events.setdefault(row.pop("patient_id"), []).append(row)
+        events.setdefault(row.pop("patient_id"), []).append(cast(SafetyEvent, row))
     return events
 
 
-def all_events(db, patient_id):
+def all_events(db: Database, patient_id: int) -> list[SafetyEvent]:
     """Every signal, private ones too (the patient's own copy), oldest first."""
-    return list(db.query(f"{_EVENT} WHERE patient_id = ? ORDER BY raised_at, id", [patient_id]))
+    return cast(list[SafetyEvent],
+                list(db.query(f"{_EVENT} WHERE patient_id = ? ORDER BY raised_at, id", [patient_id])))
 
 
-def last_acknowledged(db, patient_id, provider_id):
+def last_acknowledged(db: Database, patient_id: int, provider_id: int) -> str | None:
     """The raised_at of the newest signal ``provider_id`` has acknowledged for the patient, or None."""
     return db.execute(
         "SELECT max(through) FROM safety_acknowledgements WHERE patient_id = ? AND provider_id = ?",
@@ -109,7 +149,7 @@ def last_acknowledged(db, patient_id, provider_id):
     ).fetchone()[0]
 
 
-def acknowledge(db, patient_id, provider_id, through):
+def acknowledge(db: Database, patient_id: int, provider_id: int, through: str) -> None:
     """Record that the provider has seen every signal raised up to ``through`` (a raised_at)."""
     db.execute(
         "INSERT INTO safety_acknowledgements (patient_id, provider_id, at, through) VALUES (?, ?, ?, ?)",
@@ -117,10 +157,10 @@ def acknowledge(db, patient_id, provider_id, through):
     )
 
 
-def acknowledgements(db, patient_id):
+def acknowledgements(db: Database, patient_id: int) -> list[Acknowledgement]:
     """Every acknowledgement of the patient's safety flag, oldest first, with the provider's name."""
-    return list(db.query(
+    return cast(list[Acknowledgement], list(db.query(
         "SELECT a.at, coalesce(u.display_name, 'A deleted account') AS provider FROM safety_acknowledgements a"
         " LEFT JOIN users u ON u.id = a.provider_id WHERE a.patient_id = ? ORDER BY a.at",
         [patient_id],
-    ))
+    )))

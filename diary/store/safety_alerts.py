@@ -1,6 +1,8 @@
 """Safety alerts by web push: the signals each provider's alert browsers have not been told about,
 and the log of what was sent (``safety_alerts_sent``). The browsers are push_subscriptions rows
 with the purpose 'safety_alerts' (store/push.py)."""
+from typing import TypedDict, cast
+
 from sqlite_utils import Database
 
 from ..db import write_transaction
@@ -26,7 +28,21 @@ _CANDIDATES = """
 """
 
 
-def candidates(db: Database) -> list[dict]:
+class Candidate(TypedDict):
+    """An (alert browser, signal) pair worth an alert (``candidates``)."""
+    subscription_id: int
+    provider_id: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    event_id: int
+    patient_id: int
+    raised_at: str
+    share_since: str
+    seen_until: str | None
+
+
+def candidates(db: Database) -> list[Candidate]:
     """Each (alert browser, signal) pair worth an alert, oldest signal first.
 
     A signal in a shared (not private) record of a patient sharing with the browser's provider now,
@@ -35,7 +51,7 @@ def candidates(db: Database) -> list[dict]:
     and that this browser was not alerted about since that acknowledgement. ``share_since`` is for
     the caller's look-back rule (services.safety.SHARE_LOOKBACK), as the dashboard applies it.
     """
-    return list(db.query(_CANDIDATES))
+    return cast(list[Candidate], list(db.query(_CANDIDATES)))
 
 
 def claim(db: Database, subscription_id: int, event_id: int, raised_at: str) -> bool:

@@ -1,6 +1,11 @@
 """Treatment sessions (ketamine infusions, psychotherapy...) and the reflection written after."""
+import datetime as dt
 import json
 import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TypedDict, cast
+
+from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..timeutil import utc_now
@@ -13,7 +18,7 @@ _CONTENT = (
 )
 _FIELDS = ("id", *_CONTENT, "created_at", "updated_at")
 # What a new session holds for the optional fields it wasn't given.
-_OPTIONAL = {
+_OPTIONAL: dict[str, Any] = {
     "time": None, "dose_mg": None, "weight_kg": None, "side_effects": [], "bp_before_systolic": None,
     "bp_before_diastolic": None, "bp_after_systolic": None, "bp_after_diastolic": None, "reflection": "",
     "private": False,
@@ -21,7 +26,36 @@ _OPTIONAL = {
 _SELECT = f"SELECT {', '.join(_FIELDS)} FROM treatment_sessions"
 
 
-def side_effect(item):
+class SideEffect(TypedDict):
+    name: str
+    severity: str | None
+    hours: float | None
+
+
+class Session(TypedDict):
+    """A treatment session as read: side effects decoded, ``private`` a bool."""
+    id: str
+    date: str
+    time: str | None
+    treatment: str
+    dose_mg: float | None
+    dose_unit: str | None
+    dose_value: float | None
+    weight_kg: float | None
+    anxiety_before: int | None
+    anxiety_after: int | None
+    side_effects: list[SideEffect]
+    bp_before_systolic: int | None
+    bp_before_diastolic: int | None
+    bp_after_systolic: int | None
+    bp_after_diastolic: int | None
+    reflection: str
+    private: bool
+    created_at: str
+    updated_at: str
+
+
+def side_effect(item: str | Mapping[str, Any]) -> SideEffect:
     """A stored side effect as ``{name, severity, hours}``: rows saved before severities (m006)
     hold plain names, read as unrated and without a duration."""
     if isinstance(item, str):
@@ -29,14 +63,14 @@ def side_effect(item):
     return {"name": item["name"], "severity": item.get("severity"), "hours": item.get("hours")}
 
 
-def _session(row):
+def _session(row: Sequence[Any]) -> Session:
     session = dict(zip(_FIELDS, row))
     session["side_effects"] = [side_effect(item) for item in json.loads(session["side_effects"])]
     session["private"] = bool(session["private"])
-    return session
+    return cast(Session, session)
 
 
-def _columns(data):
+def _columns(data: Mapping[str, Any]) -> dict[str, Any]:
     """The stored form of validated session fields present in ``data``."""
     columns = {k: data[k] for k in _CONTENT if k in data}
     if "date" in columns:
@@ -53,7 +87,7 @@ def _columns(data):
     return columns
 
 
-def create_session(db, user_id, data):
+def create_session(db: Database, user_id: int, data: Mapping[str, Any]) -> tuple[Session, bool]:
     """Store a session; returns ``(session, created)``, idempotent on a client ``id``.
 
     Same id and same content: the stored session, ``created=False``.
@@ -73,17 +107,19 @@ def create_session(db, user_id, data):
             f" VALUES ({', '.join('?' for _ in names)})",
             [session_id, user_id, *columns.values(), now, now],
         )
-        return get_session(db, user_id, session_id), True
+        # Just inserted, in this same transaction: never None.
+        return cast(Session, get_session(db, user_id, session_id)), True
 
 
-def get_session(db, user_id, session_id):
+def get_session(db: Database, user_id: int, session_id: str | uuid.UUID) -> Session | None:
     """The session, or None if it doesn't exist or isn't this user's."""
     session_id = str(session_id)  # a UUID from the URL converter, or a string
     row = db.execute(f"{_SELECT} WHERE user_id = ? AND id = ?", [user_id, session_id]).fetchone()
     return _session(row) if row else None
 
 
-def list_sessions(db, user_id, *, date_from=None, date_to=None, include_private=True):
+def list_sessions(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
+                  date_to: dt.date | str | None = None, include_private: bool = True) -> list[Session]:
     """The user's sessions, newest first."""
     where, params = date_range_where(user_id, date_from, date_to)
     if not include_private:
@@ -94,13 +130,14 @@ def list_sessions(db, user_id, *, date_from=None, date_to=None, include_private=
     return [_session(row) for row in rows]
 
 
-def first_date(db, user_id, *, include_private=True):
+def first_date(db: Database, user_id: int, *, include_private: bool = True) -> str | None:
     """The date of the user's first session (without private ones: the first shared one), or None."""
     sql = "SELECT min(date) FROM treatment_sessions WHERE user_id = ?" + ("" if include_private else " AND private = 0")
     return db.execute(sql, [user_id]).fetchone()[0]
 
 
-def update_session(db, user_id, session_id, changes):
+def update_session(db: Database, user_id: int, session_id: str | uuid.UUID,
+                   changes: Mapping[str, Any]) -> Session | None:
     """Apply validated ``changes``; the updated session, or None if it isn't this user's."""
     session_id = str(session_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
@@ -109,7 +146,7 @@ def update_session(db, user_id, session_id, changes):
         return get_session(db, user_id, session_id)
 
 
-def delete_session(db, user_id, session_id):
+def delete_session(db: Database, user_id: int, session_id: str | uuid.UUID) -> bool:
     """Delete the session; False if it isn't this user's."""
     session_id = str(session_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
@@ -122,7 +159,9 @@ def delete_session(db, user_id, session_id):
 EXPORT_PAGE_SIZE = 2000
 
 
-def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=True, page_size=EXPORT_PAGE_SIZE):
+def export_pages(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
+                 date_to: dt.date | str | None = None, include_private: bool = True,
+                 page_size: int = EXPORT_PAGE_SIZE) -> Iterator[list[Session]]:
     """Yield the user's sessions oldest first, a page (list of dicts) at a time."""
     where, params = date_range_where(user_id, date_from, date_to)
     if not include_private:
@@ -131,6 +170,6 @@ def export_pages(db, user_id, *, date_from=None, date_to=None, include_private=T
     return keyset_pages(db, _SELECT, where, params, order, page_size, _session)
 
 
-def has_private(db, user_id):
+def has_private(db: Database, user_id: int) -> bool:
     """Whether the user marked any of these records private."""
     return has_private_rows(db, "treatment_sessions", user_id)

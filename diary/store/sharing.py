@@ -1,6 +1,9 @@
 """Sharing: share codes a patient gives to a provider, and the live shares they create."""
 import secrets
 import sqlite3
+from typing import TypedDict, cast
+
+from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..timeutil import utc_after, utc_now
@@ -14,17 +17,72 @@ GROUP = 4
 INVITE_HOURS = 72
 
 
-def normalize_code(text):
+class NewInvite(TypedDict):
+    """A share code just made (``create_invite``)."""
+    code: str
+    scope: str
+    expires_at: str
+
+
+class PendingInvite(TypedDict):
+    """A share code not yet used, cancelled or expired."""
+    code: str
+    scope: str
+    created_at: str
+    expires_at: str
+
+
+class InviteRecord(TypedDict):
+    """A share code the patient made and what became of it (``invite_history``)."""
+    code: str
+    scope: str
+    created_at: str
+    expires_at: str
+    redeemed_at: str | None
+    cancelled_at: str | None
+
+
+class SharingPatient(TypedDict):
+    """The patient whose code a provider redeemed."""
+    id: int
+    display_name: str
+
+
+class Share(TypedDict):
+    """A live share's scope and since when (``live_share``)."""
+    scope: str
+    since: str
+
+
+class CareTeamMember(TypedDict):
+    """A provider who can see the patient's diary now, and how."""
+    id: int
+    display_name: str
+    email: str
+    since: str
+    scope: str
+
+
+class ShareRecord(TypedDict):
+    """A share the patient made, live or revoked (``share_history``)."""
+    provider: str
+    email: str
+    scope: str
+    since: str
+    revoked_at: str | None
+
+
+def normalize_code(text: str) -> str:
     """'abcd-efgh', ' ABCD EFGH ' -> 'ABCDEFGH'."""
     return "".join(text.split()).replace("-", "").upper()
 
 
-def format_code(code):
+def format_code(code: str) -> str:
     """'ABCDEFGHJKMNPQRS' -> 'ABCD-EFGH-JKMN-PQRS'."""
     return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
 
 
-def create_invite(db, patient_id, scope):
+def create_invite(db: Database, patient_id: int, scope: str) -> NewInvite:
     """A new single-use code, valid for 72 hours."""
     expires_at = utc_after(hours=INVITE_HOURS)
     with write_transaction(db):
@@ -41,16 +99,16 @@ def create_invite(db, patient_id, scope):
     return {"code": code, "scope": scope, "expires_at": expires_at}
 
 
-def pending_invites(db, patient_id):
+def pending_invites(db: Database, patient_id: int) -> list[PendingInvite]:
     """Codes not yet used, cancelled or expired, newest first."""
-    return list(db.query(
+    return cast(list[PendingInvite], list(db.query(
         "SELECT code, scope, created_at, expires_at FROM invites WHERE patient_id = ?"
         " AND redeemed_at IS NULL AND cancelled_at IS NULL AND expires_at > ? ORDER BY created_at DESC",
         [patient_id, utc_now()],
-    ))
+    )))
 
 
-def cancel_invite(db, patient_id, code):
+def cancel_invite(db: Database, patient_id: int, code: str) -> bool:
     with write_transaction(db):
         cursor = db.execute(
             "UPDATE invites SET cancelled_at = ? WHERE patient_id = ? AND code = ?"
@@ -63,12 +121,12 @@ def cancel_invite(db, patient_id, code):
 class InviteRefused(Exception):
     """The code can't be redeemed; ``reason`` is unknown, expired, used or cancelled."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
-def redeem_invite(db, provider_id, code):
+def redeem_invite(db: Database, provider_id: int, code: str) -> SharingPatient:
     """Use a code: the patient now shares with ``provider_id``. Returns the patient's id and name."""
     with write_transaction(db):
         row = db.execute(
@@ -97,7 +155,7 @@ def redeem_invite(db, provider_id, code):
     return {"id": patient_id, "display_name": name}
 
 
-def live_share(db, provider_id, patient_id):
+def live_share(db: Database, provider_id: int, patient_id: int) -> Share | None:
     """The share that lets ``provider_id`` see ``patient_id`` now, or None."""
     row = db.execute(
         "SELECT scope, created_at FROM shares WHERE provider_id = ? AND patient_id = ? AND revoked_at IS NULL",
@@ -106,17 +164,17 @@ def live_share(db, provider_id, patient_id):
     return {"scope": row[0], "since": row[1]} if row else None
 
 
-def care_team(db, patient_id):
+def care_team(db: Database, patient_id: int) -> list[CareTeamMember]:
     """Providers who can see the patient's diary now."""
-    return list(db.query(
+    return cast(list[CareTeamMember], list(db.query(
         "SELECT u.id, u.display_name, u.email, s.created_at AS since, s.scope FROM shares s"
         " JOIN users u ON u.id = s.provider_id WHERE s.patient_id = ? AND s.revoked_at IS NULL"
         " ORDER BY s.created_at",
         [patient_id],
-    ))
+    )))
 
 
-def set_scope(db, patient_id, provider_id, scope):
+def set_scope(db: Database, patient_id: int, provider_id: int, scope: str) -> bool:
     with write_transaction(db):
         cursor = db.execute(
             "UPDATE shares SET scope = ? WHERE patient_id = ? AND provider_id = ? AND revoked_at IS NULL",
@@ -125,7 +183,7 @@ def set_scope(db, patient_id, provider_id, scope):
     return cursor.rowcount == 1
 
 
-def revoke(db, patient_id, provider_id):
+def revoke(db: Database, patient_id: int, provider_id: int) -> bool:
     """End the share now; False if there was none."""
     with write_transaction(db):
         cursor = db.execute(
@@ -135,19 +193,19 @@ def revoke(db, patient_id, provider_id):
     return cursor.rowcount == 1
 
 
-def share_history(db, patient_id):
+def share_history(db: Database, patient_id: int) -> list[ShareRecord]:
     """Every share the patient ever made, live or revoked, oldest first."""
-    return list(db.query(
+    return cast(list[ShareRecord], list(db.query(
         "SELECT u.display_name AS provider, u.email, s.scope, s.created_at AS since, s.revoked_at"
         " FROM shares s JOIN users u ON u.id = s.provider_id WHERE s.patient_id = ? ORDER BY s.created_at",
         [patient_id],
-    ))
+    )))
 
 
-def invite_history(db, patient_id):
+def invite_history(db: Database, patient_id: int) -> list[InviteRecord]:
     """Every share code the patient created and what became of it."""
-    return list(db.query(
+    return cast(list[InviteRecord], list(db.query(
         "SELECT code, scope, created_at, expires_at, redeemed_at, cancelled_at FROM invites"
         " WHERE patient_id = ? ORDER BY created_at",
         [patient_id],
-    ))
+    )))

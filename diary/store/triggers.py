@@ -1,16 +1,32 @@
 """A patient's own trigger tags ("work", "sleep"...), unique per patient ignoring case."""
 import sqlite3
+from collections.abc import Sequence
+from typing import TypedDict
+
+from sqlite_utils import Database
 
 from ..db import write_transaction
 from . import NameTaken
 
 
-def name_key(name):
+class Trigger(TypedDict):
+    id: int
+    name: str
+
+
+class TriggerUse(TypedDict):
+    """A trigger with how many check-ins use it (``list_triggers``)."""
+    id: int
+    name: str
+    entry_count: int
+
+
+def name_key(name: str) -> str:
     """The identity of a trigger name: "Work", "work " and "WORK" are one trigger."""
     return " ".join(name.split()).casefold()
 
 
-def list_triggers(db, user_id):
+def list_triggers(db: Database, user_id: int) -> list[TriggerUse]:
     """The patient's triggers with how many check-ins use each, by name."""
     rows = db.execute(
         """
@@ -25,14 +41,14 @@ def list_triggers(db, user_id):
     return [{"id": r[0], "name": r[1], "entry_count": r[2]} for r in rows]
 
 
-def get_trigger(db, user_id, trigger_id):
+def get_trigger(db: Database, user_id: int, trigger_id: int) -> Trigger | None:
     row = db.execute(
         "SELECT id, name FROM triggers WHERE user_id = ? AND id = ?", [user_id, trigger_id]
     ).fetchone()
     return {"id": row[0], "name": row[1]} if row else None
 
 
-def triggers_for_names(db, user_id, names):
+def triggers_for_names(db: Database, user_id: int, names: Sequence[str]) -> list[tuple[int, str, str]]:
     """``(id, name_key, stored name)`` of the patient's trigger for each of ``names`` (in order),
     creating the ones the patient doesn't have yet; an existing trigger keeps its own spelling.
 
@@ -53,7 +69,7 @@ def triggers_for_names(db, user_id, names):
     return [(found[key][0], key, found[key][1]) for key in keys]
 
 
-def rename_trigger(db, user_id, trigger_id, new_name):
+def rename_trigger(db: Database, user_id: int, trigger_id: int, new_name: str) -> bool:
     """Rename; raises NameTaken if another trigger already has that name (merge instead)."""
     try:
         with write_transaction(db):
@@ -66,7 +82,7 @@ def rename_trigger(db, user_id, trigger_id, new_name):
     return cursor.rowcount == 1
 
 
-def merge_triggers(db, user_id, source_id, target_id):
+def merge_triggers(db: Database, user_id: int, source_id: int, target_id: int) -> bool:
     """Move every check-in tagged ``source`` to ``target`` and delete ``source``."""
     if source_id == target_id:
         return False
@@ -82,7 +98,7 @@ def merge_triggers(db, user_id, source_id, target_id):
     return True
 
 
-def delete_trigger(db, user_id, trigger_id):
+def delete_trigger(db: Database, user_id: int, trigger_id: int) -> bool:
     """Delete the tag; the check-ins that had it stay, without it."""
     with write_transaction(db):
         cursor = db.execute("DELETE FROM triggers WHERE user_id = ? AND id = ?", [user_id, trigger_id])

@@ -1,7 +1,8 @@
 """Which version of a patient's diary is stored (``diary_versions``, migrations m013 and m014)."""
+from sqlite_utils import Database
 
 
-def diary_version(db, user_id):
+def diary_version(db: Database, user_id: int) -> int | None:
     """The version of a live account's diary (0 before its first write), or None if there is no
     such account or it was deleted. The version moves on with every write to the diary's
     check-ins, sessions, questionnaires and trigger names."""
@@ -13,6 +14,6 @@ def diary_version(db, user_id):
     return row[0] if row else None
 
 
-def database_id(db):
+def database_id(db: Database) -> str:
     """The database's own random id, made with it (migration m014)."""
     return db.execute("SELECT id FROM database_id").fetchone()[0]

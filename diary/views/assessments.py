@@ -7,12 +7,13 @@ from flask_login import current_user
 
 from ..db import get_db
 from ..insights.questionnaires import INSTRUMENTS
-from ..schemas.assessments import AssessmentIn
+from ..schemas.assessments import AssessmentIn, AssessmentListOut, AssessmentOut, AssessmentQuery
 from ..services import IdConflict
 from ..services import assessments as assessments_service
 from ..services import records
 from ..timeutil import today_in
 from ..web import support
+from ..web.api import not_found, on_patient_today, operation, saved
 from ..web.auth import check_role
 from ..web.forms import load, present
 
@@ -103,3 +104,41 @@ def dismiss_due():
     assessments_service.dismiss_due(get_db(), current_user.id, today_in(current_user.timezone))
     flash("Hidden until the next one is due.", "info")
     return redirect(url_for("diary.today"))
+
+
+# --- The JSON API: /api/v1/assessments (diary/web/api.py) -----------------------------------------
+
+@operation("/assessments", "post", "Save a completed GAD-7 or PHQ-9 (scored by the server; idempotent on a client id)",
+           body=AssessmentIn, context=on_patient_today,
+           responses={201: AssessmentOut, 200: AssessmentOut, 409: None})
+def create_assessment(data):
+    return saved(lambda: records.create_assessment(get_db(), current_user.id, data), AssessmentOut(),
+                 ".get_assessment", "assessment_id")
+
+
+@operation("/assessments", "get", "List questionnaire results, newest first", query=AssessmentQuery,
+           responses={200: AssessmentListOut})
+def list_assessments(query):
+    assessments = records.list_own(get_db(), "assessment", current_user.id, **query)
+    return AssessmentListOut().dump({"assessments": assessments})
+
+
+def own_assessment(assessment_id):
+    assessment = records.get_own(get_db(), "assessment", current_user.id, assessment_id)
+    if assessment is None:
+        raise not_found("assessment")
+    return assessment
+
+
+@operation("/assessments/<uuid:assessment_id>", "get", "One questionnaire result",
+           responses={200: AssessmentOut, 404: None})
+def get_assessment(assessment_id):
+    return AssessmentOut().dump(own_assessment(assessment_id))
+
+
+@operation("/assessments/<uuid:assessment_id>", "delete", "Delete a questionnaire result",
+           responses={204: None, 404: None})
+def delete_assessment(assessment_id):
+    if not records.delete_own(get_db(), "assessment", current_user.id, assessment_id):
+        raise not_found("assessment")
+    return "", 204

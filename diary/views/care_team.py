@@ -3,11 +3,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..db import get_db
-from ..schemas.sharing import InviteIn, ScopeIn
+from ..schemas.sharing import AccessLogOut, CareTeamOut, InviteIn, InviteOut, ScopeIn
 from ..services import sharing
 from ..services.sharing import format_code
 from ..vocabulary import SCOPE_LABELS
+from ..web.api import operation
 from ..web.auth import check_role
+from ..web.errors import http_error as api_error
 from ..web.forms import load, present, row_id
 
 bp = Blueprint("care_team", __name__, url_prefix="/care-team")
@@ -74,3 +76,40 @@ def revoke(provider_id):
         abort(404)
     flash("Stopped sharing. They can no longer see your diary.", "success")
     return redirect(url_for("care_team.index"))
+
+
+# --- The JSON API: /api/v1/invites, care-team, access-log (diary/web/api.py) ----------------------
+
+@operation("/invites", "post", "Create a single-use share code (valid 72 hours)", body=InviteIn,
+           responses={201: InviteOut}, endpoint="create_invite")
+def api_create_invite(data):
+    invite = sharing.create_invite(get_db(), current_user.id, data["scope"])
+    return InviteOut().dump(invite), 201
+
+
+@operation("/invites/<code>", "delete", "Cancel a share code that hasn't been used", responses={204: None, 404: None},
+           endpoint="cancel_invite")
+def api_cancel_invite(code):
+    if not sharing.cancel_invite(get_db(), current_user.id, code):
+        raise api_error(404, {"code": ["No unused share code like that."]})
+    return "", 204
+
+
+@operation("/care-team", "get", "Who can see my diary", responses={200: CareTeamOut}, links={200: {
+    "StopSharing": ("revoke_share", {"provider_id": "$response.body#/providers/0/id"}),
+}})
+def care_team():
+    return CareTeamOut().dump({"providers": sharing.care_team(get_db(), current_user.id)})
+
+
+@operation("/care-team/<int(max=9223372036854775807):provider_id>", "delete",
+           "Stop sharing with a provider, effective immediately", responses={204: None, 404: None})
+def revoke_share(provider_id):
+    if not sharing.stop_sharing(get_db(), current_user.id, provider_id):
+        raise api_error(404, {"provider_id": ["You don't share with this provider."]})
+    return "", 204
+
+
+@operation("/access-log", "get", "Who viewed or exported my diary, and when", responses={200: AccessLogOut})
+def access_log():
+    return AccessLogOut().dump({"events": sharing.access_events(get_db(), current_user.id)})

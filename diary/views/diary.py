@@ -6,7 +6,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..db import get_db
-from ..schemas.entries import MAX_OFFSET, EntryIn, EntryQuery
+from ..schemas.entries import MAX_OFFSET, EntryIn, EntryListOut, EntryOut, EntryPatch, EntryQuery
 from ..schemas.fields import TriggerName
 from ..services import IdConflict, NameTaken
 from ..services import assessments as assessments_service
@@ -14,10 +14,12 @@ from ..services import onboarding, records, reminders
 from ..services import triggers as triggers_service
 from ..timeutil import time_now_in, today_in
 from ..web import support
+from ..web.api import next_page_url, not_found, on_patient_today, operation, saved
 from ..web.auth import check_role, login_manager
 from ..web.forms import MAX_ROW_ID, entry_payload, load, row_id
 
 bp = Blueprint("diary", __name__)
+ENTRY_OUT = EntryOut()  # dumping keeps no state on the schema: one instance serves every request
 
 # Offered to a patient who has no triggers of their own yet.
 SUGGESTED_TRIGGERS = ("work", "sleep", "social", "health", "money", "caffeine", "family", "news")
@@ -114,16 +116,17 @@ def history():
     ), 422 if errors else 200
 
 
-def own_entry_or_404(entry_id):
+def own_entry(entry_id):
+    """The patient's check-in ``entry_id``; 404 (page or JSON) when it isn't theirs."""
     entry = records.get_own(get_db(), "entry", current_user.id, entry_id)
     if entry is None:
-        abort(404)
+        raise not_found("entry")
     return entry
 
 
 @bp.route("/entries/<uuid:entry_id>/edit", methods=["GET", "POST"])
 def edit_entry(entry_id):
-    entry = own_entry_or_404(entry_id)
+    entry = own_entry(entry_id)
     values, errors = entry, {}
     if request.method == "POST":
         values = entry_payload(request.form)
@@ -139,7 +142,7 @@ def edit_entry(entry_id):
 
 @bp.route("/entries/<uuid:entry_id>/delete", methods=["GET", "POST"])
 def delete_entry(entry_id):
-    entry = own_entry_or_404(entry_id)
+    entry = own_entry(entry_id)
     if request.method == "POST":
         records.delete_own(get_db(), "entry", current_user.id, entry_id)
         flash("Check-in deleted.", "success")
@@ -204,3 +207,47 @@ def delete_trigger(trigger_id):
         flash(f"Deleted the trigger “{trigger['name']}”. Your check-ins are kept.", "success")
         return redirect(url_for("diary.triggers"))
     return render_template("diary/delete_trigger.html", trigger=trigger)
+
+
+# --- The JSON API: /api/v1/entries (diary/web/api.py) ---------------------------------------------
+
+@operation("/entries", "post", "Create a check-in (idempotent on a client id)", body=EntryIn,
+           context=on_patient_today, responses={201: EntryOut, 200: EntryOut, 409: None})
+def create_entry(data):
+    return saved(lambda: records.create(get_db(), "entry", current_user.id, data), ENTRY_OUT, ".get_entry",
+                 "entry_id")
+
+
+@operation("/entries", "get", "List check-ins, newest first", query=EntryQuery,
+           responses={200: EntryListOut})
+def list_entries(query):
+    limit = query.pop("limit")
+    entries = records.list_own(get_db(), "entry", current_user.id, limit=limit + 1, **query)
+    return EntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
+
+
+@operation("/entries/<uuid:entry_id>", "get", "One check-in", responses={200: EntryOut, 404: None})
+def get_entry(entry_id):
+    return EntryOut().dump(own_entry(entry_id))
+
+
+def own_entry_today(entry_id):
+    own_entry(entry_id)  # a missing entry answers 404 before the body is read
+    return on_patient_today()
+
+
+@operation("/entries/<uuid:entry_id>", "patch", "Change some fields of a check-in", body=EntryPatch,
+           context=own_entry_today, responses={200: EntryOut, 404: None})
+def patch_entry(entry_id, data):
+    entry, support = records.update(get_db(), "entry", current_user.id, entry_id, data)
+    if entry is None:  # deleted in between
+        raise not_found("entry")
+    return EntryOut().dump({**entry, "support": support})
+
+
+@operation("/entries/<uuid:entry_id>", "delete", "Delete a check-in", responses={204: None, 404: None},
+           endpoint="delete_entry")
+def api_delete_entry(entry_id):
+    if not records.delete_own(get_db(), "entry", current_user.id, entry_id):
+        raise not_found("entry")
+    return "", 204

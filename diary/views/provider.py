@@ -1,15 +1,18 @@
 """Provider pages: the dashboard of patients sharing, redeeming a share code, a patient's diary."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_db
 from ..insights import attention
-from ..schemas.sharing import AcknowledgeIn, RedeemIn
-from ..schemas.trends import RANGE_LABELS, TrendsPageQuery
+from ..schemas.entries import EntryQuery
+from ..schemas.sharing import AcknowledgeIn, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut
+from ..schemas.trends import RANGE_LABELS, SharedTrendsQuery, TrendsOut, TrendsPageQuery
 from ..services import care, export, limits, safety
 from ..web import charts
+from ..web.api import next_page_url, operation
 from ..web.auth import check_role
 from ..web.downloads import date_range, export_filename, streamed_csv
+from ..web.errors import http_error
 from ..web.forms import load, present, row_id
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
@@ -20,10 +23,12 @@ def providers_only():
     return check_role("provider")
 
 
-def shared_patient_or_404(db, provider_id, patient_id):
-    patient, share = care.shared_patient(db, provider_id, patient_id)
+def shared_patient(patient_id):
+    """``(patient, share)`` of a patient sharing with the logged-in provider; 404 (page or JSON)
+    when no patient shares with them under that id."""
+    patient, share = care.shared_patient(get_db(), current_user.id, patient_id)
     if patient is None:
-        abort(404)
+        raise http_error(404, {"patient_id": ["No patient shares their diary with you under that id."]})
     return patient, share
 
 
@@ -65,7 +70,7 @@ def redeem_code():
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>")
 def patient(patient_id):
     db = get_db()
-    patient, share = shared_patient_or_404(db, current_user.id, patient_id)
+    patient, share = shared_patient(patient_id)
     # The Trends page's periods; a bad one is explained and the default shown instead.
     query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
     page = care.patient_page(db, current_user.id, patient, share, (query or {}).get("range"))
@@ -78,7 +83,7 @@ def patient(patient_id):
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", methods=["POST"])
 def acknowledge_safety(patient_id):
     db = get_db()
-    shared_patient_or_404(db, current_user.id, patient_id)
+    shared_patient(patient_id)
     data, errors = load(AcknowledgeIn(), present(request.form, ("through",)))
     if data is None:
         abort(422, description=" ".join(errors["through"]))
@@ -93,8 +98,71 @@ def acknowledge_safety(patient_id):
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>/export/entries.csv")
 def export_entries(patient_id):
     db = get_db()
-    patient, share = shared_patient_or_404(db, current_user.id, patient_id)
+    patient, share = shared_patient(patient_id)
     query = date_range()
     chunks = export.shared_entries_csv(db, current_user.id, patient, share, **query)
     name = "-".join(patient["display_name"].lower().split()) or "patient"
     return streamed_csv(chunks, export_filename(f"{name}-entries"))
+
+
+# --- The JSON API: /api/v1/invites/redeem, patients (diary/web/api.py) ----------------------------
+
+@operation("/invites/redeem", "post", "Redeem a patient's share code", body=RedeemIn,
+           responses={200: RedeemOut, 422: None, 429: None}, role="provider")
+def redeem_invite(data):
+    try:
+        patient = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
+                              address=request.remote_addr)
+    except limits.Throttled as throttled:
+        raise http_error(429, {"code": [care.TOO_MANY_CODES.format(wait=throttled.wait)]},
+                        retry_after=throttled.retry_after) from None
+    except care.CodeNotRedeemed as refused:
+        raise http_error(422, {"code": [str(refused)]}) from None
+    return RedeemOut().dump({"patient": patient})
+
+
+FIRST_PATIENT = {"patient_id": "$response.body#/patients/0/id"}
+
+
+@operation("/patients", "get", "Patients sharing with me, with attention flags", responses={200: PatientListOut},
+           role="provider", links={200: {
+               "PatientTrends": ("patient_trends", FIRST_PATIENT),
+               "PatientEntries": ("patient_entries", FIRST_PATIENT),
+               "AcknowledgeSafety": ("acknowledge_safety", FIRST_PATIENT),
+           }})
+def list_patients():
+    patients = care.patient_summaries(get_db(), current_user.id, action="api.patients", sparklines=False)
+    # The summaries already hold PatientSummaryOut's fields in JSON types (tests hold the answer to
+    # that schema); a marshmallow dump of 500 patients took as long as everything else together.
+    return jsonify({"patients": [{name: p[name] for name in PATIENT_FIELDS} for p in patients]})
+
+
+PATIENT_FIELDS = tuple(PatientListOut().fields["patients"].inner.schema.fields)  # type: ignore[attr-defined]
+
+
+@operation("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", "post",
+           "Acknowledge a patient's safety flag (audited; shown in the patient's access log)",
+           body=AcknowledgeIn, empty_body=True, find=shared_patient,
+           responses={204: None, 404: None}, role="provider", endpoint="acknowledge_safety")
+def api_acknowledge_safety(patient_id, data, found):
+    safety.acknowledge(get_db(), current_user.id, patient_id, data.get("through"))
+    return "", 204
+
+
+@operation("/patients/<int(max=9223372036854775807):patient_id>/trends", "get",
+           "A sharing patient's trends (without private entries)", query=SharedTrendsQuery,
+           find=shared_patient, responses={200: TrendsOut, 404: None}, role="provider")
+def patient_trends(patient_id, query, found):
+    patient, share = found
+    return jsonify(care.shared_trends(get_db(), current_user.id, patient, share, query.get("days"),
+                                      query.get("range")))
+
+
+@operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",
+           "A sharing patient's shared check-ins (notes only with full sharing)", query=EntryQuery,
+           find=shared_patient, responses={200: SharedEntryListOut, 404: None}, role="provider")
+def patient_entries(patient_id, query, found):
+    patient, share = found
+    limit = query.pop("limit")
+    entries = care.shared_entries(get_db(), current_user.id, patient, share, limit=limit + 1, **query)
+    return SharedEntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})

@@ -3,8 +3,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..db import get_db
-from ..schemas.assessments import SafetyPlanIn
+from ..schemas.assessments import SafetyPlanIn, SafetyPlanOut
 from ..services import safety
+from ..web.api import operation
 from ..web.auth import check_role
 from ..web.forms import load, typed_text
 
@@ -45,3 +46,16 @@ def plan():
             flash("Safety plan saved. It's on the Support page whenever you need it, even offline.", "success")
             return redirect(url_for("safety.support"))
     return render_template("safety/plan.html", values=values, errors=errors), 422 if errors else 200
+
+
+# --- The JSON API: /api/v1/safety-plan (diary/web/api.py) -----------------------------------------
+
+@operation("/safety-plan", "get", "My safety plan (Stanley-Brown steps)", responses={200: SafetyPlanOut})
+def get_safety_plan():
+    return SafetyPlanOut().dump(safety.plan(get_db(), current_user.id))
+
+
+@operation("/safety-plan", "put", "Replace my safety plan (fields left out become empty)", body=SafetyPlanIn,
+           responses={200: SafetyPlanOut})
+def put_safety_plan(data):
+    return SafetyPlanOut().dump(safety.save_plan(get_db(), current_user.id, data))

@@ -1,14 +1,15 @@
 """Treatment sessions and reflections (HTML)."""
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_db
-from ..schemas.sessions import SessionIn
+from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionPatch, SessionQuery
 from ..services import IdConflict, records
 from ..timeutil import today_in
 from ..web import support
+from ..web.api import not_found, on_patient_today, operation, patient_today, saved
 from ..web.auth import check_role
 from ..web.forms import load, session_payload, without_item_numbers
 
@@ -53,16 +54,17 @@ def new():
     return render_session_form(values, errors)
 
 
-def own_session_or_404(session_id):
+def own_session(session_id):
+    """The patient's treatment session ``session_id``; 404 (page or JSON) when it isn't theirs."""
     session = records.get_own(get_db(), "session", current_user.id, session_id)
     if session is None:
-        abort(404)
+        raise not_found("session")
     return session
 
 
 @bp.route("/<uuid:session_id>/edit", methods=["GET", "POST"])
 def edit(session_id):
-    session = own_session_or_404(session_id)
+    session = own_session(session_id)
     values, errors = session, {}
     if request.method == "POST":
         values = session_payload(request.form)
@@ -78,9 +80,50 @@ def edit(session_id):
 
 @bp.route("/<uuid:session_id>/delete", methods=["GET", "POST"])
 def delete(session_id):
-    session = own_session_or_404(session_id)
+    session = own_session(session_id)
     if request.method == "POST":
         records.delete_own(get_db(), "session", current_user.id, session_id)
         flash("Session deleted.", "success")
         return redirect(url_for("sessions.index"))
     return render_template("sessions/delete.html", session=session)
+
+
+# --- The JSON API: /api/v1/sessions (diary/web/api.py) --------------------------------------------
+
+@operation("/sessions", "post", "Log a treatment session (idempotent on a client id)", body=SessionIn,
+           context=on_patient_today, responses={201: SessionOut, 200: SessionOut, 409: None})
+def create_session(data):
+    return saved(lambda: records.create(get_db(), "session", current_user.id, data), SessionOut(),
+                 ".get_session", "session_id")
+
+
+@operation("/sessions", "get", "List treatment sessions, newest first", query=SessionQuery,
+           responses={200: SessionListOut})
+def list_sessions(query):
+    return SessionListOut().dump({"sessions": records.list_own(get_db(), "session", current_user.id, **query)})
+
+
+@operation("/sessions/<uuid:session_id>", "get", "One treatment session", responses={200: SessionOut, 404: None})
+def get_session(session_id):
+    return SessionOut().dump(own_session(session_id))
+
+
+def own_session_today(session_id):
+    """The rules across fields (dose, blood pressure) apply to the session as it will be."""
+    return {"today": patient_today(), "current": own_session(session_id)}
+
+
+@operation("/sessions/<uuid:session_id>", "patch", "Change a session or add its reflection",
+           body=SessionPatch, context=own_session_today, responses={200: SessionOut, 404: None})
+def patch_session(session_id, data):
+    session, support = records.update(get_db(), "session", current_user.id, session_id, data)
+    if session is None:
+        raise not_found("session")
+    return SessionOut().dump({**session, "support": support})
+
+
+@operation("/sessions/<uuid:session_id>", "delete", "Delete a treatment session", responses={204: None, 404: None})
+def delete_session(session_id):
+    if not records.delete_own(get_db(), "session", current_user.id, session_id):
+        raise not_found("session")
+    return "", 204

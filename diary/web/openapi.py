@@ -61,6 +61,8 @@ class Registry:
         arguments giving the keyword arguments the schema is built with for this request (the
         patient's today, the stored record a PATCH changes). Called before the body is read.
     :param empty_body: a request without a body loads as ``{}``.
+    :param endpoint: the endpoint's name, when not the view function's (a page of the same
+        feature module already has that name).
     """
 
     def __init__(self, blueprint):
@@ -68,7 +70,7 @@ class Registry:
         self.operations = []
 
     def __call__(self, rule, method, summary, *, responses, body=None, query=None, find=None,
-                 context=None, empty_body=False, role="patient", links=None):
+                 context=None, empty_body=False, role="patient", links=None, endpoint=None):
         query_schema = query() if query else None
         body_schema = body() if body and not context else None  # loading keeps no state on a schema
 
@@ -92,9 +94,10 @@ class Registry:
                     arguments["data"] = load(schema, given)
                 return view(**kwargs, **arguments)
 
-            self.blueprint.add_url_rule(rule, view.__name__, guarded, methods=[method.upper()])
+            name = endpoint or view.__name__
+            self.blueprint.add_url_rule(rule, name, guarded, methods=[method.upper()])
             self.operations.append(Operation(
-                rule=rule, method=method, endpoint=view.__name__, summary=summary, role=role,
+                rule=rule, method=method, endpoint=name, summary=summary, role=role,
                 body=body, query=query, responses=responses, links=links or {},
             ))
             return guarded

@@ -1,0 +1,66 @@
+"""The JSON API under /api/v1: its blueprint, the one operation registry that routes, guards,
+loads and documents every JSON route (``operation``, diary/web/openapi.py), and the answers the
+feature modules share. Each feature's JSON routes live in its module in diary/views, beside its
+pages; cookie authentication, CSRF header on writes (docs/API.md)."""
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from marshmallow import Schema
+
+from ..services import IdConflict
+from ..timeutil import today_in
+from . import openapi
+from .errors import http_error as api_error
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+operation = openapi.Registry(bp)
+
+CONFLICT = {"id": ["This id is already used by a different record."]}
+
+
+def patient_today():
+    """The logged-in patient's today, in their time zone."""
+    return today_in(current_user.timezone)
+
+
+def on_patient_today() -> dict:
+    """The context of a dated body: dates after the patient's today are refused."""
+    return {"today": patient_today()}
+
+
+def not_found(kind: str) -> Exception:
+    """The 404 answer for a record of ``kind`` that isn't the user's (or doesn't exist)."""
+    return api_error(404, {"id": [f"No such {kind}."]})
+
+
+def created_or_replayed(body: dict, created: bool, location: str) -> ResponseReturnValue:
+    """201 with Location for a new record; 200 for a replay of an earlier identical create."""
+    response = jsonify(body)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = location
+    return response
+
+
+def saved(create, out: Schema, endpoint: str, id_arg: str) -> ResponseReturnValue:
+    """The answer to an idempotent create: ``create()`` gives ``(record, created, support)``;
+    201 or 200 with the record and its support card, 409 when the id is taken by other content."""
+    try:
+        record, created, support = create()
+    except IdConflict:
+        raise api_error(409, CONFLICT) from None
+    return created_or_replayed(out.dump({**record, "support": support}), created,
+                               url_for(endpoint, **{id_arg: record["id"]}))
+
+
+def next_page_url(records: list, limit: int, query: dict) -> str | None:
+    """This URL with the offset of the next page, when there is one (``records`` holds limit + 1)."""
+    if len(records) <= limit:
+        return None
+    args = {**request.args.to_dict(), "offset": query["offset"] + limit, "limit": limit}
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args)
+
+
+def push_services() -> dict:
+    """The context of a push subscription: the push services its endpoint may be on."""
+    config = current_app.config
+    return {"hosts": config["PUSH_HOSTS"], "loopback": config["PUSH_LOOPBACK"]}
