@@ -44,9 +44,9 @@ test: $(VENV)/.installed-test browser-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The loop to run while working: lint, types, and every test that needs no browser, no fuzzing and
-# no crash cycles. `make test` (what CI runs) stays the whole suite.
+# no crash cycles, on every core (pytest-xdist). `make test` (what CI runs) stays the whole suite, in one process.
 check: $(VENV)/.installed-test lint
-	$(BIN)/python -m pytest -m "not browser and not fuzz and not crash" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m "not browser and not fuzz and not crash" $(PYTEST_ARGS)
 
 # The schemathesis tests of `make test` (tests/test_schemathesis.py), with many more examples and a fresh seed.
 FUZZ_EXAMPLES ?= 500
