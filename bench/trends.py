@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.trends [--repeat N]
 
-A patient with 5 years of data (2 check-ins a day, a session a month: issue 14's yardstick) is
+A patient with 5 years of data (2 check-ins a day, a session a month: the yardstick of docs/PERFORMANCE.md) is
 generated into a temporary SQLite file. The URLs, Today first, are requested in turn N times
 (after one warm-up) two ways: in-process through Flask's test client (server time, no network),
 and over HTTP through gunicorn with 2 workers. Reports bytes, median and p95 in milliseconds,
@@ -58,7 +58,7 @@ def interleaved(request, urls, repeat):
 
 
 def seed(app, database, years=5, per_day=2, sessions_per_month=1):
-    """The five-year patient of issue 14's yardstick (3,650 check-ins, 60 sessions by default)."""
+    """The five-year patient of docs/PERFORMANCE.md's yardstick (3,650 check-ins, 60 sessions by default)."""
     with app.app_context():
         db = get_db()
         user = users_store.create_user(db, email=EMAIL, role="patient",

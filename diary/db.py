@@ -77,7 +77,7 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
     The threads of one process first take turns on a lock of their own: a thread waiting for it
     wakes as soon as the writer before it is done, where SQLite's busy handler sleeps 1, 2, 5,
-    10... ms between tries (the slow tail of the check-in write, issue 14).
+    10... ms between tries (the slow tail of the check-in write, docs/PERFORMANCE.md).
     """
     if db.conn.in_transaction:
         with _savepoint(db):

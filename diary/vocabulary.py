@@ -1,5 +1,5 @@
 """The words the app shares between layers: treatments, side effects, sharing scopes, and their
-labels. Imports nothing of the app's, so schemas, the store and templates can all use it (DESIGN §1).
+labels. Imports nothing of the app's, so schemas, the store and templates can all use it (docs/ARCHITECTURE.md).
 
 Adding a treatment also needs a migration: the table's CHECK constraint freezes the list."""
 from collections.abc import Mapping

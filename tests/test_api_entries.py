@@ -1,4 +1,4 @@
-"""JSON API: /api/v1/entries and /api/v1/me (DESIGN §4)."""
+"""JSON API: /api/v1/entries and /api/v1/me (docs/API.md)."""
 import datetime as dt
 import re
 import uuid
@@ -524,7 +524,7 @@ def test_trigger_names_cannot_hold_control_characters(patient):
     {"anxiety": 10, "note": "I want to die", "date": "2024-02-29"},
 ])
 def test_a_created_check_in_answers_exactly_what_reading_it_back_gives(patient, fields):
-    """The create's answer is built from what it wrote (issue 14): the triggers as stored (an
+    """The create's answer is built from what it wrote: the triggers as stored (an
     existing trigger keeps its own spelling), ordered like a read, every field typed like a read."""
     create(patient, triggers=["Work", "sleep"])  # existing triggers, spelled their own way
     response = patient.post(API, json={**VALID, **fields})

@@ -1,4 +1,4 @@
-"""JSON API: /api/v1/sessions, treatment sessions and their reflections (DESIGN §4)."""
+"""JSON API: /api/v1/sessions, treatment sessions and their reflections (docs/API.md)."""
 import uuid
 from urllib.parse import urlsplit
 

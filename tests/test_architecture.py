@@ -1,4 +1,4 @@
-"""The import rules of DESIGN §1, read from the source with ``ast``: the walk from a URL to SQL
+"""The import rules of docs/ARCHITECTURE.md, read from the source with ``ast``: the walk from a URL to SQL
 and back goes one way (views → services → store / insights), and each layer imports only what
 sits under it."""
 import ast

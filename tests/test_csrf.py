@@ -226,7 +226,7 @@ def test_error_pages_carry_token(patient, path, status):
     assert_forms_carry_token(patient.get(path), status)
 
 
-# --- each token's signature is verified once per process (issue 14): nothing else changes -------
+# --- a token belongs to its own session and login ---------------------------------------------------
 
 def api_write(client, token):
     return client.post("/api/v1/entries", json=ENTRY, csrf=False, headers={"X-CSRFToken": token})

@@ -173,7 +173,7 @@ def test_database_checks_back_up_the_new_session_and_entry_fields(app, table, co
 
 
 def test_a_writer_whose_turn_does_not_come_goes_ahead_on_sqlites_own_lock(app, monkeypatch):
-    """The threads of a process take turns to write (a lock of their own, issue 14); if the turn
+    """The threads of a process take turns to write (a lock of their own, docs/PERFORMANCE.md); if the turn
     doesn't come in time, the write goes ahead, kept apart from others by SQLite's lock alone."""
     monkeypatch.setattr(db_module, "WRITE_TURN_TIMEOUT", 0.05)
     db, other = connect(app.config["DATABASE"]), connect(app.config["DATABASE"])

@@ -1,4 +1,4 @@
-"""Findings of the outside security review (issue 11), each with the test that failed before its fix."""
+"""Findings of an outside security review, each with the test that failed before its fix (docs/SECURITY.md)."""
 import re
 
 import pytest

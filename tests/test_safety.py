@@ -221,7 +221,7 @@ def test_making_an_entry_private_or_deleting_it_takes_the_flag_away_sharing_it_r
 
 def test_a_checkin_deleted_and_written_again_with_its_id_carries_only_its_new_words_signal(care):
     """A new check-in can't find an older signal under its id: deleting a record deletes its
-    signal (the save path relies on it and doesn't look, issue 14)."""
+    signal (the save path relies on it and doesn't look)."""
     patient, provider = care["patient"], care["provider"]
     entry_id = checkin(patient, 5, CRISIS)["id"]
     assert patient.delete(f"/api/v1/entries/{entry_id}").status_code == 204

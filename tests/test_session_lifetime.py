@@ -54,7 +54,7 @@ def test_each_request_counts_as_activity(provider):
 
 def test_activity_is_recorded_once_a_minute_so_the_cookie_is_not_resent_every_request(patient, provider):
     """Re-signing and re-sending the session cookie on every request costs each write ~0.3 ms
-    (issue 14); the inactivity limits (an hour, a month) don't need finer than a minute."""
+    (docs/PERFORMANCE.md); the inactivity limits (an hour, a month) don't need finer than a minute."""
     for client in (patient, provider):
         age(client, logged_in_ago=2 * 60, last_seen_ago=30)
         response = client.get("/api/v1/me")

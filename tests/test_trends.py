@@ -168,7 +168,7 @@ def test_api_answer_is_exactly_the_documented_schema(patient):
     assert TrendsOut().dump(TrendsOut().load(data)) == data
 
 
-# --- relief per series (issue 10) ---------------------------------------------------
+# --- relief per series ---------------------------------------------------
 
 def test_the_issue_report_induction_course_is_measured_honestly(patient):
     """An induction course 3-4 days apart: no session is "no relief" or "ongoing" months later."""

@@ -1,4 +1,4 @@
-"""entries.csv: one row per check-in and per treatment session (columns: DESIGN §4, docs/CSV.md);
+"""entries.csv: one row per check-in and per treatment session (columns: docs/CSV.md);
 assessments.csv: one row per GAD-7 or PHQ-9 (docs/CSV.md).
 """
 import bisect

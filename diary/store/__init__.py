@@ -5,7 +5,7 @@ record as stored (shares, audit events, safety events), and a module's own conve
 tuple of field names its SELECT is built from where values change on the way out (0/1 to
 booleans, JSON lists, a check-in's tags joined in: entries, sessions, assessments, push) or where
 the read is on every request (users: ``db.query`` wraps each statement in a SAVEPOINT pair).
-Hot write paths use plain ``db.execute`` with prepared SQL (DESIGN §6).
+Hot write paths use plain ``db.execute`` with prepared SQL (docs/PERFORMANCE.md).
 """
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence

@@ -46,6 +46,9 @@ def create_assessment(db: Database, user_id: int, data: Mapping[str, Any]) -> tu
     """Store a scored questionnaire; returns ``(assessment, created)``, idempotent on a client ``id``.
 
     ``data``: instrument, date (ISO string or date), answers, difficulty, private, total, severity.
+
+    What it moves besides ``assessments`` (SQL triggers, diary/migrations.py): the patient's
+    ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013).
     """
     assessment_id = str(data.get("id") or uuid.uuid4())
     data = {**data, "date": str(data["date"]), "private": bool(data["private"])}
@@ -111,7 +114,12 @@ def previous_assessment(db: Database, user_id: int, assessment: Mapping[str, Any
 
 
 def delete_assessment(db: Database, user_id: int, assessment_id: str | uuid.UUID) -> bool:
-    """Delete the assessment; False if it isn't this user's."""
+    """Delete the assessment; False if it isn't this user's.
+
+    What it moves besides ``assessments`` (SQL triggers, diary/migrations.py): the patient's
+    ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013); its
+    ``safety_events`` row goes with it (m005).
+    """
     with write_transaction(db):
         cursor = db.execute("DELETE FROM assessments WHERE user_id = ? AND id = ?", [user_id, str(assessment_id)])
     return cursor.rowcount == 1

@@ -85,6 +85,10 @@ def create_entry(db: Database, user_id: int, data: Mapping[str, Any]) -> tuple[E
     ``data`` is validated input: date (ISO string), time (``HH:MM`` or None), anxiety, triggers,
     note, private and an optional client ``id``. Re-sending the same id with the same content returns the
     stored entry with ``created=False``; the same id with other content raises IdConflict.
+
+    What it moves besides ``entries`` and ``entry_triggers`` (SQL triggers, diary/migrations.py):
+    ``checkin_days`` and ``checkin_day_triggers`` (the day's figures, m012), the patient's
+    ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013).
     """
     entry_id = str(data.get("id") or uuid.uuid4())
     data = {**data, "date": str(data["date"])}
@@ -161,6 +165,10 @@ def update_entry(db: Database, user_id: int, entry_id: str | uuid.UUID, changes:
     """Apply validated ``changes`` (any of date, time, anxiety, triggers, note, private).
 
     Returns the updated entry, or None if it isn't this user's.
+
+    What it moves besides ``entries`` and ``entry_triggers`` (SQL triggers, diary/migrations.py):
+    ``checkin_days`` and ``checkin_day_triggers`` (the day's figures, m012), the patient's
+    ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013).
     """
     entry_id = str(entry_id)  # a UUID from the URL converter, or a string
     columns = {k: changes[k] for k in ("date", "time", "anxiety", "note", "private") if k in changes}
@@ -177,7 +185,13 @@ def update_entry(db: Database, user_id: int, entry_id: str | uuid.UUID, changes:
 
 
 def delete_entry(db: Database, user_id: int, entry_id: str | uuid.UUID) -> bool:
-    """Delete the entry; False if it isn't this user's."""
+    """Delete the entry; False if it isn't this user's.
+
+    What it moves besides ``entries`` and ``entry_triggers`` (SQL triggers, diary/migrations.py):
+    ``checkin_days`` and ``checkin_day_triggers`` (the day's figures, m012), the patient's
+    ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013); its
+    ``safety_events`` row goes with it (m005).
+    """
     entry_id = str(entry_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
         cursor = db.execute("DELETE FROM entries WHERE user_id = ? AND id = ?", [user_id, entry_id])

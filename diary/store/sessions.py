@@ -92,6 +92,9 @@ def create_session(db: Database, user_id: int, data: Mapping[str, Any]) -> tuple
 
     Same id and same content: the stored session, ``created=False``.
     Same id, other content (or another user's id): IdConflict.
+
+    What it moves besides ``treatment_sessions`` (SQL triggers, diary/migrations.py): the patient's
+    ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013).
     """
     session_id = str(data.get("id") or uuid.uuid4())
     columns = _columns({**_OPTIONAL, **data})
@@ -138,7 +141,11 @@ def first_date(db: Database, user_id: int, *, include_private: bool = True) -> s
 
 def update_session(db: Database, user_id: int, session_id: str | uuid.UUID,
                    changes: Mapping[str, Any]) -> Session | None:
-    """Apply validated ``changes``; the updated session, or None if it isn't this user's."""
+    """Apply validated ``changes``; the updated session, or None if it isn't this user's.
+
+    What it moves besides ``treatment_sessions`` (SQL triggers, diary/migrations.py): the patient's
+    ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013).
+    """
     session_id = str(session_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
         if not update_owned_row(db, "treatment_sessions", user_id, session_id, _columns(changes), utc_now()):
@@ -147,7 +154,12 @@ def update_session(db: Database, user_id: int, session_id: str | uuid.UUID,
 
 
 def delete_session(db: Database, user_id: int, session_id: str | uuid.UUID) -> bool:
-    """Delete the session; False if it isn't this user's."""
+    """Delete the session; False if it isn't this user's.
+
+    What it moves besides ``treatment_sessions`` (SQL triggers, diary/migrations.py): the patient's
+    ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013); its
+    ``safety_events`` row goes with it (m005).
+    """
     session_id = str(session_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
         cursor = db.execute(

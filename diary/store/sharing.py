@@ -184,7 +184,11 @@ def set_scope(db: Database, patient_id: int, provider_id: int, scope: str) -> bo
 
 
 def revoke(db: Database, patient_id: int, provider_id: int) -> bool:
-    """End the share now; False if there was none."""
+    """End the share now; False if there was none.
+
+    What it moves besides ``shares`` (SQL trigger, diary/migrations.py): the patient's
+    ``dashboard_lines`` row is dropped (m013).
+    """
     with write_transaction(db):
         cursor = db.execute(
             "UPDATE shares SET revoked_at = ? WHERE patient_id = ? AND provider_id = ? AND revoked_at IS NULL",

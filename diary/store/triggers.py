@@ -70,7 +70,11 @@ def triggers_for_names(db: Database, user_id: int, names: Sequence[str]) -> list
 
 
 def rename_trigger(db: Database, user_id: int, trigger_id: int, new_name: str) -> bool:
-    """Rename; raises NameTaken if another trigger already has that name (merge instead)."""
+    """Rename; raises NameTaken if another trigger already has that name (merge instead).
+
+    What it moves besides ``triggers`` (SQL triggers, diary/migrations.py): the patient's
+    ``diary_versions`` row (m014).
+    """
     try:
         with write_transaction(db):
             cursor = db.execute(
@@ -83,7 +87,11 @@ def rename_trigger(db: Database, user_id: int, trigger_id: int, new_name: str) -
 
 
 def merge_triggers(db: Database, user_id: int, source_id: int, target_id: int) -> bool:
-    """Move every check-in tagged ``source`` to ``target`` and delete ``source``."""
+    """Move every check-in tagged ``source`` to ``target`` and delete ``source``.
+
+    What it moves besides ``triggers`` (SQL triggers, diary/migrations.py): the patient's
+    ``diary_versions`` row (m014), and, through ``entry_triggers``, ``checkin_day_triggers`` (m012).
+    """
     if source_id == target_id:
         return False
     with write_transaction(db):
@@ -99,7 +107,11 @@ def merge_triggers(db: Database, user_id: int, source_id: int, target_id: int) -
 
 
 def delete_trigger(db: Database, user_id: int, trigger_id: int) -> bool:
-    """Delete the tag; the check-ins that had it stay, without it."""
+    """Delete the tag; the check-ins that had it stay, without it.
+
+    What it moves besides ``triggers`` (SQL triggers, diary/migrations.py): the patient's
+    ``diary_versions`` row (m014), and, through ``entry_triggers``, ``checkin_day_triggers`` (m012).
+    """
     with write_transaction(db):
         cursor = db.execute("DELETE FROM triggers WHERE user_id = ? AND id = ?", [user_id, trigger_id])
     return cursor.rowcount == 1

@@ -47,7 +47,7 @@ def test_change_from_the_pre_treatment_baseline():
     assert summarize(means, TODAY, TODAY, None).change_from_baseline is None
 
 
-# --- safety, severe and spike (issue 9) -------------------------------------------
+# --- safety, severe and spike -------------------------------------------
 
 from diary.insights.attention import FLAG_ORDER, urgency  # noqa: E402
 
