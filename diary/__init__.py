@@ -1,12 +1,14 @@
 """Symptom Diary: a patient symptom diary served by Flask."""
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 from . import config
 
 
-def create_app(test_config=None):
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory (as in Flask's flaskr tutorial)."""
     instance = config.instance_path()
     app = Flask(
@@ -35,7 +37,8 @@ def create_app(test_config=None):
         # Nth from the right in X-Forwarded-For; without this every client would look like the proxy.
         from werkzeug.middleware.proxy_fix import ProxyFix
         hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask declares wsgi_app a method; replacing it is Flask's documented way to add middleware.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from . import db
     db.init_app(app)

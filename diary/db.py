@@ -80,7 +80,9 @@ def write_transaction(db: Database) -> Iterator[Database]:
     10... ms between tries (the slow tail of the check-in write, docs/PERFORMANCE.md).
     """
     if db.conn.in_transaction:
-        with _savepoint(db):
+        # A nested write: sqlite-utils' savepoint, rolled back on its own if it fails while the
+        # outer transaction goes on.
+        with db.atomic():
             yield db
         return
     turn: threading.Lock | None = getattr(db, "write_turn", None)  # None: a connection not opened by connect()
@@ -98,27 +100,6 @@ def write_transaction(db: Database) -> Iterator[Database]:
     finally:
         if has_turn and turn is not None:  # (has_turn implies a turn: said again for mypy)
             turn.release()
-
-
-@contextmanager
-def _savepoint(db: Database) -> Iterator[None]:
-    """A nested write: rolled back on its own if it fails, the outer transaction going on.
-
-    sqlite-utils' ``atomic()`` names each savepoint afresh, so SQLite prepares its statements anew
-    every time; one fixed name is enough (SQLite releases or rolls back to the newest savepoint
-    of that name) and its statements are prepared once per connection (~10 µs a check-in).
-    """
-    db.conn.execute("SAVEPOINT nested_write")
-    try:
-        yield
-    except BaseException:
-        # An error that already ended the whole transaction leaves nothing to roll back to.
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK TO nested_write")
-            db.conn.execute("RELEASE nested_write")
-        raise
-    else:
-        db.conn.execute("RELEASE nested_write")
 
 
 @contextmanager

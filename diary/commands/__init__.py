@@ -4,7 +4,7 @@ import datetime as dt
 import sqlite3
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from marshmallow import ValidationError
 
@@ -17,7 +17,7 @@ from ..store import users as users_store
 
 @click.command("init-db")
 @with_appcontext
-def init_db_command():
+def init_db_command() -> None:
     """Create or upgrade the database schema (safe to run repeatedly)."""
     db = get_db()
     from ..migrations import migrations
@@ -34,7 +34,7 @@ def init_db_command():
 @click.option("--display-name", required=True)
 @click.option("--timezone", default="UTC", show_default=True)
 @click.password_option()
-def create_user_command(email, role, display_name, timezone, password):
+def create_user_command(email: str, role: str, display_name: str, timezone: str, password: str) -> None:
     """Create an account (the password is asked for, never taken from shell history)."""
     try:
         data = RegisterIn().load({
@@ -57,7 +57,7 @@ def create_user_command(email, role, display_name, timezone, password):
 
 @click.command("seed-demo")
 @with_appcontext
-def seed_demo_command():
+def seed_demo_command() -> None:
     """Add a demo patient (120 days of check-ins, 8 sessions) and a demo provider."""
     from .demo import seed_demo
     migrate(get_db())
@@ -68,7 +68,7 @@ def seed_demo_command():
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
-def backup_command(path):
+def backup_command(path: str) -> None:
     """Write a consistent copy of the database to PATH (safe while the app is running)."""
     target = sqlite3.connect(path)
     try:
@@ -81,7 +81,7 @@ def backup_command(path):
 
 @click.command("verify-audit")
 @with_appcontext
-def verify_audit_command():
+def verify_audit_command() -> None:
     """Check the audit log's hash chain; exit 1 naming the first broken link."""
     from ..store import audit
     checked, broken = audit.verify(get_db())
@@ -96,7 +96,7 @@ def verify_audit_command():
 @click.argument("email", required=False)
 @click.option("--all", "everyone", is_flag=True, help="End every session of every account.")
 @with_appcontext
-def end_sessions_command(email, everyone):
+def end_sessions_command(email: str | None, everyone: bool) -> None:
     """Log one account (EMAIL) or every account (--all) out on every device, at once."""
     from ..store import audit
     if bool(email) == everyone:
@@ -107,6 +107,7 @@ def end_sessions_command(email, everyone):
         audit.record(db, "admin.sessions_ended", actor_id=None, detail="every account")
         click.echo(f"Ended every session of {count} accounts.")
         return
+    assert email is not None  # not --all: then an EMAIL (checked above)
     row = users_store.get_user_by_email(db, email)
     if row is None:
         click.echo(f"No account with the email {email}.", err=True)
@@ -119,7 +120,7 @@ def end_sessions_command(email, everyone):
 @click.command("reset-two-factor")
 @click.argument("email")
 @with_appcontext
-def reset_two_factor_command(email):
+def reset_two_factor_command(email: str) -> None:
     """Turn two-factor off for EMAIL (a lost phone and lost recovery codes), ending its sessions.
 
     Check the person's identity first, as carefully as when they enrolled. A provider is asked to
@@ -142,7 +143,7 @@ def reset_two_factor_command(email):
 @click.option("--now", "now", metavar="ISO", help="Act as if it were this moment (ISO 8601 with an offset, "
               "e.g. 2026-11-24T20:05:00-06:00), for testing; default: the real time.")
 @with_appcontext
-def send_reminders_command(now):
+def send_reminders_command(now: str | None) -> None:
     """Send the safety alerts not sent yet (to providers), then the web push reminders due now (to
     patients). Safe to run every few minutes from cron or a systemd timer, and twice at once:
     nothing is ever sent twice (docs/REMINDERS.md)."""
@@ -173,7 +174,7 @@ def send_reminders_command(now):
                f"{counts['gone']}, failed {counts['failed'] + counts['refused']}.")
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
                     verify_audit_command, end_sessions_command, reset_two_factor_command, send_reminders_command):
         app.cli.add_command(command)

@@ -5,6 +5,9 @@ Deterministic (fixed seed) so screenshots and demos look the same each time.
 import datetime as dt
 import math
 import random
+from collections.abc import Iterator
+
+from sqlite_utils import Database
 
 from ..security import otp, passwords
 from ..services import records, safety, two_factor
@@ -62,7 +65,7 @@ PRE_TREATMENT = 6.6   # anxiety before treatment (triggers add about 1.3 on top,
 RELIEF_DEPTH = 4.0
 
 
-def _expected_anxiety(day):
+def _expected_anxiety(day: int) -> float:
     """Before treatment ~6.6; each series brings anxiety down by ~4 while it holds, then it comes
     back over about two days; psychotherapy lowers the level slowly (~1 point over the course)."""
     level = PRE_TREATMENT - 1.0 * min(1, max(0, day - SERIES[0][0]) / 80)
@@ -80,8 +83,10 @@ def _expected_anxiety(day):
     return level - relief
 
 
-def seed_demo(db):
+def seed_demo(db: Database) -> Iterator[str]:
     """Create the demo accounts and diary; yields lines to print. Does nothing twice."""
+    patient: users_store.User | None  # each is created here, or found by email further down
+    provider: users_store.User | None
     existing = users_store.get_user_by_email(db, PATIENT["email"])
     if existing is None:
         patient = users_store.create_user(
@@ -100,6 +105,7 @@ def seed_demo(db):
         )
         # The demo patient shares everything with the demo provider, as if they had given a code.
         patient = users_store.get_user_by_email(db, PATIENT["email"])
+        assert patient is not None  # created above, if it wasn't there already
         invite = sharing_store.create_invite(db, patient["id"], "full")
         sharing_store.redeem_invite(db, provider["id"], invite["code"])
         # The demo provider has already seen (and acknowledged) the one item-9 answer.
@@ -142,12 +148,12 @@ SAFETY_PLAN = {
 }
 
 
-def _answers(rng, items, level):
+def _answers(rng: random.Random, items: int, level: float) -> list[int]:
     """Answers (0-3) scattered around ``level`` per item."""
     return [max(0, min(3, round(level + rng.gauss(0, 0.6)))) for _ in range(items)]
 
 
-def _seed_questionnaires(db, user_id, start, rng):
+def _seed_questionnaires(db: Database, user_id: int, start: dt.date, rng: random.Random) -> None:
     for day in QUESTIONNAIRE_DAYS:
         level = _expected_anxiety(day) / 3.4  # ~1.9 before treatment, ~0.3 by the end
         date = start + dt.timedelta(days=day)
@@ -158,7 +164,7 @@ def _seed_questionnaires(db, user_id, start, rng):
                                                 "difficulty": 1 if level > 1 else 0, "private": False})
 
 
-def _seed_diary(db, user_id, today):
+def _seed_diary(db: Database, user_id: int, today: dt.date) -> None:
     rng = random.Random(20261123)
     start = today - dt.timedelta(days=DAYS - 1)
     for day in range(DAYS):

@@ -7,17 +7,23 @@ audited; the views keep what belongs to the browser (the login itself, the pendi
 the secret being enrolled) and say what happened. ``config`` is the app's config (the limits');
 ``address`` the client's.
 """
+from collections.abc import Mapping
+from typing import Any, cast
+
+from sqlite_utils import Database
+
 from ..db import write_transaction
 from ..security import passwords
 from ..store import audit
 from ..store import users as users_store
+from ..store.users import User
 from . import limits, two_factor
 
 
 class PasswordRefused(Exception):
     """The password wasn't checked (``throttled``: limits.Throttled) or wasn't the account's (audited)."""
 
-    def __init__(self, throttled=None):
+    def __init__(self, throttled: limits.Throttled | None = None) -> None:
         super().__init__("throttled" if throttled else "wrong password")
         self.throttled = throttled
 
@@ -25,23 +31,23 @@ class PasswordRefused(Exception):
 class CodeRefused(Exception):
     """The second-factor code wasn't checked (``throttled``), or was wrong or ``replayed`` (audited)."""
 
-    def __init__(self, throttled=None, replayed=False):
+    def __init__(self, throttled: limits.Throttled | None = None, replayed: bool = False) -> None:
         super().__init__("throttled" if throttled else "code already used" if replayed else "wrong code")
         self.throttled, self.replayed = throttled, replayed
 
 
-def user(db, user_id):
+def user(db: Database, user_id: int) -> User | None:
     """The account ``user_id`` (Flask-Login's user loader, every request), or None."""
     return users_store.get_user(db, user_id)
 
 
-def log_event(db, action, user_id, detail=""):
+def log_event(db: Database, action: str, user_id: int | None, detail: str = "") -> None:
     """Audit an account event: who and what, never the password or the email typed."""
     with write_transaction(db):
         audit.record(db, action, actor_id=user_id, detail=detail)
 
 
-def register(db, config, data, address):
+def register(db: Database, config: Mapping[str, Any], data: Mapping[str, Any], address: str | None) -> User:
     """Create the account ``data`` (RegisterIn) describes and return its row.
 
     Raises limits.Throttled, or store.NameTaken when the email already has an account.
@@ -57,7 +63,7 @@ def register(db, config, data, address):
     return row
 
 
-def _password_attempt(db, config, email, address):
+def _password_attempt(db: Database, config: Mapping[str, Any], email: str, address: str | None) -> limits.Attempt:
     """Take a slot for checking a password for ``email`` (known or not), or raise PasswordRefused.
 
     Logins, password changes and account deletions count into one limit per email, so a borrowed
@@ -70,7 +76,7 @@ def _password_attempt(db, config, email, address):
         raise PasswordRefused(throttled) from None
 
 
-def log_in(db, config, email, password, address):
+def log_in(db: Database, config: Mapping[str, Any], email: str, password: str, address: str | None) -> User:
     """The account's row when ``password`` is its password; raises PasswordRefused otherwise.
 
     Logs the login unless the account has two-factor on (then the caller asks for a code, and
@@ -92,7 +98,7 @@ def log_in(db, config, email, password, address):
     return row
 
 
-def awaiting_second_factor(db, user_id, session_version):
+def awaiting_second_factor(db: Database, user_id: int, session_version: int | None) -> User | None:
     """The account of a login's pending second step, or None if nothing has ended its sessions
     since the password (password change, logout elsewhere) and two-factor is still on."""
     row = users_store.get_user(db, user_id)
@@ -101,7 +107,7 @@ def awaiting_second_factor(db, user_id, session_version):
     return row
 
 
-def confirm_code(db, config, user_id, code, address):
+def confirm_code(db: Database, config: Mapping[str, Any], user_id: int, code: str, address: str | None) -> str:
     """``"totp"`` or ``"recovery"`` when ``code`` is the account's second factor (now used up);
     raises CodeRefused otherwise (past the limit, before the code is tried).
 
@@ -123,27 +129,31 @@ def confirm_code(db, config, user_id, code, address):
     return kind
 
 
-def log_in_second_step(db, config, user_id, code, address):
+def log_in_second_step(db: Database, config: Mapping[str, Any], user_id: int, code: str,
+                       address: str | None) -> int | None:
     """Finish a login with its second factor (raises CodeRefused when it isn't).
 
     Returns how many recovery codes are left when one was used, else None.
     """
     kind = confirm_code(db, config, user_id, code, address)
-    left = two_factor.status(db, user_id)["recovery_codes_left"] if kind == two_factor.RECOVERY else None
+    # A recovery code was just used: two-factor is on, and its status never None.
+    left = (cast(two_factor.TwoFactorStatus, two_factor.status(db, user_id))["recovery_codes_left"]
+            if kind == two_factor.RECOVERY else None)
     log_event(db, "auth.login", user_id,
               "with a recovery code" if kind == two_factor.RECOVERY else "with an authenticator code")
     return left
 
 
-def log_out(db, user_id):
+def log_out(db: Database, user_id: int) -> None:
     """End every session of the account (this browser's too)."""
     users_store.bump_session_version(db, user_id)
     log_event(db, "auth.logout", user_id)
 
 
-def confirm_password(db, config, user_id, password, address):
+def confirm_password(db: Database, config: Mapping[str, Any], user_id: int, password: str,
+                     address: str | None) -> User:
     """The logged-in account's row when ``password`` is its own; raises PasswordRefused otherwise."""
-    row = users_store.get_user(db, user_id)
+    row = cast(User, users_store.get_user(db, user_id))  # the logged-in account: never None
     attempt = _password_attempt(db, config, row["email"], address)
     if not passwords.verify_password(row["password_hash"], password):
         log_event(db, "auth.login_failed", row["id"], "wrong password (confirming)")
@@ -152,7 +162,8 @@ def confirm_password(db, config, user_id, password, address):
     return row
 
 
-def confirm_identity(db, config, user_id, password, code, address):
+def confirm_identity(db: Database, config: Mapping[str, Any], user_id: int, password: str, code: str,
+                     address: str | None) -> User:
     """The account's row when both ``password`` and ``code`` are its own; raises PasswordRefused or
     CodeRefused (the code isn't tried after a refused password). Both count towards their limits."""
     row = confirm_password(db, config, user_id, password, address)
@@ -160,7 +171,8 @@ def confirm_identity(db, config, user_id, password, code, address):
     return row
 
 
-def change_password(db, config, user_id, current_password, new_password, address):
+def change_password(db: Database, config: Mapping[str, Any], user_id: int, current_password: str, new_password: str,
+                    address: str | None) -> User:
     """Set ``new_password`` once ``current_password`` is confirmed (else PasswordRefused).
 
     Every session of the account ends; returns the row on its new session version.
@@ -168,21 +180,22 @@ def change_password(db, config, user_id, current_password, new_password, address
     confirm_password(db, config, user_id, current_password, address)
     users_store.set_password_hash(db, user_id, passwords.hash_password(new_password))
     log_event(db, "auth.password_changed", user_id)
-    return users_store.get_user(db, user_id)
+    return cast(User, users_store.get_user(db, user_id))  # the account just confirmed: never None
 
 
-def update_profile(db, user_id, *, display_name, timezone):
+def update_profile(db: Database, user_id: int, *, display_name: str, timezone: str) -> User | None:
     return users_store.update_profile(db, user_id, display_name=display_name, timezone=timezone)
 
 
-def delete_account(db, config, user_id, password, address):
+def delete_account(db: Database, config: Mapping[str, Any], user_id: int, password: str, address: str | None) -> None:
     """Delete the account and everything in it once ``password`` is confirmed (else PasswordRefused)."""
     confirm_password(db, config, user_id, password, address)
     users_store.delete_account(db, user_id)
     log_event(db, "account.deleted", user_id)
 
 
-def enrol_two_factor(db, config, user_id, secret, code, address, *, password=None, replacing=False):
+def enrol_two_factor(db: Database, config: Mapping[str, Any], user_id: int, secret: str, code: str, address: str | None,
+                     *, password: str | None = None, replacing: bool = False) -> tuple[list[str], User] | None:
     """Turn two-factor on with ``secret`` when ``code`` is its current code.
 
     ``password``, when given, is confirmed first (PasswordRefused). ``replacing``: the account had
@@ -195,18 +208,18 @@ def enrol_two_factor(db, config, user_id, secret, code, address, *, password=Non
     if codes is None:
         return None
     log_event(db, "auth.mfa_enrolled", user_id, "replaced the authenticator" if replacing else "")
-    return codes, users_store.get_user(db, user_id)
+    return codes, cast(User, users_store.get_user(db, user_id))  # the logged-in account: never None
 
 
-def renew_recovery_codes(db, user_id):
+def renew_recovery_codes(db: Database, user_id: int) -> list[str]:
     """Replace the account's recovery codes; returns the new ones (to show once)."""
     codes = two_factor.new_recovery_codes(db, user_id)
     log_event(db, "auth.recovery_codes_renewed", user_id)
     return codes
 
 
-def disable_two_factor(db, user_id):
+def disable_two_factor(db: Database, user_id: int) -> User:
     """Turn two-factor off; every session ends. Returns the row on its new session version."""
     two_factor.disable(db, user_id)
     log_event(db, "auth.mfa_disabled", user_id)
-    return users_store.get_user(db, user_id)
+    return cast(User, users_store.get_user(db, user_id))  # the logged-in account: never None

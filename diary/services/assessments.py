@@ -1,15 +1,36 @@
 """GAD-7 / PHQ-9 for a patient: a result with its change since the last one, and when they're due."""
 import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import TypedDict, cast
 
-from ..insights.questionnaires import INSTRUMENTS, RECALL_DAYS
+from sqlite_utils import Database
+
+from ..insights.questionnaires import INSTRUMENTS, RECALL_DAYS, Instrument
 from ..store import assessments as assessments_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
+from ..store.assessments import Assessment
+from ..store.users import User
 
 DUE_CARD = "questionnaires_due"
 
 
-def result(db, user_id, assessment_id):
+class Result(TypedDict):
+    """One of the patient's results with the one before it (``result``)."""
+    assessment: Assessment
+    instrument: Instrument
+    previous: Assessment | None
+    change: int | None
+
+
+class Due(TypedDict):
+    """The questionnaires the Today card asks for, and since when (``due``)."""
+    instruments: list[Instrument]
+    since: dt.date
+
+
+def result(db: Database, user_id: int, assessment_id: str | uuid.UUID) -> Result | None:
     """``{assessment, instrument, previous, change}`` for one of the patient's results, or None."""
     assessment = assessments_store.get_assessment(db, user_id, assessment_id)
     if assessment is None:
@@ -21,7 +42,8 @@ def result(db, user_id, assessment_id):
     }
 
 
-def due_since(last_taken, session_days, today, joined):
+def due_since(last_taken: dt.date | None, session_days: Iterable[dt.date], today: dt.date,
+              joined: dt.date) -> dt.date | None:
     """The latest date on or before ``today`` a questionnaire became due, or None if it isn't due.
 
     It falls due every 14 days (its recall period) from the last one taken, or from the day the
@@ -38,13 +60,14 @@ def due_since(last_taken, session_days, today, joined):
     return max(points, default=None)
 
 
-def due(db, user_id, today):
+def due(db: Database, user_id: int, today: dt.date) -> Due | None:
     """``{"instruments": [Instrument, ...], "since": date}`` for the Today card, or None.
 
     Dismissing the card hides it until something makes a questionnaire due again (never nags).
     """
     latest = assessments_store.latest_by_instrument(db, user_id)
-    joined = dt.date.fromisoformat(users_store.get_user(db, user_id)["created_at"][:10])
+    # The patient's own live account: never None.
+    joined = dt.date.fromisoformat(cast(User, users_store.get_user(db, user_id))["created_at"][:10])
     session_days = sorted(dt.date.fromisoformat(s["date"]) for s in sessions_store.list_sessions(db, user_id))
     due_now = {}
     for key, instrument in INSTRUMENTS.items():
@@ -61,6 +84,6 @@ def due(db, user_id, today):
     return {"instruments": [INSTRUMENTS[key] for key in due_now], "since": since}
 
 
-def dismiss_due(db, user_id, today):
+def dismiss_due(db: Database, user_id: int, today: dt.date) -> None:
     """Hide the card until a questionnaire becomes due after ``today`` (the patient's date)."""
     users_store.dismiss_card(db, user_id, DUE_CARD, today.isoformat())

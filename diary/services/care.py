@@ -3,12 +3,15 @@
 What a provider may see is decided here, from the share's scope and the private flags.
 """
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypedDict
+
+from sqlite_utils import Database
 
 from ..db import read_snapshot, write_transaction
 from ..insights import attention, crisis, relief
 from ..insights.daily import means_of
-from ..insights.trends import rounded
+from ..insights.trends import Trends, TriggerRow, rounded
 from ..store import assessments as assessments_store
 from ..store import audit
 from ..store import dashboard as dashboard_store
@@ -17,10 +20,18 @@ from ..store import safety as safety_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
+from ..store.assessments import Assessment
+from ..store.dashboard import SharedPatient
+from ..store.entries import Entry
+from ..store.safety import SafetyPlan
+from ..store.sessions import Session
+from ..store.sharing import Share, SharingPatient
+from ..store.users import User
 from ..timeutil import iso_date, today_in
 from ..vocabulary import WITHHELD_TRIGGER
 from . import limits, safety
 from . import trends as trends_service
+from .safety import ExplainedEvent, Flag
 from .trends import insight_totals, relief_means
 
 SORTS = {
@@ -32,14 +43,14 @@ SORTS = {
 }
 
 
-def shared_patient(db, provider_id, patient_id):
+def shared_patient(db: Database, provider_id: int, patient_id: int) -> tuple[User, Share] | tuple[None, None]:
     """``(patient row, share)`` when the patient shares with this provider right now, else ``(None, None)``.
 
     Checked on every request, so a revocation takes effect on the very next one.
     """
     share = sharing_store.live_share(db, provider_id, patient_id)
     patient = users_store.get_user(db, patient_id) if share else None
-    return (patient, share) if patient else (None, None)
+    return (patient, share) if patient and share else (None, None)  # (a patient is read only with a share)
 
 
 # Bump when what a line holds or how it is computed changes: lines stored before are then computed again.
@@ -47,28 +58,121 @@ LINE_FORMAT = 2
 PAGE_SIZE = 25  # patients per dashboard page: a phone copes with 25 cards, not with 500
 
 
-def shows_text(share):
+class SharedEntry(TypedDict):
+    """A check-in as a provider sees it under "scores only" (``_shared_entries``): no note."""
+    id: str
+    date: str
+    time: str | None
+    anxiety: int
+    triggers: list[str]
+    note: None
+    private: bool
+    created_at: str
+    updated_at: str
+
+
+class PatientPage(TypedDict):
+    """What a provider's page about one sharing patient shows (``patient_page``)."""
+    range_name: str
+    trends: Trends
+    entries: list[Entry] | list[SharedEntry]
+    sessions: list[Session]
+    assessments: list[Assessment]
+    safety_flag: Flag | None
+    safety_history: list[ExplainedEvent]
+    plan: SafetyPlan | None
+    full: bool
+
+
+class LineReason(TypedDict):
+    """A flag's reason on a dashboard line (JSON-able: ``date`` an ISO date, or None)."""
+    flag: str
+    date: str | None
+    text: str
+
+
+class PatientLine(TypedDict):
+    """The patient's own part of their dashboard line (``patient_line``): JSON-able, kept between requests."""
+    last_entry_date: str | None
+    mean_7: float | None
+    change_from_baseline: float | None
+    top_flag: str | None
+    top_date: str | None
+    reasons: list[LineReason]
+    sparkline: list[float | None]
+    last_session: dict[str, Any] | None
+    days_since_session: int | None
+    forecast_status: str
+    fade_from: str | None
+    fade_to: str | None
+
+
+# What dashboard_store.save_lines stores: (patient id, diary version, local day, LINE_FORMAT, line).
+LineToStore = tuple[int, int, str, int, PatientLine]
+
+
+class PatientSummary(TypedDict):
+    """A dashboard line as one provider sees it (``summary``)."""
+    id: int
+    display_name: str
+    scope: str | None
+    last_entry_date: str | None
+    mean_7: float | None
+    change_from_baseline: float | None
+    flags: list[str]
+    flag_reasons: list[LineReason]
+    safety: dict[str, Any] | None
+    sparkline: list[float | None] | None
+    last_session: dict[str, Any] | None
+    days_since_session: int | None
+    forecast_status: str
+    fade_from: str | None
+    fade_to: str | None
+
+
+class Sortable(TypedDict):
+    """Just what SORTS read of a patient (``_sortable``)."""
+    id: int
+    display_name: str
+    reasons: list[attention.Reason]
+    last_entry_date: str | None
+    mean_7: float | None
+    change_from_baseline: float | None
+
+
+class Dashboard(TypedDict):
+    """A page of the provider's dashboard (``dashboard``)."""
+    patients: list[PatientSummary]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    first: int
+    flagged: int
+
+
+def shows_text(share: Mapping[str, Any]) -> bool:
     """Whether a share shows the patient's words (notes, reflections, the safety plan): a "full"
     share does, "scores only" doesn't. Every provider view asks here."""
     return share["scope"] == "full"
 
 
-def shown_trigger(name: str, share) -> str:
+def shown_trigger(name: str, share: Mapping[str, Any]) -> str:
     """A trigger name as a provider sees it: as written, except under "scores only" when it carries
     crisis language (the patient's words, which that scope doesn't share): WITHHELD_TRIGGER."""
     return WITHHELD_TRIGGER if not shows_text(share) and crisis.mentions_crisis(name) else name
 
 
-def trigger_reader(share) -> Callable[[list[str]], list[str]]:
+def trigger_reader(share: Mapping[str, Any]) -> Callable[[list[str]], list[str]]:
     """``shown(names)``: a check-in's trigger names as the provider of ``share`` sees them
     (``shown_trigger``), the placeholder at most once. Each distinct name is read for crisis
     language once per reader: a diary names few triggers, and a page or an export shows them many
     times."""
     if shows_text(share):
         return list
-    seen = {}
+    seen: dict[str, str] = {}
 
-    def shown(names):
+    def shown(names: list[str]) -> list[str]:
         result = []
         for name in names:
             if name not in seen:
@@ -79,20 +183,21 @@ def trigger_reader(share) -> Callable[[list[str]], list[str]]:
     return shown
 
 
-def _shared_entries(entries, share):
+def _shared_entries(entries: list[Entry], share: Mapping[str, Any]) -> list[Entry] | list[SharedEntry]:
     """Check-ins as a provider sees them: under "scores only" no note and no trigger in crisis words."""
     if shows_text(share):
         return entries
     shown = trigger_reader(share)
-    return [{**entry, "note": None, "triggers": shown(entry["triggers"])} for entry in entries]
+    shared: list[SharedEntry] = [{**entry, "note": None, "triggers": shown(entry["triggers"])} for entry in entries]
+    return shared
 
 
-def _shared_trends(trends, share):
+def _shared_trends(trends: Trends, share: Mapping[str, Any]) -> Trends:
     """Trends as a provider sees them: under "scores only" a trigger in crisis words is named by
     the placeholder (the result is shared between requests: a copy, never changed in place)."""
     if shows_text(share):
         return trends
-    triggers = []
+    triggers: list[TriggerRow] = []
     for item in trends["triggers"]:
         name = shown_trigger(item["name"], share)
         triggers.append(item if name == item["name"] else
@@ -100,12 +205,13 @@ def _shared_trends(trends, share):
     return trends if triggers == trends["triggers"] else {**trends, "triggers": triggers}
 
 
-def _audited(db, action, provider_id, patient_id):
+def _audited(db: Database, action: str, provider_id: int, patient_id: int) -> None:
     with write_transaction(db):
         audit.record(db, action, actor_id=provider_id, patient_id=patient_id)
 
 
-def patient_page(db, provider_id, patient, share, range_name=None):
+def patient_page(db: Database, provider_id: int, patient: Mapping[str, Any], share: Mapping[str, Any],
+                 range_name: str | None = None) -> PatientPage:
     """What a provider's page about one sharing patient shows over the Trends period ``range_name``
     (a key of schemas.trends.RANGES, or None for the default: the course, else 90 days), from shared
     records only (text and the safety plan only under a full share): ``range_name`` (the one shown),
@@ -131,7 +237,8 @@ def patient_page(db, provider_id, patient, share, range_name=None):
     }
 
 
-def shared_trends(db, provider_id, patient, share, days, range_name=None):
+def shared_trends(db: Database, provider_id: int, patient: Mapping[str, Any], share: Mapping[str, Any],
+                  days: int | None, range_name: str | None = None) -> Trends:
     """A sharing patient's trends over the Trends period ``range_name`` (a key of schemas.trends.RANGES,
     computed from shared records) when given, else over ``days`` (None: all), without private
     records, triggers in crisis words withheld under "scores only"; audited."""
@@ -143,7 +250,8 @@ def shared_trends(db, provider_id, patient, share, days, range_name=None):
                           share)
 
 
-def shared_entries(db, provider_id, patient, share, *, limit, **query):
+def shared_entries(db: Database, provider_id: int, patient: Mapping[str, Any], share: Mapping[str, Any], *,
+                   limit: int, **query: Any) -> list[Entry] | list[SharedEntry]:
     """A sharing patient's shared check-ins (``limit`` of them, filtered by ``query`` as
     store.entries.list_entries is), notes and triggers in crisis words left out under "scores
     only" (the time of day, score and other triggers stay, as in the provider's CSV); audited."""
@@ -152,7 +260,7 @@ def shared_entries(db, provider_id, patient, share, *, limit, **query):
     return _shared_entries(entries, share)
 
 
-def patient_line(db, patient, today):
+def patient_line(db: Database, patient: Mapping[str, Any], today: dt.date) -> PatientLine:
     """The patient's own part of their dashboard line on ``today`` (their local date), from shared
     (non-private) records only: the same for every provider, JSON-able, kept between requests."""
     sessions = sessions_store.list_sessions(db, patient["id"], include_private=False)
@@ -180,7 +288,7 @@ def patient_line(db, patient, today):
     }
 
 
-def summary(patient, line, flag):
+def summary(patient: Mapping[str, Any], line: Mapping[str, Any], flag: Mapping[str, Any] | None) -> PatientSummary:
     """The dashboard line as one provider sees it: the patient's ``line`` with this provider's open
     safety ``flag`` (or None), which always comes first (docs/INSIGHTS.md, "Provider dashboard")."""
     reasons = line["reasons"]
@@ -198,11 +306,15 @@ def summary(patient, line, flag):
     }
 
 
-def _current_lines(db, patients):
+def _current_lines(db: Database, patients: Iterable[SharedPatient]
+                   ) -> tuple[dict[int, Mapping[str, Any]], dict[int, PatientLine], list[LineToStore]]:
     """Each patient's line: the stored one where it is still valid (same diary version, same local
     day, same format), else computed now. Returns ``({id: line}, {id: line computed now}, rows to
     store)``; of a stored line, only what the sorts read (dashboard_store.LINE)."""
-    lines, computed, to_store, days = {}, {}, [], {}
+    lines: dict[int, Mapping[str, Any]] = {}
+    computed: dict[int, PatientLine] = {}
+    to_store: list[LineToStore] = []
+    days: dict[str, dt.date] = {}  # {time zone: its date today}
     for patient in patients:
         today = days.get(patient["timezone"]) or days.setdefault(patient["timezone"], today_in(patient["timezone"]))
         stored = patient["stored"]
@@ -215,7 +327,7 @@ def _current_lines(db, patients):
     return lines, computed, to_store
 
 
-def _sortable(patient, line, flag):
+def _sortable(patient: Mapping[str, Any], line: Mapping[str, Any], flag: Mapping[str, Any] | None) -> Sortable:
     """Just what SORTS read: the line's numbers and most urgent flag, after the live safety flag."""
     name, date = ("safety", flag["date"]) if flag else (line["top_flag"], line["top_date"])
     reasons = [attention.Reason(name, date and dt.date.fromisoformat(date), "")] if name else []
@@ -224,8 +336,8 @@ def _sortable(patient, line, flag):
             "change_from_baseline": line["change_from_baseline"]}
 
 
-def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard", page=None, per_page=None,
-              sparklines=True):
+def dashboard(db: Database, provider_id: int, sort: str = "attention", *, action: str = "provider.dashboard",
+              page: int | None = None, per_page: int | None = None, sparklines: bool = True) -> Dashboard:
     """Every patient sharing with the provider now, summarized and sorted, as ``{patients, total,
     page, pages, per_page, first, flagged}``: page ``page`` (1-based, out of range: the nearest) of
     ``per_page`` (default PAGE_SIZE) patients, or all of them when ``page`` is None. Only the
@@ -259,7 +371,8 @@ def dashboard(db, provider_id, sort="attention", *, action="provider.dashboard",
             "first": (page - 1) * size + 1, "flagged": sum(1 for p in order if p["reasons"])}
 
 
-def patient_summaries(db, provider_id, sort="attention", action="provider.dashboard", *, sparklines=True):
+def patient_summaries(db: Database, provider_id: int, sort: str = "attention", action: str = "provider.dashboard", *,
+                      sparklines: bool = True) -> list[PatientSummary]:
     """Every patient sharing with the provider, summarized and sorted; each one's access is logged."""
     return dashboard(db, provider_id, sort, action=action, sparklines=sparklines)["patients"]
 
@@ -281,7 +394,8 @@ class CodeNotRedeemed(Exception):
 TOO_MANY_CODES = "Too many codes that didn't work. Please wait {wait} and try again."
 
 
-def redeem(db, provider_id, code, *, config, address):
+def redeem(db: Database, provider_id: int, code: str, *, config: Mapping[str, Any],
+           address: str | None) -> SharingPatient:
     """Redeem a share code for ``provider_id``: the patient now sharing with them.
 
     Raises ``limits.Throttled`` when too many codes failed (wrong codes are limited per provider,

@@ -2,7 +2,13 @@
 
 Each function returns a document that is read from the store as it is written out (CSV chunks,
 or a json_stream document): a million check-ins never sit in memory (docs/PERFORMANCE.md)."""
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
+from typing import Any, TypedDict, cast
+
+from marshmallow import Schema
+from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..exports import csv_export, fhir
@@ -19,15 +25,43 @@ from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import triggers as triggers_store
 from ..store import users as users_store
+from ..store.audit import AccountEvent
+from ..store.safety import SafetyPlan
+from ..store.sharing import InviteRecord, ShareRecord
+from ..store.triggers import TriggerUse
+from ..store.users import User
 from ..timeutil import utc_now
 from . import care
 
+# A date bound of an export: a date, an ISO date, or None (no bound).
+DateBound = dt.date | str | None
 
-def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date_to=None, share=None):
+
+class Everything(TypedDict):
+    """Everything stored about the patient (``everything``): json_stream writes the Arrays as it reads them."""
+    format: str
+    exported_at: str
+    account: dict[str, Any]
+    entries: Array
+    sessions: Array
+    assessments: Array
+    safety_plan: SafetyPlan
+    safety_alerts: list[dict[str, Any]]
+    safety_acknowledgements: list[dict[str, Any]]
+    triggers: list[TriggerUse]
+    shares: list[ShareRecord]
+    share_codes: list[InviteRecord]
+    access_log: list[dict[str, Any]]
+    account_events: list[AccountEvent]
+    reminders: list[dict[str, Any]]
+
+
+def entries_csv(db: Database, user_id: int, *, include_private: bool, with_text: bool, date_from: DateBound = None,
+                date_to: DateBound = None, share: Mapping[str, Any] | None = None) -> Iterator[str]:
     """entries.csv's chunks: check-ins and sessions in date order (docs/CSV.md); ``with_text``:
     notes and reflections too (a provider with a "scores only" share gets none); ``share``: a
     provider's, whose trigger names are shown as care.trigger_reader says."""
-    dates = {"date_from": date_from, "date_to": date_to}
+    dates: dict[str, Any] = {"date_from": date_from, "date_to": date_to}
     checkins = entries_store.csv_pages(db, user_id, include_private=include_private, with_note=with_text, **dates)
     if share is not None and not care.shows_text(share):
         checkins = _triggers_as_shown(checkins, share)
@@ -35,7 +69,8 @@ def entries_csv(db, user_id, *, include_private, with_text, date_from=None, date
     return csv_export.stream(checkins, sessions, with_text=with_text)
 
 
-def _triggers_as_shown(pages, share):
+def _triggers_as_shown(pages: Iterable[list[tuple[Any, ...]]],
+                       share: Mapping[str, Any]) -> Iterator[list[tuple[Any, ...]]]:
     """Check-in row pages with each trigger name as the provider may see it (``care.trigger_reader``)."""
     column, shown = csv_export.COLUMNS.index("triggers"), care.trigger_reader(share)
     for page in pages:
@@ -43,7 +78,8 @@ def _triggers_as_shown(pages, share):
                if row[column] else row for row in page]
 
 
-def shared_entries_csv(db, provider_id, patient, share, *, date_from=None, date_to=None):
+def shared_entries_csv(db: Database, provider_id: int, patient: Mapping[str, Any], share: Mapping[str, Any], *,
+                       date_from: DateBound = None, date_to: DateBound = None) -> Iterator[str]:
     """A provider's entries.csv of a sharing patient: shared records only, text only under a full
     share (under "scores only", a trigger in crisis words is the placeholder). The export is
     written to the audit log first."""
@@ -53,26 +89,29 @@ def shared_entries_csv(db, provider_id, patient, share, *, date_from=None, date_
                        date_from=date_from, date_to=date_to, share=share)
 
 
-def assessments_csv(db, user_id, *, date_from=None, date_to=None):
+def assessments_csv(db: Database, user_id: int, *, date_from: DateBound = None,
+                    date_to: DateBound = None) -> Iterator[str]:
     """assessments.csv's chunks (the patient's own, private ones included)."""
     pages = assessments_store.export_pages(db, user_id, include_private=True, date_from=date_from, date_to=date_to)
     return csv_export.stream_assessments(pages)
 
 
-def fhir_bundle(db, user_id, *, base, date_from=None, date_to=None):
+def fhir_bundle(db: Database, user_id: int, *, base: str, date_from: DateBound = None,
+                date_to: DateBound = None) -> dict[str, Any]:
     """The patient's diary as a FHIR R4 collection Bundle (docs/FHIR.md)."""
-    dates = {"date_from": date_from, "date_to": date_to}
-    return fhir.bundle(users_store.get_user(db, user_id),
+    dates: dict[str, Any] = {"date_from": date_from, "date_to": date_to}
+    # The patient's own live account: never None.
+    return fhir.bundle(cast(User, users_store.get_user(db, user_id)),
                        chain.from_iterable(entries_store.export_pages(db, user_id, **dates)),
                        chain.from_iterable(sessions_store.export_pages(db, user_id, **dates)),
                        chain.from_iterable(assessments_store.export_pages(db, user_id, **dates)),
                        base=base, timestamp=utc_now())
 
 
-def everything(db, user_id):
+def everything(db: Database, user_id: int) -> Everything:
     """Everything stored about the patient, as one document ("Download my data"). The records
     (check-ins, sessions, questionnaires) are written as they are read; the rest is small."""
-    user = users_store.get_user(db, user_id)
+    user = cast(User, users_store.get_user(db, user_id))  # the patient's own live account: never None
     return {
         "format": "symptom-diary-export/1",
         "exported_at": utc_now(),
@@ -98,7 +137,7 @@ def everything(db, user_id):
     }
 
 
-def _dumped(schema, pages):
+def _dumped(schema: Schema, pages: Iterable[Sequence[Mapping[str, Any]]]) -> Iterator[dict[str, Any]]:
     """``schema``'s dump of each record of ``pages``, a page at a time."""
     for page in pages:
         yield from schema.dump(page, many=True)

@@ -9,6 +9,10 @@ import hashlib
 import hmac
 import ipaddress
 import math
+from collections.abc import Mapping
+from typing import Any
+
+from sqlite_utils import Database
 
 from ..store import limits as limits_store
 from ..vocabulary import plural
@@ -36,30 +40,31 @@ DEFAULT_RATE_LIMITS = {
 class Throttled(Exception):
     """Too many attempts: try again in ``retry_after`` seconds."""
 
-    def __init__(self, retry_after):
+    def __init__(self, retry_after: int) -> None:
         super().__init__(f"retry after {retry_after} s")
         self.retry_after = retry_after
 
     @property
-    def wait(self):
+    def wait(self) -> str:
         """How long, as people say it: "15 minutes", "2 hours", "30 days" (rounded up)."""
         for unit, seconds, up_to in (("minute", MINUTE, 2 * HOUR), ("hour", HOUR, 2 * DAY), ("day", DAY, None)):
             if up_to is None or self.retry_after < up_to:
                 return plural(max(1, math.ceil(self.retry_after / seconds)), unit)
+        raise AssertionError("unreachable: days have no upper bound")
 
 
 class Attempt:
     """The slots one attempt holds; ``succeeded()`` gives them back."""
 
-    def __init__(self, db, hit_ids):
+    def __init__(self, db: Database, hit_ids: list[int]) -> None:
         self.db, self.hit_ids = db, hit_ids
 
-    def succeeded(self):
+    def succeeded(self) -> None:
         limits_store.give_back(self.db, self.hit_ids)
         self.hit_ids = []
 
 
-def _key(config, value):
+def _key(config: Mapping[str, Any], value: object) -> str:
     # Buckets name whom they count by a keyed hash: not the email or address typed, and not a
     # plain hash that trying likely emails would reverse.
     key = config["SECRET_KEY"]
@@ -67,7 +72,7 @@ def _key(config, value):
     return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _client(address):
+def _client(address: str) -> str:
     """An IPv4 address, or the /64 an IPv6 address is in (one client can hold all of a /64)."""
     try:
         ip = ipaddress.ip_address(address)
@@ -76,7 +81,7 @@ def _client(address):
     return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
-def _rules(config, action, subjects):
+def _rules(config: Mapping[str, Any], action: str, subjects: Mapping[str, object]) -> list[tuple[str, int, float]]:
     limits = {**DEFAULT_RATE_LIMITS, **config.get("RATE_LIMITS", {})}
     return [(f"{name}:{_key(config, subject)}", attempts, window)
             for whom, subject in subjects.items() if subject is not None
@@ -84,7 +89,8 @@ def _rules(config, action, subjects):
             if name == f"{action}_{whom}" or name.startswith(f"{action}_{whom}_")]
 
 
-def attempt(db, config, action, *, account=None, address=None):
+def attempt(db: Database, config: Mapping[str, Any], action: str, *, account: str | int | None = None,
+            address: str | None = None) -> Attempt:
     """Take a slot for ``action`` ("login", "mfa", "redeem" or "register") or raise Throttled.
 
     :param config: the app's config: ``RATE_LIMITS``, ``LIMITS_PER_ADDRESS`` (False turns the
@@ -101,6 +107,6 @@ def attempt(db, config, action, *, account=None, address=None):
     return Attempt(db, hit_ids)
 
 
-def forget(db, config, action, account):
+def forget(db: Database, config: Mapping[str, Any], action: str, account: str | int) -> None:
     """Clear ``account``'s counts for ``action`` (an administrator reset its second factor)."""
     limits_store.forget(db, [bucket for bucket, _, _ in _rules(config, action, {"account": account})])

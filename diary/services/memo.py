@@ -1,5 +1,5 @@
 """Results computed from one patient's diary, kept by this worker process while the diary stays
-at the version they were computed from (issue 14: the all-time Trends page of a five-year diary).
+at the version they were computed from (the all-time Trends page of a five-year diary: docs/PERFORMANCE.md).
 
 A result is keyed on the database (its own random id: a file made again at the same path is
 another database), the account, the diary's version (moved on by SQLite
@@ -11,20 +11,27 @@ requests: callers must not change them.
 """
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, cast
+
+from sqlite_utils import Database
 
 from ..db import read_snapshot
 from ..store import versions as versions_store
+
+# What a caller's ``compute()`` returns.
+T = TypeVar("T")
 
 
 class DiaryMemo:
     """A bounded, thread-safe store of results, the least recently used dropped first."""
 
-    def __init__(self, size):
+    def __init__(self, size: int) -> None:
         self.size = size
-        self._results = OrderedDict()
+        self._results: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, db, user_id, key, compute):
+    def get(self, db: Database, user_id: int, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``'s result for ``user_id``'s diary as stored now, computed again only when
         the diary has changed since (or the result was dropped to make room).
 
@@ -48,13 +55,14 @@ class DiaryMemo:
                 self._results.popitem(last=False)
         return result
 
-    def clear(self):
+    def clear(self) -> None:
         with self._lock:
             self._results.clear()
 
 
-def _database_id(db):
+def _database_id(db: Database) -> str:
     """The database's own id, read once per connection."""
+    # An attribute of our own on sqlite-utils' Database (which doesn't declare it): hence getattr/setattr.
     if getattr(db, "memo_database_id", None) is None:
-        db.memo_database_id = versions_store.database_id(db)
-    return db.memo_database_id
+        setattr(db, "memo_database_id", versions_store.database_id(db))
+    return cast(str, getattr(db, "memo_database_id"))

@@ -6,6 +6,10 @@ this module fetches what they need and records what was sent, so a rerun never s
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlite_utils import Database
 
 from ..insights import relief
 from ..insights import reminders as rules
@@ -13,6 +17,7 @@ from ..store import entries as entries_store
 from ..store import push as push_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
+from ..store.push import PatientSubscription, Subscription
 from . import assessments
 from .trends import relief_means
 
@@ -20,7 +25,8 @@ OFFER_CARD = "reminders"
 TooManyDevices = push_store.TooManyDevices
 
 
-def subscribe(db, user_id, data, user_agent=""):
+def subscribe(db: Database, user_id: int, data: Mapping[str, Any],
+              user_agent: str = "") -> tuple[Subscription, bool]:
     """Save this browser's subscription and reminder time: ``(subscription, created)``."""
     return push_store.subscribe(db, user_id, {
         "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"],
@@ -28,19 +34,19 @@ def subscribe(db, user_id, data, user_agent=""):
     })
 
 
-def unsubscribe(db, user_id, endpoint):
+def unsubscribe(db: Database, user_id: int, endpoint: str) -> bool:
     return push_store.delete_endpoint(db, user_id, endpoint)
 
 
-def remove_device(db, user_id, subscription_id):
+def remove_device(db: Database, user_id: int, subscription_id: int) -> bool:
     return push_store.delete(db, user_id, subscription_id)
 
 
-def devices(db, user_id):
+def devices(db: Database, user_id: int) -> list[Subscription]:
     return push_store.for_user(db, user_id)
 
 
-def offered(db, user_id):
+def offered(db: Database, user_id: int) -> bool:
     """Whether Today offers reminders: once the patient has checked in at least once, while no
     browser of theirs has them on, until they say "No thanks"."""
     return (not push_store.for_user(db, user_id)
@@ -48,7 +54,7 @@ def offered(db, user_id):
             and entries_store.first_date(db, user_id) is not None)
 
 
-def dismiss_offer(db, user_id, today):
+def dismiss_offer(db: Database, user_id: int, today: dt.date) -> None:
     users_store.dismiss_card(db, user_id, OFFER_CARD, today.isoformat())
 
 
@@ -58,7 +64,7 @@ SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Win
            ("Macintosh", "Mac"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
 
 
-def device_label(user_agent):
+def device_label(user_agent: str | None) -> str:
     """A name the patient recognises in their list of devices, e.g. "Chrome on Android"."""
     browser = next((name for token, name in BROWSERS if re.search(rf"(\b|Headless){token}/", user_agent or "")),
                    "A browser")
@@ -66,7 +72,7 @@ def device_label(user_agent):
     return f"{browser} on {system}" if system else browser
 
 
-def what_to_do(db, subscription, day):
+def what_to_do(db: Database, subscription: Mapping[str, Any], day: dt.date) -> tuple[str, str] | None:
     """The reminder worth sending on the patient's local ``day``: ``(kind, path)`` or None."""
     user_id = subscription["user_id"]
     checked_in = bool(entries_store.entries_on(db, user_id, day))
@@ -88,13 +94,14 @@ def what_to_do(db, subscription, day):
                         questionnaire=questionnaire)
 
 
-def send_due(db, now, send):
+def send_due(db: Database, now: dt.datetime,
+             send: Callable[[PatientSubscription, rules.Payload], str]) -> Counter[str]:
     """Send every reminder due at ``now`` (aware UTC) through ``send(subscription, message)``.
 
     Safe to run every few minutes, and twice at once: each subscription's day is claimed in the
     database before its push goes out. Returns counts by outcome (sent, nothing_to_do, gone...).
     """
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for subscription in push_store.all_with_patients(db):
         day = rules.due_date(now, subscription["timezone"], subscription["remind_at"], subscription["days"])
         if day is None:

@@ -2,12 +2,17 @@
 the provider's acknowledgement. Definitions: docs/INSIGHTS.md ("Safety").
 """
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NotRequired, TypedDict
+
+from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..insights import crisis
 from ..insights.questionnaires import ANSWER_LABELS, PHQ9, SELF_HARM_ITEM, self_harm_answer
 from ..store import audit
 from ..store import safety as safety_store
+from ..store.safety import SafetyEvent, SafetyPlan
 from ..timeutil import local_date, short_date
 
 PLAN_FIELDS = safety_store.PLAN_FIELDS  # the Stanley–Brown steps, in order
@@ -21,7 +26,36 @@ SHARE_LOOKBACK = dt.timedelta(days=14)
 SOURCE_LABELS = {"entry": "a check-in", "session": "a session reflection", "assessment": "PHQ-9"}
 
 
-def _words(source, record):
+class Support(TypedDict):
+    """Why a saved record shows the patient the support card."""
+    reason: str
+
+
+class Signal(TypedDict):
+    """The provider-facing signal a record carries (never its words): what safety_store.set_signal stores."""
+    reason: str
+    date: str
+    private: bool
+    detail: NotRequired[str]
+
+
+class Flag(TypedDict):
+    """A patient's open safety flag as one provider sees it (``open_flag``)."""
+    since: str
+    date: str
+    reason: str
+    text: str
+    count: int
+    raised_at: str
+
+
+class ExplainedEvent(SafetyEvent):
+    """A shared safety signal explained, and whether the provider has seen it (``history_for_provider``)."""
+    text: str
+    acknowledged: bool
+
+
+def _words(source: str, record: Mapping[str, Any]) -> tuple[str, ...]:
     """The free text of a record that could hold crisis language (a check-in's triggers too:
     they are the patient's own words, and providers see them under every scope)."""
     if source == "entry":
@@ -31,13 +65,13 @@ def _words(source, record):
     return ()
 
 
-def has_crisis_words(source, record):
+def has_crisis_words(source: str, record: Mapping[str, Any]) -> bool:
     """Whether the record's free text holds crisis language: asked once per save, for both the
     patient's card and the clinic's signal (pass the answer to each)."""
     return crisis.mentions_crisis(*_words(source, record))
 
 
-def entry_support(entry, crisis_words=None):
+def entry_support(entry: Mapping[str, Any], crisis_words: bool | None = None) -> Support | None:
     """``{"reason": ...}`` when a check-in should show the support card, else None."""
     if has_crisis_words("entry", entry) if crisis_words is None else crisis_words:
         return {"reason": "crisis_language"}
@@ -46,19 +80,19 @@ def entry_support(entry, crisis_words=None):
     return None
 
 
-def session_support(session, crisis_words=None):
+def session_support(session: Mapping[str, Any], crisis_words: bool | None = None) -> Support | None:
     if has_crisis_words("session", session) if crisis_words is None else crisis_words:
         return {"reason": "crisis_language"}
     return None
 
 
-def assessment_support(assessment):
+def assessment_support(assessment: Mapping[str, Any]) -> Support | None:
     if self_harm_answer(assessment["instrument"], assessment["answers"]) is not None:
         return {"reason": "phq9_item9"}
     return None
 
 
-def _signal(source, record, crisis_words=None):
+def _signal(source: str, record: Mapping[str, Any], crisis_words: bool | None = None) -> Signal | None:
     """The provider-facing signal a record carries (never its words), or None.
 
     A score of 10 alone shows the patient the card but is not a safety signal: the dashboard's
@@ -75,7 +109,9 @@ def _signal(source, record, crisis_words=None):
     return {"reason": "crisis_language", "date": record["date"], "private": record["private"]}
 
 
-def note_signal(db, user_id, source, record, before=None, *, new=False, crisis_words=None):
+def note_signal(db: Database, user_id: int, source: str, record: Mapping[str, Any],
+                before: Mapping[str, Any] | None = None, *, new: bool = False,
+                crisis_words: bool | None = None) -> None:
     """Bring the record's safety signal up to date (call inside the write's transaction).
 
     ``before``: the record as it was, for an edit: changed words raise the signal anew.
@@ -87,14 +123,14 @@ def note_signal(db, user_id, source, record, before=None, *, new=False, crisis_w
                             new=new)
 
 
-def explain(event):
+def explain(event: Mapping[str, Any]) -> str:
     """What happened, without the patient's own words."""
     if event["reason"] == "phq9_item9":
         return f"{PHQ9.name} item {SELF_HARM_ITEM + 1} (thoughts of death or self-harm) answered “{event['detail']}”"
     return f"Crisis language in {SOURCE_LABELS[event['source']]}"
 
 
-def _sentence(event, raised_on):
+def _sentence(event: Mapping[str, Any], raised_on: dt.date) -> str:
     """'Crisis language in a check-in on Tue 24 Nov', naming the record's own date if it differs."""
     text = f"{explain(event)} on {short_date(raised_on)}"
     if event["date"] != raised_on.isoformat():
@@ -102,7 +138,7 @@ def _sentence(event, raised_on):
     return text
 
 
-def open_flag(db, patient, provider_id, share_since):
+def open_flag(db: Database, patient: Mapping[str, Any], provider_id: int, share_since: str) -> Flag | None:
     """The safety flag as this provider sees it, or None.
 
     Open while a shared record carries a signal raised after the newest one this provider
@@ -114,7 +150,7 @@ def open_flag(db, patient, provider_id, share_since):
     return _flag(safety_store.shared_events(db, patient["id"], since=seen), patient, share_since)
 
 
-def open_flags(db, provider_id, patients):
+def open_flags(db: Database, provider_id: int, patients: Iterable[Mapping[str, Any]]) -> dict[int, Flag]:
     """{patient id: open flag} for ``patients`` (each sharing with the provider now: id, timezone,
     since), as ``open_flag`` sees each one, in one query for all of them."""
     events = safety_store.open_events_for_provider(db, provider_id)
@@ -129,7 +165,7 @@ def shown_from(share_since: str) -> str:
     return floor.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _flag(events, patient, share_since):
+def _flag(events: Sequence[Mapping[str, Any]], patient: Mapping[str, Any], share_since: str) -> Flag | None:
     """The flag from the signals raised after the provider's last acknowledgement (newest first)."""
     if not events:
         return None
@@ -146,7 +182,7 @@ def _flag(events, patient, share_since):
     }
 
 
-def acknowledge(db, provider_id, patient_id, through=None):
+def acknowledge(db: Database, provider_id: int, patient_id: int, through: str | None = None) -> bool:
     """The provider has seen the patient's safety signals raised up to ``through`` (the flag's
     ``raised_at`` they were shown; None: all so far). Recorded and audited for the patient's log;
     False, and nothing written, when there was nothing open to acknowledge.
@@ -162,7 +198,7 @@ def acknowledge(db, provider_id, patient_id, through=None):
     return True
 
 
-def history_for_provider(db, patient, provider_id):
+def history_for_provider(db: Database, patient: Mapping[str, Any], provider_id: int) -> list[ExplainedEvent]:
     """The patient's shared safety signals, newest first, each explained and marked seen or not."""
     seen_until = safety_store.last_acknowledged(db, patient["id"], provider_id)
     return [{**event, "text": _sentence(event, local_date(event["raised_at"], patient["timezone"])),
@@ -170,11 +206,11 @@ def history_for_provider(db, patient, provider_id):
             for event in safety_store.shared_events(db, patient["id"])]
 
 
-def plan(db, user_id):
+def plan(db: Database, user_id: int) -> SafetyPlan:
     """The patient's safety plan (every step, empty where not written yet)."""
     return safety_store.get_plan(db, user_id)
 
 
-def save_plan(db, user_id, steps):
+def save_plan(db: Database, user_id: int, steps: Mapping[str, str]) -> SafetyPlan:
     """Replace the patient's safety plan; returns it as stored."""
     return safety_store.save_plan(db, user_id, steps)

@@ -8,10 +8,12 @@ not older than the dashboard's look-back from the share's start), and only those
 after alerts were turned on. No quiet hours. The payload names no patient and holds no health data.
 """
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlite_utils import Database
 
+from ..insights.reminders import Payload
 from ..store import push as push_store
 from ..store import safety_alerts as alerts_store
 from .reminders import device_label
@@ -31,7 +33,8 @@ TAG = "diary-safety-alert"
 TooManyDevices = push_store.TooManyDevices
 
 
-def subscribe(db: Database, provider_id: int, data: dict, user_agent: str = "") -> tuple[push_store.Subscription, bool]:
+def subscribe(db: Database, provider_id: int, data: Mapping[str, Any],
+              user_agent: str = "") -> tuple[push_store.Subscription, bool]:
     """Turn safety alerts on for this browser: ``(subscription, created)``."""
     return push_store.subscribe(db, provider_id, {
         "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"],
@@ -53,7 +56,7 @@ def devices(db: Database, provider_id: int) -> list[push_store.Subscription]:
     return push_store.for_user(db, provider_id, purpose=push_store.SAFETY_ALERTS)
 
 
-def payload() -> dict:
+def payload() -> Payload:
     """What an alert carries: the same fixed words for every patient and signal, and the dashboard."""
     return {"title": TITLE, "body": MESSAGE, "url": DASHBOARD, "tag": TAG}
 
@@ -64,7 +67,7 @@ def _within_look_back(candidate: alerts_store.Candidate) -> bool:
     return candidate["raised_at"] > shown_from(candidate["share_since"])
 
 
-def send_due(db: Database, send: Callable[..., str]) -> Counter:
+def send_due(db: Database, send: Callable[..., str]) -> Counter[str]:
     """Send every safety alert not sent yet through ``send(subscription, message, ttl=, urgency=)``
     (webpush.sender): kept a day by the push service, at high urgency.
 
@@ -73,7 +76,7 @@ def send_due(db: Database, send: Callable[..., str]) -> Counter:
     already_done).
     """
     counts: Counter[str] = Counter()
-    passed_over = set()  # browsers that are gone, or failed this run: their other alerts wait
+    passed_over: set[int] = set()  # browsers that are gone, or failed this run: their other alerts wait
     for alert in alerts_store.candidates(db):
         if alert["subscription_id"] in passed_over or not _within_look_back(alert):
             continue

@@ -1,13 +1,19 @@
 """Trends for a patient, or for a provider (shared records only): fetch, then compute (insights)."""
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+from sqlite_utils import Database
 
 from ..insights import trends as trends_insights
-from ..insights.daily import totals_by_date
+from ..insights.daily import Totals, totals_by_date
+from ..insights.trends import TableRow, Trends
 from ..schemas.trends import RANGES
 from ..store import assessments as assessments_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
+from ..store.entries import DayCheckin
 from ..timeutil import today_in
 from .memo import DiaryMemo
 
@@ -17,7 +23,23 @@ from .memo import DiaryMemo
 MEMO = DiaryMemo(size=32)
 
 
-def gather(db, user_id, timezone, days, *, include_private=True, for_page=False):
+class TrendsPage(TypedDict):
+    """What the patient's Trends page shows (``page``)."""
+    range_name: str
+    trends: Trends
+    checkins: dict[str, list[DayCheckin]]
+    table: list[TableRow]
+
+
+class Report(TypedDict):
+    """The printable report (``report``): ``writings`` are check-ins and sessions with ``kind`` and ``text``."""
+    trends: Trends
+    start: dt.date
+    writings: list[dict[str, Any]]
+
+
+def gather(db: Database, user_id: int, timezone: str, days: int | None, *, include_private: bool = True,
+           for_page: bool = False) -> Trends:
     """Fetch what the insights need for the last ``days`` days (None: all) and compute them.
 
     ``for_page``: shaped as the Trends page shows it (insights.trends.build): a point per week
@@ -28,7 +50,8 @@ def gather(db, user_id, timezone, days, *, include_private=True, for_page=False)
                     lambda: _gather(db, user_id, today, days, include_private=include_private, for_page=for_page))
 
 
-def _gather(db, user_id, today, days, *, include_private, for_page):
+def _gather(db: Database, user_id: int, today: dt.date, days: int | None, *, include_private: bool,
+            for_page: bool) -> Trends:
     earliest = first_record(db, user_id, include_private=include_private)
     start, end = trends_insights.window(today, days, earliest)
     return gather_between(db, user_id, start, end, today, include_private=include_private,
@@ -39,7 +62,7 @@ def _gather(db, user_id, today, days, *, include_private, for_page):
 CHECKINS_DAYS_MAX = 366
 
 
-def page(db, user_id, timezone, range_name=None):
+def page(db: Database, user_id: int, timezone: str, range_name: str | None = None) -> TrendsPage:
     """What the patient's Trends page shows for ``range_name`` (a key of RANGES, or None for the
     default period): ``range_name`` (the one shown), ``trends`` (for_page), ``checkins`` (by day,
     for the chart's day details) and ``table``. The view draws the charts from them
@@ -48,7 +71,7 @@ def page(db, user_id, timezone, range_name=None):
     return MEMO.get(db, user_id, ("page", range_name, today), lambda: _page(db, user_id, today, range_name))
 
 
-def _page(db, user_id, today, range_name):
+def _page(db: Database, user_id: int, today: dt.date, range_name: str | None) -> TrendsPage:
     range_name, days = period(db, user_id, today, range_name)
     trends = _gather(db, user_id, today, days, include_private=True, for_page=True)
     checkins = checkins_by_day(db, user_id, trends, limit_days=CHECKINS_DAYS_MAX)
@@ -56,13 +79,14 @@ def _page(db, user_id, today, range_name):
             "table": trends_insights.table_rows(trends)}
 
 
-def first_record(db, user_id, *, include_private=True):
+def first_record(db: Database, user_id: int, *, include_private: bool = True) -> dt.date | None:
     """The date of the diary's first check-in or session, or None."""
     earliest = entries_store.first_date(db, user_id, include_private=include_private)
     return dt.date.fromisoformat(earliest) if earliest else None
 
 
-def period(db, user_id, today, range_name=None, *, include_private=True):
+def period(db: Database, user_id: int, today: dt.date, range_name: str | None = None, *,
+           include_private: bool = True) -> tuple[str, int | None]:
     """``(range name, days)`` of a Trends period on ``today``: ``range_name`` is a key of RANGES, or
     None for the default (``course`` when treatment began within the last year, else ``90d``);
     ``days`` as gather() takes them (None: all). ``course`` without treatment in the last year is
@@ -73,13 +97,15 @@ def period(db, user_id, today, range_name=None, *, include_private=True):
     return ("course", course) if course else ("90d", RANGES["90d"])  # no treatment in the last year yet
 
 
-def default_period(db, user_id, today, *, include_private=True):
+def default_period(db: Database, user_id: int, today: dt.date, *,
+                   include_private: bool = True) -> tuple[dt.date, dt.date]:
     """``(start, end)`` of the default Trends period (the course, else 90 days) ending ``today``."""
     _, days = period(db, user_id, today, include_private=include_private)
+    assert days is not None  # the default period is the course or 90 days, never all of them
     return today - dt.timedelta(days=days - 1), today
 
 
-def _course_days(db, user_id, today, *, include_private=True):
+def _course_days(db: Database, user_id: int, today: dt.date, *, include_private: bool = True) -> int | None:
     """Days for the Trends page's default period (the pre-treatment weeks when treatment began in
     the last year), or None to use the usual default."""
     first = sessions_store.first_date(db, user_id, include_private=include_private)
@@ -87,7 +113,8 @@ def _course_days(db, user_id, today, *, include_private=True):
                                        first_record(db, user_id, include_private=include_private))
 
 
-def insight_totals(db, user_id, start, end, sessions, *, include_private):
+def insight_totals(db: Database, user_id: int, start: dt.date, end: dt.date, sessions: Sequence[Mapping[str, Any]], *,
+                   include_private: bool) -> dict[dt.date, Totals]:
     """{date: totals} (insights.daily) from ``start`` to ``end``, plus the week before the first of ``sessions``
     (the pre-treatment baseline) where the window doesn't already cover it."""
     rows = entries_store.day_totals(db, user_id, start, end, include_private=include_private)
@@ -100,7 +127,8 @@ def insight_totals(db, user_id, start, end, sessions, *, include_private):
     return totals_by_date(rows)
 
 
-def gather_between(db, user_id, start, end, today, *, include_private=True, since_start=False, for_page=False):
+def gather_between(db: Database, user_id: int, start: dt.date, end: dt.date, today: dt.date, *,
+                   include_private: bool = True, since_start: bool = False, for_page: bool = False) -> Trends:
     """The insights for ``start``..``end`` (``today``: the patient's, for recent-course figures).
 
     ``since_start``: the period begins at the diary's first record (said so in the logging line).
@@ -123,12 +151,13 @@ def gather_between(db, user_id, start, end, today, *, include_private=True, sinc
     return result
 
 
-def first_session_week(sessions):
+def first_session_week(sessions: Sequence[Mapping[str, Any]]) -> dt.date:
     """The first day of the week before the first of ``sessions`` (newest first)."""
     return dt.date.fromisoformat(sessions[-1]["date"]) - dt.timedelta(days=7)
 
 
-def relief_means(db, user_id, sessions, today, *, include_private):
+def relief_means(db: Database, user_id: int, sessions: Sequence[Mapping[str, Any]], today: dt.date, *,
+                 include_private: bool) -> dict[dt.date, float]:
     """Daily means since the week before the first of ``sessions`` (newest first), whatever range is
     shown: relief looks at every series. One grouped query."""
     if not sessions:
@@ -137,14 +166,15 @@ def relief_means(db, user_id, sessions, today, *, include_private):
                                      include_private=include_private)
 
 
-def private_left_out(db, user_id):
+def private_left_out(db: Database, user_id: int) -> bool:
     """Whether the patient shares their diary and marked something private, so the numbers their
     clinicians see (without private records) can differ from their own."""
     return bool(sharing_store.care_team(db, user_id)) and any(
         store.has_private(db, user_id) for store in (entries_store, sessions_store, assessments_store))
 
 
-def checkins_by_day(db, user_id, trends, *, limit_days, include_private=True):
+def checkins_by_day(db: Database, user_id: int, trends: Trends, *, limit_days: int,
+                    include_private: bool = True) -> dict[str, list[DayCheckin]]:
     """``{date: [{time, created_at, anxiety}, ...]}`` for the logged days of ``trends`` (each check-in
     the chart's day details list), or {} when the period is longer than ``limit_days`` (or weekly)."""
     if trends.get("resolution") == "week" or len(trends["days"]) > limit_days:
@@ -153,17 +183,17 @@ def checkins_by_day(db, user_id, trends, *, limit_days, include_private=True):
     return entries_store.checkins_on_dates(db, user_id, logged, include_private=include_private)
 
 
-def report(db, user_id, start, end, today, *, with_notes):
+def report(db: Database, user_id: int, start: dt.date, end: dt.date, today: dt.date, *, with_notes: bool) -> Report:
     """The printable report of ``start``..``end``: the trends (from the diary's first record when
     the period begins before it) and, ``with_notes``, the notes and reflections written in it, in
     the order the days happened (time of day, then when saved)."""
     first = first_record(db, user_id)
     since_start = first is not None and start <= first <= end  # a period from the diary's start, or longer
-    start = first if since_start else start
+    start = first if since_start and first is not None else start  # (since_start has a first record)
     trends = gather_between(db, user_id, start, end, today, since_start=since_start, for_page=True)
-    writings = []
+    writings: list[dict[str, Any]] = []
     if with_notes:
-        dates = {"date_from": start, "date_to": end}
+        dates: dict[str, Any] = {"date_from": start, "date_to": end}
         writings = [{**e, "kind": "note", "text": e["note"]}
                     for page in entries_store.export_pages(db, user_id, **dates) for e in page if e["note"]]
         writings += [{**s, "kind": "reflection", "text": s["reflection"]}

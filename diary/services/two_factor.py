@@ -4,6 +4,10 @@ The views keep what belongs to the browser (the pending login, the secret being 
 services.accounts counts attempts and audits what happened; here: the rules, through the store
 and the pure diary.otp.
 """
+from typing import TypedDict, cast
+
+from sqlite_utils import Database
+
 from ..db import write_transaction
 from ..security import otp, passwords
 from ..store import mfa as mfa_store
@@ -12,7 +16,13 @@ from ..store import users as users_store
 TOTP, RECOVERY = "totp", "recovery"
 
 
-def check(db, user_id, typed, when=None):
+class TwoFactorStatus(TypedDict):
+    """An enrolled account's two-factor state (``status``)."""
+    enabled_at: str | None
+    recovery_codes_left: int
+
+
+def check(db: Database, user_id: int, typed: str, when: float | None = None) -> str | None:
     """Is ``typed`` a valid second factor for the account right now? ``"totp"`` or ``"recovery"``
     when it is (and it is now used up), else None: wrong, too old, already used (a TOTP code
     for a step at or before the last one accepted), or no two-factor on this account."""
@@ -35,16 +45,17 @@ def check(db, user_id, typed, when=None):
     return None
 
 
-def hash_recovery_code(code):
+def hash_recovery_code(code: str) -> str:
     """Salted argon2id (``passwords.hash_code``) of the normalised ``code``.
 
     Each code has only 50 random bits (short enough to type), below the 112 bits for which a
     fast unsalted hash would do (ASVS 5.0 6.5.2).
     """
-    return passwords.hash_code(otp.normalize_recovery_code(code))
+    # A code otp.new_recovery_codes made: it always normalises.
+    return passwords.hash_code(cast(str, otp.normalize_recovery_code(code)))
 
 
-def was_replayed(db, user_id, typed, when=None):
+def was_replayed(db: Database, user_id: int, typed: str, when: float | None = None) -> bool:
     """Whether a refused ``typed`` was a right code already used (to say so, rather than "wrong")."""
     state = mfa_store.get_secret(db, user_id)
     if state is None or not otp.looks_like_totp(typed):
@@ -53,7 +64,7 @@ def was_replayed(db, user_id, typed, when=None):
     return step is not None and state["last_step"] is not None and step <= state["last_step"]
 
 
-def enrol(db, user_id, secret, typed, when=None):
+def enrol(db: Database, user_id: int, secret: str, typed: str, when: float | None = None) -> list[str] | None:
     """Turn two-factor on with ``secret`` if ``typed`` is its current code.
 
     Returns the new recovery codes (to show once; only their hashes are kept), or None when
@@ -72,21 +83,21 @@ def enrol(db, user_id, secret, typed, when=None):
     return codes
 
 
-def new_recovery_codes(db, user_id):
+def new_recovery_codes(db: Database, user_id: int) -> list[str]:
     """Replace the account's recovery codes; returns the new ones (to show once)."""
     codes = otp.new_recovery_codes()
     mfa_store.replace_recovery_codes(db, user_id, [hash_recovery_code(code) for code in codes])
     return codes
 
 
-def disable(db, user_id):
+def disable(db: Database, user_id: int) -> None:
     """Turn two-factor off and end every session of the account."""
     with write_transaction(db):
         mfa_store.disable(db, user_id)
         users_store.bump_session_version(db, user_id)
 
 
-def status(db, user_id):
+def status(db: Database, user_id: int) -> TwoFactorStatus | None:
     """``{"enabled_at", "recovery_codes_left"}`` for an enrolled account, else None."""
     state = mfa_store.get_secret(db, user_id)
     if state is None:

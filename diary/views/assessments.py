@@ -1,12 +1,17 @@
 """GAD-7 and PHQ-9 (HTML): take one, see the result, the history; the Today "due" card."""
 import re
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from ..db import get_db
-from ..insights.questionnaires import INSTRUMENTS
+from ..insights.questionnaires import INSTRUMENTS, Instrument
 from ..schemas.assessments import AssessmentIn, AssessmentListOut, AssessmentOut, AssessmentQuery
 from ..services import IdConflict
 from ..services import assessments as assessments_service
@@ -21,17 +26,17 @@ bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 
 @bp.before_request
-def patients_only():
+def patients_only() -> ResponseReturnValue | None:
     return check_role("patient")
 
 
 @bp.route("/")
-def index():
+def index() -> ResponseReturnValue:
     history = records.list_own(get_db(), "assessment", current_user.id)
     return render_template("assessments/index.html", history=history)
 
 
-def assessment_payload(form, instrument):
+def assessment_payload(form: MultiDict[str, str], instrument: Instrument) -> dict[str, Any]:
     """The schema's input from the form: ``item_1``… radios become ``answers`` (None if unanswered)."""
     payload = present(form, ("id", "date", "difficulty"))
     payload["instrument"] = instrument.key
@@ -42,7 +47,7 @@ def assessment_payload(form, instrument):
     return payload
 
 
-def item_errors(errors):
+def item_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """``{"answers": ["Item 3: Choose an answer."]}`` -> ``{"item_3": ["Choose an answer."]}`` (for the form)."""
     result = {k: v for k, v in errors.items() if k != "answers"}
     for message in errors.get("answers", []):
@@ -53,7 +58,7 @@ def item_errors(errors):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def new():
+def new() -> ResponseReturnValue:
     key = request.args.get("instrument", "")
     if key not in INSTRUMENTS:
         errors = {"instrument": ["Choose GAD-7 or PHQ-9."]} if key else {}
@@ -80,7 +85,7 @@ def new():
 
 
 @bp.route("/<uuid:assessment_id>")
-def result(assessment_id):
+def result(assessment_id: uuid.UUID) -> ResponseReturnValue:
     found = assessments_service.result(get_db(), current_user.id, assessment_id)
     if found is None:
         abort(404)
@@ -88,7 +93,7 @@ def result(assessment_id):
 
 
 @bp.route("/<uuid:assessment_id>/delete", methods=["GET", "POST"])
-def delete(assessment_id):
+def delete(assessment_id: uuid.UUID) -> ResponseReturnValue:
     found = assessments_service.result(get_db(), current_user.id, assessment_id)
     if found is None:
         abort(404)
@@ -100,7 +105,7 @@ def delete(assessment_id):
 
 
 @bp.route("/due/dismiss", methods=["POST"])
-def dismiss_due():
+def dismiss_due() -> Response:
     assessments_service.dismiss_due(get_db(), current_user.id, today_in(current_user.timezone))
     flash("Hidden until the next one is due.", "info")
     return redirect(url_for("diary.today"))
@@ -111,19 +116,19 @@ def dismiss_due():
 @operation("/assessments", "post", "Save a completed GAD-7 or PHQ-9 (scored by the server; idempotent on a client id)",
            body=AssessmentIn, context=on_patient_today,
            responses={201: AssessmentOut, 200: AssessmentOut, 409: None})
-def create_assessment(data):
+def create_assessment(data: dict[str, Any]) -> ResponseReturnValue:
     return saved(lambda: records.create_assessment(get_db(), current_user.id, data), AssessmentOut(),
                  ".get_assessment", "assessment_id")
 
 
 @operation("/assessments", "get", "List questionnaire results, newest first", query=AssessmentQuery,
            responses={200: AssessmentListOut})
-def list_assessments(query):
+def list_assessments(query: dict[str, Any]) -> ResponseReturnValue:
     assessments = records.list_own(get_db(), "assessment", current_user.id, **query)
     return AssessmentListOut().dump({"assessments": assessments})
 
 
-def own_assessment(assessment_id):
+def own_assessment(assessment_id: uuid.UUID) -> Mapping[str, Any]:
     assessment = records.get_own(get_db(), "assessment", current_user.id, assessment_id)
     if assessment is None:
         raise not_found("assessment")
@@ -132,13 +137,13 @@ def own_assessment(assessment_id):
 
 @operation("/assessments/<uuid:assessment_id>", "get", "One questionnaire result",
            responses={200: AssessmentOut, 404: None})
-def get_assessment(assessment_id):
+def get_assessment(assessment_id: uuid.UUID) -> ResponseReturnValue:
     return AssessmentOut().dump(own_assessment(assessment_id))
 
 
 @operation("/assessments/<uuid:assessment_id>", "delete", "Delete a questionnaire result",
            responses={204: None, 404: None})
-def delete_assessment(assessment_id):
+def delete_assessment(assessment_id: uuid.UUID) -> ResponseReturnValue:
     if not records.delete_own(get_db(), "assessment", current_user.id, assessment_id):
         raise not_found("assessment")
     return "", 204

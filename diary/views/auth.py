@@ -3,12 +3,17 @@ change, two-factor enrolment: the HTTP side (forms, the Flask session, messages,
 the use cases are services.accounts'."""
 import secrets
 import time
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
+from sqlite_utils import Database
+from werkzeug.wrappers import Response
 
 from ..db import get_db
 from ..schemas.accounts import (
@@ -29,11 +34,11 @@ from ..web.forms import load, present
 bp = Blueprint("auth", __name__)
 
 
-def home_for(user):
+def home_for(user: User) -> str:
     return url_for("provider.dashboard") if user.is_provider else url_for("diary.today")
 
 
-def start_session(row, *, keep_login_time=False):
+def start_session(row: Mapping[str, Any], *, keep_login_time: bool = False) -> User:
     """Log ``row`` in on this browser, within its role's limits (auth.SESSION_LIMITS).
 
     The session starts afresh (a new CSRF token with it): nothing planted in a session before
@@ -52,11 +57,11 @@ def start_session(row, *, keep_login_time=False):
     return user
 
 
-def too_many_passwords(throttled):
+def too_many_passwords(throttled: limits.Throttled) -> str:
     return f"Too many wrong passwords. Wait {throttled.wait} and try again."
 
 
-def too_many_codes(throttled):
+def too_many_codes(throttled: limits.Throttled) -> str:
     return f"Too many wrong codes for this account. Wait {throttled.wait} and try again."
 
 
@@ -64,27 +69,27 @@ WRONG_CODE = "That code isn't right. Type the 6 digits your authenticator app sh
 CODE_ALREADY_USED = "That code was already used. Wait for the next one in your app (a new one every 30 seconds)."
 
 
-def password_problem(refused):
+def password_problem(refused: accounts.PasswordRefused) -> str:
     """What a form says under a password that didn't confirm the logged-in user's identity."""
     return too_many_passwords(refused.throttled) if refused.throttled else "That isn't your password."
 
 
-def code_problem(refused):
+def code_problem(refused: accounts.CodeRefused) -> str:
     """What a form says under a second-factor code that was refused."""
     if refused.throttled:
         return too_many_codes(refused.throttled)
     return CODE_ALREADY_USED if refused.replayed else WRONG_CODE
 
 
-def retry_after(throttled):
+def retry_after(throttled: limits.Throttled) -> dict[str, str]:
     return {"Retry-After": str(throttled.retry_after)}
 
 
-def without_password(values):
+def without_password(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != "password"}
 
 
-def safe_next(target):
+def safe_next(target: str | None) -> str | None:
     """Only same-site paths: never redirect a fresh login to another host."""
     if not target:
         return None
@@ -95,9 +100,10 @@ def safe_next(target):
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register():
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
+    errors: dict[str, list[str]]
     values, errors = {"role": "patient", "timezone": ""}, {}
     if request.method == "POST":
         values = present(request.form, ("email", "password", "role", "display_name", "timezone"))
@@ -123,9 +129,11 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
+    values: dict[str, Any]
+    errors: dict[str, list[str]]
     values, errors = {}, {}
     if request.method == "POST":
         values = present(request.form, ("email", "password"))
@@ -159,7 +167,7 @@ PENDING_LOGIN = "pending_login"
 PENDING_LOGIN_SECONDS = 5 * 60
 
 
-def pending_login(db):
+def pending_login(db: Database) -> Mapping[str, Any] | None:
     """The account whose password was just typed in this browser, if that was under 5 minutes ago
     and nothing has ended its sessions since (password change, logout elsewhere)."""
     pending = session.get(PENDING_LOGIN)
@@ -171,7 +179,7 @@ def pending_login(db):
 
 
 @bp.route("/login/two-factor", methods=["GET", "POST"])
-def login_two_factor():
+def login_two_factor() -> ResponseReturnValue:
     """The second step of logging in: a code from the authenticator app, or a recovery code."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -181,7 +189,7 @@ def login_two_factor():
         if session.pop(PENDING_LOGIN, None) is not None:
             flash("That took too long. Please log in again.", "info")
         return redirect(url_for("auth.login"))
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data, errors = load(SecondFactorIn(), present(request.form, ("code",)))
         if data is not None:
@@ -204,7 +212,7 @@ def login_two_factor():
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():
+def logout() -> Response:
     if current_user.is_authenticated:
         accounts.log_out(get_db(), current_user.id)
         logout_user()
@@ -212,7 +220,7 @@ def logout():
     return clear_device(redirect(url_for("auth.login")))
 
 
-def clear_device(response):
+def clear_device(response: Response) -> Response:
     """Nothing of this account stays on a shared phone: caches, its outbox, the service worker.
 
     ``Clear-Site-Data: "cache", "storage"``, unless the page says other accounts' unsent check-ins
@@ -228,8 +236,8 @@ def clear_device(response):
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account():
-    errors = {}
+def account() -> ResponseReturnValue:
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         form = present(request.form, ("current_password", "new_password", "confirm_password"))
         data, errors = load(PasswordChangeIn(email=current_user.email), form)
@@ -247,7 +255,8 @@ def account():
     return render_account(errors=errors)
 
 
-def render_account(errors=None, profile_errors=None, profile=None):
+def render_account(errors: Mapping[str, list[str]] | None = None, profile_errors: Mapping[str, list[str]] | None = None,
+                   profile: Mapping[str, Any] | None = None) -> ResponseReturnValue:
     profile = profile or {"display_name": current_user.display_name, "timezone": current_user.timezone}
     return render_template(
         "auth/account.html", errors=errors or {}, profile_errors=profile_errors or {}, profile=profile,
@@ -260,7 +269,7 @@ def render_account(errors=None, profile_errors=None, profile=None):
 
 @bp.route("/account/profile", methods=["POST"])
 @login_required
-def profile():
+def profile() -> ResponseReturnValue:
     values = present(request.form, ("display_name", "timezone"))
     data, errors = load(ProfileIn(), values)
     if data is None:
@@ -272,8 +281,8 @@ def profile():
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
-def delete_account():
-    errors = {}
+def delete_account() -> ResponseReturnValue:
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data, errors = load(DeleteAccountIn(), present(request.form, ("password", "confirmation")))
         if data is not None:
@@ -295,7 +304,7 @@ ENROLMENT = "two_factor_enrolment"
 REPLACE_MINUTES = 10
 
 
-def pending_enrolment(enrolled):
+def pending_enrolment(enrolled: bool) -> dict[str, Any] | None:
     """The enrolment under way in this browser (``{"nonce", "id", "replacing", "until"}``), or None.
 
     An account that already has two-factor only sees a new secret after confirming password and
@@ -310,7 +319,7 @@ def pending_enrolment(enrolled):
     return pending
 
 
-def start_enrolment(replacing=False):
+def start_enrolment(replacing: bool = False) -> dict[str, Any]:
     session[ENROLMENT] = pending = {
         "nonce": secrets.token_urlsafe(16), "id": current_user.id, "replacing": replacing,
         "until": time.time() + REPLACE_MINUTES * 60 if replacing else None,
@@ -318,11 +327,13 @@ def start_enrolment(replacing=False):
     return pending
 
 
-def enrolment_secret(pending):
-    return otp.enrolment_secret(current_app.secret_key, current_user.id, pending["nonce"])
+def enrolment_secret(pending: Mapping[str, Any]) -> str:
+    key = current_app.secret_key
+    assert key is not None  # create_app always sets one (from the instance folder when not configured)
+    return otp.enrolment_secret(key, current_user.id, pending["nonce"])
 
 
-def render_enrolment(pending, errors=None):
+def render_enrolment(pending: Mapping[str, Any], errors: Mapping[str, list[str]] | None = None) -> ResponseReturnValue:
     secret = enrolment_secret(pending)
     uri = otp.provisioning_uri(secret, current_user.email)
     # segno writes only paths with fill/stroke attributes (no style attribute, nothing fetched),
@@ -336,7 +347,7 @@ def render_enrolment(pending, errors=None):
     ), 422 if errors else 200
 
 
-def confirm_identity(db):
+def confirm_identity(db: Database) -> tuple[Mapping[str, Any] | None, Mapping[str, list[str]]]:
     """``(row, {})`` when the form's password and second factor are the logged-in user's, else
     ``(None, errors)``. Both count towards their limits."""
     data, errors = load(ConfirmIdentityIn(), present(request.form, ("password", "code")))
@@ -352,13 +363,13 @@ def confirm_identity(db):
     return row, {}
 
 
-def render_two_factor(status, errors=None):
+def render_two_factor(status: Mapping[str, Any], errors: Mapping[str, list[str]] | None = None) -> ResponseReturnValue:
     return render_template("auth/two_factor.html", status=status, errors=errors or {}), 422 if errors else 200
 
 
 @bp.route("/account/two-factor")
 @login_required
-def two_factor_page():
+def two_factor_page() -> ResponseReturnValue:
     """Set up two-factor (a QR code to scan), or, once it's on: its status and what can be changed."""
     status = two_factor.status(get_db(), current_user.id)
     pending = pending_enrolment(status is not None)
@@ -369,7 +380,7 @@ def two_factor_page():
 
 @bp.route("/account/two-factor/confirm", methods=["POST"])
 @login_required
-def confirm_two_factor():
+def confirm_two_factor() -> ResponseReturnValue:
     db = get_db()
     enrolled = two_factor.status(db, current_user.id) is not None
     pending = pending_enrolment(enrolled)
@@ -400,7 +411,7 @@ def confirm_two_factor():
     return render_template("auth/recovery_codes.html", codes=codes)
 
 
-def confirmed_two_factor_change(db):
+def confirmed_two_factor_change(db: Database) -> tuple[Mapping[str, Any] | None, ResponseReturnValue | None]:
     """``(row, None)`` when the account has two-factor on and the form's password and code are
     its own, else ``(None, the answer to send)``: the page again with the errors."""
     status = two_factor.status(db, current_user.id)
@@ -414,7 +425,7 @@ def confirmed_two_factor_change(db):
 
 @bp.route("/account/two-factor/replace", methods=["POST"])
 @login_required
-def replace_two_factor():
+def replace_two_factor() -> ResponseReturnValue:
     """Move to a new authenticator app: after password and code, a new secret to scan."""
     db = get_db()
     row, refusal = confirmed_two_factor_change(db)
@@ -426,24 +437,26 @@ def replace_two_factor():
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 @login_required
-def new_recovery_codes():
+def new_recovery_codes() -> ResponseReturnValue:
     db = get_db()
     row, refusal = confirmed_two_factor_change(db)
     if refusal is not None:
         return refusal
+    assert row is not None  # no refusal: the identity was confirmed
     codes = accounts.renew_recovery_codes(db, row["id"])
     return render_template("auth/recovery_codes.html", codes=codes)
 
 
 @bp.route("/account/two-factor/disable", methods=["POST"])
 @login_required
-def disable_two_factor():
+def disable_two_factor() -> ResponseReturnValue:
     if current_user.is_provider:
         abort(403, description="Clinicians keep two-factor authentication on: it protects your patients' data.")
     db = get_db()
     row, refusal = confirmed_two_factor_change(db)
     if refusal is not None:
         return refusal
+    assert row is not None  # no refusal: the identity was confirmed
     start_session(accounts.disable_two_factor(db, row["id"]))
     flash("Two-factor authentication is off. You've been logged out everywhere else.", "info")
     return redirect(url_for("auth.account"))

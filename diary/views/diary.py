@@ -1,9 +1,14 @@
 """The patient's diary: Today (check-in form), history, edit/delete, trigger management."""
+import datetime as dt
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response
 
 from ..db import get_db
 from ..schemas.entries import MAX_OFFSET, EntryIn, EntryListOut, EntryOut, EntryPatch, EntryQuery
@@ -29,23 +34,24 @@ ENTRY_SUPPORT_REASONS = ("score_10", "crisis_language")
 
 
 @bp.before_request
-def patients_only():
+def patients_only() -> ResponseReturnValue | None:
     # Today doubles as the landing page, so it sorts visitors out itself.
     if request.endpoint != "diary.today":
         return check_role("patient")
     return None
 
 
-def patient_today():
+def patient_today() -> dt.date:
     return today_in(current_user.timezone)
 
 
-def trigger_choices(user_id):
+def trigger_choices(user_id: int) -> list[str]:
     names = [t["name"] for t in triggers_service.list_own(get_db(), user_id)]
     return names or list(SUGGESTED_TRIGGERS)
 
 
-def render_checkin_form(template, values, errors, **context):
+def render_checkin_form(template: str, values: Mapping[str, Any], errors: Mapping[str, list[str]],
+                        **context: Any) -> ResponseReturnValue:
     return render_template(
         template, values=values, errors=errors, trigger_choices=trigger_choices(current_user.id),
         today=patient_today(), **context,
@@ -53,7 +59,7 @@ def render_checkin_form(template, values, errors, **context):
 
 
 @bp.route("/", methods=["GET", "POST"])
-def today():
+def today() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         if request.method == "POST":  # e.g. the session ended in another tab: say so, don't drop it silently
             return login_manager.unauthorized()
@@ -64,6 +70,7 @@ def today():
         return redirect(url_for("provider.dashboard"))
     day = patient_today()
     # A check-in dated today is "now" unless the patient says otherwise.
+    errors: dict[str, list[str]]
     values, errors = {"date": day.isoformat(), "time": time_now_in(current_user.timezone), "triggers": []}, {}
     if request.method == "POST":
         values = entry_payload(request.form)
@@ -91,14 +98,14 @@ def today():
 
 
 @bp.route("/welcome/dismiss", methods=["POST"])
-def dismiss_welcome():
+def dismiss_welcome() -> Response:
     """The first-run card's "Got it": a plain form post, so it works without JavaScript."""
     onboarding.dismiss_welcome(get_db(), current_user.id, patient_today())
     return redirect(url_for("diary.today"))
 
 
 @bp.route("/history")
-def history():
+def history() -> ResponseReturnValue:
     filters = {k: v for k in ("from", "to", "trigger") if (v := request.args.get(k, "").strip())}
     query, errors = load(EntryQuery(), filters)
     if query is None:
@@ -116,7 +123,7 @@ def history():
     ), 422 if errors else 200
 
 
-def own_entry(entry_id):
+def own_entry(entry_id: uuid.UUID) -> Mapping[str, Any]:
     """The patient's check-in ``entry_id``; 404 (page or JSON) when it isn't theirs."""
     entry = records.get_own(get_db(), "entry", current_user.id, entry_id)
     if entry is None:
@@ -125,8 +132,9 @@ def own_entry(entry_id):
 
 
 @bp.route("/entries/<uuid:entry_id>/edit", methods=["GET", "POST"])
-def edit_entry(entry_id):
+def edit_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
     entry = own_entry(entry_id)
+    errors: dict[str, list[str]]
     values, errors = entry, {}
     if request.method == "POST":
         values = entry_payload(request.form)
@@ -141,7 +149,7 @@ def edit_entry(entry_id):
 
 
 @bp.route("/entries/<uuid:entry_id>/delete", methods=["GET", "POST"])
-def delete_entry(entry_id):
+def delete_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
     entry = own_entry(entry_id)
     if request.method == "POST":
         records.delete_own(get_db(), "entry", current_user.id, entry_id)
@@ -151,18 +159,18 @@ def delete_entry(entry_id):
 
 
 @bp.route("/triggers")
-def triggers():
+def triggers() -> ResponseReturnValue:
     return render_triggers({})
 
 
-def render_triggers(errors, status=200):
+def render_triggers(errors: Mapping[int, Any], status: int = 200) -> ResponseReturnValue:
     return render_template(
         "diary/triggers.html", triggers=triggers_service.list_own(get_db(), current_user.id),
         errors=errors,
     ), status
 
 
-def own_trigger_or_404(trigger_id):
+def own_trigger_or_404(trigger_id: int) -> Mapping[str, Any]:
     trigger = triggers_service.get_own(get_db(), current_user.id, trigger_id)
     if trigger is None:
         abort(404)
@@ -170,7 +178,7 @@ def own_trigger_or_404(trigger_id):
 
 
 @bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/rename", methods=["POST"])
-def rename_trigger(trigger_id):
+def rename_trigger(trigger_id: int) -> ResponseReturnValue:
     trigger = own_trigger_or_404(trigger_id)
     try:
         new_name = TriggerName().deserialize(request.form.get("name", ""))
@@ -186,10 +194,11 @@ def rename_trigger(trigger_id):
 
 
 @bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/merge", methods=["GET", "POST"])
-def merge_trigger(trigger_id):
+def merge_trigger(trigger_id: int) -> ResponseReturnValue:
     """GET asks for confirmation (merging can't be undone); POST merges."""
     source = own_trigger_or_404(trigger_id)
-    target = triggers_service.get_own(get_db(), current_user.id, row_id(request.values.get("into")))
+    into = row_id(request.values.get("into"))  # None: not an id, so none of theirs
+    target = None if into is None else triggers_service.get_own(get_db(), current_user.id, into)
     if target is None or target["id"] == source["id"]:
         return render_triggers({trigger_id: ["Choose another of your triggers to merge into."]}, 422)
     if request.method == "GET":
@@ -200,7 +209,7 @@ def merge_trigger(trigger_id):
 
 
 @bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/delete", methods=["GET", "POST"])
-def delete_trigger(trigger_id):
+def delete_trigger(trigger_id: int) -> ResponseReturnValue:
     trigger = own_trigger_or_404(trigger_id)
     if request.method == "POST":
         triggers_service.delete(get_db(), current_user.id, trigger_id)
@@ -213,32 +222,32 @@ def delete_trigger(trigger_id):
 
 @operation("/entries", "post", "Create a check-in (idempotent on a client id)", body=EntryIn,
            context=on_patient_today, responses={201: EntryOut, 200: EntryOut, 409: None})
-def create_entry(data):
+def create_entry(data: dict[str, Any]) -> ResponseReturnValue:
     return saved(lambda: records.create(get_db(), "entry", current_user.id, data), ENTRY_OUT, ".get_entry",
                  "entry_id")
 
 
 @operation("/entries", "get", "List check-ins, newest first", query=EntryQuery,
            responses={200: EntryListOut})
-def list_entries(query):
+def list_entries(query: dict[str, Any]) -> ResponseReturnValue:
     limit = query.pop("limit")
     entries = records.list_own(get_db(), "entry", current_user.id, limit=limit + 1, **query)
     return EntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
 
 
 @operation("/entries/<uuid:entry_id>", "get", "One check-in", responses={200: EntryOut, 404: None})
-def get_entry(entry_id):
+def get_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
     return EntryOut().dump(own_entry(entry_id))
 
 
-def own_entry_today(entry_id):
+def own_entry_today(entry_id: uuid.UUID) -> dict[str, Any]:
     own_entry(entry_id)  # a missing entry answers 404 before the body is read
     return on_patient_today()
 
 
 @operation("/entries/<uuid:entry_id>", "patch", "Change some fields of a check-in", body=EntryPatch,
            context=own_entry_today, responses={200: EntryOut, 404: None})
-def patch_entry(entry_id, data):
+def patch_entry(entry_id: uuid.UUID, data: dict[str, Any]) -> ResponseReturnValue:
     entry, support = records.update(get_db(), "entry", current_user.id, entry_id, data)
     if entry is None:  # deleted in between
         raise not_found("entry")
@@ -247,7 +256,7 @@ def patch_entry(entry_id, data):
 
 @operation("/entries/<uuid:entry_id>", "delete", "Delete a check-in", responses={204: None, 404: None},
            endpoint="delete_entry")
-def api_delete_entry(entry_id):
+def api_delete_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
     if not records.delete_own(get_db(), "entry", current_user.id, entry_id):
         raise not_found("entry")
     return "", 204

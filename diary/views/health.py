@@ -2,6 +2,7 @@
 import sqlite3
 
 from flask import Blueprint, jsonify
+from werkzeug.wrappers import Response
 
 from ..db import get_db, health
 
@@ -9,7 +10,7 @@ bp = Blueprint("health", __name__)
 
 
 @bp.route("/healthz")
-def healthz():
+def healthz() -> Response:
     """200 {"status": "ok"} when the database answers with a current schema; 503 otherwise. Public,
     and says nothing about anyone's data."""
     try:

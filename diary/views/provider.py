@@ -1,6 +1,11 @@
 """Provider pages: the dashboard of patients sharing, redeeming a share code, a patient's diary."""
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from ..db import get_db
 from ..insights import attention
@@ -16,24 +21,26 @@ from ..web.errors import http_error
 from ..web.forms import load, present, row_id
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
+# (patient, share): a patient sharing with the logged-in provider, and what they share (shared_patient).
+PatientShare = tuple[Mapping[str, Any], Mapping[str, Any]]
 
 
 @bp.before_request
-def providers_only():
+def providers_only() -> ResponseReturnValue | None:
     return check_role("provider")
 
 
-def shared_patient(patient_id):
+def shared_patient(patient_id: int) -> PatientShare:
     """``(patient, share)`` of a patient sharing with the logged-in provider; 404 (page or JSON)
     when no patient shares with them under that id."""
     patient, share = care.shared_patient(get_db(), current_user.id, patient_id)
-    if patient is None:
+    if patient is None or share is None:  # the two are None together
         raise http_error(404, {"patient_id": ["No patient shares their diary with you under that id."]})
     return patient, share
 
 
 @bp.route("/")
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     sort = request.args.get("sort", "attention")
     if sort not in care.SORTS:
         sort = "attention"
@@ -41,14 +48,14 @@ def dashboard():
     return render_template("provider/dashboard.html", **dashboard_page(sort, page), errors={})
 
 
-def dashboard_page(sort="attention", page=1):
+def dashboard_page(sort: str = "attention", page: int = 1) -> dict[str, Any]:
     """What the dashboard template needs for page ``page`` (1-based; out of range: the nearest)."""
     shown = care.dashboard(get_db(), current_user.id, sort, page=page)
     return {**shown, "sort": sort, "flag_labels": attention.FLAG_LABELS, "sparkline": charts.sparkline}
 
 
 @bp.route("/redeem", methods=["POST"])
-def redeem_code():
+def redeem_code() -> ResponseReturnValue:
     data, errors = load(RedeemIn(), present(request.form, ("code",)))
     status, headers = 422, {}
     if data is not None:
@@ -68,7 +75,7 @@ def redeem_code():
 
 
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>")
-def patient(patient_id):
+def patient(patient_id: int) -> ResponseReturnValue:
     db = get_db()
     patient, share = shared_patient(patient_id)
     # The Trends page's periods; a bad one is explained and the default shown instead.
@@ -81,7 +88,7 @@ def patient(patient_id):
 
 
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", methods=["POST"])
-def acknowledge_safety(patient_id):
+def acknowledge_safety(patient_id: int) -> Response:
     db = get_db()
     shared_patient(patient_id)
     data, errors = load(AcknowledgeIn(), present(request.form, ("through",)))
@@ -96,7 +103,7 @@ def acknowledge_safety(patient_id):
 
 
 @bp.route("/patients/<int(max=9223372036854775807):patient_id>/export/entries.csv")
-def export_entries(patient_id):
+def export_entries(patient_id: int) -> Response:
     db = get_db()
     patient, share = shared_patient(patient_id)
     query = date_range()
@@ -109,7 +116,7 @@ def export_entries(patient_id):
 
 @operation("/invites/redeem", "post", "Redeem a patient's share code", body=RedeemIn,
            responses={200: RedeemOut, 422: None, 429: None}, role="provider")
-def redeem_invite(data):
+def redeem_invite(data: dict[str, Any]) -> ResponseReturnValue:
     try:
         patient = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
                               address=request.remote_addr)
@@ -130,8 +137,10 @@ FIRST_PATIENT = {"patient_id": "$response.body#/patients/0/id"}
                "PatientEntries": ("patient_entries", FIRST_PATIENT),
                "AcknowledgeSafety": ("acknowledge_safety", FIRST_PATIENT),
            }})
-def list_patients():
-    patients = care.patient_summaries(get_db(), current_user.id, action="api.patients", sparklines=False)
+def list_patients() -> ResponseReturnValue:
+    # Read by field name (PATIENT_FIELDS), not as the service's TypedDict.
+    patients: Sequence[Mapping[str, Any]] = care.patient_summaries(get_db(), current_user.id, action="api.patients",
+                                                                  sparklines=False)
     # The summaries already hold PatientSummaryOut's fields in JSON types (tests hold the answer to
     # that schema); a marshmallow dump of 500 patients took as long as everything else together.
     return jsonify({"patients": [{name: p[name] for name in PATIENT_FIELDS} for p in patients]})
@@ -144,7 +153,7 @@ PATIENT_FIELDS = tuple(PatientListOut().fields["patients"].inner.schema.fields) 
            "Acknowledge a patient's safety flag (audited; shown in the patient's access log)",
            body=AcknowledgeIn, empty_body=True, find=shared_patient,
            responses={204: None, 404: None}, role="provider", endpoint="acknowledge_safety")
-def api_acknowledge_safety(patient_id, data, found):
+def api_acknowledge_safety(patient_id: int, data: dict[str, Any], found: PatientShare) -> ResponseReturnValue:
     safety.acknowledge(get_db(), current_user.id, patient_id, data.get("through"))
     return "", 204
 
@@ -152,7 +161,7 @@ def api_acknowledge_safety(patient_id, data, found):
 @operation("/patients/<int(max=9223372036854775807):patient_id>/trends", "get",
            "A sharing patient's trends (without private entries)", query=SharedTrendsQuery,
            find=shared_patient, responses={200: TrendsOut, 404: None}, role="provider")
-def patient_trends(patient_id, query, found):
+def patient_trends(patient_id: int, query: dict[str, Any], found: PatientShare) -> ResponseReturnValue:
     patient, share = found
     return jsonify(care.shared_trends(get_db(), current_user.id, patient, share, query.get("days"),
                                       query.get("range")))
@@ -161,7 +170,7 @@ def patient_trends(patient_id, query, found):
 @operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",
            "A sharing patient's shared check-ins (notes only with full sharing)", query=EntryQuery,
            find=shared_patient, responses={200: SharedEntryListOut, 404: None}, role="provider")
-def patient_entries(patient_id, query, found):
+def patient_entries(patient_id: int, query: dict[str, Any], found: PatientShare) -> ResponseReturnValue:
     patient, share = found
     limit = query.pop("limit")
     entries = care.shared_entries(get_db(), current_user.id, patient, share, limit=limit + 1, **query)

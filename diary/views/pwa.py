@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from werkzeug.wrappers import Response
 
 from ..insights import crisis
 from ..timeutil import today_in
@@ -23,7 +24,7 @@ SHELL_TEMPLATES = ("pwa/sw.js", "pwa/offline.html", "base.html", "_macros.html",
 
 
 @lru_cache(maxsize=4)
-def shell_version(static_folder, extra=""):
+def shell_version(static_folder: str, extra: str = "") -> str:
     """A hash of the shell's files and templates (and ``extra``: the crisis contacts the precached
     support page shows): any deploy that changes them changes the worker."""
     digest = hashlib.sha256(extra.encode())
@@ -35,14 +36,14 @@ def shell_version(static_folder, extra=""):
     return digest.hexdigest()[:12]
 
 
-def current_shell_version():
+def current_shell_version() -> str:
     """Also changes with the crisis contacts and rules, which the precached pages and files carry."""
     data = json.dumps([current_app.config["CRISIS_CONTACTS"], crisis.client_rules()], sort_keys=True, default=str)
     return shell_version(current_app.static_folder, data)
 
 
 @bp.route("/manifest.webmanifest")
-def manifest():
+def manifest() -> Response:
     icon = lambda name, size, purpose="any": {  # noqa: E731
         "src": url_for("static", filename=f"icons/{name}"), "sizes": size, "type": "image/png", "purpose": purpose}
     response = jsonify({
@@ -65,7 +66,7 @@ def manifest():
 
 
 @bp.route("/sw.js")
-def service_worker():
+def service_worker() -> Response:
     version = current_shell_version()
     shell = [url_for("pwa.offline"), url_for("safety.support_offline"), url_for("pwa.manifest"),
              url_for("pwa.crisis_rules")]
@@ -78,7 +79,7 @@ def service_worker():
 
 
 @bp.route("/crisis-rules.json")
-def crisis_rules():
+def crisis_rules() -> Response:
     """How crisis language is read (diary/insights/crisis.py), for the outbox on the phone
     (static/js/crisis.js): the same for everyone, no personal data; precached by the worker."""
     response = jsonify(crisis.client_rules())
@@ -87,7 +88,7 @@ def crisis_rules():
 
 
 @bp.route("/offline")
-def offline():
+def offline() -> str:
     """The page shown when there's no connection: the check-in form, which saves to the outbox.
 
     It holds no personal data (it is cached on the device), so it is the same for everyone.

@@ -2,6 +2,8 @@
 "No thanks". Turning either on needs the browser's push subscription, so it goes through the JSON
 API (/api/v1/push/subscriptions for a patient's reminders, /api/v1/safety-alerts/subscriptions for
 a provider's safety alerts) from static/js/reminders.js."""
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -36,7 +38,7 @@ def right_role() -> ResponseReturnValue | None:
 
 
 @bp.route("/devices/<int:device_id>/delete", methods=["POST"])
-def remove_device(device_id):
+def remove_device(device_id: int) -> Response:
     if device_id > MAX_ROW_ID or not reminders.remove_device(get_db(), current_user.id, device_id):
         abort(404)
     flash("Reminders are off for that device.", "success")
@@ -56,7 +58,7 @@ def remove_alert_device() -> Response:
 
 
 @bp.route("/dismiss", methods=["POST"])
-def dismiss():
+def dismiss() -> Response:
     """Today's reminder offer, "No thanks": not offered again (Account still has the switch)."""
     reminders.dismiss_offer(get_db(), current_user.id, today_in(current_user.timezone))
     return redirect(url_for("diary.today"))
@@ -66,7 +68,7 @@ def dismiss():
 
 @operation("/push/key", "get", "The server's VAPID application server key, for pushManager.subscribe()",
            responses={200: PushKeyOut})
-def push_key():
+def push_key() -> ResponseReturnValue:
     return PushKeyOut().dump({"public_key": webpush.public_key(current_app)})
 
 
@@ -74,7 +76,7 @@ def push_key():
            "Turn reminders on for this browser (or change its time and days): its push subscription, "
            "a local time HH:MM and days 0 (Monday) to 6 (Sunday)", body=PushSubscriptionIn,
            context=push_services, responses={201: PushSubscriptionOut, 200: PushSubscriptionOut})
-def create_push_subscription(data):
+def create_push_subscription(data: dict[str, Any]) -> ResponseReturnValue:
     try:
         subscription, created = reminders.subscribe(get_db(), current_user.id, data, request.user_agent.string)
     except reminders.TooManyDevices:
@@ -85,7 +87,7 @@ def create_push_subscription(data):
 
 @operation("/push/subscriptions", "delete", "Turn reminders off for a browser (its endpoint)",
            body=PushEndpointIn, responses={204: None, 404: None})
-def delete_push_subscription(data):
+def delete_push_subscription(data: dict[str, Any]) -> ResponseReturnValue:
     if not reminders.unsubscribe(get_db(), current_user.id, data["endpoint"]):
         raise api_error(404, {"endpoint": ["No reminders are on for this endpoint."]})
     return "", 204

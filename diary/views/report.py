@@ -2,6 +2,7 @@
 import datetime as dt
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..db import get_db
@@ -18,12 +19,12 @@ SHORT_NOTE = 600  # characters: a shorter note is kept on one page when printed;
 
 
 @bp.before_request
-def patients_only():
+def patients_only() -> ResponseReturnValue | None:
     return check_role("patient")
 
 
 @bp.route("/report")
-def index():
+def index() -> ResponseReturnValue:
     db = get_db()
     today = today_in(current_user.timezone)
     query, errors = load(ReportQuery(), {k: v for k, v in request.args.items() if v != ""})

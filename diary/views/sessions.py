@@ -1,7 +1,10 @@
 """Treatment sessions and reflections (HTML)."""
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..db import get_db
@@ -17,11 +20,12 @@ bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
 
 @bp.before_request
-def patients_only():
+def patients_only() -> ResponseReturnValue | None:
     return check_role("patient")
 
 
-def render_session_form(values, errors, session=None):
+def render_session_form(values: Mapping[str, Any], errors: Mapping[str, list[str]],
+                        session: Mapping[str, Any] | None = None) -> ResponseReturnValue:
     return render_template(
         "sessions/form.html", values=values, errors=without_item_numbers(errors, "side_effects"), session=session,
         today=today_in(current_user.timezone),
@@ -29,13 +33,14 @@ def render_session_form(values, errors, session=None):
 
 
 @bp.route("/")
-def index():
+def index() -> str:
     return render_template("sessions/index.html", sessions=records.list_own(get_db(), "session", current_user.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def new():
+def new() -> ResponseReturnValue:
     today = today_in(current_user.timezone)
+    errors: dict[str, list[str]]
     values, errors = {"date": today.isoformat(), "side_effects": [], "id": str(uuid.uuid4())}, {}
     if request.method == "POST":
         values = session_payload(request.form)
@@ -54,7 +59,7 @@ def new():
     return render_session_form(values, errors)
 
 
-def own_session(session_id):
+def own_session(session_id: uuid.UUID) -> Mapping[str, Any]:
     """The patient's treatment session ``session_id``; 404 (page or JSON) when it isn't theirs."""
     session = records.get_own(get_db(), "session", current_user.id, session_id)
     if session is None:
@@ -63,8 +68,9 @@ def own_session(session_id):
 
 
 @bp.route("/<uuid:session_id>/edit", methods=["GET", "POST"])
-def edit(session_id):
+def edit(session_id: uuid.UUID) -> ResponseReturnValue:
     session = own_session(session_id)
+    errors: dict[str, list[str]]
     values, errors = session, {}
     if request.method == "POST":
         values = session_payload(request.form)
@@ -79,7 +85,7 @@ def edit(session_id):
 
 
 @bp.route("/<uuid:session_id>/delete", methods=["GET", "POST"])
-def delete(session_id):
+def delete(session_id: uuid.UUID) -> ResponseReturnValue:
     session = own_session(session_id)
     if request.method == "POST":
         records.delete_own(get_db(), "session", current_user.id, session_id)
@@ -92,30 +98,30 @@ def delete(session_id):
 
 @operation("/sessions", "post", "Log a treatment session (idempotent on a client id)", body=SessionIn,
            context=on_patient_today, responses={201: SessionOut, 200: SessionOut, 409: None})
-def create_session(data):
+def create_session(data: dict[str, Any]) -> ResponseReturnValue:
     return saved(lambda: records.create(get_db(), "session", current_user.id, data), SessionOut(),
                  ".get_session", "session_id")
 
 
 @operation("/sessions", "get", "List treatment sessions, newest first", query=SessionQuery,
            responses={200: SessionListOut})
-def list_sessions(query):
+def list_sessions(query: dict[str, Any]) -> ResponseReturnValue:
     return SessionListOut().dump({"sessions": records.list_own(get_db(), "session", current_user.id, **query)})
 
 
 @operation("/sessions/<uuid:session_id>", "get", "One treatment session", responses={200: SessionOut, 404: None})
-def get_session(session_id):
+def get_session(session_id: uuid.UUID) -> ResponseReturnValue:
     return SessionOut().dump(own_session(session_id))
 
 
-def own_session_today(session_id):
+def own_session_today(session_id: uuid.UUID) -> dict[str, Any]:
     """The rules across fields (dose, blood pressure) apply to the session as it will be."""
     return {"today": patient_today(), "current": own_session(session_id)}
 
 
 @operation("/sessions/<uuid:session_id>", "patch", "Change a session or add its reflection",
            body=SessionPatch, context=own_session_today, responses={200: SessionOut, 404: None})
-def patch_session(session_id, data):
+def patch_session(session_id: uuid.UUID, data: dict[str, Any]) -> ResponseReturnValue:
     session, support = records.update(get_db(), "session", current_user.id, session_id, data)
     if session is None:
         raise not_found("session")
@@ -123,7 +129,7 @@ def patch_session(session_id, data):
 
 
 @operation("/sessions/<uuid:session_id>", "delete", "Delete a treatment session", responses={204: None, 404: None})
-def delete_session(session_id):
+def delete_session(session_id: uuid.UUID) -> ResponseReturnValue:
     if not records.delete_own(get_db(), "session", current_user.id, session_id):
         raise not_found("session")
     return "", 204

@@ -1,5 +1,8 @@
 """The patient's Trends page: charts and insights (definitions in docs/INSIGHTS.md)."""
+from typing import Any
+
 from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..db import get_db
@@ -14,12 +17,12 @@ bp = Blueprint("trends", __name__)
 
 
 @bp.before_request
-def patients_only():
+def patients_only() -> ResponseReturnValue | None:
     return check_role("patient")
 
 
 @bp.route("/trends")
-def index():
+def index() -> ResponseReturnValue:
     query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
     db = get_db()
     page = trends_service.page(db, current_user.id, current_user.timezone, (query or {}).get("range"))
@@ -34,7 +37,7 @@ def index():
 
 @operation("/trends", "get", "Daily series, rolling mean, session response, trigger effects, course",
            query=TrendsQuery, responses={200: TrendsOut}, endpoint="trends")
-def api_trends(query):
+def api_trends(query: dict[str, Any]) -> ResponseReturnValue:
     # build() already returns TrendsOut's shape in JSON types (tests hold it to that schema);
     # a marshmallow dump of ~1,800 days would add 25 ms to an all-time request.
     return jsonify(trends_service.gather(get_db(), current_user.id, current_user.timezone, query["days"]))

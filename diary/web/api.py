@@ -2,6 +2,10 @@
 loads and documents every JSON route (``operation``, diary/web/openapi.py), and the answers the
 feature modules share. Each feature's JSON routes live in its module in diary/views, beside its
 pages; cookie authentication, CSRF header on writes (docs/API.md)."""
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -18,7 +22,7 @@ operation = openapi.Registry(bp)
 CONFLICT = {"id": ["This id is already used by a different record."]}
 
 
-def patient_today():
+def patient_today() -> dt.date:
     """The logged-in patient's today, in their time zone."""
     return today_in(current_user.timezone)
 
@@ -41,7 +45,8 @@ def created_or_replayed(body: dict, created: bool, location: str) -> ResponseRet
     return response
 
 
-def saved(create, out: Schema, endpoint: str, id_arg: str) -> ResponseReturnValue:
+def saved(create: Callable[[], tuple[Mapping[str, Any], bool, Mapping[str, Any] | None]], out: Schema, endpoint: str,
+          id_arg: str) -> ResponseReturnValue:
     """The answer to an idempotent create: ``create()`` gives ``(record, created, support)``;
     201 or 200 with the record and its support card, 409 when the id is taken by other content."""
     try:

@@ -1,7 +1,10 @@
 """Who is asking: Flask-Login setup, the session-version check, role guards."""
 import time
+from collections.abc import Mapping, MutableMapping
+from typing import Any
 
-from flask import abort, flash, g, jsonify, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, jsonify, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
 
 from ..db import get_db
@@ -16,7 +19,7 @@ login_manager.login_message_category = "info"
 class User(UserMixin):
     """The logged-in account, built from a users row."""
 
-    def __init__(self, row):
+    def __init__(self, row: Mapping[str, Any]) -> None:
         self.id = row["id"]
         self.email = row["email"]
         self.role = row["role"]
@@ -25,17 +28,17 @@ class User(UserMixin):
         self.session_version = row["session_version"]
         self.mfa_enabled = row["mfa_enabled_at"] is not None
 
-    def get_id(self):
+    def get_id(self) -> str:
         # The version rides in the session; bumping it on the row (logout,
         # password change) makes every older cookie for this account stale.
         return f"{self.id}:{self.session_version}"
 
     @property
-    def is_patient(self):
+    def is_patient(self) -> bool:
         return self.role == "patient"
 
     @property
-    def is_provider(self):
+    def is_provider(self) -> bool:
         return self.role == "provider"
 
 
@@ -50,17 +53,17 @@ SESSION_LIMITS = {"patient": (30 * DAY, 30 * DAY), "provider": (1 * HOUR, 12 * H
 ACTIVITY_GRANULARITY = 60
 
 
-def mark_logged_in(session):
+def mark_logged_in(session: MutableMapping[str, Any]) -> None:
     """Start the clocks of a new login (``start_session`` calls this)."""
     session["auth_at"] = session["seen_at"] = time.time()
 
 
-def within_limits(session, role):
+def within_limits(session: MutableMapping[str, Any], role: str) -> bool:
     """Whether this login is still inside its role's limits; counts this request as activity."""
     idle, absolute = SESSION_LIMITS[role]
     now = time.time()
     auth_at, seen_at = session.get("auth_at"), session.get("seen_at")
-    if not all(isinstance(t, (int, float)) for t in (auth_at, seen_at)):
+    if not (isinstance(auth_at, (int, float)) and isinstance(seen_at, (int, float))):
         return False  # no login time: not a session this code started
     if now - auth_at > absolute or now - seen_at > idle:
         return False
@@ -70,7 +73,7 @@ def within_limits(session, role):
 
 
 @login_manager.user_loader
-def load_user(session_id):
+def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
@@ -82,7 +85,7 @@ def load_user(session_id):
     return User(row)
 
 
-def wants_json():
+def wants_json() -> bool:
     """API paths always answer JSON; elsewhere, only clients that ask for it."""
     if request.path.startswith("/api/"):
         return True
@@ -91,7 +94,7 @@ def wants_json():
 
 
 @login_manager.unauthorized_handler
-def unauthorized():
+def unauthorized() -> ResponseReturnValue:
     if wants_json():
         return jsonify(errors={"auth": ["Not logged in."]}), 401
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
@@ -100,7 +103,7 @@ def unauthorized():
 TWO_FACTOR_REQUIRED = "Set up two-factor authentication at /account/two-factor before seeing patient data."
 
 
-def check_role(role):
+def check_role(role: str) -> ResponseReturnValue | None:
     """Return a response refusing the request unless the current user has ``role``.
 
     Providers must also have two-factor authentication on: this is the one gate in front of
@@ -123,5 +126,5 @@ def check_role(role):
     return None
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     login_manager.init_app(app)

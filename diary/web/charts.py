@@ -4,10 +4,12 @@ The SVG scales to its container (viewBox); colours come from the stylesheet's cu
 properties, so light and dark mode both work. Every chart carries a <title> and <desc>.
 """
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS
+from ..insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS, Instrument
 from ..timeutil import short_date
 from ..vocabulary import TREATMENT_LABELS, plural
 
@@ -28,18 +30,22 @@ DOTS_DAYS_MAX = 366
 EMPTY_SHARE = 0.18
 EMPTY_DAYS_MIN = 14
 
+XY = tuple[float, float]  # (x, y) in viewBox units
+CheckinsByDate = Mapping[str, Iterable[Mapping[str, Any]]]  # {ISO date: [{time, anxiety}, ...]}
 
-def _y(value):
+
+def _y(value: float) -> float:
     return TOP + PLOT_H * (1 - value / 10)
 
 
-def _fmt(number):
+def _fmt(number: float) -> str:
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
-def _runs(points):
+def _runs(points: Iterable[XY | None]) -> list[list[XY]]:
     """Split ``points`` (an (x, y) pair, or None for a gap) into runs of consecutive points."""
-    runs, current = [], []
+    runs: list[list[XY]] = []
+    current: list[XY] = []
     for point in points:
         if point is None:
             if current:
@@ -52,14 +58,14 @@ def _runs(points):
     return runs
 
 
-def _polylines(points, css_class=None):
+def _polylines(points: Iterable[XY | None], css_class: str | None = None) -> list[str]:
     """A polyline per run of two or more points: gaps break the line instead of bridging it."""
     attribute = f' class="{css_class}"' if css_class else ""
     return [f'<polyline{attribute} points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in run)}"/>'
             for run in _runs(points) if len(run) > 1]
 
 
-def _x_ticks(start, count):
+def _x_ticks(start: dt.date, count: int) -> list[tuple[int, str]]:
     """About five evenly spaced date labels."""
     span = count - 1
     steps = 4 if span >= 4 else max(span, 1)
@@ -81,10 +87,11 @@ class XAxis:
     ``empty``: the squeezed runs, ``(first, last)`` day offsets (inclusive).
     """
 
-    def __init__(self, days):
+    def __init__(self, days: Sequence[Mapping[str, Any]]) -> None:
         self.count = len(days)
-        runs, start = [], None
-        for offset, day in enumerate(days + [{"count": 1}]):
+        runs: list[tuple[int, int]] = []
+        start: int | None = None
+        for offset, day in enumerate([*days, {"count": 1}]):
             if not day["count"] and start is None:
                 start = offset
             elif day["count"] and start is not None:
@@ -100,7 +107,8 @@ class XAxis:
         for first, last in self.empty:
             self._squeezed[first:last + 1] = [True] * (last - first + 1)
         # Where each day's column starts, from a walk over the days (runs squeezed).
-        self._left, x = [], LEFT
+        self._left: list[tuple[float, float]] = []
+        x: float = LEFT
         runs_by_first = {first: last for first, last in self.empty}
         offset = 0
         while offset < self.count:
@@ -116,28 +124,28 @@ class XAxis:
                 x += self.step
                 offset += 1
 
-    def __call__(self, offset):
+    def __call__(self, offset: int) -> float:
         """The centre of a day's column."""
         left, width = self._left[offset]
         return left + width / 2
 
-    def span(self, first, last):
+    def span(self, first: int, last: int) -> tuple[float, float]:
         """The left edge and width of days ``first`` .. ``last``."""
         left = self._left[first][0]
         end = self._left[last][0] + self._left[last][1]
         return left, end - left
 
-    def is_empty(self, offset):
+    def is_empty(self, offset: int) -> bool:
         return self._squeezed[offset]
 
 
-def _session_text(session):
+def _session_text(session: Mapping[str, Any]) -> str:
     treatment = TREATMENT_LABELS.get(session["treatment"], session["treatment"])
     at = f" at {session['time']}" if session.get("time") else ""
     return f"{treatment}{at}: anxiety {session['anxiety_before']} before, {session['anxiety_after']} after"
 
 
-def anxiety_chart(trends):
+def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
     """The daily anxiety chart for a trends dict (see diary.insights.trends.build).
 
     A day's check-ins are reached from the table under the chart (and, with JavaScript, shown in
@@ -215,32 +223,32 @@ def anxiety_chart(trends):
     )
 
 
-def _day_month(day):
+def _day_month(day: dt.date) -> str:
     return f"{day.day} {day:%b}"
 
 
-def _weekly(trends):
+def _weekly(trends: Mapping[str, Any]) -> bool:
     """Whether ``trends["days"]`` holds a point per week (insights.trends.build(weekly=True))."""
     return trends.get("resolution") == "week"
 
 
-def _offset(trends, date):
+def _offset(trends: Mapping[str, Any], date: str) -> int:
     """The index in ``trends["days"]`` of the point that holds ``date`` (ISO)."""
     start = dt.date.fromisoformat(trends["from"])
     days = (dt.date.fromisoformat(date) - start).days
     return (days + start.weekday()) // 7 if _weekly(trends) else days
 
 
-def _first_day(point):
+def _first_day(point: Mapping[str, Any]) -> dt.date:
     return dt.date.fromisoformat(point["date"])
 
 
-def _last_day(point):
+def _last_day(point: Mapping[str, Any]) -> dt.date:
     """A point's last day: a week's ``to``, or the day itself."""
     return dt.date.fromisoformat(point.get("to", point["date"]))
 
 
-def _empty_words(days, first, last):
+def _empty_words(days: Sequence[Mapping[str, Any]], first: int, last: int) -> list[str]:
     """The label of a squeezed run (points ``first`` .. ``last`` without check-ins, after
     "No check-ins"), one line each."""
     if first == 0:
@@ -253,11 +261,11 @@ def _empty_words(days, first, last):
 TICK_GAP_MIN = 70  # viewBox units between date labels ("22 Nov" is about 40 wide)
 
 
-def _ticks(x, days, long_range):
+def _ticks(x: XAxis, days: Sequence[Mapping[str, Any]], long_range: bool) -> list[tuple[int, str, str]]:
     """About five date labels ``(offset, text, anchor)`` spread over the width, on points outside
     the squeezed runs: the first and the last with room, and evenly between."""
     shown = [(x(offset), offset) for offset in range(len(days)) if not x.is_empty(offset)]
-    ticks = []
+    ticks: list[int] = []
     for i in range(5):
         target = LEFT + DAYS_W * i / 4
         offset = min(shown, key=lambda pair: abs(pair[0] - target))[1]
@@ -274,7 +282,7 @@ def _ticks(x, days, long_range):
     return result
 
 
-def day_details(trends, checkins_by_date=None):
+def day_details(trends: Mapping[str, Any], checkins_by_date: CheckinsByDate | None = None) -> list[dict[str, Any]]:
     """What static/js/chart.js shows for the day picked on the anxiety chart: one element per day
     with check-ins or a session, in date order: ``date`` (and ``to``), ``label``, ``summary``, ``x``
     and ``y`` on the chart (viewBox units; no ``y`` without check-ins), ``checkins`` and
@@ -288,7 +296,7 @@ def day_details(trends, checkins_by_date=None):
     days = trends["days"]
     x = XAxis(days)
     with_year = len(days) > 180 or trends["from"][:4] != trends["to"][:4]
-    sessions = {}
+    sessions: dict[str, list[Mapping[str, Any]]] = {}
     for session in trends["sessions"]:
         sessions.setdefault(session["date"], []).append(session)
     if _weekly(trends):
@@ -319,9 +327,9 @@ def day_details(trends, checkins_by_date=None):
     return details
 
 
-def _week_details(trends, x):
+def _week_details(trends: Mapping[str, Any], x: XAxis) -> list[dict[str, Any]]:
     """day_details for weekly trends: a week each."""
-    sessions = {}
+    sessions: dict[int, list[Mapping[str, Any]]] = {}
     for session in trends["sessions"]:
         sessions.setdefault(_offset(trends, session["date"]), []).append(session)
     today = dt.datetime.now(dt.timezone.utc).date()  # short_date's "this year", worked out once
@@ -347,7 +355,7 @@ def _week_details(trends, x):
     return details
 
 
-def chart_description(trends, empty=()):
+def chart_description(trends: Mapping[str, Any], empty: Iterable[tuple[int, int]] = ()) -> str:
     """What the chart shows, in words (its text equivalent). ``empty``: the squeezed runs of points
     without check-ins (XAxis.empty), said in words too."""
     days, weekly = trends["days"], _weekly(trends)
@@ -381,7 +389,7 @@ def chart_description(trends, empty=()):
     return text
 
 
-def sparkline(values, width=120, height=32):
+def sparkline(values: Sequence[float | None], width: int = 120, height: int = 32) -> Markup:
     """A small line of daily values (None = not logged) for a dashboard row."""
     step = width / max(len(values) - 1, 1)
     points = [None if v is None else (i * step, 2 + (height - 4) * (1 - v / 10)) for i, v in enumerate(values)]
@@ -395,7 +403,7 @@ def sparkline(values, width=120, height=32):
                   f'<title>{escape(label)}</title>{lines}{dots}</svg>')
 
 
-def assessment_chart(trends, instrument):
+def assessment_chart(trends: Mapping[str, Any], instrument: Instrument) -> Markup:
     """GAD-7 or PHQ-9 totals over the trends' range, on the instrument's severity bands, with
     session markers. ``instrument``: an Instrument (diary.insights.questionnaires)."""
     start, end = dt.date.fromisoformat(trends["from"]), dt.date.fromisoformat(trends["to"])
@@ -445,14 +453,14 @@ def assessment_chart(trends, instrument):
     )
 
 
-def assessment_charts(trends):
+def assessment_charts(trends: Mapping[str, Any]) -> list[tuple[Instrument, Markup]]:
     """``[(instrument, chart)]`` for each questionnaire with results in the range."""
     taken = {a["instrument"] for a in trends["assessments"]}
     return [(instrument, assessment_chart(trends, instrument))
             for key, instrument in INSTRUMENTS.items() if key in taken]
 
 
-def trends_charts(trends: dict, checkins_by_date: dict | None = None) -> dict:
+def trends_charts(trends: Mapping[str, Any], checkins_by_date: CheckinsByDate | None = None) -> dict[str, Any]:
     """Every chart of a Trends page, drawn the same way for the patient, their clinician and the
     printable report: ``chart`` (anxiety, SVG), ``chart_days`` (what picking a day on it shows) and
     ``assessment_charts`` (GAD-7, PHQ-9)."""

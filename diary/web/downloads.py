@@ -2,9 +2,12 @@
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
 from urllib.parse import quote
 
 from flask import Response, current_app, request, stream_with_context
+from flask.json.provider import DefaultJSONProvider
 
 from ..exports import json_stream
 from ..schemas.fields import DateRangeQuery
@@ -12,7 +15,7 @@ from .errors import http_error
 from .forms import load
 
 
-def date_range():
+def date_range() -> dict[str, Any]:
     """``?from=&to=`` validated; 422 naming the parameter otherwise."""
     query, errors = load(DateRangeQuery(), request.args.to_dict())
     if query is None:
@@ -20,7 +23,7 @@ def date_range():
     return query
 
 
-def attachment(filename):
+def attachment(filename: str) -> str:
     """``Content-Disposition`` for a download (RFC 6266): an ASCII ``filename`` for every client and
     the real name as ``filename*=UTF-8''…`` (RFC 5987). Headers must be Latin-1 for gunicorn: a
     patient called "Zoë 张伟" must not turn the clinician's export into a 500."""
@@ -29,7 +32,7 @@ def attachment(filename):
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def streamed_csv(chunks, filename):
+def streamed_csv(chunks: Iterator[str], filename: str) -> Response:
     """Headers go out at once, then rows page by page."""
     response = Response(stream_with_context(chunks), mimetype="text/csv")
     response.headers["Content-Disposition"] = attachment(filename)
@@ -37,13 +40,14 @@ def streamed_csv(chunks, filename):
     return response
 
 
-def streamed_json(document, filename, mimetype="application/json"):
+def streamed_json(document: Mapping[str, Any], filename: str, mimetype: str = "application/json") -> Response:
     """A json_stream document as a download: the text jsonify would give, written as it is read."""
-    chunks = json_stream.chunks(document, default=current_app.json.default)
+    # Flask's own provider (the app sets no other), whose default() jsonify uses for dates and the like.
+    chunks = json_stream.chunks(document, default=cast(DefaultJSONProvider, current_app.json).default)
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = attachment(filename)
     return response
 
 
-def export_filename(prefix, extension="csv"):
+def export_filename(prefix: str, extension: str = "csv") -> str:
     return f"{prefix}-{dt.date.today().isoformat()}.{extension}"

@@ -1,8 +1,10 @@
 """One error handler that answers HTML or JSON depending on who asks (as in microblog)."""
 import logging
 import sqlite3
+from collections.abc import Mapping
 
-from flask import g, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
@@ -11,7 +13,7 @@ from .auth import login_manager, wants_json
 
 log = logging.getLogger(__name__)
 
-FRIENDLY = {
+FRIENDLY: dict[int | None, str] = {  # keyed by HTTPException.code (None on werkzeug's base class)
     400: "That request didn't make sense to us.",
     403: "This page isn't available to your account.",
     404: "We couldn't find that page.",
@@ -21,19 +23,20 @@ FRIENDLY = {
 }
 
 
-def http_error(status, errors, *, retry_after=None):
+def http_error(status: int, errors: Mapping[str, list[str]], *, retry_after: int | None = None) -> HTTPException:
     """An HTTP error answered as ``{"errors": errors}`` (JSON) or an error page listing them.
 
     ``retry_after`` (seconds) goes out as the ``Retry-After`` header of a 429 or 503.
     """
     error = default_exceptions[status]()
-    error.errors = errors
+    # Attributes of our own: werkzeug's HTTPException declares neither (only its 429 and 503 a retry_after).
+    setattr(error, "errors", errors)
     if retry_after:
-        error.retry_after = retry_after
+        setattr(error, "retry_after", retry_after)
     return error
 
 
-def error_body(error):
+def error_body(error: HTTPException) -> Mapping[str, list[str]]:
     """``{field: [messages]}`` for an HTTP error: field-level when we know the field."""
     if isinstance(error, CSRFError):
         return {"csrf_token": [f"{error.description} Reload the page and try again."]}
@@ -45,7 +48,7 @@ def error_body(error):
     return {"request": [error.description or FRIENDLY.get(error.code, "Something went wrong.")]}
 
 
-def handle_http_error(error):
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     if isinstance(error, CSRFError):
         g.refusal = "csrf"  # for the security log
     if isinstance(error, CSRFError) and request.path.startswith("/api/") and not current_user.is_authenticated:
@@ -60,6 +63,7 @@ def handle_http_error(error):
             "error.html", code=error.code, title=FRIENDLY.get(error.code, error.name),
             messages=[m for field_messages in messages.values() for m in field_messages],
         ))
+    assert error.code is not None  # every error this app answers (werkzeug's, CSRFError, http_error) has one
     response.status_code = error.code
     # Keep the headers the exception carries (Allow on 405, for one).
     for name, value in error.get_headers():
@@ -68,14 +72,14 @@ def handle_http_error(error):
     return response
 
 
-def database_busy(error):
+def database_busy(error: Exception) -> bool:
     """SQLite gave up waiting for another writer (busy_timeout): a busy moment, not a bug."""
     # The primary result code (the low byte): SQLITE_BUSY_SNAPSHOT and friends are busy too.
     code = getattr(error, "sqlite_errorcode", None)
     return isinstance(error, sqlite3.OperationalError) and code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
-def handle_unexpected(error):
+def handle_unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     if database_busy(error):
@@ -89,7 +93,7 @@ def handle_unexpected(error):
     return handle_http_error(InternalServerError("Something went wrong on our side. Nothing was changed."))
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CSRFError, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

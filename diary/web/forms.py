@@ -1,12 +1,15 @@
 """Turning HTML form posts into the dicts the shared marshmallow schemas load."""
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
+from werkzeug.datastructures import MultiDict
 
 from ..schemas import flat_errors
 
 
-def load(schema, payload):
+def load(schema: Schema, payload: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
     """``(data, {})`` when ``payload`` is valid for ``schema``, else ``(None, errors)``."""
     try:
         return schema.load(payload), {}
@@ -14,7 +17,7 @@ def load(schema, payload):
         return None, flat_errors(error.normalized_messages())
 
 
-def without_item_numbers(errors, field):
+def without_item_numbers(errors: Mapping[str, list[str]], field: str) -> Mapping[str, list[str]]:
     """A form's list errors without the API's "Item 2: " (the messages name the ticked item)."""
     if field in errors:
         errors = {**errors, field: [re.sub(r"^Item [0-9]+: ", "", message) for message in errors[field]]}
@@ -24,39 +27,39 @@ def without_item_numbers(errors, field):
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER
 
 
-def row_id(value):
+def row_id(value: str | None) -> int | None:
     """A positive row id from a form or URL value, or None (never an int SQLite can't hold)."""
     if isinstance(value, str) and re.fullmatch(r"[0-9]{1,19}", value) and 0 < int(value) <= MAX_ROW_ID:
         return int(value)
     return None
 
 
-def present(form, names):
+def present(form: Mapping[str, str], names: Iterable[str]) -> dict[str, Any]:
     """The named fields the form actually sent (so a missing field stays missing)."""
     return {name: form[name] for name in names if name in form}
 
 
-def trigger_names(form):
+def trigger_names(form: MultiDict[str, str]) -> list[str]:
     """Ticked trigger chips plus typed ones ("work, late night") from ``triggers`` fields."""
-    names = []
+    names: list[str] = []
     for value in form.getlist("triggers"):
         names.extend(part for part in value.split(",") if part.strip())
     return names
 
 
-def optional(form, names):
+def optional(form: Mapping[str, str], names: Iterable[str]) -> dict[str, str | None]:
     """The named fields the form sent, a blank one as None (an optional value left empty)."""
     return {name: form[name].strip() or None for name in names if name in form}
 
 
-def typed_text(form, names):
+def typed_text(form: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:
     """The named textareas the form sent, line breaks as typed: a browser posts each as CRLF (the
     form encoding), where the page's JS sends the textarea's value, with LF, to the JSON API. Every
     multi-line field of a form goes through here (the note, a reflection, the safety plan)."""
     return {name: form[name].replace("\r\n", "\n") for name in names if name in form}
 
 
-def entry_payload(form):
+def entry_payload(form: MultiDict[str, str]) -> dict[str, Any]:
     payload = present(form, ("id", "date", "anxiety"))
     payload.update(typed_text(form, ("note",)))
     payload.update(optional(form, ("time",)))
@@ -70,7 +73,7 @@ def entry_payload(form):
 BP_FIELDS = ("bp_before_systolic", "bp_before_diastolic", "bp_after_systolic", "bp_after_diastolic")
 
 
-def session_payload(form):
+def session_payload(form: MultiDict[str, str]) -> dict[str, Any]:
     """The session form: the dose as a value with its unit (and weight), each ticked side effect
     with its severity and hours (``severity_<name>``, ``hours_<name>``), blood pressure readings."""
     payload = present(form, ("id", "date", "treatment", "anxiety_before", "anxiety_after"))

@@ -1,6 +1,7 @@
 """Response headers every page gets: a strict CSP, no framing, no caching of private pages."""
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 # Everything is served by the app itself (no CDN, no inline script or style), so 'self' is enough.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -24,7 +25,7 @@ DEFAULT_HEADERS = (
 HSTS = ("strict-transport-security", "Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
-def add_security_headers(response):
+def add_security_headers(response: Response) -> Response:
     headers = response.headers
     # One pass over the response's headers, not one per default (setdefault): ~10 µs a request.
     present = {name.lower() for name in headers.keys()}
@@ -38,5 +39,5 @@ def add_security_headers(response):
     return response
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)

@@ -4,15 +4,18 @@ The schema an operation declares is the one it documents and the one it loads: t
 the loaded body as ``data`` and the loaded query string as ``query``.
 """
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from http import HTTPStatus
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import request
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import BadRequest
 
 from ..schemas import flat_errors
@@ -29,6 +32,10 @@ ERRORS_SCHEMA = {
     }},
 }
 
+View = Callable[..., ResponseReturnValue]
+# {status: {name: (endpoint, {path parameter: "$response.body#/pointer"})}}
+Links = dict[int, dict[str, tuple[str, dict[str, str]]]]
+
 
 @dataclass
 class Operation:
@@ -37,10 +44,10 @@ class Operation:
     endpoint: str
     summary: str
     role: str
-    body: object = None
-    query: object = None
-    responses: dict = field(default_factory=dict)
-    links: dict = field(default_factory=dict)
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    responses: dict[int, type[Schema] | None] = field(default_factory=dict)
+    links: Links = field(default_factory=dict)
 
 
 class Registry:
@@ -65,31 +72,35 @@ class Registry:
         feature module already has that name).
     """
 
-    def __init__(self, blueprint):
+    def __init__(self, blueprint: Blueprint) -> None:
         self.blueprint = blueprint
-        self.operations = []
+        self.operations: list[Operation] = []
 
-    def __call__(self, rule, method, summary, *, responses, body=None, query=None, find=None,
-                 context=None, empty_body=False, role="patient", links=None, endpoint=None):
+    def __call__(self, rule: str, method: str, summary: str, *, responses: dict[int, type[Schema] | None],
+                 body: type[Schema] | None = None, query: type[Schema] | None = None,
+                 find: Callable[..., Any] | None = None, context: Callable[..., Mapping[str, Any]] | None = None,
+                 empty_body: bool = False, role: str = "patient", links: Links | None = None,
+                 endpoint: str | None = None) -> Callable[[View], View]:
         query_schema = query() if query else None
         body_schema = body() if body and not context else None  # loading keeps no state on a schema
 
-        def decorator(view):
+        def decorator(view: View) -> View:
             @wraps(view)
-            def guarded(**kwargs):
+            def guarded(**kwargs: Any) -> ResponseReturnValue:
                 if role in ("patient", "provider"):
                     refusal = check_role(role)
                     if refusal is not None:
                         return refusal
                 elif role == "any" and not current_user.is_authenticated:
                     return login_manager.unauthorized()
-                arguments = {}
+                arguments: dict[str, Any] = {}
                 if find:
                     arguments["found"] = find(**kwargs)
-                if query:
+                if query_schema is not None:  # built above when the operation has a query
                     arguments["query"] = load(query_schema, request.args.to_dict())
                 if body:
                     schema = built(body, context(**kwargs)) if context else body_schema
+                    assert schema is not None  # body_schema: built above for a body without a context
                     given = {} if empty_body and not request.get_data() else json_body()
                     arguments["data"] = load(schema, given)
                 return view(**kwargs, **arguments)
@@ -104,7 +115,7 @@ class Registry:
         return decorator
 
 
-def built(schema, arguments):
+def built(schema: type[Schema], arguments: Mapping[str, Any]) -> Schema:
     """``schema(**arguments)``, kept per arguments while they are hashable (a date, the config's
     tuples): building a schema deep-copies its fields, ~0.2 ms a request on the write path. A
     stored record (a dict) in the arguments builds one for this request."""
@@ -117,11 +128,11 @@ def built(schema, arguments):
 
 
 @lru_cache(maxsize=32)
-def _built(schema, key):
+def _built(schema: type[Schema], key: tuple[tuple[str, Any], ...]) -> Schema:
     return schema(**dict(key))
 
 
-def load(schema, data):
+def load(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
     """``schema.load(data)``, or a 422 with the contract's ``{field: [messages]}``."""
     try:
         return schema.load(data)
@@ -129,7 +140,7 @@ def load(schema, data):
         raise http_error(422, flat_errors(error.normalized_messages())) from None
 
 
-def json_body():
+def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 415/400/422 naming what is wrong with the body."""
     if not request.is_json:
         raise http_error(415, {"body": ["Send a JSON object with Content-Type: application/json."]})
@@ -151,7 +162,7 @@ def json_body():
     return data
 
 
-def is_encodable(value):
+def is_encodable(value: object) -> bool:
     """True when every string in ``value`` (nested lists and objects too) is valid Unicode text."""
     if isinstance(value, str):
         try:
@@ -166,11 +177,11 @@ def is_encodable(value):
     return True
 
 
-def _openapi_path(prefix, rule):
+def _openapi_path(prefix: str, rule: str) -> str:
     return prefix + re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
 
 
-def _response(status, schema):
+def _response(status: int, schema: type[Schema] | str | dict[str, str] | None) -> dict[str, Any]:
     description = HTTPStatus(status).phrase
     if status == 204:
         return {"description": description}
@@ -179,7 +190,7 @@ def _response(status, schema):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _operation(op):
+def _operation(op: Operation) -> dict[str, Any]:
     responses = {str(status): _response(status, schema) for status, schema in op.responses.items()}
     for status, links in op.links.items():
         responses[str(status)]["links"] = {
@@ -202,7 +213,7 @@ def _operation(op):
     ]
     if op.query:
         parameters.append({"in": "query", "schema": op.query})
-    operation = {
+    operation: dict[str, Any] = {
         "operationId": op.endpoint,
         "summary": op.summary,
         "responses": responses,
@@ -228,19 +239,22 @@ def _operation(op):
 _cache: dict[str, dict] = {}
 
 
-def document(registry):
+def document(registry: Registry) -> dict[str, Any]:
     """The OpenAPI 3 document for ``registry`` (built once per process)."""
     if "doc" not in _cache:
         spec = APISpec(
             title="Symptom Diary API", version="1.0.0", openapi_version="3.0.3",
             plugins=[MarshmallowPlugin()],
-            info={"description": "Session-cookie authenticated JSON API. See DESIGN §4."},
+            info={"description": "The Symptom Diary JSON API: cookie login, a CSRF token in the X-CSRFToken "
+                                 "header on every write; errors answer {\"errors\": {field: [messages]}}."},
         )
         spec.components.schema("Errors", ERRORS_SCHEMA)
         spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "diary_session"})
-        paths = {}
+        paths: dict[str, dict[str, dict[str, Any]]] = {}
+        prefix = registry.blueprint.url_prefix
+        assert prefix is not None  # the API's blueprint has one: /api/v1
         for op in registry.operations:
-            path = _openapi_path(registry.blueprint.url_prefix, op.rule)
+            path = _openapi_path(prefix, op.rule)
             paths.setdefault(path, {})[op.method] = _operation(op)
         for path, operations in paths.items():
             spec.path(path=path, operations=operations)

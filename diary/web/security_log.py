@@ -8,9 +8,11 @@ Values are written with repr(), so a newline or quote in a path can't forge a li
 import logging
 import sys
 import time
+from typing import TextIO
 
-from flask import g, request
+from flask import Flask, g, request
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 log = logging.getLogger("diary.security")
 
@@ -20,7 +22,7 @@ REASONS = {400: "malformed request", 403: "forbidden", 429: "throttled"}
 PATIENT_DATA = ("/provider/patients/", "/api/v1/patients/")
 
 
-def log_refusal(response):
+def log_refusal(response: Response) -> Response:
     status = response.status_code
     reason = g.get("refusal") or REASONS.get(status)
     if reason is None and status == 404 and request.path.startswith(PATIENT_DATA):
@@ -36,15 +38,15 @@ class _Stderr(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time: gunicorn's error log (pytest's capture in tests)."""
 
     @property
-    def stream(self):
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, value):
+    def stream(self, value: TextIO) -> None:
         pass
 
 
-def configure(logger):
+def configure(logger: logging.Logger) -> None:
     """The app's loggers write to stderr, each line led by its UTC time, level and logger name."""
     if any(isinstance(h, _Stderr) for h in logger.handlers):
         return
@@ -56,6 +58,6 @@ def configure(logger):
     logger.setLevel(logging.INFO)
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     configure(logging.getLogger("diary"))  # this log and diary.web.errors' unexpected errors
     app.after_request(log_refusal)

@@ -1,5 +1,8 @@
 """The support card after a save: remembered across the redirect (like a flashed message) and
 rendered once by base.html with the clinic's contacts and the patient's own safety plan."""
+from collections.abc import Mapping
+from typing import Any
+
 from flask import current_app, session
 from flask_login import current_user
 
@@ -9,13 +12,13 @@ from ..services import safety
 _KEY = "support_card"
 
 
-def remember(support):
+def remember(support: Mapping[str, Any] | None) -> None:
     """Show the card on the next page (``support`` is a service's ``{"reason": ...}`` or None)."""
     if support:
         session[_KEY] = support["reason"]
 
 
-def take():
+def take() -> dict[str, Any] | None:
     """The card to show now, once: ``{reason, contacts, plan}``, or None."""
     reason = session.pop(_KEY, None)
     if reason is None or not current_user.is_authenticated:
@@ -23,7 +26,7 @@ def take():
     return card(reason)
 
 
-def card(reason):
+def card(reason: str) -> dict[str, Any]:
     """The card for ``reason`` (the logged-in user's plan): Today keeps one per reason a check-in
     can have, for a check-in saved without a reload (static/js/app.js)."""
     return {"reason": reason, "contacts": current_app.config["CRISIS_CONTACTS"],

@@ -1,7 +1,9 @@
 """Jinja filters and globals used across templates."""
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-from flask import has_request_context
+from flask import Flask, has_request_context
 from flask_login import current_user
 
 from ..config.crisis_contacts import EMERGENCY, dial
@@ -18,15 +20,17 @@ from ..vocabulary import (
 )
 from . import support
 
+_V = TypeVar("_V")
 
-def viewer_timezone():
+
+def viewer_timezone() -> str:
     """The logged-in reader's IANA zone (users.timezone), or UTC for anonymous pages."""
     if not has_request_context():
         return "UTC"
     return getattr(current_user, "timezone", None) or "UTC"
 
 
-def nice_date(value):
+def nice_date(value: _V) -> str | _V:
     """'2026-12-03' -> 'Thu 3 Dec' ('Wed 3 Dec 2025' when not the reader's this year)."""
     try:
         day = dt.date.fromisoformat(str(value))
@@ -35,27 +39,27 @@ def nice_date(value):
     return short_date(day, today_in(viewer_timezone()))
 
 
-def reader_date_span(first, last):
+def reader_date_span(first: dt.date | str, last: dt.date | str) -> str:
     """Two ISO dates as '9–13 Dec' (timeutil.date_span), in the reader's year."""
     return date_span(first, last, today_in(viewer_timezone()))
 
 
-def when(utc_stamp):
+def when(utc_stamp: str | None) -> str:
     """A stored UTC stamp in the reader's zone, named: 'Thu 3 Dec, 14:05 (Europe/London)'."""
     return local_time(utc_stamp, viewer_timezone()) if utc_stamp else ""
 
 
-def day_of(utc_stamp):
+def day_of(utc_stamp: str | None) -> str | dt.date:
     """The reader's local calendar day of a stored UTC stamp, as nice_date."""
     return nice_date(local_date(utc_stamp, viewer_timezone())) if utc_stamp else ""
 
 
-def number(value):
+def number(value: _V) -> str | _V:
     """A float as typed: 35.0 -> '35', 36.71234 -> '36.71234' (never rounded to 6 digits)."""
     return f"{value:.15g}" if isinstance(value, (int, float)) else value
 
 
-def dose(session):
+def dose(session: Mapping[str, Any]) -> str:
     """A session's dose as given, the same everywhere: '35 mg', or '0.5 mg/kg (35 mg at 70 kg)';
     '' without a dose."""
     mg = session.get("dose_mg")
@@ -66,7 +70,7 @@ def dose(session):
     return f"{number(mg)} mg"
 
 
-def blood_pressure(session):
+def blood_pressure(session: Mapping[str, Any]) -> str:
     """'BP 128/82 → 141/90', 'BP 128/82 before', 'BP 141/90 after', or '' without readings."""
     readings = {when: f"{session[f'bp_{when}_systolic']}/{session[f'bp_{when}_diastolic']}"
                 for when in ("before", "after") if session.get(f"bp_{when}_systolic") is not None}
@@ -75,14 +79,14 @@ def blood_pressure(session):
     return "".join(f"BP {reading} {when}" for when, reading in readings.items())
 
 
-def anxiety_band(value):
+def anxiety_band(value: float | None) -> str:
     """CSS band for a score: calm (0-3), moderate (4-6), high (7-10)."""
     if value is None:
         return "none"
     return "calm" if value <= 3 else "moderate" if value <= 6 else "high"
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
                                  dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect,
                                  plural=plural, when=when, day_of=day_of, label=label,
