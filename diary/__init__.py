@@ -67,6 +67,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .views import api, assessments  # noqa: F401 (api: the API's own operations, on web.api's registry)
     from .views import auth as auth_views
     from .views import care_team, diary, export, health, provider, pwa, reminders, report, safety, sessions, trends
+    from .web.forms import RowIdConverter
+    app.url_map.converters["row_id"] = RowIdConverter
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(diary.bp)
     app.register_blueprint(sessions.bp)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from helpers import assert_flat, errors_of, share, stored, tomorrow_in_london, user_id, without
+from werkzeug.routing import IntegerConverter
 
 from diary.db import get_db
 
@@ -411,7 +412,7 @@ def api_routes(app):
             continue
         url = rule.rule
         for argument in rule.arguments:
-            value = "1" if type(rule._converters[argument]).__name__ == "IntegerConverter" else uuid.uuid4()
+            value = "1" if isinstance(rule._converters[argument], IntegerConverter) else uuid.uuid4()
             url = re.sub(rf"<(?:[^>]+:)?{argument}>", str(value), url)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, url

@@ -119,8 +119,8 @@ def test_backup_writes_a_consistent_copy(patient, runner, tmp_path):
     assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-def test_an_administrator_can_end_one_accounts_sessions(app, runner, patient, other_patient):
-    result = runner.invoke(args=["end-sessions", "PAT@example.com"])
+def test_an_administrator_can_end_one_accounts_logins(app, runner, patient, other_patient):
+    result = runner.invoke(args=["end-logins", "PAT@example.com"])
     assert result.exit_code == 0 and "Ended every session of pat@example.com" in result.output
     assert patient.get("/api/v1/me").status_code == 401
     assert other_patient.get("/api/v1/me").status_code == 200
@@ -130,16 +130,16 @@ def test_an_administrator_can_end_one_accounts_sessions(app, runner, patient, ot
 
 
 def test_an_administrator_can_end_everyones_sessions(runner, patient, other_patient):
-    result = runner.invoke(args=["end-sessions", "--all"])
+    result = runner.invoke(args=["end-logins", "--all"])
     assert result.exit_code == 0 and "Ended every session of 2 accounts" in result.output
     assert patient.get("/api/v1/me").status_code == 401 and other_patient.get("/api/v1/me").status_code == 401
 
 
 def test_ending_sessions_needs_one_known_account_or_all(runner, patient):
-    assert runner.invoke(args=["end-sessions", "nobody@example.com"]).exit_code == 1
+    assert runner.invoke(args=["end-logins", "nobody@example.com"]).exit_code == 1
     assert "No account with the email nobody@example.com" in runner.invoke(
-        args=["end-sessions", "nobody@example.com"]).output
-    assert runner.invoke(args=["end-sessions"]).exit_code == 2
+        args=["end-logins", "nobody@example.com"]).output
+    assert runner.invoke(args=["end-logins"]).exit_code == 2
     assert patient.get("/api/v1/me").status_code == 200
 
 
@@ -176,7 +176,7 @@ def test_backup_while_writing_then_restore(app, patient, runner, tmp_path, monke
     user_id = patient.get("/api/v1/me").get_json()["id"]
     for n in range(50):
         patient.post("/api/v1/entries", json={"date": "2026-01-02", "anxiety": n % 11, "note": f"before {n}"})
-    stop, written = threading.Event(), []
+    stop, started, written = threading.Event(), threading.Event(), []
 
     def keep_writing():
         db = connect(app.config["DATABASE"])
@@ -185,11 +185,13 @@ def test_backup_while_writing_then_restore(app, patient, runner, tmp_path, monke
             data = schema.load({"id": str(uuid.uuid4()), "date": "2026-01-03", "anxiety": 5, "note": "during"})
             records.create(db, "entry", user_id, data)
             written.append(data["id"])
+            started.set()
         db.close()
 
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
+        assert started.wait(10)  # the writer is writing before the backup begins (and goes on during it)
         target = tmp_path / "backup.sqlite3"
         result = runner.invoke(args=["backup", str(target)])
     finally:

@@ -81,8 +81,8 @@ def test_every_object_route_is_covered(app):
     paths = {rule.rule for rule, _ in object_routes(app)}
     assert "/entries/<uuid:entry_id>/edit" in paths
     assert "/api/v1/sessions/<uuid:session_id>" in paths
-    assert "/triggers/<int(max=9223372036854775807):trigger_id>/merge" in paths
-    assert "/api/v1/care-team/<int(max=9223372036854775807):provider_id>" in paths
+    assert "/triggers/<row_id:trigger_id>/merge" in paths
+    assert "/api/v1/care-team/<row_id:provider_id>" in paths
     assert "/care-team/invites/<code>/cancel" in paths
     assert "/api/v1/assessments/<uuid:assessment_id>" in paths
     assert "/assessments/<uuid:assessment_id>/delete" in paths

@@ -26,9 +26,9 @@ PRIVATE_TREATMENT_LABEL = "Esketamine nasal spray"  # ...so its label must never
 PATIENT_SECRETS = (NAME, NOTE, TRIGGER, REFLECTION)
 PRIVATE_MARKERS = (PRIVATE_NOTE, PRIVATE_TRIGGER, PRIVATE_REFLECTION, PRIVATE_TREATMENT, PRIVATE_TREATMENT_LABEL)
 KNOWN_PATIENT_ROUTES = {
-    "/provider/patients/<int(max=9223372036854775807):patient_id>",
-    "/api/v1/patients/<int(max=9223372036854775807):patient_id>/trends",
-    "/api/v1/patients/<int(max=9223372036854775807):patient_id>/entries",
+    "/provider/patients/<row_id:patient_id>",
+    "/api/v1/patients/<row_id:patient_id>/trends",
+    "/api/v1/patients/<row_id:patient_id>/entries",
 }
 
 

@@ -108,7 +108,7 @@ def test_a_provider_without_two_factor_reaches_no_patient_data(app, patient, une
         invite = sharing_store.create_invite(db, user_id(patient), "full")
         sharing_store.redeem_invite(db, user_id(unenrolled), invite["code"])
     routes = provider_routes(app)
-    assert {"/provider/", "/api/v1/patients", "/api/v1/patients/<int(max=9223372036854775807):patient_id>/entries",
+    assert {"/provider/", "/api/v1/patients", "/api/v1/patients/<row_id:patient_id>/entries",
             "/api/v1/invites/redeem"} <= {rule.rule for rule, _ in routes}
     for rule, method in routes:
         path = re.sub(r"<(?:[^:>]+:)?patient_id>", str(user_id(patient)), rule.rule)

@@ -1,4 +1,4 @@
-"""flask --app diary init-db | seed-demo | create-user | backup PATH | verify-audit | end-sessions |
+"""flask --app diary init-db | seed-demo | create-user | backup PATH | verify-audit | end-logins |
 reset-two-factor | send-reminders"""
 import datetime as dt
 import sqlite3
@@ -92,18 +92,18 @@ def verify_audit_command() -> None:
     click.echo(f"Audit log intact: {checked} rows, every link verified.")
 
 
-@click.command("end-sessions")
+@click.command("end-logins")
 @click.argument("email", required=False)
 @click.option("--all", "everyone", is_flag=True, help="End every session of every account.")
 @with_appcontext
-def end_sessions_command(email: str | None, everyone: bool) -> None:
+def end_logins_command(email: str | None, everyone: bool) -> None:
     """Log one account (EMAIL) or every account (--all) out on every device, at once."""
     from ..store import audit
     if bool(email) == everyone:
         raise click.UsageError("Give one account's EMAIL, or --all.")
     db = get_db()
     if everyone:
-        count = users_store.end_all_sessions(db)
+        count = users_store.end_all_logins(db)
         audit.record(db, "admin.sessions_ended", actor_id=None, detail="every account")
         click.echo(f"Ended every session of {count} accounts.")
         return
@@ -112,7 +112,7 @@ def end_sessions_command(email: str | None, everyone: bool) -> None:
     if row is None:
         click.echo(f"No account with the email {email}.", err=True)
         raise SystemExit(1)
-    users_store.bump_session_version(db, row["id"])
+    users_store.end_logins_of(db, row["id"])
     audit.record(db, "admin.sessions_ended", actor_id=None, detail=f"account {row['id']}")
     click.echo(f"Ended every session of {row['email']}: they must log in again.")
 
@@ -176,5 +176,5 @@ def send_reminders_command(now: str | None) -> None:
 
 def init_app(app: Flask) -> None:
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
-                    verify_audit_command, end_sessions_command, reset_two_factor_command, send_reminders_command):
+                    verify_audit_command, end_logins_command, reset_two_factor_command, send_reminders_command):
         app.cli.add_command(command)

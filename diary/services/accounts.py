@@ -92,7 +92,7 @@ def log_in(db: Database, config: Mapping[str, Any], email: str, password: str, a
         raise PasswordRefused()
     attempt.succeeded()
     if passwords.needs_rehash(row["password_hash"]):
-        users_store.set_password_hash(db, row["id"], passwords.hash_password(password), end_sessions=False)
+        users_store.set_password_hash(db, row["id"], passwords.hash_password(password), end_logins=False)
     if row["mfa_enabled_at"] is None:
         log_event(db, "auth.login", row["id"])
     return row
@@ -146,7 +146,7 @@ def log_in_second_step(db: Database, config: Mapping[str, Any], user_id: int, co
 
 def log_out(db: Database, user_id: int) -> None:
     """End every session of the account (this browser's too)."""
-    users_store.bump_session_version(db, user_id)
+    users_store.end_logins_of(db, user_id)
     log_event(db, "auth.logout", user_id)
 
 

@@ -79,7 +79,7 @@ def enrol(db: Database, user_id: int, secret: str, typed: str, when: float | Non
     with write_transaction(db):
         # The confirming code's step counts as used: it can't also log someone in.
         mfa_store.enable(db, user_id, secret, step, hashes)
-        users_store.bump_session_version(db, user_id)
+        users_store.end_logins_of(db, user_id)
     return codes
 
 
@@ -94,7 +94,7 @@ def disable(db: Database, user_id: int) -> None:
     """Turn two-factor off and end every session of the account."""
     with write_transaction(db):
         mfa_store.disable(db, user_id)
-        users_store.bump_session_version(db, user_id)
+        users_store.end_logins_of(db, user_id)
 
 
 def status(db: Database, user_id: int) -> TwoFactorStatus | None:

@@ -65,26 +65,27 @@ def get_user_by_email(db: Database, email: str) -> User | None:
     return _one(db, f"SELECT {_COLUMNS} FROM users WHERE email = ?", [normalize_email(email)])
 
 
-def bump_session_version(db: Database, user_id: int) -> int:
-    """Invalidate every session cookie issued for this user so far; returns the new version."""
+def end_logins_of(db: Database, user_id: int) -> int:
+    """Log the user out everywhere: every login cookie issued so far stops working (the users row's
+    ``session_version`` moves on); returns the new version."""
     with write_transaction(db):
         db.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", [user_id])
         return db.execute("SELECT session_version FROM users WHERE id = ?", [user_id]).fetchone()[0]
 
 
-def end_all_sessions(db: Database) -> int:
-    """Invalidate every session cookie of every live account; returns how many accounts."""
+def end_all_logins(db: Database) -> int:
+    """Log every live account out everywhere (``session_version`` moves on); returns how many accounts."""
     with write_transaction(db):
         cursor = db.execute("UPDATE users SET session_version = session_version + 1 WHERE deleted_at IS NULL")
     return cursor.rowcount
 
 
-def set_password_hash(db: Database, user_id: int, password_hash: str, *, end_sessions: bool = True) -> int | None:
-    """Store a new hash; by default also ends every existing session (password change)."""
+def set_password_hash(db: Database, user_id: int, password_hash: str, *, end_logins: bool = True) -> int | None:
+    """Store a new hash; by default also ends every login of the account (a password change)."""
     with write_transaction(db):
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
-        if end_sessions:
-            return bump_session_version(db, user_id)
+        if end_logins:
+            return end_logins_of(db, user_id)
     return None
 
 

@@ -38,7 +38,7 @@ def home_for(user: User) -> str:
     return url_for("provider.dashboard") if user.is_provider else url_for("diary.today")
 
 
-def start_session(row: Mapping[str, Any], *, keep_login_time: bool = False) -> User:
+def start_login(row: Mapping[str, Any], *, keep_login_time: bool = False) -> User:
     """Log ``row`` in on this browser, within its role's limits (auth.SESSION_LIMITS).
 
     The session starts afresh (a new CSRF token with it): nothing planted in a session before
@@ -119,7 +119,7 @@ def register() -> ResponseReturnValue:
             except NameTaken:
                 errors = {"email": ["An account with this email already exists. Log in instead?"]}
             else:
-                start_session(row)
+                start_login(row)
                 flash(f"Welcome, {row['display_name']}.", "success")
                 return redirect(home_for(current_user))
     values.pop("password", None)
@@ -157,7 +157,7 @@ def login() -> ResponseReturnValue:
                         "next": safe_next(request.args.get("next")),
                     }
                     return redirect(url_for("auth.login_two_factor"))
-                user = start_session(row)
+                user = start_login(row)
                 return redirect(safe_next(request.args.get("next")) or home_for(user))
     values.pop("password", None)
     return render_template("auth/login.html", values=values, errors=errors), 422 if errors else 200
@@ -203,7 +203,7 @@ def login_two_factor() -> ResponseReturnValue:
                 errors = {"code": [code_problem(refused)]}
             else:
                 target = safe_next(session[PENDING_LOGIN].get("next"))
-                user = start_session(row)  # the pending state goes with the old session
+                user = start_login(row)  # the pending state goes with the old session
                 if left is not None:
                     flash(f"You used a recovery code: {left} left. Get new ones from Account, "
                           "Two-factor authentication, when you can.", "info")
@@ -249,7 +249,7 @@ def account() -> ResponseReturnValue:
                 errors = {"current_password": [password_problem(refused)]}
             else:
                 # Every other session just ended; keep this one, on the new version.
-                start_session(row, keep_login_time=True)
+                start_login(row, keep_login_time=True)
                 flash("Password changed. You've been logged out everywhere else.", "success")
                 return redirect(url_for("auth.account"))
     return render_account(errors=errors)
@@ -406,7 +406,7 @@ def confirm_two_factor() -> ResponseReturnValue:
                                                    "your email, and type the 6 digits it shows now."]})
     codes, row = enrolled_now
     # Every other session just ended; this one goes on, on the new version.
-    start_session(row)
+    start_login(row)
     flash("Two-factor authentication is on. You've been logged out everywhere else.", "success")
     return render_template("auth/recovery_codes.html", codes=codes)
 
@@ -457,6 +457,6 @@ def disable_two_factor() -> ResponseReturnValue:
     if refusal is not None:
         return refusal
     assert row is not None  # no refusal: the identity was confirmed
-    start_session(accounts.disable_two_factor(db, row["id"]))
+    start_login(accounts.disable_two_factor(db, row["id"]))
     flash("Two-factor authentication is off. You've been logged out everywhere else.", "info")
     return redirect(url_for("auth.account"))

@@ -107,7 +107,7 @@ def care_team() -> ResponseReturnValue:
     return CareTeamOut().dump({"providers": sharing.care_team(get_db(), current_user.id)})
 
 
-@operation("/care-team/<int(max=9223372036854775807):provider_id>", "delete",
+@operation("/care-team/<row_id:provider_id>", "delete",
            "Stop sharing with a provider, effective immediately", responses={204: None, 404: None})
 def revoke_share(provider_id: int) -> ResponseReturnValue:
     if not sharing.stop_sharing(get_db(), current_user.id, provider_id):

@@ -21,7 +21,7 @@ from ..timeutil import time_now_in, today_in
 from ..web import support
 from ..web.api import next_page_url, not_found, on_patient_today, operation, saved
 from ..web.auth import check_role, login_manager
-from ..web.forms import MAX_ROW_ID, entry_payload, load, row_id
+from ..web.forms import entry_payload, load, row_id
 
 bp = Blueprint("diary", __name__)
 ENTRY_OUT = EntryOut()  # dumping keeps no state on the schema: one instance serves every request
@@ -177,7 +177,7 @@ def own_trigger_or_404(trigger_id: int) -> Mapping[str, Any]:
     return trigger
 
 
-@bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/rename", methods=["POST"])
+@bp.route("/triggers/<row_id:trigger_id>/rename", methods=["POST"])
 def rename_trigger(trigger_id: int) -> ResponseReturnValue:
     trigger = own_trigger_or_404(trigger_id)
     try:
@@ -193,7 +193,7 @@ def rename_trigger(trigger_id: int) -> ResponseReturnValue:
     return redirect(url_for("diary.triggers"))
 
 
-@bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/merge", methods=["GET", "POST"])
+@bp.route("/triggers/<row_id:trigger_id>/merge", methods=["GET", "POST"])
 def merge_trigger(trigger_id: int) -> ResponseReturnValue:
     """GET asks for confirmation (merging can't be undone); POST merges."""
     source = own_trigger_or_404(trigger_id)
@@ -208,7 +208,7 @@ def merge_trigger(trigger_id: int) -> ResponseReturnValue:
     return redirect(url_for("diary.triggers"))
 
 
-@bp.route(f"/triggers/<int(max={MAX_ROW_ID}):trigger_id>/delete", methods=["GET", "POST"])
+@bp.route("/triggers/<row_id:trigger_id>/delete", methods=["GET", "POST"])
 def delete_trigger(trigger_id: int) -> ResponseReturnValue:
     trigger = own_trigger_or_404(trigger_id)
     if request.method == "POST":

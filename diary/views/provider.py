@@ -74,7 +74,7 @@ def redeem_code() -> ResponseReturnValue:
                            code=request.form.get("code", "")), status, headers
 
 
-@bp.route("/patients/<int(max=9223372036854775807):patient_id>")
+@bp.route("/patients/<row_id:patient_id>")
 def patient(patient_id: int) -> ResponseReturnValue:
     db = get_db()
     patient, share = shared_patient(patient_id)
@@ -87,7 +87,7 @@ def patient(patient_id: int) -> ResponseReturnValue:
     ), 422 if errors else 200
 
 
-@bp.route("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", methods=["POST"])
+@bp.route("/patients/<row_id:patient_id>/safety/acknowledge", methods=["POST"])
 def acknowledge_safety(patient_id: int) -> Response:
     db = get_db()
     shared_patient(patient_id)
@@ -102,7 +102,7 @@ def acknowledge_safety(patient_id: int) -> Response:
     return redirect(url_for("provider.patient", patient_id=patient_id))
 
 
-@bp.route("/patients/<int(max=9223372036854775807):patient_id>/export/entries.csv")
+@bp.route("/patients/<row_id:patient_id>/export/entries.csv")
 def export_entries(patient_id: int) -> Response:
     db = get_db()
     patient, share = shared_patient(patient_id)
@@ -149,7 +149,7 @@ def list_patients() -> ResponseReturnValue:
 PATIENT_FIELDS = tuple(PatientListOut().fields["patients"].inner.schema.fields)  # type: ignore[attr-defined]
 
 
-@operation("/patients/<int(max=9223372036854775807):patient_id>/safety/acknowledge", "post",
+@operation("/patients/<row_id:patient_id>/safety/acknowledge", "post",
            "Acknowledge a patient's safety flag (audited; shown in the patient's access log)",
            body=AcknowledgeIn, empty_body=True, find=shared_patient,
            responses={204: None, 404: None}, role="provider", endpoint="acknowledge_safety")
@@ -158,7 +158,7 @@ def api_acknowledge_safety(patient_id: int, data: dict[str, Any], found: Patient
     return "", 204
 
 
-@operation("/patients/<int(max=9223372036854775807):patient_id>/trends", "get",
+@operation("/patients/<row_id:patient_id>/trends", "get",
            "A sharing patient's trends (without private entries)", query=SharedTrendsQuery,
            find=shared_patient, responses={200: TrendsOut, 404: None}, role="provider")
 def patient_trends(patient_id: int, query: dict[str, Any], found: PatientShare) -> ResponseReturnValue:
@@ -167,7 +167,7 @@ def patient_trends(patient_id: int, query: dict[str, Any], found: PatientShare) 
                                       query.get("range")))
 
 
-@operation("/patients/<int(max=9223372036854775807):patient_id>/entries", "get",
+@operation("/patients/<row_id:patient_id>/entries", "get",
            "A sharing patient's shared check-ins (notes only with full sharing)", query=EntryQuery,
            find=shared_patient, responses={200: SharedEntryListOut, 404: None}, role="provider")
 def patient_entries(patient_id: int, query: dict[str, Any], found: PatientShare) -> ResponseReturnValue:

@@ -24,7 +24,7 @@ from ..timeutil import today_in
 from ..web.api import operation, push_services
 from ..web.auth import check_role
 from ..web.errors import http_error as api_error
-from ..web.forms import MAX_ROW_ID
+from ..web.forms import row_id
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
@@ -37,9 +37,9 @@ def right_role() -> ResponseReturnValue | None:
     return check_role("provider" if request.endpoint in PROVIDER_ENDPOINTS else "patient")
 
 
-@bp.route("/devices/<int:device_id>/delete", methods=["POST"])
+@bp.route("/devices/<row_id:device_id>/delete", methods=["POST"])
 def remove_device(device_id: int) -> Response:
-    if device_id > MAX_ROW_ID or not reminders.remove_device(get_db(), current_user.id, device_id):
+    if not reminders.remove_device(get_db(), current_user.id, device_id):
         abort(404)
     flash("Reminders are off for that device.", "success")
     return redirect(url_for("auth.account", _anchor="reminders"))
@@ -48,10 +48,10 @@ def remove_device(device_id: int) -> Response:
 @bp.route("/safety-alerts/remove", methods=["POST"])
 def remove_alert_device() -> Response:
     """A provider's browser off the list of those with safety alerts (``device_id`` in the form)."""
-    device_id = request.form.get("device_id", "")
-    if not (device_id.isascii() and device_id.isdigit() and int(device_id) <= MAX_ROW_ID):
+    device_id = row_id(request.form.get("device_id"))
+    if device_id is None:
         abort(400, description="Choose a browser from the list on your Account page.")
-    if not safety_alerts.remove_device(get_db(), current_user.id, int(device_id)):
+    if not safety_alerts.remove_device(get_db(), current_user.id, device_id):
         abort(404)
     flash("Safety alerts are off for that browser.", "success")
     return redirect(url_for("auth.account", _anchor="safety-alerts"))

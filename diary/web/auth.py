@@ -54,7 +54,7 @@ ACTIVITY_GRANULARITY = 60
 
 
 def mark_logged_in(session: MutableMapping[str, Any]) -> None:
-    """Start the clocks of a new login (``start_session`` calls this)."""
+    """Start the clocks of a new login (``start_login`` calls this)."""
     session["auth_at"] = session["seen_at"] = time.time()
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import IntegerConverter, Map
 
 from ..schemas import flat_errors
 
@@ -32,6 +33,14 @@ def row_id(value: str | None) -> int | None:
     if isinstance(value, str) and re.fullmatch(r"[0-9]{1,19}", value) and 0 < int(value) <= MAX_ROW_ID:
         return int(value)
     return None
+
+
+class RowIdConverter(IntegerConverter):
+    """``<row_id:name>`` in a URL: a row id SQLite can hold (larger numbers answer 404, never an
+    overflow). Registered on the app in create_app."""
+
+    def __init__(self, map: Map) -> None:
+        super().__init__(map, max=MAX_ROW_ID)
 
 
 def present(form: Mapping[str, str], names: Iterable[str]) -> dict[str, Any]:

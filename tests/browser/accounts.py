@@ -26,7 +26,7 @@ def log_in(page, live_server, email, password):
     page.wait_for_url(live_server + "/")
 
 
-def end_sessions_elsewhere(browser, live_server, email):
+def end_logins_elsewhere(browser, live_server, email):
     """The patient changes their password on another device: every other session of theirs ends."""
     context = browser.new_context()
     try:

@@ -5,7 +5,7 @@ logout on this phone), nor shown to B; it waits for A, and only A's deliberate l
 """
 import pytest
 
-from .accounts import NEW_PASSWORD, PASSWORD, end_sessions_elsewhere, log_in, register_as
+from .accounts import NEW_PASSWORD, PASSWORD, end_logins_elsewhere, log_in, register_as
 from .test_pwa import check_in, server_entries, wait_for_worker, wait_until
 
 pytestmark = pytest.mark.browser
@@ -45,7 +45,7 @@ def test_a_checkin_saved_offline_waits_for_its_own_patient(phone, browser, live_
     page.locator("#outbox-status").get_by_text("1 check-in saved on this phone").wait_for()
 
     # Alex's session ends elsewhere; nobody logs out on this phone. Blake logs in on it.
-    end_sessions_elsewhere(browser, live_server, alex)
+    end_logins_elsewhere(browser, live_server, alex)
     context.set_offline(False)
     register_as(page, live_server, "Blake")
     page.evaluate("diaryOutbox.replay()")  # a whole pass, as Blake
@@ -116,7 +116,7 @@ def test_deleting_an_account_takes_only_its_own_checkins(phone, browser, live_se
     context.set_offline(True)
     check_in(page, 7, "Alex, offline")
     page.locator("#outbox-status").get_by_text("1 check-in saved on this phone").wait_for()
-    end_sessions_elsewhere(browser, live_server, alex)
+    end_logins_elsewhere(browser, live_server, alex)
     context.set_offline(False)
     register_as(page, live_server, "Blake")
     queue_offline(page, 2, "Blake, offline")

@@ -5,7 +5,7 @@ import pytest
 
 from diary.views.pwa import SHELL_STATIC
 
-from .accounts import NEW_PASSWORD, end_sessions_elsewhere, log_in, register_as
+from .accounts import NEW_PASSWORD, end_logins_elsewhere, log_in, register_as
 from .helpers import CHROMIUM, CHROMIUM_ARGS
 from .test_checkin_flow import register
 
@@ -155,7 +155,7 @@ def test_a_401_keeps_the_checkins_until_login(phone, browser, live_server):
     # The session ends on the server (a password change elsewhere). Not by clearing this
     # browser's cookies: a response still on its way (the page load's own outbox pass) would
     # set the cookie again, and the check-in went out as if never logged out (1 run in ~8).
-    end_sessions_elsewhere(browser, live_server, email)
+    end_logins_elsewhere(browser, live_server, email)
     page.evaluate("item => diaryOutbox.put(item)", item)
     # Each pass (as on the next page load or "online" event) keeps it and asks for a login.
     wait_until(page, "diaryOutbox.replay().then(() => document.getElementById('outbox-status')"
