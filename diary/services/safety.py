@@ -71,17 +71,18 @@ def has_crisis_words(source: str, record: Mapping[str, Any]) -> bool:
     return crisis.mentions_crisis(*_words(source, record))
 
 
-def entry_support(entry: Mapping[str, Any], crisis_words: bool | None = None) -> Support | None:
-    """``{"reason": ...}`` when a check-in should show the support card, else None."""
-    if has_crisis_words("entry", entry) if crisis_words is None else crisis_words:
+def entry_support(entry: Mapping[str, Any], crisis_words: bool) -> Support | None:
+    """``{"reason": ...}`` when a check-in should show the support card, else None.
+    ``crisis_words``: has_crisis_words("entry", entry), asked once per save."""
+    if crisis_words:
         return {"reason": "crisis_language"}
     if entry["anxiety"] >= HIGHEST_SCORE:
         return {"reason": "score_10"}
     return None
 
 
-def session_support(session: Mapping[str, Any], crisis_words: bool | None = None) -> Support | None:
-    if has_crisis_words("session", session) if crisis_words is None else crisis_words:
+def session_support(session: Mapping[str, Any], crisis_words: bool) -> Support | None:
+    if crisis_words:
         return {"reason": "crisis_language"}
     return None
 
@@ -92,7 +93,7 @@ def assessment_support(assessment: Mapping[str, Any]) -> Support | None:
     return None
 
 
-def _signal(source: str, record: Mapping[str, Any], crisis_words: bool | None = None) -> Signal | None:
+def _signal(source: str, record: Mapping[str, Any], crisis_words: bool) -> Signal | None:
     """The provider-facing signal a record carries (never its words), or None.
 
     A score of 10 alone shows the patient the card but is not a safety signal: the dashboard's
@@ -104,19 +105,18 @@ def _signal(source: str, record: Mapping[str, Any], crisis_words: bool | None = 
             return None
         return {"reason": "phq9_item9", "date": record["date"], "private": record["private"],
                 "detail": ANSWER_LABELS[answer].lower()}
-    if not (has_crisis_words(source, record) if crisis_words is None else crisis_words):
+    if not crisis_words:
         return None
     return {"reason": "crisis_language", "date": record["date"], "private": record["private"]}
 
 
 def note_signal(db: Database, user_id: int, source: str, record: Mapping[str, Any],
-                before: Mapping[str, Any] | None = None, *, new: bool = False,
-                crisis_words: bool | None = None) -> None:
+                before: Mapping[str, Any] | None = None, *, crisis_words: bool, new: bool = False) -> None:
     """Bring the record's safety signal up to date (call inside the write's transaction).
 
     ``before``: the record as it was, for an edit: changed words raise the signal anew.
     ``new``: the record was created in this transaction (it can have no stored signal yet).
-    ``crisis_words``: has_crisis_words(source, record), when the caller already knows it.
+    ``crisis_words``: has_crisis_words(source, record), asked once per save for the card and the signal.
     """
     renewed = before is not None and _words(source, before) != _words(source, record)
     safety_store.set_signal(db, user_id, source, record["id"], _signal(source, record, crisis_words), renewed=renewed,

@@ -32,7 +32,7 @@ def patients_only() -> ResponseReturnValue | None:
 
 @bp.route("/")
 def index() -> ResponseReturnValue:
-    history = records.list_own(get_db(), "assessment", current_user.id)
+    history = records.list_assessments(get_db(), current_user.id)
     return render_template("assessments/index.html", history=history)
 
 
@@ -98,7 +98,7 @@ def delete(assessment_id: uuid.UUID) -> ResponseReturnValue:
     if found is None:
         abort(404)
     if request.method == "POST":
-        records.delete_own(get_db(), "assessment", current_user.id, assessment_id)
+        records.delete_assessment(get_db(), current_user.id, assessment_id)
         flash(f"{found['instrument'].name} deleted.", "success")
         return redirect(url_for("assessments.index"))
     return render_template("assessments/delete.html", **found)
@@ -117,19 +117,19 @@ def dismiss_due() -> Response:
            body=AssessmentIn, context=on_patient_today,
            responses={201: AssessmentOut, 200: AssessmentOut, 409: None})
 def create_assessment(data: dict[str, Any]) -> ResponseReturnValue:
-    return saved(lambda: records.create_assessment(get_db(), current_user.id, data), AssessmentOut(),
+    return saved(records.create_assessment(get_db(), current_user.id, data), AssessmentOut(),
                  ".get_assessment", "assessment_id")
 
 
 @operation("/assessments", "get", "List questionnaire results, newest first", query=AssessmentQuery,
            responses={200: AssessmentListOut})
 def list_assessments(query: dict[str, Any]) -> ResponseReturnValue:
-    assessments = records.list_own(get_db(), "assessment", current_user.id, **query)
+    assessments = records.list_assessments(get_db(), current_user.id, **query)
     return AssessmentListOut().dump({"assessments": assessments})
 
 
 def own_assessment(assessment_id: uuid.UUID) -> Mapping[str, Any]:
-    assessment = records.get_own(get_db(), "assessment", current_user.id, assessment_id)
+    assessment = records.get_assessment(get_db(), current_user.id, assessment_id)
     if assessment is None:
         raise not_found("assessment")
     return assessment
@@ -144,6 +144,6 @@ def get_assessment(assessment_id: uuid.UUID) -> ResponseReturnValue:
 @operation("/assessments/<uuid:assessment_id>", "delete", "Delete a questionnaire result",
            responses={204: None, 404: None})
 def delete_assessment(assessment_id: uuid.UUID) -> ResponseReturnValue:
-    if not records.delete_own(get_db(), "assessment", current_user.id, assessment_id):
+    if not records.delete_assessment(get_db(), current_user.id, assessment_id):
         raise not_found("assessment")
     return "", 204

@@ -77,7 +77,7 @@ def today() -> ResponseReturnValue:
         data, errors = load(EntryIn(today=day), values)
         if data is not None:
             try:
-                _, created, card = records.create(get_db(), "entry", current_user.id, data)
+                _, created, card = records.create_entry(get_db(), current_user.id, data)
             except IdConflict:
                 # The first submit was saved (its answer got lost) and then something changed.
                 errors = {"id": ["A check-in from this form was already saved. Check Today so far below;"
@@ -111,8 +111,8 @@ def history() -> ResponseReturnValue:
     if query is None:
         query = {}
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_OFFSET // HISTORY_PAGE_SIZE)
-    entries = records.list_own(
-        get_db(), "entry", current_user.id, date_from=query.get("date_from"), date_to=query.get("date_to"),
+    entries = records.list_entries(
+        get_db(), current_user.id, date_from=query.get("date_from"), date_to=query.get("date_to"),
         trigger=query.get("trigger"), limit=HISTORY_PAGE_SIZE + 1, offset=(page - 1) * HISTORY_PAGE_SIZE,
     )
     return render_template(
@@ -125,7 +125,7 @@ def history() -> ResponseReturnValue:
 
 def own_entry(entry_id: uuid.UUID) -> Mapping[str, Any]:
     """The patient's check-in ``entry_id``; 404 (page or JSON) when it isn't theirs."""
-    entry = records.get_own(get_db(), "entry", current_user.id, entry_id)
+    entry = records.get_entry(get_db(), current_user.id, entry_id)
     if entry is None:
         raise not_found("entry")
     return entry
@@ -141,7 +141,10 @@ def edit_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
         values.pop("id", None)
         data, errors = load(EntryIn(today=patient_today()), values)
         if data is not None:
-            _, card = records.update(get_db(), "entry", current_user.id, entry_id, data)
+            updated = records.update_entry(get_db(), current_user.id, entry_id, data)
+            if updated is None:  # deleted in between
+                raise not_found("entry")
+            _, card = updated
             flash("Check-in updated.", "success")
             support.remember(card)
             return redirect(url_for("diary.history"))
@@ -152,7 +155,7 @@ def edit_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
 def delete_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
     entry = own_entry(entry_id)
     if request.method == "POST":
-        records.delete_own(get_db(), "entry", current_user.id, entry_id)
+        records.delete_entry(get_db(), current_user.id, entry_id)
         flash("Check-in deleted.", "success")
         return redirect(url_for("diary.history"))
     return render_template("diary/delete_entry.html", entry=entry)
@@ -223,7 +226,7 @@ def delete_trigger(trigger_id: int) -> ResponseReturnValue:
 @operation("/entries", "post", "Create a check-in (idempotent on a client id)", body=EntryIn,
            context=on_patient_today, responses={201: EntryOut, 200: EntryOut, 409: None})
 def create_entry(data: dict[str, Any]) -> ResponseReturnValue:
-    return saved(lambda: records.create(get_db(), "entry", current_user.id, data), ENTRY_OUT, ".get_entry",
+    return saved(records.create_entry(get_db(), current_user.id, data), ENTRY_OUT, ".get_entry",
                  "entry_id")
 
 
@@ -231,7 +234,7 @@ def create_entry(data: dict[str, Any]) -> ResponseReturnValue:
            responses={200: EntryListOut})
 def list_entries(query: dict[str, Any]) -> ResponseReturnValue:
     limit = query.pop("limit")
-    entries = records.list_own(get_db(), "entry", current_user.id, limit=limit + 1, **query)
+    entries = records.list_entries(get_db(), current_user.id, limit=limit + 1, **query)
     return EntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
 
 
@@ -248,15 +251,16 @@ def own_entry_today(entry_id: uuid.UUID) -> dict[str, Any]:
 @operation("/entries/<uuid:entry_id>", "patch", "Change some fields of a check-in", body=EntryPatch,
            context=own_entry_today, responses={200: EntryOut, 404: None})
 def patch_entry(entry_id: uuid.UUID, data: dict[str, Any]) -> ResponseReturnValue:
-    entry, support = records.update(get_db(), "entry", current_user.id, entry_id, data)
-    if entry is None:  # deleted in between
+    updated = records.update_entry(get_db(), current_user.id, entry_id, data)
+    if updated is None:  # deleted in between
         raise not_found("entry")
+    entry, support = updated
     return EntryOut().dump({**entry, "support": support})
 
 
 @operation("/entries/<uuid:entry_id>", "delete", "Delete a check-in", responses={204: None, 404: None},
            endpoint="delete_entry")
 def api_delete_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
-    if not records.delete_own(get_db(), "entry", current_user.id, entry_id):
+    if not records.delete_entry(get_db(), current_user.id, entry_id):
         raise not_found("entry")
     return "", 204

@@ -34,7 +34,7 @@ def render_session_form(values: Mapping[str, Any], errors: Mapping[str, list[str
 
 @bp.route("/")
 def index() -> str:
-    return render_template("sessions/index.html", sessions=records.list_own(get_db(), "session", current_user.id))
+    return render_template("sessions/index.html", sessions=records.list_sessions(get_db(), current_user.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -47,7 +47,7 @@ def new() -> ResponseReturnValue:
         data, errors = load(SessionIn(today=today), values)
         if data is not None:
             try:
-                _, created, card = records.create(get_db(), "session", current_user.id, data)
+                _, created, card = records.create_session(get_db(), current_user.id, data)
             except IdConflict:
                 errors = {"id": ["A session from this form was already saved (see Sessions);"
                                  " saving again stores this as a new session."]}
@@ -61,7 +61,7 @@ def new() -> ResponseReturnValue:
 
 def own_session(session_id: uuid.UUID) -> Mapping[str, Any]:
     """The patient's treatment session ``session_id``; 404 (page or JSON) when it isn't theirs."""
-    session = records.get_own(get_db(), "session", current_user.id, session_id)
+    session = records.get_session(get_db(), current_user.id, session_id)
     if session is None:
         raise not_found("session")
     return session
@@ -77,7 +77,10 @@ def edit(session_id: uuid.UUID) -> ResponseReturnValue:
         values.pop("id", None)
         data, errors = load(SessionIn(today=today_in(current_user.timezone)), values)
         if data is not None:
-            _, card = records.update(get_db(), "session", current_user.id, session_id, data)
+            updated = records.update_session(get_db(), current_user.id, session_id, data)
+            if updated is None:  # deleted in between
+                raise not_found("session")
+            _, card = updated
             flash("Session updated.", "success")
             support.remember(card)
             return redirect(url_for("sessions.index"))
@@ -88,7 +91,7 @@ def edit(session_id: uuid.UUID) -> ResponseReturnValue:
 def delete(session_id: uuid.UUID) -> ResponseReturnValue:
     session = own_session(session_id)
     if request.method == "POST":
-        records.delete_own(get_db(), "session", current_user.id, session_id)
+        records.delete_session(get_db(), current_user.id, session_id)
         flash("Session deleted.", "success")
         return redirect(url_for("sessions.index"))
     return render_template("sessions/delete.html", session=session)
@@ -99,14 +102,14 @@ def delete(session_id: uuid.UUID) -> ResponseReturnValue:
 @operation("/sessions", "post", "Log a treatment session (idempotent on a client id)", body=SessionIn,
            context=on_patient_today, responses={201: SessionOut, 200: SessionOut, 409: None})
 def create_session(data: dict[str, Any]) -> ResponseReturnValue:
-    return saved(lambda: records.create(get_db(), "session", current_user.id, data), SessionOut(),
+    return saved(records.create_session(get_db(), current_user.id, data), SessionOut(),
                  ".get_session", "session_id")
 
 
 @operation("/sessions", "get", "List treatment sessions, newest first", query=SessionQuery,
            responses={200: SessionListOut})
 def list_sessions(query: dict[str, Any]) -> ResponseReturnValue:
-    return SessionListOut().dump({"sessions": records.list_own(get_db(), "session", current_user.id, **query)})
+    return SessionListOut().dump({"sessions": records.list_sessions(get_db(), current_user.id, **query)})
 
 
 @operation("/sessions/<uuid:session_id>", "get", "One treatment session", responses={200: SessionOut, 404: None})
@@ -122,14 +125,15 @@ def own_session_today(session_id: uuid.UUID) -> dict[str, Any]:
 @operation("/sessions/<uuid:session_id>", "patch", "Change a session or add its reflection",
            body=SessionPatch, context=own_session_today, responses={200: SessionOut, 404: None})
 def patch_session(session_id: uuid.UUID, data: dict[str, Any]) -> ResponseReturnValue:
-    session, support = records.update(get_db(), "session", current_user.id, session_id, data)
-    if session is None:
+    updated = records.update_session(get_db(), current_user.id, session_id, data)
+    if updated is None:  # deleted in between
         raise not_found("session")
+    session, support = updated
     return SessionOut().dump({**session, "support": support})
 
 
 @operation("/sessions/<uuid:session_id>", "delete", "Delete a treatment session", responses={204: None, 404: None})
 def delete_session(session_id: uuid.UUID) -> ResponseReturnValue:
-    if not records.delete_own(get_db(), "session", current_user.id, session_id):
+    if not records.delete_session(get_db(), current_user.id, session_id):
         raise not_found("session")
     return "", 204

@@ -3,7 +3,7 @@ loads and documents every JSON route (``operation``, diary/web/openapi.py), and 
 feature modules share. Each feature's JSON routes live in its module in diary/views, beside its
 pages; cookie authentication, CSRF header on writes (docs/API.md)."""
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -11,15 +11,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from marshmallow import Schema
 
-from ..services import IdConflict
 from ..timeutil import today_in
 from . import openapi
 from .errors import http_error as api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 operation = openapi.Registry(bp)
-
-CONFLICT = {"id": ["This id is already used by a different record."]}
 
 
 def patient_today() -> dt.date:
@@ -45,14 +42,12 @@ def created_or_replayed(body: dict, created: bool, location: str) -> ResponseRet
     return response
 
 
-def saved(create: Callable[[], tuple[Mapping[str, Any], bool, Mapping[str, Any] | None]], out: Schema, endpoint: str,
+def saved(result: tuple[Mapping[str, Any], bool, Mapping[str, Any] | None], out: Schema, endpoint: str,
           id_arg: str) -> ResponseReturnValue:
-    """The answer to an idempotent create: ``create()`` gives ``(record, created, support)``;
-    201 or 200 with the record and its support card, 409 when the id is taken by other content."""
-    try:
-        record, created, support = create()
-    except IdConflict:
-        raise api_error(409, CONFLICT) from None
+    """The answer to an idempotent create, from the service's ``(record, created, support)``: 201
+    or 200 with the record and its support card. (A client id already used for other content
+    raises IdConflict in the service: the app answers 409, ``web.errors``.)"""
+    record, created, support = result
     return created_or_replayed(out.dump({**record, "support": support}), created,
                                url_for(endpoint, **{id_arg: record["id"]}))
 

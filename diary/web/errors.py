@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
+from ..services import IdConflict
 from .auth import login_manager, wants_json
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,14 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     return response
 
 
+# A client id already used for a record with other content (services.IdConflict): the API's 409.
+CONFLICT = {"id": ["This id is already used by a different record."]}
+
+
+def id_conflict(error: IdConflict) -> ResponseReturnValue:
+    return handle_http_error(http_error(409, CONFLICT))
+
+
 def database_busy(error: Exception) -> bool:
     """SQLite gave up waiting for another writer (busy_timeout): a busy moment, not a bug."""
     # The primary result code (the low byte): SQLITE_BUSY_SNAPSHOT and friends are busy too.
@@ -96,4 +105,5 @@ def handle_unexpected(error: Exception) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CSRFError, handle_http_error)
+    app.register_error_handler(IdConflict, id_conflict)
     app.register_error_handler(Exception, handle_unexpected)
