@@ -1,4 +1,4 @@
-"""Issue 14's goals in one run, each next to its own reference: the table `make bench` prints.
+"""The performance goals (docs/PERFORMANCE.md) in one run, each next to its own reference (`make bench`).
 
     .venv/bin/python -m bench [--quick]
 

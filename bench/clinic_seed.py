@@ -154,7 +154,7 @@ def _questionnaires(db, user_id, rng, days, end):
 
 def _safety_signals(db, user_id, today):
     """A crisis note today and a PHQ-9 with item 9 answered, through the services that raise flags."""
-    records.create(db, "entry", user_id, {"date": today, "anxiety": 8, "triggers": [],
+    records.create_entry(db, user_id, {"date": today, "anxiety": 8, "triggers": [],
                                           "note": "I want to end it all", "private": False})
     records.create_assessment(db, user_id, {"instrument": "phq9", "date": today,
                                             "answers": [2, 2, 2, 1, 1, 1, 1, 1, 1], "private": False})

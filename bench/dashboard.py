@@ -50,7 +50,7 @@ def seed(db, patients):
             ).lastrowid
             bulk_diary(db, user_id, days=365, per_day=2, seed=n)
             if n % 10 == 0:  # through the service, so the safety signal is raised as in real life
-                records.create(db, "entry", user_id, {"date": today, "anxiety": 8, "triggers": [],
+                records.create_entry(db, user_id, {"date": today, "anxiety": 8, "triggers": [],
                                                       "note": "I want to end it all", "private": False})
             db.execute("INSERT INTO shares (patient_id, provider_id, scope, created_at) VALUES (?, ?, 'scores', ?)",
                        [user_id, provider["id"], now])

@@ -183,7 +183,7 @@ def test_backup_while_writing_then_restore(app, patient, runner, tmp_path, monke
         schema = EntryIn(today=dt.date(2026, 12, 31))
         while not stop.is_set():
             data = schema.load({"id": str(uuid.uuid4()), "date": "2026-01-03", "anxiety": 5, "note": "during"})
-            records.create(db, "entry", user_id, data)
+            records.create_entry(db, user_id, data)
             written.append(data["id"])
             started.set()
         db.close()

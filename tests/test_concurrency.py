@@ -24,7 +24,7 @@ def write_and_read(path, user_id, start, results):
         data = schema.load({"id": str(uuid.uuid4()), "date": "2026-06-01", "anxiety": n % 11,
                             "triggers": ["work"] if n % 2 else [], "note": f"{user_id}-{n}"})
         try:
-            records.create(db, "entry", user_id, data)
+            records.create_entry(db, user_id, data)
             ids.append(str(data["id"]))
             entries_store.list_entries(db, user_id, limit=20)
         except Exception as error:  # noqa: BLE001 - any failure is the finding
