@@ -16,10 +16,9 @@ from ..schemas.assessments import AssessmentIn, AssessmentListOut, AssessmentOut
 from ..services import IdConflict
 from ..services import assessments as assessments_service
 from ..services import records
-from ..timeutil import today_in
 from ..web import support
 from ..web.api import not_found, on_patient_today, operation, saved
-from ..web.auth import check_role
+from ..web.auth import check_role, patient_today
 from ..web.forms import load, present
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -64,7 +63,7 @@ def new() -> ResponseReturnValue:
         errors = {"instrument": ["Choose GAD-7 or PHQ-9."]} if key else {}
         return render_template("assessments/choose.html", errors=errors), 422 if key else 200
     instrument = INSTRUMENTS[key]
-    today = today_in(current_user.timezone)
+    today = patient_today()
     values, errors = {"date": today.isoformat(), "id": str(uuid.uuid4()), "answers": []}, {}
     if request.method == "POST":
         values = assessment_payload(request.form, instrument)
@@ -106,7 +105,7 @@ def delete(assessment_id: uuid.UUID) -> ResponseReturnValue:
 
 @bp.route("/due/dismiss", methods=["POST"])
 def dismiss_due() -> Response:
-    assessments_service.dismiss_due(get_db(), current_user.id, today_in(current_user.timezone))
+    assessments_service.dismiss_due(get_db(), current_user.id, patient_today())
     flash("Hidden until the next one is due.", "info")
     return redirect(url_for("diary.today"))
 

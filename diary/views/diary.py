@@ -1,5 +1,4 @@
 """The patient's diary: Today (check-in form), history, edit/delete, trigger management."""
-import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -17,10 +16,10 @@ from ..services import IdConflict, NameTaken
 from ..services import assessments as assessments_service
 from ..services import onboarding, records, reminders
 from ..services import triggers as triggers_service
-from ..timeutil import time_now_in, today_in
+from ..timeutil import time_now_in
 from ..web import support
 from ..web.api import next_page_url, not_found, on_patient_today, operation, saved
-from ..web.auth import check_role, login_manager
+from ..web.auth import check_role, login_manager, patient_today
 from ..web.forms import entry_payload, load, row_id
 
 bp = Blueprint("diary", __name__)
@@ -39,10 +38,6 @@ def patients_only() -> ResponseReturnValue | None:
     if request.endpoint != "diary.today":
         return check_role("patient")
     return None
-
-
-def patient_today() -> dt.date:
-    return today_in(current_user.timezone)
 
 
 def trigger_choices(user_id: int) -> list[str]:

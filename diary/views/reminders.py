@@ -20,9 +20,8 @@ from ..schemas.push import (
     SafetyAlertSubscriptionOut,
 )
 from ..services import reminders, safety_alerts
-from ..timeutil import today_in
 from ..web.api import operation, push_services
-from ..web.auth import check_role
+from ..web.auth import check_role, patient_today
 from ..web.errors import http_error as api_error
 from ..web.forms import row_id
 
@@ -60,7 +59,7 @@ def remove_alert_device() -> Response:
 @bp.route("/dismiss", methods=["POST"])
 def dismiss() -> Response:
     """Today's reminder offer, "No thanks": not offered again (Account still has the switch)."""
-    reminders.dismiss_offer(get_db(), current_user.id, today_in(current_user.timezone))
+    reminders.dismiss_offer(get_db(), current_user.id, patient_today())
     return redirect(url_for("diary.today"))
 
 

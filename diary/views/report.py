@@ -8,9 +8,8 @@ from flask_login import current_user
 from ..db import get_db
 from ..schemas.trends import MAX_DAYS, ReportQuery
 from ..services import trends as trends_service
-from ..timeutil import today_in
 from ..web import charts
-from ..web.auth import check_role
+from ..web.auth import check_role, patient_today
 from ..web.forms import load
 
 bp = Blueprint("report", __name__)
@@ -26,7 +25,7 @@ def patients_only() -> ResponseReturnValue | None:
 @bp.route("/report")
 def index() -> ResponseReturnValue:
     db = get_db()
-    today = today_in(current_user.timezone)
+    today = patient_today()
     query, errors = load(ReportQuery(), {k: v for k, v in request.args.items() if v != ""})
     query = query or {"notes": False}
     if query.get("date_from") is None and query.get("date_to") is None:

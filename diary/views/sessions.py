@@ -10,10 +10,9 @@ from flask_login import current_user
 from ..db import get_db
 from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionPatch, SessionQuery
 from ..services import IdConflict, records
-from ..timeutil import today_in
 from ..web import support
-from ..web.api import not_found, on_patient_today, operation, patient_today, saved
-from ..web.auth import check_role
+from ..web.api import not_found, on_patient_today, operation, saved
+from ..web.auth import check_role, patient_today
 from ..web.forms import load, session_payload, without_item_numbers
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -28,7 +27,7 @@ def render_session_form(values: Mapping[str, Any], errors: Mapping[str, list[str
                         session: Mapping[str, Any] | None = None) -> ResponseReturnValue:
     return render_template(
         "sessions/form.html", values=values, errors=without_item_numbers(errors, "side_effects"), session=session,
-        today=today_in(current_user.timezone),
+        today=patient_today(),
     ), 422 if errors else 200
 
 
@@ -39,7 +38,7 @@ def index() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
-    today = today_in(current_user.timezone)
+    today = patient_today()
     errors: dict[str, list[str]]
     values, errors = {"date": today.isoformat(), "side_effects": [], "id": str(uuid.uuid4())}, {}
     if request.method == "POST":
@@ -75,7 +74,7 @@ def edit(session_id: uuid.UUID) -> ResponseReturnValue:
     if request.method == "POST":
         values = session_payload(request.form)
         values.pop("id", None)
-        data, errors = load(SessionIn(today=today_in(current_user.timezone)), values)
+        data, errors = load(SessionIn(today=patient_today()), values)
         if data is not None:
             updated = records.update_session(get_db(), current_user.id, session_id, data)
             if updated is None:  # deleted in between

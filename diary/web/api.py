@@ -2,26 +2,19 @@
 loads and documents every JSON route (``operation``, diary/web/openapi.py), and the answers the
 feature modules share. Each feature's JSON routes live in its module in diary/views, beside its
 pages; cookie authentication, CSRF header on writes (docs/API.md)."""
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from marshmallow import Schema
 
-from ..timeutil import today_in
 from . import openapi
+from .auth import patient_today
 from .errors import http_error as api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 operation = openapi.Registry(bp)
-
-
-def patient_today() -> dt.date:
-    """The logged-in patient's today, in their time zone."""
-    return today_in(current_user.timezone)
 
 
 def on_patient_today() -> dict:

@@ -1,4 +1,5 @@
 """Who is asking: Flask-Login setup, the session-version check, role guards."""
+import datetime as dt
 import time
 from collections.abc import Mapping, MutableMapping
 from typing import Any
@@ -9,6 +10,7 @@ from flask_login import LoginManager, UserMixin, current_user
 
 from ..db import get_db
 from ..services import accounts
+from ..timeutil import today_in
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -83,6 +85,11 @@ def load_user(session_id: str) -> User | None:
     if not within_limits(session, row["role"]):
         return None
     return User(row)
+
+
+def patient_today() -> dt.date:
+    """The logged-in user's today, in their own time zone (a patient's diary dates are theirs)."""
+    return today_in(current_user.timezone)
 
 
 def wants_json() -> bool:
