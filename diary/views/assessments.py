@@ -18,15 +18,11 @@ from ..services import assessments as assessments_service
 from ..services import records
 from ..web import support
 from ..web.api import not_found, on_patient_today, operation, saved
-from ..web.auth import check_role, patient_today
+from ..web.auth import patient_today, patients_only
 from ..web.forms import load, present
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
-
-
-@bp.before_request
-def patients_only() -> ResponseReturnValue | None:
-    return check_role("patient")
+bp.before_request(patients_only)
 
 
 @bp.route("/")

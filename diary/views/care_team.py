@@ -13,16 +13,12 @@ from ..services import sharing
 from ..services.sharing import format_code
 from ..vocabulary import SCOPE_LABELS
 from ..web.api import operation
-from ..web.auth import check_role
+from ..web.auth import patients_only
 from ..web.errors import http_error as api_error
 from ..web.forms import load, present, row_id
 
 bp = Blueprint("care_team", __name__, url_prefix="/care-team")
-
-
-@bp.before_request
-def patients_only() -> ResponseReturnValue | None:
-    return check_role("patient")
+bp.before_request(patients_only)
 
 
 def render_page(errors: Mapping[str, list[str]] | None = None, status: int = 200) -> ResponseReturnValue:

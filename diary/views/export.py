@@ -1,21 +1,16 @@
 """Taking data out: entries.csv and assessments.csv (streamed), FHIR, and everything in one file."""
 from flask import Blueprint, current_app
-from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..db import get_db
 from ..exports import fhir
 from ..services import export
-from ..web.auth import check_role
+from ..web.auth import patients_only
 from ..web.downloads import date_range, export_filename, streamed_csv, streamed_json
 
 bp = Blueprint("export", __name__, url_prefix="/export")
-
-
-@bp.before_request
-def patients_only() -> ResponseReturnValue | None:
-    return check_role("patient")
+bp.before_request(patients_only)
 
 
 @bp.route("/entries.csv")

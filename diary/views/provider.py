@@ -15,19 +15,15 @@ from ..schemas.trends import RANGE_LABELS, SharedTrendsQuery, TrendsOut, TrendsP
 from ..services import care, export, limits, safety
 from ..web import charts
 from ..web.api import next_page_url, operation
-from ..web.auth import check_role
+from ..web.auth import providers_only
 from ..web.downloads import date_range, export_filename, streamed_csv
 from ..web.errors import http_error
 from ..web.forms import load, present, row_id
 
 bp = Blueprint("provider", __name__, url_prefix="/provider")
+bp.before_request(providers_only)
 # (patient, share): a patient sharing with the logged-in provider, and what they share (shared_patient).
 PatientShare = tuple[Mapping[str, Any], Mapping[str, Any]]
-
-
-@bp.before_request
-def providers_only() -> ResponseReturnValue | None:
-    return check_role("provider")
 
 
 def shared_patient(patient_id: int) -> PatientShare:

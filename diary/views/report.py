@@ -9,17 +9,13 @@ from ..db import get_db
 from ..schemas.trends import MAX_DAYS, ReportQuery
 from ..services import trends as trends_service
 from ..web import charts
-from ..web.auth import check_role, patient_today
+from ..web.auth import patient_today, patients_only
 from ..web.forms import load
 
 bp = Blueprint("report", __name__)
+bp.before_request(patients_only)
 DAYS_BEFORE_TO = 90  # a period given only its end ("to") starts this many days before it, inclusive
 SHORT_NOTE = 600  # characters: a shorter note is kept on one page when printed; a longer one may break
-
-
-@bp.before_request
-def patients_only() -> ResponseReturnValue | None:
-    return check_role("patient")
 
 
 @bp.route("/report")

@@ -12,15 +12,11 @@ from ..schemas.sessions import SessionIn, SessionListOut, SessionOut, SessionPat
 from ..services import IdConflict, records
 from ..web import support
 from ..web.api import not_found, on_patient_today, operation, saved
-from ..web.auth import check_role, patient_today
+from ..web.auth import patient_today, patients_only
 from ..web.forms import load, session_payload, without_item_numbers
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
-
-
-@bp.before_request
-def patients_only() -> ResponseReturnValue | None:
-    return check_role("patient")
+bp.before_request(patients_only)
 
 
 def render_session_form(values: Mapping[str, Any], errors: Mapping[str, list[str]],

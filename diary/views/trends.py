@@ -9,26 +9,22 @@ from ..db import get_db
 from ..schemas.trends import RANGE_LABELS, TrendsOut, TrendsPageQuery, TrendsQuery
 from ..services import trends as trends_service
 from ..web.api import operation
-from ..web.auth import check_role
+from ..web.auth import patients_only
 from ..web.charts import trends_charts
 from ..web.forms import load
 
 bp = Blueprint("trends", __name__)
-
-
-@bp.before_request
-def patients_only() -> ResponseReturnValue | None:
-    return check_role("patient")
+bp.before_request(patients_only)
 
 
 @bp.route("/trends")
 def index() -> ResponseReturnValue:
     query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
     db = get_db()
-    page = trends_service.page(db, current_user.id, current_user.timezone, (query or {}).get("range"))
+    page = trends_service.page(db, current_user.id, current_user.timezone, (query or {}).get("range"),
+                               draw=trends_charts)
     return render_template(
-        "trends/index.html", **page, **trends_charts(page["trends"], page["checkins"]), ranges=RANGE_LABELS,
-        errors=errors,
+        "trends/index.html", **page, **page["drawn"], ranges=RANGE_LABELS, errors=errors,
         private_left_out=trends_service.private_left_out(db, current_user.id),
     ), 422 if errors else 200
 

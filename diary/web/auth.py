@@ -133,5 +133,15 @@ def check_role(role: str) -> ResponseReturnValue | None:
     return None
 
 
+def patients_only() -> ResponseReturnValue | None:
+    """A blueprint's guard (``bp.before_request(patients_only)``): patients only."""
+    return check_role("patient")
+
+
+def providers_only() -> ResponseReturnValue | None:
+    """A blueprint's guard (``bp.before_request(providers_only)``): providers only."""
+    return check_role("provider")
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
