@@ -43,7 +43,6 @@ def label(op):
     return f"{op.method.upper()} {path}"
 
 
-ROLES = {label(op): op.role for op in registry.operations}  # "patient", "provider", "any" or "public"
 
 
 def config():
@@ -64,6 +63,8 @@ def load_schema():
 
 
 schema = load_schema()
+# Each feature module puts its operations on the registry when create_app imports it (above).
+ROLES = {label(op): op.role for op in registry.operations}  # "patient", "provider", "any" or "public"
 
 
 @pytest.fixture(params=["patient", "provider"])
