@@ -1,4 +1,5 @@
-"""Response headers every page gets: a strict CSP, no framing, no caching of private pages."""
+"""Response headers every page gets: a strict CSP, no framing, no powerful browser features, an
+isolated window, no caching of private pages."""
 from flask import Flask, current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,6 +14,13 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+# The powerful browser features the diary never uses, off for it and for anything it embeds
+# (Web Push and notifications are not governed by this header and keep working).
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "camera", "microphone", "geolocation", "payment", "usb", "bluetooth", "serial", "hid",
+    "display-capture", "browsing-topics",
+))
+
 
 # (lower-cased name, name, value) of the headers every response gets unless it set its own.
 DEFAULT_HEADERS = (
@@ -20,6 +28,9 @@ DEFAULT_HEADERS = (
     ("x-content-type-options", "X-Content-Type-Options", "nosniff"),
     ("x-frame-options", "X-Frame-Options", "DENY"),
     ("referrer-policy", "Referrer-Policy", "same-origin"),
+    ("permissions-policy", "Permissions-Policy", PERMISSIONS_POLICY),
+    # A page of another site that opened the diary (or that the diary opened) gets no handle on it.
+    ("cross-origin-opener-policy", "Cross-Origin-Opener-Policy", "same-origin"),
 )
 # Served over HTTPS: keep it that way.
 HSTS = ("strict-transport-security", "Strict-Transport-Security", "max-age=31536000; includeSubDomains")
