@@ -43,8 +43,6 @@ def label(op):
     return f"{op.method.upper()} {path}"
 
 
-
-
 def config():
     """A fixed seed, derandomized, in `make test`; a fresh seed for each `make fuzz`."""
     return schemathesis.Config.from_dict({
