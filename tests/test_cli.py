@@ -1,7 +1,9 @@
 """flask --app diary init-db | create-user | seed-demo | backup"""
 import datetime as dt
+import os
 import re
 import sqlite3
+import stat
 
 from helpers import current_code
 
@@ -117,6 +119,27 @@ def test_backup_writes_a_consistent_copy(patient, runner, tmp_path):
     copy = sqlite3.connect(target)
     assert copy.execute("SELECT date, anxiety FROM entries").fetchall() == [("2026-01-02", 3)]
     assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(patient, runner, tmp_path):
+    """It holds notes, password hashes and two-factor secrets: never -rw-r--r-- under umask 022."""
+    private, shared = tmp_path / "private", tmp_path / "shared"
+    private.mkdir(mode=0o700)
+    shared.mkdir()
+    shared.chmod(0o755)
+    previous = os.umask(0o022)
+    try:
+        quiet = runner.invoke(args=["backup", str(private / "backup.sqlite3")])
+        (shared / "old.sqlite3").write_bytes(b"")  # an earlier file at the path is made private too
+        (shared / "old.sqlite3").chmod(0o644)
+        warned = runner.invoke(args=["backup", str(shared / "old.sqlite3")])
+    finally:
+        os.umask(previous)
+    assert quiet.exit_code == 0 and warned.exit_code == 0, quiet.output + warned.output
+    assert stat.S_IMODE((private / "backup.sqlite3").stat().st_mode) == 0o600
+    assert stat.S_IMODE((shared / "old.sqlite3").stat().st_mode) == 0o600
+    assert "readable by other users" not in quiet.output
+    assert f"{shared} is readable by other users" in warned.output
 
 
 def test_an_administrator_can_end_one_accounts_logins(app, runner, patient, other_patient):

@@ -1,7 +1,9 @@
 """flask --app diary init-db | seed-demo | create-user | backup PATH | verify-audit | end-logins |
 reset-two-factor | send-reminders"""
 import datetime as dt
+import os
 import sqlite3
+import stat
 
 import click
 from flask import Flask, current_app
@@ -69,7 +71,15 @@ def seed_demo_command() -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup_command(path: str) -> None:
-    """Write a consistent copy of the database to PATH (safe while the app is running)."""
+    """Write a consistent copy of the database to PATH (safe while the app is running), readable
+    by its owner only: it holds notes, password hashes and two-factor secrets."""
+    # Created (or made) 0600 before SQLite writes a byte, whatever the umask.
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.stat(folder).st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        click.echo(f"Warning: {folder} is readable by other users of this machine; keep backups in a "
+                   "folder only you can open (chmod 700).", err=True)
     target = sqlite3.connect(path)
     try:
         with target:
