@@ -5,7 +5,9 @@ from helpers import errors_of
 from push_service import Browser
 
 from diary import create_app
+from diary.config import DEFAULT_PUSH_HOSTS
 from diary.db import close_db, get_db, migrate
+from diary.schemas.push import endpoint_problem
 
 FCM = "https://fcm.googleapis.com/fcm/send/abc123"
 
@@ -35,6 +37,45 @@ def test_subscribe_then_change_the_time_then_turn_off(patient):
 
 def test_days_default_to_every_day(patient):
     assert patient.post("/api/v1/push/subscriptions", json=body()).get_json()["days"] == [0, 1, 2, 3, 4, 5, 6]
+
+
+# What the outside review sent: each host reads as a push service to urllib's parser but not to
+# the library that sends (urllib3), or breaks the request at send time.
+PARSER_TRICKS = [
+    "https://127.0.0.1\\.fcm.googleapis.com/x",     # urllib3 connects to 127.0.0.1
+    "https://127.0.0.1%2f.fcm.googleapis.com/x",     # a percent-encoded delimiter in the host
+    "https://127.0.0.1%23.fcm.googleapis.com/x",
+    "https://fcm.googleapis.com%2F@127.0.0.1/x",
+    "https://fcm.googleapis.com/x\tgo",             # control characters
+    "https://fcm.googleapis.com/x\r\nHost: 127.0.0.1",
+    "https://fcm.googleapis.com\t/x",
+    "https://127.0.0.1\u2215.fcm.googleapis.com/x",  # DIVISION SLASH, not ASCII
+    "https://fcm.googleapis.com:22/x",               # not the default port
+    "https://fcm.googleapis.com:8443/x",
+    "https://@fcm.googleapis.com/x",                 # userinfo, even empty
+    "https://fcm.googleapis.com./x",                 # a trailing dot
+    "https://FCM.googleapis.com\\@127.0.0.1/x",
+    "https://[::1].fcm.googleapis.com/x",
+]
+
+
+@pytest.mark.parametrize("endpoint", PARSER_TRICKS)
+def test_an_endpoint_is_checked_as_the_sending_library_reads_it(endpoint):
+    """Refused for reminders and alerts alike, whether or not a local push service is allowed; the
+    sender runs the same check before each push (webpush.sender: "refused")."""
+    for loopback in (False, True):
+        assert endpoint_problem(endpoint, DEFAULT_PUSH_HOSTS, loopback), (endpoint, loopback)
+
+
+@pytest.mark.parametrize("endpoint", PARSER_TRICKS)
+def test_a_tricky_endpoint_is_refused_at_subscribe(patient, endpoint):
+    errors_of(patient.post("/api/v1/push/subscriptions", json={**body(), "endpoint": endpoint}), 422, "endpoint")
+
+
+@pytest.mark.parametrize("endpoint", ["https://fcm.googleapis.com:443/fcm/send/abc", FCM,
+                                      "https://updates.push.services.mozilla.com/wpush/v2/gAAAA_-~.=%3D?x=1#frag"])
+def test_real_endpoints_still_pass(endpoint):
+    assert endpoint_problem(endpoint, DEFAULT_PUSH_HOSTS, False) is None
 
 
 @pytest.mark.parametrize("change, field", [

@@ -3,31 +3,49 @@ safety alerts."""
 import base64
 import binascii
 import ipaddress
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from marshmallow import Schema, ValidationError, fields, validates
 from marshmallow.validate import Length, Range, Regexp
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
 LOOPBACK_NAMES = {"localhost"}
 
 
+# RFC 3986's characters: unreserved, reserved and "%". Anything else (a backslash, a space or tab,
+# CR/LF, a non-ASCII look-alike such as U+2215) is read differently by different URL parsers.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
 def endpoint_problem(url: str, hosts: tuple[str, ...] | list[str], loopback: bool) -> str | None:
     """Why the server must not POST to ``url``, or None.
 
-    ``https://`` on a push service in ``hosts`` (each matching itself and its subdomains); with
-    ``loopback``, also ``http://`` or ``https://`` on 127.0.0.1 / [::1] / localhost (a local push
-    service for testing).
+    ``https://`` on a push service in ``hosts`` (each matching itself and its subdomains), on the
+    default port; with ``loopback``, also ``http://`` or ``https://`` on 127.0.0.1 / [::1] /
+    localhost, any port (a local push service for testing). The URL must be plain RFC 3986, with
+    no user name and no percent-encoding in its authority, and the host must be the same whether
+    Python's ``urllib`` or ``urllib3`` (which sends it, through requests) reads it. Checked when a
+    browser subscribes and again before each push.
     """
+    if not _URL_CHARACTERS.fullmatch(url):
+        return "Must be a valid URL (plain ASCII, no spaces, backslashes or control characters)."
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
+        port = parts.port
+        sent_to = parse_url(url)
+    except (ValueError, LocationParseError):
         return "Must be a valid URL."
-    if not host or parts.username or parts.password:
+    if "@" in parts.netloc or "%" in parts.netloc:
         return "Must be a URL with a host name and no user name."
+    if not host or (sent_to.host or "").lower().strip("[]") != host or sent_to.port != port:
+        return "Must be a valid URL."
     try:
         is_loopback = host in LOOPBACK_NAMES or ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -38,6 +56,10 @@ def endpoint_problem(url: str, hosts: tuple[str, ...] | list[str], loopback: boo
         return "Local push services (127.0.0.1, localhost) are accepted only when DIARY_PUSH_LOOPBACK is on."
     if parts.scheme != "https":
         return "Must start with https://."
+    if port not in (None, _DEFAULT_PORTS["https"]):
+        return "Must be on the push service's default port (no :port)."
+    if not _HOST_NAME.fullmatch(host):
+        return "Must be the address of a browser's push service (this server sends notifications to those only)."
     if not any(host == allowed or host.endswith("." + allowed) for allowed in hosts):
         return "Must be the address of a browser's push service (this server sends notifications to those only)."
     return None
