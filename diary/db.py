@@ -117,6 +117,15 @@ def read_snapshot(db: Database) -> Iterator[Database]:
             db.conn.execute("COMMIT")
 
 
+def forget_old_pages(db: Database) -> bool:
+    """Copy every page in the write-ahead log back into the database file and truncate the log
+    (``PRAGMA wal_checkpoint(TRUNCATE)``), so the old versions of changed or deleted rows are gone
+    from both files. Waits for readers up to the busy timeout; True when the log was cut (False:
+    a reader held on, and SQLite's next checkpoint finishes the job)."""
+    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
+
+
 def _rollback_leftovers(exc: BaseException | None) -> None:
     connections = getattr(_local, "connections", {})
     for db in connections.values():

@@ -1,4 +1,6 @@
 """Download everything, delete everything."""
+from pathlib import Path
+
 import pytest
 from helpers import PASSWORD, AuthActions
 from push_service import Browser
@@ -130,6 +132,24 @@ def test_delete_my_account(app, full_diary, patient, provider, client):
     assert row[0].startswith("deleted-") and row[1] == "Deleted account" and row[2] == "" and row[3]
     assert ("account.deleted",) in kept and ("provider.patient_page",) in kept
     assert "pat@example.com" not in dump and "a note" not in dump
+
+
+def test_a_deleted_patients_words_leave_the_database_files_too(app, patient):
+    """Not only the tables: the write-ahead log kept old page images (ten copies of a note, the
+    e-mail) while the server ran, until a checkpoint rewrote and truncated it."""
+    note = "zq-unique-crisis-note-4471 I want to end it all"
+    for n in range(10):
+        assert patient.post("/api/v1/entries", json={"date": "2026-01-02", "anxiety": n, "note": note,
+                                                     "triggers": ["zq-unique-trigger"]}).status_code == 201
+    response = patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"})
+    assert response.status_code == 302
+    path = Path(app.config["DATABASE"])
+    files = [path, Path(f"{path}-wal")]
+    assert path.exists()
+    for file in files:
+        data = file.read_bytes() if file.exists() else b""
+        for secret in (b"zq-unique-crisis-note-4471", b"zq-unique-trigger", b"pat@example.com"):
+            assert secret not in data, (file.name, secret)
 
 
 def test_the_email_can_be_used_again_and_gets_a_new_id(app, full_diary, patient):

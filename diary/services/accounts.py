@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from sqlite_utils import Database
 
-from ..db import write_transaction
+from ..db import forget_old_pages, write_transaction
 from ..security import passwords
 from ..store import audit
 from ..store import users as users_store
@@ -192,6 +192,10 @@ def delete_account(db: Database, config: Mapping[str, Any], user_id: int, passwo
     confirm_password(db, config, user_id, password, address)
     users_store.delete_account(db, user_id)
     log_event(db, "account.deleted", user_id)
+    # secure_delete zeroes freed pages in the database file, but the write-ahead log still holds
+    # the old pages (the notes, the e-mail) until a checkpoint copies the new ones back and the
+    # log is cut: do it now rather than whenever SQLite next gets to it.
+    forget_old_pages(db)
 
 
 def enrol_two_factor(db: Database, config: Mapping[str, Any], user_id: int, secret: str, code: str, address: str | None,
