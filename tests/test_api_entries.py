@@ -511,10 +511,14 @@ def test_list_says_where_the_next_page_starts(patient):
 
 def test_trigger_names_cannot_hold_control_characters(patient):
     response = patient.post(API, json={**VALID, "triggers": ["bad\x00name"]})
-    assert errors_of(response, 422, "triggers")["triggers"] == ["Item 1: Trigger names can't contain control characters."]
+    assert errors_of(response, 422, "triggers")["triggers"] == ["Can't contain a NUL character (\\0)."]
+    # Tabs, line breaks and the other control characters are refused, not folded into spaces.
+    for name in ("odd\x1f\tname", "two\nlines"):
+        response = patient.post(API, json={**VALID, "triggers": [name]})
+        assert errors_of(response, 422, "triggers")["triggers"] == [
+            "Item 1: Can't contain line breaks, tabs or other control characters."]
     assert listed(patient) == []
-    # Separators that str.split() treats as spaces (\x1f among them) are folded into one space.
-    assert create(patient, triggers=["odd\x1f\tname"])["triggers"] == ["odd name"]
+    assert create(patient, triggers=["  odd   name "])["triggers"] == ["odd name"]  # spaces still fold
 
 
 @pytest.mark.parametrize("fields", [

@@ -2,7 +2,9 @@
 import re
 
 import pytest
-from helpers import AuthActions, share
+from helpers import AuthActions, errors_of, share
+
+from diary.db import get_db
 
 
 def test_a_download_named_after_a_non_latin_name_is_ascii_with_an_rfc_5987_name(app, provider):
@@ -78,6 +80,41 @@ def test_bidi_and_zero_width_characters_are_refused_in_names_and_triggers(patien
     assert response.status_code == 422, name
     response = patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 3, "triggers": [name]})
     assert response.status_code == 422 and "triggers" in response.get_json()["errors"]
+
+
+# Names the outside review got stored: nothing visible (a Hangul filler, a lone zero-width joiner,
+# only combining marks), a line break, a tower of 39 combining marks.
+UNREADABLE_NAMES = ["\u3164", "\u200d", "\u0301\u0301", "Pat\nnew line", "Pat\ttab",
+                    "Z" + "\u0301" * 39, "\u2800\u2800"]
+
+
+@pytest.mark.parametrize("name", UNREADABLE_NAMES)
+def test_unreadable_names_are_refused_in_triggers_and_display_names(app, patient, name):
+    response = patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 3, "triggers": [name]})
+    assert response.status_code == 422 and list(response.get_json()["errors"]) == ["triggers"], name
+    response = patient.post("/account/profile", data={"display_name": name, "timezone": "Europe/London"})
+    assert response.status_code == 422, name
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+        assert get_db().execute("SELECT count(*) FROM triggers").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("name", ["Zoë", "e\u0301", "👩\u200d⚕️", "مهدی\u200cزاده", "김 민준"])
+def test_real_names_with_joiners_and_accents_still_pass(patient, name):
+    response = patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 3, "triggers": [name]})
+    assert response.status_code == 201, response.get_json()
+
+
+def test_a_nul_byte_in_any_text_is_a_422_naming_the_field(app, patient):
+    errors_of(patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 3, "note": "a\x00b"}),
+              422, "note")
+    errors_of(patient.post("/api/v1/sessions", json={"date": "2026-01-01", "treatment": "iv_ketamine",
+                                                     "reflection": "\x00"}), 422, "reflection")
+    errors_of(patient.put("/api/v1/safety-plan", json={"warning_signs": "x\x00"}), 422, "warning_signs")
+    response = patient.post("/", data={"date": "2026-01-01", "anxiety": "3", "note": "form\x00note"})
+    assert response.status_code == 422 and "NUL" in response.get_data(as_text=True)
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM entries").fetchone()[0] == 0
 
 
 def test_logging_in_rotates_the_session_and_its_csrf_token(client, auth):

@@ -7,7 +7,7 @@ from marshmallow.validate import Email, Length, OneOf
 
 from ..security.passwords import MAX_LENGTH, MIN_LENGTH, weakness
 from ..timeutil import is_timezone
-from .fields import Trimmed, refuse_deceptive
+from .fields import Trimmed, refuse_deceptive, refuse_unreadable
 
 ROLES = ("patient", "provider")
 
@@ -34,7 +34,7 @@ def refuse_weak(data: Mapping[str, Any], field: str, email: str | None) -> None:
 
 def display_name() -> Trimmed:
     return Trimmed(required=True, validate=[Length(max=80, error="Must be at most 80 characters."),
-                                            refuse_deceptive])
+                                            refuse_deceptive, refuse_unreadable])
 
 
 def _known_zone(value: str) -> None:

@@ -1,6 +1,7 @@
 """Field types shared by several schemas."""
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,6 +26,27 @@ DECEPTIVE_MESSAGE = "Can't contain invisible or text-direction control character
 def refuse_deceptive(text: str) -> None:
     if any(c in DECEPTIVE_CHARACTERS for c in text):
         raise ValidationError(DECEPTIVE_MESSAGE)
+
+
+# Characters that are letters to Unicode but show as a blank: Hangul fillers, the braille blank,
+# the Mongolian vowel separator, line and paragraph separators.
+BLANK_LOOKING = frozenset("\u3164\u115f\u1160\uffa0\u2800\u180e\u2028\u2029")
+# Accents stacked on one letter: Vietnamese uses two, a few scripts three; more is a tower.
+MAX_STACKED_MARKS = 4
+
+
+def refuse_unreadable(text: str) -> None:
+    """A name shows something and stays on its line: no control characters (line breaks, tabs,
+    NUL), at least one visible letter, digit, punctuation or symbol, and no tower of accents."""
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValidationError("Can't contain line breaks, tabs or other control characters.")
+    if not any(unicodedata.category(c)[0] in "LNPS" and c not in BLANK_LOOKING for c in text):
+        raise ValidationError("Must contain at least one visible letter, digit or symbol.")
+    stacked = 0
+    for c in text:
+        stacked = stacked + 1 if unicodedata.category(c) in ("Mn", "Me") else 0
+        if stacked > MAX_STACKED_MARKS:
+            raise ValidationError(f"Can't stack more than {MAX_STACKED_MARKS} accents on one letter.")
 
 
 class Trimmed(fields.String):
@@ -102,15 +124,15 @@ class TriggerName(fields.String):
     """A trigger tag: 1-40 characters, inner whitespace collapsed, no commas or semicolons."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
-        name = " ".join(super()._deserialize(value, attr, data, **kwargs).split())
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        name = " ".join(typed.split())
         if not name:
             raise ValidationError("Trigger names can't be blank.")
+        refuse_unreadable(typed)
         if len(name) > MAX_TRIGGER_LENGTH:
             raise ValidationError(f"Trigger names must be at most {MAX_TRIGGER_LENGTH} characters.")
         if "," in name or ";" in name:
             raise ValidationError("Trigger names can't contain commas or semicolons.")
-        if any(ord(c) < 32 or ord(c) == 127 for c in name):
-            raise ValidationError("Trigger names can't contain control characters.")
         refuse_deceptive(name)
         return name
 

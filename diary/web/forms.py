@@ -9,9 +9,26 @@ from werkzeug.routing import IntegerConverter, Map
 
 from ..schemas import flat_errors
 
+NUL_MESSAGE = "Can't contain a NUL character (\\0)."
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
+
 
 def load(schema: Schema, payload: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
-    """``(data, {})`` when ``payload`` is valid for ``schema``, else ``(None, errors)``."""
+    """``(data, {})`` when ``payload`` is valid for ``schema``, else ``(None, errors)``. A NUL
+    character anywhere in a field (forms, JSON bodies and queries all come through here) is an
+    error naming the field: SQLite and the exports would store or cut text at it."""
+    nul = {str(field): [NUL_MESSAGE] for field, value in payload.items() if _holds_nul(field) or _holds_nul(value)}
+    if nul:
+        return None, nul
     try:
         return schema.load(payload), {}
     except ValidationError as error:
