@@ -1,6 +1,8 @@
 """Sharing, from both sides: share codes, the care team page, the provider dashboard and patient page."""
+import base64
 import datetime as dt
 import re
+import zlib
 
 import pytest
 from helpers import AuthActions, errors_of, new_user, share
@@ -19,6 +21,29 @@ def test_share_code_is_readable_aloud_and_expires_in_72_hours(patient):
     assert dt.timedelta(hours=71, minutes=59) < left <= dt.timedelta(hours=72)
     codes = {patient.post("/api/v1/invites", json={}).get_json()["code"] for _ in range(20)}
     assert len(codes) == 20
+
+
+def test_a_new_code_is_shown_on_the_answer_and_never_travels_in_a_cookie(app, patient):
+    """The session cookie is signed, not encrypted: a flash message there carried a live code an
+    outside review read back by base64-decoding the Set-Cookie header."""
+    response = patient.post("/care-team/invites", data={"scope": "full"})
+    assert response.status_code == 201
+    assert response.headers["Cache-Control"] == "no-store"
+    with app.app_context():
+        [code] = get_db().execute("SELECT code FROM invites").fetchone()
+    shown = "-".join(code[i:i + 4] for i in range(0, 16, 4))
+    page = response.get_data(as_text=True)
+    assert f"Your new share code is {shown}" in page
+    for header in response.headers.getlist("Set-Cookie"):
+        value = header.split(";", 1)[0].split("=", 1)[1].lstrip(".")
+        payload = value.split(".", 1)[0]
+        decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        try:
+            decoded = zlib.decompress(decoded)
+        except zlib.error:
+            pass
+        assert code.encode() not in decoded and shown.encode() not in decoded
+    assert shown not in patient.get("/care-team").get_data(as_text=True).split("Codes not used yet")[0]
 
 
 def test_pending_codes_are_listed_and_can_be_cancelled(patient, provider):

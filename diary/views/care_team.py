@@ -21,9 +21,11 @@ bp = Blueprint("care_team", __name__, url_prefix="/care-team")
 bp.before_request(patients_only)
 
 
-def render_page(errors: Mapping[str, list[str]] | None = None, status: int = 200) -> ResponseReturnValue:
+def render_page(errors: Mapping[str, list[str]] | None = None, status: int = 200,
+                new_code: str | None = None) -> ResponseReturnValue:
     return render_template("care_team/index.html", **sharing.care_team_page(get_db(), current_user.id),
-                           scopes=SCOPE_LABELS, format_code=format_code, errors=errors or {}), status
+                           scopes=SCOPE_LABELS, format_code=format_code, errors=errors or {},
+                           new_code=new_code), status
 
 
 @bp.route("", strict_slashes=False)
@@ -37,9 +39,9 @@ def create_invite() -> ResponseReturnValue:
     if data is None:
         return render_page(errors, 422)
     invite = sharing.create_invite(get_db(), current_user.id, data["scope"])
-    flash(f"Your share code is {format_code(invite['code'])}. Give it to your clinician; it works once, "
-          "for 72 hours.", "success")
-    return redirect(url_for("care_team.index"))
+    # Shown on this answer (never cached: web.headers), not flashed: a flash message rides in the
+    # session cookie, which is signed but readable.
+    return render_page(status=201, new_code=invite["code"])
 
 
 @bp.route("/invites/<code>/cancel", methods=["POST"])
