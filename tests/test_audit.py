@@ -123,7 +123,7 @@ def test_the_patient_sees_each_view_in_the_access_log_newest_first(app, patient,
     assert {e["actor"] for e in events} == {"Dr. Lee"}
     assert [e["at"] for e in events] == sorted((e["at"] for e in events), reverse=True)
     for event in events:
-        assert set(event) == {"at", "actor", "action"}
+        assert set(event) == {"at", "actor", "actor_email", "action"} and event["actor_email"] == "dr@example.com"
         assert_recent_utc(event["at"])
     page = patient.get("/care-team").get_data(as_text=True)
     log = page.split("Access log", 1)[1]

@@ -46,6 +46,20 @@ def test_a_new_code_is_shown_on_the_answer_and_never_travels_in_a_cookie(app, pa
     assert shown not in patient.get("/care-team").get_data(as_text=True).split("Codes not used yet")[0]
 
 
+def test_the_access_log_names_the_clinicians_account_not_only_the_name_they_chose(app, patient, provider):
+    """A provider renamed themselves "A deleted account" (or a colleague's name) in an outside
+    review; the patient's log showed only that."""
+    patient_id = share(patient, provider)
+    assert provider.get(f"/provider/patients/{patient_id}").status_code == 200
+    provider.post("/account/profile", data={"display_name": "A deleted account", "timezone": "Europe/London"})
+    assert provider.get(f"/provider/patients/{patient_id}").status_code == 200
+    events = patient.get("/api/v1/access-log").get_json()["events"]
+    assert {(e["actor"], e["actor_email"]) for e in events} == {
+        ("Dr. Lee", "dr@example.com"), ("A deleted account", "dr@example.com")}
+    page = patient.get("/care-team").get_data(as_text=True)
+    assert page.count("dr@example.com") >= 3  # the care team card and both log lines
+
+
 def test_pending_codes_are_listed_and_can_be_cancelled(patient, provider):
     code = patient.post("/api/v1/invites", json={}).get_json()["code"]
     page = patient.get("/care-team").get_data(as_text=True)

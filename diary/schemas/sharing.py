@@ -55,7 +55,9 @@ class CareTeamOut(Schema):
 
 class AccessEvent(Schema):
     at = fields.String(metadata={"format": "date-time"})
-    actor = fields.String()
+    actor = fields.String(metadata={"description": "The name the account had then"})
+    actor_email = fields.String(allow_none=True, metadata={
+        "description": "The account's e-mail address (null once the account is deleted)"})
     action = fields.String()
 
 

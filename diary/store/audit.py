@@ -16,6 +16,7 @@ class AccessEvent(TypedDict):
     detail: str
     actor_id: int | None
     actor: str
+    actor_email: str | None  # the account's e-mail: a stable identity the name can't fake (None once deleted)
     actor_role: str | None
 
 
@@ -69,14 +70,16 @@ def verify(db: Database) -> tuple[int, int | None]:
 
 
 def events_about(db: Database, patient_id: int, *, limit: int | None = 200) -> list[AccessEvent]:
-    """Events concerning a patient's diary by someone else, newest first, with the actor's name then.
+    """Events concerning a patient's diary by someone else, newest first, with the actor's name
+    then and their account's e-mail (which they can't rename).
 
     ``limit=None``: all of them.
     """
     return cast(list[AccessEvent], list(db.query(
         """
         SELECT a.at, a.action, a.detail, a.actor_id,
-               coalesce(a.actor_name, u.display_name, 'A deleted account') AS actor, u.role AS actor_role
+               coalesce(a.actor_name, u.display_name, 'A deleted account') AS actor,
+               CASE WHEN u.deleted_at IS NULL THEN u.email END AS actor_email, u.role AS actor_role
         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
         WHERE a.patient_id = ? AND (a.actor_id IS NULL OR a.actor_id != a.patient_id)
         ORDER BY a.at DESC, a.id DESC LIMIT ?
