@@ -152,11 +152,32 @@ def test_history_is_newest_first_and_filters(patient):
                 anxiety=str(anxiety), triggers=trigger, note=f"note-{anxiety}")
     html = patient.get("/history").get_data(as_text=True)
     assert html.index("note-5") < html.index("note-7") < html.index("note-2")
-    html = patient.get("/history", query_string={"trigger": "WORK"}).get_data(as_text=True)
+    html = patient.get("/history", query_string={"trigger_id": 1}).get_data(as_text=True)
     assert "note-5" in html and "note-2" in html and "note-7" not in html
+    assert '<option value="1" selected>work</option>' in html
     start = (today - dt.timedelta(days=5)).isoformat()
     html = patient.get("/history", query_string={"from": start}).get_data(as_text=True)
     assert "note-5" in html and "note-7" in html and "note-2" not in html
+
+
+def test_trigger_names_stay_out_of_urls(patient):
+    """The History filter and Trends' trigger links go by the trigger's id: a name (health data)
+    would land in server logs, browser history and referrers. An old link with a name still
+    works, by a redirect to the id."""
+    checkin(patient, triggers="my ex", note="note-ex", anxiety="8")
+    checkin(patient, triggers="work", note="note-work")
+    for days_ago in range(1, 9):  # enough days with and without it for Trends' trigger table
+        day = (today_london() - dt.timedelta(days=days_ago)).isoformat()
+        checkin(patient, date=day, anxiety="8" if days_ago % 2 else "3", triggers="my ex" if days_ago % 2 else "")
+    history = patient.get("/history").get_data(as_text=True)
+    assert 'name="trigger_id"' in history and 'name="trigger"' not in history
+    trends = patient.get("/trends").get_data(as_text=True)
+    assert "trigger=" not in trends and "/history?trigger_id=1" in trends
+    response = patient.get("/history", query_string={"trigger": "My Ex", "from": "2020-01-01"})
+    assert response.status_code == 302 and response.headers["Location"] == "/history?from=2020-01-01&trigger_id=1"
+    html = patient.get(response.headers["Location"]).get_data(as_text=True)
+    assert "note-ex" in html and "note-work" not in html
+    assert patient.get("/history?trigger=nobody").headers["Location"] == "/history"
 
 
 def test_history_bad_filters_explain_themselves(patient):

@@ -160,7 +160,7 @@ def test_only_patients_export_their_own(client, provider):
 
 
 def test_history_links_to_the_export_of_what_it_shows(patient):
-    html = patient.get("/history?from=2026-01-01&to=2026-01-31&trigger=work").get_data(as_text=True)
+    html = patient.get("/history?from=2026-01-01&to=2026-01-31&trigger_id=1").get_data(as_text=True)
     assert 'href="/export/entries.csv?from=2026-01-01&amp;to=2026-01-31"' in html
     assert 'href="/export/entries.csv"' in patient.get("/history").get_data(as_text=True)
 

@@ -103,8 +103,9 @@ def test_other_patient_gets_404_on_every_object_route(app, alice, other_patient)
 
 
 def test_other_patients_lists_never_show_my_data(alice, other_patient):
-    for path in ("/", "/history", "/sessions/", "/triggers", "/api/v1/entries", "/api/v1/sessions",
-                 "/history?trigger=secret-trigger", "/api/v1/entries?trigger=secret-trigger"):
+    for path in ("/", "/history", "/sessions/", "/triggers", "/api/v1/entries", "/api/v1/sessions", "/api/v1/triggers",
+                 "/history?trigger_id=1", "/history?trigger_id=2", "/api/v1/entries?trigger_id=1",
+                 "/api/v1/entries?trigger_id=2"):
         response = other_patient.get(path)
         assert response.status_code == 200, path
         assert "secret" not in response.get_data(as_text=True), path

@@ -91,7 +91,8 @@ def provider_reads(app, patient_id):
                     f"/api/v1/patients/{patient_id}/trends?range=all",
                     f"/provider/patients/{patient_id}?range=all",
                     f"/api/v1/patients/{patient_id}/entries?limit=500",
-                    f"/api/v1/patients/{patient_id}/entries?trigger={PRIVATE_TRIGGER}",
+                    f"/api/v1/patients/{patient_id}/entries?trigger_id=1",
+                    f"/api/v1/patients/{patient_id}/entries?trigger_id=2",
                     "/provider/?sort=name"]
 
 

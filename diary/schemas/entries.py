@@ -1,13 +1,14 @@
 """Daily check-ins."""
 from typing import Any
 
-from marshmallow import Schema, fields, post_load
-from marshmallow.validate import Length, Range
+from marshmallow import Schema, ValidationError, fields, post_load, validates
+from marshmallow.validate import Range
 
 from .fields import (
-    MAX_TRIGGER_LENGTH,
+    MAX_ROW_ID,
     DatedSchema,
     DateRangeQuery,
+    WholeNumber,
     anxiety,
     free_text,
     support_field,
@@ -65,6 +66,23 @@ MAX_OFFSET = 10**9  # beyond any diary; keeps numbers inside SQLite's 64-bit int
 class EntryQuery(DateRangeQuery):
     """Filters for a list of check-ins (query string)."""
 
-    trigger = fields.String(validate=Length(max=MAX_TRIGGER_LENGTH))
+    trigger_id = WholeNumber(validate=Range(1, MAX_ROW_ID, error="Must be the id of one of your triggers."),
+                             metadata={"description": "Only check-ins tagged with this trigger (its id)"})
+    # Trigger names are health data: never in a URL (server logs, browser history, referrers).
+    trigger = fields.Raw(load_only=True, metadata={"description": "Not accepted: filter by trigger_id"})
     limit = fields.Integer(load_default=100, validate=Range(1, 500))
+
+    @validates("trigger")
+    def _no_names_in_urls(self, value: Any, **_: Any) -> None:
+        raise ValidationError("Filter by trigger_id: trigger names are not sent in URLs.")
     offset = fields.Integer(load_default=0, validate=Range(0, MAX_OFFSET))
+
+
+class TriggerOut(Schema):
+    id = fields.Integer(metadata={"description": "What GET /entries?trigger_id= takes"})
+    name = fields.String()
+    entry_count = fields.Integer(metadata={"description": "How many check-ins name it"})
+
+
+class TriggerListOut(Schema):
+    triggers = fields.List(fields.Nested(TriggerOut))

@@ -11,6 +11,7 @@ from marshmallow.validate import Length, Range
 from ..config import MAX_TEXT_LENGTH
 from ..timeutil import EARLIEST_DATE, today_in
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER
 MAX_TRIGGER_LENGTH = 40
 MAX_TRIGGERS_PER_ENTRY = 20
 

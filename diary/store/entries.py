@@ -134,18 +134,15 @@ def get_entry(db: Database, user_id: int, entry_id: str | uuid.UUID) -> Entry | 
 
 
 def list_entries(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
-                 date_to: dt.date | str | None = None, trigger: str | None = None, limit: int = 100, offset: int = 0,
-                 include_private: bool = True) -> list[Entry]:
-    """The user's entries, newest first, optionally within dates and with one trigger."""
+                 date_to: dt.date | str | None = None, trigger_id: int | None = None, limit: int = 100,
+                 offset: int = 0, include_private: bool = True) -> list[Entry]:
+    """The user's entries, newest first, optionally within dates and tagged with one trigger (its id)."""
     where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
     if not include_private:
         where.append("e.private = 0")
-    if trigger:
-        where.append(
-            "EXISTS (SELECT 1 FROM entry_triggers et JOIN triggers t ON t.id = et.trigger_id"
-            " WHERE et.entry_id = e.id AND t.name_key = ?)"
-        )
-        params.append(triggers_store.name_key(trigger))
+    if trigger_id is not None:
+        where.append("EXISTS (SELECT 1 FROM entry_triggers et WHERE et.entry_id = e.id AND et.trigger_id = ?)")
+        params.append(trigger_id)
     sql = (
         f"{_SELECT} WHERE {' AND '.join(where)}"
         " ORDER BY e.date DESC, e.created_at DESC, e.id DESC LIMIT ? OFFSET ?"

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from ..db import get_db
-from ..schemas.entries import MAX_OFFSET, EntryIn, EntryListOut, EntryOut, EntryPatch, EntryQuery
+from ..schemas.entries import MAX_OFFSET, EntryIn, EntryListOut, EntryOut, EntryPatch, EntryQuery, TriggerListOut
 from ..schemas.fields import TriggerName
 from ..services import IdConflict, NameTaken
 from ..services import assessments as assessments_service
@@ -101,14 +101,22 @@ def dismiss_welcome() -> Response:
 
 @bp.route("/history")
 def history() -> ResponseReturnValue:
-    filters = {k: v for k in ("from", "to", "trigger") if (v := request.args.get(k, "").strip())}
+    if request.args.get("trigger", "").strip():
+        # An old link with a trigger's name in it: the same list, by the trigger's id (names are
+        # health data and stay out of URLs from here on).
+        named = triggers_service.find_by_name(get_db(), current_user.id, request.args["trigger"])
+        kept: dict[str, Any] = {k: v for k, v in request.args.items() if k in ("from", "to")}
+        if named:
+            kept["trigger_id"] = named["id"]
+        return redirect(url_for("diary.history", **kept))
+    filters = {k: v for k in ("from", "to", "trigger_id") if (v := request.args.get(k, "").strip())}
     query, errors = load(EntryQuery(), filters)
     if query is None:
         query = {}
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_OFFSET // HISTORY_PAGE_SIZE)
     entries = records.list_entries(
         get_db(), current_user.id, date_from=query.get("date_from"), date_to=query.get("date_to"),
-        trigger=query.get("trigger"), limit=HISTORY_PAGE_SIZE + 1, offset=(page - 1) * HISTORY_PAGE_SIZE,
+        trigger_id=query.get("trigger_id"), limit=HISTORY_PAGE_SIZE + 1, offset=(page - 1) * HISTORY_PAGE_SIZE,
     )
     return render_template(
         "diary/history.html", entries=entries[:HISTORY_PAGE_SIZE], has_more=len(entries) > HISTORY_PAGE_SIZE,
@@ -259,3 +267,9 @@ def api_delete_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
     if not records.delete_entry(get_db(), current_user.id, entry_id):
         raise not_found("entry")
     return "", 204
+
+
+@operation("/triggers", "get", "My triggers, by name, each with its id (filters use the id, never the name)",
+           responses={200: TriggerListOut})
+def list_triggers() -> ResponseReturnValue:
+    return TriggerListOut().dump({"triggers": triggers_service.list_own(get_db(), current_user.id)})

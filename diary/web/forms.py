@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Map
 
 from ..schemas import flat_errors
+from ..schemas.fields import MAX_ROW_ID
 
 NUL_MESSAGE = "Can't contain a NUL character (\\0)."
 
@@ -40,9 +41,6 @@ def without_item_numbers(errors: Mapping[str, list[str]], field: str) -> Mapping
     if field in errors:
         errors = {**errors, field: [re.sub(r"^Item [0-9]+: ", "", message) for message in errors[field]]}
     return errors
-
-
-MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER
 
 
 def row_id(value: str | None) -> int | None:
