@@ -1,10 +1,15 @@
 """The audit log is tamper-evident: a hash chain, checked by `flask --app diary verify-audit`."""
+import json
 import sqlite3
+import stat
+from pathlib import Path
 
 import pytest
 from helpers import PASSWORD, share
 
 from diary.db import get_db
+from diary.store import audit as audit_store
+from diary.store.audit_chain import link
 
 
 @pytest.fixture
@@ -122,3 +127,63 @@ def test_account_events_keep_no_name_so_a_deleted_account_leaves_none(app, patie
             "SELECT action, actor_name FROM audit_log WHERE actor_name IS NOT NULL").fetchall()
     assert names and all(name == "Dr. Lee" and action != "account.deleted" for action, name in names)
     assert "Pat" not in {name for _, name in names}
+
+
+# --- anchors: the chain's head kept outside the database --------------------------------------------
+
+def rechain(app):
+    """Recompute every hash with the published recipe, as someone with the file could."""
+    conn = sqlite3.connect(app.config["DATABASE"])
+    previous = ""
+    with conn:
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+        rows = conn.execute("SELECT id, at, actor_id, patient_id, action, detail, actor_name FROM audit_log"
+                            " ORDER BY id").fetchall()
+        for row_id, at, actor_id, patient_id, action, detail, actor_name in rows:
+            previous = link(previous, at, actor_id, patient_id, action, detail, actor_name)
+            conn.execute("UPDATE audit_log SET hash = ? WHERE id = ?", [previous, row_id])
+    conn.close()
+
+
+def test_the_anchor_command_appends_the_head_to_a_file_outside_the_database(app, runner, logged):
+    result = runner.invoke(args=["audit-anchor"])
+    assert result.exit_code == 0, result.output
+    anchors = Path(app.config["AUDIT_ANCHORS"])
+    assert anchors.parent != Path(app.config["DATABASE"]).parent or anchors.name != "diary.sqlite3"
+    assert stat.S_IMODE(anchors.stat().st_mode) == 0o600
+    [line] = anchors.read_text().splitlines()
+    head = json.loads(line)
+    assert head["id"] == logged[-1] and head["count"] == len(logged) and len(head["hash"]) == 64
+    assert f"row {logged[-1]}" in result.output and head["hash"] in result.output
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 0 and "1 anchored head still there" in result.output
+
+
+def test_a_cut_tail_is_caught_by_its_anchor(app, runner, logged):
+    assert runner.invoke(args=["audit-anchor"]).exit_code == 0
+    behind_the_apps_back(app, ("DROP TRIGGER audit_log_no_delete", ()),
+                         ("DELETE FROM audit_log WHERE id >= ?", (logged[-2],)))
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 1
+    assert f"Row {logged[-1]} (anchored" in result.output and "missing: the log's tail was cut" in result.output
+
+
+def test_rows_removed_and_the_chain_recomputed_are_caught(app, runner, logged, provider, patient):
+    """The review's case: all of one provider's views deleted and every hash recomputed."""
+    patient.post("/logout")  # an account event after the views: the head stays when they go
+    assert runner.invoke(args=["audit-anchor"]).exit_code == 0
+    provider.get("/api/v1/patients")  # a later row, after the anchor
+    behind_the_apps_back(app, ("DROP TRIGGER audit_log_no_delete", ()),
+                         ("DELETE FROM audit_log WHERE action LIKE 'api.%' OR action LIKE 'provider.%'", ()))
+    rechain(app)
+    with app.app_context():
+        assert audit_store.verify(get_db())[1] is None  # the chain alone can't tell: it was recomputed
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 1
+    assert "(anchored" in result.output and "is not as anchored: rows removed or the chain rewritten" in result.output
+
+
+def test_a_backup_anchors_the_head_too(app, runner, logged, tmp_path):
+    assert runner.invoke(args=["backup", str(tmp_path / "copy.sqlite3")]).exit_code == 0
+    [line] = Path(app.config["AUDIT_ANCHORS"]).read_text().splitlines()
+    assert json.loads(line)["id"] == logged[-1]

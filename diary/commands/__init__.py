@@ -87,19 +87,43 @@ def backup_command(path: str) -> None:
     finally:
         target.close()
     click.echo(f"Backed up {current_app.config['DATABASE']} to {path}.")
+    from ..services import audit
+    head = audit.anchor(get_db(), current_app.config["AUDIT_ANCHORS"])
+    if head is not None:
+        click.echo(f"Anchored the audit log at row {head['id']} in {current_app.config['AUDIT_ANCHORS']}.")
 
 
 @click.command("verify-audit")
 @with_appcontext
 def verify_audit_command() -> None:
-    """Check the audit log's hash chain; exit 1 naming the first broken link."""
-    from ..store import audit
-    checked, broken = audit.verify(get_db())
-    if broken is not None:
-        click.echo(f"Audit log broken at row {broken}: it doesn't follow from the rows before it "
+    """Check the audit log's hash chain and every head anchored outside the database
+    (AUDIT_ANCHORS); exit 1 naming what is wrong."""
+    from ..services import audit
+    verdict = audit.verify(get_db(), current_app.config["AUDIT_ANCHORS"])
+    if verdict.broken is not None:
+        click.echo(f"Audit log broken at row {verdict.broken}: it doesn't follow from the rows before it "
                    "(a row was deleted or changed outside the app).", err=True)
+    for problem in verdict.problems:
+        click.echo(f"Audit log tampered with: {problem}", err=True)
+    if not verdict.intact:
         raise SystemExit(1)
-    click.echo(f"Audit log intact: {checked} rows, every link verified.")
+    heads = f"{verdict.anchors} anchored head{'' if verdict.anchors == 1 else 's'} still there"
+    click.echo(f"Audit log intact: {verdict.checked} rows, every link verified; {heads}.")
+
+
+@click.command("audit-anchor")
+@with_appcontext
+def audit_anchor_command() -> None:
+    """Append the audit log's head (row, count, hash, time) to AUDIT_ANCHORS, outside the database,
+    and print it. Run it on a schedule (README): verify-audit then notices a cut tail or a chain
+    recomputed after removing rows."""
+    from ..services import audit
+    head = audit.anchor(get_db(), current_app.config["AUDIT_ANCHORS"])
+    if head is None:
+        click.echo("The audit log is empty: nothing to anchor yet.")
+        return
+    click.echo(f"Anchored the audit log at row {head['id']} ({head['count']} rows, hash {head['hash']}, "
+               f"{head['at']}) in {current_app.config['AUDIT_ANCHORS']}.")
 
 
 @click.command("end-logins")
@@ -186,5 +210,6 @@ def send_reminders_command(now: str | None) -> None:
 
 def init_app(app: Flask) -> None:
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
-                    verify_audit_command, end_logins_command, reset_two_factor_command, send_reminders_command):
+                    verify_audit_command, audit_anchor_command, end_logins_command, reset_two_factor_command,
+                    send_reminders_command):
         app.cli.add_command(command)

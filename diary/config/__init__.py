@@ -41,6 +41,9 @@ def from_environment(instance: Path) -> dict[str, Any]:
     """The settings a deployment controls, read from DIARY_* variables."""
     return {
         "DATABASE": os.environ.get("DIARY_DATABASE") or str(instance / "diary.sqlite3"),
+        # Where `flask audit-anchor` (and `backup`) append the audit chain's head: outside the
+        # database, so someone who rewrites the database can't rewrite this too.
+        "AUDIT_ANCHORS": os.environ.get("DIARY_AUDIT_ANCHORS") or str(instance / "audit-anchors.log"),
         "SECRET_KEY": os.environ.get("DIARY_SECRET_KEY") or None,
         "SESSION_COOKIE_SECURE": _flag("DIARY_SECURE_COOKIES", True),
         # 0 turns the per-client-address rate limits off (load tests; a clinic behind one NAT

@@ -61,6 +61,32 @@ def record_many(db: Database, action: str, *, actor_id: int | None, patient_ids:
         )
 
 
+class Head(TypedDict):
+    """The chain's newest row: its id and hash, and how many rows there are up to it."""
+    id: int
+    count: int
+    hash: str
+
+
+def head(db: Database) -> Head | None:
+    """The newest row of the log (None while it is empty)."""
+    row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    return {"id": row[0], "hash": row[1], "count": count_through(db, row[0])}
+
+
+def hash_of(db: Database, row_id: int) -> str | None:
+    """Row ``row_id``'s stored hash, or None when there is no such row."""
+    row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [row_id]).fetchone()
+    return row[0] if row else None
+
+
+def count_through(db: Database, row_id: int) -> int:
+    """How many rows the log holds up to and including ``row_id``."""
+    return int(db.execute("SELECT count(*) FROM audit_log WHERE id <= ?", [row_id]).fetchone()[0])
+
+
 def verify(db: Database) -> tuple[int, int | None]:
     """``(rows checked, id of the first broken link or None)`` over the whole log."""
     rows = db.execute(

@@ -1,0 +1,82 @@
+"""The audit log's integrity: its hash chain, and its head anchored outside the database.
+
+The chain (``store/audit_chain.py``) shows a row changed or deleted in the middle of the log. It
+can't show the newest rows cut off, or the whole chain recomputed after removing rows, because
+anyone with the database file can recompute it. So the head (the newest row's id, how many rows
+lead to it, its hash and when) is appended to a file outside the database (``AUDIT_ANCHORS``) by
+``flask audit-anchor`` on a schedule and by every ``flask backup``; ``verify`` checks that each
+anchored head is still in the log as it was.
+"""
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypedDict
+
+from sqlite_utils import Database
+
+from ..store import audit as audit_store
+from ..timeutil import utc_now
+
+
+class Anchor(TypedDict):
+    """A head of the chain as anchored: row id, rows up to it, its hash, and when."""
+    id: int
+    count: int
+    hash: str
+    at: str
+
+
+@dataclass
+class Verdict:
+    """What ``verify`` found: rows checked, the first broken link, anchors checked and problems."""
+    checked: int
+    broken: int | None
+    anchors: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None and not self.problems
+
+
+def anchor(db: Database, path: str | os.PathLike[str]) -> Anchor | None:
+    """Append the chain's head to ``path`` (created 0600; only ever appended to) and return it;
+    None while the log is empty."""
+    found = audit_store.head(db)
+    if found is None:
+        return None
+    entry: Anchor = {"id": found["id"], "count": found["count"], "hash": found["hash"], "at": utc_now()}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as file:
+        file.write(json.dumps(entry, separators=(",", ":")) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    return entry
+
+
+def verify(db: Database, path: str | os.PathLike[str]) -> Verdict:
+    """Walk the chain, then check every head anchored in ``path`` (a missing file: none yet)."""
+    checked, broken = audit_store.verify(db)
+    verdict = Verdict(checked, broken)
+    if not os.path.exists(path):
+        return verdict
+    newest = audit_store.head(db)
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            anchored = json.loads(line)
+            row_id, count, digest, at = anchored["id"], anchored["count"], anchored["hash"], anchored["at"]
+        except (ValueError, KeyError, TypeError):
+            verdict.problems.append(f"Line {number} of {path} is not an anchor: the file was changed.")
+            continue
+        verdict.anchors += 1
+        stored = audit_store.hash_of(db, row_id)
+        where = f"Row {row_id} (anchored {at})"
+        if stored is None and (newest is None or row_id > newest["id"]):
+            verdict.problems.append(f"{where} is missing: the log's tail was cut.")
+        elif stored != digest or audit_store.count_through(db, row_id) != count:
+            verdict.problems.append(f"{where} is not as anchored: rows removed or the chain rewritten.")
+    return verdict
