@@ -31,6 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["CRISIS_CONTACTS"] = crisis_contacts.load(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
+    if not app.config.get("MFA_KEY"):
+        app.config["MFA_KEY"] = config.load_or_create_mfa_key(Path(app.instance_path))
 
     if app.config["PROXY_HOPS"]:
         # Behind N reverse proxies, the client's address (for the per-address rate limits) is the

@@ -12,6 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from diary.db import get_db
 from diary.security import otp
+from diary.services import two_factor
 from diary.store import mfa as mfa_store
 
 PASSWORD = "correct horse battery"
@@ -114,7 +115,7 @@ def enrol(app, email, secret=TOTP_SECRET):
     with app.app_context():
         db = get_db()
         [account_id] = db.execute("SELECT id FROM users WHERE email = ?", [email]).fetchone()
-        mfa_store.enable(db, account_id, secret, None, [])
+        mfa_store.enable(db, account_id, two_factor.seal(app.config["MFA_KEY"], secret), None, [])
     return secret
 
 
@@ -144,8 +145,9 @@ def next_code(app, email):
     used, the next step's, moving the test's TOTP clock (``totp_clock``) there: the app accepts no
     future step and refuses a step twice (replay refusal stays on)."""
     with app.app_context():
-        secret, last = get_db().execute(
+        sealed, last = get_db().execute(
             "SELECT mfa_secret, mfa_last_step FROM users WHERE email = ?", [email]).fetchone()
+    secret = two_factor.unseal(app.config["MFA_KEY"], sealed)
     if last is not None and last >= otp.step_at():
         assert isinstance(otp.clock, TotpClock), "a second code in one step needs the totp_clock fixture"
         otp.clock.move_to_step(last + 1)

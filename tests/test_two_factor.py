@@ -5,7 +5,9 @@ refusal stays on throughout (helpers.next_code moves to the next step honestly).
 """
 import html
 import re
+import stat
 import time
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -15,6 +17,7 @@ from helpers import PASSWORD, SESSION_COOKIE, TOTP_SECRET, AuthActions, current_
 
 from diary.db import get_db
 from diary.security import otp
+from diary.security.otp import grouped
 from diary.services import two_factor
 from diary.store import mfa as mfa_store
 from diary.store import sharing as sharing_store
@@ -36,11 +39,17 @@ def text(response):
 
 
 def row(app, email):
+    """The account's two-factor columns, its secret unsealed (as stored, it is sealed: see
+    test_a_copied_database_alone_does_not_give_the_second_factor)."""
     with app.app_context():
         found = get_db().execute(
             "SELECT id, mfa_secret, mfa_last_step, mfa_enabled_at, session_version FROM users WHERE email = ?",
             [email]).fetchone()
-    return dict(zip(("id", "secret", "last_step", "enabled_at", "session_version"), found))
+    account = dict(zip(("id", "secret", "last_step", "enabled_at", "session_version"), found))
+    if account["secret"] is not None:
+        assert account["secret"].startswith(two_factor.SEALED)
+        account["secret"] = two_factor.unseal(app.config["MFA_KEY"], account["secret"])
+    return account
 
 
 def recovery_rows(app, account_id):
@@ -288,12 +297,12 @@ def test_a_previous_step_code_is_accepted_once(app, provider):
 
     with app.app_context():
         db = get_db()
-        assert two_factor.check(db, account, code(+1), when=now) is None
-        assert two_factor.check(db, account, code(-2), when=now) is None
-        assert two_factor.check(db, account, code(-1), when=now) == two_factor.TOTP
-        assert two_factor.check(db, account, code(-1), when=now) is None
-        assert two_factor.was_replayed(db, account, code(-1), when=now)
-        assert two_factor.check(db, account, code(0), when=now) == two_factor.TOTP
+        assert two_factor.check(db, account, code(+1), key=app.config["MFA_KEY"], when=now) is None
+        assert two_factor.check(db, account, code(-2), key=app.config["MFA_KEY"], when=now) is None
+        assert two_factor.check(db, account, code(-1), key=app.config["MFA_KEY"], when=now) == two_factor.TOTP
+        assert two_factor.check(db, account, code(-1), key=app.config["MFA_KEY"], when=now) is None
+        assert two_factor.was_replayed(db, account, code(-1), key=app.config["MFA_KEY"], when=now)
+        assert two_factor.check(db, account, code(0), key=app.config["MFA_KEY"], when=now) == two_factor.TOTP
 
 
 def test_a_recovery_code_works_once(app, unenrolled):
@@ -326,7 +335,7 @@ def test_the_same_recovery_code_hashes_differently_for_two_accounts(app, patient
         assert len(first) == len(second) == 10 and not first & second
         assert all(h.startswith("$argon2id$") for h in first | second)
         for account in accounts:  # and each account's code still works for that account
-            assert two_factor.check(db, account, SAME_CODES[0].upper()) == two_factor.RECOVERY
+            assert two_factor.check(db, account, SAME_CODES[0].upper(), key=app.config["MFA_KEY"]) == two_factor.RECOVERY
 
 
 def test_a_recovery_code_works_once_even_when_two_requests_race(app, patient, monkeypatch):
@@ -340,12 +349,12 @@ def test_a_recovery_code_works_once_even_when_two_requests_race(app, patient, mo
         # The second request read the unused codes before the first one marked its code used.
         stale = mfa_store.unused_recovery_codes(db, account)
         assert len(stale) == 10
-        assert two_factor.check(db, account, codes[0]) == two_factor.RECOVERY
+        assert two_factor.check(db, account, codes[0], key=app.config["MFA_KEY"]) == two_factor.RECOVERY
         with monkeypatch.context() as patched:
             patched.setattr(mfa_store, "unused_recovery_codes", lambda db, user_id: stale)
-            assert two_factor.check(db, account, codes[0]) is None
-        assert two_factor.check(db, account, codes[0]) is None
-        assert two_factor.check(db, account, "zzzzz-zzzzz") is None  # a wrong one
+            assert two_factor.check(db, account, codes[0], key=app.config["MFA_KEY"]) is None
+        assert two_factor.check(db, account, codes[0], key=app.config["MFA_KEY"]) is None
+        assert two_factor.check(db, account, "zzzzz-zzzzz", key=app.config["MFA_KEY"]) is None  # a wrong one
         assert two_factor.status(db, account)["recovery_codes_left"] == 9
         [code_id] = [i for i, h in stale if verifies(h, codes[1].replace("-", ""))]
         assert mfa_store.use_recovery_code(db, code_id) is True
@@ -479,8 +488,8 @@ def test_a_provider_can_move_to_a_new_authenticator(app, provider):
     later = (otp.step_at() + 1) * otp.PERIOD + 1
     with app.app_context():
         db, account = get_db(), row(app, "dr@example.com")["id"]
-        assert two_factor.check(db, account, pyotp.TOTP(TOTP_SECRET).at(later), when=later) is None
-        assert two_factor.check(db, account, pyotp.TOTP(new_secret).at(later), when=later) == two_factor.TOTP
+        assert two_factor.check(db, account, pyotp.TOTP(TOTP_SECRET).at(later), key=app.config["MFA_KEY"], when=later) is None
+        assert two_factor.check(db, account, pyotp.TOTP(new_secret).at(later), key=app.config["MFA_KEY"], when=later) == two_factor.TOTP
 
 
 def test_confirm_without_a_pending_secret_is_refused(app, provider):
@@ -525,3 +534,33 @@ def test_digits_from_other_scripts_are_a_wrong_code_not_an_error(app, typed):
     fresh.get("/account/two-factor")
     response = fresh.post("/account/two-factor/confirm", data={"code": typed, "password": PASSWORD})
     assert response.status_code == 422
+
+
+def test_a_copied_database_alone_does_not_give_the_second_factor(app, runner, tmp_path):
+    """TOTP secrets are encrypted with a key kept outside the database (instance/mfa_key), so a
+    backup or a stolen file can't generate codes; the app still logs in with them."""
+    client = app.test_client()
+    AuthActions(client).register(email="dr@example.com", role="provider", display_name="Dr. Lee")
+    secret, _ = enrol_through_page(client)
+    assert runner.invoke(args=["backup", str(tmp_path / "copy.sqlite3")]).exit_code == 0
+    for path in (tmp_path / "copy.sqlite3", Path(app.config["DATABASE"])):
+        data = path.read_bytes()
+        assert secret.encode() not in data and grouped(secret).encode() not in data, path
+    key = Path(app.instance_path) / "mfa_key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    AuthActions(client).logout()
+    assert AuthActions(client).login("dr@example.com", code=next_code(app, "dr@example.com")).status_code == 302
+
+
+def test_a_secret_stored_before_encryption_still_works_and_is_sealed_on_use(app):
+    client = app.test_client()
+    AuthActions(client).register(email="dr@example.com", role="provider", display_name="Dr. Lee")
+    with app.app_context():
+        db = get_db()
+        db.execute("UPDATE users SET mfa_secret = ?, mfa_enabled_at = '2026-01-01T00:00:00.000Z'"
+                   " WHERE email = 'dr@example.com'", [TOTP_SECRET])
+    AuthActions(client).logout()
+    assert AuthActions(client).login("dr@example.com", code=current_code(TOTP_SECRET)).status_code == 302
+    with app.app_context():
+        [stored] = get_db().execute("SELECT mfa_secret FROM users WHERE email = 'dr@example.com'").fetchone()
+    assert stored != TOTP_SECRET and TOTP_SECRET not in stored

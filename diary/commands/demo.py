@@ -7,6 +7,7 @@ import math
 import random
 from collections.abc import Iterator
 
+from flask import current_app
 from sqlite_utils import Database
 
 from ..security import otp, passwords
@@ -114,7 +115,8 @@ def seed_demo(db: Database) -> Iterator[str]:
         # Providers must have two-factor on: a fresh secret for every demo database.
         codes = otp.new_recovery_codes()
         hashes = [two_factor.hash_recovery_code(code) for code in codes]
-        mfa_store.enable(db, provider["id"], otp.new_secret(), None, hashes)
+        mfa_store.enable(db, provider["id"], two_factor.seal(current_app.config["MFA_KEY"], otp.new_secret()), None,
+                         hashes)
         yield ("Demo provider's recovery codes (each logs in once instead of an app code; shown only now): "
                + ", ".join(codes[:2]))
     yield f"Demo patient:  {PATIENT['email']}  password: {PATIENT['password']}"
@@ -122,13 +124,14 @@ def seed_demo(db: Database) -> Iterator[str]:
     provider = users_store.get_user_by_email(db, PROVIDER["email"])
     enrolled = mfa_store.get_secret(db, provider["id"]) if provider else None
     if enrolled:
+        secret = two_factor.unseal(current_app.config["MFA_KEY"], enrolled["secret"])
         # A demo account: its key is printed on every run, so the tour works from any terminal.
         yield ("  then a code from an authenticator app (Google Authenticator, Aegis, 1Password...) set up"
                " with this key, time-based, 6 digits:")
-        yield f"  key: {otp.grouped(enrolled['secret'])}"
-        yield f"  or as a URI: {otp.provisioning_uri(enrolled['secret'], PROVIDER['email'])}"
+        yield f"  key: {otp.grouped(secret)}"
+        yield f"  or as a URI: {otp.provisioning_uri(secret, PROVIDER['email'])}"
         yield ("  or, without an app: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('"
-               + enrolled["secret"] + "').now())\"")
+               + secret + "').now())\"")
     elif provider:
         yield "  (seeded before two-factor: after logging in, the provider is asked to set it up)"
 

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 # Longest free text we accept (check-in notes, session reflections), in characters.
@@ -45,6 +47,8 @@ def from_environment(instance: Path) -> dict[str, Any]:
         # database, so someone who rewrites the database can't rewrite this too.
         "AUDIT_ANCHORS": os.environ.get("DIARY_AUDIT_ANCHORS") or str(instance / "audit-anchors.log"),
         "SECRET_KEY": os.environ.get("DIARY_SECRET_KEY") or None,
+        # Seals TOTP secrets in the database (services/two_factor.py): kept outside it.
+        "MFA_KEY": os.environ.get("DIARY_MFA_KEY") or None,
         "SESSION_COOKIE_SECURE": _flag("DIARY_SECURE_COOKIES", True),
         # 0 turns the per-client-address rate limits off (load tests; a clinic behind one NAT
         # address); the per-account and global limits stay on. docs/SECURITY.md has the numbers.
@@ -106,6 +110,11 @@ DEFAULTS = {
 def load_or_create_secret_key(instance: Path) -> str:
     """Read instance/secret_key, creating it on first run."""
     return create_once(instance, "secret_key", lambda: secrets.token_hex(32)).strip()
+
+
+def load_or_create_mfa_key(instance: Path) -> str:
+    """Read instance/mfa_key (a Fernet key), creating it on first run."""
+    return create_once(instance, "mfa_key", lambda: Fernet.generate_key().decode()).strip()
 
 
 def create_once(instance: Path, name: str, make: Callable[[], str]) -> str:

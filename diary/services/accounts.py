@@ -118,9 +118,9 @@ def confirm_code(db: Database, config: Mapping[str, Any], user_id: int, code: st
         attempt = limits.attempt(db, config, "mfa", account=user_id, address=address)
     except limits.Throttled as throttled:
         raise CodeRefused(throttled) from None
-    kind = two_factor.check(db, user_id, code)
+    kind = two_factor.check(db, user_id, code, key=config["MFA_KEY"])
     if kind is None:
-        replayed = two_factor.was_replayed(db, user_id, code)
+        replayed = two_factor.was_replayed(db, user_id, code, key=config["MFA_KEY"])
         log_event(db, "auth.mfa_failed", user_id, "code already used" if replayed else "wrong code")
         raise CodeRefused(replayed=replayed)
     attempt.succeeded()
@@ -208,7 +208,7 @@ def enrol_two_factor(db: Database, config: Mapping[str, Any], user_id: int, secr
     """
     if password is not None:
         confirm_password(db, config, user_id, password, address)
-    codes = two_factor.enrol(db, user_id, secret, code)
+    codes = two_factor.enrol(db, user_id, secret, code, key=config["MFA_KEY"])
     if codes is None:
         return None
     log_event(db, "auth.mfa_enrolled", user_id, "replaced the authenticator" if replacing else "")

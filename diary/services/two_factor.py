@@ -6,6 +6,7 @@ and the pure diary.otp.
 """
 from typing import TypedDict, cast
 
+from cryptography.fernet import Fernet
 from sqlite_utils import Database
 
 from ..db import write_transaction
@@ -22,16 +23,40 @@ class TwoFactorStatus(TypedDict):
     recovery_codes_left: int
 
 
-def check(db: Database, user_id: int, typed: str, when: float | None = None) -> str | None:
+# A TOTP secret is stored sealed (Fernet: AES-128-CBC and HMAC-SHA256) with the app's MFA_KEY,
+# kept outside the database (instance/mfa_key or DIARY_MFA_KEY): a copy of the database file alone
+# can't generate codes. A secret stored before sealing reads as it is and is sealed on its next use.
+SEALED = "sealed:"
+
+
+def seal(key: str, secret: str) -> str:
+    """``secret`` as the database keeps it."""
+    return SEALED + Fernet(key.encode()).encrypt(secret.encode()).decode()
+
+
+def unseal(key: str, stored: str) -> str:
+    """The secret behind what the database keeps (a secret stored before sealing: as it is)."""
+    if not stored.startswith(SEALED):
+        return stored
+    return Fernet(key.encode()).decrypt(stored[len(SEALED):].encode()).decode()
+
+
+def check(db: Database, user_id: int, typed: str, *, key: str, when: float | None = None) -> str | None:
     """Is ``typed`` a valid second factor for the account right now? ``"totp"`` or ``"recovery"``
     when it is (and it is now used up), else None: wrong, too old, already used (a TOTP code
-    for a step at or before the last one accepted), or no two-factor on this account."""
+    for a step at or before the last one accepted), or no two-factor on this account.
+    ``key``: the app's MFA_KEY."""
     state = mfa_store.get_secret(db, user_id)
     if state is None:
         return None
     if otp.looks_like_totp(typed):
-        step = otp.matching_step(state["secret"], typed, when)
-        return TOTP if step is not None and mfa_store.claim_step(db, user_id, step) else None
+        secret = unseal(key, state["secret"])
+        step = otp.matching_step(secret, typed, when)
+        if step is None or not mfa_store.claim_step(db, user_id, step):
+            return None
+        if not state["secret"].startswith(SEALED):
+            mfa_store.replace_secret(db, user_id, seal(key, secret))
+        return TOTP
     code = otp.normalize_recovery_code(typed)
     if code is None:
         return None
@@ -55,16 +80,17 @@ def hash_recovery_code(code: str) -> str:
     return passwords.hash_code(cast(str, otp.normalize_recovery_code(code)))
 
 
-def was_replayed(db: Database, user_id: int, typed: str, when: float | None = None) -> bool:
+def was_replayed(db: Database, user_id: int, typed: str, *, key: str, when: float | None = None) -> bool:
     """Whether a refused ``typed`` was a right code already used (to say so, rather than "wrong")."""
     state = mfa_store.get_secret(db, user_id)
     if state is None or not otp.looks_like_totp(typed):
         return False
-    step = otp.matching_step(state["secret"], typed, when)
+    step = otp.matching_step(unseal(key, state["secret"]), typed, when)
     return step is not None and state["last_step"] is not None and step <= state["last_step"]
 
 
-def enrol(db: Database, user_id: int, secret: str, typed: str, when: float | None = None) -> list[str] | None:
+def enrol(db: Database, user_id: int, secret: str, typed: str, *, key: str,
+          when: float | None = None) -> list[str] | None:
     """Turn two-factor on with ``secret`` if ``typed`` is its current code.
 
     Returns the new recovery codes (to show once; only their hashes are kept), or None when
@@ -78,7 +104,7 @@ def enrol(db: Database, user_id: int, secret: str, typed: str, when: float | Non
     hashes = [hash_recovery_code(code) for code in codes]  # (slow: before taking the write lock)
     with write_transaction(db):
         # The confirming code's step counts as used: it can't also log someone in.
-        mfa_store.enable(db, user_id, secret, step, hashes)
+        mfa_store.enable(db, user_id, seal(key, secret), step, hashes)
         users_store.end_logins_of(db, user_id)
     return codes
 

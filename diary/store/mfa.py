@@ -25,6 +25,12 @@ def get_secret(db: Database, user_id: int) -> Secret | None:
     return {"secret": row[0], "last_step": row[1], "enabled_at": row[2]}
 
 
+def replace_secret(db: Database, user_id: int, stored: str) -> None:
+    """Keep ``stored`` (the same secret, sealed) in place of the account's TOTP secret."""
+    with write_transaction(db):
+        db.execute("UPDATE users SET mfa_secret = ? WHERE id = ? AND mfa_secret IS NOT NULL", [stored, user_id])
+
+
 def claim_step(db: Database, user_id: int, step: int) -> bool:
     """Record ``step`` as the last accepted TOTP step, unless it (or a later one) already was.
 
