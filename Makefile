@@ -8,7 +8,10 @@ WORKERS ?= 2
 # `make run` serves plain HTTP on this machine, so Secure cookies are switched off
 # for it (browsers other than Chromium drop Secure cookies over http://).
 # Behind TLS, run gunicorn directly and leave DIARY_SECURE_COOKIES at its default (1).
-RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0} DIARY_PUSH_LOOPBACK=$${DIARY_PUSH_LOOPBACK:-1}
+# It also lets anyone open a clinician's account (DIARY_PROVIDER_SIGNUP=open) so a newcomer can try
+# both roles; a deployment defaults to invitations (`flask invite-provider`, README).
+RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0} DIARY_PUSH_LOOPBACK=$${DIARY_PUSH_LOOPBACK:-1} \
+	DIARY_PROVIDER_SIGNUP=$${DIARY_PROVIDER_SIGNUP:-open}
 # Worker class, threads and timeouts: gunicorn.conf.py (read from the repository root).
 GUNICORN := $(BIN)/gunicorn --access-logfile - wsgi:app
 export HOST PORT WORKERS

@@ -30,7 +30,7 @@ def gunicorn(workers=2, database=None, app="wsgi:app", log=None):
     locked"); by default they are discarded."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DIARY_DATABASE": database or os.path.join(tmp, "bench.sqlite3"),
-               "DIARY_INSTANCE_PATH": tmp, "DIARY_SECURE_COOKIES": "0",
+               "DIARY_INSTANCE_PATH": tmp, "DIARY_SECURE_COOKIES": "0", "DIARY_PROVIDER_SIGNUP": "open",
                "REFERENCE_DATABASE": os.path.join(tmp, "reference.sqlite3"),
                "DIARY_LIMITS_PER_ADDRESS": "0"}  # every benchmark client comes from 127.0.0.1
         subprocess.run([BIN / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,

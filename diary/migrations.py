@@ -566,3 +566,21 @@ def m016_safety_alerts_for_providers(db: Database) -> None:
         ) STRICT
     """)
     db.execute("CREATE INDEX safety_alerts_sent_by_event ON safety_alerts_sent (event_id)")
+
+
+@migrations()
+def m017_provider_invitations(db: Database) -> None:
+    # Under DIARY_PROVIDER_SIGNUP=invite a clinician's account needs an invitation an administrator
+    # made for their e-mail (`flask invite-provider`). Only the token's SHA-256 is kept; it works
+    # once, until expires_at.
+    db.execute("""
+        CREATE TABLE provider_invitations (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            email TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            used_by INTEGER REFERENCES users(id) ON DELETE SET NULL
+        ) STRICT
+    """)

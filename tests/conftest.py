@@ -33,7 +33,10 @@ def app(tmp_path, monkeypatch, migrated_database):
     copy.conn.execute("UPDATE database_id SET id = lower(hex(randomblob(16)))")
     copy.close()
     # PUSH_LOOPBACK: reminders go to the suite's own local push service (tests/push_service.py).
-    app = create_app({"TESTING": True, "DATABASE": db_path, "PUSH_LOOPBACK": True, **FAST_HASHING})
+    # PROVIDER_SIGNUP open: tests register clinicians as `make run` lets a newcomer (test_signup.py
+    # holds the invitation and closed policies).
+    app = create_app({"TESTING": True, "DATABASE": db_path, "PUSH_LOOPBACK": True, "PROVIDER_SIGNUP": "open",
+                      **FAST_HASHING})
     app.test_client_class = DiaryClient
     with app.app_context():
         migrate(get_db())  # nothing left to apply: the copy is current

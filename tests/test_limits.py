@@ -94,7 +94,7 @@ def test_a_right_code_never_counts_against_anyone(app, patient):
 
 def test_the_limits_are_shared_by_every_worker(app, tmp_path):
     """Two app instances (two gunicorn workers) on one database count into the same limit."""
-    second = create_app({"TESTING": True, "DATABASE": app.config["DATABASE"], **FAST_HASHING})
+    second = create_app({"TESTING": True, "DATABASE": app.config["DATABASE"], "PROVIDER_SIGNUP": "open", **FAST_HASHING})
     second.test_client_class = DiaryClient
     doctors = [provider_at(app, "203.0.113.9", 0), provider_at(second, "203.0.113.9", 1),
                provider_at(app, "203.0.113.9", 2)]
@@ -107,7 +107,7 @@ def test_the_limits_are_shared_by_every_worker(app, tmp_path):
 def test_per_address_limits_can_be_turned_off_but_the_per_account_limit_stays(tmp_path, monkeypatch):
     monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("DIARY_LIMITS_PER_ADDRESS", "0")
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "nat.sqlite3"), **FAST_HASHING})
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "nat.sqlite3"), "PROVIDER_SIGNUP": "open", **FAST_HASHING})
     app.test_client_class = DiaryClient
     with app.app_context():
         migrate(get_db())
@@ -220,14 +220,14 @@ def test_probing_for_existing_emails_counts_as_registering(app, auth):
 def test_the_registration_limit_follows_the_per_address_switch(tmp_path, monkeypatch, setting):
     monkeypatch.setenv("DIARY_LIMITS_PER_ADDRESS", setting)
     monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "desk.sqlite3"), **FAST_HASHING})
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "desk.sqlite3"), "PROVIDER_SIGNUP": "open", **FAST_HASHING})
     assert app.config["LIMITS_PER_ADDRESS"] is False
 
 
 def test_behind_a_proxy_the_limits_count_the_forwarded_client(tmp_path, monkeypatch):
     monkeypatch.setenv("DIARY_PROXY_HOPS", "1")
     monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "proxied.sqlite3"), **FAST_HASHING})
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "proxied.sqlite3"), "PROVIDER_SIGNUP": "open", **FAST_HASHING})
     app.test_client_class = DiaryClient
     with app.app_context():
         migrate(get_db())

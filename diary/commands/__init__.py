@@ -111,6 +111,21 @@ def verify_audit_command() -> None:
     click.echo(f"Audit log intact: {verdict.checked} rows, every link verified; {heads}.")
 
 
+@click.command("invite-provider")
+@click.argument("email")
+@click.option("--days", type=click.IntRange(1, 30), default=7, show_default=True, help="how long the link works")
+@click.option("--base-url", envvar="DIARY_PUBLIC_URL", default="http://127.0.0.1:8000", show_default=True,
+              help="the diary's address as clinicians reach it (or DIARY_PUBLIC_URL)")
+@with_appcontext
+def invite_provider_command(email: str, days: int, base_url: str) -> None:
+    """Print a single-use link that lets EMAIL open a clinician's account (DIARY_PROVIDER_SIGNUP=invite).
+    Send it to them yourself; it works once, for DAYS days, with that e-mail address only."""
+    from ..services import accounts
+    token, expires_at = accounts.invite_provider(get_db(), email, days=days)
+    click.echo(f"Invitation for {email.strip().lower()}, valid until {expires_at} (once):")
+    click.echo(f"{base_url.rstrip('/')}/register?invitation={token}")
+
+
 @click.command("audit-anchor")
 @with_appcontext
 def audit_anchor_command() -> None:
@@ -210,6 +225,7 @@ def send_reminders_command(now: str | None) -> None:
 
 def init_app(app: Flask) -> None:
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
-                    verify_audit_command, audit_anchor_command, end_logins_command, reset_two_factor_command,
+                    verify_audit_command, audit_anchor_command, invite_provider_command, end_logins_command,
+                    reset_two_factor_command,
                     send_reminders_command):
         app.cli.add_command(command)

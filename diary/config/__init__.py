@@ -47,6 +47,9 @@ def from_environment(instance: Path) -> dict[str, Any]:
         # database, so someone who rewrites the database can't rewrite this too.
         "AUDIT_ANCHORS": os.environ.get("DIARY_AUDIT_ANCHORS") or str(instance / "audit-anchors.log"),
         "SECRET_KEY": os.environ.get("DIARY_SECRET_KEY") or None,
+        # Who may open a clinician's account: anyone ("open"), whoever has an administrator's
+        # invitation ("invite", the default) or nobody but `flask create-user` ("closed").
+        "PROVIDER_SIGNUP": os.environ.get("DIARY_PROVIDER_SIGNUP") or "invite",
         # Seals TOTP secrets in the database (services/two_factor.py): kept outside it.
         "MFA_KEY": os.environ.get("DIARY_MFA_KEY") or None,
         "SESSION_COOKIE_SECURE": _flag("DIARY_SECURE_COOKIES", True),

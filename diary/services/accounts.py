@@ -7,6 +7,7 @@ audited; the views keep what belongs to the browser (the login itself, the pendi
 the secret being enrolled) and say what happened. ``config`` is the app's config (the limits');
 ``address`` the client's.
 """
+import secrets
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -15,8 +16,10 @@ from sqlite_utils import Database
 from ..db import forget_old_pages, write_transaction
 from ..security import passwords
 from ..store import audit
+from ..store import provider_invitations as invitations_store
 from ..store import users as users_store
 from ..store.users import User
+from ..timeutil import utc_after
 from . import limits, two_factor
 
 
@@ -47,20 +50,53 @@ def log_event(db: Database, action: str, user_id: int | None, detail: str = "") 
         audit.record(db, action, actor_id=user_id, detail=detail)
 
 
-def register(db: Database, config: Mapping[str, Any], data: Mapping[str, Any], address: str | None) -> User:
+class SignupClosed(Exception):
+    """A clinician's account that can't be opened this way; ``str()`` says why, in the words shown."""
+
+
+SIGNUP_CLOSED = "Clinicians' accounts are opened by the clinic's administrator: ask them for one."
+NEEDS_INVITATION = ("A clinician's account needs an invitation from the clinic: open the link it sent you "
+                    "and register with the e-mail address it was sent to.")
+
+
+def register(db: Database, config: Mapping[str, Any], data: Mapping[str, Any], address: str | None,
+             *, invitation: str | None = None) -> User:
     """Create the account ``data`` (RegisterIn) describes and return its row.
 
-    Raises limits.Throttled, or store.NameTaken when the email already has an account.
+    A clinician's account follows ``config["PROVIDER_SIGNUP"]``: "open", "invite" (an unused,
+    unexpired ``invitation`` made for this e-mail by ``invite_provider``, used up here) or
+    "closed" (``flask create-user`` only). Raises SignupClosed, limits.Throttled, or
+    store.NameTaken when the email already has an account.
     """
+    policy = config["PROVIDER_SIGNUP"] if data["role"] == "provider" else "open"
+    email = users_store.normalize_email(data["email"])
+    if policy == "closed":
+        raise SignupClosed(SIGNUP_CLOSED)
+    if policy == "invite" and not (invitation and invitations_store.usable(db, invitation, email)):
+        raise SignupClosed(NEEDS_INVITATION)
     # Counted per address (and overall) whether or not the email is taken: the answer must say
     # so, and this limit is what keeps it from being a fast existence oracle.
     limits.attempt(db, config, "register", address=address)
-    row = users_store.create_user(
-        db, email=data["email"], password_hash=passwords.hash_password(data["password"]),
-        role=data["role"], display_name=data["display_name"], timezone=data["timezone"],
-    )
+    password_hash = passwords.hash_password(data["password"])
+    with write_transaction(db):
+        row = users_store.create_user(
+            db, email=data["email"], password_hash=password_hash,
+            role=data["role"], display_name=data["display_name"], timezone=data["timezone"],
+        )
+        # In the same transaction: an invitation two registrations race for opens one account.
+        if policy == "invite" and not invitations_store.use(db, cast(str, invitation), email, row["id"]):
+            raise SignupClosed(NEEDS_INVITATION)
     log_event(db, "auth.registered", row["id"])
     return row
+
+
+def invite_provider(db: Database, email: str, *, days: int = 7) -> tuple[str, str]:
+    """An invitation for a clinician's account with ``email``, valid for ``days``: ``(token,
+    expires_at)``. The token goes in the link sent to them; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    expires_at = utc_after(days=days)
+    invitations_store.create(db, token, users_store.normalize_email(email), expires_at)
+    return token, expires_at
 
 
 def _password_attempt(db: Database, config: Mapping[str, Any], email: str, address: str | None) -> limits.Attempt:

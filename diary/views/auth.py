@@ -104,18 +104,23 @@ def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     errors: dict[str, list[str]]
-    values, errors = {"role": "patient", "timezone": ""}, {}
+    # A clinic's invitation link (flask invite-provider) carries its token; the form keeps it.
+    invitation = (request.form.get("invitation") or request.args.get("invitation") or "").strip() or None
+    values, errors = {"role": "provider" if invitation else "patient", "timezone": ""}, {}
     if request.method == "POST":
         values = present(request.form, ("email", "password", "role", "display_name", "timezone"))
         data, errors = load(RegisterIn(), values)
         if data is not None:
             try:
-                row = accounts.register(get_db(), current_app.config, data, request.remote_addr)
+                row = accounts.register(get_db(), current_app.config, data, request.remote_addr,
+                                        invitation=invitation)
+            except accounts.SignupClosed as closed:
+                errors = {"role": [str(closed)]}
             except limits.Throttled as throttled:
                 errors = {"email": [f"Too many new accounts from this address. Wait {throttled.wait} "
                                     "and try again."]}
                 return render_template("auth/register.html", values=without_password(values), errors=errors,
-                                       timezones=timezone_names()), 429, retry_after(throttled)
+                                       timezones=timezone_names(), invitation=invitation), 429, retry_after(throttled)
             except NameTaken:
                 errors = {"email": ["An account with this email already exists. Log in instead?"]}
             else:
@@ -124,7 +129,7 @@ def register() -> ResponseReturnValue:
                 return redirect(home_for(current_user))
     values.pop("password", None)
     return render_template(
-        "auth/register.html", values=values, errors=errors, timezones=timezone_names(),
+        "auth/register.html", values=values, errors=errors, timezones=timezone_names(), invitation=invitation,
     ), 422 if errors else 200
 
 

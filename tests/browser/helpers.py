@@ -34,7 +34,7 @@ def gunicorn_server(tmp, seed_demo=False):
            # limits (tests/test_limits.py) would stop the suite at 50 registrations an hour.
            "DIARY_LIMITS_PER_ADDRESS": "0",
            # Reminders: the browser tests' stand-in push subscriptions point at 127.0.0.1.
-           "DIARY_PUSH_LOOPBACK": "1"}
+           "DIARY_PUSH_LOOPBACK": "1", "DIARY_PROVIDER_SIGNUP": "open"}
     bin_dir = Path(sys.executable).parent
     subprocess.run([bin_dir / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
                    capture_output=True)
