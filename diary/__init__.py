@@ -31,6 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["CRISIS_CONTACTS"] = crisis_contacts.load(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
+    if not app.config.get("SMTP_URL") and not app.testing:
+        app.logger.warning("No DIARY_SMTP_URL: password-reset e-mails are written to this log instead of sent.")
     if not app.config.get("MFA_KEY"):
         app.config["MFA_KEY"] = config.load_or_create_mfa_key(Path(app.instance_path))
 

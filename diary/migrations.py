@@ -584,3 +584,19 @@ def m017_provider_invitations(db: Database) -> None:
             used_by INTEGER REFERENCES users(id) ON DELETE SET NULL
         ) STRICT
     """)
+
+
+@migrations()
+def m018_password_resets(db: Database) -> None:
+    # A forgotten password: a link sent by e-mail, single use, for 30 minutes (services.accounts).
+    # Only the token's SHA-256 is kept.
+    db.execute("""
+        CREATE TABLE password_resets (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        ) STRICT
+    """)

@@ -53,11 +53,13 @@ PATIENT_OBJECTS = {"entry_id", "session_id", "assessment_id", "trigger_id", "cod
 def object_routes(app):
     """(rule, method) for every route that names one patient-owned object.
 
-    Routes naming a patient (``patient_id``) are the provider's: tests/test_provider_access.py.
+    Routes naming a patient (``patient_id``) are the provider's: tests/test_provider_access.py. A
+    route taking a bearer ``token`` (a password-reset link) is opened by the token itself, for anyone
+    who holds it: tests/test_password_reset.py.
     """
     routes = []
     for rule in app.url_map.iter_rules():
-        if not rule.arguments or rule.endpoint == "static" or "patient_id" in rule.arguments:
+        if not rule.arguments or rule.endpoint == "static" or rule.arguments & {"patient_id", "token"}:
             continue
         unknown = rule.arguments - PATIENT_OBJECTS
         assert not unknown, f"{rule}: teach test_isolation what {unknown} refers to"

@@ -50,6 +50,10 @@ def from_environment(instance: Path) -> dict[str, Any]:
         # Who may open a clinician's account: anyone ("open"), whoever has an administrator's
         # invitation ("invite", the default) or nobody but `flask create-user` ("closed").
         "PROVIDER_SIGNUP": os.environ.get("DIARY_PROVIDER_SIGNUP") or "invite",
+        # Password-reset e-mail (diary/mail): smtp://user:pass@host:587 (STARTTLS) or smtps://…;
+        # without it, the message goes to the server log.
+        "SMTP_URL": os.environ.get("DIARY_SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("DIARY_MAIL_FROM") or "Symptom Diary <no-reply@symptom-diary.invalid>",
         # Seals TOTP secrets in the database (services/two_factor.py): kept outside it.
         "MFA_KEY": os.environ.get("DIARY_MFA_KEY") or None,
         "SESSION_COOKIE_SECURE": _flag("DIARY_SECURE_COOKIES", True),

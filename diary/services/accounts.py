@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from ..db import forget_old_pages, write_transaction
 from ..security import passwords
 from ..store import audit
+from ..store import password_resets as resets_store
 from ..store import provider_invitations as invitations_store
 from ..store import users as users_store
 from ..store.users import User
@@ -88,6 +89,49 @@ def register(db: Database, config: Mapping[str, Any], data: Mapping[str, Any], a
             raise SignupClosed(NEEDS_INVITATION)
     log_event(db, "auth.registered", row["id"])
     return row
+
+
+RESET_MINUTES = 30
+
+
+class ResetRefused(Exception):
+    """A password-reset link that is unknown, used or expired."""
+
+
+def request_password_reset(db: Database, config: Mapping[str, Any], email: str,
+                           address: str | None) -> tuple[User, str] | None:
+    """``(account, token)`` for the live account with ``email`` (the token goes in the e-mailed
+    link: single use, RESET_MINUTES), or None when there is none: the caller answers the same
+    either way. Every request counts against the limits per e-mail and per address (Throttled)."""
+    normalized = users_store.normalize_email(email)
+    limits.attempt(db, config, "reset", account=normalized, address=address)
+    user = users_store.get_user_by_email(db, normalized)
+    if user is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    resets_store.create(db, user["id"], token, utc_after(minutes=RESET_MINUTES))
+    log_event(db, "auth.password_reset_requested", user["id"])
+    return user, token
+
+
+def reset_link_account(db: Database, token: str) -> User | None:
+    """The account a still-usable reset link is for (to show its form), or None."""
+    user_id = resets_store.usable(db, token)
+    return users_store.get_user(db, user_id) if user_id is not None else None
+
+
+def reset_password(db: Database, token: str, new_password: str) -> User:
+    """Set a new password through a reset link (validated by ResetPasswordIn): the link is used up,
+    every login of the account ends, as a password change does (two-factor stays on), audited.
+    Raises ResetRefused when the link is unknown, used or expired."""
+    password_hash = passwords.hash_password(new_password)
+    with write_transaction(db):
+        user_id = resets_store.use(db, token)
+        if user_id is None:
+            raise ResetRefused
+        users_store.set_password_hash(db, user_id, password_hash)
+    log_event(db, "auth.password_reset", user_id)
+    return cast(User, users_store.get_user(db, user_id))
 
 
 def invite_provider(db: Database, email: str, *, days: int = 7) -> tuple[str, str]:

@@ -34,6 +34,8 @@ DEFAULT_RATE_LIMITS = {
     "redeem_global": (200, HOUR),  # ... from anyone: 200 an hour against ≥ 2^60 codes is hopeless
     "register_address": (50, HOUR),  # a clinic's front desk registers ~30 patients an hour
     "register_global": (1000, HOUR),
+    "reset_account": (5, HOUR),  # forgotten-password e-mails to one address (every request counts)
+    "reset_address": (20, HOUR),  # ... asked for from one client address, over all e-mails
 }
 
 
@@ -91,7 +93,7 @@ def _rules(config: Mapping[str, Any], action: str, subjects: Mapping[str, object
 
 def attempt(db: Database, config: Mapping[str, Any], action: str, *, account: str | int | None = None,
             address: str | None = None) -> Attempt:
-    """Take a slot for ``action`` ("login", "mfa", "redeem" or "register") or raise Throttled.
+    """Take a slot for ``action`` ("login", "mfa", "redeem", "register" or "reset") or raise Throttled.
 
     :param config: the app's config: ``RATE_LIMITS``, ``LIMITS_PER_ADDRESS`` (False turns the
         per-address limits off, for load tests and clinics behind one NAT address), ``SECRET_KEY``.

@@ -15,14 +15,17 @@ from markupsafe import Markup
 from sqlite_utils import Database
 from werkzeug.wrappers import Response
 
+from .. import mail
 from ..db import get_db
 from ..schemas.accounts import (
     ConfirmIdentityIn,
     DeleteAccountIn,
+    ForgotPasswordIn,
     LoginIn,
     PasswordChangeIn,
     ProfileIn,
     RegisterIn,
+    ResetPasswordIn,
     SecondFactorIn,
 )
 from ..security import otp
@@ -131,6 +134,65 @@ def register() -> ResponseReturnValue:
     return render_template(
         "auth/register.html", values=values, errors=errors, timezones=timezone_names(), invitation=invitation,
     ), 422 if errors else 200
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a link to choose a new password: the same answer whether the e-mail has an account."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = present(request.form, ("email",))
+        data, errors = load(ForgotPasswordIn(), values)
+        if data is not None:
+            try:
+                found = accounts.request_password_reset(get_db(), current_app.config, data["email"],
+                                                        request.remote_addr)
+            except limits.Throttled as throttled:
+                errors = {"email": [f"Too many links asked for. Wait {throttled.wait} and try again."]}
+                return render_template("auth/forgot_password.html", values=values, errors=errors,
+                                       sent=False), 429, retry_after(throttled)
+            if found is not None:
+                user, token = found
+                link = url_for("auth.reset_password", token=token, _external=True)
+                try:
+                    mail.send(current_app.config, user["email"], "Choose a new password for Symptom Diary",
+                              RESET_MESSAGE.format(link=link, minutes=accounts.RESET_MINUTES))
+                except mail.MailFailed:
+                    current_app.logger.exception("Password-reset e-mail not sent")
+            return render_template("auth/forgot_password.html", values={}, errors={}, sent=True)
+    return render_template("auth/forgot_password.html", values=values, errors=errors,
+                           sent=False), 422 if errors else 200
+
+
+RESET_MESSAGE = """Hello,
+
+Someone (we hope you) asked to choose a new password for your Symptom Diary account.
+Open this link to do it; it works once, for {minutes} minutes:
+
+{link}
+
+If it wasn't you, ignore this e-mail: your password stays as it is.
+"""
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    account = accounts.reset_link_account(get_db(), token)
+    errors: dict[str, list[str]] = {}
+    if account is not None and request.method == "POST":
+        data, errors = load(ResetPasswordIn(email=account["email"]),
+                            present(request.form, ("new_password", "confirm_password")))
+        if data is not None:
+            try:
+                accounts.reset_password(get_db(), token, data["new_password"])
+            except accounts.ResetRefused:
+                account = None
+            else:
+                flash("Your new password is saved. Log in with it.", "success")
+                return redirect(url_for("auth.login"))
+    status = 404 if account is None else 422 if errors else 200
+    return render_template("auth/reset_password.html", account=account, errors=errors), status
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -226,8 +226,13 @@ def delete_trigger(trigger_id: int) -> ResponseReturnValue:
 
 # --- The JSON API: /api/v1/entries (diary/web/api.py) ---------------------------------------------
 
+THE_ENTRY = {"entry_id": "$response.body#/id"}
+
+
 @operation("/entries", "post", "Create a check-in (idempotent on a client id)", body=EntryIn,
-           context=on_patient_today, responses={201: EntryOut, 200: EntryOut, 409: None})
+           context=on_patient_today, responses={201: EntryOut, 200: EntryOut, 409: None},
+           links={201: {"GetEntry": ("get_entry", THE_ENTRY), "PatchEntry": ("patch_entry", THE_ENTRY),
+                        "DeleteEntry": ("delete_entry", THE_ENTRY)}})
 def create_entry(data: dict[str, Any]) -> ResponseReturnValue:
     return saved(records.create_entry(get_db(), current_user.id, data), ENTRY_OUT, ".get_entry",
                  "entry_id")
