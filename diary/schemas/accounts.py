@@ -71,9 +71,9 @@ class LoginIn(Schema):
     password = fields.String(required=True, validate=Length(max=1024))
 
 
-class PasswordChangeIn(Schema):
-    """Built for one account: ``PasswordChangeIn(email=...)``, the logged-in user's email."""
-    current_password = fields.String(required=True, validate=Length(max=1024))
+class ResetPasswordIn(Schema):
+    """A new password, typed twice, for one account: ``ResetPasswordIn(email=...)`` (the account's
+    email, which the password may not be). What a reset link's form takes."""
     new_password = new_password()
     confirm_password = fields.String(required=True)
 
@@ -89,29 +89,15 @@ class PasswordChangeIn(Schema):
     def _confirmed(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data["new_password"] != data["confirm_password"]:
             raise ValidationError({"confirm_password": ["Doesn't match the new password."]})
+
+
+class PasswordChangeIn(ResetPasswordIn):
+    """The same, with the current password: ``PasswordChangeIn(email=...)``, the logged-in user's."""
+    current_password = fields.String(required=True, validate=Length(max=1024))
 
 
 class ForgotPasswordIn(Schema):
     email = Trimmed(required=True, validate=[Length(max=254), Email(error="Not a valid email address.")])
-
-
-class ResetPasswordIn(Schema):
-    """Built for the account the link resets: ``ResetPasswordIn(email=...)``."""
-    new_password = new_password()
-    confirm_password = fields.String(required=True)
-
-    def __init__(self, *, email: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.email = email
-
-    @validates_schema(skip_on_field_errors=False)
-    def _not_weak(self, data: dict[str, Any], **kwargs: Any) -> None:
-        refuse_weak(data, "new_password", self.email)
-
-    @validates_schema
-    def _confirmed(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data["new_password"] != data["confirm_password"]:
-            raise ValidationError({"confirm_password": ["Doesn't match the new password."]})
 
 
 class UserOut(Schema):
