@@ -114,6 +114,17 @@ def test_a_clinician_with_two_factor_still_needs_the_second_factor(app, client, 
     assert client.post("/login/two-factor", data={"code": next_code(app, "dr@example.com")}).status_code == 302
 
 
+def test_the_link_names_the_configured_address_not_the_requests_host(app, client, patient, inbox):
+    """A forged Host header must not put a stranger's domain in front of a real reset token."""
+    app.config["PUBLIC_URL"] = "https://diary.example.org/"
+    app.config["WTF_CSRF_ENABLED"] = False  # the test client's cookies are for localhost, not the forged host
+    response = client.post("/forgot-password", data={"email": "pat@example.com"}, headers={"Host": "evil.example"})
+    assert response.status_code == 200
+    [(_, message)] = inbox.messages
+    body = message.get_content()
+    assert "https://diary.example.org/reset-password/" in body and "evil.example" not in body
+
+
 def test_without_smtp_the_message_goes_to_the_log(app, client, patient, caplog):
     app.config["SMTP_URL"] = None
     with caplog.at_level("WARNING"):

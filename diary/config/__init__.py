@@ -53,6 +53,9 @@ def from_environment(instance: Path) -> dict[str, Any]:
         # Password-reset e-mail (diary/mail): smtp://user:pass@host:587 (STARTTLS) or smtps://…;
         # without it, the message goes to the server log.
         "SMTP_URL": os.environ.get("DIARY_SMTP_URL") or None,
+        # The diary's address as people reach it (https://diary.example.org): e-mailed links use it,
+        # never the Host header a request claims.
+        "PUBLIC_URL": os.environ.get("DIARY_PUBLIC_URL") or None,
         "MAIL_FROM": os.environ.get("DIARY_MAIL_FROM") or "Symptom Diary <no-reply@symptom-diary.invalid>",
         # Seals TOTP secrets in the database (services/two_factor.py): kept outside it.
         "MFA_KEY": os.environ.get("DIARY_MFA_KEY") or None,

@@ -154,7 +154,10 @@ def forgot_password() -> ResponseReturnValue:
                                        sent=False), 429, retry_after(throttled)
             if found is not None:
                 user, token = found
-                link = url_for("auth.reset_password", token=token, _external=True)
+                # The configured address, not the request's Host header (which a sender controls).
+                base = current_app.config["PUBLIC_URL"]
+                link = (base.rstrip("/") + url_for("auth.reset_password", token=token) if base
+                        else url_for("auth.reset_password", token=token, _external=True))
                 try:
                     mail.send(current_app.config, user["email"], "Choose a new password for Symptom Diary",
                               RESET_MESSAGE.format(link=link, minutes=accounts.RESET_MINUTES))
