@@ -36,6 +36,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     elif app.config.get("SMTP_URL") and not app.config.get("PUBLIC_URL"):
         app.logger.warning("DIARY_SMTP_URL without DIARY_PUBLIC_URL: e-mailed links name the host each request "
                            "gives; set DIARY_PUBLIC_URL.")
+    if not app.config.get("AUDIT_KEY"):
+        app.config["AUDIT_KEY"] = config.load_or_create_audit_key(Path(app.instance_path))
     if not app.config.get("MFA_KEY"):
         app.config["MFA_KEY"] = config.load_or_create_mfa_key(Path(app.instance_path))
 

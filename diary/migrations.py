@@ -600,3 +600,12 @@ def m018_password_resets(db: Database) -> None:
             used_at TEXT
         ) STRICT
     """)
+
+
+@migrations()
+def m019_keyed_audit_chain(db: Database) -> None:
+    # From now on each audit row's hash is an HMAC keyed with instance/audit_key (or
+    # DIARY_AUDIT_KEY), which is never in the database: someone with the file alone can't recompute
+    # the chain after removing or changing rows. Rows written before keep their plain SHA-256
+    # (keyed = 0); verify-audit refuses a plain row after a keyed one.
+    db.execute("ALTER TABLE audit_log ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0 CHECK (keyed IN (0, 1))")

@@ -66,12 +66,16 @@ def test_the_app_still_refuses_to_change_or_delete_rows(app, logged):
 
 def test_each_row_chains_onto_the_one_before(app, logged):
     from diary.store.audit_chain import link
+    key = bytes.fromhex(app.config["AUDIT_KEY"])
     with app.app_context():
         rows = get_db().execute(
-            "SELECT at, actor_id, patient_id, action, detail, actor_name, hash FROM audit_log ORDER BY id").fetchall()
+            "SELECT at, actor_id, patient_id, action, detail, actor_name, keyed, hash FROM audit_log ORDER BY id"
+        ).fetchall()
     previous = ""
-    for at, actor_id, patient_id, action, detail, actor_name, stored in rows:
-        assert stored == link(previous, at, actor_id, patient_id, action, detail, actor_name)
+    for at, actor_id, patient_id, action, detail, actor_name, keyed, stored in rows:
+        assert keyed == 1  # every row the app writes is keyed with instance/audit_key
+        assert stored == link(previous, at, actor_id, patient_id, action, detail, actor_name, key)
+        assert stored != link(previous, at, actor_id, patient_id, action, detail, actor_name)
         previous = stored
     assert len({row[-1] for row in rows}) == len(rows)  # every hash differs
 
@@ -131,8 +135,9 @@ def test_account_events_keep_no_name_so_a_deleted_account_leaves_none(app, patie
 
 # --- anchors: the chain's head kept outside the database --------------------------------------------
 
-def rechain(app):
-    """Recompute every hash with the published recipe, as someone with the file could."""
+def rechain(app, keyed=None):
+    """Recompute every hash with the published recipe, as someone with the file (not the key)
+    could; ``keyed=0`` also marks every row as written before the chain was keyed."""
     conn = sqlite3.connect(app.config["DATABASE"])
     previous = ""
     with conn:
@@ -142,7 +147,19 @@ def rechain(app):
         for row_id, at, actor_id, patient_id, action, detail, actor_name in rows:
             previous = link(previous, at, actor_id, patient_id, action, detail, actor_name)
             conn.execute("UPDATE audit_log SET hash = ? WHERE id = ?", [previous, row_id])
+            if keyed is not None:
+                conn.execute("UPDATE audit_log SET keyed = ? WHERE id = ?", [keyed, row_id])
     conn.close()
+
+
+def test_without_the_key_a_removed_row_cant_be_hidden_by_recomputing_the_chain(app, runner, logged):
+    """The review's attack, before any anchor: delete rows, recompute every hash. The hashes are
+    keyed with instance/audit_key, which the database doesn't hold."""
+    behind_the_apps_back(app, ("DROP TRIGGER audit_log_no_delete", ()),
+                         ("DELETE FROM audit_log WHERE id = ?", (logged[2],)))
+    rechain(app)
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 1 and f"broken at row {logged[0]}" in result.output
 
 
 def test_the_anchor_command_appends_the_head_to_a_file_outside_the_database(app, runner, logged):
@@ -175,7 +192,7 @@ def test_rows_removed_and_the_chain_recomputed_are_caught(app, runner, logged, p
     provider.get("/api/v1/patients")  # a later row, after the anchor
     behind_the_apps_back(app, ("DROP TRIGGER audit_log_no_delete", ()),
                          ("DELETE FROM audit_log WHERE action LIKE 'api.%' OR action LIKE 'provider.%'", ()))
-    rechain(app)
+    rechain(app, keyed=0)  # even passing the rows off as written before the chain was keyed
     with app.app_context():
         assert audit_store.verify(get_db())[1] is None  # the chain alone can't tell: it was recomputed
     result = runner.invoke(args=["verify-audit"])

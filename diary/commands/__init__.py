@@ -99,7 +99,7 @@ def verify_audit_command() -> None:
     """Check the audit log's hash chain and every head anchored outside the database
     (AUDIT_ANCHORS); exit 1 naming what is wrong."""
     from ..services import audit
-    verdict = audit.verify(get_db(), current_app.config["AUDIT_ANCHORS"])
+    verdict = audit.verify(get_db(), current_app.config["AUDIT_ANCHORS"], current_app.config["AUDIT_KEY"])
     if verdict.broken is not None:
         click.echo(f"Audit log broken at row {verdict.broken}: it doesn't follow from the rows before it "
                    "(a row was deleted or changed outside the app).", err=True)

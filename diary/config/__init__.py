@@ -57,6 +57,8 @@ def from_environment(instance: Path) -> dict[str, Any]:
         # never the Host header a request claims.
         "PUBLIC_URL": os.environ.get("DIARY_PUBLIC_URL") or None,
         "MAIL_FROM": os.environ.get("DIARY_MAIL_FROM") or "Symptom Diary <no-reply@symptom-diary.invalid>",
+        # Keys the audit log's hash chain (store/audit_chain.py): kept outside the database.
+        "AUDIT_KEY": os.environ.get("DIARY_AUDIT_KEY") or None,
         # Seals TOTP secrets in the database (services/two_factor.py): kept outside it.
         "MFA_KEY": os.environ.get("DIARY_MFA_KEY") or None,
         "SESSION_COOKIE_SECURE": _flag("DIARY_SECURE_COOKIES", True),
@@ -120,6 +122,11 @@ DEFAULTS = {
 def load_or_create_secret_key(instance: Path) -> str:
     """Read instance/secret_key, creating it on first run."""
     return create_once(instance, "secret_key", lambda: secrets.token_hex(32)).strip()
+
+
+def load_or_create_audit_key(instance: Path) -> str:
+    """Read instance/audit_key (64 hex digits), creating it on first run."""
+    return create_once(instance, "audit_key", lambda: secrets.token_hex(32)).strip()
 
 
 def load_or_create_mfa_key(instance: Path) -> str:

@@ -56,9 +56,10 @@ def anchor(db: Database, path: str | os.PathLike[str]) -> Anchor | None:
     return entry
 
 
-def verify(db: Database, path: str | os.PathLike[str]) -> Verdict:
-    """Walk the chain, then check every head anchored in ``path`` (a missing file: none yet)."""
-    checked, broken = audit_store.verify(db)
+def verify(db: Database, path: str | os.PathLike[str], key: str | None) -> Verdict:
+    """Walk the chain (keyed rows with ``key``, the app's AUDIT_KEY in hex), then check every head
+    anchored in ``path`` (a missing file: none yet)."""
+    checked, broken = audit_store.verify(db, bytes.fromhex(key) if key else None)
     verdict = Verdict(checked, broken)
     if not os.path.exists(path):
         return verdict

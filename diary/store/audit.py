@@ -43,6 +43,9 @@ def record_many(db: Database, action: str, *, actor_id: int | None, patient_ids:
     with write_transaction(db):
         row = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         previous = row[0] if row else ""
+        # The app's audit key (db.get_db puts it on the connection); a connection opened without
+        # the app (a benchmark's seed) writes plain rows, which verify-audit refuses after keyed ones.
+        key: bytes | None = getattr(db, "audit_key", None)
         # Someone else's view of a patient's diary keeps the viewer's name as it is now, so the
         # patient's access log shows who it was then, even after a rename or an account deletion.
         # Account events (no patient, or the patient themself) keep no name: deleting an account
@@ -51,12 +54,12 @@ def record_many(db: Database, action: str, *, actor_id: int | None, patient_ids:
         rows = []
         for patient_id in patient_ids:
             actor_name = actor[0] if actor and patient_id not in (None, actor_id) else None
-            previous = link(previous, now, actor_id, patient_id, action, detail, actor_name)
-            rows.append((now, actor_id, actor_name, patient_id, action, detail, previous))
+            previous = link(previous, now, actor_id, patient_id, action, detail, actor_name, key)
+            rows.append((now, actor_id, actor_name, patient_id, action, detail, int(key is not None), previous))
         # One prepared statement for them all: a dashboard of 500 patients logs 500 rows.
         db.conn.executemany(
-            "INSERT INTO audit_log (at, actor_id, actor_name, patient_id, action, detail, hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (at, actor_id, actor_name, patient_id, action, detail, keyed, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
@@ -87,12 +90,13 @@ def count_through(db: Database, row_id: int) -> int:
     return int(db.execute("SELECT count(*) FROM audit_log WHERE id <= ?", [row_id]).fetchone()[0])
 
 
-def verify(db: Database) -> tuple[int, int | None]:
-    """``(rows checked, id of the first broken link or None)`` over the whole log."""
+def verify(db: Database, key: bytes | None = None) -> tuple[int, int | None]:
+    """``(rows checked, id of the first broken link or None)`` over the whole log; ``key``: the
+    app's audit key (keyed rows can't be checked without it)."""
     rows = db.execute(
-        "SELECT id, at, actor_id, patient_id, action, detail, actor_name, hash FROM audit_log ORDER BY id"
+        "SELECT id, at, actor_id, patient_id, action, detail, actor_name, keyed, hash FROM audit_log ORDER BY id"
     ).fetchall()
-    return len(rows), first_break(rows)
+    return len(rows), first_break(rows, key)
 
 
 def events_about(db: Database, patient_id: int, *, limit: int | None = 200) -> list[AccessEvent]:
