@@ -105,6 +105,29 @@ def test_care_team_lists_and_revokes(patient, provider):
     assert patient.delete(f"/api/v1/care-team/{member['id']}").status_code == 404
 
 
+def test_stopping_sharing_asks_first_on_a_page_of_its_own(patient, provider):
+    """A full-width red button right under Save stopped sharing in one tap: now the care team page
+    links to a confirmation page (a plain form, no JavaScript) saying what the clinician loses."""
+    share(patient, provider, "full")
+    [member] = patient.get("/api/v1/care-team").get_json()["providers"]
+    page = patient.get("/care-team").get_data(as_text=True)
+    assert f'action="/care-team/providers/{member["id"]}/revoke"' not in page
+    assert f'href="/care-team/providers/{member["id"]}/stop"' in page
+    confirm = patient.get(f"/care-team/providers/{member['id']}/stop")
+    assert confirm.status_code == 200
+    text = confirm.get_data(as_text=True)
+    assert "Stop sharing with Dr. Lee?" in text and "can no longer see your diary" in text
+    assert f'action="/care-team/providers/{member["id"]}/revoke"' in text and 'href="/care-team"' in text
+    assert patient.get("/api/v1/care-team").get_json()["providers"]  # asking changed nothing
+    assert patient.get("/care-team/providers/999/stop").status_code == 404
+
+
+def test_the_scope_choice_shows_its_whole_label(patient, provider):
+    share(patient, provider, "full")
+    page = patient.get("/care-team").get_data(as_text=True)
+    assert 'class="scope-select"' in page
+
+
 def test_revoke_from_the_page_is_one_action(patient, provider):
     share(patient, provider, "scores")
     [member] = patient.get("/api/v1/care-team").get_json()["providers"]

@@ -72,6 +72,14 @@ def change_scope(provider_id: str) -> ResponseReturnValue:
     return redirect(url_for("care_team.index"))
 
 
+@bp.route("/providers/<provider_id>/stop")
+def stop(provider_id: str) -> ResponseReturnValue:
+    """Ask before stopping: what the clinician loses, and a form that does it (no JavaScript)."""
+    shared_id = provider_id_or_404(provider_id)
+    provider = next(p for p in sharing.care_team(get_db(), current_user.id) if p["id"] == shared_id)
+    return render_template("care_team/stop.html", provider=provider, scopes=SCOPE_LABELS)
+
+
 @bp.route("/providers/<provider_id>/revoke", methods=["POST"])
 def revoke(provider_id: str) -> Response:
     shared_id = provider_id_or_404(provider_id)

@@ -42,6 +42,9 @@ def test_share_then_revoke(browser, live_server):
 
         patient.reload()
         assert "viewed your diary" in patient.locator("table.access-log").inner_text()
+        patient.get_by_role("link", name="Stop sharing with Robin…").click()
+        assert patient.get_by_role("heading", name="Stop sharing with Robin?").is_visible()
+        assert no_horizontal_scroll(patient)
         patient.get_by_role("button", name="Stop sharing with Robin").click()
         assert "They can no longer see your diary." in patient.get_by_role("status").inner_text()
 
