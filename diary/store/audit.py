@@ -79,10 +79,11 @@ def head(db: Database) -> Head | None:
     return {"id": row[0], "hash": row[1], "count": count_through(db, row[0])}
 
 
-def hash_of(db: Database, row_id: int) -> str | None:
-    """Row ``row_id``'s stored hash, or None when there is no such row."""
-    row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [row_id]).fetchone()
-    return row[0] if row else None
+def positions(db: Database) -> dict[int, tuple[int, str]]:
+    """Every row's id -> (how many rows up to and including it, its hash): one read of the log,
+    against which any number of anchored heads are checked."""
+    rows = db.execute("SELECT id, hash FROM audit_log ORDER BY id").fetchall()
+    return {row_id: (position, digest) for position, (row_id, digest) in enumerate(rows, start=1)}
 
 
 def count_through(db: Database, row_id: int) -> int:
