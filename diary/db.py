@@ -58,8 +58,7 @@ def get_db() -> Database:
         db = connections[path] = connect(path)
     # The app's audit key rides with the connection for store/audit.py, which sees no app (set on
     # every call: two apps, as in tests, may open one file with their own instance folders).
-    key = current_app.config.get("AUDIT_KEY")
-    setattr(db, "audit_key", bytes.fromhex(key) if key else None)
+    setattr(db, "audit_key", current_app.config.get("AUDIT_KEY"))  # hex; decoded only when a row is written
     return db
 
 

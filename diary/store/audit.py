@@ -45,7 +45,8 @@ def record_many(db: Database, action: str, *, actor_id: int | None, patient_ids:
         previous = row[0] if row else ""
         # The app's audit key (db.get_db puts it on the connection); a connection opened without
         # the app (a benchmark's seed) writes plain rows, which verify-audit refuses after keyed ones.
-        key: bytes | None = getattr(db, "audit_key", None)
+        hex_key: str | None = getattr(db, "audit_key", None)
+        key = bytes.fromhex(hex_key) if hex_key else None
         # Someone else's view of a patient's diary keeps the viewer's name as it is now, so the
         # patient's access log shows who it was then, even after a rename or an account deletion.
         # Account events (no patient, or the patient themself) keep no name: deleting an account
