@@ -10,11 +10,9 @@ def list_own(db: Database, user_id: int) -> list[TriggerUse]:
     return triggers_store.list_triggers(db, user_id)
 
 
-def find_by_name(db: Database, user_id: int, name: str) -> TriggerUse | None:
+def find_by_name(db: Database, user_id: int, name: str) -> Trigger | None:
     """The patient's trigger called ``name`` (case and spacing ignored), or None."""
-    key = triggers_store.name_key(name)
-    return next((t for t in triggers_store.list_triggers(db, user_id) if triggers_store.name_key(t["name"]) == key),
-                None)
+    return triggers_store.get_trigger_by_name(db, user_id, name)
 
 
 def get_own(db: Database, user_id: int, trigger_id: int) -> Trigger | None:

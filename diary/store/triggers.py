@@ -41,6 +41,14 @@ def list_triggers(db: Database, user_id: int) -> list[TriggerUse]:
     return [{"id": r[0], "name": r[1], "entry_count": r[2]} for r in rows]
 
 
+def get_trigger_by_name(db: Database, user_id: int, name: str) -> Trigger | None:
+    """The user's trigger called ``name`` (case and spacing ignored: its name_key), or None."""
+    row = db.execute(
+        "SELECT id, name FROM triggers WHERE user_id = ? AND name_key = ?", [user_id, name_key(name)]
+    ).fetchone()
+    return {"id": row[0], "name": row[1]} if row else None
+
+
 def get_trigger(db: Database, user_id: int, trigger_id: int) -> Trigger | None:
     row = db.execute(
         "SELECT id, name FROM triggers WHERE user_id = ? AND id = ?", [user_id, trigger_id]
