@@ -42,7 +42,38 @@ window.diary = (function () {
     }).catch(function () {});
   }
 
-  return {uuid: uuid, localTime: localTime, checkinPayload: checkinPayload, refreshFromPage: refreshFromPage};
+  // Say what a save without a reload did, in the toast above the navigation (base.html), for a
+  // few seconds (a tap closes it sooner). Emptied first, so the same words twice are announced twice.
+  var toastTimer = null;
+  function announce(text) {
+    var toast = document.querySelector("[data-save-status]");
+    if (!toast) { return; }
+    document.querySelectorAll("main > p.flash").forEach(function (old) { old.remove(); });
+    toast.textContent = "";
+    clearTimeout(toastTimer);
+    setTimeout(function () { toast.textContent = text; }, 50);
+    toastTimer = setTimeout(function () { toast.textContent = ""; }, 6000);
+    toast.onclick = function () { toast.textContent = ""; };
+  }
+
+  // A submit button while its request runs: says so, and is not pressed twice (aria-disabled keeps
+  // it focusable, so a screen reader stays where it was).
+  function busy(button, on) {
+    if (!button) { return; }
+    if (on) {
+      button.dataset.label = button.textContent;
+      button.textContent = "Saving…";
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("busy");
+    } else {
+      if (button.dataset.label) { button.textContent = button.dataset.label; }
+      button.removeAttribute("aria-disabled");
+      button.classList.remove("busy");
+    }
+  }
+
+  return {uuid: uuid, localTime: localTime, checkinPayload: checkinPayload, refreshFromPage: refreshFromPage,
+          announce: announce, busy: busy};
 })();
 
 (function () {
@@ -133,20 +164,12 @@ window.diary = (function () {
   var form = document.querySelector("form[data-quick-save]");
   var token = document.querySelector('meta[name="csrf-token"]');
   if (!form || !window.fetch || !window.DOMParser || !token) { return; }
-  var status = form.querySelector("[data-save-status]");
+  var button = form.querySelector('button[type="submit"]');
   var busy = false;
 
   function plainPost() {
     form.dataset.plainPost = "true";
     HTMLFormElement.prototype.submit.call(form);  // no submit event: straight to the server
-  }
-
-  function announce(text) {
-    document.querySelectorAll("main > p.flash").forEach(function (old) { old.remove(); });
-    // The region is on the page from the start (empty), so screen readers announce what goes in;
-    // emptied first, so the same words twice are announced twice.
-    status.textContent = "";
-    setTimeout(function () { status.textContent = text; }, 50);
   }
 
   function showSupport(reason) {
@@ -165,6 +188,7 @@ window.diary = (function () {
     if (!form.querySelector('input[name="anxiety"]:checked')) { return; }  // the server explains
     event.preventDefault();
     busy = true;
+    diary.busy(button, true);
     fetch("/api/v1/entries", {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token.content},
@@ -175,14 +199,14 @@ window.diary = (function () {
         form.reset();
         form.elements.id.value = diary.uuid();  // the next check-in is a new one
         if (form.elements.time) { form.elements.time.value = diary.localTime(); }
-        announce(response.status === 201 ? "Check-in saved." : "That check-in was already saved.");
+        diary.announce(response.status === 201 ? "Check-in saved." : "That check-in was already saved.");
         if (body && body.support) { showSupport(body.support.reason); }
         busy = false;
+        diary.busy(button, false);
         return diary.refreshFromPage("[data-today-so-far]");
       });
     }).catch(function () {
-      busy = false;
-      plainPost();
+      plainPost();  // the button stays busy: the page is on its way
     });
   });
 })();

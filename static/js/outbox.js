@@ -312,6 +312,7 @@
         form.reset();
         if (form.elements.date) { form.elements.date.value = localToday(); }
         if (form.elements.time) { form.elements.time.value = diary.localTime(); }  // the next check-in is "now"
+        diary.announce("Saved on this phone. It will be sent when you're back online.");
         render();
         if (navigator.onLine) { replay(); }
         else if (navigator.serviceWorker && navigator.serviceWorker.ready && window.SyncManager) {

@@ -1,9 +1,11 @@
 """Phone first, everywhere: every main page at 375 × 667 and 320 × 568, light and dark, over the
-demo diary (120 days of check-ins, sessions, questionnaires, a provider who sees it all).
+demo diary (120 days of check-ins, sessions, questionnaires, a provider who sees it all); and at
+375 × 667 with the browser's text size at 200 % (its default font size set to 32 px).
 
 On each page: nothing is wider than the screen (the page and every table), tap targets are at least
-44 px in their smaller dimension, axe-core finds nothing serious; on Today, a check-in (score, a
-trigger, Save) needs no scrolling. A screenshot of each page goes to
+44 px in their smaller dimension, axe-core finds nothing serious, nothing in the header or the
+navigation overlaps or is cut off; on Today, a check-in (score, a trigger, Save) needs no scrolling
+(at 200 %, the scores start on the first screen, uncovered, and Save is reached by scrolling). A screenshot of each page goes to
 test-artifacts/screenshots/phone/<width>x<height>-<scheme>/ (git-ignored).
 """
 import re
@@ -17,7 +19,8 @@ from .helpers import gunicorn_server
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "phone"
-SIZES = [(375, 667), (320, 568)]
+# (width, height, the browser's default font size): 16 px is 100 %, 32 px is 200 %.
+SIZES = [(375, 667, 16), (320, 568, 16), (375, 667, 32)]
 PATIENT_PAGES = [("/", "today"), ("/history", "history"), ("/triggers", "triggers"), ("/sessions/", "sessions"),
                  ("/sessions/new", "session-form"), ("/trends?range=90d", "trends"), ("/care-team", "care-team"),
                  ("/report", "report"), ("/account", "account"), ("/support", "support"),
@@ -76,6 +79,39 @@ OVERFLOW = """(() => {
 })()"""
 
 
+# The header's and the navigation's boxes: none may overlap another, and no label may be squeezed
+# (text wider or taller than its box). The navigation must stay on the screen.
+SHELL = """(() => {
+  const out = [];
+  const boxes = [...document.querySelectorAll('.app-header .brand, .app-header .support-link, .app-header .logout button,'
+    + ' .main-nav > ul > li > a, .main-nav > ul > li > details > summary')]
+    .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
+  const name = el => `"${el.textContent.trim().slice(0, 20)}"`;
+  for (const el of boxes) {
+    if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+      out.push(`${name(el)} is squeezed: ${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight}`);
+    const r = el.getBoundingClientRect();
+    if (r.left < -0.5 || r.right > innerWidth + 0.5 || (el.closest('.main-nav') && (r.top < 0 || r.bottom > innerHeight + 0.5)))
+      out.push(`${name(el)} is off the screen: ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`);
+  }
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i].getBoundingClientRect(), b = boxes[j].getBoundingClientRect();
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+      out.push(`${name(boxes[i])} overlaps ${name(boxes[j])}`);
+  }
+  return out;
+})()"""
+
+
+def text_size(context, font_px):
+    """A new page of ``context`` whose browser text size is ``font_px`` (Chromium's default font
+    size setting, as a person sets it in Settings > Appearance; 16 is the browser's own)."""
+    page = context.new_page()
+    if font_px != 16:
+        page.context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": font_px, "fixed": font_px * 13 // 16}})
+    return page
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, browser):
     """A live server over the demo diary, and the saved logins of its patient and provider."""
@@ -105,13 +141,19 @@ def check(page, folder, name, problems):
     page.wait_for_load_state("load")
     # Where am I: the page's own item (or the section it belongs to) is marked in the navigation.
     if page.locator("nav[aria-label=Main]").count() and name not in ("support", "safety-plan"):
-        marked = page.locator("nav[aria-label=Main] [aria-current]")
-        if marked.count() != 1:
-            problems.append(f"{name}: {marked.count()} navigation items marked current")
-        elif marked.get_attribute("aria-current") == "page" and not page.url.split("?")[0].endswith(
-                marked.get_attribute("href")):
-            problems.append(f"{name}: the navigation marks {marked.get_attribute('href')} as this page")
-    for problem in page.evaluate(OVERFLOW):
+        # Among the items this layout shows (with large text, History and Sessions move under More):
+        # [aria-current value, href, and whether More, when it holds the item, is marked too].
+        marked = page.evaluate("""[...document.querySelectorAll('nav[aria-label=Main] [aria-current]')]
+          .filter(el => getComputedStyle(el.closest('li')).display !== 'none')
+          .map(el => [el.getAttribute('aria-current'), el.getAttribute('href'),
+                      !el.closest('details') || getComputedStyle(el.closest('details').querySelector('summary')).fontWeight >= 700])""")
+        if len(marked) != 1:
+            problems.append(f"{name}: {len(marked)} navigation items marked current")
+        elif marked[0][0] == "page" and not page.url.split("?")[0].endswith(marked[0][1]):
+            problems.append(f"{name}: the navigation marks {marked[0][1]} as this page")
+        elif not marked[0][2]:
+            problems.append(f"{name}: {marked[0][1]} is current, but More, which holds it, is not marked")
+    for problem in page.evaluate(OVERFLOW) + page.evaluate(SHELL):
         problems.append(f"{name}: {problem}")
     small = page.evaluate(TAP_TARGETS)
     if small:
@@ -124,11 +166,11 @@ def check(page, folder, name, problems):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: "x".join(map(str, size)))
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}-text{size[2] * 100 // 16}")
 def test_every_page_fits_a_phone(browser, demo, size, scheme):
     url, states = demo
-    width, height = size
-    folder = SCREENSHOTS / f"{width}x{height}-{scheme}"
+    width, height, font_px = size
+    folder = SCREENSHOTS / f"{width}x{height}-text{font_px * 100 // 16}-{scheme}"
     folder.mkdir(parents=True, exist_ok=True)
     problems = []
     options = dict(viewport={"width": width, "height": height}, color_scheme=scheme, is_mobile=True,
@@ -136,7 +178,7 @@ def test_every_page_fits_a_phone(browser, demo, size, scheme):
     contexts = [browser.new_context(**options), browser.new_context(storage_state=states["patient"], **options),
                 browser.new_context(storage_state=states["provider"], **options)]
     try:
-        guest, patient, provider = (context.new_page() for context in contexts)
+        guest, patient, provider = (text_size(context, font_px) for context in contexts)
         for path, name in [("/login", "login"), ("/register", "register")]:
             guest.goto(url + path)
             check(guest, folder, name, problems)
@@ -144,7 +186,23 @@ def test_every_page_fits_a_phone(browser, demo, size, scheme):
         for path, name in PATIENT_PAGES:
             patient.goto(url + path)
             check(patient, folder, name, problems)
-            if name == "today":
+            if name == "today" and font_px > 16:
+                # Large text: the scores start on the first screen, not under Save; Save is a scroll away.
+                first = patient.locator("label.scale-option").first
+                box = first.bounding_box()
+                reached = first.evaluate("(el, [x, y]) => el.contains(document.elementFromPoint(x, y))",
+                                         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+                bar_top = patient.locator("nav.main-nav").bounding_box()["y"]
+                if box["y"] + box["height"] > min(height, bar_top) or not reached:
+                    problems.append(f"today: the first score is not on the first screen ({box}), or is covered")
+                save = patient.get_by_role("button", name="Save check-in")
+                save.scroll_into_view_if_needed()
+                box = save.bounding_box()
+                if not save.evaluate("(el, [x, y]) => el.contains(document.elementFromPoint(x, y))",
+                                     [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]):
+                    problems.append("today: Save is covered once scrolled to")
+                patient.evaluate("window.scrollTo(0, 0)")
+            elif name == "today":
                 # A check-in without scrolling: a score, a trigger, and Save all on the first screen.
                 # Each one is on the first screen and is what a tap at its centre reaches (not
                 # hidden under the navigation bar or under Save).
