@@ -16,7 +16,7 @@ RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0} DIARY_PUSH_LOOPBACK=
 GUNICORN := $(BIN)/gunicorn --access-logfile - wsgi:app
 export HOST PORT WORKERS
 
-.PHONY: run demo test check fuzz bench bench-details lint browser-deps clean
+.PHONY: run demo test check fuzz bench bench-details bench-web lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,15 @@ bench-details: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.crash --cycles 200
 	$(BIN)/python -m bench.clinic
 	$(BIN)/python -m bench.relief_validation
+
+# Phone load (docs/PERFORMANCE.md): Lighthouse 12 on a phone and cold loads on Chrome's "Slow 4G", in
+# Debian's chromium; not part of `make test` or `make bench`. Lighthouse comes from bench/web/package-lock.json
+# (Node 20 at /usr/bin/node); after changing the lock file, delete bench/web/node_modules to reinstall.
+# BENCH_WEB_ARGS: e.g. "--runs 5 --loads 5". Exits non-zero when a target is missed (make reports Error 1).
+bench-web: $(VENV)/.installed-test
+	scripts/ensure-chromium
+	test -d bench/web/node_modules || npm ci --prefix bench/web --no-audit --no-fund
+	$(BIN)/python -m bench.web $(BENCH_WEB_ARGS)
 
 # flake8 and isort read their settings from setup.cfg; tests/ get 160 columns (setup.cfg says why).
 lint: $(VENV)/.installed-test
