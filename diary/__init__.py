@@ -15,7 +15,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=str(instance),
         template_folder=str(config.REPO_ROOT / "templates"),
-        static_folder=str(config.REPO_ROOT / "static"),
+        static_folder=None,  # served minified, named by content and compressed: diary/web/assets.py
     )
     app.config.update(config.DEFAULTS)
     app.config.update(config.from_environment(instance))
@@ -69,6 +69,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from .web import headers
     headers.init_app(app)
+
+    from .web import assets
+    assets.init_app(app)
 
     from .web import security_log
     security_log.init_app(app)

@@ -218,3 +218,9 @@ def today_iso():
     """Today's date (the machine's), ISO, asked when a test needs it: a module constant taken at
     import goes stale when a run crosses midnight."""
     return dt.date.today().isoformat()
+
+
+def static_url(name):
+    """The URL a page gives ``static/<name>``: named by its content (diary/web/assets.py)."""
+    from diary.web import assets
+    return "/static/" + assets.build().names[name]

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import static_url
 
 from diary.insights.daily import day_totals
 from diary.insights.trends import build, table_rows
@@ -95,11 +96,20 @@ def test_ranges_over_a_year_draw_lines_without_per_day_dots():
 
 
 def test_sparkline_breaks_at_gaps_and_marks_lone_days():
-    svg = parse(sparkline([1, 2, None, 5, None, None, 7, 8, 9]))
+    svg = parse(sparkline([1, 2, None, 5, None, None, 7, 8, 9])).find(f"div/{SVG}svg")
     assert [len(p.get("points").split()) for p in svg.findall(f"{SVG}polyline")] == [2, 3]
     assert len(svg.findall(f"{SVG}circle")) == 1  # 5 stands alone
-    assert svg.get("aria-label") == "Last 9 days: 6 logged, from 1 to 9"
-    assert parse(sparkline([None] * 30)).get("aria-label") == "No check-ins in the last 30 days"
+    assert svg.get("aria-label") == "Anxiety, daily average from 0 to 10, last 9 days: 6 of 9 days logged, from 1 to 9"
+    assert parse(sparkline([None] * 30)).find(f"div/{SVG}svg").get("aria-label").endswith("last 30 days: No check-ins in the last 30 days")
+
+
+def test_the_mini_chart_shows_its_scale_period_and_words():
+    figure = parse(sparkline([1, 2, None, 5, None, None, 7, 8, 9]))
+    assert [s.text for s in figure.find("div/span[@class='mini-y']")] == ["10", "0"]
+    assert [s.text for s in figure.find("div[@class='mini-x']")] == ["9 days ago", "today"]
+    assert figure.find("figcaption").text == "Anxiety, 0–10, last 9 days: 6 of 9 days logged, from 1 to 9"
+    lines = figure.find(f"div/{SVG}svg").findall(f"{SVG}line")
+    assert sorted(float(line.get("y1")) for line in lines) == [2.0, 30.0]  # 10 at the top, 0 at the bottom
 
 
 # --- Picking a day: the details static/js/chart.js shows (diary.charts.day_details) ---
@@ -164,7 +174,7 @@ def test_the_trends_page_carries_the_days_as_a_json_block(patient):
     block = re.search(r'<script type="application/json" id="chart-days">(.*?)</script>', html, re.S).group(1)
     [day] = json.loads(block)
     assert day["date"] == today.isoformat() and day["checkins"] == ["07:45: 3", "21:00: 6"]
-    assert 'aria-live="polite"' in html and "/static/js/chart.js" in html
+    assert 'aria-live="polite"' in html and static_url("js/chart.js") in html
     # Without JavaScript the table still lists the day, linked to its check-ins.
     assert f'href="/history?from={today}&amp;to={today}"' in html
 

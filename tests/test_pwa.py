@@ -3,6 +3,8 @@ import json
 import re
 import struct
 
+from helpers import static_url
+
 from diary.views import pwa
 
 
@@ -31,8 +33,8 @@ def test_every_page_links_the_manifest_and_icons(app, patient):
     for page in (app.test_client().get("/login"), patient.get("/")):
         html = page.get_data(as_text=True)
         assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-        assert 'rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png"' in html
-    assert png_size(patient.get("/static/icons/apple-touch-icon.png").get_data()) == (180, 180)
+        assert f'rel="apple-touch-icon" href="{static_url("icons/apple-touch-icon.png")}"' in html
+    assert png_size(patient.get(static_url("icons/apple-touch-icon.png")).get_data()) == (180, 180)
 
 
 def test_service_worker_is_served_from_the_root_and_versioned(client, app):
@@ -44,8 +46,8 @@ def test_service_worker_is_served_from_the_root_and_versioned(client, app):
     with app.app_context():
         version = pwa.current_shell_version()
     assert f'const CACHE = "diary-shell-{version}";' in script
-    for path in ("/offline", "/support/offline", "/manifest.webmanifest", "/static/css/app.css",
-                 "/static/js/outbox.js"):
+    for path in ("/offline", "/support/offline", "/manifest.webmanifest", static_url("css/app.css"),
+                 static_url("js/outbox.js")):
         assert f'"{path}"' in script
 
 
@@ -54,8 +56,8 @@ def test_every_script_and_icon_the_pages_load_is_precached(app, patient):
     in the shell, or it fails to load offline."""
     script = patient.get("/sw.js").get_data(as_text=True)
     offline = patient.get("/offline").get_data(as_text=True)
-    loaded = set(re.findall(r'<script src="(/static/[^"]+)"', offline)) | {"/static/icons/badge-96.png"}
-    assert loaded >= {"/static/js/app.js", "/static/js/reminders.js"}
+    loaded = set(re.findall(r'<script src="(/static/[^"]+)"', offline)) | {static_url("icons/badge-96.png")}
+    assert loaded >= {static_url("js/app.js"), static_url("js/outbox.js")}
     shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", script).group(1))
     assert loaded - set(shell) == set()
 

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..insights import crisis
 from ..timeutil import today_in
+from ..web import assets
 
 bp = Blueprint("pwa", __name__)
 
@@ -39,7 +40,7 @@ def shell_version(static_folder: str, extra: str = "") -> str:
 def current_shell_version() -> str:
     """Also changes with the crisis contacts and rules, which the precached pages and files carry."""
     data = json.dumps([current_app.config["CRISIS_CONTACTS"], crisis.client_rules()], sort_keys=True, default=str)
-    return shell_version(current_app.static_folder, data)
+    return shell_version(str(assets.SOURCE), data)
 
 
 @bp.route("/manifest.webmanifest")
@@ -66,6 +67,7 @@ def manifest() -> Response:
 
 
 @bp.route("/sw.js")
+@assets.compress.compressed()  # the same for everyone, no secret (diary/web/assets.py)
 def service_worker() -> Response:
     version = current_shell_version()
     shell = [url_for("pwa.offline"), url_for("safety.support_offline"), url_for("pwa.manifest"),
@@ -79,6 +81,7 @@ def service_worker() -> Response:
 
 
 @bp.route("/crisis-rules.json")
+@assets.compress.compressed()  # 33 KB of public word lists, the same for everyone
 def crisis_rules() -> Response:
     """How crisis language is read (diary/insights/crisis.py), for the outbox on the phone
     (static/js/crisis.js): the same for everyone, no personal data; precached by the worker."""

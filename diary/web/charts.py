@@ -390,17 +390,27 @@ def chart_description(trends: Mapping[str, Any], empty: Iterable[tuple[int, int]
 
 
 def sparkline(values: Sequence[float | None], width: int = 120, height: int = 32) -> Markup:
-    """A small line of daily values (None = not logged) for a dashboard row."""
+    """A small line of daily values (None = not logged) for a dashboard row: its scale (0 and 10,
+    lines at both) and its period beside it in the page's text, which grows with the reader's,
+    and in words below it (the chart's text equivalent, which is also its accessible name)."""
     step = width / max(len(values) - 1, 1)
-    points = [None if v is None else (i * step, 2 + (height - 4) * (1 - v / 10)) for i, v in enumerate(values)]
+    y = lambda value: 2 + (height - 4) * (1 - value / 10)  # noqa: E731
+    points = [None if v is None else (i * step, y(v)) for i, v in enumerate(values)]
     logged = [v for v in values if v is not None]
-    label = (f"Last {len(values)} days: {len(logged)} logged, from {_fmt(min(logged))} to {_fmt(max(logged))}"
+    words = (f"{len(logged)} of {len(values)} days logged, from {_fmt(min(logged))} to {_fmt(max(logged))}"
              if logged else f"No check-ins in the last {len(values)} days")
+    label = f"Anxiety, daily average from 0 to 10, last {len(values)} days: {words}"
+    scale = "".join(f'<line class="scale" x1="0" x2="{width}" y1="{y(value):.1f}" y2="{y(value):.1f}"/>'
+                    for value in (0, 10))
     lines = "".join(_polylines(points))
     dots = "".join(f'<circle cx="{run[0][0]:.1f}" cy="{run[0][1]:.1f}" r="1.5"/>'
                    for run in _runs(points) if len(run) == 1)  # a lone day has no line: a dot
-    return Markup(f'<svg class="sparkline" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
-                  f'<title>{escape(label)}</title>{lines}{dots}</svg>')
+    return Markup(
+        f'<figure class="mini-chart"><div class="mini-plot"><span class="mini-y" aria-hidden="true"><span>10</span>'
+        f'<span>0</span></span><svg class="sparkline" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(label)}">{scale}{lines}{dots}</svg></div>'
+        f'<div class="mini-x" aria-hidden="true"><span>{len(values)} days ago</span><span>today</span></div>'
+        f'<figcaption>Anxiety, 0–10, last {len(values)} days: {escape(words)}</figcaption></figure>')
 
 
 def assessment_chart(trends: Mapping[str, Any], instrument: Instrument) -> Markup:

@@ -79,9 +79,11 @@ window.diary = (function () {
 (function () {
   "use strict";
 
-  // The service worker makes the app installable and keeps the check-in form usable offline.
+  // The service worker makes the app installable and keeps the check-in form usable offline. It
+  // is registered once the page has loaded, so precaching the shell never competes with the page.
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+    var register = function () { navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {}); };
+    if (document.readyState === "complete") { register(); } else { window.addEventListener("load", register); }
   }
 
   // Registration: pre-select the browser's time zone unless the user already chose one.
