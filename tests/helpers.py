@@ -224,3 +224,10 @@ def static_url(name):
     """The URL a page gives ``static/<name>``: named by its content (diary/web/assets.py)."""
     from diary.web import assets
     return "/static/" + assets.build().names[name]
+
+
+def without_inline_code(html):
+    """``html`` without its inline <style> and <script> blocks: the static files the page carries
+    (diary/web/assets.py), the same for everyone, whose words would match a search for personal data."""
+    import re
+    return re.sub(r"<(style|script)>.*?</\1>", "", html, flags=re.S)

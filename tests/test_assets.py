@@ -1,6 +1,8 @@
 """Static files for a slow phone (diary/web/assets.py): minified, named by content and kept for a
 year, compressed; pages and API answers never compressed (BREACH)."""
+import base64
 import gzip
+import hashlib
 import re
 
 import brotli
@@ -11,15 +13,32 @@ from diary.web import assets
 SOURCE = assets.SOURCE
 
 
-def test_a_page_names_each_static_file_by_its_content_and_that_name_is_kept_a_year(app, patient):
-    html = patient.get("/").get_data(as_text=True)
-    css = static_url("css/app.css")
-    assert re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", css)
-    assert f'href="{css}"' in html and f'src="{static_url("js/app.js")}"' in html
-    kept = patient.get(css)
+def test_a_page_carries_its_stylesheet_and_scripts_and_the_csp_allows_exactly_those(app, patient):
+    """One request per page: the stylesheet and scripts inline, each allowed by its hash; nothing
+    else inline runs (no 'unsafe-inline')."""
+    response = patient.get("/trends")
+    html = response.get_data(as_text=True)
+    assert "<link rel=\"stylesheet\"" not in html and "<script src=" not in html
+    blocks = re.findall(r"<(style|script)>(.*?)</\1>", html, flags=re.S)
+    assert [kind for kind, _ in blocks] == ["style", "script", "script", "script", "script"]  # app, crisis, outbox, chart
+    csp = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    for kind, text in blocks:
+        digest = "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+        assert digest in csp[f"{kind}-src"].split(), kind
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert csp["script-src"].startswith("'self' 'sha256-") and csp["default-src"] == "'self'"
+    with app.app_context():
+        assert "</script" not in str(assets.inline_asset("js/outbox.js"))
+
+
+def test_static_files_are_named_by_content_and_kept_a_year(client):
+    icon = static_url("icons/icon-192.png")
+    assert re.fullmatch(r"/static/icons/icon-192\.[0-9a-f]{12}\.png", icon)
+    assert f'href="{icon}"' in client.get("/login").get_data(as_text=True)
+    kept = client.get(static_url("css/app.css"))
     assert kept.status_code == 200 and kept.mimetype == "text/css"
     assert kept.cache_control.max_age == 31536000 and kept.cache_control.public and kept.cache_control.immutable
-    plain = patient.get("/static/css/app.css")  # an old page or a bookmark: works, checked each time
+    plain = client.get("/static/css/app.css")  # an old page or a bookmark: works, checked each time
     assert plain.status_code == 200 and plain.cache_control.no_cache and plain.cache_control.max_age is None
     assert plain.get_data() == kept.get_data()
 
@@ -60,14 +79,28 @@ def test_static_files_are_compressed_for_a_browser_that_takes_it(client):
     assert rules.headers["Content-Encoding"] == "br"
 
 
-def test_pages_and_api_answers_are_never_compressed(patient):
-    """They hold a CSRF token and a patient's words next to text a request can put there: compressing
-    them would let a size-watching attacker guess the secret a letter at a time (BREACH)."""
+def test_pages_and_api_answers_are_compressed_only_for_requests_no_other_site_started(patient):
+    """They hold a CSRF token and a patient's words next to text a request can put there. BREACH
+    needs the attacker's site to make the browser send those requests and watch their sizes: a
+    request another site started (Sec-Fetch-Site cross-site or same-site), or one from a browser
+    that doesn't say, gets the page uncompressed."""
     patient.post("/api/v1/entries", json={"date": "2026-12-01", "anxiety": 4, "note": "secret words " * 100})
     for path in ("/", "/history?q=secret", "/api/v1/entries", "/trends", "/support"):
-        response = patient.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
-        assert response.status_code == 200, path
-        assert "Content-Encoding" not in response.headers, path
+        own = patient.get(path, headers={"Accept-Encoding": "br", "Sec-Fetch-Site": "same-origin"})
+        assert own.status_code == 200 and own.headers["Content-Encoding"] == "br", path
+        typed = patient.get(path, headers={"Accept-Encoding": "gzip", "Sec-Fetch-Site": "none"})
+        assert typed.headers["Content-Encoding"] == "gzip", path
+        text = gzip.decompress(typed.get_data()).decode()
+        assert text.rstrip().endswith("</html>" if typed.mimetype == "text/html" else "}"), path
+        for site in ("cross-site", "same-site", None):
+            headers = {"Accept-Encoding": "gzip, deflate, br", **({"Sec-Fetch-Site": site} if site else {})}
+            response = patient.get(path, headers=headers)
+            assert response.status_code == 200 and "Content-Encoding" not in response.headers, (path, site)
+
+
+def test_exports_stream_uncompressed(patient):
+    response = patient.get("/export/entries.csv", headers={"Accept-Encoding": "br", "Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 200 and response.is_streamed and "Content-Encoding" not in response.headers
 
 
 def test_unknown_and_outside_names_are_not_found(client):

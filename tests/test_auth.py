@@ -4,7 +4,7 @@ import html
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import PASSWORD, SESSION_COOKIE, AuthActions
+from helpers import PASSWORD, SESSION_COOKIE, AuthActions, without_inline_code
 
 from diary.db import get_db
 
@@ -38,7 +38,8 @@ def me_status(client):
 
 
 def page(response):
-    return html.unescape(response.get_data(as_text=True))
+    """The page's text, without the stylesheet and scripts every page carries."""
+    return html.unescape(without_inline_code(response.get_data(as_text=True)))
 
 
 # --- register -------------------------------------------------------------------

@@ -7,11 +7,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import static_url
 
 from diary.insights.daily import day_totals
 from diary.insights.trends import build, table_rows
 from diary.timeutil import short_date
+from diary.web import assets
 from diary.web.charts import BANDS, DAYS_W, EMPTY_SHARE, HEIGHT, LEFT, _y, anxiety_chart, day_details, sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -165,7 +165,7 @@ def test_beyond_a_year_a_finger_picks_a_week():
     assert [d["x"] for d in (first, second, last)] == [round(cx, 1) for cx in circles]
 
 
-def test_the_trends_page_carries_the_days_as_a_json_block(patient):
+def test_the_trends_page_carries_the_days_as_a_json_block(app, patient):
     today = dt.datetime.now(ZoneInfo("Europe/London")).date()
     for time, anxiety in (("21:00", 6), ("07:45", 3)):
         assert patient.post("/api/v1/entries", json={"date": today.isoformat(), "time": time,
@@ -174,7 +174,8 @@ def test_the_trends_page_carries_the_days_as_a_json_block(patient):
     block = re.search(r'<script type="application/json" id="chart-days">(.*?)</script>', html, re.S).group(1)
     [day] = json.loads(block)
     assert day["date"] == today.isoformat() and day["checkins"] == ["07:45: 3", "21:00: 6"]
-    assert 'aria-live="polite"' in html and static_url("js/chart.js") in html
+    with app.app_context():
+        assert 'aria-live="polite"' in html and f"<script>{assets.inline_asset('js/chart.js')}</script>" in html
     # Without JavaScript the table still lists the day, linked to its check-ins.
     assert f'href="/history?from={today}&amp;to={today}"' in html
 

@@ -6,7 +6,7 @@ fails here until someone says what its parameters mean).
 import re
 
 import pytest
-from helpers import stored, today_iso
+from helpers import stored, today_iso, without_inline_code
 from push_service import Browser
 
 from diary.db import get_db
@@ -99,7 +99,7 @@ def test_other_patient_gets_404_on_every_object_route(app, alice, other_patient)
         kwargs = {"json": JSON} if path.startswith("/api/") else {"data": FORM}
         response = other_patient.open(path, method=method, **kwargs)
         assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
-        body = response.get_data(as_text=True)
+        body = without_inline_code(response.get_data(as_text=True))
         assert "secret" not in body, f"{method} {path} leaked data"
     assert snapshot(app) == before
 
@@ -110,7 +110,7 @@ def test_other_patients_lists_never_show_my_data(alice, other_patient):
                  "/api/v1/entries?trigger_id=2"):
         response = other_patient.get(path)
         assert response.status_code == 200, path
-        assert "secret" not in response.get_data(as_text=True), path
+        assert "secret" not in without_inline_code(response.get_data(as_text=True)), path
 
 
 def test_reusing_another_patients_id_is_a_conflict_not_an_overwrite(app, alice, other_patient):
@@ -150,7 +150,7 @@ def test_provider_cannot_write_or_read_patient_routes(app, alice, provider):
     ]:
         response = provider.open(path, method=method, **kwargs)
         assert response.status_code == 403, f"{method} {path}"
-        assert "secret" not in response.get_data(as_text=True)
+        assert "secret" not in without_inline_code(response.get_data(as_text=True))
     assert snapshot(app) == before
 
 

@@ -3,9 +3,10 @@ import json
 import re
 import struct
 
-from helpers import static_url
+from helpers import static_url, without_inline_code
 
 from diary.views import pwa
+from diary.web import assets
 
 
 def png_size(data):
@@ -46,20 +47,22 @@ def test_service_worker_is_served_from_the_root_and_versioned(client, app):
     with app.app_context():
         version = pwa.current_shell_version()
     assert f'const CACHE = "diary-shell-{version}";' in script
-    for path in ("/offline", "/support/offline", "/manifest.webmanifest", static_url("css/app.css"),
-                 static_url("js/outbox.js")):
+    for path in ("/offline", "/support/offline", "/manifest.webmanifest", "/crisis-rules.json",
+                 static_url("icons/badge-96.png")):
         assert f'"{path}"' in script
 
 
 def test_every_script_and_icon_the_pages_load_is_precached(app, patient):
-    """The offline page is base.html: each script it loads (and the notification badge) must be
-    in the shell, or it fails to load offline."""
+    """The offline page is base.html: its stylesheet and scripts are in it (nothing to fetch
+    offline), and every file it or the worker loads (the notification badge) is in the shell."""
     script = patient.get("/sw.js").get_data(as_text=True)
     offline = patient.get("/offline").get_data(as_text=True)
-    loaded = set(re.findall(r'<script src="(/static/[^"]+)"', offline)) | {static_url("icons/badge-96.png")}
-    assert loaded >= {static_url("js/app.js"), static_url("js/outbox.js")}
+    with app.app_context():
+        for name in ("css/app.css", "js/app.js", "js/crisis.js", "js/outbox.js"):
+            assert str(assets.inline_asset(name)) in offline, name
+    loaded = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', offline)) | {static_url("icons/badge-96.png")}
     shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", script).group(1))
-    assert loaded - set(shell) == set()
+    assert loaded - set(shell) == {static_url("icons/icon-192.png"), static_url("icons/apple-touch-icon.png")}
 
 
 def test_service_worker_keeps_the_personal_support_copy(client):
@@ -104,7 +107,7 @@ def test_changed_crisis_contacts_change_the_worker(app):
 def test_offline_page_has_the_checkin_form_and_no_personal_data(app, patient):
     patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 5, "note": "very personal"})
     for who in (app.test_client(), patient):
-        html = who.get("/offline").get_data(as_text=True)
+        html = without_inline_code(who.get("/offline").get_data(as_text=True))
         assert "You're offline" in html and "data-outbox" in html and 'name="anxiety"' in html
         assert "very personal" not in html and "Pat" not in html and "Log out" not in html
 
@@ -138,7 +141,7 @@ def test_pages_say_whose_they_are_and_the_shared_ones_dont(app, patient):
     assert f'<meta name="diary-user" content="{me}">' in patient.get("/").get_data(as_text=True)
     assert '<meta name="diary-user" content="">' in app.test_client().get("/login").get_data(as_text=True)
     for path in ("/offline", "/support/offline"):
-        assert 'name="diary-user"' not in patient.get(path).get_data(as_text=True)
+        assert 'name="diary-user"' not in without_inline_code(patient.get(path).get_data(as_text=True))
 
 
 def test_csrf_token_for_the_outbox(app, patient):
@@ -159,7 +162,7 @@ def test_support_offline_holds_nothing_personal(app, patient):
     assert "Pacing at night" in personal and "My sister Jo" in personal  # the online page has the plan
     patient.post("/api/v1/entries", json={"date": "2026-01-01", "anxiety": 10, "note": "very personal"})
     for who in (app.test_client(), patient):
-        html = who.get("/support/offline").get_data(as_text=True)
+        html = without_inline_code(who.get("/support/offline").get_data(as_text=True))
         assert "Support, right now" in html and "988" in html and "116 123" in html
         for secret in (*PLAN.values(), "very personal", "Log out", "support-card-title"):
             assert secret not in html

@@ -13,10 +13,10 @@ from ..web import assets
 
 bp = Blueprint("pwa", __name__)
 
-# Files the service worker precaches (besides /offline, /support/offline and the manifest): the app shell.
-SHELL_STATIC = ("css/app.css", "js/app.js", "js/crisis.js", "js/outbox.js", "js/chart.js", "js/reminders.js",
-                "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png", "icons/apple-touch-icon.png",
-                "icons/badge-96.png")
+# Static files the service worker precaches besides /offline, /support/offline, the manifest and the
+# crisis rules: only the notification badge. Pages carry their stylesheet and scripts inline
+# (diary/web/assets.py), the precached pages too; the browser fetches install icons when it needs them.
+SHELL_STATIC = ("icons/badge-96.png",)
 
 
 # Templates of the precached pages (/offline, /support/offline) and of the worker itself.
@@ -30,8 +30,8 @@ def shell_version(static_folder: str, extra: str = "") -> str:
     support page shows): any deploy that changes them changes the worker."""
     digest = hashlib.sha256(extra.encode())
     root = Path(static_folder)
-    for name in SHELL_STATIC:
-        digest.update((root / name).read_bytes())
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):  # all: the precached pages inline them
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     for template in SHELL_TEMPLATES:
         digest.update((root.parent / "templates" / template).read_bytes())
     return digest.hexdigest()[:12]

@@ -46,7 +46,7 @@ def test_share_then_revoke(browser, live_server):
         assert patient.get_by_role("heading", name="Stop sharing with Robin?").is_visible()
         assert no_horizontal_scroll(patient)
         patient.get_by_role("button", name="Stop sharing with Robin").click()
-        assert "They can no longer see your diary." in patient.get_by_role("status").inner_text()
+        assert "They can no longer see your diary." in patient.locator("main p.flash[role=status]").inner_text()
 
         response = provider.goto(patient_url)
         assert response.status == 404
