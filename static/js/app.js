@@ -213,6 +213,50 @@ window.diary = (function () {
   });
 })();
 
+// Date fields read like every other date in the diary ("Sat 5 Dec", the year when it isn't this
+// one: diary/timeutil.py short_date), not in the browser's own numeric format beside them. The
+// field itself stays the browser's date input (its calendar, its keyboard, what a screen reader
+// says); only what it shows while not being edited is drawn over it, in the same words.
+(function () {
+  "use strict";
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  function shortDate(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!parts) { return ""; }
+    var day = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
+    var text = DAYS[day.getDay()] + " " + day.getDate() + " " + MONTHS[day.getMonth()];
+    return day.getFullYear() === new Date().getFullYear() ? text : text + " " + day.getFullYear();
+  }
+  var updates = [];
+  window.diary.shortDate = shortDate;
+  // After a script sets a date field's value (no event says so): show it.
+  window.diary.refreshDates = function () { updates.forEach(function (update) { update(); }); };
+
+  document.querySelectorAll('input[type="date"]').forEach(function (input) {
+    var shown = document.createElement("span");
+    shown.className = "date-shown";
+    shown.setAttribute("aria-hidden", "true");
+    var wrap = document.createElement("span");
+    wrap.className = "date-field";
+    input.parentNode.insertBefore(wrap, input);
+    wrap.appendChild(input);
+    wrap.appendChild(shown);
+    var update = function () {
+      shown.textContent = shortDate(input.value);
+      wrap.classList.toggle("has-date", shown.textContent !== "");
+    };
+    input.addEventListener("input", update);
+    input.addEventListener("change", update);
+    // form.reset() and scripts that set .value fire no event: the next paint checks again.
+    input.form && input.form.addEventListener("reset", function () { setTimeout(update, 0); });
+    input.addEventListener("blur", update);
+    updates.push(update);
+    update();
+  });
+})();
+
 // The report's Print button (the browser's own Print menu works too, without JavaScript).
 (function () {
   "use strict";

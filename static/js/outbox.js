@@ -286,6 +286,7 @@
     var typed = form.querySelector('input[type="text"][name="triggers"]');
     if (typed) { typed.value = item.payload.triggers.join(", "); }
     form.elements.note.value = item.payload.note;
+    diary.refreshDates();
     outbox.remove(item.id).then(render);
     form.scrollIntoView();
   }
@@ -296,6 +297,7 @@
       form.elements.date.value = localToday();
       form.elements.date.max = localToday();
       if (form.elements.time) { form.elements.time.value = diary.localTime(); }  // the cached page can't know
+      diary.refreshDates();
     }
     form.addEventListener("submit", function (event) {
       if (navigator.onLine && !form.hasAttribute("data-offline-form")) { return; }  // the normal post
