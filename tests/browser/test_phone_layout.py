@@ -186,6 +186,11 @@ def test_every_page_fits_a_phone(browser, demo, size, scheme):
         for path, name in PATIENT_PAGES:
             patient.goto(url + path)
             check(patient, folder, name, problems)
+            if name == "trends" and font_px == 16:
+                # The five periods: one row, each a 44 px target (with large text they may wrap).
+                boxes = [link.bounding_box() for link in patient.locator("nav.segmented a").all()]
+                if len(boxes) != 5 or len({round(b["y"]) for b in boxes}) != 1 or min(b["width"] for b in boxes) < 44:
+                    problems.append(f"trends: the periods are not one row of 44 px targets: {boxes}")
             if name == "today" and font_px > 16:
                 # Large text: the scores start on the first screen, not under Save; Save is a scroll away.
                 first = patient.locator("label.scale-option").first

@@ -4,6 +4,7 @@ import time
 import pytest
 
 from diary.views.pwa import SHELL_STATIC
+from diary.web import assets
 
 from .accounts import NEW_PASSWORD, end_logins_elsewhere, log_in, register_as
 from .helpers import CHROMIUM, CHROMIUM_ARGS
@@ -136,7 +137,7 @@ def test_logout_clears_this_phones_storage(phone, live_server):
     cached = page.evaluate("""caches.keys().then(keys => Promise.all(keys.map(key => caches.open(key)
         .then(cache => cache.keys()).then(requests => requests.map(r => new URL(r.url).pathname))))).then(l => l.flat())""")
     assert set(cached) <= ({"/offline", "/support/offline", "/manifest.webmanifest", "/crisis-rules.json"}
-                           | {f"/static/{name}" for name in SHELL_STATIC})
+                           | {"/static/" + assets.build().names[name] for name in SHELL_STATIC})
     assert "diary-personal" not in page.evaluate("caches.keys()")
     databases = page.evaluate("indexedDB.databases().then(list => list.map(db => db.name))")
     assert "diary-outbox" not in databases or page.evaluate(

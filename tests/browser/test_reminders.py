@@ -19,6 +19,8 @@ from axe_playwright_python.sync_playwright import Axe
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from diary.web import assets
+
 from .test_checkin_flow import register
 from .test_pwa import wait_for_worker, wait_until
 
@@ -428,7 +430,8 @@ def test_the_service_worker_shows_a_push_and_opens_its_page(phone, live_server):
     reminder = {"title": "Symptom Diary", "body": "A short questionnaire is ready for you (about 2 minutes).",
                 "url": "/assessments/new?instrument=gad7", "tag": "diary-reminder"}
     push_until_shown(page, live_server, json.dumps(reminder), "l.length === 1")
-    assert shown(page) == [{**reminder, "icon": "/static/icons/icon-192.png", "badge": "/static/icons/badge-96.png"}]
+    names = assets.build().names  # the icons' names carry a hash of their content (diary/web/assets.py)
+    assert shown(page) == [{**reminder, "icon": f"/static/{names['icons/icon-192.png']}", "badge": f"/static/{names['icons/badge-96.png']}"}]
 
     # Not JSON, or an address elsewhere: the generic reminder, opening Today (the same tag replaces it).
     for data, expected in [("not json", ("Symptom Diary", "Time for today's check-in.", "/")),
