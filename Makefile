@@ -43,8 +43,12 @@ browser-deps:
 	scripts/ensure-chromium
 	scripts/ensure-poppler
 
+# Two pytest runs. The stateful API scenarios (marked isolated) choose other scenarios when other
+# test modules are imported into the same process (collecting them is enough; the cause is not yet
+# found), and then miss an operation; collected alone they are the same every run.
 test: $(VENV)/.installed-test browser-deps lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not isolated" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m isolated tests/test_schemathesis.py $(PYTEST_ARGS)
 
 # The loop to run while working: lint, types, and every test that needs no browser, no fuzzing and
 # no crash cycles, on every core (pytest-xdist). `make test` (what CI runs) stays the whole suite, in one process.

@@ -142,6 +142,7 @@ def test_every_documented_operation_is_fuzzed(app):
     assert {op.label for op in operations} == documented == set(ROLES)
 
 
+@pytest.mark.isolated  # in a pytest process of its own: see the Makefile's test target
 def test_stateful(app, role, caller):
     """Scenarios that follow the document's links (declared, and inferred by schemathesis) from
     what one answer returns into the next request: create, read, change, delete, share.
