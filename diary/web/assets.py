@@ -56,7 +56,8 @@ class Build:
     names: dict[str, str]  # a source name ("css/app.css") -> its content name ("css/app.<hash>.css")
     files: dict[str, Asset]  # both names -> what is served
     inline: dict[str, str]  # a CSS or JS source name -> its text as it goes inside <style> or <script>
-    hashes: dict[str, str]  # the same names -> "'sha256-…'" of that text, for the CSP
+    style_sources: str  # "'sha256-…' …" of every inline stylesheet, for the CSP's style-src
+    script_sources: str  # the same for every inline script, for script-src
 
 
 def lean(name: str, body: bytes) -> bytes:
@@ -70,7 +71,8 @@ def lean(name: str, body: bytes) -> bytes:
 
 @lru_cache(maxsize=4)
 def build(source: Path = SOURCE) -> Build:
-    names, files, inline, hashes = {}, {}, {}, {}
+    names, files, inline = {}, {}, {}
+    sources: dict[str, list[str]] = {"css": [], "js": []}
     for path in sorted(p for p in source.rglob("*") if p.is_file()):
         name = path.relative_to(source).as_posix()
         body = lean(name, path.read_bytes())
@@ -84,15 +86,19 @@ def build(source: Path = SOURCE) -> Build:
             # "</" would end the element early (a string "</script>" in the code): "<\/" means the same.
             text = body.decode().replace("</", "<\\/")
             inline[name] = text
-            hashes[name] = "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-    return Build(names, files, inline, hashes)
+            sources[suffix].append("'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'")
+    return Build(names, files, inline, " ".join(sources["css"]), " ".join(sources["js"]))
 
 
 def current() -> Build:
-    """This process's build (read again on every call under ``flask run --debug``, for editing)."""
+    """This process's build (read again for each request under ``flask run --debug``: see init_app)."""
+    return build()
+
+
+def reread_in_debug() -> None:
+    """Under ``flask run --debug``, each request sees the files as they are now (for editing)."""
     if current_app.debug:
         build.cache_clear()
-    return build()
 
 
 def inline_asset(name: str) -> Markup:
@@ -102,9 +108,8 @@ def inline_asset(name: str) -> Markup:
 
 def inline_hashes() -> tuple[str, str]:
     """The CSP's sources for inline blocks: (style-src hashes, script-src hashes)."""
-    hashes = current().hashes
-    return (" ".join(v for k, v in hashes.items() if k.endswith(".css")),
-            " ".join(v for k, v in hashes.items() if k.endswith(".js")))
+    built = current()
+    return built.style_sources, built.script_sources
 
 
 def compress_own_requests(response: Response) -> Response:
@@ -124,10 +129,11 @@ def content_name(endpoint: str, values: dict[str, Any]) -> None:
 
 @compress.compressed()
 def serve(filename: str) -> Response:
-    asset = current().files.get(filename)
+    built = current()
+    asset = built.files.get(filename)
     if asset is None:
         abort(404)
-    named_by_content = filename not in current().names
+    named_by_content = filename not in built.names
     # Bytes in memory, not a file stream: the compressor then offers gzip too and sets Content-Length.
     response = Response(asset.body, mimetype=asset.mimetype)
     response.set_etag(asset.etag)
@@ -151,6 +157,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     app.config.setdefault("COMPRESS_STREAMS", False)  # exports stream row by row, in flat memory
     compress.init_app(app)
+    app.before_request(reread_in_debug)
     app.after_request(compress_own_requests)
     app.jinja_env.globals["inline_asset"] = inline_asset
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=serve)
