@@ -13,6 +13,7 @@ from ..store import assessments as assessments_store
 from ..store import entries as entries_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
+from ..store import triggers as triggers_store
 from ..store.entries import DayCheckin
 from ..timeutil import today_in
 from .memo import DiaryMemo
@@ -30,6 +31,7 @@ class TrendsPage(TypedDict):
     checkins: dict[str, list[DayCheckin]]
     table: list[TableRow]
     drawn: Mapping[str, Any]  # what the caller's ``draw`` made of it (the page's charts)
+    trigger_ids: dict[str, int]  # each trigger's id by its name: History is filtered by id, not name
 
 
 class Report(TypedDict):
@@ -82,7 +84,8 @@ def _page(db: Database, user_id: int, today: dt.date, range_name: str | None, dr
     trends = _gather(db, user_id, today, days, include_private=True, for_page=True)
     checkins = checkins_by_day(db, user_id, trends, limit_days=CHECKINS_DAYS_MAX)
     return {"range_name": range_name, "trends": trends, "checkins": checkins,
-            "table": trends_insights.table_rows(trends), "drawn": draw(trends, checkins)}
+            "table": trends_insights.table_rows(trends), "drawn": draw(trends, checkins),
+            "trigger_ids": triggers_store.ids_by_name(db, user_id)}
 
 
 def first_record(db: Database, user_id: int, *, include_private: bool = True) -> dt.date | None:

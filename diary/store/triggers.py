@@ -41,6 +41,11 @@ def list_triggers(db: Database, user_id: int) -> list[TriggerUse]:
     return [{"id": r[0], "name": r[1], "entry_count": r[2]} for r in rows]
 
 
+def ids_by_name(db: Database, user_id: int) -> dict[str, int]:
+    """The user's trigger names, each with its id (no counts: see list_triggers)."""
+    return dict(db.execute("SELECT name, id FROM triggers WHERE user_id = ?", [user_id]).fetchall())
+
+
 def get_trigger_by_name(db: Database, user_id: int, name: str) -> Trigger | None:
     """The user's trigger called ``name`` (case and spacing ignored: its name_key), or None."""
     row = db.execute(

@@ -8,7 +8,6 @@ from flask_login import current_user
 from ..db import get_db
 from ..schemas.trends import RANGE_LABELS, TrendsOut, TrendsPageQuery, TrendsQuery
 from ..services import trends as trends_service
-from ..services import triggers as triggers_service
 from ..web.api import operation
 from ..web.auth import patients_only
 from ..web.charts import trends_charts
@@ -27,8 +26,6 @@ def index() -> ResponseReturnValue:
     return render_template(
         "trends/index.html", **page, **page["drawn"], ranges=RANGE_LABELS, errors=errors,
         private_left_out=trends_service.private_left_out(db, current_user.id),
-        # History is filtered by a trigger's id: its name stays out of the URL.
-        trigger_ids={t["name"]: t["id"] for t in triggers_service.list_own(db, current_user.id)},
     ), 422 if errors else 200
 
 
