@@ -16,7 +16,7 @@ RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0} DIARY_PUSH_LOOPBACK=
 GUNICORN := $(BIN)/gunicorn --access-logfile - wsgi:app
 export HOST PORT WORKERS
 
-.PHONY: run demo test check fuzz bench bench-details bench-web lint browser-deps clean
+.PHONY: run demo test check fuzz bench bench-details bench-encryption bench-web lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ bench-details: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.crash --cycles 200
 	$(BIN)/python -m bench.clinic
 	$(BIN)/python -m bench.relief_validation
+
+# What sealing the words costs: the check-in write and the all-time Trends page next to the same
+# figures from the commit before sealing (a git worktree), in one run. Not part of `make bench`.
+bench-encryption: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.encryption $(BENCH_ENCRYPTION_ARGS)
 
 # Phone load (docs/PERFORMANCE.md): Lighthouse 12 on a phone and cold loads on Chrome's "Slow 4G", in
 # Debian's chromium; not part of `make test` or `make bench`. Lighthouse comes from bench/web/package-lock.json

@@ -4,6 +4,7 @@ import random
 
 from diary.db import write_transaction
 from diary.store import entries as entries_store
+from diary.store import keys as keys_store
 from diary.store import sessions as sessions_store
 from diary.store import triggers as triggers_store
 
@@ -45,13 +46,15 @@ def bulk_entries(db, user_id, count, *, per_day=50, end=None, seed=2):
     rng = random.Random(seed)
     end = end or dt.date.today()
     with write_transaction(db):
+        key = keys_store.writer(db, user_id)  # notes are sealed, as the store seals them
         trigger_ids = [tid for tid, _, _ in triggers_store.triggers_for_names(db, user_id, TRIGGERS)]
         batch, links = [], []
         for n in range(count):
             entry_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             date = (end - dt.timedelta(days=n // per_day)).isoformat()
             stamp = f"{date}T12:{(n % 3600) // 60:02d}:{n % 60:02d}.000Z"
-            batch.append((entry_id, user_id, date, rng.randint(0, 10), "bulk, \"quoted\" note", stamp, stamp))
+            note = key.seal(entries_store.NOTE, "bulk, \"quoted\" note")
+            batch.append((entry_id, user_id, date, rng.randint(0, 10), note, stamp, stamp))
             if n % 3 == 0:
                 links.extend((entry_id, t) for t in rng.sample(trigger_ids, k=rng.randint(1, 2)))
             if len(batch) >= 10_000:
@@ -77,6 +80,7 @@ def bulk_diary(db, user_id, *, days=365, per_day=2, end=None, seed=1):
     from diary.insights.questionnaires import INSTRUMENTS, score
     rng = random.Random(seed)
     end = end or dt.date.today()
+    data_key = keys_store.writer(db, user_id)  # notes and reflections are sealed, as the store seals them
     trigger_ids = [tid for tid, _, _ in triggers_store.triggers_for_names(db, user_id, TRIGGERS)]
     entries, links, sessions, assessments = [], [], [], []
     for back in range(days - 1, -1, -1):
@@ -85,14 +89,14 @@ def bulk_diary(db, user_id, *, days=365, per_day=2, end=None, seed=1):
         for n in range(per_day):
             entry_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             stamp = f"{date}T{8 + 6 * n:02d}:00:00.000Z"
-            entries.append((entry_id, user_id, date, rng.randint(0, 10), "benchmark note",
-                            int(rng.random() < 0.05), stamp, stamp))
+            note = data_key.seal(entries_store.NOTE, "benchmark note")
+            entries.append((entry_id, user_id, date, rng.randint(0, 10), note, int(rng.random() < 0.05), stamp, stamp))
             links.extend((entry_id, t) for t in rng.sample(trigger_ids, k=rng.randint(0, 3)))
         stamp = f"{date}T12:00:00.000Z"
         if day.day in (1, 15):
             sessions.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), user_id, date, "iv_ketamine",
                              35.0, "mg", 35.0, 7, 3, '[{"name": "nausea", "severity": null, "hours": null}]',
-                             "benchmark", stamp, stamp))
+                             data_key.seal(sessions_store.REFLECTION, "benchmark"), stamp, stamp))
         if back % 14 == 0:
             level = (seed + back // 14) % 4
             for key, answers in (("gad7", [level] * 7), ("phq9", [level] * 8 + [0])):

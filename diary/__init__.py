@@ -40,6 +40,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["AUDIT_KEY"] = config.load_or_create_audit_key(Path(app.instance_path))
     if not app.config.get("MFA_KEY"):
         app.config["MFA_KEY"] = config.load_or_create_mfa_key(Path(app.instance_path))
+    if not app.config.get("MASTER_KEY"):
+        app.config["MASTER_KEY"] = config.master_keys_text(Path(app.instance_path))
+    from .security.fields import MasterKeys
+    app.config["MASTER_KEYS"] = MasterKeys.from_text(app.config["MASTER_KEY"])
 
     if app.config["PROXY_HOPS"]:
         # Behind N reverse proxies, the client's address (for the per-address rate limits) is the

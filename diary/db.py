@@ -56,6 +56,9 @@ def get_db() -> Database:
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         db = connections[path] = connect(path)
+        # The data keys (store/keys.py): a file of their own, attached to every connection.
+        from .store import keys
+        keys.attach(db, current_app.config["KEY_STORE"], current_app.config["MASTER_KEYS"])
     # The app's audit key rides with the connection for store/audit.py, which sees no app (set on
     # every call: two apps, as in tests, may open one file with their own instance folders).
     setattr(db, "audit_key", current_app.config.get("AUDIT_KEY"))  # hex; decoded only when a row is written

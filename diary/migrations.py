@@ -609,3 +609,65 @@ def m019_keyed_audit_chain(db: Database) -> None:
     # the chain after removing or changing rows. Rows written before keep their plain SHA-256
     # (keyed = 0); verify-audit refuses a plain row after a keyed one.
     db.execute("ALTER TABLE audit_log ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0 CHECK (keyed IN (0, 1))")
+
+
+@migrations()
+def m020_seal_words(db: Database) -> None:
+    # The words people write are sealed from now on: AES-256-GCM under each account's own data key,
+    # itself wrapped by the master key outside the database (diary/security/fields.py and
+    # store/keys.py say why and how). This seals what was written before, and replaces each
+    # trigger's name_key (until now the case-folded name itself) by its blind index. Like every
+    # step it is frozen: format 1 of fields.py, the key store's table and the column names as they
+    # are today, written out here rather than imported.
+    import base64
+    import datetime as dt
+    import hashlib
+    import hmac
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    master_keys = getattr(db, "master_keys", None)
+    columns = {
+        "entries": ("user_id", "id", ["note"]),
+        "treatment_sessions": ("user_id", "id", ["reflection"]),
+        "triggers": ("user_id", "id", ["name"]),
+        "safety_plans": ("user_id", "user_id", ["warning_signs", "coping_strategies", "distractions",
+                                                "people_to_ask", "professionals", "safer_environment",
+                                                "reasons_for_living"]),
+        "users": ("id", "id", ["mfa_secret"]),
+    }
+    data_keys: dict[int, bytes] = {}
+
+    def data_key(user_id: int) -> bytes:
+        if user_id not in data_keys:
+            if master_keys is None:
+                raise RuntimeError("Sealing the words already written needs the master key and the key store: "
+                                   "run `flask --app diary init-db`.")
+            raw = os.urandom(32)
+            wrapped, master_id = master_keys.wrap(raw, user_id)
+            db.execute("INSERT INTO keys.data_keys (user_id, wrapped, master_id, created_at) VALUES (?, ?, ?, ?)",
+                       [user_id, wrapped, master_id,
+                        dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")])
+            data_keys[user_id] = raw
+        return data_keys[user_id]
+
+    def seal(user_id: int, column: str, text: str) -> str:
+        nonce = os.urandom(12)
+        sealed = AESGCM(data_key(user_id)).encrypt(nonce, text.encode(), f"{user_id}|{column}".encode())
+        return base64.b64encode(b"\x01" + nonce + sealed).decode("ascii")
+
+    def blind_index(user_id: int, name: str) -> str:
+        index_key = hmac.new(data_key(user_id), b"symptom-diary blind index\x01", hashlib.sha256).digest()
+        return hmac.new(index_key, " ".join(name.split()).casefold().encode(), hashlib.sha256).hexdigest()
+
+    for table, (owner, row_id, names) in columns.items():
+        for row in db.execute(f"SELECT {owner}, {row_id}, {', '.join(names)} FROM {table}").fetchall():
+            if not any(row[2:]):
+                continue
+            sealed = [seal(row[0], f"{table}.{name}", value) if value else value for name, value in zip(names, row[2:])]
+            assignments = ", ".join(f"{name} = ?" for name in names)
+            if table == "triggers":
+                assignments += ", name_key = ?"
+                sealed.append(blind_index(row[0], row[2]))
+            db.execute(f"UPDATE {table} SET {assignments} WHERE {row_id} = ?", [*sealed, row[1]])

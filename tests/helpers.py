@@ -145,8 +145,9 @@ def next_code(app, email):
     used, the next step's, moving the test's TOTP clock (``totp_clock``) there: the app accepts no
     future step and refuses a step twice (replay refusal stays on)."""
     with app.app_context():
-        sealed, last = get_db().execute(
-            "SELECT mfa_secret, mfa_last_step FROM users WHERE email = ?", [email]).fetchone()
+        user_id = get_db().execute("SELECT id FROM users WHERE email = ?", [email]).fetchone()[0]
+        state = mfa_store.get_secret(get_db(), user_id)
+    sealed, last = state["secret"], state["last_step"]
     secret = two_factor.unseal(app.config["MFA_KEY"], sealed)
     if last is not None and last >= otp.step_at():
         assert isinstance(otp.clock, TotpClock), "a second code in one step needs the totp_clock fixture"
@@ -231,3 +232,19 @@ def without_inline_code(html):
     (diary/web/assets.py), the same for everyone, whose words would match a search for personal data."""
     import re
     return re.sub(r"<(style|script)>.*?</\1>", "", html, flags=re.S)
+
+
+def with_keys(db, key_store, master_keys=None):
+    """``db`` (opened with diary.db.connect) with a key store attached, as get_db attaches the app's:
+    ``key_store`` a path, ``master_keys`` the app's MASTER_KEYS (default: a new random master key)."""
+    from diary.security.fields import MasterKeys, new_key
+    from diary.store import keys as keys_store
+    keys_store.attach(db, str(key_store), master_keys or MasterKeys([new_key()]))
+    return db
+
+
+def app_connection(app):
+    """A connection of its own to the app's database, with the app's key store (as a second process
+    or a cron job would open it)."""
+    from diary.db import connect
+    return with_keys(connect(app.config["DATABASE"]), app.config["KEY_STORE"], app.config["MASTER_KEYS"])

@@ -171,9 +171,10 @@ def test_trigger_effects_from_the_kept_totals_equal_those_from_every_checkin(db,
                 rng.sample(TAGS, rng.randint(0, 3)), private=rng.random() < 0.2)
     first, last = dt.date(2026, 1, 10), dt.date(2026, 2, 20)
     shared = "" if include_private else " AND e.private = 0"
-    rows = [(date, anxiety, tuple(names.split(",")) if names else ()) for date, anxiety, names in db.execute(
-        "SELECT e.date, e.anxiety, (SELECT group_concat(t.name) FROM entry_triggers et JOIN triggers t"
-        f" ON t.id = et.trigger_id WHERE et.entry_id = e.id) FROM entries e WHERE e.user_id = ?{shared}", [user])]
+    names = {trigger_id: name for name, trigger_id in triggers_store.ids_by_name(db, user).items()}  # sealed in SQL
+    rows = [(date, anxiety, tuple(names[int(i)] for i in ids.split(",")) if ids else ()) for date, anxiety, ids in db.execute(
+        "SELECT e.date, e.anxiety, (SELECT group_concat(et.trigger_id) FROM entry_triggers et"
+        f" WHERE et.entry_id = e.id) FROM entries e WHERE e.user_id = ?{shared}", [user])]
     expected = trigger_effects(rows, first, last)
     means = entries_store.daily_means(db, user, first, last, include_private=include_private)
     kept = effects_from_sums(entries_store.trigger_sums(db, user, first, last, include_private=include_private),

@@ -4,19 +4,23 @@ import datetime as dt
 import multiprocessing
 import uuid
 
+from helpers import with_keys
+
 from diary.db import connect, migrate
 from diary.schemas.entries import EntryIn
+from diary.security.fields import MasterKeys
 from diary.services import records
 from diary.store import entries as entries_store
 from diary.store import users as users_store
 
 WRITES = 300
+MASTER_KEY = "11" * 32  # the processes' shared master key (each opens the key store itself)
 
 
 def write_and_read(path, user_id, start, results):
     """One process: WRITES check-ins through the real service (one transaction each, safety checks
     included), each followed by a read of the newest page, as a patient's phone would."""
-    db = connect(path)
+    db = with_keys(connect(path), path + ".keys", MasterKeys.from_text(MASTER_KEY))
     schema = EntryIn(today=dt.date(2026, 12, 31))
     errors, ids = [], []
     start.wait()
@@ -35,7 +39,7 @@ def write_and_read(path, user_id, start, results):
 
 def test_two_processes_write_and_read_at_once(tmp_path):
     path = str(tmp_path / "diary.sqlite3")
-    db = connect(path)
+    db = with_keys(connect(path), path + ".keys", MasterKeys.from_text(MASTER_KEY))
     migrate(db)
     users = [users_store.create_user(db, email=f"p{n}@example.com", password_hash="x", role="patient",
                                      display_name=f"P{n}", timezone="UTC")["id"] for n in range(2)]

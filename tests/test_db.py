@@ -3,6 +3,7 @@ import sqlite3
 import threading
 
 import pytest
+from helpers import with_keys
 
 from diary import db as db_module
 from diary.db import connect, get_db, migrate, write_transaction
@@ -131,7 +132,7 @@ def test_m006_keeps_sessions_saved_before_it(tmp_path):
     from diary.store import entries as entries_store
     from diary.store import sessions as sessions_store
 
-    db = connect(str(tmp_path / "old.sqlite3"))
+    db = with_keys(connect(str(tmp_path / "old.sqlite3")), tmp_path / "keys.sqlite3")
     migrations.apply(db, stop_before="m006_times_side_effect_detail_dose_units_blood_pressure")
     db.execute("INSERT INTO users (id, email, password_hash, role, display_name, timezone, created_at)"
                " VALUES (1, 'a@b.c', 'x', 'patient', 'A', 'UTC', 'now')")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from diary.db import get_db
+from diary.store import triggers as triggers_store
 
 
 def today_london():
@@ -236,9 +237,11 @@ def test_delete_asks_for_confirmation_first(patient):
 
 
 def trigger_ids(app):
+    """Every patient's trigger names (sealed in the database), each with its id."""
     with app.app_context():
-        rows = get_db().execute("SELECT name, id FROM triggers").fetchall()
-    return dict(rows)
+        users = [row[0] for row in get_db().execute("SELECT DISTINCT user_id FROM triggers")]
+        return {name: trigger_id for user_id in users
+                for name, trigger_id in triggers_store.ids_by_name(get_db(), user_id).items()}
 
 
 def test_rename_trigger(app, patient):

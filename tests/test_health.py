@@ -7,7 +7,7 @@ from diary import create_app
 def test_healthz_says_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "keys": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers  # no session for a probe
 

@@ -10,11 +10,11 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import errors_of, new_user, share, user_id, without_inline_code
+from helpers import app_connection, errors_of, new_user, share, user_id, without_inline_code
 from push_service import Browser, PushService, vapid_claims
 
 from diary.config.crisis_contacts import EMERGENCY
-from diary.db import connect, get_db
+from diary.db import get_db
 from diary.push import webpush
 from diary.services import safety_alerts
 
@@ -170,7 +170,7 @@ def test_two_runs_at_once_send_one_alert(app, care, push):
     counts, barrier = [], threading.Barrier(2)
 
     def one_run():
-        db = connect(app.config["DATABASE"])  # each run its own connection, as two cron jobs would
+        db = app_connection(app)  # each run its own connection, as two cron jobs would
         barrier.wait()
         counts.append(safety_alerts.send_due(db, send))
         db.close()

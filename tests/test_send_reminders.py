@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import app_connection
 from push_service import PushService, vapid_claims
 
-from diary.db import connect, get_db
+from diary.db import get_db
 from diary.push import webpush
 from diary.services import reminders
 
@@ -221,7 +222,7 @@ def test_two_runs_at_once_send_one_reminder(app, patient, push):
     counts, barrier = [], threading.Barrier(2)
 
     def one_run():
-        db = connect(app.config["DATABASE"])  # each run its own connection, as two cron jobs would
+        db = app_connection(app)  # each run its own connection, as two cron jobs would
         barrier.wait()
         counts.append(reminders.send_due(db, now, send))
         db.close()

@@ -11,6 +11,7 @@ from diary import create_app
 from diary.db import close_db, get_db, migrate
 from diary.services import memo as memo_module
 from diary.services import trends as trends_service
+from diary.store import triggers as triggers_store
 
 
 def days_ago(n):
@@ -91,7 +92,8 @@ def test_changing_a_check_ins_triggers_shows_at_once(diary):
 
 def trigger_id(app, name):
     with app.app_context():
-        return get_db().execute("SELECT id FROM triggers WHERE name = ?", [name]).fetchone()[0]
+        [user_id] = get_db().execute("SELECT DISTINCT user_id FROM triggers").fetchone()
+        return triggers_store.ids_by_name(get_db(), user_id)[name]
 
 
 def trigger_names(client):

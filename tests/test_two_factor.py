@@ -45,7 +45,9 @@ def row(app, email):
         found = get_db().execute(
             "SELECT id, mfa_secret, mfa_last_step, mfa_enabled_at, session_version FROM users WHERE email = ?",
             [email]).fetchone()
-    account = dict(zip(("id", "secret", "last_step", "enabled_at", "session_version"), found))
+        account = dict(zip(("id", "secret", "last_step", "enabled_at", "session_version"), found))
+        if account["secret"] is not None:  # sealed with the account's data key, then opened by the store
+            account["secret"] = mfa_store.get_secret(get_db(), account["id"])["secret"]
     if account["secret"] is not None:
         assert account["secret"].startswith(two_factor.SEALED)
         account["secret"] = two_factor.unseal(app.config["MFA_KEY"], account["secret"])
@@ -557,10 +559,11 @@ def test_a_secret_stored_before_encryption_still_works_and_is_sealed_on_use(app)
     AuthActions(client).register(email="dr@example.com", role="provider", display_name="Dr. Lee")
     with app.app_context():
         db = get_db()
-        db.execute("UPDATE users SET mfa_secret = ?, mfa_enabled_at = '2026-01-01T00:00:00.000Z'"
-                   " WHERE email = 'dr@example.com'", [TOTP_SECRET])
+        [user_id] = db.execute("SELECT id FROM users WHERE email = 'dr@example.com'").fetchone()
+        # As migration m020 leaves a secret saved before MFA_KEY sealing: under the data key only.
+        mfa_store.enable(db, user_id, TOTP_SECRET, None, [])
     AuthActions(client).logout()
     assert AuthActions(client).login("dr@example.com", code=current_code(TOTP_SECRET)).status_code == 302
     with app.app_context():
-        [stored] = get_db().execute("SELECT mfa_secret FROM users WHERE email = 'dr@example.com'").fetchone()
-    assert stored != TOTP_SECRET and TOTP_SECRET not in stored
+        stored = mfa_store.get_secret(get_db(), user_id)["secret"]
+    assert stored.startswith(two_factor.SEALED) and TOTP_SECRET not in stored

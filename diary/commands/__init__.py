@@ -15,6 +15,7 @@ from ..schemas.accounts import RegisterIn
 from ..security import passwords
 from ..store import NameTaken
 from ..store import users as users_store
+from .keys import rotate_master_key_command
 
 
 @click.command("init-db")
@@ -24,6 +25,10 @@ def init_db_command() -> None:
     db = get_db()
     from ..migrations import migrations
     pending = [m.name for m in migrations.pending(db)]
+    from ..services import keys
+    found = keys.check(db, current_app.config["MASTER_KEYS"])
+    if not found.ok:  # before a migration seals anything with a key that may be the wrong one
+        raise click.ClickException(found.problem())
     migrate(db)
     where = current_app.config["DATABASE"]
     click.echo(f"Applied {len(pending)} migration(s) to {where}." if pending else f"{where} is up to date.")
@@ -227,5 +232,5 @@ def init_app(app: Flask) -> None:
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
                     verify_audit_command, audit_anchor_command, invite_provider_command, end_logins_command,
                     reset_two_factor_command,
-                    send_reminders_command):
+                    send_reminders_command, rotate_master_key_command):
         app.cli.add_command(command)

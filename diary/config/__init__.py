@@ -61,6 +61,14 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "AUDIT_KEY": os.environ.get("DIARY_AUDIT_KEY") or None,
         # Seals TOTP secrets in the database (services/two_factor.py): kept outside it.
         "MFA_KEY": os.environ.get("DIARY_MFA_KEY") or None,
+        # Wraps every account's data key (diary/security/fields.py): 64 hex digits, kept outside the
+        # database (instance/master_key when unset). Several keys, comma-separated, while rotating:
+        # the first wraps, every one unwraps (README, "Keys").
+        "MASTER_KEY": os.environ.get("DIARY_MASTER_KEY") or None,
+        # The data keys themselves, in a small SQLite file of their own beside the database: an
+        # account's deletion destroys its key here, so no copy of the database (its WAL, a backup,
+        # a replica from before the deletion) can be read for that account again.
+        "KEY_STORE": os.environ.get("DIARY_KEY_STORE") or str(instance / "keys.sqlite3"),
         "SESSION_COOKIE_SECURE": _flag("DIARY_SECURE_COOKIES", True),
         # 0 turns the per-client-address rate limits off (load tests; a clinic behind one NAT
         # address); the per-account and global limits stay on. docs/SECURITY.md has the numbers.
@@ -127,6 +135,24 @@ def load_or_create_secret_key(instance: Path) -> str:
 def load_or_create_audit_key(instance: Path) -> str:
     """Read instance/audit_key (64 hex digits), creating it on first run."""
     return create_once(instance, "audit_key", lambda: secrets.token_hex(32)).strip()
+
+
+def load_or_create_master_key(instance: Path) -> str:
+    """Read instance/master_key (64 hex digits), creating it on first run. Without it the words in
+    the database can't be read: keep a copy of instance/ apart from the database's backups."""
+    return create_once(instance, "master_key", lambda: secrets.token_hex(32)).strip()
+
+
+def master_key_files(instance: Path) -> tuple[Path, Path]:
+    """instance/master_key, and instance/master_key.previous (kept during a rotation)."""
+    return instance / "master_key", instance / "master_key.previous"
+
+
+def master_keys_text(instance: Path) -> str:
+    """The master keys in instance/: the current one first, then the previous one during a rotation."""
+    current, previous = master_key_files(instance)
+    text = load_or_create_master_key(instance)
+    return f"{text},{previous.read_text().strip()}" if previous.exists() else text
 
 
 def load_or_create_mfa_key(instance: Path) -> str:

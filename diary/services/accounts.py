@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from ..db import forget_old_pages, write_transaction
 from ..security import passwords
 from ..store import audit
+from ..store import keys as keys_store
 from ..store import password_resets as resets_store
 from ..store import provider_invitations as invitations_store
 from ..store import users as users_store
@@ -272,10 +273,12 @@ def delete_account(db: Database, config: Mapping[str, Any], user_id: int, passwo
     confirm_password(db, config, user_id, password, address)
     users_store.delete_account(db, user_id)
     log_event(db, "account.deleted", user_id)
-    # secure_delete zeroes freed pages in the database file, but the write-ahead log still holds
-    # the old pages (the notes, the e-mail) until a checkpoint copies the new ones back and the
-    # log is cut: do it now rather than whenever SQLite next gets to it.
+    # The account's data key is destroyed with it (store/keys.py): its words, sealed, can't be
+    # read anywhere now. secure_delete zeroes freed pages in both files, but their write-ahead logs
+    # still hold the old pages (the sealed notes, the wrapped key, the e-mail) until a checkpoint
+    # copies the new ones back and the log is cut: do it now rather than whenever SQLite next gets to it.
     forget_old_pages(db)
+    keys_store.forget_old_pages(db)
 
 
 def enrol_two_factor(db: Database, config: Mapping[str, Any], user_id: int, secret: str, code: str, address: str | None,

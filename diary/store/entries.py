@@ -2,40 +2,37 @@
 import datetime as dt
 import operator
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import date_range_where, has_private_rows, keyset_pages, replayed
+from . import date_range_where, has_private_rows
+from . import keys as keys_store
+from . import keyset_pages, replayed
 from . import triggers as triggers_store
 from . import update_owned_row
 
-# The trigger names of an entry ordered by name, joined by the ASCII unit separator (which
-# trigger names can't contain); cheaper to build and split than JSON on a million-row export.
-_SEPARATOR = "\x1f"
-_TRIGGER_NAMES_JOINED_BY = """
-    (SELECT group_concat(name, {separator}) FROM (
-        SELECT t.name FROM entry_triggers et JOIN triggers t ON t.id = et.trigger_id
-        WHERE et.entry_id = e.id ORDER BY t.name_key))
-"""
-_TRIGGER_NAMES = _TRIGGER_NAMES_JOINED_BY.format(separator="char(31)")
+# The ids of an entry's triggers, comma-separated: their names are sealed (store/keys.py), so
+# they are opened and ordered in Python (triggers.Names), each name once per read.
+_TRIGGER_IDS = "(SELECT group_concat(et.trigger_id) FROM entry_triggers et WHERE et.entry_id = e.id)"
 _SELECT = f"""
-    SELECT e.id, e.date, e.time, e.anxiety, {_TRIGGER_NAMES}, e.note, e.private, e.created_at, e.updated_at
+    SELECT e.id, e.date, e.time, e.anxiety, {_TRIGGER_IDS}, e.note, e.private, e.created_at, e.updated_at
     FROM entries e
 """
-# entries.csv's 16 cells of a check-in (docs/CSV.md), as SQLite can give them: trigger names
-# joined by "; ", no NULLs, "true"/"false". The formula guard stays with csv_export. Plain tuples
-# and no per-row Python here: a million-row export spends its time in this loop.
-_CSV_SELECT = """
-    SELECT e.id, 'checkin', e.date, e.anxiety, coalesce({triggers}, ''), {note}, '', '', '', '', '', '',
+# entries.csv's cells of a check-in (docs/CSV.md) as SQLite can give them, but for the trigger ids
+# and the sealed note, which _csv_row opens: no NULLs, "true"/"false". The formula guard stays with
+# csv_export.
+_CSV_SELECT = f"""
+    SELECT e.id, 'checkin', e.date, e.anxiety, {_TRIGGER_IDS}, e.note, '', '', '', '', '', '',
            e.created_at, e.updated_at, CASE WHEN e.private THEN 'true' ELSE 'false' END, coalesce(e.time, '')
     FROM entries e
 """
 _CSV_KEY = operator.itemgetter(2, 12, 0)  # date, created_at, id: the export's order
 _FIELDS = ("id", "date", "time", "anxiety", "triggers", "note", "private", "created_at", "updated_at")
+NOTE = "entries.note"
 
 
 class Entry(TypedDict):
@@ -58,12 +55,23 @@ class DayCheckin(TypedDict):
     anxiety: int
 
 
-def _entry(row: Sequence[Any]) -> Entry:
-    entry = dict(zip(_FIELDS, row))
-    names = entry["triggers"]
-    entry["triggers"] = names.split(_SEPARATOR) if names else []
-    entry["private"] = bool(entry["private"])
-    return cast(Entry, entry)
+def _ids(joined: str | None) -> list[int]:
+    return [int(trigger_id) for trigger_id in joined.split(",")] if joined else []
+
+
+def _reader(names: triggers_store.Names) -> Callable[[Sequence[Any]], Entry]:
+    """Turns a row of ``_SELECT`` into an Entry, opening its words with the patient's key."""
+    key = names.key
+
+    def entry(row: Sequence[Any]) -> Entry:
+        return {"id": row[0], "date": row[1], "time": row[2], "anxiety": row[3],
+                "triggers": names.sorted(_ids(row[4])), "note": key.open(NOTE, row[5]), "private": bool(row[6]),
+                "created_at": row[7], "updated_at": row[8]}
+    return entry
+
+
+def _read(db: Database, user_id: int) -> Callable[[Sequence[Any]], Entry]:
+    return _reader(triggers_store.Names(db, user_id))
 
 
 def _same_content(entry: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
@@ -93,36 +101,37 @@ def create_entry(db: Database, user_id: int, data: Mapping[str, Any]) -> tuple[E
     entry_id = str(data.get("id") or uuid.uuid4())
     data = {**data, "date": str(data["date"])}
     with write_transaction(db):
+        key = keys_store.writer(db, user_id)
         now = utc_now()
         # The id is the idempotency key: a taken id inserts nothing, and only then is it looked up.
         inserted = db.execute(
             "INSERT INTO entries (id, user_id, date, time, anxiety, note, private, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            [entry_id, user_id, data["date"], data.get("time"), data["anxiety"], data["note"],
+            [entry_id, user_id, data["date"], data.get("time"), data["anxiety"], key.seal(NOTE, data["note"]),
              int(data["private"]), now, now],
         ).rowcount
         if not inserted:
             # The id is taken (in this transaction): the stored entry, or IdConflict; never None.
             return cast(Entry, replayed(db, "entries", user_id, entry_id, get_entry,
                                         lambda stored: _same_content(stored, data))), False
-        names = _set_triggers(db, user_id, entry_id, data["triggers"], new=True)
+        names = _set_triggers(db, user_id, entry_id, data["triggers"], key, new=True)
     # What was just written, as get_entry would read it back (without reading it back).
     return {"id": entry_id, "date": data["date"], "time": data.get("time"), "anxiety": data["anxiety"],
             "triggers": names, "note": data["note"], "private": bool(data["private"]),
             "created_at": now, "updated_at": now}, True
 
 
-def _set_triggers(db: Database, user_id: int, entry_id: str, names: Sequence[str], new: bool = False) -> list[str]:
+def _set_triggers(db: Database, user_id: int, entry_id: str, names: Sequence[str], key: keys_store.DataKey,
+                  new: bool = False) -> list[str]:
     """Link the entry to exactly ``names`` (``new``: it has no links yet); returns the linked
     triggers' stored names, ordered as a read orders them (by name_key)."""
     if not new:
         db.execute("DELETE FROM entry_triggers WHERE entry_id = ?", [entry_id])
-    linked = {trigger_id: (key, name)
-              for trigger_id, key, name in triggers_store.triggers_for_names(db, user_id, names)}
+    linked = {trigger_id: (normalised, name)
+              for trigger_id, normalised, name in triggers_store.triggers_for_names(db, user_id, names, key)}
     if linked:
         db.execute("INSERT INTO entry_triggers (entry_id, trigger_id) VALUES "
                    + ", ".join("(?, ?)" for _ in linked), [v for t in sorted(linked) for v in (entry_id, t)])
-    # Python orders strings by code point, as SQLite's BINARY collation orders their UTF-8 bytes.
     return [name for _, name in sorted(linked.values())]
 
 
@@ -130,7 +139,7 @@ def get_entry(db: Database, user_id: int, entry_id: str | uuid.UUID) -> Entry | 
     """The entry, or None if it doesn't exist or isn't this user's."""
     entry_id = str(entry_id)  # a UUID from the URL converter, or a string
     row = db.execute(f"{_SELECT} WHERE e.user_id = ? AND e.id = ?", [user_id, entry_id]).fetchone()
-    return _entry(row) if row else None
+    return _read(db, user_id)(row) if row else None
 
 
 def list_entries(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
@@ -147,7 +156,8 @@ def list_entries(db: Database, user_id: int, *, date_from: dt.date | str | None 
         f"{_SELECT} WHERE {' AND '.join(where)}"
         " ORDER BY e.date DESC, e.created_at DESC, e.id DESC LIMIT ? OFFSET ?"
     )
-    return [_entry(row) for row in db.execute(sql, [*params, limit, offset]).fetchall()]
+    rows = db.execute(sql, [*params, limit, offset]).fetchall()
+    return list(map(_read(db, user_id), rows)) if rows else []
 
 
 def entries_on(db: Database, user_id: int, date: dt.date | str) -> list[Entry]:
@@ -155,7 +165,7 @@ def entries_on(db: Database, user_id: int, date: dt.date | str) -> list[Entry]:
     rows = db.execute(
         f"{_SELECT} WHERE e.user_id = ? AND e.date = ? ORDER BY e.created_at, e.id", [user_id, str(date)]
     ).fetchall()
-    return [_entry(row) for row in rows]
+    return list(map(_read(db, user_id), rows)) if rows else []
 
 
 def update_entry(db: Database, user_id: int, entry_id: str | uuid.UUID, changes: Mapping[str, Any]) -> Entry | None:
@@ -174,10 +184,13 @@ def update_entry(db: Database, user_id: int, entry_id: str | uuid.UUID, changes:
     if "date" in columns:
         columns["date"] = str(columns["date"])
     with write_transaction(db):
+        key = keys_store.writer(db, user_id)
+        if "note" in columns:
+            columns["note"] = key.seal(NOTE, columns["note"])
         if not update_owned_row(db, "entries", user_id, entry_id, columns, utc_now()):
             return None
         if "triggers" in changes:
-            _set_triggers(db, user_id, entry_id, changes["triggers"])
+            _set_triggers(db, user_id, entry_id, changes["triggers"], key)
         return get_entry(db, user_id, entry_id)
 
 
@@ -216,12 +229,13 @@ def trigger_sums(db: Database, user_id: int, date_from: dt.date | str, date_to: 
                  include_private: bool = True) -> list[tuple[str, int, float]]:
     """``(name, days with it, sum of those days' mean anxiety)`` per trigger named on a logged day
     from ``date_from`` to ``date_to`` (insights.triggers.effects_from_sums turns them into effects)."""
+    names = triggers_store.Names(db, user_id)
     count, total = ("checkins", "anxiety_sum") if include_private else ("shared_checkins", "shared_sum")
     # The day's mean by a correlated look-up on checkin_days' key, not a join: with a join over two
     # date ranges SQLite may (and, with one more index, did) pick a nested scan of both, 300x slower.
-    return db.execute(
+    sums = db.execute(
         f"""
-        SELECT t.name, s.days, s.total FROM (
+        SELECT s.trigger_id, s.days, s.total FROM (
             SELECT dt.trigger_id, count(*) AS days,
                    sum((SELECT CAST(d.{total} AS REAL) / d.{count} FROM checkin_days d
                         WHERE d.user_id = dt.user_id AND d.date = dt.date)) AS total
@@ -232,6 +246,7 @@ def trigger_sums(db: Database, user_id: int, date_from: dt.date | str, date_to: 
         """,
         [user_id, str(date_from), str(date_to)],
     ).fetchall()
+    return [(names[trigger_id], days, total) for trigger_id, days, total in sums]
 
 
 def daily_means(db: Database, user_id: int, date_from: dt.date | str, date_to: dt.date | str, *,
@@ -288,7 +303,7 @@ def export_pages(db: Database, user_id: int, *, date_from: dt.date | str | None 
     if not include_private:
         where.append("e.private = 0")
     order = ("e.date", "e.created_at", "e.id")
-    return keyset_pages(db, _SELECT, where, params, order, page_size, _entry)
+    return keyset_pages(db, _SELECT, where, params, order, page_size, _read(db, user_id))
 
 
 def csv_pages(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
@@ -299,10 +314,14 @@ def csv_pages(db: Database, user_id: int, *, date_from: dt.date | str | None = N
     where, params = date_range_where(user_id, date_from, date_to, prefix="e.")
     if not include_private:
         where.append("e.private = 0")
-    select = _CSV_SELECT.format(triggers=_TRIGGER_NAMES_JOINED_BY.format(separator="'; '"),
-                                note="e.note" if with_note else "''")
-    return keyset_pages(db, select, where, params, ("e.date", "e.created_at", "e.id"), EXPORT_PAGE_SIZE,
-                        key=_CSV_KEY)
+    names = triggers_store.Names(db, user_id)
+    key = names.key
+
+    def row(cells: Sequence[Any]) -> tuple[Any, ...]:
+        note = key.open(NOTE, cells[5]) if with_note else ""
+        return (*cells[:4], "; ".join(names.sorted(_ids(cells[4]))), note, *cells[6:])
+    return keyset_pages(db, _CSV_SELECT, where, params, ("e.date", "e.created_at", "e.id"), EXPORT_PAGE_SIZE,
+                        row, key=_CSV_KEY)
 
 
 def has_private(db: Database, user_id: int) -> bool:

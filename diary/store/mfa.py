@@ -6,6 +6,10 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..timeutil import utc_now
+from . import keys as keys_store
+
+# Sealed with the account's data key (store/keys.py), like a patient's words.
+SECRET = "users.mfa_secret"
 
 
 class Secret(TypedDict):
@@ -22,13 +26,14 @@ def get_secret(db: Database, user_id: int) -> Secret | None:
         " WHERE id = ? AND deleted_at IS NULL AND mfa_secret IS NOT NULL", [user_id]).fetchone()
     if row is None:
         return None
-    return {"secret": row[0], "last_step": row[1], "enabled_at": row[2]}
+    return {"secret": keys_store.reader(db, user_id).open(SECRET, row[0]), "last_step": row[1], "enabled_at": row[2]}
 
 
 def replace_secret(db: Database, user_id: int, stored: str) -> None:
     """Keep ``stored`` (the same secret, sealed) in place of the account's TOTP secret."""
     with write_transaction(db):
-        db.execute("UPDATE users SET mfa_secret = ? WHERE id = ? AND mfa_secret IS NOT NULL", [stored, user_id])
+        db.execute("UPDATE users SET mfa_secret = ? WHERE id = ? AND mfa_secret IS NOT NULL",
+                   [keys_store.writer(db, user_id).seal(SECRET, stored), user_id])
 
 
 def claim_step(db: Database, user_id: int, step: int) -> bool:
@@ -80,7 +85,7 @@ def enable(db: Database, user_id: int, secret: str, last_step: int | None, code_
     set of recovery codes, replacing any earlier enrolment."""
     with write_transaction(db):
         db.execute("UPDATE users SET mfa_secret = ?, mfa_last_step = ?, mfa_enabled_at = ? WHERE id = ?",
-                   [secret, last_step, utc_now(), user_id])
+                   [keys_store.writer(db, user_id).seal(SECRET, secret), last_step, utc_now(), user_id])
         replace_recovery_codes(db, user_id, code_hashes)
 
 

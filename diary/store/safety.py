@@ -7,6 +7,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..timeutil import utc_now
+from . import keys as keys_store
 
 # The Stanley-Brown safety plan's steps, in order, plus reasons for living (column names).
 PLAN_FIELDS = ("warning_signs", "coping_strategies", "distractions", "people_to_ask", "professionals",
@@ -50,13 +51,17 @@ def get_plan(db: Database, user_id: int) -> SafetyPlan:
     ).fetchone()
     if row is None:
         return cast(SafetyPlan, {**{name: "" for name in PLAN_FIELDS}, "updated_at": None})
-    return cast(SafetyPlan, dict(zip((*PLAN_FIELDS, "updated_at"), row)))
+    # Every step holds the patient's words: sealed with their data key (store/keys.py).
+    key = keys_store.reader(db, user_id)
+    opened = {name: key.open(f"safety_plans.{name}", value) for name, value in zip(PLAN_FIELDS, row)}
+    return cast(SafetyPlan, {**opened, "updated_at": row[-1]})
 
 
 def save_plan(db: Database, user_id: int, plan: Mapping[str, str]) -> SafetyPlan:
     """Replace the safety plan with ``plan`` (validated; every field in PLAN_FIELDS)."""
-    values = [plan[name] for name in PLAN_FIELDS]
     with write_transaction(db):
+        key = keys_store.writer(db, user_id)
+        values = [key.seal(f"safety_plans.{name}", plan[name] or "") for name in PLAN_FIELDS]
         db.execute(
             f"INSERT INTO safety_plans (user_id, {', '.join(PLAN_FIELDS)}, updated_at)"
             f" VALUES (?, {', '.join('?' for _ in PLAN_FIELDS)}, ?)"

@@ -2,14 +2,16 @@
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..timeutil import utc_now
-from . import date_range_where, has_private_rows, keyset_pages, replayed, update_owned_row
+from . import date_range_where, has_private_rows
+from . import keys as keys_store
+from . import keyset_pages, replayed, update_owned_row
 
 _CONTENT = (
     "date", "time", "treatment", "dose_mg", "dose_unit", "dose_value", "weight_kg", "anxiety_before",
@@ -24,6 +26,8 @@ _OPTIONAL: dict[str, Any] = {
     "private": False,
 }
 _SELECT = f"SELECT {', '.join(_FIELDS)} FROM treatment_sessions"
+# The one column of a session holding the patient's words: sealed with their data key (store/keys.py).
+REFLECTION = "treatment_sessions.reflection"
 
 
 class SideEffect(TypedDict):
@@ -63,11 +67,22 @@ def side_effect(item: str | Mapping[str, Any]) -> SideEffect:
     return {"name": item["name"], "severity": item.get("severity"), "hours": item.get("hours")}
 
 
-def _session(row: Sequence[Any]) -> Session:
-    session = dict(zip(_FIELDS, row))
-    session["side_effects"] = [side_effect(item) for item in json.loads(session["side_effects"])]
-    session["private"] = bool(session["private"])
-    return cast(Session, session)
+def _reader(key: keys_store.Key) -> Callable[[Sequence[Any]], Session]:
+    """Turns a row of ``_SELECT`` into a Session, opening the reflection with the patient's key."""
+    def session(row: Sequence[Any]) -> Session:
+        record = dict(zip(_FIELDS, row))
+        record["side_effects"] = [side_effect(item) for item in json.loads(record["side_effects"])]
+        record["private"] = bool(record["private"])
+        record["reflection"] = key.open(REFLECTION, record["reflection"])
+        return cast(Session, record)
+    return session
+
+
+def _sealed(columns: Mapping[str, Any], key: keys_store.DataKey) -> dict[str, Any]:
+    """``columns`` as stored: the reflection sealed."""
+    if "reflection" not in columns:
+        return dict(columns)
+    return {**columns, "reflection": key.seal(REFLECTION, columns["reflection"] or "")}
 
 
 def _columns(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,7 +123,7 @@ def create_session(db: Database, user_id: int, data: Mapping[str, Any]) -> tuple
         db.execute(
             f"INSERT INTO treatment_sessions ({', '.join(names)})"
             f" VALUES ({', '.join('?' for _ in names)})",
-            [session_id, user_id, *columns.values(), now, now],
+            [session_id, user_id, *_sealed(columns, keys_store.writer(db, user_id)).values(), now, now],
         )
         # Just inserted, in this same transaction: never None.
         return cast(Session, get_session(db, user_id, session_id)), True
@@ -118,7 +133,7 @@ def get_session(db: Database, user_id: int, session_id: str | uuid.UUID) -> Sess
     """The session, or None if it doesn't exist or isn't this user's."""
     session_id = str(session_id)  # a UUID from the URL converter, or a string
     row = db.execute(f"{_SELECT} WHERE user_id = ? AND id = ?", [user_id, session_id]).fetchone()
-    return _session(row) if row else None
+    return _reader(keys_store.reader(db, user_id))(row) if row else None
 
 
 def list_sessions(db: Database, user_id: int, *, date_from: dt.date | str | None = None,
@@ -130,7 +145,7 @@ def list_sessions(db: Database, user_id: int, *, date_from: dt.date | str | None
     rows = db.execute(
         f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY date DESC, created_at DESC, id DESC", params
     ).fetchall()
-    return [_session(row) for row in rows]
+    return list(map(_reader(keys_store.reader(db, user_id)), rows)) if rows else []
 
 
 def first_date(db: Database, user_id: int, *, include_private: bool = True) -> str | None:
@@ -148,7 +163,8 @@ def update_session(db: Database, user_id: int, session_id: str | uuid.UUID,
     """
     session_id = str(session_id)  # a UUID from the URL converter, or a string
     with write_transaction(db):
-        if not update_owned_row(db, "treatment_sessions", user_id, session_id, _columns(changes), utc_now()):
+        columns = _sealed(_columns(changes), keys_store.writer(db, user_id))
+        if not update_owned_row(db, "treatment_sessions", user_id, session_id, columns, utc_now()):
             return None
         return get_session(db, user_id, session_id)
 
@@ -179,7 +195,7 @@ def export_pages(db: Database, user_id: int, *, date_from: dt.date | str | None 
     if not include_private:
         where.append("private = 0")
     order = ("date", "created_at", "id")
-    return keyset_pages(db, _SELECT, where, params, order, page_size, _session)
+    return keyset_pages(db, _SELECT, where, params, order, page_size, _reader(keys_store.reader(db, user_id)))
 
 
 def has_private(db: Database, user_id: int) -> bool:

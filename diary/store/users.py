@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..timeutil import utc_now
 from . import NameTaken
+from . import keys as keys_store
 
 # mfa_enabled_at says whether the account has two-factor on; the secret itself is read only by
 # store/mfa.py, so it never rides along in every row.
@@ -120,6 +121,8 @@ def delete_account(db: Database, user_id: int) -> bool:
         # Last: the deletions above moved the diary's version on (and dropped its dashboard line).
         db.execute("DELETE FROM dashboard_lines WHERE patient_id = ?", [user_id])
         db.execute("DELETE FROM diary_versions WHERE user_id = ?", [user_id])
+        # Last of all, the account's data key: any copy of its words, anywhere, is unreadable now.
+        keys_store.destroy(db, user_id)
         db.execute(
             "UPDATE users SET email = ?, display_name = 'Deleted account', password_hash = '', timezone = 'UTC',"
             " session_version = session_version + 1, mfa_secret = NULL, mfa_last_step = NULL,"

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
+from ..security.fields import Unreadable
 from ..services import IdConflict
 from .auth import login_manager, wants_json
 
@@ -102,8 +103,18 @@ def handle_unexpected(error: Exception) -> ResponseReturnValue:
     return handle_http_error(InternalServerError("Something went wrong on our side. Nothing was changed."))
 
 
+def unreadable(error: Unreadable) -> ResponseReturnValue:
+    """Sealed words that didn't open (a master key or key store that isn't this database's: the
+    operator's to fix, README "Keys"). Nothing is shown half-read and nothing is changed."""
+    log.error("Sealed words didn't open: %s (%s %s)", error, request.method, request.path)
+    return handle_http_error(http_error(
+        503, {"request": ["Your diary can't be opened right now: the server is missing a key. Nothing was "
+                          "changed, and the server's log says what is missing."]}))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CSRFError, handle_http_error)
     app.register_error_handler(IdConflict, id_conflict)
+    app.register_error_handler(Unreadable, unreadable)
     app.register_error_handler(Exception, handle_unexpected)

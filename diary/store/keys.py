@@ -1,0 +1,125 @@
+"""Every account's data key, wrapped by the master key, in the key store: a small SQLite file of
+its own (``KEY_STORE``), attached to each connection as the schema ``keys``.
+
+The keys live outside the database so that destroying one is final: a backup of the database, its
+WAL or a replica from before an account's deletion still holds that account's sealed words, but
+no longer any key that opens them. (The key store is replicated too, always restored at its
+latest state: docs/OPERATIONS.md.)
+"""
+import os
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from ..security.fields import DataKey, MasterKeys, Unreadable, new_key
+from ..timeutil import utc_now
+
+SCHEMA = "keys"
+
+
+class NoKeyStore(Exception):
+    """The connection has no key store attached or no master key (it wasn't opened by db.get_db)."""
+
+
+def attach(db: Database, path: str, master_keys: MasterKeys) -> None:
+    """Attach the key store at ``path`` as ``keys`` (creating it: mode 0600, WAL) and remember the
+    master keys on the connection. Call once per connection, outside a transaction."""
+    if path != ":memory:" and not os.path.exists(path):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # keys: readable by the app's user only
+    db.execute(f"ATTACH DATABASE ? AS {SCHEMA}", [path])
+    db.execute(f"PRAGMA {SCHEMA}.journal_mode = WAL")
+    db.execute(f"PRAGMA {SCHEMA}.synchronous = FULL")
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {SCHEMA}.data_keys (user_id INTEGER PRIMARY KEY, wrapped BLOB NOT NULL,"
+        " master_id TEXT NOT NULL, created_at TEXT NOT NULL)"
+    )
+    setattr(db, "master_keys", master_keys)
+
+
+def _master_keys(db: Database) -> MasterKeys:
+    keys = getattr(db, "master_keys", None)
+    if keys is None:
+        raise NoKeyStore("this connection has no key store: open it with diary.db.get_db")
+    return keys
+
+
+class MissingKey:
+    """What an account without a data key reads with: nothing sealed opens (its key was destroyed
+    with the account, or this key store isn't the database's own)."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+
+    def open(self, column: str, stored: str | None) -> str:
+        if not stored:
+            return ""
+        raise Unreadable(f"account {self.user_id} has no data key: its words can't be read")
+
+    def seal(self, column: str, text: str) -> str:
+        raise Unreadable(f"account {self.user_id} has no data key")
+
+    def blind_index(self, normalised: str) -> str:
+        raise Unreadable(f"account {self.user_id} has no data key")
+
+
+def reader(db: Database, user_id: int) -> DataKey | MissingKey:
+    """The account's key for reading: its DataKey, or a MissingKey (nothing sealed opens)."""
+    row = db.execute(f"SELECT wrapped, master_id FROM {SCHEMA}.data_keys WHERE user_id = ?", [user_id]).fetchone()
+    if row is None:
+        _master_keys(db)  # a connection without a key store says so, rather than reading as if keyless
+        return MissingKey(user_id)
+    return DataKey(user_id, _master_keys(db).unwrap(row[0], row[1], user_id))
+
+
+def writer(db: Database, user_id: int) -> DataKey:
+    """The account's key for writing, created on its first use (inside the caller's transaction)."""
+    key = reader(db, user_id)
+    if isinstance(key, DataKey):
+        return key
+    raw = new_key()
+    wrapped, master_id = _master_keys(db).wrap(raw, user_id)
+    db.execute(f"INSERT INTO {SCHEMA}.data_keys (user_id, wrapped, master_id, created_at) VALUES (?, ?, ?, ?)",
+               [user_id, wrapped, master_id, utc_now()])
+    return DataKey(user_id, raw)
+
+
+def destroy(db: Database, user_id: int) -> bool:
+    """Delete the account's data key (inside the deletion's transaction). Every sealed copy of the
+    account's words, anywhere, becomes unreadable. secure_delete (set on the connection, and so on
+    the attached key store) zeroes the freed bytes in the file."""
+    return db.execute(f"DELETE FROM {SCHEMA}.data_keys WHERE user_id = ?", [user_id]).rowcount == 1
+
+
+def forget_old_pages(db: Database) -> bool:
+    """Copy the key store's WAL back into its file and cut the log, so a destroyed key is gone from
+    the WAL too; True when the log was cut. Under Litestream it does nothing (as db.forget_old_pages,
+    which says why): Litestream checkpoints the file once it has shipped the log."""
+    if getattr(db, "replicated", False):
+        return False
+    busy, _, _ = db.execute(f"PRAGMA {SCHEMA}.wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
+
+
+def rewrap_all(db: Database, master_keys: MasterKeys) -> int:
+    """Wrap every data key with the current master key of ``master_keys`` (unwrapping with any of
+    them); the sealed rows are not touched. Returns how many keys were re-wrapped. Call inside a
+    write transaction."""
+    count = 0
+    for user_id, wrapped, master_id in db.execute(
+            f"SELECT user_id, wrapped, master_id FROM {SCHEMA}.data_keys").fetchall():
+        raw = master_keys.unwrap(wrapped, master_id, user_id)
+        new_wrapped, new_id = master_keys.wrap(raw, user_id)
+        db.execute(f"UPDATE {SCHEMA}.data_keys SET wrapped = ?, master_id = ? WHERE user_id = ?",
+                   [new_wrapped, new_id, user_id])
+        count += 1
+    return count
+
+
+def master_key_ids(db: Database) -> dict[str, int]:
+    """How many data keys each master key (by id) wraps."""
+    return dict(db.execute(f"SELECT master_id, count(*) FROM {SCHEMA}.data_keys GROUP BY master_id").fetchall())
+
+
+Key = DataKey | MissingKey
+KeyFor = Callable[[int], Key]
