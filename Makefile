@@ -13,10 +13,12 @@ WORKERS ?= 2
 RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0} DIARY_PUSH_LOOPBACK=$${DIARY_PUSH_LOOPBACK:-1} \
 	DIARY_PROVIDER_SIGNUP=$${DIARY_PROVIDER_SIGNUP:-open}
 # Worker class, threads and timeouts: gunicorn.conf.py (read from the repository root).
-GUNICORN := $(BIN)/gunicorn --access-logfile - wsgi:app
+# scripts/serve runs `flask init-db` then gunicorn; with DIARY_REPLICA_URL set, under Litestream,
+# after restoring a missing database or key store from the replica (docs/OPERATIONS.md).
+SERVE := $(BIN)/python scripts/serve
 export HOST PORT WORKERS
 
-.PHONY: run demo test check fuzz bench bench-details bench-encryption bench-web lint browser-deps clean
+.PHONY: run demo test check fuzz bench bench-details bench-encryption bench-replication bench-web lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +32,10 @@ $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/flask --app diary init-db
-	$(RUN_ENV) $(GUNICORN)
+	$(RUN_ENV) $(SERVE)
 
 demo: $(VENV)/.installed
-	$(BIN)/flask --app diary init-db
-	$(BIN)/flask --app diary seed-demo
-	$(RUN_ENV) $(GUNICORN)
+	$(RUN_ENV) $(SERVE) --seed-demo
 
 # Browser tests drive Debian's chromium; scripts/ensure-chromium installs it when missing.
 browser-deps:
@@ -50,10 +49,10 @@ test: $(VENV)/.installed-test browser-deps lint
 	$(BIN)/python -m pytest -m "not isolated" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m isolated tests/test_schemathesis.py $(PYTEST_ARGS)
 
-# The loop to run while working: lint, types, and every test that needs no browser, no fuzzing and
-# no crash cycles, on every core (pytest-xdist). `make test` (what CI runs) stays the whole suite, in one process.
+# The loop to run while working: lint, types, and every test that needs no browser, no fuzzing, no
+# crash cycles and no Litestream, on every core (pytest-xdist). `make test` (what CI runs) stays the whole suite, in one process.
 check: $(VENV)/.installed-test lint
-	$(BIN)/python -m pytest -n auto -m "not browser and not fuzz and not crash" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m "not browser and not fuzz and not crash and not replication" $(PYTEST_ARGS)
 
 # The schemathesis tests of `make test` (tests/test_schemathesis.py), with many more examples and a fresh seed.
 FUZZ_EXAMPLES ?= 500
@@ -81,6 +80,11 @@ bench-details: $(VENV)/.installed-bench
 # figures from the commit before sealing (a git worktree), in one run. Not part of `make bench`.
 bench-encryption: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.encryption $(BENCH_ENCRYPTION_ARGS)
+
+# Replication on next to off (docs/PERFORMANCE.md, "Replication"): check-in writes, and how far the
+# replica trails a clinic's load. Not part of `make bench`. BENCH_REPLICATION_ARGS: e.g. "--duration 120".
+bench-replication: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.replication $(BENCH_REPLICATION_ARGS)
 
 # Phone load (docs/PERFORMANCE.md): Lighthouse 12 on a phone and cold loads on Chrome's "Slow 4G", in
 # Debian's chromium; not part of `make test` or `make bench`. Lighthouse comes from bench/web/package-lock.json

@@ -43,6 +43,23 @@ def connect(path: str) -> Database:
     return db
 
 
+# Under Litestream (DIARY_REPLICA_URL set: docs/OPERATIONS.md), Litestream copies the WAL and then
+# checkpoints it itself. Litestream's documentation ("Tips & Caveats") asks an application to set a
+# busy_timeout (5 s: BUSY_TIMEOUT_MS) and to disable or raise SQLite's automatic checkpoints, so the
+# app doesn't race it. We raise the threshold from SQLite's 1,000 pages to 10,000 (about 40 MB of
+# WAL): Litestream's own PASSIVE checkpoint comes at 1,000 pages (its min-checkpoint-page-count)
+# and every minute, so the app's only fires when Litestream has stopped, and the WAL still can't
+# grow without bound then.
+LITESTREAM_AUTOCHECKPOINT_PAGES = 10_000
+
+
+def under_litestream(db: Database) -> None:
+    """Set ``db`` (and the files attached to it) up for a Litestream that replicates them."""
+    db.execute(f"PRAGMA wal_autocheckpoint = {LITESTREAM_AUTOCHECKPOINT_PAGES}")
+    # An attribute of our own, like write_turn: forget_old_pages reads it.
+    setattr(db, "replicated", True)
+
+
 def get_db() -> Database:
     """This thread's connection to the app's database (reused across requests)."""
     path = current_app.config["DATABASE"]
@@ -56,6 +73,8 @@ def get_db() -> Database:
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         db = connections[path] = connect(path)
+        if current_app.config.get("REPLICA_URL"):
+            under_litestream(db)
         # The data keys (store/keys.py): a file of their own, attached to every connection.
         from .store import keys
         keys.attach(db, current_app.config["KEY_STORE"], current_app.config["MASTER_KEYS"])
@@ -127,7 +146,16 @@ def forget_old_pages(db: Database) -> bool:
     """Copy every page in the write-ahead log back into the database file and truncate the log
     (``PRAGMA wal_checkpoint(TRUNCATE)``), so the old versions of changed or deleted rows are gone
     from both files. Waits for readers up to the busy timeout; True when the log was cut (False:
-    a reader held on, and SQLite's next checkpoint finishes the job)."""
+    a reader held on, and SQLite's next checkpoint finishes the job).
+
+    Under Litestream (``under_litestream``) it does nothing and returns False. Litestream keeps a
+    read transaction open on each file while it copies the WAL, so a TRUNCATE checkpoint never
+    succeeds there: it held the write lock for the whole busy timeout, and another writer then got
+    "database is locked" (measured). Litestream checkpoints once it has copied the WAL; and what the
+    old pages hold of a deleted account can't be read anyway: its data key is destroyed with it
+    (store/keys.py), in the key store and, once replicated, in the replica of it."""
+    if getattr(db, "replicated", False):
+        return False
     busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return busy == 0
 

@@ -16,6 +16,7 @@ from ..security import passwords
 from ..store import NameTaken
 from ..store import users as users_store
 from .keys import rotate_master_key_command
+from .replication import litestream_config_command, restore_drill_command
 
 
 @click.command("init-db")
@@ -232,5 +233,6 @@ def init_app(app: Flask) -> None:
     for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
                     verify_audit_command, audit_anchor_command, invite_provider_command, end_logins_command,
                     reset_two_factor_command,
-                    send_reminders_command, rotate_master_key_command):
+                    send_reminders_command, litestream_config_command, restore_drill_command,
+                    rotate_master_key_command):
         app.cli.add_command(command)

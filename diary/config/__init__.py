@@ -31,6 +31,19 @@ def _count(name: str) -> int:
     return int(value)
 
 
+def _seconds(name: str, default: float) -> float:
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ValueError(f"{name} must be a number of seconds above 0, not {value!r}.")
+    return seconds
+
+
 def _list(name: str) -> tuple[str, ...]:
     return tuple(item.strip().lower() for item in (os.environ.get(name) or "").split(",") if item.strip())
 
@@ -69,6 +82,11 @@ def from_environment(instance: Path) -> dict[str, Any]:
         # account's deletion destroys its key here, so no copy of the database (its WAL, a backup,
         # a replica from before the deletion) can be read for that account again.
         "KEY_STORE": os.environ.get("DIARY_KEY_STORE") or str(instance / "keys.sqlite3"),
+        # Continuous replication with Litestream (docs/OPERATIONS.md): file:///path or s3://bucket/path.
+        # Unset: no replication, and nothing else runs beside the app.
+        "REPLICA_URL": os.environ.get("DIARY_REPLICA_URL") or None,
+        # /healthz answers 503 when the replica hasn't caught up for longer than this many seconds.
+        "REPLICA_MAX_LAG": _seconds("DIARY_REPLICA_MAX_LAG", 60.0),
         "SESSION_COOKIE_SECURE": _flag("DIARY_SECURE_COOKIES", True),
         # 0 turns the per-client-address rate limits off (load tests; a clinic behind one NAT
         # address); the per-account and global limits stay on. docs/SECURITY.md has the numbers.

@@ -1,11 +1,12 @@
-"""GET /healthz for load balancers, monitors and the benchmarks: does the database answer?"""
+"""GET /healthz for load balancers, monitors and the benchmarks: does the database answer, and (with
+replication on) is the replica keeping up?"""
 import sqlite3
 
 from flask import Blueprint, current_app, jsonify
 from werkzeug.wrappers import Response
 
 from ..db import get_db, health
-from ..services import keys
+from ..services import keys, replication
 
 bp = Blueprint("health", __name__)
 
@@ -13,7 +14,11 @@ bp = Blueprint("health", __name__)
 @bp.route("/healthz")
 def healthz() -> Response:
     """200 {"status": "ok"} when the database answers with a current schema; 503 otherwise. Public,
-    and says nothing about anyone's data."""
+    and says nothing about anyone's data.
+
+    With replication on (DIARY_REPLICA_URL), also ``"replication": {"state", "lag_seconds",
+    "max_lag_seconds", "problem"}``, and 503 with status "degraded" while the replica is behind
+    by more than DIARY_REPLICA_MAX_LAG or Litestream doesn't answer (docs/OPERATIONS.md)."""
     try:
         state = health(get_db())
     except (sqlite3.Error, OSError):
@@ -25,8 +30,12 @@ def healthz() -> Response:
         body["keys"] = "ok" if found.ok else f"{found.unopenable} of {found.keys} data keys don't open"
         if not found.ok:
             body["status"] = "unavailable"
-    ok = body["status"] == "ok"
+    replica = replication.health(current_app.config)
+    if replica is not None:
+        body["replication"] = replica
+        if body["status"] == "ok" and replica["state"] != "ok":
+            body["status"] = "degraded"
     response = jsonify(body)
-    response.status_code = 200 if ok else 503
+    response.status_code = 200 if body["status"] == "ok" else 503
     response.headers["Cache-Control"] = "no-store"
     return response
