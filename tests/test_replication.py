@@ -17,16 +17,17 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-from helpers import PASSWORD
+from helpers import PASSWORD, with_keys
 
 from bench.server import Client
 from diary import create_app
-from diary.db import LITESTREAM_AUTOCHECKPOINT_PAGES, forget_old_pages, get_db
+from diary.db import LITESTREAM_AUTOCHECKPOINT_PAGES, connect, forget_old_pages, get_db
 from diary.replication import litestream
 
 REPO = Path(__file__).resolve().parent.parent
@@ -234,13 +235,21 @@ def test_the_drill_passes_then_fails_on_a_replica_behind_missing_or_corrupt(tmp_
     with Site(tmp_path / "site", f"file://{replica}") as site:
         site.start()
         client = patient(site)
-        for _ in range(3):
-            check_in(client)
+        for n in range(3):
+            check_in(client, note=f"note {n}")
         drill = site.flask("restore-drill")  # while serving: Litestream ships what is pending first
         assert drill.returncode == 0, drill.stderr
         lines = drill.stdout.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Restore drill passed: latest replica")
         assert "integrity ok" in lines[0] and "3 check-ins and 1 accounts as live" in lines[0]
+        assert "the newest note opens" in lines[0]
+
+        # A server given another master key: the restored words don't open.
+        site.env["DIARY_MASTER_KEY"] = "ab" * 32
+        drill = site.flask("restore-drill")
+        assert drill.returncode == 1
+        assert drill_line(drill).startswith("Restore drill FAILED: the restored words don't open")
+        del site.env["DIARY_MASTER_KEY"]
         site.stop()
 
         # Written while Litestream isn't running: the replica is behind the live database.
@@ -332,6 +341,76 @@ def test_deleting_an_account_under_litestream_never_holds_up_other_writers(tmp_p
         assert failures == []
         assert took < 3 and max(slowest) < 3  # the busy timeout is 5 s
         assert "database is locked" not in site.log.read_text()
+
+
+def restore_key_store(site, out):
+    """The key store as its replica holds it now (it is only ever restored at its latest state)."""
+    config = str(site.folder / "restore.yml")
+    site.flask("litestream-config", "--output", config, check=True)
+    arguments = litestream.restore_arguments(config, str(site.keys), output=str(out))
+    subprocess.run([litestream.binary(), *arguments], env=litestream.environment(), check=True, capture_output=True)
+
+
+# Words used nowhere else, in each kind of field that holds a patient's words; the display name is
+# stored plain (it is how a clinician knows whose diary it is), which shows the search can see text.
+WORDS = {"note": "Quillfeather lighthouse dream", "trigger": "Zanzibarcommute",
+         "reflection": "Marmalade infusion reflection", "plan": "Auntie Wobblesworth"}
+PLAIN_NAME = "Pat Quokkafield"
+
+
+@pytest.mark.replication
+def test_a_replica_holds_none_of_the_words_and_after_a_deletion_none_of_them_opens(tmp_path):
+    """The replica, restored to a plain SQLite file, holds no word a patient wrote. Restored to a
+    moment before the patient deleted their account, it still holds their sealed rows, but the key
+    store (restored, as always, at its latest state) no longer holds the key that opened them."""
+    from diary.security.fields import MasterKeys, Unreadable
+    from diary.store import entries as entries_store
+    from diary.store import keys as keys_store
+    from diary.store import safety as safety_store
+    from diary.store import sessions as sessions_store
+
+    with Site(tmp_path / "site", f"file://{tmp_path / 'replica'}") as site:
+        site.start()
+        client = Client("127.0.0.1", site.port).submit("/register", {
+            "email": EMAIL, "password": PASSWORD, "role": "patient", "display_name": PLAIN_NAME, "timezone": "UTC"})
+        check_in(client, note=WORDS["note"], triggers=[WORDS["trigger"]])
+        status, body = client.post_json("/api/v1/sessions", {
+            "date": dt.date.today().isoformat(), "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3,
+            "reflection": WORDS["reflection"]})
+        assert status == 201, body
+        status, body = client.request("PUT", "/api/v1/safety-plan", json.dumps({
+            "warning_signs": "", "coping_strategies": "", "distractions": "", "people_to_ask": WORDS["plan"],
+            "professionals": "", "safer_environment": "", "reasons_for_living": ""}), "application/json")
+        assert status == 200, body
+        patient_id = json.loads(client.request("GET", "/api/v1/me")[1])["id"]
+        site.sync()
+        before_deletion = dt.datetime.now(dt.timezone.utc)
+        wait_for(lambda: dt.datetime.now(dt.timezone.utc) > before_deletion + dt.timedelta(milliseconds=20),
+                 "a moment later", every=0.005)
+        status, _ = client.request("POST", "/account/delete", urllib.parse.urlencode({
+            "password": PASSWORD, "confirmation": "delete", "csrf_token": client.csrf}),
+            "application/x-www-form-urlencoded")
+        assert status == 302
+        site.sync()
+        at = before_deletion.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+        then = tmp_path / "then.sqlite3"
+        restore_copy(site, then, timestamp=at)
+        data = then.read_bytes()
+        assert PLAIN_NAME.encode() in data  # the search sees what is stored plain...
+        assert [word for word in WORDS.values() if word.encode() in data or word.lower().encode() in data] == []
+        keys_now = tmp_path / "keys-now.sqlite3"
+        restore_key_store(site, keys_now)
+        master = MasterKeys.from_text((site.instance / "master_key").read_text())
+        old = with_keys(connect(str(then)), keys_now, master)
+        try:
+            assert old.execute("SELECT count(*) FROM entries WHERE user_id = ?", [patient_id]).fetchone()[0] == 1
+            assert isinstance(keys_store.reader(old, patient_id), keys_store.MissingKey)
+            for read in (entries_store.list_entries, sessions_store.list_sessions, safety_store.get_plan):
+                with pytest.raises(Unreadable):
+                    read(old, patient_id)
+        finally:
+            old.close()
 
 
 @pytest.mark.replication

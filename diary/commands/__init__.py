@@ -93,6 +93,8 @@ def backup_command(path: str) -> None:
     finally:
         target.close()
     click.echo(f"Backed up {current_app.config['DATABASE']} to {path}.")
+    click.echo(f"Its words open only with this server's master key and key store ({current_app.instance_path}): "
+               "keep a current copy of that folder apart from the backups (README, \"Keys\").")
     from ..services import audit
     head = audit.anchor(get_db(), current_app.config["AUDIT_ANCHORS"])
     if head is not None:

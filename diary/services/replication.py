@@ -17,7 +17,11 @@ from typing import Any, TypedDict
 
 from sqlite_utils import Database
 
+from ..db import connect
 from ..replication import files, litestream
+from ..security.fields import Unreadable
+from ..store import entries as entries_store
+from ..store import keys as keys_store
 from . import audit
 
 # /healthz answers 503 when a replicated file's replica hasn't caught up for longer than this
@@ -272,8 +276,28 @@ def check_not_after(drill: Drill) -> str:
     return f"nothing after {_rfc3339(drill.at)} (newest check-in {newest['entry_created_at'] or 'none'})"
 
 
+def check_words_open(drill: Drill) -> str:
+    """The restored key store and this server's master key open the restored database's words:
+    the newest note of an account that still has its key is read back."""
+    db = connect(drill.restored["database"])
+    try:
+        keys_store.attach(db, drill.restored["keys"], drill.settings["MASTER_KEYS"])
+        newest = keys_store.newest_sealed_note(db)
+        if newest is None:
+            return "no note to open"
+        user_id, entry_id = newest
+        try:
+            entries_store.get_entry(db, user_id, entry_id)
+        except Unreadable as error:
+            raise DrillFailed(f"the restored words don't open with this server's master key and the restored "
+                              f"key store ({error}): keep instance/ (README, \"Keys\")") from None
+    finally:
+        db.close()
+    return "the newest note opens"
+
+
 # Run in this order by run_drill; append a check to add one.
-CHECKS: list[Check] = [check_integrity, check_audit, check_matches_live, check_not_after]
+CHECKS: list[Check] = [check_integrity, check_audit, check_matches_live, check_not_after, check_words_open]
 
 
 def run_drill(settings: Mapping[str, Any], folder: str, at: dt.datetime | None = None) -> str:

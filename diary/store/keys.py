@@ -116,6 +116,15 @@ def rewrap_all(db: Database, master_keys: MasterKeys) -> int:
     return count
 
 
+def newest_sealed_note(db: Database) -> tuple[int, str] | None:
+    """``(user_id, entry_id)`` of the newest check-in with a note whose account has a data key here
+    (the restore drill opens it), or None."""
+    row = db.execute(
+        f"SELECT e.user_id, e.id FROM entries e JOIN {SCHEMA}.data_keys k ON k.user_id = e.user_id"
+        " WHERE e.note != '' ORDER BY e.created_at DESC, e.id DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def master_key_ids(db: Database) -> dict[str, int]:
     """How many data keys each master key (by id) wraps."""
     return dict(db.execute(f"SELECT master_id, count(*) FROM {SCHEMA}.data_keys GROUP BY master_id").fetchall())
