@@ -27,10 +27,12 @@ def gunicorn(workers=2, database=None, app="wsgi:app", log=None):
     """Serve ``app`` with gunicorn (the project's gunicorn.conf.py) on a free port; yields (host,
     port, env). ``app="bench.reference:app"`` serves the write benchmark's yardstick instead.
     ``log``: a file path that gets the server's stdout and stderr (tracebacks, "database is
-    locked"); by default they are discarded."""
+    locked"); by default they are discarded. A given ``database`` is served with the instance
+    folder beside it (the benchmarks seed it there): its master key and key store open its words."""
     with tempfile.TemporaryDirectory() as tmp:
+        instance = os.path.dirname(os.path.abspath(database)) if database else tmp
         env = {**os.environ, "DIARY_DATABASE": database or os.path.join(tmp, "bench.sqlite3"),
-               "DIARY_INSTANCE_PATH": tmp, "DIARY_SECURE_COOKIES": "0", "DIARY_PROVIDER_SIGNUP": "open",
+               "DIARY_INSTANCE_PATH": instance, "DIARY_SECURE_COOKIES": "0", "DIARY_PROVIDER_SIGNUP": "open",
                "REFERENCE_DATABASE": os.path.join(tmp, "reference.sqlite3"),
                "DIARY_LIMITS_PER_ADDRESS": "0"}  # every benchmark client comes from 127.0.0.1
         subprocess.run([BIN / "flask", "--app", "diary", "init-db"], cwd=REPO, env=env, check=True,
