@@ -7,8 +7,10 @@ an S3-compatible server (moto's), and lose, restore and drill it. `make check` l
 Litestream, the SQLite settings) need no binary.
 """
 import datetime as dt
+import html
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -22,6 +24,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import pyotp
 import pytest
 from helpers import PASSWORD, with_keys
 
@@ -366,6 +369,7 @@ def test_a_replica_holds_none_of_the_words_and_after_a_deletion_none_of_them_ope
     from diary.security.fields import MasterKeys, Unreadable
     from diary.store import entries as entries_store
     from diary.store import keys as keys_store
+    from diary.store import mfa as mfa_store
     from diary.store import safety as safety_store
     from diary.store import sessions as sessions_store
 
@@ -382,6 +386,14 @@ def test_a_replica_holds_none_of_the_words_and_after_a_deletion_none_of_them_ope
             "warning_signs": "", "coping_strategies": "", "distractions": "", "people_to_ask": WORDS["plan"],
             "professionals": "", "safer_environment": "", "reasons_for_living": ""}), "application/json")
         assert status == 200, body
+        # Two-factor on, through the enrolment page and a code of the secret it shows.
+        page = html.unescape(client.request("GET", "/account/two-factor")[1].decode())
+        secret = re.search(r"otpauth://totp/[^\s<\"]*[?&]secret=([A-Z2-7]+)", page).group(1)
+        status, _ = client.request("POST", "/account/two-factor/confirm", urllib.parse.urlencode({
+            "code": pyotp.TOTP(secret).now(), "password": PASSWORD, "csrf_token": client.csrf}),
+            "application/x-www-form-urlencoded")
+        assert status == 200
+        client.csrf = json.loads(client.request("GET", "/api/v1/csrf-token")[1])["csrf_token"]  # a new session
         patient_id = json.loads(client.request("GET", "/api/v1/me")[1])["id"]
         site.sync()
         before_deletion = dt.datetime.now(dt.timezone.utc)
@@ -398,7 +410,7 @@ def test_a_replica_holds_none_of_the_words_and_after_a_deletion_none_of_them_ope
         restore_copy(site, then, timestamp=at)
         data = then.read_bytes()
         assert PLAIN_NAME.encode() in data  # the search sees what is stored plain...
-        assert [word for word in WORDS.values() if word.encode() in data or word.lower().encode() in data] == []
+        assert [word for word in [*WORDS.values(), secret] if word.encode() in data or word.lower().encode() in data] == []
         keys_now = tmp_path / "keys-now.sqlite3"
         restore_key_store(site, keys_now)
         master = MasterKeys.from_text((site.instance / "master_key").read_text())
@@ -406,7 +418,8 @@ def test_a_replica_holds_none_of_the_words_and_after_a_deletion_none_of_them_ope
         try:
             assert old.execute("SELECT count(*) FROM entries WHERE user_id = ?", [patient_id]).fetchone()[0] == 1
             assert isinstance(keys_store.reader(old, patient_id), keys_store.MissingKey)
-            for read in (entries_store.list_entries, sessions_store.list_sessions, safety_store.get_plan):
+            for read in (entries_store.list_entries, sessions_store.list_sessions, safety_store.get_plan,
+                         mfa_store.get_secret):
                 with pytest.raises(Unreadable):
                     read(old, patient_id)
         finally:
