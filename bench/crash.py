@@ -11,7 +11,6 @@ import random
 import re
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -129,16 +128,25 @@ def run_cycles(folder, cycles, clients=4, seed=1):
 
 
 def check(acknowledged, sent, path):
-    db = sqlite3.connect(path)
+    """Every acknowledged check-in is in the database at ``path`` once, as sent (its note opened
+    with the key store and master key of the instance folder beside it, as the server kept them)."""
+    from diary.db import connect
+    from diary.security.fields import MasterKeys
+    from diary.store import entries as entries_store
+    from diary.store import keys as keys_store
+    db = connect(str(path))
     try:
+        keys_store.attach(db, str(path.parent / "keys.sqlite3"),
+                          MasterKeys.from_text((path.parent / "master_key").read_text()))
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        rows = {row[0]: row for row in db.execute("SELECT id, date, anxiety, note FROM entries")}
+        rows = {row[0]: row for row in db.execute("SELECT id, date, anxiety, user_id FROM entries")}
         assert len(rows) == db.execute("SELECT count(*) FROM entries").fetchone()[0]  # ids are unique
         missing = acknowledged - set(rows)
         assert not missing, f"{len(missing)} acknowledged check-ins lost"
         for entry_id in acknowledged:
-            entry = sent[entry_id]
-            assert rows[entry_id][1:] == (entry["date"], entry["anxiety"], entry["note"])
+            entry, stored = sent[entry_id], entries_store.get_entry(db, rows[entry_id][3], entry_id)
+            assert (stored["date"], stored["anxiety"], stored["note"]) == (
+                entry["date"], entry["anxiety"], entry["note"])
     finally:
         db.close()
     return len(acknowledged)
