@@ -237,3 +237,17 @@ def test_the_key_store_is_its_own_file_beside_the_database(app, patient):
     with sqlite3.connect(app.config["DATABASE"]) as main:
         tables = {row[0] for row in main.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "data_keys" not in tables
+
+
+def test_a_trigger_made_while_an_export_streams_is_named(app, patient):
+    """The names are read once per export; a check-in tagged with a trigger made after that still
+    gets its name (the export reads the names again), not an error mid-stream."""
+    patient.post("/api/v1/entries", json={"date": "2026-11-01", "anxiety": 3, "triggers": ["first"]})
+    with app.app_context():
+        db = get_db()
+        names = triggers_store.Names(db, user_id(patient))
+        [first] = triggers_store.ids_by_name(db, user_id(patient)).values()
+        assert names[first] == "first"
+        patient.post("/api/v1/entries", json={"date": "2026-11-02", "anxiety": 3, "triggers": ["second"]})
+        second = triggers_store.ids_by_name(db, user_id(patient))["second"]
+        assert names.sorted([second, first]) == ["first", "second"]

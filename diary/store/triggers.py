@@ -46,7 +46,7 @@ class Names:
     def __getitem__(self, trigger_id: int) -> str:
         name = self._opened.get(trigger_id)
         if name is None:
-            if self._sealed is None:
+            if self._sealed is None or trigger_id not in self._sealed:  # (again: one made since, mid-export)
                 self._sealed = dict(self._db.execute("SELECT id, name FROM triggers WHERE user_id = ?",
                                                      [self._user_id]).fetchall())
             name = self._opened[trigger_id] = self.key.open(COLUMN, self._sealed[trigger_id])
