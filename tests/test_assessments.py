@@ -197,3 +197,33 @@ def test_due_rule():
     session = day + dt.timedelta(days=4)
     assert due_since(day, [day, session], day + dt.timedelta(days=5), joined) == session
     assert due_since(day, [day], day + dt.timedelta(days=5), joined) is None  # a session on the same day
+
+
+def phq9(client, date, total):
+    answers = [min(3, max(0, total - 3 * n)) for n in range(8)] + [0]
+    response = client.post("/api/v1/assessments", json={"instrument": "phq9", "date": date, "answers": answers})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_every_result_says_how_it_compares_with_the_baseline(patient):
+    """Trends (JSON and page) and the result page label each result against the last one in the
+    28 days before the first session: PHQ-9 14 then 7 is down 7 (reliable: 6 or more), a response
+    (half), not a remission (below 5)."""
+    patient.post("/api/v1/entries", json={"date": "2026-03-01", "anxiety": 6})  # the diary's first day
+    first = phq9(patient, "2026-03-01", 20)  # more than 28 days before the session: not the baseline
+    base = phq9(patient, "2026-03-20", 14)
+    patient.post("/api/v1/sessions", json={"date": "2026-04-01", "treatment": "iv_ketamine",
+                                           "anxiety_before": 7, "anxiety_after": 3})
+    later = phq9(patient, "2026-04-15", 7)
+    points = {p["id"]: p for p in patient.get("/api/v1/trends?days=all").get_json()["assessments"]}
+    assert points[first["id"]]["since_baseline"] is None and points[base["id"]]["since_baseline"] is None
+    assert points[later["id"]]["since_baseline"] == {
+        "baseline_id": base["id"], "baseline_date": "2026-03-20", "baseline_total": 14,
+        "baseline_source": "before_treatment", "change": -7, "reliable": "improvement", "response": True,
+        "remission": False}
+    page = patient.get("/trends?range=all").get_data(as_text=True)
+    assert "Reliably better: down 7 from 14 (before treatment) · response" in page
+    result = patient.get(f"/assessments/{later['id']}").get_data(as_text=True)
+    assert ("Reliably better than before treatment: PHQ-9 7, down 7 from 14 (6 points or more counts); response, "
+            "compared with your PHQ-9 of") in result

@@ -216,3 +216,47 @@ def test_a_line_of_another_format_is_computed_again(app, watched, provider, monk
     monkeypatch.setattr(care, "LINE_FORMAT", care.LINE_FORMAT + 1)
     assert line(provider) == watched["before"] and len(computed) == 1
     assert line(provider) == watched["before"] and len(computed) == 1  # and stored in the new format
+
+
+def gad7(client, date, total, private=False):
+    """A GAD-7 with ``total`` (answers of 3 first, then the rest)."""
+    answers = [min(3, max(0, total - 3 * n)) for n in range(7)]
+    response = client.post("/api/v1/assessments", json={"instrument": "gad7", "date": date, "answers": answers,
+                                                         "private": private})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_a_reliably_worse_questionnaire_after_treatment_began_is_its_own_flag(watched, patient, provider):
+    """Baseline 6 before the session (3 days ago), then 10 after it: up 4, the GAD-7's reliable
+    change. Below "severe" (which a 15 would raise), above the rest; worded in plain terms."""
+    gad7(patient, days_ago(5), 6)
+    gad7(patient, days_ago(1), 9)  # up 3: not reliable
+    assert "worse" not in line(provider)["flags"]
+    gad7(patient, days_ago(0), 10)
+    row = line(provider)
+    assert row["flags"] == ["worse"]
+    [reason] = row["flag_reasons"]
+    assert reason["text"] == (f"Reliably worse than before treatment: GAD-7 10, up 4 from 6 (4 points or more "
+                              f"counts), on {dt.date.today().strftime('%a')} {dt.date.today().day} "
+                              f"{dt.date.today().strftime('%b')}")
+    gad7(patient, days_ago(0), 16)  # severe as well: severe comes first
+    assert line(provider)["flags"][:2] == ["severe", "worse"]
+
+
+def test_a_private_result_neither_raises_nor_sets_the_baseline_for_the_flag(watched, patient, provider):
+    gad7(patient, days_ago(5), 2, private=True)  # a private baseline of 2 is not the clinician's to see
+    gad7(patient, days_ago(4), 9)                # the shared baseline
+    gad7(patient, days_ago(0), 11, private=True)
+    assert "worse" not in line(provider)["flags"]
+    gad7(patient, days_ago(0), 12)
+    assert "worse" not in line(provider)["flags"]  # up 3 from the shared baseline 9
+    gad7(patient, days_ago(0), 13)
+    assert line(provider)["flags"] == ["worse"]
+
+
+def test_a_worse_result_before_treatment_is_no_flag(app, patient, provider):
+    share(patient, provider, "scores")
+    gad7(patient, days_ago(10), 5)
+    gad7(patient, days_ago(2), 12)  # no session yet: treatment hasn't begun
+    assert "worse" not in line(provider)["flags"]

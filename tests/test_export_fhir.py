@@ -214,3 +214,26 @@ def test_another_patients_questionnaires_stay_out(questionnaires, patient, other
         "2026-02-04", "2026-02-05"]
     [(response, total)] = questionnaire_results(export(other_patient)).values()
     assert total["valueInteger"] == 21
+
+
+def test_a_reliable_change_is_interpreted_better_or_worse(patient):
+    """GAD-7 12 then 7 (down 5: reliable, 4 or more) is "B" Better in HL7's v3 ObservationInterpretation;
+    12 then 16 is "W" Worse; the baseline itself and a change of 3 have only their severity; the
+    Bundle stays valid FHIR."""
+    def gad7(date, answers):
+        response = patient.post("/api/v1/assessments", json={"instrument": "gad7", "date": date, "answers": answers})
+        assert response.status_code == 201
+    gad7("2026-01-01", [3, 3, 3, 3, 0, 0, 0])  # 12: the baseline (no session: the first result)
+    gad7("2026-01-15", [3, 3, 1, 0, 0, 0, 0])  # 7
+    gad7("2026-02-01", [3, 3, 3, 3, 2, 2, 0])  # 16
+    gad7("2026-02-15", [3, 3, 3, 3, 3, 0, 0])  # 15: up 3
+    document = export(patient)
+    Bundle.model_validate(document)
+    codes = {r["authored"]: [c["coding"][0]["code"] for c in t["interpretation"] if "coding" in c]
+             for r, t in questionnaire_results(document).values()}
+    assert codes == {"2026-01-01": [], "2026-01-15": ["B"], "2026-02-01": ["W"], "2026-02-15": []}
+    worse = [t for r, t in questionnaire_results(document).values() if r["authored"] == "2026-02-01"][0]
+    assert worse["interpretation"][1] == {
+        "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": "W",
+                    "display": "Worse"}],
+        "text": "Reliably worse than the baseline GAD-7 of 2026-01-01 (12, up 4)"}

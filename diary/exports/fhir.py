@@ -22,6 +22,11 @@ from . import json_stream
 # term means "self-rated anxiety, 0-10, free numeric rating scale", and inventing one would
 # mislead a receiving system.
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+# HL7 v3 ObservationInterpretation: "B" Better, "W" Worse ("the current result has improved /
+# worsened compared to the previous one, the change significant as the test procedure defines it"):
+# a reliable change against the baseline (insights/reliable_change.py).
+INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+RELIABLE_CODES = {"improvement": ("B", "Better"), "deterioration": ("W", "Worse")}
 UCUM = "http://unitsofmeasure.org"
 LOINC = "http://loinc.org"
 # The media type names the FHIR version (https://hl7.org/fhir/R4/http.html#version-parameter).
@@ -142,8 +147,11 @@ def questionnaire_items(instrument: Instrument, assessment: Mapping[str, Any]) -
     return items
 
 
-def assessment_resources(patient_ref: str, assessment: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """A GAD-7 or PHQ-9: the answers as a QuestionnaireResponse, the total as an Observation."""
+def assessment_resources(patient_ref: str, assessment: Mapping[str, Any],
+                         since_baseline: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """A GAD-7 or PHQ-9: the answers as a QuestionnaireResponse, the total as an Observation (its
+    interpretation: the severity band, and Better or Worse for a reliable change since the baseline,
+    ``since_baseline``: insights.reliable_change.SinceBaseline.as_dict())."""
     instrument = INSTRUMENTS[assessment["instrument"]]
     response_id = resource_uuid("assessment", assessment["id"])
     response = {
@@ -161,16 +169,29 @@ def assessment_resources(patient_ref: str, assessment: Mapping[str, Any]) -> lis
         patient_ref, resource_uuid("assessment-total", assessment["id"]),
         {"coding": [_loinc(instrument.total_loinc, display)], "text": f"{instrument.name} total score"},
         assessment, assessment["total"],
-        {"interpretation": [{"text": SEVERITY_LABELS[assessment["severity"]]}],
+        {"interpretation": [{"text": SEVERITY_LABELS[assessment["severity"]]},
+                            *_reliable_change(instrument.name, since_baseline)],
          "derivedFrom": [{"reference": f"urn:uuid:{response_id}"}]})
     return [response, total]
 
 
+def _reliable_change(name: str, since_baseline: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    if not since_baseline or since_baseline["reliable"] not in RELIABLE_CODES:
+        return []
+    code, display = RELIABLE_CODES[since_baseline["reliable"]]
+    change = since_baseline["change"]
+    return [{"coding": [{"system": INTERPRETATION, "code": code, "display": display}],
+             "text": f"Reliably {'better' if code == 'B' else 'worse'} than the baseline {name} of "
+                     f"{since_baseline['baseline_date']} ({since_baseline['baseline_total']}, "
+                     f"{'down' if change < 0 else 'up'} {abs(change)})"}]
+
+
 def resources(base: str, user: Mapping[str, Any], entries: Iterable[Mapping[str, Any]],
-              sessions: Iterable[Mapping[str, Any]], assessments: Iterable[Mapping[str, Any]] = ()
-              ) -> Iterator[dict[str, Any]]:
+              sessions: Iterable[Mapping[str, Any]], assessments: Iterable[Mapping[str, Any]] = (),
+              since_baseline: Mapping[str, Mapping[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
     """The Bundle's resources in order: the Patient, then check-ins, sessions and questionnaires,
-    each in date order. A generator: each record is read when its resources are needed."""
+    each in date order. A generator: each record is read when its resources are needed.
+    ``since_baseline``: {result id: its comparison with the baseline, as_dict()}."""
     patient = patient_resource(base, user)
     patient_ref = f"urn:uuid:{patient['id']}"
     yield patient
@@ -179,19 +200,19 @@ def resources(base: str, user: Mapping[str, Any], entries: Iterable[Mapping[str,
     for session in sessions:
         yield from session_resources(base, patient_ref, session)
     for assessment in assessments:
-        yield from assessment_resources(patient_ref, assessment)
+        yield from assessment_resources(patient_ref, assessment, (since_baseline or {}).get(assessment["id"]))
 
 
 def bundle(user: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], sessions: Iterable[Mapping[str, Any]],
-           assessments: Iterable[Mapping[str, Any]] = (), *, base: str, timestamp: str | None = None
-           ) -> dict[str, Any]:
+           assessments: Iterable[Mapping[str, Any]] = (), *, base: str, timestamp: str | None = None,
+           since_baseline: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """The Bundle, for json_stream: its entries are written while the records are read, so
     ``entries``, ``sessions`` and ``assessments`` may be iterables read once."""
     result = {
         "resourceType": "Bundle",
         "type": "collection",
         "entry": json_stream.Array({"fullUrl": f"urn:uuid:{r['id']}", "resource": r}
-                                   for r in resources(base, user, entries, sessions, assessments)),
+                                   for r in resources(base, user, entries, sessions, assessments, since_baseline)),
     }
     if timestamp:
         result["timestamp"] = timestamp

@@ -1,7 +1,7 @@
 """Who needs a call today: the numbers, flags and their reasons on a provider's dashboard.
 
 Flags, most urgent first (definitions: docs/INSIGHTS.md, "Provider flags"):
-safety, severe, spike, high, rising, quiet. Within a flag, the most recent event first.
+safety, severe, worse, spike, high, rising, quiet. Within a flag, the most recent event first.
 """
 import datetime as dt
 from collections.abc import Mapping, Sequence
@@ -12,6 +12,7 @@ from ..timeutil import short_date
 from ..vocabulary import plural
 from .daily import window_mean
 from .questionnaires import INSTRUMENTS, SEVERE_WITHIN_DAYS, SEVERITY_LABELS, is_severe
+from .reliable_change import DETERIORATION, SinceBaseline, describe
 from .response import pretreatment_baseline
 
 QUIET_DAYS = 7        # no check-in for 7 or more days
@@ -22,10 +23,11 @@ SPIKE_SCORE = 9       # ... a check-in of 9 or 10,
 SPIKE_ABOVE = 3.0     # ... or a day at least 3 points above the mean of the 7 days before it
 SPARKLINE_DAYS = 30
 
-FLAG_ORDER = ("safety", "severe", "spike", "high", "rising", "quiet")
+FLAG_ORDER = ("safety", "severe", "worse", "spike", "high", "rising", "quiet")
 FLAG_LABELS = {
     "safety": "Safety: needs acknowledging",
     "severe": "Severe questionnaire score",
+    "worse": "Reliably worse since treatment began",
     "spike": "Spike in the last 3 days",
     "high": "7-day average 7 or more",
     "rising": "Rising: up 2+ points on the week before",
@@ -85,10 +87,31 @@ def severe(latest_assessments: Mapping[str, Mapping[str, Any]], today: dt.date) 
             f"{instrument.name} {a['total']} ({SEVERITY_LABELS[a['severity']].lower()}) on {short_date(a['date'])}")
 
 
+def worse(latest_assessments: Mapping[str, Mapping[str, Any]], since_baseline: Mapping[str, SinceBaseline],
+          first_session_day: dt.date | str | None) -> tuple[dt.date, str] | None:
+    """The newest questionnaire whose latest result, taken once treatment began (on or after the
+    first session's day), is reliably worse than its baseline, as ``(date, text)``; or None.
+
+    :param latest_assessments: {instrument: the latest shared result}.
+    :param since_baseline: {result id: its comparison with the baseline} (insights.reliable_change).
+    """
+    if first_session_day is None:
+        return None
+    began = first_session_day if isinstance(first_session_day, str) else first_session_day.isoformat()
+    found = [a for a in latest_assessments.values() if a["date"] >= began and a["id"] in since_baseline
+             and since_baseline[a["id"]].reliable == DETERIORATION]
+    if not found:
+        return None
+    a = max(found, key=lambda a: a["date"])
+    text = describe(INSTRUMENTS[a["instrument"]].name, a["total"], since_baseline[a["id"]])
+    return dt.date.fromisoformat(a["date"]), f"{text}, on {short_date(a['date'])}"
+
+
 def summarize(means: Mapping[dt.date, float], today: dt.date, last_entry_date: dt.date | None,
               first_session_day: dt.date | str | None = None, *, highest: Mapping[dt.date, int] | None = None,
               safety: Mapping[str, Any] | None = None,
-              latest_assessments: Mapping[str, Mapping[str, Any]] | None = None) -> Summary:
+              latest_assessments: Mapping[str, Mapping[str, Any]] | None = None,
+              since_baseline: Mapping[str, SinceBaseline] | None = None) -> Summary:
     """The dashboard line for one patient.
 
     :param means: {date: daily mean} from shared check-ins, covering at least the last 30 days and
@@ -97,6 +120,7 @@ def summarize(means: Mapping[dt.date, float], today: dt.date, last_entry_date: d
     :param highest: {date: highest shared check-in}, at least for the last 3 days (spikes).
     :param safety: the open safety flag (``{date, text}``, from the safety service) or None.
     :param latest_assessments: {instrument: latest shared result}.
+    :param since_baseline: {result id: its comparison with the baseline}, for the ``worse`` flag.
     """
     last = last_entry_date
     mean_7 = window_mean(means, today - dt.timedelta(days=6), today)
@@ -111,6 +135,9 @@ def summarize(means: Mapping[dt.date, float], today: dt.date, last_entry_date: d
     found = severe(latest_assessments or {}, today)
     if found:
         reasons.append(Reason("severe", *found))
+    found = worse(latest_assessments or {}, since_baseline or {}, first_session_day)
+    if found:
+        reasons.append(Reason("worse", *found))
     found = spike(means, highest or {}, today)
     if found:
         reasons.append(Reason("spike", *found))

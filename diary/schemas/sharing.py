@@ -65,7 +65,7 @@ class AccessLogOut(Schema):
     events = fields.List(fields.Nested(AccessEvent))
 
 
-FLAGS = ["safety", "severe", "spike", "high", "rising", "quiet"]
+FLAGS = ["safety", "severe", "worse", "spike", "high", "rising", "quiet"]
 
 
 class FlagReasonOut(Schema):

@@ -188,12 +188,31 @@ class LoggingOut(Schema):
     since_start = fields.Boolean(metadata={"description": "The period begins at the diary's first record"})
 
 
+class SinceBaselineOut(Schema):
+    baseline_id = fields.String(metadata={"format": "uuid", "description": "The result this one is compared with"})
+    baseline_date = fields.String(metadata={"format": "date"})
+    baseline_total = fields.Integer()
+    baseline_source = fields.String(metadata={
+        "enum": ["before_treatment", "first_result"],
+        "description": "before_treatment: the last result in the 28 days before the first session; else the first"})
+    change = fields.Integer(metadata={"description": "total - baseline_total"})
+    reliable = fields.String(metadata={
+        "enum": ["improvement", "no_change", "deterioration"],
+        "description": "A change of at least 4 points (GAD-7) or 6 (PHQ-9): docs/INSIGHTS.md"})
+    response = fields.Boolean(allow_none=True, metadata={
+        "description": "At least 50 % below the baseline; null when the baseline was below 5"})
+    remission = fields.Boolean(allow_none=True, metadata={
+        "description": "Below 5; null when the baseline was below 5"})
+
+
 class AssessmentPointOut(Schema):
     id = fields.String(metadata={"format": "uuid"})
     instrument = fields.String(metadata={"enum": ["gad7", "phq9"]})
     date = fields.String(metadata={"format": "date"})
     total = fields.Integer()
     severity = fields.String()
+    since_baseline = fields.Nested(SinceBaselineOut, allow_none=True, metadata={
+        "description": "This result against its questionnaire's baseline; null for the baseline and earlier ones"})
 
 
 class SideEffectSummaryOut(Schema):

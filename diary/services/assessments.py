@@ -6,7 +6,9 @@ from typing import TypedDict, cast
 
 from sqlite_utils import Database
 
+from ..insights import reliable_change
 from ..insights.questionnaires import INSTRUMENTS, RECALL_DAYS, Instrument
+from ..insights.reliable_change import SinceBaseline
 from ..store import assessments as assessments_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
@@ -17,11 +19,21 @@ DUE_CARD = "questionnaires_due"
 
 
 class Result(TypedDict):
-    """One of the patient's results with the one before it (``result``)."""
+    """One of the patient's results with the one before it and against its baseline (``result``)."""
     assessment: Assessment
     instrument: Instrument
     previous: Assessment | None
     change: int | None
+    since_baseline: SinceBaseline | None
+    since_baseline_text: str | None
+
+
+def since_baseline(db: Database, user_id: int, *, include_private: bool = True) -> dict[str, SinceBaseline]:
+    """``{result id: SinceBaseline}``: each of the patient's results against its questionnaire's
+    baseline (insights.reliable_change), from shared records only without ``include_private``."""
+    sessions = sessions_store.list_sessions(db, user_id, include_private=include_private)  # newest first
+    results = assessments_store.list_assessments(db, user_id, include_private=include_private)
+    return reliable_change.since_baseline(results, sessions[-1]["date"] if sessions else None)
 
 
 class Due(TypedDict):
@@ -31,14 +43,19 @@ class Due(TypedDict):
 
 
 def result(db: Database, user_id: int, assessment_id: str | uuid.UUID) -> Result | None:
-    """``{assessment, instrument, previous, change}`` for one of the patient's results, or None."""
+    """``{assessment, instrument, previous, change, since_baseline, since_baseline_text}`` for one of
+    the patient's results, or None."""
     assessment = assessments_store.get_assessment(db, user_id, assessment_id)
     if assessment is None:
         return None
     previous = assessments_store.previous_assessment(db, user_id, assessment)
+    label = since_baseline(db, user_id).get(assessment["id"])
+    instrument = INSTRUMENTS[assessment["instrument"]]
     return {
-        "assessment": assessment, "instrument": INSTRUMENTS[assessment["instrument"]], "previous": previous,
+        "assessment": assessment, "instrument": instrument, "previous": previous,
         "change": None if previous is None else assessment["total"] - previous["total"],
+        "since_baseline": label,
+        "since_baseline_text": reliable_change.describe(instrument.name, assessment["total"], label) if label else None,
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 from sqlite_utils import Database
 
 from ..db import read_snapshot, write_transaction
-from ..insights import attention, crisis, relief
+from ..insights import attention, crisis, reliable_change, relief
 from ..insights.daily import means_of
 from ..insights.trends import Trends, TriggerRow, rounded
 from ..store import assessments as assessments_store
@@ -29,6 +29,7 @@ from ..store.sharing import Share, SharingPatient
 from ..store.users import User
 from ..timeutil import iso_date, today_in
 from ..vocabulary import WITHHELD_TRIGGER
+from . import assessments as assessments_service
 from . import limits, safety
 from . import trends as trends_service
 from .safety import ExplainedEvent, Flag
@@ -54,7 +55,7 @@ def shared_patient(db: Database, provider_id: int, patient_id: int) -> tuple[Use
 
 
 # Bump when what a line holds or how it is computed changes: lines stored before are then computed again.
-LINE_FORMAT = 2
+LINE_FORMAT = 3  # 3: the "worse" flag (reliable deterioration since treatment began)
 PAGE_SIZE = 25  # patients per dashboard page: a phone copes with 25 cards, not with 500
 
 
@@ -78,6 +79,7 @@ class PatientPage(TypedDict):
     entries: list[Entry] | list[SharedEntry]
     sessions: list[Session]
     assessments: list[Assessment]
+    since_baseline: dict[str, dict[str, Any]]  # result id -> insights.reliable_change.SinceBaseline.as_dict()
     safety_flag: Flag | None
     safety_history: list[ExplainedEvent]
     plan: SafetyPlan | None
@@ -230,6 +232,8 @@ def patient_page(db: Database, provider_id: int, patient: Mapping[str, Any], sha
         "sessions": sessions_store.list_sessions(db, patient["id"], date_from=trends["from"], date_to=trends["to"],
                                                  include_private=False),
         "assessments": assessments_store.list_assessments(db, patient["id"], include_private=False, limit=20),
+        "since_baseline": {result_id: label.as_dict() for result_id, label in
+                           assessments_service.since_baseline(db, patient["id"], include_private=False).items()},
         "safety_flag": safety.open_flag(db, patient, provider_id, share["since"]),
         "safety_history": safety.history_for_provider(db, patient, provider_id),
         "plan": safety_store.get_plan(db, patient["id"]) if full else None,
@@ -270,10 +274,14 @@ def patient_line(db: Database, patient: Mapping[str, Any], today: dt.date) -> Pa
     last = entries_store.last_date(db, patient["id"], include_private=False)
     _, _, outlook = relief.outlook(sessions, relief_means(db, patient["id"], sessions, today, include_private=False),
                                    today)
+    results = assessments_store.list_assessments(db, patient["id"], include_private=False)  # newest first
+    latest = {}
+    for a in reversed(results):
+        latest[a["instrument"]] = a
     result = attention.summarize(
         means_of(totals), today, dt.date.fromisoformat(last) if last else None, first,
         highest={day: high for day, (_, _, _, high) in totals.items()},
-        latest_assessments=assessments_store.latest_by_instrument(db, patient["id"], include_private=False),
+        latest_assessments=latest, since_baseline=reliable_change.since_baseline(results, first),
     )
     return {
         "last_entry_date": last, "mean_7": rounded(result.mean_7),

@@ -31,6 +31,7 @@ from ..store.sharing import InviteRecord, ShareRecord
 from ..store.triggers import TriggerUse
 from ..store.users import User
 from ..timeutil import utc_now
+from . import assessments as assessments_service
 from . import care
 
 # A date bound of an export: a date, an ISO date, or None (no bound).
@@ -105,7 +106,9 @@ def fhir_bundle(db: Database, user_id: int, *, base: str, date_from: DateBound =
                        chain.from_iterable(entries_store.export_pages(db, user_id, **dates)),
                        chain.from_iterable(sessions_store.export_pages(db, user_id, **dates)),
                        chain.from_iterable(assessments_store.export_pages(db, user_id, **dates)),
-                       base=base, timestamp=utc_now())
+                       base=base, timestamp=utc_now(),
+                       since_baseline={result_id: label.as_dict() for result_id, label
+                                       in assessments_service.since_baseline(db, user_id).items()})
 
 
 def everything(db: Database, user_id: int) -> Everything:

@@ -5,6 +5,7 @@ from typing import Any, TypedDict
 
 from sqlite_utils import Database
 
+from ..insights import reliable_change
 from ..insights import trends as trends_insights
 from ..insights.daily import Totals, totals_by_date
 from ..insights.trends import TableRow, Trends
@@ -146,8 +147,10 @@ def gather_between(db: Database, user_id: int, start: dt.date, end: dt.date, tod
     # Rolling means and session baselines look back a week before the range.
     totals = insight_totals(db, user_id, start - dt.timedelta(days=7), end, sessions, include_private=include_private)
     triggers = entries_store.trigger_sums(db, user_id, start, end, include_private=include_private)
-    assessments = assessments_store.list_assessments(db, user_id, date_from=start, date_to=end,
-                                                     include_private=include_private)
+    # Every result, for each questionnaire's baseline (it may lie before the range).
+    every_result = assessments_store.list_assessments(db, user_id, include_private=include_private)
+    since = reliable_change.since_baseline(every_result, sessions[-1]["date"] if sessions else None)
+    assessments = [a for a in every_result if start.isoformat() <= a["date"] <= end.isoformat()]
     # The rows already hold every day relief needs when they reach back to the first session's week
     # and up to today (the all-time range): no second query then.
     covered = not sessions or (end >= today and start - dt.timedelta(days=7) <= first_session_week(sessions))
@@ -157,6 +160,9 @@ def gather_between(db: Database, user_id: int, start: dt.date, end: dt.date, tod
     result = trends_insights.build(totals, triggers, sessions, start, end, today, assessments, means, same_day,
                                    for_page=for_page)
     result["logging"]["since_start"] = since_start
+    for point in result["assessments"]:
+        label = since.get(point["id"])
+        point["since_baseline"] = label.as_dict() if label else None
     return result
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..config.crisis_contacts import EMERGENCY, dial
 from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
+from ..insights.reliable_change import RELIABLE_LABELS
 from ..schemas.assessments import PLAN_STEPS
 from ..timeutil import date_span, local_date, local_time, short_date, today_in
 from ..vocabulary import (
@@ -86,11 +87,24 @@ def anxiety_band(value: float | None) -> str:
     return "calm" if value <= 3 else "moderate" if value <= 6 else "high"
 
 
+def since_baseline(label: Mapping[str, Any] | None) -> str:
+    """A result against its baseline in a table cell: "Reliably better: down 5 from 14 (before
+    treatment) · response"; "—" for the baseline itself (docs/INSIGHTS.md)."""
+    if not label:
+        return "—"
+    change = label["change"]
+    size = f"{'down' if change < 0 else 'up'} {abs(change)}" if change else "no change"
+    where = "before treatment" if label["baseline_source"] == "before_treatment" else "first result"
+    extra = [word for word in ("response", "remission") if label[word]]
+    return (f"{RELIABLE_LABELS[label['reliable']]}: {size} from {label['baseline_total']} ({where})"
+            + "".join(f" · {word}" for word in extra))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
                                  dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect,
                                  plural=plural, when=when, day_of=day_of, label=label,
-                                 date_span=reader_date_span)
+                                 date_span=reader_date_span, since_baseline=since_baseline)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
         plural=plural,

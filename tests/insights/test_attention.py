@@ -109,10 +109,11 @@ def test_urgency_sorts_by_flag_then_most_recent_event_then_name():
         line("New safety", Reason("safety", day(1), "")),
         line("Spiky", Reason("spike", day(0), "")),
         line("Severe", Reason("severe", day(20), "")),
+        line("Worse", Reason("worse", day(25), ""), Reason("spike", day(0), "")),
         line("Never logged", Reason("quiet", None, "")),
         line("Another quiet", Reason("quiet", day(1), "")),
     ]
     ordered = [r["name"] for r in sorted(rows, key=lambda r: r["key"])]
-    assert ordered == ["New safety", "Old safety", "Severe", "Spiky", "Another quiet", "Quiet Quinn",
+    assert ordered == ["New safety", "Old safety", "Severe", "Worse", "Spiky", "Another quiet", "Quiet Quinn",
                        "Never logged", "Calm Cal"]
-    assert FLAG_ORDER == ("safety", "severe", "spike", "high", "rising", "quiet")
+    assert FLAG_ORDER == ("safety", "severe", "worse", "spike", "high", "rising", "quiet")
