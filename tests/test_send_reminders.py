@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import app_connection
+from helpers import AuthActions, app_connection, user_id
 from push_service import PushService, vapid_claims
 
 from diary.db import get_db
@@ -273,3 +273,21 @@ def test_send_reminders_refuses_a_time_without_an_offset(runner):
     assert result.exit_code == 2 and "offset" in result.output
     result = runner.invoke(args=["send-reminders", "--now", "tonight"])
     assert result.exit_code == 2 and "2026-11-24T20:05:00-06:00" in result.output
+
+
+def test_a_patient_whose_words_dont_open_costs_only_their_own_reminder(app, patient, runner, push):
+    """One account's key lost (a key store that isn't the database's): its reminder isn't worked
+    out this run, and the next patient still gets theirs."""
+    other = app.test_client()
+    AuthActions(other).register(email="other@example.com")
+    yesterday = london_today() - dt.timedelta(days=1)
+    log_session(patient, yesterday, anxiety_before=6, anxiety_after=3, reflection="it went well")  # sealed
+    no_questionnaire_due(patient)
+    no_questionnaire_due(other)
+    subscribe(patient, push.browser("pat-phone"))
+    subscribe(other, push.browser("other-phone"))
+    with app.app_context():
+        get_db().execute("DELETE FROM keys.data_keys WHERE user_id = ?", [user_id(patient)])
+    output = run(runner, at(london_today(), "20:05"))
+    assert "sent 1," in output and "failed 1." in output
+    assert [request["path"] for request in push.received] == ["/push/other-phone"]

@@ -4,6 +4,7 @@ The rules (when a reminder is due, which one, what it says) are pure, in ``insig
 this module fetches what they need and records what was sent, so a rerun never sends twice.
 """
 import datetime as dt
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -13,6 +14,7 @@ from sqlite_utils import Database
 
 from ..insights import relief
 from ..insights import reminders as rules
+from ..security.fields import Unreadable
 from ..store import entries as entries_store
 from ..store import push as push_store
 from ..store import sessions as sessions_store
@@ -20,6 +22,8 @@ from ..store import users as users_store
 from ..store.push import PatientSubscription, Subscription
 from . import assessments
 from .trends import relief_means
+
+log = logging.getLogger(__name__)
 
 OFFER_CARD = "reminders"
 TooManyDevices = push_store.TooManyDevices
@@ -111,7 +115,14 @@ def send_due(db: Database, now: dt.datetime,
         if push_store.claimed(db, subscription["id"], day.isoformat()):
             counts["already_done"] += 1
             continue
-        todo = what_to_do(db, subscription, day)
+        try:
+            todo = what_to_do(db, subscription, day)
+        except Unreadable as error:
+            # This account's words don't open here (its key store is missing or wrong: /healthz
+            # says so): no reminder for it this run, and the others still get theirs.
+            log.error("Reminder for subscription %s not worked out: %s", subscription["id"], error)
+            counts["failed"] += 1
+            continue
         kind = todo[0] if todo else "nothing"
         if not push_store.claim(db, subscription["id"], day.isoformat(), kind):
             counts["already_done"] += 1
