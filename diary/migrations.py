@@ -644,6 +644,12 @@ def m020_seal_words(db: Database) -> None:
             if master_keys is None:
                 raise RuntimeError("Sealing the words already written needs the master key and the key store: "
                                    "run `flask --app diary init-db`.")
+            # init-db commits every account's key before this step (a key made here commits with
+            # the sealed rows, in the second of two files: a crash between them would lose it).
+            row = db.execute("SELECT wrapped, master_id FROM keys.data_keys WHERE user_id = ?", [user_id]).fetchone()
+            if row is not None:
+                data_keys[user_id] = master_keys.unwrap(row[0], row[1], user_id)
+                return data_keys[user_id]
             raw = os.urandom(32)
             wrapped, master_id = master_keys.wrap(raw, user_id)
             db.execute("INSERT INTO keys.data_keys (user_id, wrapped, master_id, created_at) VALUES (?, ?, ?, ?)",

@@ -110,6 +110,8 @@ def test_deleting_the_account_makes_an_old_backup_unreadable(app, patient, runne
     """The backup still holds the sealed words, but the key that opened them is gone everywhere."""
     write_everything(patient)
     patient_id = user_id(patient)
+    with app.app_context():
+        [wrapped] = get_db().execute("SELECT wrapped FROM keys.data_keys WHERE user_id = ?", [patient_id]).fetchone()
     backup = tmp_path / "before-deletion.sqlite3"
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
     assert patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"}).status_code == 302
@@ -129,8 +131,9 @@ def test_deleting_the_account_makes_an_old_backup_unreadable(app, patient, runne
     finally:
         old.close()
     # The key store's file (and its WAL, cut at the deletion) holds no trace of the key either.
+    assert files_of(str(key_store))
     for path in files_of(str(key_store)):
-        assert len(path.read_bytes()) < 64 * 1024, path
+        assert wrapped not in path.read_bytes(), path
 
 
 def test_the_migration_seals_what_was_written_before(tmp_path):
@@ -177,6 +180,9 @@ def rotating_app(tmp_path, monkeypatch, migrated_database):
 
 
 def test_rotating_the_master_key_rewraps_keys_and_leaves_the_rows_alone(rotating_app, tmp_path):
+    """Step one writes a new key and keeps the old one; the app still running with the old key goes
+    on reading and writing (and making keys). After a restart, --finish wraps every key with the new
+    one; then the new key alone opens everything, and no sealed row has changed."""
     app = rotating_app()
     client = app.test_client()
     AuthActions(client).register()
@@ -187,26 +193,46 @@ def test_rotating_the_master_key_rewraps_keys_and_leaves_the_rows_alone(rotating
         rows_before = get_db().execute("SELECT id, note FROM entries").fetchall()
     result = app.test_cli_runner().invoke(args=["rotate-master-key"])
     assert result.exit_code == 0, result.output
-    assert "Re-wrapped 1 data keys" in result.output
     new_key = (instance / "master_key").read_text()
     assert new_key != old_key and (instance / "master_key.previous").read_text() == old_key
     assert stat.S_IMODE((instance / "master_key").stat().st_mode) == 0o600
-    # A second rotation before the first is finished is refused.
+    # The running app, with the old key only, goes on: it reads, writes, and makes a new account's key.
+    assert client.get("/api/v1/entries").get_json()["entries"][0]["note"] == NOTE
+    assert client.post("/api/v1/entries", json={"date": "2026-11-05", "anxiety": 3, "note": "after step one"}
+                       ).status_code == 201
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="new@example.com")
+    assert newcomer.post("/api/v1/entries", json={"date": "2026-11-05", "anxiety": 2, "note": "newcomer"}
+                         ).status_code == 201
+    with app.app_context():
+        rows_before = get_db().execute("SELECT id, note FROM entries ORDER BY id").fetchall()
+    # Running the first step again before finishing is refused.
     assert app.test_cli_runner().invoke(args=["rotate-master-key"]).exit_code != 0
     close_db(app.config["DATABASE"])
-    app = rotating_app()  # the restart
-    result = app.test_cli_runner().invoke(args=["rotate-master-key", "--forget-previous"])
+    app = rotating_app()  # the restart: both keys
+    result = app.test_cli_runner().invoke(args=["rotate-master-key", "--finish"])
     assert result.exit_code == 0, result.output
-    assert not (instance / "master_key.previous").exists()
+    assert "Wrapped 2 data keys" in result.output and not (instance / "master_key.previous").exists()
     close_db(app.config["DATABASE"])
     app = rotating_app()  # the new key alone opens everything; the rows are byte for byte the same
     with app.app_context():
-        assert get_db().execute("SELECT id, note FROM entries").fetchall() == rows_before
+        assert get_db().execute("SELECT id, note FROM entries ORDER BY id").fetchall() == rows_before
         assert {row[0] for row in get_db().execute("SELECT master_id FROM keys.data_keys")} == {
             MasterKeys.from_text(new_key).current_id}
-    client = app.test_client()
-    assert AuthActions(client).login().status_code == 302
-    assert client.get("/api/v1/entries").get_json()["entries"][0]["note"] == NOTE
+    for email, note in (("pat@example.com", "after step one"), ("new@example.com", "newcomer")):
+        client = app.test_client()
+        assert AuthActions(client).login(email=email).status_code == 302
+        assert client.get("/api/v1/entries").get_json()["entries"][0]["note"] == note
+
+
+def test_a_rotation_cut_short_after_keeping_the_old_key_goes_on(rotating_app):
+    """A crash after master_key.previous was written but before the new key: running again goes on."""
+    app = rotating_app()
+    AuthActions(app.test_client()).register()
+    instance = Path(app.instance_path)
+    (instance / "master_key.previous").write_text((instance / "master_key").read_text())
+    assert app.test_cli_runner().invoke(args=["rotate-master-key"]).exit_code == 0
+    assert (instance / "master_key").read_text() != (instance / "master_key.previous").read_text()
 
 
 def test_a_lost_master_key_is_said_plainly(rotating_app, tmp_path):
@@ -222,7 +248,7 @@ def test_a_lost_master_key_is_said_plainly(rotating_app, tmp_path):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code != 0 and "wrapped by a master key this server wasn't given" in result.output
     health = app.test_client().get("/healthz")
-    assert health.status_code == 503 and health.get_json()["keys"] != "ok"
+    assert health.status_code == 503 and health.get_json()["keys"] == "unreadable"
     client = app.test_client()
     assert AuthActions(client).login().status_code == 302
     response = client.get("/api/v1/entries")
@@ -247,7 +273,60 @@ def test_a_trigger_made_while_an_export_streams_is_named(app, patient):
         db = get_db()
         names = triggers_store.Names(db, user_id(patient))
         [first] = triggers_store.ids_by_name(db, user_id(patient)).values()
-        assert names[first] == "first"
+        assert names.get(first) == "first"
         patient.post("/api/v1/entries", json={"date": "2026-11-02", "anxiety": 3, "triggers": ["second"]})
         second = triggers_store.ids_by_name(db, user_id(patient))["second"]
         assert names.sorted([second, first]) == ["first", "second"]
+
+
+def test_a_lost_key_store_is_said_and_no_second_key_is_made(rotating_app):
+    """The key store gone (or another one given): init-db refuses, /healthz says so, and a new note
+    is refused rather than sealed under a new key while the old words wait for the right store."""
+    app = rotating_app()
+    client = app.test_client()
+    AuthActions(client).register()
+    write_everything(client)
+    patient_id = user_id(client)
+    close_db(app.config["DATABASE"])
+    for path in files_of(app.config["KEY_STORE"]):
+        path.unlink()
+    app = rotating_app()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code != 0 and "has no key for them" in result.output
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 503 and health.get_json()["keys"] == "unreadable"
+    client = app.test_client()
+    assert AuthActions(client).login().status_code == 302
+    assert client.post("/api/v1/entries", json={"date": "2026-11-06", "anxiety": 3, "note": "new"}).status_code == 503
+    assert client.get("/api/v1/entries").status_code == 503
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM keys.data_keys WHERE user_id = ?", [patient_id]).fetchone()[0] == 0
+        assert get_db().execute("SELECT count(*) FROM entries").fetchone()[0] == 1  # nothing saved
+    close_db(app.config["DATABASE"])
+
+
+def test_an_account_has_its_key_from_the_start_and_a_deleted_one_none(app, patient, runner):
+    """The key is committed when the account is made, before any words (a key made with the first
+    words could be lost between the two files' commits); init-db destroys a key a deleted account
+    kept (its deletion's key store commit lost in a crash)."""
+    patient_id = user_id(patient)
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM keys.data_keys WHERE user_id = ?", [patient_id]).fetchone()[0] == 1
+    assert patient.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"}).status_code == 302
+    with app.app_context():
+        db = get_db()
+        db.execute("INSERT INTO keys.data_keys (user_id, wrapped, master_id, created_at) VALUES (?, x'00', 'x', 'now')",
+                   [patient_id])
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM keys.data_keys WHERE user_id = ?", [patient_id]).fetchone()[0] == 0
+
+
+def test_a_trigger_deleted_while_a_list_is_read_is_left_out(app, patient):
+    patient.post("/api/v1/entries", json={"date": "2026-11-01", "anxiety": 3, "triggers": ["first", "second"]})
+    with app.app_context():
+        db = get_db()
+        ids = triggers_store.ids_by_name(db, user_id(patient))
+        names = triggers_store.Names(db, user_id(patient))  # as a read makes it, after reading its rows
+        triggers_store.delete_trigger(db, user_id(patient), ids["second"])  # ...and before it reads the names
+        assert names.sorted([ids["second"], ids["first"]]) == ["first"]

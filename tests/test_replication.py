@@ -251,7 +251,7 @@ def test_the_drill_passes_then_fails_on_a_replica_behind_missing_or_corrupt(tmp_
         site.env["DIARY_MASTER_KEY"] = "ab" * 32
         drill = site.flask("restore-drill")
         assert drill.returncode == 1
-        assert drill_line(drill).startswith("Restore drill FAILED: the restored words don't open")
+        assert drill_line(drill).startswith("Restore drill FAILED: the restored key store doesn't open every account's words")
         del site.env["DIARY_MASTER_KEY"]
         site.stop()
 

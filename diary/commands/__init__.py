@@ -27,10 +27,14 @@ def init_db_command() -> None:
     from ..migrations import migrations
     pending = [m.name for m in migrations.pending(db)]
     from ..services import keys
-    found = keys.check(db, current_app.config["MASTER_KEYS"])
-    if not found.ok:  # before a migration seals anything with a key that may be the wrong one
-        raise click.ClickException(found.problem())
+    sealed = "users" in db.table_names() and "m020_seal_words" not in pending
+    keys.prepare(db, sealed=sealed)  # keys committed before m020 seals with them
+    if sealed:  # the right keys, before anything new is sealed
+        found = keys.check(db, current_app.config["MASTER_KEYS"])
+        if not found.ok:
+            raise click.ClickException(found.problem())
     migrate(db)
+    keys.prepare(db, sealed=True)
     where = current_app.config["DATABASE"]
     click.echo(f"Applied {len(pending)} migration(s) to {where}." if pending else f"{where} is up to date.")
 

@@ -1,4 +1,4 @@
-"""flask --app diary rotate-master-key [--forget-previous]"""
+"""flask --app diary rotate-master-key [--finish]"""
 import os
 import secrets
 from pathlib import Path
@@ -13,55 +13,71 @@ from ..security.fields import MasterKeys
 from ..services import keys
 
 
+def _write_synced(path: Path, text: str) -> None:
+    """``path`` holds ``text`` (0600), on disk before this returns (the file and its folder synced)."""
+    staged = path.with_name(f".{path.name}.new")
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(staged, path)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @click.command("rotate-master-key")
-@click.option("--forget-previous", is_flag=True,
-              help="Second step, after the app has restarted: re-wrap any data key made meanwhile and delete "
-                   "the previous master key.")
+@click.option("--finish", "finish", is_flag=True,
+              help="Second step, once the app has restarted: wrap every data key with the new master key and "
+                   "delete the previous one.")
 @with_appcontext
-def rotate_master_key_command(forget_previous: bool) -> None:
-    """Wrap every account's data key with a new master key; the sealed words are not touched.
+def rotate_master_key_command(finish: bool) -> None:
+    """A new master key for every account's data key; the sealed words are not touched.
 
-    With instance/master_key: writes a new one and keeps the old as instance/master_key.previous
-    (the app still opens with it). Restart the app, then run again with --forget-previous, which
-    re-wraps the keys made in between and deletes the old key.
+    With instance/master_key, in two steps. The first writes a new master key and keeps the old
+    one as instance/master_key.previous: nothing in the database changes, and the running app goes
+    on with the old key. Restart the app (it then opens with both), and run again with --finish: it
+    wraps every data key with the new key, checks that the new key alone opens them all, and
+    deletes the previous one.
 
-    With DIARY_MASTER_KEY: put the new key first in it, the old one after a comma, restart, and
+    With DIARY_MASTER_KEY: put the new key first in it and the old one after a comma, restart, and
     run this; then remove the old key from the variable and restart again.
     """
     db = get_db()
     if os.environ.get("DIARY_MASTER_KEY"):
         given = MasterKeys.from_text(os.environ["DIARY_MASTER_KEY"])
         count = keys.rotate(db, given)
-        click.echo(f"Re-wrapped {count} data keys with the first key of DIARY_MASTER_KEY ({given.current_id}). "
+        click.echo(f"Wrapped {count} data keys with the first key of DIARY_MASTER_KEY ({given.current_id}). "
                    "Remove every other key from DIARY_MASTER_KEY and restart the app.")
         return
     current, previous = master_key_files(Path(current_app.instance_path))
-    if forget_previous:
+    if finish:
         if not previous.exists():
-            raise click.UsageError("There is no previous master key to forget (instance/master_key.previous).")
-        count = keys.rotate(db, current_app.config["MASTER_KEYS"])
+            raise click.UsageError("There is no rotation to finish: run rotate-master-key first.")
+        given = MasterKeys.from_text(f"{current.read_text().strip()},{previous.read_text().strip()}")
+        count = keys.rotate(db, given)
         left = keys.check(db, MasterKeys.from_text(current.read_text()))
         if not left.ok:
             raise click.ClickException(left.problem())
         previous.unlink()
-        click.echo(f"Re-wrapped {count} data keys with the current master key and deleted the previous one.")
+        _sync_folder(current.parent)
+        click.echo(f"Wrapped {count} data keys with the new master key ({given.current_id}) and deleted the "
+                   "previous one.")
         return
-    if previous.exists():
-        raise click.UsageError("A rotation is half done: restart the app, then run rotate-master-key "
-                               "--forget-previous.")
+    old = current.read_text().strip()
+    if previous.exists() and previous.read_text().strip() != old:
+        raise click.UsageError("A rotation is half done: restart the app, then run rotate-master-key --finish.")
+    # The old key first, kept beside the new one until --finish (a crash between these two writes
+    # leaves previous == current: running the command again goes on from there).
+    _write_synced(previous, old)
     new_key = secrets.token_hex(32)
-    old_text = current.read_text().strip()
-    given = MasterKeys.from_text(f"{new_key},{old_text}")
-    staged = current.with_name(".master_key.new")
-    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(new_key)
-        f.flush()
-        os.fsync(f.fileno())
-    # The old key stays readable (master_key.previous) until --forget-previous: a worker still
-    # running with it may wrap a new account's key with it in the meantime.
-    os.link(current, previous)
-    count = keys.rotate(db, given)
-    os.replace(staged, current)
-    click.echo(f"Re-wrapped {count} data keys with a new master key ({given.current_id}) in {current}; the old "
-               f"one is {previous} until you restart the app and run rotate-master-key --forget-previous.")
+    _write_synced(current, new_key)
+    click.echo(f"Wrote a new master key ({MasterKeys.from_text(new_key).current_id}) to {current}; the old one "
+               f"is {previous}. Restart the app, then run rotate-master-key --finish.")

@@ -7,7 +7,8 @@ at rest").
 - Every account has a random 256-bit **data key**. Text columns that hold a person's words (notes,
   trigger names, reflections, the safety plan, the TOTP secret) are sealed with it: AES-256-GCM,
   a fresh 96-bit nonce per value, and the account, table and column as associated data, so a
-  sealed value copied into another row or account doesn't open.
+  sealed value copied into another account or column doesn't open. (Rows aren't bound: one of a
+  patient's notes moved onto another of their own check-ins would open there.)
 - A data key is stored only **wrapped** (AES-256-GCM again) by the **master key**, which lives
   outside the database (``instance/master_key`` or ``DIARY_MASTER_KEY``). A copy of the database,
   its WAL, a backup or a replica holds no key that opens anything.

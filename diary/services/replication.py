@@ -22,7 +22,7 @@ from ..replication import files, litestream
 from ..security.fields import Unreadable
 from ..store import entries as entries_store
 from ..store import keys as keys_store
-from . import audit
+from . import audit, keys
 
 # /healthz answers 503 when a replicated file's replica hasn't caught up for longer than this
 # (DIARY_REPLICA_MAX_LAG): Litestream renews it every sync interval (1 s) while it can reach the replica.
@@ -282,6 +282,9 @@ def check_words_open(drill: Drill) -> str:
     db = connect(drill.restored["database"])
     try:
         keys_store.attach(db, drill.restored["keys"], drill.settings["MASTER_KEYS"])
+        found = keys.check(db, drill.settings["MASTER_KEYS"])
+        if not found.ok:
+            raise DrillFailed(f"the restored key store doesn't open every account's words: {found.problem()}")
         newest = keys_store.newest_sealed_note(db)
         if newest is None:
             return "no note to open"

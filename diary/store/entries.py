@@ -246,7 +246,8 @@ def trigger_sums(db: Database, user_id: int, date_from: dt.date | str, date_to: 
         """,
         [user_id, str(date_from), str(date_to)],
     ).fetchall()
-    return [(names[trigger_id], days, total) for trigger_id, days, total in sums]
+    opened = ((names.get(trigger_id), days, total) for trigger_id, days, total in sums)
+    return [(name, days, total) for name, days, total in opened if name is not None]
 
 
 def daily_means(db: Database, user_id: int, date_from: dt.date | str, date_to: dt.date | str, *,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from ..db import write_transaction
 from ..security.fields import DataKey, MasterKeys, Unreadable, new_key
 from ..timeutil import utc_now
 
@@ -72,16 +73,73 @@ def reader(db: Database, user_id: int) -> DataKey | MissingKey:
     return DataKey(user_id, _master_keys(db).unwrap(row[0], row[1], user_id))
 
 
-def writer(db: Database, user_id: int) -> DataKey:
-    """The account's key for writing, created on its first use (inside the caller's transaction)."""
-    key = reader(db, user_id)
-    if isinstance(key, DataKey):
-        return key
+# Does the account hold anything sealed? (an empty field stays empty: nothing to open)
+_HAS_SEALED = """
+    SELECT EXISTS (SELECT 1 FROM entries WHERE user_id = :user AND note != '')
+        OR EXISTS (SELECT 1 FROM triggers WHERE user_id = :user)
+        OR EXISTS (SELECT 1 FROM treatment_sessions WHERE user_id = :user AND reflection != '')
+        OR EXISTS (SELECT 1 FROM safety_plans WHERE user_id = :user)
+        OR EXISTS (SELECT 1 FROM users WHERE id = :user AND mfa_secret IS NOT NULL)
+"""
+
+
+def _create(db: Database, user_id: int) -> DataKey:
     raw = new_key()
     wrapped, master_id = _master_keys(db).wrap(raw, user_id)
     db.execute(f"INSERT INTO {SCHEMA}.data_keys (user_id, wrapped, master_id, created_at) VALUES (?, ?, ?, ?)",
                [user_id, wrapped, master_id, utc_now()])
     return DataKey(user_id, raw)
+
+
+def writer(db: Database, user_id: int) -> DataKey:
+    """The account's key for writing (inside the caller's transaction).
+
+    Accounts get their key when they are made (``ensure``, committed on its own). One without a key
+    gets it here only while it holds nothing sealed; one that holds sealed words and no key has lost
+    its key (a key store that isn't this database's, or none): making a new key would seal new words
+    under it while the old ones wait for the right key store, so this refuses (Unreadable)."""
+    key = reader(db, user_id)
+    if isinstance(key, DataKey):
+        return key
+    if db.execute(_HAS_SEALED, {"user": user_id}).fetchone()[0]:
+        raise Unreadable(f"account {user_id} holds sealed words but the key store has no key for it")
+    return _create(db, user_id)
+
+
+def ensure(db: Database, user_id: int, *, sealed: bool = True) -> None:
+    """Give the account its data key now, in a transaction of its own, before anything is sealed
+    with it. (SQLite commits the database and the attached key store one after the other: a key
+    made in the same transaction as the first words it seals could be lost in a crash between the
+    two, and the words with it.) ``sealed``: the database's words are sealed already (migration
+    m020 applied); then an account that holds some and has no key has lost it, and gets none."""
+    with write_transaction(db):
+        if isinstance(reader(db, user_id), MissingKey) and not (
+                sealed and db.execute(_HAS_SEALED, {"user": user_id}).fetchone()[0]):
+            _create(db, user_id)
+
+
+def ensure_all(db: Database, *, sealed: bool = True) -> int:
+    """``ensure`` every live account (init-db, before and after migrations); how many got a key."""
+    missing = [row[0] for row in db.execute(
+        f"SELECT id FROM users WHERE deleted_at IS NULL AND id NOT IN (SELECT user_id FROM {SCHEMA}.data_keys)")]
+    for user_id in missing:
+        ensure(db, user_id, sealed=sealed)
+    return len(missing)
+
+
+def missing_keys(db: Database) -> int:
+    """How many live accounts hold sealed words but have no key here (a lost or wrong key store)."""
+    return sum(db.execute(_HAS_SEALED, {"user": row[0]}).fetchone()[0] for row in db.execute(
+        f"SELECT id FROM users WHERE deleted_at IS NULL AND id NOT IN (SELECT user_id FROM {SCHEMA}.data_keys)"
+    ).fetchall())
+
+
+def destroy_deleted(db: Database) -> int:
+    """Destroy the keys of deleted accounts that still have one (a deletion whose key store commit
+    was lost in a crash: SQLite commits the two files one after the other)."""
+    with write_transaction(db):
+        return db.execute(f"DELETE FROM {SCHEMA}.data_keys WHERE user_id IN"
+                          " (SELECT id FROM users WHERE deleted_at IS NOT NULL)").rowcount
 
 
 def destroy(db: Database, user_id: int) -> bool:

@@ -43,18 +43,21 @@ class Names:
         self._sealed: dict[int, str] | None = None
         self._opened: dict[int, str] = {}
 
-    def __getitem__(self, trigger_id: int) -> str:
+    def get(self, trigger_id: int) -> str | None:
+        """The trigger's name; None for one deleted (or merged away) since the rows were read."""
         name = self._opened.get(trigger_id)
         if name is None:
             if self._sealed is None or trigger_id not in self._sealed:  # (again: one made since, mid-export)
                 self._sealed = dict(self._db.execute("SELECT id, name FROM triggers WHERE user_id = ?",
                                                      [self._user_id]).fetchall())
+            if trigger_id not in self._sealed:
+                return None
             name = self._opened[trigger_id] = self.key.open(COLUMN, self._sealed[trigger_id])
         return name
 
     def sorted(self, trigger_ids: Iterable[int]) -> list[str]:
         """The names of ``trigger_ids``, ordered by name_key (case and spacing ignored)."""
-        return sorted((self[trigger_id] for trigger_id in trigger_ids), key=name_key)
+        return sorted((name for name in map(self.get, trigger_ids) if name is not None), key=name_key)
 
 
 def list_triggers(db: Database, user_id: int) -> list[TriggerUse]:

@@ -53,6 +53,8 @@ def create_user(db: Database, *, email: str, password_hash: str, role: str, disp
             )
     except sqlite3.IntegrityError as error:
         raise NameTaken(email) from error
+    # Its data key, committed before anything is sealed with it (keys_store.ensure says why).
+    keys_store.ensure(db, cast(int, cursor.lastrowid))
     # An INSERT's lastrowid, and the account just made: neither is None.
     return cast(User, get_user(db, cast(int, cursor.lastrowid)))
 
