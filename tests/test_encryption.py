@@ -330,3 +330,21 @@ def test_a_trigger_deleted_while_a_list_is_read_is_left_out(app, patient):
         names = triggers_store.Names(db, user_id(patient))  # as a read makes it, after reading its rows
         triggers_store.delete_trigger(db, user_id(patient), ids["second"])  # ...and before it reads the names
         assert names.sorted([ids["second"], ids["first"]]) == ["first"]
+
+
+def test_backup_keys_copies_the_key_store_privately_while_the_app_runs(app, patient, runner, tmp_path):
+    write_everything(patient)
+    copy = tmp_path / "keys-copy.sqlite3"
+    result = runner.invoke(args=["backup-keys", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert "don't keep old ones" in result.output
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    with sqlite3.connect(copy) as copied, app.app_context():
+        assert copied.execute("SELECT user_id, wrapped FROM data_keys").fetchall() == \
+            get_db().execute("SELECT user_id, wrapped FROM keys.data_keys").fetchall()
+    close_db(app.config["DATABASE"])
+    # The copy, put in place of a lost key store, opens the words again.
+    for path in files_of(app.config["KEY_STORE"]):
+        path.unlink()
+    copy.rename(app.config["KEY_STORE"])
+    assert patient.get("/api/v1/entries").get_json()["entries"][0]["note"] == NOTE

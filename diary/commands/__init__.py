@@ -1,5 +1,5 @@
-"""flask --app diary init-db | seed-demo | create-user | backup PATH | verify-audit | end-logins |
-reset-two-factor | send-reminders"""
+"""flask --app diary init-db | seed-demo | create-user | backup PATH | backup-keys PATH | verify-audit |
+end-logins | reset-two-factor | send-reminders"""
 import datetime as dt
 import os
 import sqlite3
@@ -77,13 +77,9 @@ def seed_demo_command() -> None:
         click.echo(line)
 
 
-@click.command("backup")
-@with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
-def backup_command(path: str) -> None:
-    """Write a consistent copy of the database to PATH (safe while the app is running), readable
-    by its owner only: it holds notes, password hashes and two-factor secrets."""
-    # Created (or made) 0600 before SQLite writes a byte, whatever the umask.
+def _private_copy(path: str, schema: str = "main") -> None:
+    """An online backup of ``schema`` (the database, or the attached key store) to ``path``, made
+    0600 before SQLite writes a byte, whatever the umask; a warning when its folder is open to others."""
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     os.chmod(path, 0o600)
     folder = os.path.dirname(os.path.abspath(path))
@@ -93,16 +89,38 @@ def backup_command(path: str) -> None:
     target = sqlite3.connect(path)
     try:
         with target:
-            get_db().conn.backup(target)
+            get_db().conn.backup(target, name=schema)
     finally:
         target.close()
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Write a consistent copy of the database to PATH (safe while the app is running), readable
+    by its owner only: it holds password hashes and the sealed words."""
+    _private_copy(path)
     click.echo(f"Backed up {current_app.config['DATABASE']} to {path}.")
-    click.echo(f"Its words open only with this server's master key and key store ({current_app.instance_path}): "
-               "keep a current copy of that folder apart from the backups (README, \"Keys\").")
+    click.echo("Its words open only with this server's master key and key store: keep a current copy of them "
+               "apart from the backups (flask backup-keys; README, \"Keys\").")
     from ..services import audit
     head = audit.anchor(get_db(), current_app.config["AUDIT_ANCHORS"])
     if head is not None:
         click.echo(f"Anchored the audit log at row {head['id']} in {current_app.config['AUDIT_ANCHORS']}.")
+
+
+@click.command("backup-keys")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_keys_command(path: str) -> None:
+    """Write a consistent copy of the key store (every account's wrapped data key) to PATH, safe
+    while the app runs, readable by its owner only. Keep only the latest copy, apart from the
+    database's backups and from the master key: an older one still holds the keys of accounts
+    deleted since, whose words deletion promised were gone."""
+    _private_copy(path, "keys")
+    click.echo(f"Backed up the key store {current_app.config['KEY_STORE']} to {path}. Replace the previous copy "
+               "with it; don't keep old ones.")
 
 
 @click.command("verify-audit")
@@ -236,7 +254,7 @@ def send_reminders_command(now: str | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
+    for command in (init_db_command, create_user_command, seed_demo_command, backup_command, backup_keys_command,
                     verify_audit_command, audit_anchor_command, invite_provider_command, end_logins_command,
                     reset_two_factor_command,
                     send_reminders_command, litestream_config_command, restore_drill_command,
