@@ -82,7 +82,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from .views import api, assessments  # noqa: F401 (api: the API's own operations, on web.api's registry)
     from .views import auth as auth_views
-    from .views import care_team, diary, export, health, provider, pwa, reminders, report, safety, sessions, trends
+    from .views import (
+        care_team,
+        diary,
+        export,
+        health,
+        outcomes,
+        provider,
+        pwa,
+        reminders,
+        report,
+        safety,
+        sessions,
+        trends,
+    )
     from .web.forms import RowIdConverter
     app.url_map.converters["row_id"] = RowIdConverter
     app.register_blueprint(auth_views.bp)
@@ -98,6 +111,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(provider.bp)
+    app.register_blueprint(outcomes.bp)
     # Last: every feature module above has put its JSON routes on the API's registry by now.
     from .web import api as web_api
     app.register_blueprint(web_api.bp)

@@ -102,6 +102,7 @@ def plural_of(noun: str) -> str:
 AUDIT_ACTION_LABELS = {
     "share.redeemed": "started seeing your diary (used your share code)",
     "provider.dashboard": "saw your summary on their dashboard",
+    "provider.outcomes": "counted your scores in an outcomes report of their practice",
     "provider.patient_page": "viewed your diary",
     "api.patients": "saw your summary in their patient list (API)",
     "api.patient_trends": "read your trends (API)",

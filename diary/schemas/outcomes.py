@@ -1,0 +1,69 @@
+"""Outcomes across a clinician's practice: the period asked for, and the answer (docs/API.md)."""
+from marshmallow import Schema, fields
+from marshmallow.validate import OneOf
+
+PERIODS = ("90d", "1y", "all")
+PERIOD_LABELS = {"90d": "Courses begun in the last 90 days", "1y": "In the last year", "all": "All courses"}
+
+
+class OutcomesQuery(Schema):
+    """``?period=90d|1y|all``: courses (first shared session) begun in the last 90 days, year, or ever."""
+    period = fields.String(load_default="1y", validate=OneOf(PERIODS, error="Must be one of: {choices}."),
+                           metadata={"enum": list(PERIODS), "default": "1y"})
+
+
+class RateOut(Schema):
+    count = fields.Integer()
+    of = fields.Integer(metadata={"description": "The denominator: patients the rate is of"})
+    rate = fields.Float(allow_none=True, metadata={"description": "count / of; null with fewer than 5 patients"})
+
+
+class ScoreRatesOut(Schema):
+    with_baseline = fields.Integer()
+    with_follow_up = fields.Integer()
+    response = fields.Nested(RateOut, metadata={"description": "Of those with a baseline of 5 or more"})
+    remission = fields.Nested(RateOut, metadata={"description": "Of those with a baseline of 5 or more"})
+    reliable_improvement = fields.Nested(RateOut)
+    reliable_deterioration = fields.Nested(RateOut)
+
+
+class DailyRatesOut(Schema):
+    with_course = fields.Integer(metadata={"description": "Patients whose course response can be measured"})
+    response = fields.Nested(RateOut)
+    remission = fields.Nested(RateOut)
+
+
+class ReliefCurvePointOut(Schema):
+    day = fields.Float()
+    survival = fields.Float()
+    at_risk = fields.Integer()
+
+
+class PracticeSeriesReliefOut(Schema):
+    series = fields.Integer()
+    returned = fields.Integer()
+    censored = fields.Integer()
+    median_days = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+
+
+class PracticeReliefOut(PracticeSeriesReliefOut):
+    curve = fields.List(fields.Nested(ReliefCurvePointOut))
+    first_series = fields.Nested(PracticeSeriesReliefOut)
+    later_series = fields.Nested(PracticeSeriesReliefOut)
+
+
+class PatientCountsOut(Schema):
+    started = fields.Integer(metadata={"description": "Patients whose first shared session is in the period"})
+    with_baseline = fields.Integer()
+    with_follow_up = fields.Integer()
+
+
+class OutcomesOut(Schema):
+    period = fields.String(metadata={"enum": list(PERIODS)})
+    patients = fields.Nested(PatientCountsOut)
+    gad7 = fields.Nested(ScoreRatesOut)
+    phq9 = fields.Nested(ScoreRatesOut)
+    daily = fields.Nested(DailyRatesOut)
+    relief = fields.Nested(PracticeReliefOut)

@@ -1,0 +1,55 @@
+"""Outcomes across a clinician's practice (``/provider/outcomes``, ``GET /api/v1/outcomes``): every
+patient sharing with them now (either scope: scores are shared under both), from shared records
+only, whose course (first shared session) started in the period. Each patient counted is told so
+in their access log, once per view (docs/INSIGHTS.md, "Outcomes across a practice")."""
+import datetime as dt
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..db import read_snapshot, write_transaction
+from ..insights import outcomes
+from ..insights.outcomes import PatientOutcome
+from ..store import assessments as assessments_store
+from ..store import audit
+from ..store import dashboard as dashboard_store
+from ..store import sessions as sessions_store
+from ..timeutil import today_in
+from .trends import relief_means
+
+# The period a course must have started in: days back from the clinician's today (None: ever).
+PERIODS = {"90d": 90, "1y": 365, "all": None}
+DEFAULT_PERIOD = "1y"
+ACTION = "provider.outcomes"
+
+
+def patient_outcomes(db: Database, provider_id: int, period: str = DEFAULT_PERIOD,
+                     today: dt.date | None = None) -> list[PatientOutcome]:
+    """The outcome of each patient sharing with ``provider_id`` whose course started in ``period``,
+    by name (no audit: ``report`` and the CSV log the view)."""
+    days = PERIODS[period]
+    found = []
+    with read_snapshot(db):
+        for patient in dashboard_store.shared_patients(db, provider_id):
+            own_today = today or today_in(patient["timezone"])
+            sessions = sessions_store.list_sessions(db, patient["id"], include_private=False)  # newest first
+            if not sessions:
+                continue
+            first = dt.date.fromisoformat(sessions[-1]["date"])
+            if days is not None and first < own_today - dt.timedelta(days=days - 1):
+                continue
+            found.append(outcomes.patient_outcome(
+                patient["id"], patient["display_name"], sessions,
+                assessments_store.list_assessments(db, patient["id"], include_private=False),
+                relief_means(db, patient["id"], sessions, own_today, include_private=False), own_today))
+    return found
+
+
+def report(db: Database, provider_id: int, period: str = DEFAULT_PERIOD,
+           today: dt.date | None = None) -> tuple[dict[str, Any], list[PatientOutcome]]:
+    """``(the practice's outcomes as the API gives them, each patient's outcome)``; each patient
+    counted gets one line in their access log, written in one transaction."""
+    patients = patient_outcomes(db, provider_id, period, today)
+    with write_transaction(db):
+        audit.record_many(db, ACTION, actor_id=provider_id, patient_ids=[p.patient_id for p in patients])
+    return outcomes.practice(patients, period), patients
