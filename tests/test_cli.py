@@ -52,17 +52,26 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     assert demo.PATIENT["email"] in result.output and demo.PROVIDER["password"] in result.output
     with app.app_context():
         db = get_db()
-        days = db.execute("SELECT COUNT(DISTINCT date) FROM entries").fetchone()[0]
-        sessions = db.execute("SELECT COUNT(*), COUNT(NULLIF(reflection, '')) FROM treatment_sessions").fetchone()
-        tagged = db.execute("SELECT COUNT(DISTINCT entry_id) FROM entry_triggers").fetchone()[0]
-        entries = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        [alex] = db.execute("SELECT id FROM users WHERE email = ?", [demo.PATIENT["email"]]).fetchone()
+        days = db.execute("SELECT COUNT(DISTINCT date) FROM entries WHERE user_id = ?", [alex]).fetchone()[0]
+        sessions = db.execute("SELECT COUNT(*), COUNT(NULLIF(reflection, '')) FROM treatment_sessions"
+                              " WHERE user_id = ?", [alex]).fetchone()
+        tagged = db.execute("SELECT COUNT(DISTINCT entry_id) FROM entry_triggers et JOIN entries e ON e.id = et.entry_id"
+                            " WHERE e.user_id = ?", [alex]).fetchone()[0]
+        entries = db.execute("SELECT COUNT(*) FROM entries WHERE user_id = ?", [alex]).fetchone()[0]
+        # The rest of the demo provider's practice: five more patients sharing, each with a course.
+        practice = db.execute(
+            "SELECT u.display_name, (SELECT COUNT(*) FROM treatment_sessions t WHERE t.user_id = u.id)"
+            " FROM shares s JOIN users u ON u.id = s.patient_id WHERE u.id != ? AND s.revoked_at IS NULL",
+            [alex]).fetchall()
     assert 100 <= days <= 120
     assert sessions == (9, 9)
     assert tagged > entries / 2
+    assert len(practice) == len(demo.PRACTICE) and all(count >= 3 for _, count in practice)
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "already exist" in again.output
     with app.app_context():
-        assert get_db().execute("SELECT COUNT(*) FROM entries").fetchone()[0] == entries
+        assert get_db().execute("SELECT COUNT(*) FROM entries WHERE user_id = ?", [alex]).fetchone()[0] == entries
     assert auth.login(demo.PATIENT["email"], demo.PATIENT["password"]).headers["Location"] == "/"
     [member] = auth.client.get("/api/v1/care-team").get_json()["providers"]
     assert (member["email"], member["scope"]) == (demo.PROVIDER["email"], "full")
@@ -99,7 +108,9 @@ def test_seed_demo_creates_a_plausible_diary_once(app, runner, auth):
     assert auth.login(demo.PROVIDER["email"], demo.PROVIDER["password"]).headers["Location"] == "/login/two-factor"
     assert auth.client.get("/api/v1/patients").status_code == 401  # the password alone opens nothing
     assert auth.client.post("/login/two-factor", data={"code": current_code(secret)}).status_code == 302
-    [row] = auth.client.get("/api/v1/patients").get_json()["patients"]
+    rows = auth.client.get("/api/v1/patients").get_json()["patients"]
+    assert len(rows) == 1 + len(demo.PRACTICE)
+    [row] = [r for r in rows if r["display_name"] == demo.PATIENT["display_name"]]
     assert row["safety"] is None and "safety" not in row["flags"]
     # The clinic sees the same window, on the dashboard and on the patient's page.
     assert (row["forecast_status"], row["fade_from"], row["fade_to"]) == (

@@ -169,3 +169,27 @@ def test_the_page_shows_the_figures_with_their_denominators(practice, provider):
 def test_patients_and_the_unauthenticated_are_turned_away(practice, client):
     assert practice["Ana"].get("/api/v1/outcomes").status_code == 403
     assert client.get("/api/v1/outcomes").status_code == 401
+
+
+def test_the_csv_has_a_line_per_patient_behind_every_figure(practice, provider):
+    import csv
+    import io
+    response = provider.get("/provider/outcomes.csv?period=all")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row["display_name"] for row in rows] == ["Ana", "Ben", "Cal", "Dee", "Eve", "Fay", "Ivy", "Kit"]
+    ana = rows[0]
+    assert {k: ana[k] for k in ("course_start", "series", "gad7_baseline", "gad7_baseline_date", "gad7_latest",
+                                "gad7_latest_date", "gad7_change", "gad7_reliable", "gad7_response",
+                                "gad7_remission", "phq9_baseline", "phq9_latest", "phq9_reliable")} == {
+        "course_start": SESSION, "series": "2", "gad7_baseline": "14", "gad7_baseline_date": BEFORE,
+        "gad7_latest": "6", "gad7_latest_date": AFTER, "gad7_change": "-8", "gad7_reliable": "improvement",
+        "gad7_response": "true", "gad7_remission": "false", "phq9_baseline": "12", "phq9_latest": "5",
+        "phq9_reliable": "improvement"}
+    dee = rows[3]
+    assert (dee["gad7_baseline"], dee["gad7_latest"], dee["gad7_reliable"], dee["phq9_baseline"]) == ("12", "", "", "")
+    ivy = rows[6]
+    assert (ivy["gad7_response"], ivy["gad7_remission"]) == ("", "")  # a minimal baseline: not said
+    kit = rows[7]
+    assert (kit["daily_baseline"], kit["daily_recent_mean"], kit["daily_response"]) == ("8", "3", "true")
+    assert provider.get("/provider/outcomes.csv?period=never").status_code == 200  # the default period

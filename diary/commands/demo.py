@@ -112,6 +112,7 @@ def seed_demo(db: Database) -> Iterator[str]:
         # The demo provider has already seen (and acknowledged) the one item-9 answer.
         safety.acknowledge(db, provider["id"], patient["id"])
         yield "The demo patient shares their diary with the demo provider (who acknowledged a safety alert)."
+        yield from seed_practice(db, provider["id"], today_in(PROVIDER["timezone"]))
         # Providers must have two-factor on: a fresh secret for every demo database.
         codes = otp.new_recovery_codes()
         hashes = [two_factor.hash_recovery_code(code) for code in codes]
@@ -198,3 +199,60 @@ def _seed_diary(db: Database, user_id: int, today: dt.date) -> None:
         })
     _seed_questionnaires(db, user_id, start, rng)
     safety_store.save_plan(db, user_id, SAFETY_PLAN)
+
+
+# The rest of the demo provider's practice, so the outcomes page has something to say: each
+# patient's (pre-treatment level, relief depth, days relief holds, GAD-7 and PHQ-9 levels per item
+# before and at the end, days from the start of their diary of each session, scope shared).
+PRACTICE = (
+    ("Sam (demo)", 7.0, 4.5, 12, (2.0, 0.6), (1.8, 0.5), (20, 23, 27, 30, 60), "full"),
+    ("Priya (demo)", 6.5, 3.0, 6, (1.9, 1.0), (1.6, 1.1), (25, 28, 32, 35, 58, 80), "scores"),
+    ("Jordan (demo)", 6.0, 1.0, 2, (1.4, 2.1), (1.3, 2.0), (18, 22, 26), "full"),  # worse: no relief
+    ("Lee (demo)", 7.5, 5.0, 15, (2.4, 0.3), (2.0, 0.4), (30, 33, 37, 40, 75), "full"),  # remits
+    ("Maria (demo)", 6.8, 3.5, 8, (2.1, 1.8), (1.7, 1.5), (35, 38, 42), "scores"),  # no reliable change
+)
+PRACTICE_DAYS = 100
+
+
+def seed_practice(db: Database, provider_id: int, today: dt.date) -> Iterator[str]:
+    """Five more patients sharing with the demo provider, each with their own course (does nothing
+    for a patient already there)."""
+    for number, (name, level, depth, holds, gad, phq, session_days, scope) in enumerate(PRACTICE):
+        email = f"demo.{name.split()[0].lower()}@example.com"
+        if users_store.get_user_by_email(db, email) is not None:
+            continue
+        user = users_store.create_user(db, email=email, password_hash=passwords.hash_password(PATIENT["password"]),
+                                       role="patient", display_name=name, timezone=PROVIDER["timezone"])
+        rng = random.Random(20261206 + number)
+        start = today - dt.timedelta(days=PRACTICE_DAYS - 1)
+
+        def expected(day: int) -> float:
+            relief = 0.0
+            for session in session_days:
+                if day >= session:
+                    gone = max(0, day - session - holds)
+                    relief = max(relief, depth * math.exp(-gone / 1.5))
+            return level - relief
+        for day in range(PRACTICE_DAYS):
+            if rng.random() < 0.1:
+                continue
+            entries_store.create_entry(db, user["id"], {
+                "date": start + dt.timedelta(days=day), "time": f"{rng.choice((9, 13, 20)):02d}:00",
+                "anxiety": max(0, min(10, round(expected(day) + rng.gauss(0, 0.8)))), "triggers": [],
+                "note": "", "private": False})
+        for day in session_days:
+            sessions_store.create_session(db, user["id"], {
+                "date": start + dt.timedelta(days=day), "treatment": "iv_ketamine",
+                "anxiety_before": max(0, min(10, round(expected(day - 1)))),
+                "anxiety_after": max(0, min(10, round(expected(day - 1) - depth))), "private": False})
+        first = session_days[0]
+        for day in (first - 5, first + 28, PRACTICE_DAYS - 3):
+            share_done = (day - first + 5) / (PRACTICE_DAYS - 3 - first + 5)
+            for key, (before, after), items in (("gad7", gad, 7), ("phq9", phq, 8)):
+                per_item = before + (after - before) * share_done
+                answers = _answers(rng, items, per_item) + ([0] if key == "phq9" else [])
+                records.create_assessment(db, user["id"], {"instrument": key, "date": start + dt.timedelta(days=day),
+                                                           "answers": answers, "private": False})
+        invite = sharing_store.create_invite(db, user["id"], scope)
+        sharing_store.redeem_invite(db, provider_id, invite["code"])
+    yield f"{len(PRACTICE)} more demo patients share with the demo provider (the outcomes page)."

@@ -149,3 +149,44 @@ def stream(checkin_pages: Iterable[Iterable[Sequence[Any]]], session_pages: Iter
 def stream_assessments(assessment_pages: Iterable[Iterable[Mapping[str, Any]]]) -> Iterator[str]:
     """assessments.csv as text chunks, oldest first."""
     return _chunks(ASSESSMENT_COLUMNS, ([assessment_row(a) for a in page] for page in assessment_pages))
+
+
+# outcomes.csv: one row per patient counted on the outcomes page (docs/CSV.md). Never reorder or rename.
+OUTCOME_SCORE_COLUMNS = ("baseline", "baseline_date", "latest", "latest_date", "change", "reliable", "response",
+                         "remission")
+OUTCOME_COLUMNS = (
+    "patient_id", "display_name", "course_start", "series", "median_relief_days",
+    *(f"{key}_{column}" for key in ("gad7", "phq9") for column in OUTCOME_SCORE_COLUMNS),
+    "daily_baseline", "daily_recent_mean", "daily_change", "daily_response", "daily_remission",
+)
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else "true" if value else "false"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, int) else f"{round(value, 2):g}"
+
+
+def outcome_row(patient: Any) -> list[Any]:
+    """A row of outcomes.csv for one insights.outcomes.PatientOutcome."""
+    row: list[Any] = [patient.patient_id, neutralize(patient.display_name),
+                      patient.first_session.isoformat() if patient.first_session else "", len(patient.series),
+                      _number(patient.median_relief)]
+    for key in ("gad7", "phq9"):
+        score = patient.scores.get(key)
+        label = score.label if score else None
+        row += ["", "", "", "", "", "", "", ""] if score is None else [
+            score.baseline_total, score.baseline_date, "" if score.latest_total is None else score.latest_total,
+            score.latest_date or "", "" if label is None else label.change, "" if label is None else label.reliable,
+            _flag(label.response if label else None), _flag(label.remission if label else None)]
+    daily = patient.daily
+    row += [_number(daily.baseline), _number(daily.recent_mean), _number(daily.change), _flag(daily.response),
+            _flag(daily.remission)]
+    return row
+
+
+def stream_outcomes(patients: Iterable[Any]) -> Iterator[str]:
+    """outcomes.csv as text, one row per patient."""
+    return _chunks(OUTCOME_COLUMNS, [[outcome_row(p) for p in patients]])

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields
 from marshmallow.validate import OneOf
 
 PERIODS = ("90d", "1y", "all")
-PERIOD_LABELS = {"90d": "Courses begun in the last 90 days", "1y": "In the last year", "all": "All courses"}
+PERIOD_LABELS = {"90d": "90 days", "1y": "1 year", "all": "All"}
 
 
 class OutcomesQuery(Schema):

@@ -3,11 +3,13 @@ patient sharing with them now (either scope: scores are shared under both), from
 only, whose course (first shared session) started in the period. Each patient counted is told so
 in their access log, once per view (docs/INSIGHTS.md, "Outcomes across a practice")."""
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from sqlite_utils import Database
 
 from ..db import read_snapshot, write_transaction
+from ..exports import csv_export
 from ..insights import outcomes
 from ..insights.outcomes import PatientOutcome
 from ..store import assessments as assessments_store
@@ -53,3 +55,9 @@ def report(db: Database, provider_id: int, period: str = DEFAULT_PERIOD,
     with write_transaction(db):
         audit.record_many(db, ACTION, actor_id=provider_id, patient_ids=[p.patient_id for p in patients])
     return outcomes.practice(patients, period), patients
+
+
+def csv(db: Database, provider_id: int, period: str = DEFAULT_PERIOD) -> Iterator[str]:
+    """outcomes.csv: one row per patient counted (audited as a view of the outcomes)."""
+    _, patients = report(db, provider_id, period)
+    return csv_export.stream_outcomes(patients)

@@ -12,6 +12,7 @@ from ..services import outcomes
 from ..web import charts
 from ..web.api import operation
 from ..web.auth import providers_only
+from ..web.downloads import streamed_csv
 from ..web.forms import load
 
 bp = Blueprint("outcomes", __name__, url_prefix="/provider")
@@ -26,6 +27,14 @@ def page() -> ResponseReturnValue:
     return render_template("provider/outcomes.html", outcomes=found, patients=patients, period=period,
                            periods=PERIOD_LABELS, reliable_labels=RELIABLE_LABELS, relief_curve=charts.relief_curve,
                            errors=errors or {})
+
+
+@bp.route("/outcomes.csv")
+def download() -> ResponseReturnValue:
+    """The lines behind every figure: one row per patient counted (docs/CSV.md, outcomes.csv)."""
+    query, _ = load(OutcomesQuery(), request.args)
+    period = query["period"] if query else "1y"
+    return streamed_csv(outcomes.csv(get_db(), current_user.id, period), f"outcomes-{period}.csv")
 
 
 @operation("/outcomes", "get", "Outcomes across the patients sharing with me (audited per patient)",

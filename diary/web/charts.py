@@ -486,7 +486,9 @@ def relief_curve(curve: Sequence[Mapping[str, Any]], median: float | None) -> Ma
         return Markup("")
     last = max(float(point["day"]) for point in curve)
     span = max(last, 1.0)
-    x = lambda day: LEFT + PLOT_W * day / span  # noqa: E731
+    left = 38  # room for "100%" at the left of the plot
+    width = WIDTH - left - RIGHT
+    x = lambda day: left + width * day / span  # noqa: E731
     y = lambda share: TOP + PLOT_H * (1 - share)  # noqa: E731
     path, survival = [f"M{x(0):.1f},{y(1):.1f}"], 1.0
     for point in curve:
@@ -495,11 +497,11 @@ def relief_curve(curve: Sequence[Mapping[str, Any]], median: float | None) -> Ma
         path.append(f"V{y(survival):.1f}")
     path.append(f"H{x(last):.1f}")
     ticks = "".join(
-        f'<text class="tick" x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="middle">{_fmt(day)}</text>'
+        f'<text class="axis" x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="middle">{_fmt(day)}</text>'
         for day in sorted({0.0, round(span / 2), span}))
     grid = "".join(
-        f'<line class="grid" x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y(share):.1f}" y2="{y(share):.1f}"/>'
-        f'<text class="tick" x="{LEFT - 3}" y="{y(share) + 3:.1f}" text-anchor="end">{int(share * 100)}%</text>'
+        f'<line class="grid" x1="{left}" x2="{left + width}" y1="{y(share):.1f}" y2="{y(share):.1f}"/>'
+        f'<text class="axis" x="{left - 4}" y="{y(share) + 3:.1f}" text-anchor="end">{int(share * 100)}%</text>'
         for share in (0, 0.5, 1))
     words = (f"Half the series were still in relief at day {_fmt(median)}" if median is not None
              else "More than half the series were still in relief at the last day seen")
@@ -507,5 +509,5 @@ def relief_curve(curve: Sequence[Mapping[str, Any]], median: float | None) -> Ma
         f'<svg class="chart relief-curve" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="relief-title">'
         f'<title id="relief-title">Share of series still in relief, by days since their last session. '
         f'{escape(words)}.</title>{grid}'
-        f'<line class="median" stroke-dasharray="4 3" x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y(0.5):.1f}" '
-        f'y2="{y(0.5):.1f}"/><path class="line" fill="none" d="{"".join(path)}"/>{ticks}</svg>')
+        f'<line class="median-line" x1="{left}" x2="{left + width}" y1="{y(0.5):.1f}" '
+        f'y2="{y(0.5):.1f}"/><path class="rolling" d="{"".join(path)}"/>{ticks}</svg>')

@@ -123,6 +123,8 @@ def test_main_pages(browser, live_server, scheme):
         check_page(doctor, f"provider-patient-{scheme}", problems)
         doctor.goto(live_server + "/provider/")
         check_page(doctor, f"provider-dashboard-{scheme}", problems)
+        doctor.goto(live_server + "/provider/outcomes?period=all")
+        check_page(doctor, f"provider-outcomes-{scheme}", problems)
     finally:
         patient_ctx.close()
         provider_ctx.close()

@@ -225,6 +225,8 @@ def test_every_page_fits_a_phone(browser, demo, size, scheme):
         provider.locator("a[href*='/provider/patients/']").first.click()
         provider.wait_for_url("**/provider/patients/*")
         check(provider, folder, "provider-patient", problems)
+        provider.goto(url + "/provider/outcomes?period=all")
+        check(provider, folder, "provider-outcomes", problems)
     finally:
         for context in contexts:
             context.close()
