@@ -47,10 +47,7 @@ class PatientOutcome:
     scores: dict[str, ScoreOutcome]  # instrument key -> outcome; absent: no result at all
     daily: DailyOutcome
     series: tuple[relief.Series, ...] = field(default=())
-
-    @property
-    def median_relief(self) -> float | None:
-        return relief.typical(self.series).median_days if self.series else None
+    median_relief: float | None = None  # the patient's own typical relief (relief.typical), in days
 
 
 def patient_outcome(patient_id: int, display_name: str, sessions: Sequence[Mapping[str, Any]],
@@ -77,7 +74,8 @@ def patient_outcome(patient_id: int, display_name: str, sessions: Sequence[Mappi
     c = course(first, means, today)
     series = tuple(relief.measure(ordered, means, today)) if ordered else ()
     return PatientOutcome(patient_id, display_name, first, scores,
-                          DailyOutcome(c.baseline, c.recent_mean, c.change, c.response, c.remission), series)
+                          DailyOutcome(c.baseline, c.recent_mean, c.change, c.response, c.remission), series,
+                          relief.typical(series).median_days if series else None)
 
 
 def rate(count: int, of: int) -> dict[str, Any]:

@@ -55,6 +55,25 @@ class DiaryMemo:
                 self._results.popitem(last=False)
         return result
 
+    def get_at(self, db: Database, user_id: int, version: int, key: Hashable, compute: Callable[[], T]) -> T:
+        """As ``get``, with the diary's ``version`` already read by the caller in the read snapshot
+        that ``compute()`` reads too (a list of many patients reads every version in one query).
+        Call it only inside a ``read_snapshot`` the caller opened itself, never inside a write
+        transaction (whose version may yet be rolled back)."""
+        if self.size <= 0:
+            return compute()
+        full_key = (_database_id(db), user_id, version, key)
+        with self._lock:
+            if full_key in self._results:
+                self._results.move_to_end(full_key)
+                return self._results[full_key]
+        result = compute()
+        with self._lock:
+            self._results[full_key] = result
+            while len(self._results) > self.size:
+                self._results.popitem(last=False)
+        return result
+
     def clear(self) -> None:
         with self._lock:
             self._results.clear()
