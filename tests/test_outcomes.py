@@ -193,3 +193,14 @@ def test_the_csv_has_a_line_per_patient_behind_every_figure(practice, provider):
     kit = rows[7]
     assert (kit["daily_baseline"], kit["daily_recent_mean"], kit["daily_response"]) == ("8", "3", "true")
     assert provider.get("/provider/outcomes.csv?period=never").status_code == 200  # the default period
+
+
+def test_a_new_result_shows_on_the_next_view(practice, provider):
+    """Each patient's outcome is kept between views while their diary stays the same: a new
+    follow-up questionnaire must show at once."""
+    before = provider.get("/api/v1/outcomes?period=all").get_json()["gad7"]
+    result(practice["Dee"], "gad7", "2026-07-15", 4)  # Dee: 12 -> 4, reliably better, a response, a remission
+    after = provider.get("/api/v1/outcomes?period=all").get_json()["gad7"]
+    assert after["with_follow_up"] == before["with_follow_up"] + 1
+    assert after["reliable_improvement"]["count"] == before["reliable_improvement"]["count"] + 1
+    assert after["remission"] == {"count": 2, "of": 5, "rate": 0.4}
