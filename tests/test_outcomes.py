@@ -164,6 +164,8 @@ def test_the_page_shows_the_figures_with_their_denominators(practice, provider):
     assert "40 % (2 of 5)" in page and "2 of 4" in page  # a rate with its denominator; counts under 5
     assert '<svg class="chart relief-curve"' in page and "Series at risk" in page
     assert "14 → 6: reliably better" in page and "12 (no follow-up)" in page
+    table = page[page.index("Patient by patient"):]
+    assert table.index(">Cal<") < table.index(">Ana<") < table.index(">Ben<")  # reliably worse first, then by name
 
 
 def test_patients_and_the_unauthenticated_are_turned_away(practice, client):

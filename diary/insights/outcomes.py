@@ -111,7 +111,7 @@ def pooled_relief(series: Sequence[relief.Series]) -> dict[str, Any]:
     durations = [float(s.relief_days) for s in measured if s.relief_days is not None]
     observed = [s.status == "returned" for s in measured]
     steps = kaplan_meier(durations, observed)
-    low, high = median_confidence_interval(durations, observed) if measured else (None, None)
+    low, high = median_confidence_interval(durations, observed, steps=steps) if measured else (None, None)
     return {"series": len(measured), "returned": sum(observed), "censored": len(measured) - sum(observed),
             "median_days": quantile(steps, 0.5), "ci_low": low, "ci_high": high,
             "curve": [{"day": step.time, "survival": round(step.survival, 4), "at_risk": step.at_risk}

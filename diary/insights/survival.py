@@ -103,7 +103,8 @@ def confidence_band(steps: Iterable[Step], alpha: float = 0.05) -> list[tuple[fl
 
 
 def median_confidence_interval(durations: Iterable[float], observed: Iterable[bool],
-                               alpha: float = 0.05) -> tuple[float | None, float | None]:
+                               alpha: float = 0.05, *, steps: Sequence[Step] | None = None
+                               ) -> tuple[float | None, float | None]:
     """The (1 - alpha) confidence interval of the Kaplan–Meier median: ``(low, high)``.
 
     Brookmeyer & Crowley (1982), "A confidence interval for the median survival time", Biometrics
@@ -133,8 +134,9 @@ def median_confidence_interval(durations: Iterable[float], observed: Iterable[bo
     :param durations: how long each case lasted (or was followed, if censored).
     :param observed: for each case, True if the end was seen (an event), False if censored.
     :param alpha: 0.05 for a 95 % interval.
+    :param steps: ``kaplan_meier(durations, observed)``, when the caller has it already.
     """
-    band = confidence_band(kaplan_meier(durations, observed), alpha)
+    band = confidence_band(steps if steps is not None else kaplan_meier(durations, observed), alpha)
     if band and band[0][0] > 0:
         band.insert(0, (0, 1.0, 1.0))  # lifelines' curves start at time 0, where S = 1
     return _crossing(band, 1), _crossing(band, 2)

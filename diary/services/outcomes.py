@@ -78,3 +78,16 @@ def csv(db: Database, provider_id: int, period: str = DEFAULT_PERIOD) -> Iterato
     """outcomes.csv: one row per patient counted (audited as a view of the outcomes)."""
     _, patients = report(db, provider_id, period)
     return csv_export.stream_outcomes(patients)
+
+
+# The page lists this many patients (the CSV has them all): 500 cards are no use on a phone.
+PAGE_ROWS = 50
+
+
+def worse_first(patients: list[PatientOutcome]) -> list[PatientOutcome]:
+    """The patients whose latest questionnaire is reliably worse than their baseline first, then
+    the others, each by name."""
+    def reliably_worse(patient: PatientOutcome) -> bool:
+        return any(score.label is not None and score.label.reliable == "deterioration"
+                   for score in patient.scores.values())
+    return sorted(patients, key=lambda p: (not reliably_worse(p), p.display_name.casefold(), p.patient_id))

@@ -24,7 +24,8 @@ def page() -> ResponseReturnValue:
     query, errors = load(OutcomesQuery(), request.args)
     period = query["period"] if query else "1y"
     found, patients = outcomes.report(get_db(), current_user.id, period)
-    return render_template("provider/outcomes.html", outcomes=found, patients=patients, period=period,
+    return render_template("provider/outcomes.html", outcomes=found, period=period, counted=len(patients),
+                           patients=outcomes.worse_first(patients)[:outcomes.PAGE_ROWS],
                            periods=PERIOD_LABELS, reliable_labels=RELIABLE_LABELS, relief_curve=charts.relief_curve,
                            errors=errors or {})
 
