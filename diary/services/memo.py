@@ -41,19 +41,9 @@ class DiaryMemo:
             return compute()
         with read_snapshot(db):
             version = versions_store.diary_version(db, user_id)
-            if version is None or self.size <= 0:
+            if version is None:
                 return compute()
-            full_key = (_database_id(db), user_id, version, key)
-            with self._lock:
-                if full_key in self._results:
-                    self._results.move_to_end(full_key)
-                    return self._results[full_key]
-            result = compute()
-        with self._lock:
-            self._results[full_key] = result
-            while len(self._results) > self.size:
-                self._results.popitem(last=False)
-        return result
+            return self.get_at(db, user_id, version, key, compute)
 
     def get_at(self, db: Database, user_id: int, version: int, key: Hashable, compute: Callable[[], T]) -> T:
         """As ``get``, with the diary's ``version`` already read by the caller in the read snapshot
