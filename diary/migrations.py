@@ -677,3 +677,21 @@ def m020_seal_words(db: Database) -> None:
                 assignments += ", name_key = ?"
                 sealed.append(blind_index(row[0], row[2]))
             db.execute(f"UPDATE {table} SET {assignments} WHERE {row_id} = ?", [*sealed, row[1]])
+
+
+@migrations()
+def m021_questionnaire_schedules(db: Database) -> None:
+    # When a patient's GAD-7 and PHQ-9 fall due, as a clinician they share with set it
+    # (services/assessments.py): every week, two weeks or four weeks, or the day after each session,
+    # counted again from the start of each new series of sessions when restart is on. No row: the
+    # patient's default (every 14 days and on session days). A schedule whose clinician no longer
+    # has a live share doesn't apply.
+    db.execute("""
+        CREATE TABLE questionnaire_schedules (
+            patient_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            set_by INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            cadence TEXT NOT NULL CHECK (cadence IN ('weekly', 'fortnightly', 'four_weekly', 'after_session')),
+            restart_each_series INTEGER NOT NULL DEFAULT 0 CHECK (restart_each_series IN (0, 1)),
+            set_at TEXT NOT NULL
+        ) STRICT
+    """)

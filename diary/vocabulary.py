@@ -98,11 +98,18 @@ def plural_of(noun: str) -> str:
     return noun + "s"
 
 
+# When a clinician may ask for the GAD-7 and PHQ-9 (store/schedules.py), in their words and the patient's.
+SCHEDULE_CADENCES = {"weekly": 7, "fortnightly": 14, "four_weekly": 28, "after_session": None}
+SCHEDULE_LABELS = {"default": "The patient's own: every 2 weeks and on each session day", "weekly": "Every week",
+                   "fortnightly": "Every 2 weeks", "four_weekly": "Every 4 weeks",
+                   "after_session": "The day after each session"}
+
 # How the access log reads to the patient, per audit action.
 AUDIT_ACTION_LABELS = {
     "share.redeemed": "started seeing your diary (used your share code)",
     "provider.dashboard": "saw your summary on their dashboard",
     "provider.outcomes": "counted your scores in an outcomes report of their practice",
+    "provider.schedule_set": "set when your questionnaires are due",
     "provider.patient_page": "viewed your diary",
     "api.patients": "saw your summary in their patient list (API)",
     "api.patient_trends": "read your trends (API)",

@@ -202,7 +202,11 @@ def test_patient_page_is_read_only_and_shows_shared_data(shared, provider):
     assert "Pat" in html and "note 1" in html and "shared reflection" in html
     assert "<svg class=\"chart\"" in html and "/history?" not in html  # no links into the provider's own pages
     main = html.split('<main id="main">', 1)[1]
-    assert "<form" not in main and "/edit" not in main and "/delete" not in main  # read-only
+    # Read-only: the diary can't be changed from here. The one form is the clinician's own setting
+    # of when questionnaires fall due, which changes no record of the patient's.
+    forms = re.findall(r'<form[^>]*action="([^"]+)"', main)
+    assert forms == [f"/provider/patients/{shared}/questionnaire-schedule"]
+    assert "/edit" not in main and "/delete" not in main
 
 
 def test_redeem_from_the_dashboard_with_a_bad_code_keeps_it_and_explains(provider):

@@ -62,7 +62,10 @@ def fill(rule, patient_id):
 
 
 def served(method, path):
-    """What a sharing provider gets: reads 200; writes (acknowledging a safety flag) 204 or a redirect."""
+    """What a sharing provider gets: reads 200; writes (acknowledging a safety flag) 204 or a redirect;
+    setting the questionnaire schedule with no body, 415 (the API: not JSON) or 422 (the form: no cadence)."""
+    if path.endswith("/questionnaire-schedule") and method in ("POST", "PUT"):
+        return 415 if path.startswith("/api/") else 422
     return 200 if method == "GET" else 204 if path.startswith("/api/") else 302
 
 

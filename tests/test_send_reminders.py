@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import AuthActions, app_connection, user_id
+from helpers import AuthActions, app_connection, share, user_id
 from push_service import PushService, vapid_claims
 
 from diary.db import get_db
@@ -291,3 +291,24 @@ def test_a_patient_whose_words_dont_open_costs_only_their_own_reminder(app, pati
     output = run(runner, at(london_today(), "20:05"))
     assert "sent 1," in output and "failed 1." in output
     assert [request["path"] for request in push.received] == ["/push/other-phone"]
+
+
+def test_a_clinicians_weekly_schedule_brings_the_questionnaire_reminder_sooner(app, patient, provider, runner, push):
+    """Taken 9 days ago: not due on the patient's own 14 days, due on the clinician's weekly schedule."""
+    patient_id = share(patient, provider, "scores")
+    today = london_today()
+    yesterday = today - dt.timedelta(days=1)
+    for instrument, count in (("gad7", 7), ("phq9", 9)):
+        assert patient.post("/api/v1/assessments", json={
+            "instrument": instrument, "date": (today - dt.timedelta(days=9)).isoformat(),
+            "answers": [1] * (count - 1) + [0]}).status_code == 201
+    check_in(patient, yesterday)
+    check_in(patient, today)
+    browser = push.browser("phone")
+    subscribe(patient, browser, remind_at="20:00")
+    assert "sent 0, nothing to do 1" in run(runner, at(yesterday, "20:00"))
+    assert provider.put(f"/api/v1/patients/{patient_id}/questionnaire-schedule",
+                        json={"cadence": "weekly"}).status_code == 200
+    assert "sent 1," in run(runner, at(today, "20:00"))
+    message = browser.decrypt(push.received[0]["body"])
+    assert message["url"] == "/assessments/new?instrument=gad7"

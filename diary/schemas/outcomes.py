@@ -67,3 +67,20 @@ class OutcomesOut(Schema):
     phq9 = fields.Nested(ScoreRatesOut)
     daily = fields.Nested(DailyRatesOut)
     relief = fields.Nested(PracticeReliefOut)
+
+
+class ScheduleIn(Schema):
+    """``PUT /api/v1/patients/{id}/questionnaire-schedule``: when the patient's GAD-7 and PHQ-9 fall due."""
+    cadence = fields.String(required=True, validate=OneOf(("default", "weekly", "fortnightly", "four_weekly",
+                                                          "after_session"), error="Must be one of: {choices}."),
+                            metadata={"description": "default: the patient's own (every 2 weeks and on session "
+                                                     "days)"})
+    restart_each_series = fields.Boolean(load_default=False, metadata={
+        "description": "Also due at the first session of each new series, counting again from there"})
+
+
+class ScheduleOut(Schema):
+    cadence = fields.String(metadata={"enum": ["default", "weekly", "fortnightly", "four_weekly", "after_session"]})
+    restart_each_series = fields.Boolean()
+    set_by = fields.String(allow_none=True, metadata={"description": "The clinician who set it (null: default)"})
+    set_at = fields.String(allow_none=True)

@@ -1,19 +1,21 @@
 """GAD-7 / PHQ-9 for a patient: a result with its change since the last one, and when they're due."""
 import datetime as dt
 import uuid
-from collections.abc import Iterable
-from typing import TypedDict, cast
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
 
-from ..insights import reliable_change
+from ..insights import reliable_change, relief
 from ..insights.questionnaires import INSTRUMENTS, RECALL_DAYS, Instrument
 from ..insights.reliable_change import SinceBaseline
 from ..store import assessments as assessments_store
+from ..store import schedules as schedules_store
 from ..store import sessions as sessions_store
 from ..store import users as users_store
 from ..store.assessments import Assessment
 from ..store.users import User
+from ..vocabulary import SCHEDULE_CADENCES, SCHEDULE_LABELS
 
 DUE_CARD = "questionnaires_due"
 
@@ -37,9 +39,12 @@ def since_baseline(db: Database, user_id: int, *, include_private: bool = True) 
 
 
 class Due(TypedDict):
-    """The questionnaires the Today card asks for, and since when (``due``)."""
+    """The questionnaires the Today card asks for, since when, and the clinician whose schedule
+    asks for them (None: the patient's default) (``due``)."""
     instruments: list[Instrument]
     since: dt.date
+    set_by: str | None
+    schedule: str | None
 
 
 def result(db: Database, user_id: int, assessment_id: str | uuid.UUID) -> Result | None:
@@ -60,20 +65,36 @@ def result(db: Database, user_id: int, assessment_id: str | uuid.UUID) -> Result
 
 
 def due_since(last_taken: dt.date | None, session_days: Iterable[dt.date], today: dt.date,
-              joined: dt.date) -> dt.date | None:
+              joined: dt.date, schedule: Mapping[str, Any] | None = None,
+              series_starts: Iterable[dt.date] = ()) -> dt.date | None:
     """The latest date on or before ``today`` a questionnaire became due, or None if it isn't due.
 
-    It falls due every 14 days (its recall period) from the last one taken, or from the day the
-    patient joined if never taken, and on the day of each treatment session after that. The
+    By default it falls due every 14 days (its recall period) from the last one taken, or from the
+    day the patient joined if never taken, and on the day of each treatment session after that.
+    A clinician's ``schedule`` (store/schedules.py) replaces that: every 7, 14 or 28 days from the
+    last one taken, or on the day after each session; with ``restart_each_series`` the first session
+    of each series (``series_starts``) makes it due too, and the count starts again from there. The
     latest such day counts, so "Not now" hides the card only until the next one.
     """
     anchor = last_taken or joined
     if anchor > today:
         return None
-    periods = (today - anchor).days // RECALL_DAYS
-    points = [d for d in session_days if anchor < d <= today]
-    if periods or last_taken is None:
-        points.append(anchor + dt.timedelta(days=RECALL_DAYS * periods))
+    sessions = sorted(session_days)
+    if schedule is None:
+        every: int | None = RECALL_DAYS
+        points = [d for d in sessions if anchor < d <= today]
+    else:
+        every = SCHEDULE_CADENCES[schedule["cadence"]]
+        points = ([d + dt.timedelta(days=1) for d in sessions if anchor < d + dt.timedelta(days=1) <= today]
+                  if every is None else [])
+        if schedule["restart_each_series"]:
+            restarts = [d for d in series_starts if anchor < d <= today]
+            points += restarts
+            anchor = max([anchor, *restarts])
+    if every is not None:
+        periods = (today - anchor).days // every
+        if periods or last_taken is None:
+            points.append(anchor + dt.timedelta(days=every * periods))
     return max(points, default=None)
 
 
@@ -85,11 +106,14 @@ def due(db: Database, user_id: int, today: dt.date) -> Due | None:
     latest = assessments_store.latest_by_instrument(db, user_id)
     # The patient's own live account: never None.
     joined = dt.date.fromisoformat(cast(User, users_store.get_user(db, user_id))["created_at"][:10])
-    session_days = sorted(dt.date.fromisoformat(s["date"]) for s in sessions_store.list_sessions(db, user_id))
+    sessions = sessions_store.list_sessions(db, user_id)
+    session_days = sorted(dt.date.fromisoformat(s["date"]) for s in sessions)
+    schedule = schedules_store.in_force(db, user_id)
+    starts = [dt.date.fromisoformat(group[0]["date"]) for group in relief.group_series(sessions)] if schedule else []
     due_now = {}
     for key, instrument in INSTRUMENTS.items():
         last = dt.date.fromisoformat(latest[key]["date"]) if key in latest else None
-        since = due_since(last, session_days, today, joined)
+        since = due_since(last, session_days, today, joined, schedule, starts)
         if since is not None:
             due_now[key] = since
     if not due_now:
@@ -98,7 +122,9 @@ def due(db: Database, user_id: int, today: dt.date) -> Due | None:
     dismissed = users_store.card_dismissed_at(db, user_id, DUE_CARD)
     if dismissed is not None and dt.date.fromisoformat(dismissed) >= since:
         return None
-    return {"instruments": [INSTRUMENTS[key] for key in due_now], "since": since}
+    return {"instruments": [INSTRUMENTS[key] for key in due_now], "since": since,
+            "set_by": schedule["set_by_name"] if schedule else None,
+            "schedule": SCHEDULE_LABELS[schedule["cadence"]] if schedule else None}
 
 
 def dismiss_due(db: Database, user_id: int, today: dt.date) -> None:

@@ -17,6 +17,7 @@ from ..store import audit
 from ..store import dashboard as dashboard_store
 from ..store import entries as entries_store
 from ..store import safety as safety_store
+from ..store import schedules as schedules_store
 from ..store import sessions as sessions_store
 from ..store import sharing as sharing_store
 from ..store import users as users_store
@@ -84,6 +85,7 @@ class PatientPage(TypedDict):
     safety_history: list[ExplainedEvent]
     plan: SafetyPlan | None
     full: bool
+    schedule: dict[str, Any]
 
 
 class LineReason(TypedDict):
@@ -237,8 +239,29 @@ def patient_page(db: Database, provider_id: int, patient: Mapping[str, Any], sha
         "safety_flag": safety.open_flag(db, patient, provider_id, share["since"]),
         "safety_history": safety.history_for_provider(db, patient, provider_id),
         "plan": safety_store.get_plan(db, patient["id"]) if full else None,
+        "schedule": schedule(db, patient["id"]),
         "full": full,
     }
+
+
+def schedule(db: Database, patient_id: int) -> dict[str, Any]:
+    """The patient's questionnaire schedule in force: ``{cadence, restart_each_series, set_by, set_at}``
+    (cadence "default" and set_by None when no clinician set one, or theirs has no live share)."""
+    found = schedules_store.in_force(db, patient_id)
+    if found is None:
+        return {"cadence": "default", "restart_each_series": False, "set_by": None, "set_at": None}
+    return {"cadence": found["cadence"], "restart_each_series": found["restart_each_series"],
+            "set_by": found["set_by_name"], "set_at": found["set_at"]}
+
+
+def set_schedule(db: Database, provider_id: int, patient_id: int, cadence: str, restart: bool) -> dict[str, Any]:
+    """Set when the patient's GAD-7 and PHQ-9 fall due ("default": their own), recorded in their
+    access log in the same transaction; returns the schedule in force."""
+    with write_transaction(db):
+        schedules_store.set_schedule(db, patient_id, provider_id, None if cadence == "default" else cadence,
+                                     restart and cadence != "default")
+        audit.record(db, "provider.schedule_set", actor_id=provider_id, patient_id=patient_id, detail=cadence)
+    return schedule(db, patient_id)
 
 
 def shared_trends(db: Database, provider_id: int, patient: Mapping[str, Any], share: Mapping[str, Any],

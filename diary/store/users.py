@@ -119,6 +119,7 @@ def delete_account(db: Database, user_id: int) -> bool:
         db.execute("DELETE FROM invites WHERE patient_id = ?", [user_id])
         db.execute("UPDATE invites SET redeemed_by = NULL WHERE redeemed_by = ?", [user_id])
         db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
+        db.execute("DELETE FROM questionnaire_schedules WHERE patient_id = ? OR set_by = ?", [user_id, user_id])
         db.execute("DELETE FROM push_subscriptions WHERE user_id = ?", [user_id])  # reminders_sent cascade
         # Last: the deletions above moved the diary's version on (and dropped its dashboard line).
         db.execute("DELETE FROM dashboard_lines WHERE patient_id = ?", [user_id])

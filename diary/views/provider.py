@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from ..db import get_db
 from ..insights import attention
 from ..schemas.entries import EntryQuery
+from ..schemas.outcomes import ScheduleIn, ScheduleOut
 from ..schemas.sharing import AcknowledgeIn, PatientListOut, RedeemIn, RedeemOut, SharedEntryListOut
 from ..schemas.trends import RANGE_LABELS, SharedTrendsQuery, TrendsOut, TrendsPageQuery
 from ..services import care, export, limits, safety
@@ -171,3 +172,31 @@ def patient_entries(patient_id: int, query: dict[str, Any], found: PatientShare)
     limit = query.pop("limit")
     entries = care.shared_entries(get_db(), current_user.id, patient, share, limit=limit + 1, **query)
     return SharedEntryListOut().dump({"entries": entries[:limit], "next": next_page_url(entries, limit, query)})
+
+
+@operation("/patients/<row_id:patient_id>/questionnaire-schedule", "get",
+           "When a sharing patient's GAD-7 and PHQ-9 fall due", find=shared_patient,
+           responses={200: ScheduleOut, 404: None}, role="provider", endpoint="get_schedule")
+def api_get_schedule(patient_id: int, found: PatientShare) -> ResponseReturnValue:
+    return jsonify(ScheduleOut().dump(care.schedule(get_db(), patient_id)))
+
+
+@operation("/patients/<row_id:patient_id>/questionnaire-schedule", "put",
+           "Set when a sharing patient's GAD-7 and PHQ-9 fall due (audited; the patient sees who set it)",
+           body=ScheduleIn, find=shared_patient, responses={200: ScheduleOut, 404: None}, role="provider",
+           endpoint="set_schedule")
+def api_set_schedule(patient_id: int, data: dict[str, Any], found: PatientShare) -> ResponseReturnValue:
+    return jsonify(ScheduleOut().dump(care.set_schedule(get_db(), current_user.id, patient_id, data["cadence"],
+                                                        data["restart_each_series"])))
+
+
+@bp.route("/patients/<row_id:patient_id>/questionnaire-schedule", methods=["POST"])
+def schedule_form(patient_id: int) -> ResponseReturnValue:
+    shared_patient(patient_id)
+    form = present(request.form, ("cadence",))
+    data, errors = load(ScheduleIn(), {**form, "restart_each_series": "restart_each_series" in request.form})
+    if data is None:
+        raise http_error(422, errors)
+    care.set_schedule(get_db(), current_user.id, patient_id, data["cadence"], data["restart_each_series"])
+    flash("Questionnaire schedule saved. Your patient sees it on their Today page.")
+    return redirect(url_for("provider.patient", patient_id=patient_id, _anchor="schedule"))

@@ -12,6 +12,7 @@ from ..insights.reliable_change import RELIABLE_LABELS
 from ..schemas.assessments import PLAN_STEPS
 from ..timeutil import date_span, local_date, local_time, short_date, today_in
 from ..vocabulary import (
+    SCHEDULE_LABELS,
     SIDE_EFFECT_LABELS,
     SIDE_EFFECT_SEVERITIES,
     TREATMENT_LABELS,
@@ -110,7 +111,7 @@ def init_app(app: Flask) -> None:
         plural=plural,
         SIDE_EFFECT_SEVERITIES=SIDE_EFFECT_SEVERITIES,
         SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS,
-        PLAN_STEPS=PLAN_STEPS,
+        PLAN_STEPS=PLAN_STEPS, SCHEDULE_LABELS=SCHEDULE_LABELS,
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},
         EMERGENCY=EMERGENCY, take_support_card=support.take,
         crisis_contacts=lambda: app.config["CRISIS_CONTACTS"],
