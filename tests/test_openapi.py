@@ -117,7 +117,7 @@ def test_session_body_documents_time_dose_side_effects_and_blood_pressure(doc):
 
 
 @pytest.mark.parametrize("path, status, targets", [
-    ("/api/v1/patients", "200", {"patient_trends", "patient_entries", "acknowledge_safety"}),
+    ("/api/v1/patients", "200", {"patient_trends", "patient_entries", "acknowledge_safety", "get_schedule", "set_schedule"}),
     ("/api/v1/care-team", "200", {"revoke_share"}),
 ])
 def test_links_lead_from_a_list_to_the_operations_its_ids_feed(doc, path, status, targets):

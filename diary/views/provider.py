@@ -133,6 +133,8 @@ FIRST_PATIENT = {"patient_id": "$response.body#/patients/0/id"}
                "PatientTrends": ("patient_trends", FIRST_PATIENT),
                "PatientEntries": ("patient_entries", FIRST_PATIENT),
                "AcknowledgeSafety": ("acknowledge_safety", FIRST_PATIENT),
+               "GetSchedule": ("get_schedule", FIRST_PATIENT),
+               "SetSchedule": ("set_schedule", FIRST_PATIENT),
            }})
 def list_patients() -> ResponseReturnValue:
     # Read by field name (PATIENT_FIELDS), not as the service's TypedDict.
