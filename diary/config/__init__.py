@@ -168,7 +168,7 @@ def master_key_files(instance: Path) -> tuple[Path, Path]:
 
 def master_keys_text(instance: Path) -> str:
     """The master keys in instance/: the current one first, then the previous one during a rotation."""
-    current, previous = master_key_files(instance)
+    previous = master_key_files(instance)[1]
     text = load_or_create_master_key(instance)
     return f"{text},{previous.read_text().strip()}" if previous.exists() else text
 

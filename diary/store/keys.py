@@ -7,7 +7,6 @@ no longer any key that opens them. (The key store is replicated too, always rest
 latest state: docs/OPERATIONS.md.)
 """
 import os
-from collections.abc import Callable
 
 from sqlite_utils import Database
 
@@ -189,4 +188,3 @@ def master_key_ids(db: Database) -> dict[str, int]:
 
 
 Key = DataKey | MissingKey
-KeyFor = Callable[[int], Key]
