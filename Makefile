@@ -18,7 +18,18 @@ RUN_ENV := DIARY_SECURE_COOKIES=$${DIARY_SECURE_COOKIES:-0} DIARY_PUSH_LOOPBACK=
 SERVE := $(BIN)/python scripts/serve
 export HOST PORT WORKERS
 
-.PHONY: run demo test check fuzz bench bench-details bench-encryption bench-replication bench-web lint browser-deps clean
+.PHONY: run demo test check fuzz bench bench-details bench-encryption bench-replication bench-web lint browser-deps clean \
+	translations
+
+# The Spanish catalog (docs/TRANSLATING.md): `make translations` extracts every marked text of the
+# code and templates (babel.cfg) into messages.pot and merges it into each language's .po, for a
+# translator to fill in; the compiled .mo the app reads is built from the .po by every target that
+# serves or tests (never committed, so it can't fall behind its .po).
+CATALOGS := diary/translations
+PO := $(CATALOGS)/es/LC_MESSAGES/messages.po
+MO := $(PO:.po=.mo)
+EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k msg -k plural_msg:1,2 -k lazy_gettext \
+	--no-location --sort-output --omit-header -o $(CATALOGS)/messages.pot .
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +42,18 @@ $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+$(MO): $(PO) | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d $(CATALOGS) -D messages
+
+translations: $(VENV)/.installed
+	$(EXTRACT)
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i $(CATALOGS)/messages.pot -d $(CATALOGS) -D messages
+	$(BIN)/pybabel -q compile -d $(CATALOGS) -D messages
+
+run: $(VENV)/.installed $(MO)
 	$(RUN_ENV) $(SERVE)
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed $(MO)
 	$(RUN_ENV) $(SERVE) --seed-demo
 
 # Browser tests drive Debian's chromium; scripts/ensure-chromium installs it when missing.
@@ -45,28 +64,28 @@ browser-deps:
 # Two pytest runs. The stateful API scenarios (marked isolated) choose other scenarios when other
 # test modules are imported into the same process (collecting them is enough; the cause is not yet
 # found), and then miss an operation; collected alone they are the same every run.
-test: $(VENV)/.installed-test browser-deps lint
+test: $(VENV)/.installed-test $(MO) browser-deps lint
 	$(BIN)/python -m pytest -m "not isolated" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m isolated tests/test_schemathesis.py $(PYTEST_ARGS)
 
 # The loop to run while working: lint, types, and every test that needs no browser, no fuzzing, no
 # crash cycles and no Litestream, on every core (pytest-xdist). `make test` (what CI runs) stays the whole suite, in one process.
-check: $(VENV)/.installed-test lint
+check: $(VENV)/.installed-test $(MO) lint
 	$(BIN)/python -m pytest -n auto -m "not browser and not fuzz and not crash and not replication" $(PYTEST_ARGS)
 
 # The schemathesis tests of `make test` (tests/test_schemathesis.py), with many more examples and a fresh seed.
 FUZZ_EXAMPLES ?= 500
-fuzz: $(VENV)/.installed-test
+fuzz: $(VENV)/.installed-test $(MO)
 	DIARY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	touch $@ $(VENV)/.installed-test $(VENV)/.installed
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench $(MO)
 	$(BIN)/python -m bench
 
-bench-details: $(VENV)/.installed-bench
+bench-details: $(VENV)/.installed-bench $(MO)
 	$(BIN)/python -m bench.checkins
 	$(BIN)/python -m bench.trends
 	$(BIN)/python -m bench.export
@@ -78,19 +97,19 @@ bench-details: $(VENV)/.installed-bench
 
 # What sealing the words costs: the check-in write and the all-time Trends page next to the same
 # figures from the commit before sealing (a git worktree), in one run. Not part of `make bench`.
-bench-encryption: $(VENV)/.installed-bench
+bench-encryption: $(VENV)/.installed-bench $(MO)
 	$(BIN)/python -m bench.encryption $(BENCH_ENCRYPTION_ARGS)
 
 # Replication on next to off (docs/PERFORMANCE.md, "Replication"): check-in writes, and how far the
 # replica trails a clinic's load. Not part of `make bench`. BENCH_REPLICATION_ARGS: e.g. "--duration 120".
-bench-replication: $(VENV)/.installed-bench
+bench-replication: $(VENV)/.installed-bench $(MO)
 	$(BIN)/python -m bench.replication $(BENCH_REPLICATION_ARGS)
 
 # Phone load (docs/PERFORMANCE.md): Lighthouse 12 on a phone and cold loads on Chrome's "Slow 4G", in
 # Debian's chromium; not part of `make test` or `make bench`. Lighthouse comes from bench/web/package-lock.json
 # (Node 20 at /usr/bin/node); after changing the lock file, delete bench/web/node_modules to reinstall.
 # BENCH_WEB_ARGS: e.g. "--runs 5 --loads 5". Exits non-zero when a target is missed (make reports Error 1).
-bench-web: $(VENV)/.installed-test
+bench-web: $(VENV)/.installed-test $(MO)
 	scripts/ensure-chromium
 	test -d bench/web/node_modules || npm ci --prefix bench/web --no-audit --no-fund
 	$(BIN)/python -m bench.web $(BENCH_WEB_ARGS)

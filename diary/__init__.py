@@ -68,6 +68,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import commands
     commands.init_app(app)
 
+    from .web import i18n
+    i18n.init_app(app)
+
     from .web import templating
     templating.init_app(app)
 

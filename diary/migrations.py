@@ -695,3 +695,11 @@ def m021_questionnaire_schedules(db: Database) -> None:
             set_at TEXT NOT NULL
         ) STRICT
     """)
+
+
+@migrations()
+def m022_account_language(db: Database) -> None:
+    # The language the app speaks to the account (docs/ARCHITECTURE.md, "Languages"): its pages,
+    # messages, questionnaires, reminders and report. What people wrote stays as written; CSV
+    # columns and JSON keys never change with it. Accounts made before this speak English.
+    db.execute("ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'es'))")

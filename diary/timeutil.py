@@ -1,6 +1,7 @@
 """Dates and times: a patient's "today" comes from their IANA time zone; stored stamps are UTC."""
 import datetime as dt
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -51,13 +52,20 @@ def utc_after(**delta: float) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+class DateNames(NamedTuple):
+    """A language's abbreviated weekday (Monday first) and month names, as its short dates use them."""
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
 
 
-def short_date(value: dt.date | str, today: dt.date | None = None) -> str:
+ENGLISH_NAMES = DateNames(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+                          ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))
+
+
+def short_date(value: dt.date | str, today: dt.date | None = None, names: DateNames = ENGLISH_NAMES) -> str:
     """date(2026, 12, 3) or '2026-12-03' -> 'Thu 3 Dec', with the year when it isn't this year
     ('Wed 3 Dec 2025'): how every date reads to people (HTML and sentences; CSV/JSON/FHIR stay ISO).
+    In Spanish (``names`` from web/i18n.py) the same order: 'jue 3 dic'.
 
     :param today: the reader's today (defaults to today in UTC) to decide "this year".
     """
@@ -67,7 +75,7 @@ def short_date(value: dt.date | str, today: dt.date | None = None) -> str:
     this_year = (today or dt.datetime.now(dt.timezone.utc).date()).year
     # Names from tables, not strftime: the same in every locale, and a third of the time (a
     # five-year Trends page names hundreds of weeks).
-    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    text = f"{names.weekdays[day.weekday()]} {day.day} {names.months[day.month - 1]}"
     return text if day.year == this_year else f"{text} {day.year}"
 
 
@@ -76,29 +84,31 @@ def iso_date(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def date_span(first: dt.date | str, last: dt.date | str, today: dt.date | None = None) -> str:
+def date_span(first: dt.date | str, last: dt.date | str, today: dt.date | None = None,
+              names: DateNames = ENGLISH_NAMES) -> str:
     """Two dates as a short span: '9–13 Dec', '29 Nov – 3 Dec' (the year when it isn't this year,
     as short_date); one date when they are the same day ('9 Dec')."""
     first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in (first, last))
     this_year = (today or dt.datetime.now(dt.timezone.utc).date()).year
-    end = f"{last.day} {_MONTHS[last.month - 1]}" + ("" if last.year == this_year else f" {last.year}")
+    months = names.months
+    end = f"{last.day} {months[last.month - 1]}" + ("" if last.year == this_year else f" {last.year}")
     if first == last:
         return end
     if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}–{end}"
-    start = f"{first.day} {_MONTHS[first.month - 1]}"
+    start = f"{first.day} {months[first.month - 1]}"
     if first.year not in (this_year, last.year):
         start += f" {first.year}"
     return f"{start} – {end}"
 
 
-def local_time(utc_stamp: str, timezone: str) -> str:
+def local_time(utc_stamp: str, timezone: str, names: DateNames = ENGLISH_NAMES) -> str:
     """A stored UTC stamp as the reader's local day and time, the zone named:
     'Tue 3 Dec, 14:05 (Europe/London)' (the year too when it isn't this year there)."""
     zone = _zone(timezone)
     moment = dt.datetime.fromisoformat(utc_stamp.replace("Z", "+00:00")).astimezone(zone)
     name = timezone if isinstance(zone, ZoneInfo) else "UTC"
-    return f"{short_date(moment.date(), dt.datetime.now(zone).date())}, {moment:%H:%M} ({name})"
+    return f"{short_date(moment.date(), dt.datetime.now(zone).date(), names)}, {moment:%H:%M} ({name})"
 
 
 def local_date(utc_stamp: str, timezone: str) -> dt.date:

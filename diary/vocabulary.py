@@ -5,6 +5,11 @@ Adding a treatment also needs a migration: the table's CHECK constraint freezes 
 from collections.abc import Mapping
 from typing import Any
 
+# The languages the app speaks, each named in itself (never translated: the switch must be readable
+# to someone who can't read the page's language).
+LANGUAGES = ("en", "es")
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
 TREATMENTS = (
     "iv_ketamine", "im_ketamine", "esketamine_nasal", "oral_ketamine", "psychotherapy", "other",
 )

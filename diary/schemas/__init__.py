@@ -1,23 +1,29 @@
 """marshmallow schemas: one definition of valid input, shared by HTML forms, the JSON API
 and the OpenAPI document. ``*In`` schemas load (validate and convert), ``*Out`` dump."""
+from collections.abc import Callable
 from typing import Any
 
+from ..messages import Msg, msg
 
-def flat_errors(messages: dict[str, Any] | list[Any]) -> dict[str, list[str]]:
+
+def flat_errors(messages: dict[str, Any] | list[Any], word: Callable[[Any], str] = str) -> dict[str, list[str]]:
     """marshmallow's error dict, flattened to the contract's ``{field: [message, ...]}``.
 
     An error on a list item (``{"triggers": {2: [...]}}``) becomes
     ``{"triggers": ["Item 3: ..."]}``, and one inside a nested object (``{"keys": {"auth": [...]}}``)
     ``{"keys": ["auth: ..."]}``, so every field maps to a list of strings.
+
+    :param word: each message as the reader reads it (the web layer words them in the request's
+        language; messages may be ``Msg`` or marshmallow's own English texts).
     """
     def label(key: int | str) -> str:
         if isinstance(key, int):
-            return f"Item {key + 1}: "
+            return word(msg("Item %(number)s: ", number=key + 1))
         return "" if key == "_schema" else f"{key}: "
 
     def flatten(value: Any) -> list[str]:
-        if isinstance(value, str):
-            return [value]
+        if isinstance(value, str | Msg):
+            return [word(value)]
         if isinstance(value, dict):
             return [label(key) + message for key, item in value.items() for message in flatten(item)]
         return [message for item in value for message in flatten(item)]

@@ -7,6 +7,7 @@ from marshmallow.validate import Email, Length, OneOf
 
 from ..security.passwords import MAX_LENGTH, MIN_LENGTH, weakness
 from ..timeutil import is_timezone
+from ..vocabulary import LANGUAGES
 from .fields import Trimmed, refuse_deceptive, refuse_unreadable
 
 ROLES = ("patient", "provider")
@@ -42,6 +43,12 @@ def _known_zone(value: str) -> None:
         raise ValidationError("Not a known time zone (use an IANA name such as Europe/Berlin).")
 
 
+def language_field(**kwargs: Any) -> fields.String:
+    """The language the app speaks to the account: "en" or "es"."""
+    return fields.String(validate=OneOf(LANGUAGES, error="Must be one of: {choices}."),
+                         metadata={"enum": list(LANGUAGES)}, **kwargs)
+
+
 def time_zone(**kwargs: Any) -> fields.String:
     """An IANA time zone name; it decides when a patient's day starts."""
     return fields.String(validate=_known_zone, **kwargs)
@@ -53,6 +60,8 @@ class RegisterIn(Schema):
     role = fields.String(required=True, validate=OneOf(ROLES, error="Must be one of: {choices}."))
     display_name = display_name()
     timezone = time_zone(load_default="UTC")
+    # Without one, the language the browser asks for (Accept-Language), chosen by the view.
+    language = language_field(load_default=None)
 
     # Checked even when another field failed, so every problem shows at once; a password is
     # compared with the email only when the email itself is valid.
@@ -64,6 +73,11 @@ class RegisterIn(Schema):
 class ProfileIn(Schema):
     display_name = display_name()
     timezone = time_zone(required=True)
+    language = language_field(required=True)
+
+
+class LanguageIn(Schema):
+    language = language_field(required=True)
 
 
 class LoginIn(Schema):
@@ -106,6 +120,7 @@ class UserOut(Schema):
     role = fields.String(metadata={"enum": list(ROLES)})
     display_name = fields.String()
     timezone = fields.String()
+    language = fields.String(metadata={"enum": list(LANGUAGES)})
 
 
 DELETE_CONFIRMATION = "delete"

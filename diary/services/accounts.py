@@ -84,6 +84,7 @@ def register(db: Database, config: Mapping[str, Any], data: Mapping[str, Any], a
         row = users_store.create_user(
             db, email=data["email"], password_hash=password_hash,
             role=data["role"], display_name=data["display_name"], timezone=data["timezone"],
+            language=data.get("language") or "en",
         )
         # In the same transaction: an invitation two registrations race for opens one account.
         if policy == "invite" and not invitations_store.use(db, cast(str, invitation), email, row["id"]):
@@ -264,8 +265,13 @@ def change_password(db: Database, config: Mapping[str, Any], user_id: int, curre
     return cast(User, users_store.get_user(db, user_id))  # the account just confirmed: never None
 
 
-def update_profile(db: Database, user_id: int, *, display_name: str, timezone: str) -> User | None:
-    return users_store.update_profile(db, user_id, display_name=display_name, timezone=timezone)
+def update_profile(db: Database, user_id: int, *, display_name: str, timezone: str, language: str) -> User | None:
+    return users_store.update_profile(db, user_id, display_name=display_name, timezone=timezone, language=language)
+
+
+def set_language(db: Database, user_id: int, language: str) -> None:
+    """The language the app speaks to the account from now on (vocabulary.LANGUAGES)."""
+    users_store.set_language(db, user_id, language)
 
 
 def delete_account(db: Database, config: Mapping[str, Any], user_id: int, password: str, address: str | None) -> None:

@@ -12,7 +12,8 @@ from . import keys as keys_store
 
 # mfa_enabled_at says whether the account has two-factor on; the secret itself is read only by
 # store/mfa.py, so it never rides along in every row.
-_COLUMNS = "id, email, password_hash, role, display_name, timezone, created_at, session_version, mfa_enabled_at"
+_COLUMNS = ("id, email, password_hash, role, display_name, timezone, created_at, session_version, mfa_enabled_at,"
+            " language")
 
 
 _NAMES = tuple(_COLUMNS.split(", "))
@@ -29,6 +30,7 @@ class User(TypedDict):
     created_at: str
     session_version: int
     mfa_enabled_at: str | None
+    language: str           # vocabulary.LANGUAGES
 
 
 def _one(db: Database, sql: str, params: Sequence[Any]) -> User | None:
@@ -42,14 +44,15 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(db: Database, *, email: str, password_hash: str, role: str, display_name: str, timezone: str) -> User:
+def create_user(db: Database, *, email: str, password_hash: str, role: str, display_name: str, timezone: str,
+                language: str = "en") -> User:
     """Insert an account and return its row; raises NameTaken if the email is in use."""
     try:
         with write_transaction(db):
             cursor = db.execute(
-                "INSERT INTO users (email, password_hash, role, display_name, timezone, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [normalize_email(email), password_hash, role, display_name, timezone, utc_now()],
+                "INSERT INTO users (email, password_hash, role, display_name, timezone, created_at, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [normalize_email(email), password_hash, role, display_name, timezone, utc_now(), language],
             )
     except sqlite3.IntegrityError as error:
         raise NameTaken(email) from error
@@ -92,12 +95,18 @@ def set_password_hash(db: Database, user_id: int, password_hash: str, *, end_log
     return None
 
 
-def update_profile(db: Database, user_id: int, *, display_name: str, timezone: str) -> User | None:
+def update_profile(db: Database, user_id: int, *, display_name: str, timezone: str, language: str) -> User | None:
     with write_transaction(db):
         db.execute(
-            "UPDATE users SET display_name = ?, timezone = ? WHERE id = ?", [display_name, timezone, user_id]
+            "UPDATE users SET display_name = ?, timezone = ?, language = ? WHERE id = ?",
+            [display_name, timezone, language, user_id],
         )
     return get_user(db, user_id)
+
+
+def set_language(db: Database, user_id: int, language: str) -> None:
+    with write_transaction(db):
+        db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
 
 def delete_account(db: Database, user_id: int) -> bool:

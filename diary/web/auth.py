@@ -4,6 +4,7 @@ import time
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+import flask_babel
 from flask import Flask, abort, flash, g, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
@@ -16,6 +17,8 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to continue."
 login_manager.login_message_category = "info"
+# Worded in the reader's language when it is flashed.
+login_manager.localize_callback = flask_babel.gettext
 
 
 class User(UserMixin):
@@ -29,6 +32,7 @@ class User(UserMixin):
         self.timezone = row["timezone"]
         self.session_version = row["session_version"]
         self.mfa_enabled = row["mfa_enabled_at"] is not None
+        self.language = row["language"]
 
     def get_id(self) -> str:
         # The version rides in the session; bumping it on the row (logout,

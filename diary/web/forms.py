@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from ..schemas import flat_errors
 from ..schemas.fields import MAX_ROW_ID
+from . import i18n
 
 NUL_MESSAGE = "Can't contain a NUL character (\\0)."
 
@@ -40,7 +41,7 @@ def load(schema: Schema, payload: Mapping[str, Any]) -> tuple[dict[str, Any] | N
     try:
         return schema.load(payload), {}
     except ValidationError as error:
-        return None, flat_errors(error.normalized_messages())
+        return None, flat_errors(error.normalized_messages(), i18n.word_any)
 
 
 def without_item_numbers(errors: Mapping[str, list[str]], field: str) -> Mapping[str, list[str]]:

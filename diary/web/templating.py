@@ -3,14 +3,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, has_request_context
-from flask_login import current_user
+from flask import Flask
 
 from ..config.crisis_contacts import EMERGENCY, dial
 from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from ..insights.reliable_change import RELIABLE_LABELS
 from ..schemas.assessments import PLAN_STEPS
-from ..timeutil import date_span, local_date, local_time, short_date, today_in
+from ..timeutil import local_date
 from ..vocabulary import (
     SCHEDULE_LABELS,
     SIDE_EFFECT_LABELS,
@@ -20,40 +19,29 @@ from ..vocabulary import (
     label,
     plural,
 )
-from . import support
+from . import i18n, support
 
 _V = TypeVar("_V")
 
 
-def viewer_timezone() -> str:
-    """The logged-in reader's IANA zone (users.timezone), or UTC for anonymous pages."""
-    if not has_request_context():
-        return "UTC"
-    return getattr(current_user, "timezone", None) or "UTC"
-
-
 def nice_date(value: _V) -> str | _V:
-    """'2026-12-03' -> 'Thu 3 Dec' ('Wed 3 Dec 2025' when not the reader's this year)."""
+    """'2026-12-03' -> 'Thu 3 Dec' ('Wed 3 Dec 2025' when not the reader's this year), in the
+    reader's language ('jue 3 dic')."""
     try:
         day = dt.date.fromisoformat(str(value))
     except ValueError:
         return value
-    return short_date(day, today_in(viewer_timezone()))
-
-
-def reader_date_span(first: dt.date | str, last: dt.date | str) -> str:
-    """Two ISO dates as '9–13 Dec' (timeutil.date_span), in the reader's year."""
-    return date_span(first, last, today_in(viewer_timezone()))
+    return i18n.nice_day(day)
 
 
 def when(utc_stamp: str | None) -> str:
     """A stored UTC stamp in the reader's zone, named: 'Thu 3 Dec, 14:05 (Europe/London)'."""
-    return local_time(utc_stamp, viewer_timezone()) if utc_stamp else ""
+    return i18n.nice_time(utc_stamp) if utc_stamp else ""
 
 
 def day_of(utc_stamp: str | None) -> str | dt.date:
     """The reader's local calendar day of a stored UTC stamp, as nice_date."""
-    return nice_date(local_date(utc_stamp, viewer_timezone())) if utc_stamp else ""
+    return nice_date(local_date(utc_stamp, i18n.viewer_timezone())) if utc_stamp else ""
 
 
 def number(value: _V) -> str | _V:
@@ -105,7 +93,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
                                  dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect,
                                  plural=plural, when=when, day_of=day_of, label=label,
-                                 date_span=reader_date_span, since_baseline=since_baseline)
+                                 date_span=i18n.nice_span, since_baseline=since_baseline)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
         plural=plural,

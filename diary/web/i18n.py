@@ -1,0 +1,126 @@
+"""Languages: which one a request speaks, and wording in it (Flask-Babel, gettext catalogs under
+diary/translations/; docs/ARCHITECTURE.md, "Languages").
+
+The language is the logged-in account's (users.language); before logging in, the one chosen with
+the switch on the login and register pages (a cookie), else the best match of the browser's
+Accept-Language, else English. Dates are worded with the language's own names from Babel's locale
+data; the Spanish is the United States' (es_US: "sáb 5 dic", a point before decimals).
+"""
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+import flask_babel
+from babel.dates import format_date
+from flask import Flask, has_request_context, request
+from flask_login import current_user
+
+from .. import messages
+from ..messages import Msg
+from ..timeutil import ENGLISH_NAMES, DateNames, date_span, local_time, short_date, today_in
+from ..vocabulary import LANGUAGES
+
+DEFAULT = "en"
+COOKIE = "lang"
+# The Babel locale each language's dates and numbers follow.
+FORMAT_LOCALES = {"en": "en", "es": "es_US"}
+
+babel = flask_babel.Babel()
+
+
+def browser_language() -> str:
+    """The best of LANGUAGES for the request's Accept-Language, else English."""
+    if not has_request_context():
+        return DEFAULT
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
+
+
+def chosen_language() -> str:
+    """The language chosen on this browser before logging in (the switch's cookie), else the browser's."""
+    if has_request_context() and request.cookies.get(COOKIE) in LANGUAGES:
+        return request.cookies[COOKIE]
+    return browser_language()
+
+
+def select_language() -> str:
+    """Flask-Babel's locale selector: the account's language, or the visitor's choice."""
+    if has_request_context():
+        language = getattr(current_user, "language", None)
+        if language in LANGUAGES:
+            return str(language)
+    return chosen_language()
+
+
+def language() -> str:
+    """The language this request (or ``speaking``) speaks: "en" or "es"."""
+    locale = flask_babel.get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Word everything inside in ``language`` (a reminder sent to a patient, whoever is sending)."""
+    with flask_babel.force_locale(language if language in LANGUAGES else DEFAULT):
+        yield
+
+
+@lru_cache(maxsize=None)
+def date_names(language: str) -> DateNames:
+    """The weekday and month names ``language``'s short dates use, read from Babel's own short
+    dates (so they match "EEE d MMM" exactly, periods and all)."""
+    if language == "en":
+        return ENGLISH_NAMES
+    locale = FORMAT_LOCALES[language]
+    monday = dt.date(2024, 1, 1)
+    return DateNames(tuple(format_date(monday + dt.timedelta(days=i), "EEE", locale=locale) for i in range(7)),
+                     tuple(format_date(dt.date(2024, m, 1), "MMM", locale=locale) for m in range(1, 13)))
+
+
+def viewer_timezone() -> str:
+    """The logged-in reader's IANA zone (users.timezone), or UTC for anonymous pages."""
+    if not has_request_context():
+        return "UTC"
+    return getattr(current_user, "timezone", None) or "UTC"
+
+
+def nice_day(day: dt.date) -> str:
+    """A date as the reader reads it: 'Thu 3 Dec', 'jue 3 dic' ('Wed 3 Dec 2025' when not this year)."""
+    return short_date(day, today_in(viewer_timezone()), date_names(language()))
+
+
+def nice_span(first: dt.date | str, last: dt.date | str) -> str:
+    """Two dates as '9–13 Dec', '9–13 dic', in the reader's year."""
+    return date_span(first, last, today_in(viewer_timezone()), date_names(language()))
+
+
+def nice_time(utc_stamp: str) -> str:
+    """A stored UTC stamp in the reader's zone and language: 'Thu 3 Dec, 14:05 (Europe/London)'."""
+    return local_time(utc_stamp, viewer_timezone(), date_names(language()))
+
+
+def _translations() -> flask_babel.support.NullTranslations:
+    return flask_babel.get_translations()
+
+
+def word(message: Msg) -> str:
+    """``message`` in the request's language (``str(message)`` calls this once init_app has run)."""
+    from flask import has_app_context
+    if not has_app_context():
+        return message.english()
+    translations = _translations()
+    return messages.word(message, translations.ugettext, translations.ungettext, nice_day)
+
+
+def word_any(text: Msg | str) -> str:
+    """A message, or a fixed English text (marshmallow's own error messages, labels marked with
+    ``N_``), in the request's language; a text the catalog doesn't hold stays as it is."""
+    if isinstance(text, Msg):
+        return str(text)
+    from flask import has_app_context
+    return _translations().ugettext(text) if has_app_context() else text
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_language, default_domain="messages")
+    messages.use_translator(word)
