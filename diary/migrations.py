@@ -701,5 +701,8 @@ def m021_questionnaire_schedules(db: Database) -> None:
 def m022_account_language(db: Database) -> None:
     # The language the app speaks to the account (docs/ARCHITECTURE.md, "Languages"): its pages,
     # messages, questionnaires, reminders and report. What people wrote stays as written; CSV
-    # columns and JSON keys never change with it. Accounts made before this speak English.
+    # columns and JSON keys never change with it. Accounts made before this speak English. A
+    # questionnaire keeps the language of the form it was answered on (the FHIR export says it).
     db.execute("ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'es'))")
+    db.execute("ALTER TABLE assessments ADD COLUMN language TEXT NOT NULL DEFAULT 'en'"
+               " CHECK (language IN ('en', 'es'))")

@@ -79,6 +79,11 @@ def short_date(value: dt.date | str, today: dt.date | None = None, names: DateNa
     return text if day.year == this_year else f"{text} {day.year}"
 
 
+def weekday_and_day(day: dt.date, names: DateNames = ENGLISH_NAMES) -> str:
+    """'Wed 9' ('mié 9'): the first day of a span whose second names the month."""
+    return f"{names.weekdays[day.weekday()]} {day.day}"
+
+
 def iso_date(day: dt.date | None) -> str | None:
     """A date as JSON carries it ('2026-12-08'), None as null."""
     return day.isoformat() if day else None

@@ -229,9 +229,10 @@ def static_url(name):
 
 def without_inline_code(html):
     """``html`` without its inline <style> and <script> blocks: the static files the page carries
-    (diary/web/assets.py), the same for everyone, whose words would match a search for personal data."""
+    (diary/web/assets.py) and the scripts' words (diary/web/js_words.py), the same for everyone, whose
+    words would match a search for personal data."""
     import re
-    return re.sub(r"<(style|script)>.*?</\1>", "", html, flags=re.S)
+    return re.sub(r'<(style|script)(?: type="application/json" id="diary-words")?>.*?</\1>', "", html, flags=re.S)
 
 
 def with_keys(db, key_store, master_keys=None):
@@ -248,3 +249,13 @@ def app_connection(app):
     or a cron job would open it)."""
     from diary.db import connect
     return with_keys(connect(app.config["DATABASE"]), app.config["KEY_STORE"], app.config["MASTER_KEYS"])
+
+
+def english_words(series, summary, outlook, reader="patient"):
+    """relief.words as an English reader reads them: its messages worded (Msg.english)."""
+    from types import SimpleNamespace
+
+    from diary.insights.relief import words
+    said = words(series, summary, outlook, reader=reader)
+    return SimpleNamespace(headline=said.headline.english(), sentence=said.sentence.english(),
+                           method=tuple(note.english() for note in said.method))

@@ -405,11 +405,11 @@ def test_delete_answers_204_then_404(patient):
 def test_me_shows_the_account(patient, provider):
     assert patient.get("/api/v1/me").get_json() == {
         "id": 1, "email": "pat@example.com", "role": "patient", "display_name": "Pat",
-        "timezone": "Europe/London",
+        "timezone": "Europe/London", "language": "en",
     }
     me = provider.get("/api/v1/me")
     assert me.status_code == 200
-    assert set(me.get_json()) == {"id", "email", "role", "display_name", "timezone"}
+    assert set(me.get_json()) == {"id", "email", "role", "display_name", "timezone", "language"}
     assert me.get_json()["role"] == "provider"
 
 

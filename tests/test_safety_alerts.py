@@ -428,14 +428,14 @@ def test_the_dashboard_says_the_diary_is_not_monitored_and_what_patients_get_ins
     assert "support card with crisis lines they can reach day or night" in html
     for contact in app.config["CRISIS_CONTACTS"]:
         assert contact["name"].replace("&", "&amp;") in html
-    assert EMERGENCY in html
+    assert str(EMERGENCY) in html
     assert 'href="/account#safety-alerts"' in html
 
 
 def test_the_providers_account_has_the_alert_switch_the_notice_and_the_browsers(app, provider, push):
     html = words(provider.get("/account"))
     section = html[html.index('id="safety-alerts"'):html.index("Your data")]
-    assert "Symptom Diary is not monitored around the clock." in section and EMERGENCY in section
+    assert "Symptom Diary is not monitored around the clock." in section and str(EMERGENCY) in section
     assert "A patient you care for needs attention. Open Symptom Diary." in section
     assert "marks private never" in section
     assert "data-safety-alerts" in section and "Turn on safety alerts in this browser" in section

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 CATALOG = ROOT / "diary" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 # The keywords the Makefile's EXTRACT gives pybabel, besides Babel's own (_, gettext, ngettext, N_ …).
-KEYWORDS = {"msg": None, "plural_msg": (1, 2), "lazy_gettext": None}
+KEYWORDS = {"msg": None, "plural_msg": (1, 2), "context_msg": ((1, "c"), 2), "lazy_gettext": None}
 
 # Attributes a person reads or hears. data-label is shown by the stylesheet (the table cells'
 # headings on a phone); value only on buttons.
@@ -94,7 +94,7 @@ def extracted_messages() -> dict[str, tuple]:
     method_map, options_map = parse_mapping_cfg((ROOT / "babel.cfg").open(encoding="utf-8"))
     found = {}
     for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords={
-            **{"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}, **KEYWORDS}):
+            **{"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}, **KEYWORDS}):
         key = message[0] if isinstance(message, tuple) else message
         found[key] = message
     return found
@@ -109,7 +109,8 @@ def catalog():
 def test_the_makefile_extracts_with_the_same_keywords():
     extract = re.search(r"^EXTRACT := (.*(?:\\\n.*)*)", (ROOT / "Makefile").read_text(), re.M).group(1)
     for keyword, spec in KEYWORDS.items():
-        assert f"-k {keyword}{'' if spec is None else ':' + ','.join(map(str, spec))}" in extract
+        parts = [] if spec is None else [f"{p[0]}{p[1]}" if isinstance(p, tuple) else str(p) for p in spec]
+        assert f"-k {keyword}{':' + ','.join(parts) if parts else ''}" in extract
 
 
 def test_every_message_has_its_spanish(catalog):

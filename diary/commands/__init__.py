@@ -4,6 +4,8 @@ import datetime as dt
 import os
 import sqlite3
 import stat
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -55,7 +57,7 @@ def create_user_command(email: str, role: str, display_name: str, timezone: str,
         })
     except ValidationError as error:
         messages = error.normalized_messages()
-        raise click.UsageError("; ".join(f"{k}: {' '.join(v)}" for k, v in messages.items())) from None
+        raise click.UsageError("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in messages.items())) from None
     migrate(get_db())
     try:
         user = users_store.create_user(
@@ -241,7 +243,7 @@ def send_reminders_command(now: str | None) -> None:
     moment = moment.astimezone(dt.timezone.utc)
     db = get_db()
     migrate(db)
-    send = webpush.sender(current_app.config, current_app.instance_path)
+    send = in_their_language(webpush.sender(current_app.config, current_app.instance_path))
     # Safety alerts first: they don't wait for a time of day, and a slow reminder run mustn't delay them.
     alerts = safety_alerts.send_due(db, send)
     when = moment.isoformat(timespec="seconds")
@@ -251,6 +253,18 @@ def send_reminders_command(now: str | None) -> None:
     click.echo(f"{when}: sent {counts['sent']}, nothing to do "
                f"{counts['nothing_to_do']}, already done {counts['already_done']}, expired and removed "
                f"{counts['gone']}, failed {counts['failed'] + counts['refused']}.")
+
+
+def in_their_language(send: Callable[..., str]) -> Callable[..., str]:
+    """``send`` with each message worded first in the language of the account it goes to (the
+    subscription's ``language``): a reminder in the patient's, an alert in the clinician's."""
+    from ..web import i18n
+
+    def send_worded(subscription: Mapping[str, Any], message: Mapping[str, Any], **options: Any) -> str:
+        with i18n.speaking(subscription.get("language") or i18n.DEFAULT):
+            worded = {key: value if isinstance(value, str) else str(value) for key, value in message.items()}
+        return send(subscription, worded, **options)
+    return send_worded
 
 
 def init_app(app: Flask) -> None:

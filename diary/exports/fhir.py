@@ -15,6 +15,7 @@ from ..insights.questionnaires import (
     SEVERITY_LABELS,
     Instrument,
 )
+from ..messages import Official
 from ..vocabulary import TREATMENT_LABELS, describe_side_effect
 from . import json_stream
 
@@ -29,6 +30,8 @@ INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpreta
 RELIABLE_CODES = {"improvement": ("B", "Better"), "deterioration": ("W", "Worse")}
 UCUM = "http://unitsofmeasure.org"
 LOINC = "http://loinc.org"
+# QuestionnaireResponse.language, by the language a form was answered in.
+FORM_LANGUAGES = {"en": "en-US", "es": "es-US"}
 # The media type names the FHIR version (https://hl7.org/fhir/R4/http.html#version-parameter).
 MEDIA_TYPE = "application/fhir+json; fhirVersion=4.0"
 # LOINC's display names for the total-score codes (loinc.org/70274-6, loinc.org/44261-6).
@@ -101,8 +104,9 @@ def session_resources(base: str, patient_ref: str, session: Mapping[str, Any]) -
         "resourceType": "Procedure",
         "id": procedure_id,
         "status": "completed",
+        # The code's display is the code system's own (English); the text is the reader's.
         "code": {"coding": [{"system": f"{base}/CodeSystem/treatment", "code": session["treatment"],
-                             "display": label}], "text": label},
+                             "display": label.english()}], "text": str(label)},
         "subject": {"reference": patient_ref},
         "performedDateTime": session["date"],
     }
@@ -111,7 +115,7 @@ def session_resources(base: str, patient_ref: str, session: Mapping[str, Any]) -
                                    "valueQuantity": {"value": session["dose_mg"], "unit": "mg", "system": UCUM,
                                                      "code": "mg"}}]
     if session["side_effects"]:
-        procedure["complication"] = [{"text": describe_side_effect(effect)} for effect in session["side_effects"]]
+        procedure["complication"] = [{"text": str(describe_side_effect(effect))} for effect in session["side_effects"]]
     if session["reflection"]:
         procedure["note"] = [{"text": session["reflection"]}]
     resources = [procedure]
@@ -125,8 +129,9 @@ def session_resources(base: str, patient_ref: str, session: Mapping[str, Any]) -
     return resources
 
 
-def _loinc(code: str, display: str) -> dict[str, str]:
-    return {"system": LOINC, "code": code, "display": display}
+def _loinc(code: str, display: str | Official) -> dict[str, str]:
+    # LOINC's own display names are English, whatever language the form was answered in.
+    return {"system": LOINC, "code": code, "display": display.english() if isinstance(display, Official) else display}
 
 
 def _answered_item(link_id: str, text: str, coding: Mapping[str, str]) -> dict[str, Any]:
@@ -134,16 +139,19 @@ def _answered_item(link_id: str, text: str, coding: Mapping[str, str]) -> dict[s
 
 
 def questionnaire_items(instrument: Instrument, assessment: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One item per question, linkId = the item's LOINC code; the difficulty question when answered."""
+    """One item per question, linkId = the item's LOINC code, its text as the form the patient
+    answered worded it (the assessment's ``language``); the difficulty question when answered."""
+    language = assessment.get("language") or "en"
     items = [
-        _answered_item(instrument.item_loinc[number], wording, _loinc(ANSWER_CODES[answer], ANSWER_LABELS[answer]))
+        _answered_item(instrument.item_loinc[number], wording.in_language(language),
+                       _loinc(ANSWER_CODES[answer], ANSWER_LABELS[answer]))
         for number, (wording, answer) in enumerate(zip(instrument.items, assessment["answers"]), start=1)
     ]
     if assessment["difficulty"] is not None:
         label, code = DIFFICULTY_ANSWERS[assessment["difficulty"]]
         # GAD-7 has no LOINC code for this question in its panel: a stable local linkId instead.
-        items.append(_answered_item(instrument.difficulty_loinc or "difficulty", instrument.difficulty,
-                                    _loinc(code, label)))
+        items.append(_answered_item(instrument.difficulty_loinc or "difficulty",
+                                    instrument.difficulty.in_language(language), _loinc(code, label)))
     return items
 
 
@@ -157,6 +165,8 @@ def assessment_resources(patient_ref: str, assessment: Mapping[str, Any],
     response = {
         "resourceType": "QuestionnaireResponse",
         "id": response_id,
+        # The language the form was answered in (BCP 47): the official English or Spanish for the USA.
+        "language": FORM_LANGUAGES[assessment.get("language") or "en"],
         "questionnaire": f"{LOINC}/q/{instrument.panel_loinc}",
         "status": "completed",
         "subject": {"reference": patient_ref},
@@ -169,7 +179,7 @@ def assessment_resources(patient_ref: str, assessment: Mapping[str, Any],
         patient_ref, resource_uuid("assessment-total", assessment["id"]),
         {"coding": [_loinc(instrument.total_loinc, display)], "text": f"{instrument.name} total score"},
         assessment, assessment["total"],
-        {"interpretation": [{"text": SEVERITY_LABELS[assessment["severity"]]},
+        {"interpretation": [{"text": str(SEVERITY_LABELS[assessment["severity"]])},
                             *_reliable_change(instrument.name, since_baseline)],
          "derivedFrom": [{"reference": f"urn:uuid:{response_id}"}]})
     return [response, total]

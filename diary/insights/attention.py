@@ -8,10 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..timeutil import short_date
-from ..vocabulary import plural
+from ..messages import Msg, msg, plural_msg
 from .daily import window_mean
-from .questionnaires import INSTRUMENTS, SEVERE_WITHIN_DAYS, SEVERITY_LABELS, is_severe
+from .questionnaires import INSTRUMENTS, SEVERE_WITHIN_DAYS, SEVERITY_WORDS, is_severe
 from .reliable_change import DETERIORATION, SinceBaseline, describe
 from .response import pretreatment_baseline
 
@@ -25,13 +24,13 @@ SPARKLINE_DAYS = 30
 
 FLAG_ORDER = ("safety", "severe", "worse", "spike", "high", "rising", "quiet")
 FLAG_LABELS = {
-    "safety": "Safety: needs acknowledging",
-    "severe": "Severe questionnaire score",
-    "worse": "Reliably worse since treatment began",
-    "spike": "Spike in the last 3 days",
-    "high": "7-day average 7 or more",
-    "rising": "Rising: up 2+ points on the week before",
-    "quiet": "No check-in for 7+ days",
+    "safety": msg("Safety: needs acknowledging"),
+    "severe": msg("Severe questionnaire score"),
+    "worse": msg("Reliably worse since treatment began"),
+    "spike": msg("Spike in the last 3 days"),
+    "high": msg("7-day average 7 or more"),
+    "rising": msg("Rising: up 2+ points on the week before"),
+    "quiet": msg("No check-in for 7+ days"),
 }
 
 
@@ -39,7 +38,7 @@ FLAG_LABELS = {
 class Reason:
     flag: str
     date: dt.date | None  # when it happened (for "most recent first"); None: never checked in
-    text: str
+    text: Msg | str
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class Summary:
         return tuple(reason.flag for reason in self.reasons)
 
 
-def spike(means: Mapping[dt.date, float], highest: Mapping[dt.date, int], today: dt.date) -> tuple[dt.date, str] | None:
+def spike(means: Mapping[dt.date, float], highest: Mapping[dt.date, int], today: dt.date) -> tuple[dt.date, Msg] | None:
     """The most recent spike in the last 3 days as ``(date, text)``, or None.
 
     :param highest: {date: the day's highest check-in}.
@@ -64,15 +63,15 @@ def spike(means: Mapping[dt.date, float], highest: Mapping[dt.date, int], today:
     for back in range(SPIKE_DAYS):
         day = today - dt.timedelta(days=back)
         if highest.get(day, -1) >= SPIKE_SCORE:
-            return day, f"Checked in at {highest[day]} on {short_date(day)}"
+            return day, msg("Checked in at %(score)s on %(date)s", score=highest[day], date=day)
         week = window_mean(means, day - dt.timedelta(days=7), day - dt.timedelta(days=1))
         if day in means and week is not None and means[day] - week >= SPIKE_ABOVE:
-            return day, (f"{short_date(day)} averaged {means[day]:.1f}, {means[day] - week:.1f} above the week "
-                         f"before ({week:.1f})")
+            return day, msg("%(date)s averaged %(mean).1f, %(above).1f above the week before (%(week).1f)",
+                            date=day, mean=means[day], above=means[day] - week, week=week)
     return None
 
 
-def severe(latest_assessments: Mapping[str, Mapping[str, Any]], today: dt.date) -> tuple[dt.date, str] | None:
+def severe(latest_assessments: Mapping[str, Mapping[str, Any]], today: dt.date) -> tuple[dt.date, Msg] | None:
     """The newest severe questionnaire result of the last 28 days as ``(date, text)``, or None.
 
     :param latest_assessments: {instrument: the latest shared result} (dicts with date, total).
@@ -83,12 +82,13 @@ def severe(latest_assessments: Mapping[str, Mapping[str, Any]], today: dt.date) 
         return None
     a = max(found, key=lambda a: a["date"])
     instrument = INSTRUMENTS[a["instrument"]]
-    return (dt.date.fromisoformat(a["date"]),
-            f"{instrument.name} {a['total']} ({SEVERITY_LABELS[a['severity']].lower()}) on {short_date(a['date'])}")
+    day = dt.date.fromisoformat(a["date"])
+    return day, msg("%(instrument)s %(total)s (%(severity)s) on %(date)s", instrument=instrument.name,
+                    total=a["total"], severity=SEVERITY_WORDS[a["severity"]], date=day)
 
 
 def worse(latest_assessments: Mapping[str, Mapping[str, Any]], since_baseline: Mapping[str, SinceBaseline],
-          first_session_day: dt.date | str | None) -> tuple[dt.date, str] | None:
+          first_session_day: dt.date | str | None) -> tuple[dt.date, Msg] | None:
     """The newest questionnaire whose latest result, taken once treatment began (on or after the
     first session's day), is reliably worse than its baseline, as ``(date, text)``; or None.
 
@@ -104,7 +104,8 @@ def worse(latest_assessments: Mapping[str, Mapping[str, Any]], since_baseline: M
         return None
     a = max(found, key=lambda a: a["date"])
     text = describe(INSTRUMENTS[a["instrument"]].name, a["total"], since_baseline[a["id"]])
-    return dt.date.fromisoformat(a["date"]), f"{text}, on {short_date(a['date'])}"
+    day = dt.date.fromisoformat(a["date"])
+    return day, msg("%(change)s, on %(date)s", change=text, date=day)
 
 
 def summarize(means: Mapping[dt.date, float], today: dt.date, last_entry_date: dt.date | None,
@@ -142,15 +143,17 @@ def summarize(means: Mapping[dt.date, float], today: dt.date, last_entry_date: d
     if found:
         reasons.append(Reason("spike", *found))
     if mean_7 is not None and mean_7 >= HIGH_MEAN:
-        reasons.append(Reason("high", last, f"7-day average {mean_7:.1f}"))
+        reasons.append(Reason("high", last, msg("7-day average %(mean).1f", mean=mean_7)))
     if mean_7 is not None and previous is not None and mean_7 - previous >= RISING_BY:
-        reasons.append(Reason("rising", last, f"7-day average {mean_7:.1f}, up {mean_7 - previous:.1f} on the "
-                                              f"week before ({previous:.1f})"))
+        reasons.append(Reason("rising", last, msg("7-day average %(mean).1f, up %(up).1f on the week before "
+                                                  "(%(previous).1f)", mean=mean_7, up=mean_7 - previous,
+                                                  previous=previous)))
     if last is None:
-        reasons.append(Reason("quiet", None, "No check-ins yet"))
+        reasons.append(Reason("quiet", None, msg("No check-ins yet")))
     elif (today - last).days >= QUIET_DAYS:
         reasons.append(Reason("quiet", last + dt.timedelta(days=QUIET_DAYS),
-                              f"No check-in since {short_date(last)} ({plural((today - last).days, 'day')})"))
+                              plural_msg("No check-in since %(date)s (%(num)d day)",
+                                         "No check-in since %(date)s (%(num)d days)", (today - last).days, date=last)))
     sparkline = tuple(means.get(today - dt.timedelta(days=n)) for n in range(SPARKLINE_DAYS - 1, -1, -1))
     return Summary(last, mean_7, previous, change, tuple(reasons), sparkline)
 

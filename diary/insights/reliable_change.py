@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..messages import Msg, msg
+
 BASELINE_WINDOW_DAYS = 28
 RELIABLE_CHANGE = {"gad7": 4, "phq9": 6}
 RESPONSE_REDUCTION = 0.5
@@ -29,8 +31,8 @@ REMISSION_BELOW = 5
 CASE_FROM = 5  # response and remission need a baseline of at least this (mild or more)
 
 IMPROVEMENT, NO_CHANGE, DETERIORATION = "improvement", "no_change", "deterioration"
-RELIABLE_LABELS = {IMPROVEMENT: "Reliably better", NO_CHANGE: "No reliable change",
-                   DETERIORATION: "Reliably worse"}
+RELIABLE_LABELS = {IMPROVEMENT: msg("Reliably better"), NO_CHANGE: msg("No reliable change"),
+                   DETERIORATION: msg("Reliably worse")}
 
 
 @dataclass(frozen=True)
@@ -104,16 +106,30 @@ def since_baseline(results: Iterable[Mapping[str, Any]], first_session: dt.date 
     return found
 
 
-def describe(instrument_name: str, total: int, label: SinceBaseline) -> str:
+def describe(instrument_name: str, total: int, label: SinceBaseline) -> Msg:
     """A result against its baseline, in plain words: "Reliably worse than before treatment:
-    PHQ-9 16, up 7 from 9 on 2 Nov (6 points or more counts)"."""
-    when = "before treatment" if label.baseline_source == "before_treatment" else "the first result"
-    direction = "down" if label.change < 0 else "up"
-    size = f"{direction} {abs(label.change)} from {label.baseline_total}" if label.change else \
-        f"the same as {label.baseline_total}"
+    PHQ-9 16, up 7 from 9 (6 points or more counts)"."""
+    before = label.baseline_source == "before_treatment"
+    if label.reliable == NO_CHANGE:
+        verdict = msg("No reliable change since before treatment") if before else \
+            msg("No reliable change since the first result")
+    elif label.reliable == IMPROVEMENT:
+        verdict = msg("Reliably better than before treatment") if before else \
+            msg("Reliably better than the first result")
+    else:
+        verdict = msg("Reliably worse than before treatment") if before else \
+            msg("Reliably worse than the first result")
+    values = {"change": abs(label.change), "baseline": label.baseline_total}
+    size = (msg("down %(change)s from %(baseline)s", **values) if label.change < 0 else
+            msg("up %(change)s from %(baseline)s", **values) if label.change else
+            msg("the same as %(baseline)s", **values))
     threshold = RELIABLE_CHANGE["gad7" if instrument_name == "GAD-7" else "phq9"]
-    verdict = f"No reliable change since {when}" if label.reliable == NO_CHANGE else \
-        f"{RELIABLE_LABELS[label.reliable]} than {when}"
-    extra = [word for word, on in (("response", label.response), ("remission", label.remission)) if on]
-    tail = f"; {' and '.join(extra)}" if extra else ""
-    return f"{verdict}: {instrument_name} {total}, {size} ({threshold} points or more counts){tail}"
+    text = msg("%(verdict)s: %(instrument)s %(total)s, %(size)s (%(threshold)s points or more counts)",
+               verdict=verdict, instrument=instrument_name, total=total, size=size, threshold=threshold)
+    if label.response and label.remission:
+        return msg("%(text)s; response and remission", text=text)
+    if label.response:
+        return msg("%(text)s; response", text=text)
+    if label.remission:
+        return msg("%(text)s; remission", text=text)
+    return text

@@ -24,11 +24,11 @@ return is found, on courses with a known answer: docs/VALIDATION.md.
 """
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
 
-from ..vocabulary import plural
+from ..messages import DayOnly, Msg, msg, plural_msg
 from .daily import dates_between, window_mean, window_stats
 from .survival import kaplan_meier, median_confidence_interval, quantile
 
@@ -477,166 +477,191 @@ def session_rows(sessions: Iterable[Mapping[str, Any]], series: Sequence[Series]
     return rows
 
 
-def _days(n: float) -> str:
-    return plural(round(n), "day")
+def _days(n: float) -> Msg:
+    return plural_msg("%(num)d day", "%(num)d days", round(n))
 
 
 @dataclass(frozen=True)
 class Words:
-    headline: str        # the answer itself, in large type
-    sentence: str        # one or two plain sentences with the date window
-    method: tuple        # how it is worked out: only the notes that apply to this diary
+    headline: Msg        # the answer itself, in large type
+    sentence: Msg        # one or two plain sentences with the date window
+    method: tuple        # how it is worked out: only the notes that apply to this diary (Msg each)
 
 
-def words(series: Sequence[Series], summary: "Typical", outlook: "Forecast", short_date: Callable[[dt.date], str],
-          reader: str = "patient") -> Words:
-    """The answer in plain words, as facts about past sessions, never advice on its own.
+def words(series: Sequence[Series], summary: "Typical", outlook: "Forecast", reader: str = "patient") -> Words:
+    """The answer in plain words, as facts about past sessions, never advice on its own: messages
+    worded in the reader's language where they are shown (diary/messages.py).
 
-    :param short_date: formats a date for people ('Sat 14 Nov').
     :param reader: "patient" (Trends: "your last session", and when timing may be worth raising
         with the clinic) or "clinician" (the printed report and the provider's page: the same
         facts about the patient, with nothing the reader is told to do).
     """
     for_patient = reader == "patient"
-    your = "your" if for_patient else "the patient’s"
     if not series:
         if for_patient:
-            return Words("How long relief lasts will show here",
-                         "Log your treatment sessions and check in most days: after a couple of sessions this "
-                         "shows how long relief lasts for you.", ())
-        return Words("No treatment sessions yet",
-                     "No treatment sessions logged yet, so how long relief lasts can't be shown.", ())
+            return Words(msg("How long relief lasts will show here"),
+                         msg("Log your treatment sessions and check in most days: after a couple of sessions this "
+                             "shows how long relief lasts for you."), ())
+        return Words(msg("No treatment sessions yet"),
+                     msg("No treatment sessions logged yet, so how long relief lasts can't be shown."), ())
     measured = summary.returned + summary.censored
     method = _method(summary, measured)
     if summary.no_relief:
         method = method[:1]  # how a return is read; no lengths, ranges or intervals of zero days
-        text = (f"So far no session has brought {your} anxiety down for more than a day "
-                f"({plural(measured, 'round of treatment', 'rounds of treatment')} measured).")
         if for_patient:
-            text += " That is worth talking over with your clinic."
-        return Words("No measurable relief so far", text, method)
+            text = plural_msg("So far no session has brought your anxiety down for more than a day (%(num)d round "
+                              "of treatment measured). That is worth talking over with your clinic.",
+                              "So far no session has brought your anxiety down for more than a day (%(num)d rounds "
+                              "of treatment measured). That is worth talking over with your clinic.", measured)
+        else:
+            text = plural_msg("So far no session has brought the patient’s anxiety down for more than a day "
+                              "(%(num)d round of treatment measured).",
+                              "So far no session has brought the patient’s anxiety down for more than a day "
+                              "(%(num)d rounds of treatment measured).", measured)
+        return Words(msg("No measurable relief so far"), text, method)
     if summary.returned >= MIN_RETURNED and summary.median_days is None:
         # Enough returns, but in most rounds the next session (or today) came first.
         # Most rounds outlasted every return: say how long those did, at the least.
         assert summary.observed_max is not None  # the longest of the returns
         long = sorted(s.relief_days for s in series
                       if s.status == "censored" and s.relief_days is not None and s.relief_days > summary.observed_max)
-        headline = (f"Relief has lasted at least {_days(long[0])} in {len(long)} of {measured} rounds" if long else
-                    "Relief has often lasted until the next session")
+        headline = (msg("Relief has lasted at least %(days)s in %(rounds)s of %(measured)s rounds",
+                        days=_days(long[0]), rounds=len(long), measured=measured) if long else
+                    msg("Relief has often lasted until the next session"))
         return Words(headline,
-                     "In most rounds of treatment so far, the next session or today came before anxiety did, "
-                     "so a typical length can't be given yet.", method)
+                     msg("In most rounds of treatment so far, the next session or today came before anxiety did, "
+                         "so a typical length can't be given yet."), method)
     if not summary.enough:
         needed = MIN_RETURNED - summary.returned
-        text = (f"That needs {MIN_RETURNED} rounds of treatment after which anxiety came back, with check-ins in "
-                f"between ({summary.returned} so far, {needed} more needed).")
+        counts = {"needed_rounds": MIN_RETURNED, "so_far": summary.returned, "more": needed}
         if for_patient:
-            text += " Keep checking in most days, especially in the weeks after a session."
-        return Words("Not enough yet to say how long relief lasts", text, method)
+            text = msg("That needs %(needed_rounds)s rounds of treatment after which anxiety came back, with "
+                       "check-ins in between (%(so_far)s so far, %(more)s more needed). Keep checking in most days, "
+                       "especially in the weeks after a session.", **counts)
+        else:
+            text = msg("That needs %(needed_rounds)s rounds of treatment after which anxiety came back, with "
+                       "check-ins in between (%(so_far)s so far, %(more)s more needed).", **counts)
+        return Words(msg("Not enough yet to say how long relief lasts"), text, method)
     # Enough has a median; and with sessions, the outlook has a last session.
     assert summary.median_days is not None and outlook.last_session is not None and outlook.days_since is not None
     # Only the patient is pointed to their clinic; the clinician reading the report is the clinic.
-    timing = ": you may want to talk to your clinic about timing." if for_patient else "."
+    timing = msg(": you may want to talk to your clinic about timing.") if for_patient else "."
     span, last = _span(summary, for_patient), series[-1]
-    since = f"{your} last session on {short_date(outlook.last_session)}"
+    since = (msg("your last session on %(date)s", date=outlook.last_session) if for_patient else
+             msg("the patient’s last session on %(date)s", date=outlook.last_session))
     days_since = _days(outlook.days_since)
     if last.status == "returned":
         assert last.relief_days is not None  # a return has a length
-        text = f"{span}. Since {since} ({days_since} ago), anxiety came back after {_lasted(last.relief_days)}{timing}"
+        text = msg("%(span)s. Since %(since)s (%(days_since)s ago), anxiety came back after %(lasted)s%(timing)s",
+                   span=span, since=since, days_since=days_since, lasted=_lasted(last.relief_days), timing=timing)
     elif last.back_by is not None:
         assert last.relief_days is not None  # censored by a gap: at least this long
-        text = (f"{span}. Since {since}, anxiety was back by {short_date(last.back_by)}, after at least "
-                f"{_lasted(last.relief_days)} (the days between had no check-ins){timing}")
+        text = msg("%(span)s. Since %(since)s, anxiety was back by %(back_by)s, after at least %(lasted)s (the days "
+                   "between had no check-ins)%(timing)s", span=span, since=since, back_by=last.back_by,
+                   lasted=_lasted(last.relief_days), timing=timing)
     elif outlook.status == "past":
         assert outlook.fade_to is not None  # past a window with an end (the others are returned or back_by)
-        text = (f"{span}, so after {since} it would usually have started to fade by {short_date(outlook.fade_to)}. "
-                f"It has been {days_since}, longer than it has usually lasted.")
+        text = msg("%(span)s, so after %(since)s it would usually have started to fade by %(fade_to)s. It has been "
+                   "%(days_since)s, longer than it has usually lasted.", span=span, since=since,
+                   fade_to=outlook.fade_to, days_since=days_since)
     else:
-        text = f"{span}, so after {since} it may start to fade {_fade_window(outlook, short_date)}."
+        text = msg("%(span)s, so after %(since)s it may start to fade %(window)s.", span=span, since=since,
+                   window=_fade_window(outlook))
         # "About when it has faded before" only inside a window with an end (or up to the median).
         usual = outlook.fade_to is not None or outlook.days_since <= summary.median_days + 1
         if outlook.status == "approaching":
-            text += f" It has been {days_since}, about when it has faded before{timing}" if usual else \
-                f" It has been {days_since}."
+            text = (msg("%(sentence)s It has been %(days_since)s, about when it has faded before%(timing)s",
+                        sentence=text, days_since=days_since, timing=timing) if usual else
+                    msg("%(sentence)s It has been %(days_since)s.", sentence=text, days_since=days_since))
     if last.status == "censored" and last.back_by is None and last.relief_days is not None:
         last_checked = last.end + dt.timedelta(days=last.relief_days)
         if outlook.days_since - last.relief_days > MAX_GAP_DAYS:
-            text += f" The last check-in since then was on {short_date(last_checked)}."
-    return Words(f"Relief usually lasts {_about(summary.median_days)}", text, method)
+            text = msg("%(sentence)s The last check-in since then was on %(date)s.", sentence=text, date=last_checked)
+    return Words(msg("Relief usually lasts %(length)s", length=_about(summary.median_days)), text, method)
 
 
-def _span(summary: Typical, for_patient: bool) -> str:
+def _span(summary: Typical, for_patient: bool) -> Msg:
     """How long relief lasted, as the sentence opens: the rounds' own lengths under FEW_ROUNDS, else
     the interquartile range said as what it is ("Half of your rounds … lasted 7–12 days")."""
-    rounds = "your rounds of treatment" if for_patient else "the patient’s rounds of treatment"
     if summary.returned < FEW_ROUNDS:
         shortest, longest = summary.observed_min, summary.observed_max
         assert longest is not None  # enough: MIN_RETURNED came back
-        return (f"Relief has lasted {_lasted(longest)}" if shortest == longest else
-                f"Relief has lasted {shortest}–{_days(longest)}")
+        return (msg("Relief has lasted %(lasted)s", lasted=_lasted(longest)) if shortest == longest else
+                msg("Relief has lasted %(shortest)s–%(longest)s", shortest=shortest, longest=_days(longest)))
     if summary.high is None:
         assert summary.median_days is not None  # enough has a median
-        return f"Half of {rounds} lasted {_lasted(summary.median_days)} or longer"
+        return (msg("Half of your rounds of treatment lasted %(lasted)s or longer",
+                    lasted=_lasted(summary.median_days)) if for_patient else
+                msg("Half of the patient’s rounds of treatment lasted %(lasted)s or longer",
+                    lasted=_lasted(summary.median_days)))
     assert summary.low is not None  # at or before the 75th percentile, which is reached
     if summary.low == summary.high:
-        return f"Relief has usually lasted {_lasted(summary.low)}"
-    return f"Half of {rounds} lasted {round(summary.low)}–{_days(summary.high)}"
+        return msg("Relief has usually lasted %(lasted)s", lasted=_lasted(summary.low))
+    values = {"low": round(summary.low), "high": _days(summary.high)}
+    return (msg("Half of your rounds of treatment lasted %(low)s–%(high)s", **values) if for_patient else
+            msg("Half of the patient’s rounds of treatment lasted %(low)s–%(high)s", **values))
 
 
-def _fade_window(outlook: Forecast, short_date: Callable[[dt.date], str]) -> str:
+def _fade_window(outlook: Forecast) -> Msg:
     """'between Tue 8 and Fri 11 Dec', 'around Tue 8 Dec', or 'from Tue 8 Dec' (no end)."""
     assert outlook.fade_from is not None  # enough: the window has a start
     if outlook.fade_to is None:
-        return f"from {short_date(outlook.fade_from)}"
+        return msg("from %(date)s", date=outlook.fade_from)
     if outlook.fade_from == outlook.fade_to:
-        return f"around {short_date(outlook.fade_from)}"
-    return f"between {_day_span(outlook.fade_from, outlook.fade_to, short_date)}"
+        return msg("around %(date)s", date=outlook.fade_from)
+    return msg("between %(first)s and %(last)s", first=_first_of_span(outlook.fade_from, outlook.fade_to),
+               last=outlook.fade_to)
 
 
-def _lasted(n: float) -> str:
+def _lasted(n: float) -> Msg:
     """'less than a day' for 0, else '9 days'."""
-    return "less than a day" if round(n) == 0 else _days(n)
+    return msg("less than a day") if round(n) == 0 else _days(n)
 
 
-def _about(n: float) -> str:
-    return "less than a day" if round(n) == 0 else f"about {_days(n)}"
+def _about(n: float) -> Msg:
+    return msg("less than a day") if round(n) == 0 else msg("about %(days)s", days=_days(n))
 
 
-def _day_span(first: dt.date, last: dt.date, short_date: Callable[[dt.date], str]) -> str:
-    """'Wed 9 and Sun 13 Dec' (the month once when both days share it), or two full dates."""
-    start, end = short_date(first), short_date(last)
-    if (first.year, first.month) == (last.year, last.month) and start.rsplit(" ", 1)[-1] == end.rsplit(" ", 1)[-1]:
-        start = start.rsplit(" ", 1)[0]
-    return f"{start} and {end}"
+def _first_of_span(first: dt.date, last: dt.date) -> dt.date | DayOnly:
+    """The first of two dates as "Wed 9" when the second, in the same month, names it, else in full."""
+    return DayOnly(first) if (first.year, first.month) == (last.year, last.month) else first
 
 
-def _method(summary: Typical, measured: int) -> tuple[str, ...]:
+def _method(summary: Typical, measured: int) -> tuple[Msg, ...]:
     """How the answer is worked out, said once: only what applies to this diary."""
-    notes = [f"Relief is counted from the last session of each series (sessions up to {SERIES_GAP_DAYS} days "
-             f"apart) to the day anxiety is back near where it was before: within "
-             f"{RELIEF_MARGIN:g} point of that baseline, or halfway back to it (or more) from the relief level and "
-             f"within {FAR_BELOW_BASELINE:g} (when the days just before it went unlogged, the middle of them). One bad "
-             "day inside relief does not end it: a return needs the next logged day, or the rating before the "
-             "next session, to confirm it."]
+    margin, far = f"{RELIEF_MARGIN:g}", f"{FAR_BELOW_BASELINE:g}"
+    notes = [msg("Relief is counted from the last session of each series (sessions up to %(gap)s days apart) to "
+                 "the day anxiety is back near where it was before: within %(margin)s point of that baseline, or "
+                 "halfway back to it (or more) from the relief level and within %(far)s (when the days just before "
+                 "it went unlogged, the middle of them). One bad day inside relief does not end it: a return needs "
+                 "the next logged day, or the rating before the next session, to confirm it.",
+                 gap=SERIES_GAP_DAYS, margin=margin, far=far)]
     if summary.returned:
         shortest, longest = summary.observed_min, summary.observed_max
         assert shortest is not None and longest is not None  # some came back
-        ended = plural(summary.returned, "round that ended", "rounds that ended")
-        notes.append(f"The {ended} lasted {_days(shortest)}." if shortest == longest else
-                     f"The {ended} lasted {shortest}–{_days(longest)}.")
+        notes.append(plural_msg("The %(num)d round that ended lasted %(lasted)s.",
+                                "The %(num)d rounds that ended lasted %(lasted)s.", summary.returned,
+                                lasted=_days(shortest)) if shortest == longest else
+                     plural_msg("The %(num)d round that ended lasted %(shortest)s–%(longest)s.",
+                                "The %(num)d rounds that ended lasted %(shortest)s–%(longest)s.", summary.returned,
+                                shortest=shortest, longest=_days(longest)))
     if summary.median_days is not None:
-        typical_note = f"The typical length is the Kaplan–Meier median over {plural(measured, 'round')}"
+        rounds = plural_msg("%(num)d round", "%(num)d rounds", measured)
         if summary.censored:
-            typical_note += (f"; {summary.censored} still in relief when last checked "
-                             f"{'counts' if summary.censored == 1 else 'count'} as “at least” that long")
-        notes.append(typical_note + ".")
+            notes.append(plural_msg(
+                "The typical length is the Kaplan–Meier median over %(rounds)s; %(num)d still in relief when last "
+                "checked counts as “at least” that long.",
+                "The typical length is the Kaplan–Meier median over %(rounds)s; %(num)d still in relief when last "
+                "checked count as “at least” that long.", summary.censored, rounds=rounds))
+        else:
+            notes.append(msg("The typical length is the Kaplan–Meier median over %(rounds)s.", rounds=rounds))
         if summary.ci_low is not None and summary.ci_high is None:
-            notes.append(f"From these rounds the typical length is at least {_lasted(summary.ci_low)} (a 95% "
-                         "confidence interval that has no upper end yet).")
+            notes.append(msg("From these rounds the typical length is at least %(lasted)s (a 95%% confidence "
+                             "interval that has no upper end yet).", lasted=_lasted(summary.ci_low)))
         elif summary.ci_low is not None and summary.ci_low == summary.ci_high:
-            notes.append(f"From these rounds the typical length is {_lasted(summary.ci_low)} (a 95% confidence "
-                         "interval).")
+            notes.append(msg("From these rounds the typical length is %(lasted)s (a 95%% confidence interval).",
+                             lasted=_lasted(summary.ci_low)))
         elif summary.ci_low is not None and summary.ci_high is not None:
-            notes.append(f"From these rounds the typical length could be anywhere from {round(summary.ci_low)} to "
-                         f"{_days(summary.ci_high)} (a 95% confidence interval).")
+            notes.append(msg("From these rounds the typical length could be anywhere from %(low)s to %(high)s (a "
+                             "95%% confidence interval).", low=round(summary.ci_low), high=_days(summary.ci_high)))
     return tuple(notes)

@@ -25,22 +25,25 @@ from collections.abc import Container
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
+from ..messages import Msg, msg
+
 LATE = dt.timedelta(hours=2)
 LATE_QUIET = dt.timedelta(minutes=30)
 QUIET_START, QUIET_END = dt.time(22, 0), dt.time(7, 0)
 
-TITLE = "Symptom Diary"
+# Messages: the delivery run words them in each patient's language (commands.send_reminders).
+TITLE = msg("Symptom Diary")
 MESSAGES = {
-    "reflection": "How are you feeling after yesterday's session? Add a reflection.",
-    "relief": "A gentle note: your Trends page shows what has usually happened around this time.",
-    "checkin": "Time for today's check-in.",
-    "questionnaire": "A short questionnaire is ready for you (about 2 minutes).",
+    "reflection": msg("How are you feeling after yesterday's session? Add a reflection."),
+    "relief": msg("A gentle note: your Trends page shows what has usually happened around this time."),
+    "checkin": msg("Time for today's check-in."),
+    "questionnaire": msg("A short questionnaire is ready for you (about 2 minutes)."),
 }
 
 
 class Payload(TypedDict):
-    title: str
-    body: str
+    title: Msg
+    body: Msg
     url: str
     tag: str
 

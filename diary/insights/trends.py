@@ -3,7 +3,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NotRequired, TypedDict
 
-from ..timeutil import iso_date, short_date
+from ..messages import Msg
+from ..timeutil import iso_date
 from . import relief
 from .daily import Totals, Week, daily_series, days_logged, means_of, monthly_series, weekly_series
 from .response import course
@@ -84,11 +85,11 @@ class Relief(TypedDict):
     status: str
     typical: ReliefTypical
     forecast: ReliefForecast
-    headline: str
-    sentence: str
-    method: list[str]
-    clinician_headline: str
-    clinician_sentence: str
+    headline: Msg           # messages, worded where shown (diary/messages.py)
+    sentence: Msg
+    method: list[Msg]
+    clinician_headline: Msg
+    clinician_sentence: Msg
 
 
 class TriggerRow(TypedDict):
@@ -98,7 +99,7 @@ class TriggerRow(TypedDict):
     mean_with: float | None
     mean_without: float | None
     difference: float | None
-    sentence: str
+    sentence: Msg
 
 
 class CourseSummary(TypedDict):
@@ -134,8 +135,8 @@ def relief_summary(sessions: Iterable[Mapping[str, Any]], relief_means: Mapping[
                    today: dt.date) -> tuple[list[relief.Series], Relief]:
     """The ``relief`` part of the trends, and the series it was measured on."""
     series, summary, outlook = relief.outlook(sessions, relief_means, today)
-    patient = relief.words(series, summary, outlook, short_date)
-    clinician = relief.words(series, summary, outlook, short_date, reader="clinician")
+    patient = relief.words(series, summary, outlook)
+    clinician = relief.words(series, summary, outlook, reader="clinician")
     return series, {
         "series": [{
             "sessions": [s["id"] for s in group.sessions], "start": group.start.isoformat(),

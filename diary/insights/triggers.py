@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
+from ..messages import Msg, msg
+
 MIN_DAYS = 3  # at least this many days with AND without a trigger, or we say nothing about it
 
 
@@ -72,7 +74,18 @@ def effects_from_sums(sums: Iterable[tuple[str, int, float]], days: int, total: 
     return sorted(effects, key=lambda e: (-abs(e.difference), e.name.casefold()))
 
 
-def describe(effect: TriggerEffect) -> str:
+PATIENT_SENTENCE = "On days with %(trigger)s your anxiety averaged %(with).1f, vs %(without).1f without."
+
+
+def describe(effect: TriggerEffect) -> Msg:
     """A plain sentence, e.g. 'On days with work your anxiety averaged 6.1, vs 4.2 without.'"""
-    return (f"On days with {effect.name} your anxiety averaged {effect.mean_with:.1f}, "
-            f"vs {effect.mean_without:.1f} without.")
+    return msg("On days with %(trigger)s your anxiety averaged %(with).1f, vs %(without).1f without.",
+               trigger=effect.name, **{"with": effect.mean_with, "without": effect.mean_without})
+
+
+def for_clinician(sentence: Msg) -> Msg:
+    """A trigger's sentence (``describe``) as the clinician reads it: "On days with work anxiety
+    averaged 6.1, vs 4.2 without." (the same values; "your" is the patient's word)."""
+    if sentence.id != PATIENT_SENTENCE:
+        return sentence
+    return msg("On days with %(trigger)s anxiety averaged %(with).1f, vs %(without).1f without.", **sentence.args)

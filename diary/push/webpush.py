@@ -75,7 +75,7 @@ def sender(config: Mapping[str, Any], instance_path: str | os.PathLike[str]) -> 
         info = {"endpoint": subscription["endpoint"],
                 "keys": {"p256dh": subscription["p256dh"], "auth": subscription["auth"]}}
         try:
-            response = webpush(info, json.dumps(message), vapid_private_key=key,
+            response = webpush(info, json.dumps(message, default=str), vapid_private_key=key,
                                vapid_claims={"sub": config["VAPID_SUBJECT"]},  # a new dict: pywebpush adds aud
                                ttl=ttl, timeout=TIMEOUT_SECONDS, headers={"Urgency": urgency},
                                requests_session=session)

@@ -3,12 +3,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates, validates_schema
-from marshmallow.validate import Email, Length, OneOf
 
+from ..messages import msg
 from ..security.passwords import MAX_LENGTH, MIN_LENGTH, weakness
 from ..timeutil import is_timezone
 from ..vocabulary import LANGUAGES
 from .fields import Trimmed, refuse_deceptive, refuse_unreadable
+from .validators import Email, Length, OneOf, refused
 
 ROLES = ("patient", "provider")
 
@@ -18,7 +19,7 @@ def new_password(**kwargs: Any) -> fields.String:
     return fields.String(
         required=True,
         validate=Length(MIN_LENGTH, MAX_LENGTH,
-                        error=f"Must be between {MIN_LENGTH} and {MAX_LENGTH} characters."),
+                        error=msg("Must be between {min} and {max} characters.")),
         **kwargs,
     )
 
@@ -34,18 +35,18 @@ def refuse_weak(data: Mapping[str, Any], field: str, email: str | None) -> None:
 
 
 def display_name() -> Trimmed:
-    return Trimmed(required=True, validate=[Length(max=80, error="Must be at most 80 characters."),
+    return Trimmed(required=True, validate=[Length(max=80, error=msg("Must be at most {max} characters.")),
                                             refuse_deceptive, refuse_unreadable])
 
 
 def _known_zone(value: str) -> None:
     if not is_timezone(value):
-        raise ValidationError("Not a known time zone (use an IANA name such as Europe/Berlin).")
+        raise refused(msg("Not a known time zone (use an IANA name such as Europe/Berlin)."))
 
 
 def language_field(**kwargs: Any) -> fields.String:
     """The language the app speaks to the account: "en" or "es"."""
-    return fields.String(validate=OneOf(LANGUAGES, error="Must be one of: {choices}."),
+    return fields.String(validate=OneOf(LANGUAGES, error=msg("Must be one of: {choices}.")),
                          metadata={"enum": list(LANGUAGES)}, **kwargs)
 
 
@@ -55,9 +56,9 @@ def time_zone(**kwargs: Any) -> fields.String:
 
 
 class RegisterIn(Schema):
-    email = Trimmed(required=True, validate=[Length(max=254), Email(error="Not a valid email address.")])
+    email = Trimmed(required=True, validate=[Length(max=254), Email(error=msg("Not a valid email address."))])
     password = new_password()
-    role = fields.String(required=True, validate=OneOf(ROLES, error="Must be one of: {choices}."))
+    role = fields.String(required=True, validate=OneOf(ROLES, error=msg("Must be one of: {choices}.")))
     display_name = display_name()
     timezone = time_zone(load_default="UTC")
     # Without one, the language the browser asks for (Accept-Language), chosen by the view.
@@ -102,7 +103,7 @@ class ResetPasswordIn(Schema):
     @validates_schema
     def _confirmed(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data["new_password"] != data["confirm_password"]:
-            raise ValidationError({"confirm_password": ["Doesn't match the new password."]})
+            raise ValidationError({"confirm_password": [msg("Doesn't match the new password.")]})
 
 
 class PasswordChangeIn(ResetPasswordIn):
@@ -111,7 +112,7 @@ class PasswordChangeIn(ResetPasswordIn):
 
 
 class ForgotPasswordIn(Schema):
-    email = Trimmed(required=True, validate=[Length(max=254), Email(error="Not a valid email address.")])
+    email = Trimmed(required=True, validate=[Length(max=254), Email(error=msg("Not a valid email address."))])
 
 
 class UserOut(Schema):
@@ -133,15 +134,15 @@ class DeleteAccountIn(Schema):
     @validates("confirmation")
     def _typed(self, value: str, **kwargs: Any) -> None:
         if value.casefold() != DELETE_CONFIRMATION:
-            raise ValidationError(f'Type "{DELETE_CONFIRMATION}" to confirm.')
+            raise refused(msg('Type "%(word)s" to confirm.', word=DELETE_CONFIRMATION))
 
 
 class SecondFactorIn(Schema):
     """A code from the authenticator app, or a recovery code."""
-    code = Trimmed(required=True, validate=Length(min=1, max=64, error="Enter the code from your app."))
+    code = Trimmed(required=True, validate=Length(min=1, max=64, error=msg("Enter the code from your app.")))
 
 
 class ConfirmIdentityIn(Schema):
     """Password and a second factor, before changing the account's two-factor settings."""
     password = fields.String(required=True, validate=Length(max=1024))
-    code = Trimmed(required=True, validate=Length(min=1, max=64, error="Enter the code from your app."))
+    code = Trimmed(required=True, validate=Length(min=1, max=64, error=msg("Enter the code from your app.")))

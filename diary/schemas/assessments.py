@@ -1,25 +1,26 @@
 """GAD-7 / PHQ-9 results, the safety plan, and the support card a write may answer with."""
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow import Schema, fields, validates_schema
 
 from ..config import MAX_TEXT_LENGTH
 from ..insights.questionnaires import INSTRUMENTS, SEVERITIES
+from ..messages import msg
 from .fields import DatedSchema, DateRangeQuery, WholeNumber, support_field
+from .validators import Length, OneOf, Range, refused
 
 INSTRUMENT_KEYS = tuple(INSTRUMENTS)
-ANSWER_ERROR = "Must be 0, 1, 2 or 3 (Not at all, Several days, More than half the days, Nearly every day)."
+ANSWER_ERROR = msg("Must be 0, 1, 2 or 3 (Not at all, Several days, More than half the days, Nearly every day).")
 
 
 def instrument_field(**kwargs: Any) -> fields.String:
-    return fields.String(validate=OneOf(INSTRUMENT_KEYS, error="Must be one of: {choices}."),
+    return fields.String(validate=OneOf(INSTRUMENT_KEYS, error=msg("Must be one of: {choices}.")),
                          metadata={"enum": list(INSTRUMENT_KEYS)}, **kwargs)
 
 
 def answer_field(**kwargs: Any) -> WholeNumber:
     return WholeNumber(validate=Range(0, 3, error=ANSWER_ERROR),
-                       error_messages={"invalid": ANSWER_ERROR, "null": "Choose an answer."}, **kwargs)
+                       error_messages={"invalid": [ANSWER_ERROR], "null": [msg("Choose an answer.")]}, **kwargs)
 
 
 class AssessmentIn(DatedSchema):
@@ -43,9 +44,10 @@ class AssessmentIn(DatedSchema):
         instrument = INSTRUMENTS.get(data.get("instrument", ""))
         answers = data.get("answers")
         if instrument and isinstance(answers, list) and len(answers) != len(instrument.items):
-            raise ValidationError(
-                f"{instrument.name} has {len(instrument.items)} questions: send {len(instrument.items)} answers"
-                f" (got {len(answers)}).", "answers")
+            raise refused(
+                msg("%(instrument)s has %(questions)s questions: send %(questions)s answers (got %(answers)s).",
+                    instrument=instrument.name, questions=len(instrument.items), answers=len(answers)),
+                field="answers")
 
 
 class AssessmentOut(Schema):
@@ -73,39 +75,41 @@ class AssessmentQuery(DateRangeQuery):
 def plan_text(description: str) -> fields.String:
     return fields.String(
         load_default="", metadata={"description": description, "maxLength": MAX_TEXT_LENGTH},
-        validate=Length(max=MAX_TEXT_LENGTH, error=f"Must be at most {MAX_TEXT_LENGTH:,} characters."),
+        validate=Length(max=MAX_TEXT_LENGTH, error=msg("Must be at most {max:,} characters.")),
     )
 
 
 # The Stanley-Brown Safety Planning Intervention (Stanley B, Brown GK. Safety planning
 # intervention: a brief intervention to mitigate suicide risk. Cogn Behav Pract. 2012;19:256-264):
-# six steps, then "the one thing most important to me and worth living for".
+# six steps, then "the one thing most important to me and worth living for". The titles and
+# descriptions are the app's own wording of the steps (not the form's text), in English and, through
+# the catalog, in Spanish.
 PLAN_STEPS = (
-    ("warning_signs", "Warning signs",
-     "Thoughts, images, moods, situations or behaviours that tell me a crisis may be starting."),
-    ("coping_strategies", "My own coping strategies",
-     "Things I can do on my own to take my mind off my problems, without contacting anyone."),
-    ("distractions", "People and places that distract me",
-     "People and social settings that help me think about something else."),
-    ("people_to_ask", "People I can ask for help",
-     "Names and phone numbers of people I can tell that I'm not OK."),
-    ("professionals", "Professionals and services I can contact",
-     "My clinic, my therapist or doctor, a crisis line; with phone numbers."),
-    ("safer_environment", "Making my surroundings safer",
-     "What I can do to keep myself safe: things to put away or give to someone to keep."),
-    ("reasons_for_living", "My reasons for living",
-     "The one thing, or the things, most important to me and worth living for."),
+    ("warning_signs", msg("Warning signs"),
+     msg("Thoughts, images, moods, situations or behaviours that tell me a crisis may be starting.")),
+    ("coping_strategies", msg("My own coping strategies"),
+     msg("Things I can do on my own to take my mind off my problems, without contacting anyone.")),
+    ("distractions", msg("People and places that distract me"),
+     msg("People and social settings that help me think about something else.")),
+    ("people_to_ask", msg("People I can ask for help"),
+     msg("Names and phone numbers of people I can tell that I'm not OK.")),
+    ("professionals", msg("Professionals and services I can contact"),
+     msg("My clinic, my therapist or doctor, a crisis line; with phone numbers.")),
+    ("safer_environment", msg("Making my surroundings safer"),
+     msg("What I can do to keep myself safe: things to put away or give to someone to keep.")),
+    ("reasons_for_living", msg("My reasons for living"),
+     msg("The one thing, or the things, most important to me and worth living for.")),
 )
 
 
 class SafetyPlanIn(Schema):
-    warning_signs = plan_text(PLAN_STEPS[0][2])
-    coping_strategies = plan_text(PLAN_STEPS[1][2])
-    distractions = plan_text(PLAN_STEPS[2][2])
-    people_to_ask = plan_text(PLAN_STEPS[3][2])
-    professionals = plan_text(PLAN_STEPS[4][2])
-    safer_environment = plan_text(PLAN_STEPS[5][2])
-    reasons_for_living = plan_text(PLAN_STEPS[6][2])
+    warning_signs = plan_text(PLAN_STEPS[0][2].english())
+    coping_strategies = plan_text(PLAN_STEPS[1][2].english())
+    distractions = plan_text(PLAN_STEPS[2][2].english())
+    people_to_ask = plan_text(PLAN_STEPS[3][2].english())
+    professionals = plan_text(PLAN_STEPS[4][2].english())
+    safer_environment = plan_text(PLAN_STEPS[5][2].english())
+    reasons_for_living = plan_text(PLAN_STEPS[6][2].english())
 
 
 class SafetyPlanOut(SafetyPlanIn):

@@ -1,9 +1,9 @@
 """Daily check-ins."""
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validates
-from marshmallow.validate import Range
+from marshmallow import Schema, fields, post_load, validates
 
+from ..messages import msg
 from .fields import (
     MAX_ROW_ID,
     DatedSchema,
@@ -16,6 +16,7 @@ from .fields import (
     trigger_list,
     unique_names,
 )
+from .validators import Range, refused
 
 
 class EntryIn(DatedSchema):
@@ -66,7 +67,7 @@ MAX_OFFSET = 10**9  # beyond any diary; keeps numbers inside SQLite's 64-bit int
 class EntryQuery(DateRangeQuery):
     """Filters for a list of check-ins (query string)."""
 
-    trigger_id = WholeNumber(validate=Range(1, MAX_ROW_ID, error="Must be the id of one of your triggers."),
+    trigger_id = WholeNumber(validate=Range(1, MAX_ROW_ID, error=msg("Must be the id of one of your triggers.")),
                              metadata={"description": "Only check-ins tagged with this trigger (its id)"})
     # Trigger names are health data: never in a URL (server logs, browser history, referrers).
     trigger = fields.Raw(load_only=True, metadata={"description": "Not accepted: filter by trigger_id"})
@@ -74,7 +75,7 @@ class EntryQuery(DateRangeQuery):
 
     @validates("trigger")
     def _no_names_in_urls(self, value: Any, **_: Any) -> None:
-        raise ValidationError("Filter by trigger_id: trigger names are not sent in URLs.")
+        raise refused(msg("Filter by trigger_id: trigger names are not sent in URLs."))
     offset = fields.Integer(load_default=0, validate=Range(0, MAX_OFFSET))
 
 

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates, validates_schema
-from marshmallow.validate import Length, Range
 
 from ..config import MAX_TEXT_LENGTH
+from ..messages import msg
 from ..timeutil import EARLIEST_DATE, today_in
+from .validators import Length, Range, refused
 
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest INTEGER
 MAX_TRIGGER_LENGTH = 40
@@ -21,12 +22,12 @@ MAX_TRIGGERS_PER_ENTRY = 20
 # space, word joiner and BOM. ZWJ/ZWNJ stay allowed: emoji sequences and Persian names need them.
 DECEPTIVE_CHARACTERS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
                                  "\u200b\u2060\ufeff")
-DECEPTIVE_MESSAGE = "Can't contain invisible or text-direction control characters."
+DECEPTIVE_MESSAGE = msg("Can't contain invisible or text-direction control characters.")
 
 
 def refuse_deceptive(text: str) -> None:
     if any(c in DECEPTIVE_CHARACTERS for c in text):
-        raise ValidationError(DECEPTIVE_MESSAGE)
+        raise refused(DECEPTIVE_MESSAGE)
 
 
 # Characters that are letters to Unicode but show as a blank: Hangul fillers, the braille blank,
@@ -40,14 +41,14 @@ def refuse_unreadable(text: str) -> None:
     """A name shows something and stays on its line: no control characters (line breaks, tabs,
     NUL), at least one visible letter, digit, punctuation or symbol, and no tower of accents."""
     if any(unicodedata.category(c) == "Cc" for c in text):
-        raise ValidationError("Can't contain line breaks, tabs or other control characters.")
+        raise refused(msg("Can't contain line breaks, tabs or other control characters."))
     if not any(unicodedata.category(c)[0] in "LNPS" and c not in BLANK_LOOKING for c in text):
-        raise ValidationError("Must contain at least one visible letter, digit or symbol.")
+        raise refused(msg("Must contain at least one visible letter, digit or symbol."))
     stacked = 0
     for c in text:
         stacked = stacked + 1 if unicodedata.category(c) in ("Mn", "Me") else 0
         if stacked > MAX_STACKED_MARKS:
-            raise ValidationError(f"Can't stack more than {MAX_STACKED_MARKS} accents on one letter.")
+            raise refused(msg("Can't stack more than %(marks)s accents on one letter.", marks=MAX_STACKED_MARKS))
 
 
 class Trimmed(fields.String):
@@ -78,10 +79,10 @@ class WholeNumber(fields.Integer):
 
 def anxiety(**kwargs: Any) -> WholeNumber:
     """An anxiety rating: a whole number from 0 (calm) to 10 (the worst imaginable)."""
-    message = "Must be a whole number from 0 to 10."
+    message = msg("Must be a whole number from 0 to 10.")
     return WholeNumber(
         validate=Range(0, 10, error=message),
-        error_messages={"invalid": message, "required": "Choose a number from 0 to 10."},
+        error_messages={"invalid": [message], "required": [msg("Choose a number from 0 to 10.")]},
         metadata={"description": "0 = calm, 10 = the worst imaginable", "minimum": 0, "maximum": 10},
         **kwargs,
     )
@@ -91,7 +92,7 @@ class TimeOfDay(fields.String):
     """A local time of day as ``HH:MM`` (24-hour, 00:00-23:59); null means "not given"."""
 
     _PATTERN = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-    default_error_messages = {"invalid": "Must be a time as HH:MM."}
+    default_error_messages = {"invalid": [msg("Must be a time as HH:MM.")]}
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         if not isinstance(value, str) or not self._PATTERN.fullmatch(value):
@@ -116,7 +117,7 @@ def free_text(description: str | None = None) -> fields.String:
         metadata["description"] = description
     return fields.String(
         load_default="",
-        validate=Length(max=MAX_TEXT_LENGTH, error=f"Must be at most {MAX_TEXT_LENGTH:,} characters."),
+        validate=Length(max=MAX_TEXT_LENGTH, error=msg("Must be at most {max:,} characters.")),
         metadata=metadata,
     )
 
@@ -128,12 +129,12 @@ class TriggerName(fields.String):
         typed = super()._deserialize(value, attr, data, **kwargs)
         name = " ".join(typed.split())
         if not name:
-            raise ValidationError("Trigger names can't be blank.")
+            raise refused(msg("Trigger names can't be blank."))
         refuse_unreadable(typed)
         if len(name) > MAX_TRIGGER_LENGTH:
-            raise ValidationError(f"Trigger names must be at most {MAX_TRIGGER_LENGTH} characters.")
+            raise refused(msg("Trigger names must be at most %(max)s characters.", max=MAX_TRIGGER_LENGTH))
         if "," in name or ";" in name:
-            raise ValidationError("Trigger names can't contain commas or semicolons.")
+            raise refused(msg("Trigger names can't contain commas or semicolons."))
         refuse_deceptive(name)
         return name
 
@@ -143,7 +144,7 @@ def trigger_list(**kwargs: Any) -> fields.List[str]:
         TriggerName(),
         load_default=list,
         validate=Length(max=MAX_TRIGGERS_PER_ENTRY,
-                        error=f"At most {MAX_TRIGGERS_PER_ENTRY} triggers per check-in."),
+                        error=msg("At most {max} triggers per check-in.")),
         **kwargs,
     )
 
@@ -168,7 +169,7 @@ class DatedSchema(Schema):
 
     date = fields.Date(
         required=True,
-        error_messages={"invalid": "Must be a date as YYYY-MM-DD.", "required": "Choose a date."},
+        error_messages={"invalid": [msg("Must be a date as YYYY-MM-DD.")], "required": [msg("Choose a date.")]},
     )
 
     def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
@@ -178,22 +179,22 @@ class DatedSchema(Schema):
     @validates("date")
     def _date_in_range(self, value: dt.date, **kwargs: Any) -> None:
         if value > self.today:
-            raise ValidationError(f"Can't be in the future (today is {self.today.isoformat()}).")
+            raise refused(msg("Can't be in the future (today is %(today)s).", today=self.today.isoformat()))
         if value < EARLIEST_DATE:
-            raise ValidationError(f"Must be on or after {EARLIEST_DATE.isoformat()}.")
+            raise refused(msg("Must be on or after %(date)s.", date=EARLIEST_DATE.isoformat()))
 
 
 class DateRangeQuery(Schema):
     """``?from=&to=`` (inclusive, YYYY-MM-DD) for a list of dated records."""
 
-    date_from = fields.Date(data_key="from", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
-    date_to = fields.Date(data_key="to", error_messages={"invalid": "Must be a date as YYYY-MM-DD."})
+    date_from = fields.Date(data_key="from", error_messages={"invalid": [msg("Must be a date as YYYY-MM-DD.")]})
+    date_to = fields.Date(data_key="to", error_messages={"invalid": [msg("Must be a date as YYYY-MM-DD.")]})
 
     @validates_schema
     def _ordered_range(self, data: dict[str, Any], **kwargs: Any) -> None:
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            raise ValidationError({"to": ["Must be on or after 'from'."]})
+            raise ValidationError({"to": [msg("Must be on or after 'from'.")]})
 
 
 class SupportOut(Schema):

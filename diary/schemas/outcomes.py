@@ -1,14 +1,16 @@
 """Outcomes across a clinician's practice: the period asked for, and the answer (docs/API.md)."""
 from marshmallow import Schema, fields
-from marshmallow.validate import OneOf
+
+from ..messages import msg
+from .validators import OneOf
 
 PERIODS = ("90d", "1y", "all")
-PERIOD_LABELS = {"90d": "90 days", "1y": "1 year", "all": "All"}
+PERIOD_LABELS = {"90d": msg("90 days"), "1y": msg("1 year"), "all": msg("All")}
 
 
 class OutcomesQuery(Schema):
     """``?period=90d|1y|all``: courses (first shared session) begun in the last 90 days, year, or ever."""
-    period = fields.String(load_default="1y", validate=OneOf(PERIODS, error="Must be one of: {choices}."),
+    period = fields.String(load_default="1y", validate=OneOf(PERIODS, error=msg("Must be one of: {choices}.")),
                            metadata={"enum": list(PERIODS), "default": "1y"})
 
 
@@ -72,7 +74,7 @@ class OutcomesOut(Schema):
 class ScheduleIn(Schema):
     """``PUT /api/v1/patients/{id}/questionnaire-schedule``: when the patient's GAD-7 and PHQ-9 fall due."""
     cadence = fields.String(required=True, validate=OneOf(("default", "weekly", "fortnightly", "four_weekly",
-                                                          "after_session"), error="Must be one of: {choices}."),
+                                                          "after_session"), error=msg("Must be one of: {choices}.")),
                             metadata={"description": "default: the patient's own (every 2 weeks and on session "
                                                      "days)"})
     restart_each_series = fields.Boolean(load_default=False, metadata={

@@ -7,10 +7,12 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from marshmallow import Schema, ValidationError, fields, validates
-from marshmallow.validate import Length, Range, Regexp
+from marshmallow import Schema, fields, validates
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
+
+from ..messages import Msg, msg
+from .validators import Length, Range, Regexp, refused
 
 EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
 LOOPBACK_NAMES = {"localhost"}
@@ -23,7 +25,7 @@ _HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
-def endpoint_problem(url: str, hosts: tuple[str, ...] | list[str], loopback: bool) -> str | None:
+def endpoint_problem(url: str, hosts: tuple[str, ...] | list[str], loopback: bool) -> Msg | None:
     """Why the server must not POST to ``url``, or None.
 
     ``https://`` on a push service in ``hosts`` (each matching itself and its subdomains), on the
@@ -34,18 +36,18 @@ def endpoint_problem(url: str, hosts: tuple[str, ...] | list[str], loopback: boo
     browser subscribes and again before each push.
     """
     if not _URL_CHARACTERS.fullmatch(url):
-        return "Must be a valid URL (plain ASCII, no spaces, backslashes or control characters)."
+        return msg("Must be a valid URL (plain ASCII, no spaces, backslashes or control characters).")
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         port = parts.port
         sent_to = parse_url(url)
     except (ValueError, LocationParseError):
-        return "Must be a valid URL."
+        return msg("Must be a valid URL.")
     if "@" in parts.netloc or "%" in parts.netloc:
-        return "Must be a URL with a host name and no user name."
+        return msg("Must be a URL with a host name and no user name.")
     if not host or (sent_to.host or "").lower().strip("[]") != host or sent_to.port != port:
-        return "Must be a valid URL."
+        return msg("Must be a valid URL.")
     try:
         is_loopback = host in LOOPBACK_NAMES or ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -53,15 +55,15 @@ def endpoint_problem(url: str, hosts: tuple[str, ...] | list[str], loopback: boo
     if is_loopback:
         if loopback and parts.scheme in ("http", "https"):
             return None
-        return "Local push services (127.0.0.1, localhost) are accepted only when DIARY_PUSH_LOOPBACK is on."
+        return msg("Local push services (127.0.0.1, localhost) are accepted only when DIARY_PUSH_LOOPBACK is on.")
     if parts.scheme != "https":
-        return "Must start with https://."
+        return msg("Must start with https://.")
     if port not in (None, _DEFAULT_PORTS["https"]):
-        return "Must be on the push service's default port (no :port)."
+        return msg("Must be on the push service's default port (no :port).")
     if not _HOST_NAME.fullmatch(host):
-        return "Must be the address of a browser's push service (this server sends notifications to those only)."
+        return msg("Must be the address of a browser's push service (this server sends notifications to those only).")
     if not any(host == allowed or host.endswith("." + allowed) for allowed in hosts):
-        return "Must be the address of a browser's push service (this server sends notifications to those only)."
+        return msg("Must be the address of a browser's push service (this server sends notifications to those only).")
     return None
 
 
@@ -74,26 +76,26 @@ def base64url_bytes(value: str) -> bytes | None:
 
 
 class PushKeysIn(Schema):
-    p256dh = fields.String(required=True, validate=Length(max=200, error="Must be at most 200 characters."))
-    auth = fields.String(required=True, validate=Length(max=100, error="Must be at most 100 characters."))
+    p256dh = fields.String(required=True, validate=Length(max=200, error=msg("Must be at most {max} characters.")))
+    auth = fields.String(required=True, validate=Length(max=100, error=msg("Must be at most {max} characters.")))
 
     @validates("p256dh")
     def _public_key(self, value: str, **_: Any) -> None:
         raw = base64url_bytes(value)
         if raw is None or len(raw) != 65 or raw[0] != 4:
-            raise ValidationError("Must be the browser's P-256 public key: 65 bytes in base64url, starting 0x04.")
+            raise refused(msg("Must be the browser's P-256 public key: 65 bytes in base64url, starting 0x04."))
 
     @validates("auth")
     def _auth_secret(self, value: str, **_: Any) -> None:
         raw = base64url_bytes(value)
         if raw is None or len(raw) != 16:
-            raise ValidationError("Must be the browser's 16-byte authentication secret in base64url.")
+            raise refused(msg("Must be the browser's 16-byte authentication secret in base64url."))
 
 
 class BrowserSubscriptionIn(Schema):
     """A browser's push subscription, as ``PushSubscription.toJSON()`` gives it. The endpoint must be
     on one of ``hosts`` (or loopback with ``loopback``): the server POSTs to it."""
-    endpoint = fields.String(required=True, validate=Length(max=2048, error="Must be at most 2048 characters."))
+    endpoint = fields.String(required=True, validate=Length(max=2048, error=msg("Must be at most {max} characters.")))
     keys = fields.Nested(PushKeysIn, required=True)
     # An optional expiry time some browsers report; accepted and ignored.
     expirationTime = fields.Raw(load_default=None, allow_none=True, load_only=True)
@@ -106,24 +108,24 @@ class BrowserSubscriptionIn(Schema):
     def _endpoint(self, value: str, **_: Any) -> None:
         problem = endpoint_problem(value, self.hosts, self.loopback)
         if problem:
-            raise ValidationError(problem)
+            raise refused(problem)
 
 
 class PushSubscriptionIn(BrowserSubscriptionIn):
     """A patient's browser with its reminder time and days."""
     remind_at = fields.String(required=True, validate=Regexp(
-        r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Must be a time of day as HH:MM (00:00 to 23:59)."),
+        r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=msg("Must be a time of day as HH:MM (00:00 to 23:59).")),
         metadata={"description": "Local time of day in the patient's time zone", "example": "20:00"})
     days = fields.List(
-        fields.Integer(strict=True, validate=Range(0, 6, error="Must be a day from 0 (Monday) to 6 (Sunday).")),
+        fields.Integer(strict=True, validate=Range(0, 6, error=msg("Must be a day from 0 (Monday) to 6 (Sunday)."))),
         load_default=EVERY_DAY,
-        validate=Length(min=1, max=7, error="Choose at least one day."),
+        validate=Length(min=1, max=7, error=msg("Choose at least one day.")),
         metadata={"description": "Days to remind on, ISO order: 0 Monday ... 6 Sunday (default: every day)"})
 
     @validates("days")
     def _distinct_days(self, value: list[int], **_: Any) -> None:
         if len(set(value)) != len(value):
-            raise ValidationError("Name each day once.")
+            raise refused(msg("Name each day once."))
 
 
 class SafetyAlertSubscriptionIn(BrowserSubscriptionIn):
@@ -131,7 +133,7 @@ class SafetyAlertSubscriptionIn(BrowserSubscriptionIn):
 
 
 class PushEndpointIn(Schema):
-    endpoint = fields.String(required=True, validate=Length(max=2048, error="Must be at most 2048 characters."))
+    endpoint = fields.String(required=True, validate=Length(max=2048, error=msg("Must be at most {max} characters.")))
 
 
 class PushKeyOut(Schema):

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
-from marshmallow.validate import OneOf, Range
 
+from ..messages import Msg, msg
 from ..vocabulary import SIDE_EFFECT_LABELS
 from ..vocabulary import SIDE_EFFECT_SEVERITIES as SEVERITIES
 from ..vocabulary import TREATMENTS
 from .fields import DatedSchema, DateRangeQuery, WholeNumber, anxiety, free_text, support_field, time_of_day
+from .validators import OneOf, Range, refused
 
 MAX_DOSE_MG = 5000
 MAX_DOSE_MG_PER_KG = 20
@@ -29,6 +30,7 @@ BP_READINGS = ("before", "after")
 BP_FIELDS = tuple(f"bp_{when}_{part}" for when in BP_READINGS for part in ("systolic", "diastolic"))
 
 _SIDE_EFFECT_NAMES = ", ".join(SIDE_EFFECT_LABELS)
+WEIGHT_ERROR = msg("Must be a weight from {min} to {max} kg.").format(min=MIN_WEIGHT_KG, max=MAX_WEIGHT_KG)
 _HOURS = fields.Float(
     allow_none=True, allow_nan=False,
     validate=Range(0, MAX_SIDE_EFFECT_HOURS, min_inclusive=False),
@@ -45,40 +47,49 @@ class SideEffect(fields.Field):
                      **kwargs: Any) -> dict[str, Any]:
         if isinstance(value, str):
             if value not in SIDE_EFFECT_LABELS:
-                raise ValidationError(f"Must be one of: {_SIDE_EFFECT_NAMES}.")
+                raise refused(msg("Must be one of: {choices}.").format(choices=_SIDE_EFFECT_NAMES))
             return {"name": value, "severity": None, "hours": None}
         if not isinstance(value, dict):
-            raise ValidationError("Must be a side effect's name, or an object {name, severity, hours}.")
-        problems = [f"{key} is not a known field." for key in value if key not in ("name", "severity", "hours")]
+            raise refused(msg("Must be a side effect's name, or an object {name, severity, hours}."))
+        # Each problem as said after the side effect's name ("Nausea: hours must be ..."), and alone.
+        problems: list[tuple[Msg, Msg]] = [
+            (msg("%(key)s is not a known field.", key=key),
+             msg("%(key)s is not a known field.", key=key[:1].upper() + key[1:]))
+            for key in map(str, value) if key not in ("name", "severity", "hours")]
         name = value.get("name")
         if name is None:
-            problems.append("name is missing.")
+            problems.append((msg("name is missing."), msg("Name is missing.")))
         elif not isinstance(name, str) or name not in SIDE_EFFECT_LABELS:
-            problems.append(f"name must be one of: {_SIDE_EFFECT_NAMES}.")
+            problems.append((msg("name must be one of: %(choices)s.", choices=_SIDE_EFFECT_NAMES),
+                             msg("Name must be one of: %(choices)s.", choices=_SIDE_EFFECT_NAMES)))
         severity = value.get("severity")
         if severity is not None and (not isinstance(severity, str) or severity not in SEVERITIES):
-            problems.append("severity must be mild, moderate, severe or null.")
+            problems.append((msg("severity must be mild, moderate, severe or null."),
+                             msg("Severity must be mild, moderate, severe or null.")))
         hours = None
         try:
             hours = _HOURS.deserialize(value.get("hours"))
         except ValidationError:
-            problems.append(f"hours must be a number more than 0 and at most {MAX_SIDE_EFFECT_HOURS}, or null.")
+            problems.append((msg("hours must be a number more than 0 and at most %(max)s, or null.",
+                                 max=MAX_SIDE_EFFECT_HOURS),
+                             msg("Hours must be a number more than 0 and at most %(max)s, or null.",
+                                 max=MAX_SIDE_EFFECT_HOURS)))
         if problems:
             label = SIDE_EFFECT_LABELS.get(name) if isinstance(name, str) else None
-            raise ValidationError([f"{label}: {problem}" if label else problem[0].upper() + problem[1:]
-                                   for problem in problems])
+            raise refused(*(msg("%(side_effect)s: %(problem)s", side_effect=label, problem=after) if label else alone
+                            for after, alone in problems))
         return {"name": name, "severity": severity, "hours": hours}
 
 
 def _each_name_once(effects: list[dict[str, Any]]) -> None:
     """The same side effect twice with different details is refused (an exact repeat is dropped)."""
     first: dict[str, dict[str, Any]] = {}
-    errors: dict[int, list[str]] = {}
+    errors: dict[int, list[Msg]] = {}
     for index, effect in enumerate(effects):
         earlier = first.setdefault(effect["name"], effect)
         if earlier is not effect and earlier != effect:
-            errors[index] = [f"{SIDE_EFFECT_LABELS[effect['name']]} is listed more than once: list it once,"
-                             " with its severity and hours."]
+            errors[index] = [msg("%(side_effect)s is listed more than once: list it once, with its severity and hours.",
+                                 side_effect=SIDE_EFFECT_LABELS[effect["name"]])]
     if errors:
         raise ValidationError(errors)
 
@@ -103,19 +114,19 @@ def side_effect_list(**kwargs: Any) -> fields.List[dict[str, Any]]:
 
 def blood_pressure(part: str) -> WholeNumber:
     low, high = SYSTOLIC_RANGE if part == "systolic" else DIASTOLIC_RANGE
-    message = f"Must be a whole number from {low} to {high} (mmHg), or null."
+    message = msg("Must be a whole number from {min} to {max} (mmHg), or null.").format(min=low, max=high)
     return WholeNumber(
         load_default=None, allow_none=True, validate=Range(low, high, error=message),
-        error_messages={"invalid": message},
+        error_messages={"invalid": [message]},
         metadata={"description": f"{part.capitalize()} blood pressure, mmHg", "minimum": low, "maximum": high},
     )
 
 
-def _positive_number(message: str, maximum: float, description: str) -> fields.Float:
+def _positive_number(message: Msg, maximum: float, description: str) -> fields.Float:
     return fields.Float(
         load_default=None, allow_none=True,
         validate=Range(0, maximum, min_inclusive=False, error=message),
-        error_messages={"invalid": message}, metadata={"description": description},
+        error_messages={"invalid": [message]}, metadata={"description": description},
     )
 
 
@@ -130,29 +141,28 @@ class SessionIn(DatedSchema):
     time = time_of_day()
     treatment = fields.String(
         required=True,
-        validate=OneOf(TREATMENTS, error="Must be one of: {choices}."),
+        validate=OneOf(TREATMENTS, error=msg("Must be one of: {choices}.")),
         metadata={"enum": list(TREATMENTS)},
     )
     dose_unit = fields.String(
         load_default=None, allow_none=True,
-        validate=OneOf(DOSE_UNITS, error="Must be mg or mg/kg (or null for no dose)."),
+        validate=OneOf(DOSE_UNITS, error=msg("Must be mg or mg/kg (or null for no dose).")),
         metadata={"enum": list(DOSE_UNITS), "description": "The unit dose_value is in"},
     )
     dose_value = _positive_number(
-        f"Must be a number more than 0 and at most {MAX_DOSE_MG} (mg) or {MAX_DOSE_MG_PER_KG} (mg/kg).",
+        msg("Must be a number more than 0 and at most {mg} (mg) or {mg_per_kg} (mg/kg).").format(
+            mg=MAX_DOSE_MG, mg_per_kg=MAX_DOSE_MG_PER_KG),
         MAX_DOSE_MG, "The dose as given, in dose_unit")
     weight_kg = fields.Float(
         load_default=None, allow_none=True,
-        validate=Range(MIN_WEIGHT_KG, MAX_WEIGHT_KG,
-                       error=f"Must be a weight from {MIN_WEIGHT_KG} to {MAX_WEIGHT_KG} kg."),
-        error_messages={"invalid": f"Must be a weight from {MIN_WEIGHT_KG} to {MAX_WEIGHT_KG} kg."},
+        validate=Range(MIN_WEIGHT_KG, MAX_WEIGHT_KG, error=WEIGHT_ERROR),
+        error_messages={"invalid": [WEIGHT_ERROR]},
         metadata={"description": "The patient's weight in kg (needed with mg/kg)"},
     )
     dose_mg = fields.Float(
         load_default=None, allow_none=True,
-        validate=Range(0, MAX_DOSE_MG, min_inclusive=False,
-                       error=f"Must be more than 0 and at most {MAX_DOSE_MG} mg."),
-        error_messages={"invalid": "Must be a number of milligrams."},
+        validate=Range(0, MAX_DOSE_MG, min_inclusive=False, error=msg("Must be more than 0 and at most {max} mg.")),
+        error_messages={"invalid": [msg("Must be a number of milligrams.")]},
         metadata={"description": "The dose in mg. Sent alone (no dose_unit/dose_value), it is the dose in mg; "
                                  "with mg/kg the server works it out (a different value is refused)."},
     )
@@ -216,33 +226,36 @@ def resolve_dose(given: Mapping[str, Any], current: Mapping[str, Any] | None = N
     if unit is None and value is None:
         return {"dose_unit": None, "dose_value": None, "weight_kg": weight, "dose_mg": None}
     if unit is None:
-        raise ValidationError({"dose_unit": ["Choose mg or mg/kg for the dose."]})
+        raise ValidationError({"dose_unit": [msg("Choose mg or mg/kg for the dose.")]})
     if value is None and unit == "mg" and sent_mg is not None:
         value = sent_mg
     if value is None:
-        raise ValidationError({"dose_value": [f"Give the dose in {unit}, or leave the unit out."]})
+        raise ValidationError({"dose_value": [msg("Give the dose in %(unit)s, or leave the unit out.", unit=unit)]})
     if unit == "mg":
         dose_mg = value  # at most MAX_DOSE_MG: the field's own range
     else:
         problems = {}
         if value > MAX_DOSE_MG_PER_KG:
-            problems["dose_value"] = [f"Must be more than 0 and at most {MAX_DOSE_MG_PER_KG} mg/kg."]
+            problems["dose_value"] = [msg("Must be more than 0 and at most %(max)s mg/kg.", max=MAX_DOSE_MG_PER_KG)]
         if weight is None:
-            problems["weight_kg"] = ["Give the weight in kg: the dose is in mg/kg."]
+            problems["weight_kg"] = [msg("Give the weight in kg: the dose is in mg/kg.")]
         if problems:
             raise ValidationError(problems)
         dose_mg = round(value * weight, 2)
         if dose_mg > MAX_DOSE_MG:
             raise ValidationError({"dose_value": [
-                f"{value:g} mg/kg at {weight:g} kg is {dose_mg:g} mg, more than {MAX_DOSE_MG} mg."]})
+                msg("%(dose)s mg/kg at %(weight)s kg is %(dose_mg)s mg, more than %(max)s mg.", dose=format(value, "g"),
+                    weight=format(weight, "g"), dose_mg=format(dose_mg, "g"), max=MAX_DOSE_MG)]})
     if sent_mg is not None and not math.isclose(sent_mg, dose_mg, abs_tol=0.005):
+        given = {"dose_mg": format(dose_mg, "g"), "dose": format(value, "g")}
         raise ValidationError({"dose_mg": [
-            f"Must be {dose_mg:g} ({value:g} {unit}{f' at {weight:g} kg' if unit == 'mg/kg' else ''}),"
-            " or left out: the server works it out."]})
+            msg("Must be %(dose_mg)s (%(dose)s mg/kg at %(weight)s kg), or left out: the server works it out.",
+                weight=format(weight, "g"), **given) if unit == "mg/kg" else
+            msg("Must be %(dose_mg)s (%(dose)s mg), or left out: the server works it out.", **given)]})
     return {"dose_unit": unit, "dose_value": value, "weight_kg": weight, "dose_mg": dose_mg}
 
 
-def blood_pressure_problems(given: Mapping[str, Any], current: Mapping[str, Any] | None = None) -> dict[str, list[str]]:
+def blood_pressure_problems(given: Mapping[str, Any], current: Mapping[str, Any] | None = None) -> dict[str, list[Msg]]:
     """``{field: [message]}`` for readings with one number missing, or systolic not above diastolic."""
     current = current or {}
     problems = {}
@@ -251,12 +264,14 @@ def blood_pressure_problems(given: Mapping[str, Any], current: Mapping[str, Any]
         if high not in given and low not in given:
             continue
         systolic, diastolic = given.get(high, current.get(high)), given.get(low, current.get(low))
+        both = (msg("Give both numbers of the reading before the session (systolic and diastolic).") if when == "before"
+                else msg("Give both numbers of the reading after the session (systolic and diastolic)."))
         if systolic is None and diastolic is not None:
-            problems[high] = [f"Give both numbers of the reading {when} the session (systolic and diastolic)."]
+            problems[high] = [both]
         elif diastolic is None and systolic is not None:
-            problems[low] = [f"Give both numbers of the reading {when} the session (systolic and diastolic)."]
+            problems[low] = [both]
         elif systolic is not None and systolic <= diastolic:
-            problems[high] = [f"Must be higher than the diastolic reading ({diastolic})."]
+            problems[high] = [msg("Must be higher than the diastolic reading (%(diastolic)s).", diastolic=diastolic)]
     return problems
 
 

@@ -2,14 +2,15 @@
 from typing import Any
 
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, OneOf, Regexp
 
+from ..messages import msg
 from ..vocabulary import SCOPES
 from .fields import Trimmed
+from .validators import Length, OneOf, Regexp
 
 
 def scope_field(**kwargs: Any) -> fields.String:
-    return fields.String(validate=OneOf(SCOPES, error="Must be one of: {choices}."),
+    return fields.String(validate=OneOf(SCOPES, error=msg("Must be one of: {choices}.")),
                          metadata={"enum": list(SCOPES)}, **kwargs)
 
 
@@ -29,7 +30,7 @@ class ScopeIn(Schema):
 
 
 class RedeemIn(Schema):
-    code = Trimmed(required=True, validate=Length(max=40, error="Must be at most 40 characters."))
+    code = Trimmed(required=True, validate=Length(max=40, error=msg("Must be at most {max} characters.")))
 
 
 class PatientRef(Schema):
@@ -77,7 +78,7 @@ class FlagReasonOut(Schema):
 class AcknowledgeIn(Schema):
     through = fields.String(
         validate=Regexp(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$",
-                        error="Must be the flag's raised_at, e.g. 2026-12-03T18:04:11.123Z."),
+                        error=msg("Must be the flag's raised_at, e.g. 2026-12-03T18:04:11.123Z.")),
         metadata={"description": "The raised_at of the newest signal you were shown (from GET /patients). "
                                  "Signals raised later stay open. Left out: everything raised so far."})
 

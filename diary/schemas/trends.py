@@ -3,13 +3,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
-from marshmallow.validate import OneOf
 
+from ..messages import msg
 from .fields import DateRangeQuery
+from .validators import OneOf, refused
 
 MAX_DAYS = 3660  # ten years: longer than any diary here, far below anything absurd
 RANGES = {"course": None, "30d": 30, "90d": 90, "1y": 365, "all": None}
-RANGE_LABELS = {"course": "Since treatment", "30d": "30 days", "90d": "90 days", "1y": "1 year", "all": "All"}
+RANGE_LABELS = {"course": msg("Since treatment"), "30d": msg("30 days"), "90d": msg("90 days"), "1y": msg("1 year"),
+                "all": msg("All")}
 
 
 class DaysField(fields.Field):
@@ -22,7 +24,7 @@ class DaysField(fields.Field):
             number = int(value)
             if 1 <= number <= MAX_DAYS:
                 return number
-        raise ValidationError(f"Must be a whole number of days from 1 to {MAX_DAYS}, or 'all'.")
+        raise refused(msg("Must be a whole number of days from 1 to %(max)s, or 'all'.", max=MAX_DAYS))
 
 
 class TrendsQuery(Schema):
@@ -37,7 +39,7 @@ class TrendsPageQuery(Schema):
     session to today) when treatment began within the last year, else ``90d``. The provider's page
     about a patient (``/provider/patients/<id>``) takes the same."""
 
-    range = fields.String(validate=OneOf(list(RANGES), error="Must be one of: {choices}."))
+    range = fields.String(validate=OneOf(list(RANGES), error=msg("Must be one of: {choices}.")))
 
 
 class SharedTrendsQuery(TrendsPageQuery):
@@ -50,7 +52,7 @@ class SharedTrendsQuery(TrendsPageQuery):
     @validates_schema
     def _one_period(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "range" in data and "days" in data:
-            raise ValidationError({"range": ["Give either range or days, not both."]})
+            raise ValidationError({"range": [msg("Give either range or days, not both.")]})
 
     @post_load
     def _default_days(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -6,15 +6,18 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from ..messages import Msg, msg
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # generous (passphrases), yet bounds the hashing work per request
 
-COMMON = "This is one of the most common passwords; choose another."
-BLANK = "A password can't be only spaces."
-REPEATS = "Use more than one or two different characters."
-EMAIL = "Your password can't be or contain your email address."
-EMAIL_NAME = "Your password can't contain your email name."
-CONTEXT = "Your password can't contain this app's name."
+# What the person choosing the password is told (worded in their language when shown).
+COMMON = msg("This is one of the most common passwords; choose another.")
+BLANK = msg("A password can't be only spaces.")
+REPEATS = msg("Use more than one or two different characters.")
+EMAIL = msg("Your password can't be or contain your email address.")
+EMAIL_NAME = msg("Your password can't contain your email name.")
+CONTEXT = msg("Your password can't contain this app's name.")
 
 # Context-specific words (ASVS 5.0 6.1.2, 6.2.11): the app's own name, compared with spaces,
 # dashes, dots and underscores taken out. Clinic names belong here too when a clinic deploys it.
@@ -39,7 +42,7 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
-def weakness(password: str, email: str | None = None) -> str | None:
+def weakness(password: str, email: str | None = None) -> Msg | None:
     """Why ``password`` is too easy to guess (a message for the user), or None if it will do.
 
     Checks what an attacker tries first, whatever the length: only whitespace, at most two

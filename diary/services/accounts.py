@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlite_utils import Database
 
 from ..db import forget_old_pages, write_transaction
+from ..messages import msg
 from ..security import passwords
 from ..store import audit
 from ..store import keys as keys_store
@@ -56,9 +57,9 @@ class SignupClosed(Exception):
     """A clinician's account that can't be opened this way; ``str()`` says why, in the words shown."""
 
 
-SIGNUP_CLOSED = "Clinicians' accounts are opened by the clinic's administrator: ask them for one."
-NEEDS_INVITATION = ("A clinician's account needs an invitation from the clinic: open the link it sent you "
-                    "and register with the e-mail address it was sent to.")
+SIGNUP_CLOSED = msg("Clinicians' accounts are opened by the clinic's administrator: ask them for one.")
+NEEDS_INVITATION = msg("A clinician's account needs an invitation from the clinic: open the link it sent you "
+                       "and register with the e-mail address it was sent to.")
 
 
 def register(db: Database, config: Mapping[str, Any], data: Mapping[str, Any], address: str | None,

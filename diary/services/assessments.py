@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from ..insights import reliable_change, relief
 from ..insights.questionnaires import INSTRUMENTS, RECALL_DAYS, Instrument
 from ..insights.reliable_change import SinceBaseline
+from ..messages import Msg
 from ..store import assessments as assessments_store
 from ..store import schedules as schedules_store
 from ..store import sessions as sessions_store
@@ -27,7 +28,7 @@ class Result(TypedDict):
     previous: Assessment | None
     change: int | None
     since_baseline: SinceBaseline | None
-    since_baseline_text: str | None
+    since_baseline_text: Msg | None
 
 
 def since_baseline(db: Database, user_id: int, *, include_private: bool = True) -> dict[str, SinceBaseline]:
@@ -44,7 +45,7 @@ class Due(TypedDict):
     instruments: list[Instrument]
     since: dt.date
     set_by: str | None
-    schedule: str | None
+    schedule: Msg | None  # vocabulary.SCHEDULE_LABELS, worded where shown
 
 
 def result(db: Database, user_id: int, assessment_id: str | uuid.UUID) -> Result | None:

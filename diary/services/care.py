@@ -4,7 +4,7 @@ What a provider may see is decided here, from the share's scope and the private 
 """
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
 
@@ -12,6 +12,7 @@ from ..db import read_snapshot, write_transaction
 from ..insights import attention, crisis, reliable_change, relief
 from ..insights.daily import means_of
 from ..insights.trends import Trends, TriggerRow, rounded
+from ..messages import Msg, msg
 from ..store import assessments as assessments_store
 from ..store import audit
 from ..store import dashboard as dashboard_store
@@ -56,7 +57,9 @@ def shared_patient(db: Database, provider_id: int, patient_id: int) -> tuple[Use
 
 
 # Bump when what a line holds or how it is computed changes: lines stored before are then computed again.
-LINE_FORMAT = 3  # 3: the "worse" flag (reliable deterioration since treatment began)
+# 3: the "worse" flag (reliable deterioration since treatment began); 4: reasons as messages, worded
+# in each reader's language when shown (``stored_text``).
+LINE_FORMAT = 4
 PAGE_SIZE = 25  # patients per dashboard page: a phone copes with 25 cards, not with 500
 
 
@@ -66,7 +69,7 @@ class SharedEntry(TypedDict):
     date: str
     time: str | None
     anxiety: int
-    triggers: list[str]
+    triggers: list[Msg | str]  # a trigger in crisis words: vocabulary.WITHHELD_TRIGGER
     note: None
     private: bool
     created_at: str
@@ -89,10 +92,24 @@ class PatientPage(TypedDict):
 
 
 class LineReason(TypedDict):
-    """A flag's reason on a dashboard line (JSON-able: ``date`` an ISO date, or None)."""
+    """A flag's reason on a dashboard line (``date`` an ISO date, or None). In a line as stored,
+    ``text`` is JSON (``stored_text``); as summarized for a provider, a message (``shown_text``)."""
     flag: str
     date: str | None
-    text: str
+    text: Any
+
+
+def stored_text(text: Msg | str) -> Any:
+    """A reason's text as a stored line keeps it (JSON): a message's id and values, to be worded in
+    the language of whoever reads the line later."""
+    return {"msg": text.to_json()} if isinstance(text, Msg) else text
+
+
+def shown_text(text: Any) -> Msg | str:
+    """A reason's text from a line (stored, or computed now) as it is shown: a message."""
+    if isinstance(text, dict) and "msg" in text:
+        return Msg.from_json(text["msg"])
+    return cast(Msg | str, text)
 
 
 class PatientLine(TypedDict):
@@ -161,23 +178,23 @@ def shows_text(share: Mapping[str, Any]) -> bool:
     return share["scope"] == "full"
 
 
-def shown_trigger(name: str, share: Mapping[str, Any]) -> str:
+def shown_trigger(name: str, share: Mapping[str, Any]) -> Msg | str:
     """A trigger name as a provider sees it: as written, except under "scores only" when it carries
     crisis language (the patient's words, which that scope doesn't share): WITHHELD_TRIGGER."""
     return WITHHELD_TRIGGER if not shows_text(share) and crisis.mentions_crisis(name) else name
 
 
-def trigger_reader(share: Mapping[str, Any]) -> Callable[[list[str]], list[str]]:
+def trigger_reader(share: Mapping[str, Any]) -> Callable[[list[str]], list[Msg | str]]:
     """``shown(names)``: a check-in's trigger names as the provider of ``share`` sees them
     (``shown_trigger``), the placeholder at most once. Each distinct name is read for crisis
     language once per reader: a diary names few triggers, and a page or an export shows them many
     times."""
     if shows_text(share):
         return list
-    seen: dict[str, str] = {}
+    seen: dict[str, Msg | str] = {}
 
-    def shown(names: list[str]) -> list[str]:
-        result = []
+    def shown(names: list[str]) -> list[Msg | str]:
+        result: list[Msg | str] = []
         for name in names:
             if name not in seen:
                 seen[name] = shown_trigger(name, share)
@@ -204,9 +221,18 @@ def _shared_trends(trends: Trends, share: Mapping[str, Any]) -> Trends:
     triggers: list[TriggerRow] = []
     for item in trends["triggers"]:
         name = shown_trigger(item["name"], share)
+        # (the placeholder worded here, in the reader's language: a trigger's name is a text)
         triggers.append(item if name == item["name"] else
-                        {**item, "name": name, "sentence": item["sentence"].replace(item["name"], name)})
+                        {**item, "name": str(name), "sentence": _renamed(item["sentence"], item["name"], name)})
     return trends if triggers == trends["triggers"] else {**trends, "triggers": triggers}
+
+
+def _renamed(sentence: Msg, name: str, shown: Msg | str) -> Msg:
+    """A trigger's sentence naming it ``shown`` instead of ``name`` (a value of the message, or of one in it)."""
+    args = {key: shown if isinstance(value, str) and value == name else
+            _renamed(value, name, shown) if isinstance(value, Msg) else value
+            for key, value in sentence.args.items()}
+    return Msg(sentence.id, args, plural=sentence.plural, count=sentence.count, braces=sentence.braces)
 
 
 def _audited(db: Database, action: str, provider_id: int, patient_id: int) -> None:
@@ -311,7 +337,8 @@ def patient_line(db: Database, patient: Mapping[str, Any], today: dt.date) -> Pa
         "change_from_baseline": rounded(result.change_from_baseline),
         "top_flag": result.reasons[0].flag if result.reasons else None,
         "top_date": result.reasons[0].date.isoformat() if result.reasons and result.reasons[0].date else None,
-        "reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": r.text} for r in result.reasons],
+        "reasons": [{"flag": r.flag, "date": r.date and r.date.isoformat(), "text": stored_text(r.text)}
+                    for r in result.reasons],
         "sparkline": list(result.sparkline),
         "last_session": {k: sessions[0][k] for k in ("id", "date", "treatment")} if sessions else None,
         "days_since_session": outlook.days_since, "forecast_status": outlook.status,
@@ -322,7 +349,8 @@ def patient_line(db: Database, patient: Mapping[str, Any], today: dt.date) -> Pa
 def summary(patient: Mapping[str, Any], line: Mapping[str, Any], flag: Mapping[str, Any] | None) -> PatientSummary:
     """The dashboard line as one provider sees it: the patient's ``line`` with this provider's open
     safety ``flag`` (or None), which always comes first (docs/INSIGHTS.md, "Provider dashboard")."""
-    reasons = line["reasons"]
+    reasons: list[LineReason] = [{"flag": reason["flag"], "date": reason["date"], "text": shown_text(reason["text"])}
+                                 for reason in line["reasons"]]
     if flag:
         reasons = [{"flag": "safety", "date": flag["date"], "text": flag["text"]}, *reasons]
     return {
@@ -409,10 +437,10 @@ def patient_summaries(db: Database, provider_id: int, sort: str = "attention", a
 
 
 REDEEM_MESSAGES = {
-    "unknown": "That code doesn't match any share code. Check it with your patient.",
-    "expired": "That code has expired (codes last 72 hours). Ask your patient for a new one.",
-    "used": "That code has already been used. Ask your patient for a new one.",
-    "cancelled": "Your patient cancelled that code. Ask them for a new one.",
+    "unknown": msg("That code doesn't match any share code. Check it with your patient."),
+    "expired": msg("That code has expired (codes last 72 hours). Ask your patient for a new one."),
+    "used": msg("That code has already been used. Ask your patient for a new one."),
+    "cancelled": msg("Your patient cancelled that code. Ask them for a new one."),
 }
 
 
@@ -421,8 +449,9 @@ class CodeNotRedeemed(Exception):
     the provider is shown."""
 
 
-# What a provider is told when too many codes failed (services.limits.Throttled.wait fills it in).
-TOO_MANY_CODES = "Too many codes that didn't work. Please wait {wait} and try again."
+# What a provider is told when too many codes failed (services.limits.Throttled.wait fills it in:
+# ``TOO_MANY_CODES.format(wait=...)``).
+TOO_MANY_CODES = msg("Too many codes that didn't work. Please wait {wait} and try again.")
 
 
 def redeem(db: Database, provider_id: int, code: str, *, config: Mapping[str, Any],

@@ -72,10 +72,12 @@ def entries_csv(db: Database, user_id: int, *, include_private: bool, with_text:
 
 def _triggers_as_shown(pages: Iterable[list[tuple[Any, ...]]],
                        share: Mapping[str, Any]) -> Iterator[list[tuple[Any, ...]]]:
-    """Check-in row pages with each trigger name as the provider may see it (``care.trigger_reader``)."""
+    """Check-in row pages with each trigger name as the provider may see it (``care.trigger_reader``;
+    the placeholder worded in the reader's language)."""
     column, shown = csv_export.COLUMNS.index("triggers"), care.trigger_reader(share)
     for page in pages:
-        yield [(*row[:column], csv_export.JOINER.join(shown(row[column].split(csv_export.JOINER))), *row[column + 1:])
+        yield [(*row[:column], csv_export.JOINER.join(map(str, shown(row[column].split(csv_export.JOINER)))),
+                *row[column + 1:])
                if row[column] else row for row in page]
 
 

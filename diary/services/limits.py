@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..messages import Msg, plural_msg
 from ..store import limits as limits_store
-from ..vocabulary import plural
 
 MINUTE, HOUR, DAY = 60, 3600, 24 * 3600
 # (attempts, window in seconds), named "<action>_<whom>[_<more>]": each action's attempt counts
@@ -47,12 +47,17 @@ class Throttled(Exception):
         self.retry_after = retry_after
 
     @property
-    def wait(self) -> str:
-        """How long, as people say it: "15 minutes", "2 hours", "30 days" (rounded up)."""
-        for unit, seconds, up_to in (("minute", MINUTE, 2 * HOUR), ("hour", HOUR, 2 * DAY), ("day", DAY, None)):
-            if up_to is None or self.retry_after < up_to:
-                return plural(max(1, math.ceil(self.retry_after / seconds)), unit)
-        raise AssertionError("unreachable: days have no upper bound")
+    def wait(self) -> Msg:
+        """How long, as people say it: "15 minutes", "2 hours", "30 days" (rounded up); worded in
+        the reader's language when shown."""
+        if self.retry_after < 2 * HOUR:
+            minutes = max(1, math.ceil(self.retry_after / MINUTE))
+            return plural_msg("%(num)d minute", "%(num)d minutes", minutes)
+        if self.retry_after < 2 * DAY:
+            hours = max(1, math.ceil(self.retry_after / HOUR))
+            return plural_msg("%(num)d hour", "%(num)d hours", hours)
+        days = max(1, math.ceil(self.retry_after / DAY))
+        return plural_msg("%(num)d day", "%(num)d days", days)
 
 
 class Attempt:

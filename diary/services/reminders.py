@@ -8,12 +8,13 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlite_utils import Database
 
 from ..insights import relief
 from ..insights import reminders as rules
+from ..messages import Msg, msg
 from ..security.fields import Unreadable
 from ..store import entries as entries_store
 from ..store import push as push_store
@@ -29,13 +30,35 @@ OFFER_CARD = "reminders"
 TooManyDevices = push_store.TooManyDevices
 
 
+class Device(TypedDict):
+    """A browser's subscription as the account's own list shows it: ``device`` named in the reader's
+    language (``device_name``)."""
+    id: int
+    user_id: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    remind_at: str
+    days: list[int]
+    device: Msg | str
+    created_at: str
+    last_sent_at: str | None
+    purpose: str
+
+
+def shown(subscription: Subscription) -> Device:
+    """``subscription`` with its device named as the reader reads it."""
+    return {**subscription, "device": device_name(subscription["device"])}
+
+
 def subscribe(db: Database, user_id: int, data: Mapping[str, Any],
-              user_agent: str = "") -> tuple[Subscription, bool]:
+              user_agent: str = "") -> tuple[Device, bool]:
     """Save this browser's subscription and reminder time: ``(subscription, created)``."""
-    return push_store.subscribe(db, user_id, {
+    subscription, created = push_store.subscribe(db, user_id, {
         "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"],
         "remind_at": data["remind_at"], "days": data["days"], "device": device_label(user_agent),
     })
+    return shown(subscription), created
 
 
 def unsubscribe(db: Database, user_id: int, endpoint: str) -> bool:
@@ -46,8 +69,9 @@ def remove_device(db: Database, user_id: int, subscription_id: int) -> bool:
     return push_store.delete(db, user_id, subscription_id)
 
 
-def devices(db: Database, user_id: int) -> list[Subscription]:
-    return push_store.for_user(db, user_id)
+def devices(db: Database, user_id: int) -> list[Device]:
+    """The patient's browsers with reminders on, newest first, each named in the reader's language."""
+    return [shown(subscription) for subscription in push_store.for_user(db, user_id)]
 
 
 def offered(db: Database, user_id: int) -> bool:
@@ -69,11 +93,25 @@ SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Win
 
 
 def device_label(user_agent: str | None) -> str:
-    """A name the patient recognises in their list of devices, e.g. "Chrome on Android"."""
+    """A name the patient recognises in their list of devices, e.g. "Chrome on Android": stored in
+    English, and worded for each reader by ``device_name``."""
     browser = next((name for token, name in BROWSERS if re.search(rf"(\b|Headless){token}/", user_agent or "")),
-                   "A browser")
+                   UNKNOWN_BROWSER)
     system = next((name for token, name in SYSTEMS if token in (user_agent or "")), None)
     return f"{browser} on {system}" if system else browser
+
+
+UNKNOWN_BROWSER = "A browser"
+
+
+def device_name(label: str) -> Msg | str:
+    """A stored ``device_label`` as the reader reads it: "Chrome on Android", "Chrome en Android"
+    (browser and system names are names, the same in every language)."""
+    if not label:
+        return label
+    browser, on, system = label.partition(" on ")
+    named: Msg | str = msg("A browser") if browser == UNKNOWN_BROWSER else browser
+    return msg("%(browser)s on %(system)s", browser=named, system=system) if on else named
 
 
 def what_to_do(db: Database, subscription: Mapping[str, Any], day: dt.date) -> tuple[str, str] | None:

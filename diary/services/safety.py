@@ -10,10 +10,11 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..insights import crisis
 from ..insights.questionnaires import ANSWER_LABELS, PHQ9, SELF_HARM_ITEM, self_harm_answer
+from ..messages import Msg, Official, msg
 from ..store import audit
 from ..store import safety as safety_store
 from ..store.safety import SafetyEvent, SafetyPlan
-from ..timeutil import local_date, short_date
+from ..timeutil import local_date
 
 PLAN_FIELDS = safety_store.PLAN_FIELDS  # the Stanley–Brown steps, in order
 
@@ -22,8 +23,10 @@ HIGHEST_SCORE = 10
 # ones are history on the patient page, not an open flag).
 SHARE_LOOKBACK = dt.timedelta(days=14)
 
-# What each kind of record is called in a provider's flag explanation.
-SOURCE_LABELS = {"entry": "a check-in", "session": "a session reflection", "assessment": "PHQ-9"}
+# A provider's flag explanation of crisis language, by the kind of record it was in.
+CRISIS_EXPLANATIONS = {"entry": msg("Crisis language in a check-in"),
+                       "session": msg("Crisis language in a session reflection"),
+                       "assessment": msg("Crisis language in PHQ-9")}
 
 
 class Support(TypedDict):
@@ -40,18 +43,19 @@ class Signal(TypedDict):
 
 
 class Flag(TypedDict):
-    """A patient's open safety flag as one provider sees it (``open_flag``)."""
+    """A patient's open safety flag as one provider sees it (``open_flag``): ``reason`` and ``text``
+    are worded in the provider's language when shown."""
     since: str
     date: str
-    reason: str
-    text: str
+    reason: Msg
+    text: Msg
     count: int
     raised_at: str
 
 
 class ExplainedEvent(SafetyEvent):
     """A shared safety signal explained, and whether the provider has seen it (``history_for_provider``)."""
-    text: str
+    text: Msg
     acknowledged: bool
 
 
@@ -103,8 +107,9 @@ def _signal(source: str, record: Mapping[str, Any], crisis_words: bool) -> Signa
         answer = self_harm_answer(record["instrument"], record["answers"])
         if answer is None:
             return None
+        # Stored as the English answer (what it always was); worded for each reader by ``explain``.
         return {"reason": "phq9_item9", "date": record["date"], "private": record["private"],
-                "detail": ANSWER_LABELS[answer].lower()}
+                "detail": ANSWER_LABELS[answer].english().lower()}
     if not crisis_words:
         return None
     return {"reason": "crisis_language", "date": record["date"], "private": record["private"]}
@@ -123,19 +128,44 @@ def note_signal(db: Database, user_id: int, source: str, record: Mapping[str, An
                             new=new)
 
 
-def explain(event: Mapping[str, Any]) -> str:
+class _LowerCase:
+    """An official answer as it reads inside a sentence: lower case, in the reader's language."""
+    __slots__ = ("text",)
+
+    def __init__(self, text: Official) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return str(self.text).lower()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _LowerCase) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+# A PHQ-9 signal's stored detail (the English answer, lower case) -> the answer in every language.
+_ANSWERS_BY_DETAIL = {label.english().lower(): label for label in ANSWER_LABELS.values()}
+
+
+def explain(event: Mapping[str, Any]) -> Msg:
     """What happened, without the patient's own words."""
     if event["reason"] == "phq9_item9":
-        return f"{PHQ9.name} item {SELF_HARM_ITEM + 1} (thoughts of death or self-harm) answered “{event['detail']}”"
-    return f"Crisis language in {SOURCE_LABELS[event['source']]}"
+        answer = _ANSWERS_BY_DETAIL.get(event["detail"])
+        return msg("%(instrument)s item %(item)s (thoughts of death or self-harm) answered “%(answer)s”",
+                   instrument=PHQ9.name, item=SELF_HARM_ITEM + 1,
+                   answer=_LowerCase(answer) if answer is not None else event["detail"])
+    return CRISIS_EXPLANATIONS[event["source"]]
 
 
-def _sentence(event: Mapping[str, Any], raised_on: dt.date) -> str:
-    """'Crisis language in a check-in on Tue 24 Nov', naming the record's own date if it differs."""
-    text = f"{explain(event)} on {short_date(raised_on)}"
+def _sentence(event: Mapping[str, Any], raised_on: dt.date) -> Msg:
+    """'Crisis language in a check-in on Tue 24 Nov', naming the record's own date if it differs
+    (the dates worded as the reader reads dates)."""
     if event["date"] != raised_on.isoformat():
-        text += f" (dated {short_date(event['date'])})"
-    return text
+        return msg("%(event)s on %(day)s (dated %(dated)s)", event=explain(event), day=raised_on,
+                   dated=dt.date.fromisoformat(event["date"]))
+    return msg("%(event)s on %(day)s", event=explain(event), day=raised_on)
 
 
 def open_flag(db: Database, patient: Mapping[str, Any], provider_id: int, share_since: str) -> Flag | None:

@@ -14,17 +14,19 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..insights.reminders import Payload
+from ..messages import msg
 from ..store import push as push_store
 from ..store import safety_alerts as alerts_store
-from .reminders import device_label
+from .reminders import Device, device_label, shown
 from .safety import shown_from
 
 # A push service keeps a safety alert a day (a phone off overnight still gets it), sent at "high"
 # urgency (RFC 8030 §5.3: delivered even while the device saves battery). Reminders keep 2 hours.
 ALERT_TTL_SECONDS = 24 * 3600
 
-TITLE = "Symptom Diary"
-MESSAGE = "A patient you care for needs attention. Open Symptom Diary."
+# Worded in the provider's language as the alert is sent (commands.in_their_language).
+TITLE = msg("Symptom Diary")
+MESSAGE = msg("A patient you care for needs attention. Open Symptom Diary.")
 DASHBOARD = "/provider/"
 # One tag for every alert: a browser shows the newest in place of one still unread, so a busy
 # hour is one notification (the dashboard lists them all), and the tag says nothing either.
@@ -34,12 +36,13 @@ TooManyDevices = push_store.TooManyDevices
 
 
 def subscribe(db: Database, provider_id: int, data: Mapping[str, Any],
-              user_agent: str = "") -> tuple[push_store.Subscription, bool]:
+              user_agent: str = "") -> tuple[Device, bool]:
     """Turn safety alerts on for this browser: ``(subscription, created)``."""
-    return push_store.subscribe(db, provider_id, {
+    subscription, created = push_store.subscribe(db, provider_id, {
         "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"],
         "device": device_label(user_agent),
     }, purpose=push_store.SAFETY_ALERTS)
+    return shown(subscription), created
 
 
 def unsubscribe(db: Database, provider_id: int, endpoint: str) -> bool:
@@ -51,9 +54,10 @@ def remove_device(db: Database, provider_id: int, subscription_id: int) -> bool:
     return push_store.delete(db, provider_id, subscription_id, purpose=push_store.SAFETY_ALERTS)
 
 
-def devices(db: Database, provider_id: int) -> list[push_store.Subscription]:
-    """The provider's browsers with safety alerts on, newest first."""
-    return push_store.for_user(db, provider_id, purpose=push_store.SAFETY_ALERTS)
+def devices(db: Database, provider_id: int) -> list[Device]:
+    """The provider's browsers with safety alerts on, newest first, each named in the reader's language."""
+    return [shown(subscription)
+            for subscription in push_store.for_user(db, provider_id, purpose=push_store.SAFETY_ALERTS)]
 
 
 def payload() -> Payload:

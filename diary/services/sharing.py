@@ -3,6 +3,7 @@ from typing import TypedDict
 
 from sqlite_utils import Database
 
+from ..messages import Msg
 from ..store import audit
 from ..store import sharing as sharing_store
 from ..store.audit import AccessEvent
@@ -15,8 +16,9 @@ normalize_code = sharing_store.normalize_code
 
 
 class LabelledEvent(AccessEvent):
-    """An access log event with how it reads (``access_events``)."""
-    label: str
+    """An access log event with how it reads (``access_events``: worded where shown; an action
+    without a label as its code)."""
+    label: Msg | str
 
 
 class CareTeamPage(TypedDict):

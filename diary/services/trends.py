@@ -69,14 +69,18 @@ CHECKINS_DAYS_MAX = 366
 Draw = Callable[[Trends, Mapping[str, list[DayCheckin]]], Mapping[str, Any]]
 
 
-def page(db: Database, user_id: int, timezone: str, range_name: str | None = None, *, draw: Draw) -> TrendsPage:
+def page(db: Database, user_id: int, timezone: str, range_name: str | None = None, *, draw: Draw,
+         language: str = "en") -> TrendsPage:
     """What the patient's Trends page shows for ``range_name`` (a key of RANGES, or None for the
     default period): ``range_name`` (the one shown), ``trends`` (for_page), ``checkins`` (by day,
     for the chart's day details), ``table``, and ``drawn``: ``draw(trends, checkins)``, the charts
     the view draws (diary/web/charts.py), kept with the rest while the diary and the day stay the
-    same (drawing an all-time page took ~2 ms of a ~6 ms reload). Shared (MEMO): don't change it."""
+    same (drawing an all-time page took ~2 ms of a ~6 ms reload). Shared (MEMO): don't change it.
+
+    :param language: the reader's: the charts are drawn in it, so it is part of what is kept.
+    """
     today = today_in(timezone)
-    key = ("page", range_name, today, f"{draw.__module__}.{draw.__qualname__}")
+    key = ("page", range_name, today, f"{draw.__module__}.{draw.__qualname__}", language)
     return MEMO.get(db, user_id, key, lambda: _page(db, user_id, today, range_name, draw))
 
 

@@ -12,7 +12,7 @@ from ..timeutil import utc_now
 from . import date_range_where, has_private_rows, keyset_pages, replayed
 
 _FIELDS = ("id", "instrument", "date", "answers", "difficulty", "total", "severity", "private",
-           "created_at", "updated_at")
+           "created_at", "updated_at", "language")
 _SELECT = f"SELECT {', '.join(_FIELDS)} FROM assessments"
 # What a client sends; total and severity follow from it.
 _CONTENT = ("instrument", "date", "answers", "difficulty", "private")
@@ -29,6 +29,7 @@ class Assessment(TypedDict):
     private: bool
     created_at: str
     updated_at: str
+    language: str           # the language of the form it was answered on ("en", "es")
 
 
 def _assessment(row: Sequence[Any]) -> Assessment:
@@ -45,7 +46,8 @@ def _same_content(assessment: Mapping[str, Any], data: Mapping[str, Any]) -> boo
 def create_assessment(db: Database, user_id: int, data: Mapping[str, Any]) -> tuple[Assessment, bool]:
     """Store a scored questionnaire; returns ``(assessment, created)``, idempotent on a client ``id``.
 
-    ``data``: instrument, date (ISO string or date), answers, difficulty, private, total, severity.
+    ``data``: instrument, date (ISO string or date), answers, difficulty, private, total, severity, and
+    optionally language (of the form answered; English without one).
 
     What it moves besides ``assessments`` (SQL triggers, diary/migrations.py): the patient's
     ``diary_versions`` row, and their ``dashboard_lines`` row is dropped (m013).
@@ -60,9 +62,10 @@ def create_assessment(db: Database, user_id: int, data: Mapping[str, Any]) -> tu
         now = utc_now()
         db.execute(
             "INSERT INTO assessments (id, user_id, instrument, date, answers, difficulty, total, severity,"
-            " private, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " private, created_at, updated_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [assessment_id, user_id, data["instrument"], data["date"], json.dumps(data["answers"]),
-             data["difficulty"], data["total"], data["severity"], int(data["private"]), now, now],
+             data["difficulty"], data["total"], data["severity"], int(data["private"]), now, now,
+             data.get("language") or "en"],
         )
         # Just inserted, in this same transaction: never None.
         return cast(Assessment, get_assessment(db, user_id, assessment_id)), True

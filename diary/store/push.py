@@ -36,8 +36,9 @@ class Subscription(TypedDict):
 
 
 class PatientSubscription(Subscription):
-    """A reminder subscription with its patient's time zone (``all_with_patients``)."""
+    """A reminder subscription with its patient's time zone and language (``all_with_patients``)."""
     timezone: str
+    language: str
 
 
 class SentReminder(TypedDict):
@@ -130,13 +131,13 @@ def expire(db: Database, subscription_id: int) -> None:
 
 
 def all_with_patients(db: Database) -> list[PatientSubscription]:
-    """Every reminder subscription with its patient's time zone (what a delivery run walks)."""
+    """Every reminder subscription with its patient's time zone and language (what a delivery run walks)."""
     rows = db.execute(
-        f"SELECT {', '.join('s.' + name for name in NAMES)}, u.timezone"
+        f"SELECT {', '.join('s.' + name for name in NAMES)}, u.timezone, u.language"
         " FROM push_subscriptions s JOIN users u ON u.id = s.user_id"
         " WHERE u.role = 'patient' AND s.purpose = 'reminders' ORDER BY s.id"
     ).fetchall()
-    return [{**_row(row[:-1]), "timezone": row[-1]} for row in rows]
+    return [{**_row(row[:-2]), "timezone": row[-2], "language": row[-1]} for row in rows]
 
 
 def claim(db: Database, subscription_id: int, local_date: str, kind: str) -> bool:

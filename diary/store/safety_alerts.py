@@ -10,7 +10,7 @@ from ..timeutil import utc_now
 
 _CANDIDATES = """
     SELECT * FROM (
-        SELECT p.id AS subscription_id, p.user_id AS provider_id, p.endpoint, p.p256dh, p.auth,
+        SELECT p.id AS subscription_id, p.user_id AS provider_id, u.language, p.endpoint, p.p256dh, p.auth,
                e.id AS event_id, e.patient_id, e.raised_at, s.created_at AS share_since,
                (SELECT max(a.through) FROM safety_acknowledgements a
                 WHERE a.patient_id = e.patient_id AND a.provider_id = p.user_id) AS seen_until
@@ -32,6 +32,7 @@ class Candidate(TypedDict):
     """An (alert browser, signal) pair worth an alert (``candidates``)."""
     subscription_id: int
     provider_id: int
+    language: str           # the provider's: the alert is worded in it
     endpoint: str
     p256dh: str
     auth: str

@@ -1,11 +1,11 @@
 """GAD-7 and PHQ-9 (HTML): take one, see the result, the history; the Today "due" card."""
-import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -19,7 +19,7 @@ from ..services import records
 from ..web import support
 from ..web.api import not_found, on_patient_today, operation, saved
 from ..web.auth import patient_today, patients_only
-from ..web.forms import load, present
+from ..web.forms import item_prefix, load, present
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 bp.before_request(patients_only)
@@ -43,11 +43,13 @@ def assessment_payload(form: MultiDict[str, str], instrument: Instrument) -> dic
 
 
 def item_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """``{"answers": ["Item 3: Choose an answer."]}`` -> ``{"item_3": ["Choose an answer."]}`` (for the form)."""
+    """``{"answers": ["Item 3: Choose an answer."]}`` -> ``{"item_3": ["Choose an answer."]}`` (for the form;
+    "Item 3: " in the reader's language)."""
     result = {k: v for k, v in errors.items() if k != "answers"}
+    prefix = item_prefix()
     for message in errors.get("answers", []):
-        match = re.match(r"Item (\d+): (.*)", message)
-        key, text = (f"item_{match.group(1)}", match.group(2)) if match else ("answers", message)
+        match = prefix.match(message)
+        key, text = (f"item_{match.group(1)}", message[match.end():]) if match else ("answers", message)
         result.setdefault(key, []).append(text)
     return result
 
@@ -56,7 +58,7 @@ def item_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
 def new() -> ResponseReturnValue:
     key = request.args.get("instrument", "")
     if key not in INSTRUMENTS:
-        errors = {"instrument": ["Choose GAD-7 or PHQ-9."]} if key else {}
+        errors = {"instrument": [_("Choose GAD-7 or PHQ-9.")]} if key else {}
         return render_template("assessments/choose.html", errors=errors), 422 if key else 200
     instrument = INSTRUMENTS[key]
     today = patient_today()
@@ -66,10 +68,10 @@ def new() -> ResponseReturnValue:
         data, errors = load(AssessmentIn(today=today), values)
         if data is not None:
             try:
-                assessment, _, card = records.create_assessment(get_db(), current_user.id, data)
+                assessment, _created, card = records.create_assessment(get_db(), current_user.id, data)
             except IdConflict:
-                errors = {"id": ["This questionnaire was already saved (see Questionnaires); saving again stores"
-                                 " it as a new one."]}
+                errors = {"id": [_("This questionnaire was already saved (see Questionnaires); saving again stores"
+                                   " it as a new one.")]}
                 values["id"] = str(uuid.uuid4())
             else:
                 support.remember(card)
@@ -94,7 +96,7 @@ def delete(assessment_id: uuid.UUID) -> ResponseReturnValue:
         abort(404)
     if request.method == "POST":
         records.delete_assessment(get_db(), current_user.id, assessment_id)
-        flash(f"{found['instrument'].name} deleted.", "success")
+        flash(_("%(instrument)s deleted.", instrument=found["instrument"].name), "success")
         return redirect(url_for("assessments.index"))
     return render_template("assessments/delete.html", **found)
 
@@ -102,7 +104,7 @@ def delete(assessment_id: uuid.UUID) -> ResponseReturnValue:
 @bp.route("/due/dismiss", methods=["POST"])
 def dismiss_due() -> Response:
     assessments_service.dismiss_due(get_db(), current_user.id, patient_today())
-    flash("Hidden until the next one is due.", "info")
+    flash(_("Hidden until the next one is due."), "info")
     return redirect(url_for("diary.today"))
 
 

@@ -7,9 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import flask_babel
 import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from sqlite_utils import Database
@@ -21,6 +24,7 @@ from ..schemas.accounts import (
     ConfirmIdentityIn,
     DeleteAccountIn,
     ForgotPasswordIn,
+    LanguageIn,
     LoginIn,
     PasswordChangeIn,
     ProfileIn,
@@ -31,7 +35,9 @@ from ..schemas.accounts import (
 from ..security import otp
 from ..services import NameTaken, accounts, limits, reminders, safety_alerts, two_factor
 from ..timeutil import timezone_names
+from ..web import i18n
 from ..web.auth import User, mark_logged_in
+from ..web.errors import http_error
 from ..web.forms import load, present
 
 bp = Blueprint("auth", __name__)
@@ -57,31 +63,30 @@ def start_login(row: Mapping[str, Any], *, keep_login_time: bool = False) -> Use
         session["auth_at"] = login_time
     login_user(user)
     session.permanent = True
+    flask_babel.refresh()  # the rest of this request speaks the account's language
     return user
 
 
 def too_many_passwords(throttled: limits.Throttled) -> str:
-    return f"Too many wrong passwords. Wait {throttled.wait} and try again."
+    return _("Too many wrong passwords. Wait %(wait)s and try again.", wait=throttled.wait)
 
 
 def too_many_codes(throttled: limits.Throttled) -> str:
-    return f"Too many wrong codes for this account. Wait {throttled.wait} and try again."
-
-
-WRONG_CODE = "That code isn't right. Type the 6 digits your authenticator app shows now, or a recovery code."
-CODE_ALREADY_USED = "That code was already used. Wait for the next one in your app (a new one every 30 seconds)."
+    return _("Too many wrong codes for this account. Wait %(wait)s and try again.", wait=throttled.wait)
 
 
 def password_problem(refused: accounts.PasswordRefused) -> str:
     """What a form says under a password that didn't confirm the logged-in user's identity."""
-    return too_many_passwords(refused.throttled) if refused.throttled else "That isn't your password."
+    return too_many_passwords(refused.throttled) if refused.throttled else _("That isn't your password.")
 
 
 def code_problem(refused: accounts.CodeRefused) -> str:
     """What a form says under a second-factor code that was refused."""
     if refused.throttled:
         return too_many_codes(refused.throttled)
-    return CODE_ALREADY_USED if refused.replayed else WRONG_CODE
+    if refused.replayed:
+        return _("That code was already used. Wait for the next one in your app (a new one every 30 seconds).")
+    return _("That code isn't right. Type the 6 digits your authenticator app shows now, or a recovery code.")
 
 
 def retry_after(throttled: limits.Throttled) -> dict[str, str]:
@@ -111,8 +116,11 @@ def register() -> ResponseReturnValue:
     invitation = (request.form.get("invitation") or request.args.get("invitation") or "").strip() or None
     values, errors = {"role": "provider" if invitation else "patient", "timezone": ""}, {}
     if request.method == "POST":
-        values = present(request.form, ("email", "password", "role", "display_name", "timezone"))
+        values = present(request.form, ("email", "password", "role", "display_name", "timezone", "language"))
         data, errors = load(RegisterIn(), values)
+        if data is not None and not data.get("language"):
+            # Without a choice on the form: the one made with the switch, else the browser's.
+            data["language"] = i18n.chosen_language()
         if data is not None:
             try:
                 row = accounts.register(get_db(), current_app.config, data, request.remote_addr,
@@ -120,20 +128,36 @@ def register() -> ResponseReturnValue:
             except accounts.SignupClosed as closed:
                 errors = {"role": [str(closed)]}
             except limits.Throttled as throttled:
-                errors = {"email": [f"Too many new accounts from this address. Wait {throttled.wait} "
-                                    "and try again."]}
+                errors = {"email": [_("Too many new accounts from this address. Wait %(wait)s and try again.",
+                                      wait=throttled.wait)]}
                 return render_template("auth/register.html", values=without_password(values), errors=errors,
                                        timezones=timezone_names(), invitation=invitation), 429, retry_after(throttled)
             except NameTaken:
-                errors = {"email": ["An account with this email already exists. Log in instead?"]}
+                errors = {"email": [_("An account with this email already exists. Log in instead?")]}
             else:
                 start_login(row)
-                flash(f"Welcome, {row['display_name']}.", "success")
+                flash(_("Welcome, %(name)s.", name=row["display_name"]), "success")
                 return redirect(home_for(current_user))
     values.pop("password", None)
     return render_template(
         "auth/register.html", values=values, errors=errors, timezones=timezone_names(), invitation=invitation,
     ), 422 if errors else 200
+
+
+@bp.route("/language", methods=["POST"])
+def choose_language() -> ResponseReturnValue:
+    """The switch on the login and register pages (and any page's form with a ``language``): the
+    language for this browser from now on (a cookie, read before logging in), and the account's
+    when someone is logged in. Back to ``next`` (a path on this site), else the start."""
+    data, errors = load(LanguageIn(), present(request.form, ("language",)))
+    if data is None:
+        raise http_error(422, errors)
+    if current_user.is_authenticated:
+        accounts.set_language(get_db(), current_user.id, data["language"])
+    response = redirect(safe_next(request.form.get("next")) or url_for("diary.today"), code=303)
+    response.set_cookie(i18n.COOKIE, data["language"], max_age=i18n.COOKIE_DAYS * 24 * 3600, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -149,7 +173,7 @@ def forgot_password() -> ResponseReturnValue:
                 found = accounts.request_password_reset(get_db(), current_app.config, data["email"],
                                                         request.remote_addr)
             except limits.Throttled as throttled:
-                errors = {"email": [f"Too many links asked for. Wait {throttled.wait} and try again."]}
+                errors = {"email": [_("Too many links asked for. Wait %(wait)s and try again.", wait=throttled.wait)]}
                 return render_template("auth/forgot_password.html", values=values, errors=errors,
                                        sent=False), 429, retry_after(throttled)
             if found is not None:
@@ -158,9 +182,11 @@ def forgot_password() -> ResponseReturnValue:
                 base = current_app.config["PUBLIC_URL"]
                 link = (base.rstrip("/") + url_for("auth.reset_password", token=token) if base
                         else url_for("auth.reset_password", token=token, _external=True))
+                # In the account's language (the one its owner chose), whoever's browser asked.
+                with i18n.speaking(user["language"]):
+                    subject, body = _("Choose a new password for Symptom Diary"), reset_message(link)
                 try:
-                    mail.send(current_app.config, user["email"], "Choose a new password for Symptom Diary",
-                              RESET_MESSAGE.format(link=link, minutes=accounts.RESET_MINUTES))
+                    mail.send(current_app.config, user["email"], subject, body)
                 except mail.MailFailed:
                     current_app.logger.exception("Password-reset e-mail not sent")
             return render_template("auth/forgot_password.html", values={}, errors={}, sent=True)
@@ -168,15 +194,14 @@ def forgot_password() -> ResponseReturnValue:
                            sent=False), 422 if errors else 200
 
 
-RESET_MESSAGE = """Hello,
-
-Someone (we hope you) asked to choose a new password for your Symptom Diary account.
-Open this link to do it; it works once, for {minutes} minutes:
-
-{link}
-
-If it wasn't you, ignore this e-mail: your password stays as it is.
-"""
+def reset_message(link: str) -> str:
+    """The e-mail's text: ``link`` chooses a new password, once, for RESET_MINUTES."""
+    return _("Hello,\n\n"
+             "Someone (we hope you) asked to choose a new password for your Symptom Diary account.\n"
+             "Open this link to do it; it works once, for %(minutes)s minutes:\n\n"
+             "%(link)s\n\n"
+             "If it wasn't you, ignore this e-mail: your password stays as it is.\n",
+             minutes=accounts.RESET_MINUTES, link=link)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -192,7 +217,7 @@ def reset_password(token: str) -> ResponseReturnValue:
             except accounts.ResetRefused:
                 account = None
             else:
-                flash("Your new password is saved. Log in with it.", "success")
+                flash(_("Your new password is saved. Log in with it."), "success")
                 return redirect(url_for("auth.login"))
     status = 404 if account is None else 422 if errors else 200
     return render_template("auth/reset_password.html", account=account, errors=errors), status
@@ -217,7 +242,7 @@ def login() -> ResponseReturnValue:
                     return render_template("auth/login.html", values={"email": values.get("email", "")},
                                            errors={"password": [too_many_passwords(refused.throttled)]}), \
                         429, retry_after(refused.throttled)
-                errors = {"password": ["That email and password don't match an account."]}
+                errors = {"password": [_("That email and password don't match an account.")]}
             else:
                 if row["mfa_enabled_at"] is not None:
                     # Not logged in yet: the second step needs a code within PENDING_LOGIN_SECONDS.
@@ -257,7 +282,7 @@ def login_two_factor() -> ResponseReturnValue:
     row = pending_login(db)
     if row is None:
         if session.pop(PENDING_LOGIN, None) is not None:
-            flash("That took too long. Please log in again.", "info")
+            flash(_("That took too long. Please log in again."), "info")
         return redirect(url_for("auth.login"))
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -275,8 +300,10 @@ def login_two_factor() -> ResponseReturnValue:
                 target = safe_next(session[PENDING_LOGIN].get("next"))
                 user = start_login(row)  # the pending state goes with the old session
                 if left is not None:
-                    flash(f"You used a recovery code: {left} left. Get new ones from Account, "
-                          "Two-factor authentication, when you can.", "info")
+                    flash(ngettext("You used a recovery code: %(num)d left. Get new ones from Account, "
+                                   "Two-factor authentication, when you can.",
+                                   "You used a recovery code: %(num)d left. Get new ones from Account, "
+                                   "Two-factor authentication, when you can.", left), "info")
                 return redirect(target or home_for(user))
     return render_template("auth/login_two_factor.html", errors=errors), 422 if errors else 200
 
@@ -286,7 +313,7 @@ def logout() -> Response:
     if current_user.is_authenticated:
         accounts.log_out(get_db(), current_user.id)
         logout_user()
-    flash("You're logged out.", "info")
+    flash(_("You're logged out."), "info")
     return clear_device(redirect(url_for("auth.login")))
 
 
@@ -320,14 +347,15 @@ def account() -> ResponseReturnValue:
             else:
                 # Every other session just ended; keep this one, on the new version.
                 start_login(row, keep_login_time=True)
-                flash("Password changed. You've been logged out everywhere else.", "success")
+                flash(_("Password changed. You've been logged out everywhere else."), "success")
                 return redirect(url_for("auth.account"))
     return render_account(errors=errors)
 
 
 def render_account(errors: Mapping[str, list[str]] | None = None, profile_errors: Mapping[str, list[str]] | None = None,
                    profile: Mapping[str, Any] | None = None) -> ResponseReturnValue:
-    profile = profile or {"display_name": current_user.display_name, "timezone": current_user.timezone}
+    profile = profile or {"display_name": current_user.display_name, "timezone": current_user.timezone,
+                          "language": current_user.language}
     return render_template(
         "auth/account.html", errors=errors or {}, profile_errors=profile_errors or {}, profile=profile,
         timezones=timezone_names(),
@@ -340,12 +368,15 @@ def render_account(errors: Mapping[str, list[str]] | None = None, profile_errors
 @bp.route("/account/profile", methods=["POST"])
 @login_required
 def profile() -> ResponseReturnValue:
-    values = present(request.form, ("display_name", "timezone"))
-    data, errors = load(ProfileIn(), values)
+    values = present(request.form, ("display_name", "timezone", "language"))
+    # A form without the language (one from before the choice existed) keeps the account's.
+    data, errors = load(ProfileIn(), {"language": current_user.language, **values})
     if data is None:
         return render_account(profile_errors=errors, profile=values)
     accounts.update_profile(get_db(), current_user.id, **data)
-    flash("Profile saved.", "success")
+    current_user.language = data["language"]
+    flask_babel.refresh()  # the message below in the language just chosen
+    flash(_("Profile saved."), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -363,7 +394,7 @@ def delete_account() -> ResponseReturnValue:
                 errors = {"password": [password_problem(refused)]}
             else:
                 logout_user()
-                flash("Your account and everything in it have been deleted.", "info")
+                flash(_("Your account and everything in it have been deleted."), "info")
                 return clear_device(redirect(url_for("diary.today")))  # as on logout
     return render_template("auth/delete.html", errors=errors), 422 if errors else 200
 
@@ -410,7 +441,7 @@ def render_enrolment(pending: Mapping[str, Any], errors: Mapping[str, list[str]]
     # which the Content-Security-Policy allows inline.
     qr = Markup(segno.make(uri, error="m").svg_inline(
         dark="#000", light="#fff", svgclass="qr", lineclass=None, omitsize=True,
-        title="QR code for your authenticator app"))
+        title=_("QR code for your authenticator app")))
     return render_template(
         "auth/two_factor_enrol.html", qr=qr, uri=uri, secret=otp.grouped(secret), errors=errors or {},
         replacing=pending.get("replacing", False),
@@ -455,8 +486,8 @@ def confirm_two_factor() -> ResponseReturnValue:
     enrolled = two_factor.status(db, current_user.id) is not None
     pending = pending_enrolment(enrolled)
     if pending is None:
-        flash("Please start again: scan the code below." if not enrolled else
-              "Two-factor authentication is already on.", "info")
+        flash(_("Please start again: scan the code below.") if not enrolled else
+              _("Two-factor authentication is already on."), "info")
         return redirect(url_for("auth.two_factor_page"))
     fields = ("code",) if pending.get("replacing") else ("password", "code")
     data, errors = load(SecondFactorIn() if pending.get("replacing") else ConfirmIdentityIn(),
@@ -472,12 +503,12 @@ def confirm_two_factor() -> ResponseReturnValue:
     except accounts.PasswordRefused as refused:
         return render_enrolment(pending, {"password": [password_problem(refused)]})
     if enrolled_now is None:
-        return render_enrolment(pending, {"code": ["That code doesn't match. Check the app lists Symptom Diary with "
-                                                   "your email, and type the 6 digits it shows now."]})
+        return render_enrolment(pending, {"code": [_("That code doesn't match. Check the app lists Symptom Diary "
+                                                     "with your email, and type the 6 digits it shows now.")]})
     codes, row = enrolled_now
     # Every other session just ended; this one goes on, on the new version.
     start_login(row)
-    flash("Two-factor authentication is on. You've been logged out everywhere else.", "success")
+    flash(_("Two-factor authentication is on. You've been logged out everywhere else."), "success")
     return render_template("auth/recovery_codes.html", codes=codes)
 
 
@@ -521,12 +552,12 @@ def new_recovery_codes() -> ResponseReturnValue:
 @login_required
 def disable_two_factor() -> ResponseReturnValue:
     if current_user.is_provider:
-        abort(403, description="Clinicians keep two-factor authentication on: it protects your patients' data.")
+        abort(403, description=_("Clinicians keep two-factor authentication on: it protects your patients' data."))
     db = get_db()
     row, refusal = confirmed_two_factor_change(db)
     if refusal is not None:
         return refusal
     assert row is not None  # no refusal: the identity was confirmed
     start_login(accounts.disable_two_factor(db, row["id"]))
-    flash("Two-factor authentication is off. You've been logged out everywhere else.", "info")
+    flash(_("Two-factor authentication is off. You've been logged out everywhere else."), "info")
     return redirect(url_for("auth.account"))

@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -48,7 +49,7 @@ def create_invite() -> ResponseReturnValue:
 def cancel_invite(code: str) -> Response:
     if not sharing.cancel_invite(get_db(), current_user.id, code):
         abort(404)
-    flash(f"Code {format_code(sharing.normalize_code(code))} cancelled.", "success")
+    flash(_("Code %(code)s cancelled.", code=format_code(sharing.normalize_code(code))), "success")
     return redirect(url_for("care_team.index"))
 
 
@@ -68,7 +69,7 @@ def change_scope(provider_id: str) -> ResponseReturnValue:
         return render_page(errors, 422)
     if not sharing.set_scope(get_db(), current_user.id, shared_id, data["scope"]):
         abort(404)
-    flash("Sharing updated.", "success")
+    flash(_("Sharing updated."), "success")
     return redirect(url_for("care_team.index"))
 
 
@@ -85,7 +86,7 @@ def revoke(provider_id: str) -> Response:
     shared_id = provider_id_or_404(provider_id)
     if not sharing.stop_sharing(get_db(), current_user.id, shared_id):
         abort(404)
-    flash("Stopped sharing. They can no longer see your diary.", "success")
+    flash(_("Stopped sharing. They can no longer see your diary."), "success")
     return redirect(url_for("care_team.index"))
 
 
@@ -102,7 +103,7 @@ def api_create_invite(data: dict[str, Any]) -> ResponseReturnValue:
            endpoint="cancel_invite")
 def api_cancel_invite(code: str) -> ResponseReturnValue:
     if not sharing.cancel_invite(get_db(), current_user.id, code):
-        raise api_error(404, {"code": ["No unused share code like that."]})
+        raise api_error(404, {"code": [_("No unused share code like that.")]})
     return "", 204
 
 
@@ -117,7 +118,7 @@ def care_team() -> ResponseReturnValue:
            "Stop sharing with a provider, effective immediately", responses={204: None, 404: None})
 def revoke_share(provider_id: int) -> ResponseReturnValue:
     if not sharing.stop_sharing(get_db(), current_user.id, provider_id):
-        raise api_error(404, {"provider_id": ["You don't share with this provider."]})
+        raise api_error(404, {"provider_id": [_("You don't share with this provider.")]})
     return "", 204
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
@@ -17,6 +18,7 @@ from ..services import assessments as assessments_service
 from ..services import onboarding, records, reminders
 from ..services import triggers as triggers_service
 from ..timeutil import time_now_in
+from ..vocabulary import SUGGESTED_TRIGGERS
 from ..web import support
 from ..web.api import next_page_url, not_found, on_patient_today, operation, saved
 from ..web.auth import check_role, login_manager, patient_today
@@ -26,7 +28,6 @@ bp = Blueprint("diary", __name__)
 ENTRY_OUT = EntryOut()  # dumping keeps no state on the schema: one instance serves every request
 
 # Offered to a patient who has no triggers of their own yet.
-SUGGESTED_TRIGGERS = ("work", "sleep", "social", "health", "money", "caffeine", "family", "news")
 HISTORY_PAGE_SIZE = 50
 # Why a check-in can call for the support card (services/safety.py): Today holds one card for each.
 ENTRY_SUPPORT_REASONS = ("score_10", "crisis_language")
@@ -42,7 +43,7 @@ def patients_only() -> ResponseReturnValue | None:
 
 def trigger_choices(user_id: int) -> list[str]:
     names = [t["name"] for t in triggers_service.list_own(get_db(), user_id)]
-    return names or list(SUGGESTED_TRIGGERS)
+    return names or [str(name) for name in SUGGESTED_TRIGGERS]
 
 
 def render_checkin_form(template: str, values: Mapping[str, Any], errors: Mapping[str, list[str]],
@@ -61,7 +62,7 @@ def today() -> ResponseReturnValue:
         return render_template("diary/welcome.html")
     if current_user.is_provider:
         if request.method == "POST":
-            abort(403, description="Providers can't write diary entries.")
+            abort(403, description=_("Providers can't write diary entries."))
         return redirect(url_for("provider.dashboard"))
     day = patient_today()
     # A check-in dated today is "now" unless the patient says otherwise.
@@ -72,14 +73,14 @@ def today() -> ResponseReturnValue:
         data, errors = load(EntryIn(today=day), values)
         if data is not None:
             try:
-                _, created, card = records.create_entry(get_db(), current_user.id, data)
+                _entry, created, card = records.create_entry(get_db(), current_user.id, data)
             except IdConflict:
                 # The first submit was saved (its answer got lost) and then something changed.
-                errors = {"id": ["A check-in from this form was already saved. Check Today so far below;"
-                                 " saving again stores this as a new check-in."]}
+                errors = {"id": [_("A check-in from this form was already saved. Check Today so far below;"
+                                   " saving again stores this as a new check-in.")]}
                 values["id"] = str(uuid.uuid4())
             else:
-                flash("Check-in saved." if created else "That check-in was already saved.", "success")
+                flash(_("Check-in saved.") if created else _("That check-in was already saved."), "success")
                 support.remember(card)
                 return redirect(url_for("diary.today"))
     # A fresh id per rendered form makes a double-tapped submit store one check-in.
@@ -147,8 +148,8 @@ def edit_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
             updated = records.update_entry(get_db(), current_user.id, entry_id, data)
             if updated is None:  # deleted in between
                 raise not_found("entry")
-            _, card = updated
-            flash("Check-in updated.", "success")
+            _entry, card = updated
+            flash(_("Check-in updated."), "success")
             support.remember(card)
             return redirect(url_for("diary.history"))
     return render_checkin_form("diary/edit_entry.html", values, errors, entry=entry)
@@ -159,7 +160,7 @@ def delete_entry(entry_id: uuid.UUID) -> ResponseReturnValue:
     entry = own_entry(entry_id)
     if request.method == "POST":
         records.delete_entry(get_db(), current_user.id, entry_id)
-        flash("Check-in deleted.", "success")
+        flash(_("Check-in deleted."), "success")
         return redirect(url_for("diary.history"))
     return render_template("diary/delete_entry.html", entry=entry)
 
@@ -193,9 +194,9 @@ def rename_trigger(trigger_id: int) -> ResponseReturnValue:
     try:
         triggers_service.rename(get_db(), current_user.id, trigger_id, new_name)
     except NameTaken:
-        message = f"You already have a trigger called “{new_name}”. Use Merge to combine them."
+        message = _("You already have a trigger called “%(name)s”. Use Merge to combine them.", name=new_name)
         return render_triggers({trigger_id: [message]}, 422)
-    flash(f"Renamed “{trigger['name']}” to “{new_name}”.", "success")
+    flash(_("Renamed “%(old)s” to “%(new)s”.", old=trigger["name"], new=new_name), "success")
     return redirect(url_for("diary.triggers"))
 
 
@@ -206,11 +207,11 @@ def merge_trigger(trigger_id: int) -> ResponseReturnValue:
     into = row_id(request.values.get("into"))  # None: not an id, so none of theirs
     target = None if into is None else triggers_service.get_own(get_db(), current_user.id, into)
     if target is None or target["id"] == source["id"]:
-        return render_triggers({trigger_id: ["Choose another of your triggers to merge into."]}, 422)
+        return render_triggers({trigger_id: [_("Choose another of your triggers to merge into.")]}, 422)
     if request.method == "GET":
         return render_template("diary/merge_trigger.html", source=source, target=target)
     triggers_service.merge(get_db(), current_user.id, source["id"], target["id"])
-    flash(f"Merged “{source['name']}” into “{target['name']}”.", "success")
+    flash(_("Merged “%(source)s” into “%(target)s”.", source=source["name"], target=target["name"]), "success")
     return redirect(url_for("diary.triggers"))
 
 
@@ -219,7 +220,7 @@ def delete_trigger(trigger_id: int) -> ResponseReturnValue:
     trigger = own_trigger_or_404(trigger_id)
     if request.method == "POST":
         triggers_service.delete(get_db(), current_user.id, trigger_id)
-        flash(f"Deleted the trigger “{trigger['name']}”. Your check-ins are kept.", "success")
+        flash(_("Deleted the trigger “%(name)s”. Your check-ins are kept.", name=trigger["name"]), "success")
         return redirect(url_for("diary.triggers"))
     return render_template("diary/delete_trigger.html", trigger=trigger)
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -32,7 +33,7 @@ def shared_patient(patient_id: int) -> PatientShare:
     when no patient shares with them under that id."""
     patient, share = care.shared_patient(get_db(), current_user.id, patient_id)
     if patient is None or share is None:  # the two are None together
-        raise http_error(404, {"patient_id": ["No patient shares their diary with you under that id."]})
+        raise http_error(404, {"patient_id": [_("No patient shares their diary with you under that id.")]})
     return patient, share
 
 
@@ -60,12 +61,12 @@ def redeem_code() -> ResponseReturnValue:
             patient = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
                                   address=request.remote_addr)
         except limits.Throttled as throttled:
-            errors = {"code": [care.TOO_MANY_CODES.format(wait=throttled.wait)]}
+            errors = {"code": [str(care.TOO_MANY_CODES.format(wait=throttled.wait))]}
             status, headers = 429, {"Retry-After": str(throttled.retry_after)}
         except care.CodeNotRedeemed as refused:
             errors = {"code": [str(refused)]}
         else:
-            flash(f"{patient['display_name']} now shares their diary with you.", "success")
+            flash(_("%(name)s now shares their diary with you.", name=patient["display_name"]), "success")
             return redirect(url_for("provider.patient", patient_id=patient["id"]))
     return render_template("provider/dashboard.html", **dashboard_page(), errors=errors,
                            code=request.form.get("code", "")), status, headers
@@ -93,9 +94,9 @@ def acknowledge_safety(patient_id: int) -> Response:
         abort(422, description=" ".join(errors["through"]))
     # No name in the messages: they may be shown on a later page, after the patient stopped sharing.
     if safety.acknowledge(db, current_user.id, patient_id, data.get("through")):
-        flash("Safety alert acknowledged. It comes back if anything new happens.", "success")
+        flash(_("Safety alert acknowledged. It comes back if anything new happens."), "success")
     else:
-        flash("Nothing new to acknowledge.", "info")
+        flash(_("Nothing new to acknowledge."), "info")
     return redirect(url_for("provider.patient", patient_id=patient_id))
 
 
@@ -118,7 +119,7 @@ def redeem_invite(data: dict[str, Any]) -> ResponseReturnValue:
         patient = care.redeem(get_db(), current_user.id, data["code"], config=current_app.config,
                               address=request.remote_addr)
     except limits.Throttled as throttled:
-        raise http_error(429, {"code": [care.TOO_MANY_CODES.format(wait=throttled.wait)]},
+        raise http_error(429, {"code": [str(care.TOO_MANY_CODES.format(wait=throttled.wait))]},
                         retry_after=throttled.retry_after) from None
     except care.CodeNotRedeemed as refused:
         raise http_error(422, {"code": [str(refused)]}) from None
@@ -200,5 +201,5 @@ def schedule_form(patient_id: int) -> ResponseReturnValue:
     if data is None:
         raise http_error(422, errors)
     care.set_schedule(get_db(), current_user.id, patient_id, data["cadence"], data["restart_each_series"])
-    flash("Questionnaire schedule saved. Your patient sees it on their Today page.")
+    flash(_("Questionnaire schedule saved. Your patient sees it on their Today page."))
     return redirect(url_for("provider.patient", patient_id=patient_id, _anchor="schedule"))

@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..insights import crisis
@@ -48,10 +49,10 @@ def manifest() -> Response:
     icon = lambda name, size, purpose="any": {  # noqa: E731
         "src": url_for("static", filename=f"icons/{name}"), "sizes": size, "type": "image/png", "purpose": purpose}
     response = jsonify({
-        "name": "Symptom Diary",
-        "short_name": "Diary",
-        "description": "Log how you feel each day and after each treatment session; see your trends; "
-                       "share them with your clinician if you choose.",
+        "name": _("Symptom Diary"),
+        "short_name": _("Diary"),
+        "description": _("Log how you feel each day and after each treatment session; see your trends; "
+                         "share them with your clinician if you choose."),
         "id": "/",
         "start_url": "/",
         "scope": "/",

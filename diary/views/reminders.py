@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -40,7 +41,7 @@ def right_role() -> ResponseReturnValue | None:
 def remove_device(device_id: int) -> Response:
     if not reminders.remove_device(get_db(), current_user.id, device_id):
         abort(404)
-    flash("Reminders are off for that device.", "success")
+    flash(_("Reminders are off for that device."), "success")
     return redirect(url_for("auth.account", _anchor="reminders"))
 
 
@@ -49,10 +50,10 @@ def remove_alert_device() -> Response:
     """A provider's browser off the list of those with safety alerts (``device_id`` in the form)."""
     device_id = row_id(request.form.get("device_id"))
     if device_id is None:
-        abort(400, description="Choose a browser from the list on your Account page.")
+        abort(400, description=_("Choose a browser from the list on your Account page."))
     if not safety_alerts.remove_device(get_db(), current_user.id, device_id):
         abort(404)
-    flash("Safety alerts are off for that browser.", "success")
+    flash(_("Safety alerts are off for that browser."), "success")
     return redirect(url_for("auth.account", _anchor="safety-alerts"))
 
 
@@ -79,7 +80,7 @@ def create_push_subscription(data: dict[str, Any]) -> ResponseReturnValue:
     try:
         subscription, created = reminders.subscribe(get_db(), current_user.id, data, request.user_agent.string)
     except reminders.TooManyDevices:
-        message = "Reminders are on for too many browsers: remove one on the Account page."
+        message = _("Reminders are on for too many browsers: remove one on the Account page.")
         raise api_error(422, {"endpoint": [message]}) from None
     return PushSubscriptionOut().dump(subscription), 201 if created else 200
 
@@ -88,7 +89,7 @@ def create_push_subscription(data: dict[str, Any]) -> ResponseReturnValue:
            body=PushEndpointIn, responses={204: None, 404: None})
 def delete_push_subscription(data: dict[str, Any]) -> ResponseReturnValue:
     if not reminders.unsubscribe(get_db(), current_user.id, data["endpoint"]):
-        raise api_error(404, {"endpoint": ["No reminders are on for this endpoint."]})
+        raise api_error(404, {"endpoint": [_("No reminders are on for this endpoint.")]})
     return "", 204
 
 
@@ -109,7 +110,7 @@ def create_safety_alert_subscription(data: dict) -> tuple[dict, int]:
     try:
         subscription, created = safety_alerts.subscribe(get_db(), current_user.id, data, request.user_agent.string)
     except safety_alerts.TooManyDevices:
-        message = "Safety alerts are on in too many browsers: remove one on the Account page."
+        message = _("Safety alerts are on in too many browsers: remove one on the Account page.")
         raise api_error(422, {"endpoint": [message]}) from None
     return SafetyAlertSubscriptionOut().dump(subscription), 201 if created else 200
 
@@ -118,5 +119,5 @@ def create_safety_alert_subscription(data: dict) -> tuple[dict, int]:
            body=PushEndpointIn, responses={204: None, 404: None}, role="provider")
 def delete_safety_alert_subscription(data: dict) -> tuple[str, int]:
     if not safety_alerts.unsubscribe(get_db(), current_user.id, data["endpoint"]):
-        raise api_error(404, {"endpoint": ["No safety alerts are on for this endpoint."]})
+        raise api_error(404, {"endpoint": [_("No safety alerts are on for this endpoint.")]})
     return "", 204

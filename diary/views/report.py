@@ -3,6 +3,7 @@ import datetime as dt
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import get_db
@@ -31,7 +32,7 @@ def index() -> ResponseReturnValue:
         end = min(query.get("date_to") or today, today)
         start = query.get("date_from") or end - dt.timedelta(days=DAYS_BEFORE_TO - 1)
     if start > end or (end - start).days >= MAX_DAYS:
-        errors = {**errors, "from": [f"Choose a period of 1 to {MAX_DAYS} days ending by today."]}
+        errors = {**errors, "from": [_("Choose a period of 1 to %(max)s days ending by today.", max=MAX_DAYS)]}
         start, end = trends_service.default_period(db, current_user.id, today)
     report = trends_service.report(db, current_user.id, start, end, today, with_notes=query["notes"])
     return render_template(

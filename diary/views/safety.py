@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import get_db
@@ -49,7 +50,7 @@ def plan() -> ResponseReturnValue:
         data, errors = load(SafetyPlanIn(), values)
         if data is not None:
             safety.save_plan(get_db(), current_user.id, data)
-            flash("Safety plan saved. It's on the Support page whenever you need it, even offline.", "success")
+            flash(_("Safety plan saved. It's on the Support page whenever you need it, even offline."), "success")
             return redirect(url_for("safety.support"))
     return render_template("safety/plan.html", values=values, errors=errors), 422 if errors else 200
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import get_db
@@ -42,13 +43,13 @@ def new() -> ResponseReturnValue:
         data, errors = load(SessionIn(today=today), values)
         if data is not None:
             try:
-                _, created, card = records.create_session(get_db(), current_user.id, data)
+                _session, created, card = records.create_session(get_db(), current_user.id, data)
             except IdConflict:
-                errors = {"id": ["A session from this form was already saved (see Sessions);"
-                                 " saving again stores this as a new session."]}
+                errors = {"id": [_("A session from this form was already saved (see Sessions);"
+                                   " saving again stores this as a new session.")]}
                 values["id"] = str(uuid.uuid4())
             else:
-                flash("Session saved." if created else "That session was already saved.", "success")
+                flash(_("Session saved.") if created else _("That session was already saved."), "success")
                 support.remember(card)
                 return redirect(url_for("sessions.index"))
     return render_session_form(values, errors)
@@ -75,8 +76,8 @@ def edit(session_id: uuid.UUID) -> ResponseReturnValue:
             updated = records.update_session(get_db(), current_user.id, session_id, data)
             if updated is None:  # deleted in between
                 raise not_found("session")
-            _, card = updated
-            flash("Session updated.", "success")
+            _session, card = updated
+            flash(_("Session updated."), "success")
             support.remember(card)
             return redirect(url_for("sessions.index"))
     return render_session_form(values, errors, session=session)
@@ -87,7 +88,7 @@ def delete(session_id: uuid.UUID) -> ResponseReturnValue:
     session = own_session(session_id)
     if request.method == "POST":
         records.delete_session(get_db(), current_user.id, session_id)
-        flash("Session deleted.", "success")
+        flash(_("Session deleted."), "success")
         return redirect(url_for("sessions.index"))
     return render_template("sessions/delete.html", session=session)
 

@@ -11,6 +11,7 @@ from ..services import trends as trends_service
 from ..web.api import operation
 from ..web.auth import patients_only
 from ..web.charts import trends_charts
+from ..web import i18n
 from ..web.forms import load
 
 bp = Blueprint("trends", __name__)
@@ -22,7 +23,7 @@ def index() -> ResponseReturnValue:
     query, errors = load(TrendsPageQuery(), {k: v for k, v in request.args.items() if k == "range"})
     db = get_db()
     page = trends_service.page(db, current_user.id, current_user.timezone, (query or {}).get("range"),
-                               draw=trends_charts)
+                               draw=trends_charts, language=i18n.language())
     return render_template(
         "trends/index.html", **page, **page["drawn"], ranges=RANGE_LABELS, errors=errors,
         private_left_out=trends_service.private_left_out(db, current_user.id),

@@ -9,7 +9,8 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema
 
-from . import openapi
+from ..messages import N_
+from . import i18n, openapi
 from .auth import patient_today
 from .errors import http_error as api_error
 
@@ -22,9 +23,14 @@ def on_patient_today() -> dict:
     return {"today": patient_today()}
 
 
+# What a 404 says for each kind of record (each its own sentence: other languages agree the words with it).
+NOT_FOUND = {"entry": N_("No such entry."), "session": N_("No such session."),
+             "assessment": N_("No such assessment.")}
+
+
 def not_found(kind: str) -> Exception:
-    """The 404 answer for a record of ``kind`` that isn't the user's (or doesn't exist)."""
-    return api_error(404, {"id": [f"No such {kind}."]})
+    """The 404 answer for a record of ``kind`` (a key of NOT_FOUND) that isn't the user's (or doesn't exist)."""
+    return api_error(404, {"id": [i18n.word_any(NOT_FOUND[kind])]})
 
 
 def created_or_replayed(body: dict, created: bool, location: str) -> ResponseReturnValue:

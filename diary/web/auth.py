@@ -7,15 +7,17 @@ from typing import Any
 import flask_babel
 from flask import Flask, abort, flash, g, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user
 
 from ..db import get_db
+from ..messages import N_
 from ..services import accounts
 from ..timeutil import today_in
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to continue."
+login_manager.login_message = N_("Please log in to continue.")
 login_manager.login_message_category = "info"
 # Worded in the reader's language when it is flashed.
 login_manager.localize_callback = flask_babel.gettext
@@ -80,7 +82,7 @@ def within_limits(session: MutableMapping[str, Any], role: str) -> bool:
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    user_id, _, version = session_id.partition(":")
+    user_id, _colon, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
     row = accounts.user(get_db(), int(user_id))
@@ -107,11 +109,8 @@ def wants_json() -> bool:
 @login_manager.unauthorized_handler
 def unauthorized() -> ResponseReturnValue:
     if wants_json():
-        return jsonify(errors={"auth": ["Not logged in."]}), 401
+        return jsonify(errors={"auth": [_("Not logged in.")]}), 401
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
-
-
-TWO_FACTOR_REQUIRED = "Set up two-factor authentication at /account/two-factor before seeing patient data."
 
 
 def check_role(role: str) -> ResponseReturnValue | None:
@@ -126,13 +125,15 @@ def check_role(role: str) -> ResponseReturnValue | None:
         return login_manager.unauthorized()
     if current_user.role != role:
         g.refusal = "wrong role"  # for the security log
-        abort(403, description=f"This page is for {role}s only.")
+        abort(403, description=_("This page is for patients only.") if role == "patient"
+              else _("This page is for providers only."))
     if role == "provider" and not current_user.mfa_enabled:
         g.refusal = "no second factor"
         if wants_json():
-            return jsonify(errors={"two_factor": [TWO_FACTOR_REQUIRED]}), 403
-        flash("Set up two-factor authentication before you can see patient data: it keeps your "
-              "patients' diaries safe even if your password gets out.", "info")
+            return jsonify(errors={"two_factor": [
+                _("Set up two-factor authentication at /account/two-factor before seeing patient data.")]}), 403
+        flash(_("Set up two-factor authentication before you can see patient data: it keeps your "
+                "patients' diaries safe even if your password gets out."), "info")
         return redirect(url_for("auth.two_factor_page"))
     return None
 

@@ -4,14 +4,17 @@ The SVG scales to its container (viewBox); colours come from the stylesheet's cu
 properties, so light and dark mode both work. Every chart carries a <title> and <desc>.
 """
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from ..insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS, Instrument
-from ..timeutil import short_date
-from ..vocabulary import TREATMENT_LABELS, plural
+from ..timeutil import short_date, today_in
+from ..vocabulary import TREATMENT_LABELS
+from . import i18n
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 26, 8, 10, 26
@@ -40,6 +43,23 @@ def _y(value: float) -> float:
 
 def _fmt(number: float) -> str:
     return f"{number:.1f}".rstrip("0").rstrip(".")
+
+
+def _months() -> tuple[str, ...]:
+    """The reader's abbreviated month names ("Nov", "nov")."""
+    return i18n.date_names(i18n.language()).months
+
+
+def _reader_dates() -> Callable[[dt.date | str], str]:
+    """short_date in the reader's language, "this year" being the reader's: worked out once for
+    the many dates of a chart ("Sat 5 Dec", "sáb 5 dic")."""
+    today, names = today_in(i18n.viewer_timezone()), i18n.date_names(i18n.language())
+    return lambda day: short_date(day, today, names)
+
+
+def _band_words() -> dict[str, str]:
+    """What the anxiety chart calls each of BANDS, in the reader's language (the code is its CSS class)."""
+    return {"calm": _("calm"), "moderate": _("moderate"), "high": _("high")}
 
 
 def _runs(points: Iterable[XY | None]) -> list[list[XY]]:
@@ -74,7 +94,7 @@ def _x_ticks(start: dt.date, count: int) -> list[tuple[int, str]]:
     for i in range(steps + 1):
         offset = round(span * i / steps)
         day = start + dt.timedelta(days=offset)
-        ticks.append((offset, f"{day:%b %Y}" if long_range else f"{day.day} {day:%b}"))
+        ticks.append((offset, _month_year(day) if long_range else _day_month(day)))
     return ticks
 
 
@@ -115,7 +135,7 @@ class XAxis:
             if offset in runs_by_first:
                 last = runs_by_first[offset]
                 width = self.empty_width / (last - offset + 1)
-                for _ in range(offset, last + 1):
+                for _day in range(offset, last + 1):
                     self._left.append((x, width))
                     x += width
                 offset = last + 1
@@ -141,8 +161,11 @@ class XAxis:
 
 def _session_text(session: Mapping[str, Any]) -> str:
     treatment = TREATMENT_LABELS.get(session["treatment"], session["treatment"])
-    at = f" at {session['time']}" if session.get("time") else ""
-    return f"{treatment}{at}: anxiety {session['anxiety_before']} before, {session['anxiety_after']} after"
+    if session.get("time"):
+        return _("%(treatment)s at %(time)s: anxiety %(before)s before, %(after)s after", treatment=treatment,
+                 time=session["time"], before=session["anxiety_before"], after=session["anxiety_after"])
+    return _("%(treatment)s: anxiety %(before)s before, %(after)s after", treatment=treatment,
+             before=session["anxiety_before"], after=session["anxiety_after"])
 
 
 def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
@@ -157,6 +180,8 @@ def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
     count = len(days)
     x = XAxis(days)
     radius = max(1.0, min(3.0, x.step / 2.5))
+    reader_date = _reader_dates()
+    band_words = _band_words()
     parts = []
 
     days_right = LEFT + DAYS_W
@@ -164,13 +189,14 @@ def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
         parts.append(f'<rect class="band band-{name}" x="{LEFT}" y="{_y(high):.1f}" width="{PLOT_W}" '
                      f'height="{_y(low) - _y(high):.1f}"/>')
     # Colour is not the only cue: a line at each band edge, and the band's name beside the days.
-    for _, low, _ in BANDS[1:]:
+    for _name, low, _high in BANDS[1:]:
         parts.append(f'<line class="band-edge" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
                      f'y1="{_y(low):.1f}" y2="{_y(low):.1f}"/>')
     for name, low, high in BANDS:
         middle = (_y(low) + _y(high)) / 2
         parts.append(f'<text class="band-label band-label-{name}" x="{WIDTH - RIGHT - 4}" y="{middle:.1f}" '
-                     f'text-anchor="middle" transform="rotate(-90 {WIDTH - RIGHT - 4} {middle:.1f})">{name}</text>')
+                     f'text-anchor="middle" transform="rotate(-90 {WIDTH - RIGHT - 4} {middle:.1f})">'
+                     f'{escape(band_words[name])}</text>')
     for value in (0, 2, 4, 6, 8, 10):
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{days_right}" y1="{_y(value):.1f}" y2="{_y(value):.1f}"/>'
                      f'<text class="axis" x="{LEFT - 5}" y="{_y(value) + 4:.1f}" text-anchor="end">{value}</text>')
@@ -178,21 +204,23 @@ def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
     for first, last in x.empty:
         left, width = x.span(first, last)
         middle = left + width / 2
-        lines = ["No check-ins", *_empty_words(days, first, last)]
+        lines = [_("No check-ins"), *_empty_words(days, first, last)]
         top = TOP + PLOT_H / 2 - 8 * (len(lines) - 1)
         parts.append(
             f'<g class="empty-stretch"><rect x="{left:.1f}" y="{TOP}" width="{width:.1f}" height="{PLOT_H}"/>'
-            + "".join(f'<text x="{middle:.1f}" y="{top + 16 * i:.1f}" text-anchor="middle">{text}</text>'
+            + "".join(f'<text x="{middle:.1f}" y="{top + 16 * i:.1f}" text-anchor="middle">{escape(text)}</text>'
                       for i, text in enumerate(lines)) + '</g>')
     long_range = (dt.date.fromisoformat(trends["to"]) - start).days >= 400
     for offset, label, anchor in _ticks(x, days, long_range):
-        parts.append(f'<text class="axis" x="{x(offset):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
+        parts.append(f'<text class="axis" x="{x(offset):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
+                     f'{escape(label)}</text>')
 
     for session in trends["sessions"]:
         offset = _offset(trends, session["date"])
         treatment = TREATMENT_LABELS.get(session['treatment'], session['treatment'])
-        label = escape(f"{short_date(session['date'])}: {treatment}"
-                       f", anxiety {session['anxiety_before']} before, {session['anxiety_after']} after")
+        label = escape(_("%(day)s: %(treatment)s, anxiety %(before)s before, %(after)s after",
+                         day=reader_date(session["date"]), treatment=treatment, before=session["anxiety_before"],
+                         after=session["anxiety_after"]))
         parts.append(
             f'<g class="session-mark"><title>{label}</title>'
             f'<line x1="{x(offset):.1f}" x2="{x(offset):.1f}" y1="{TOP}" y2="{TOP + PLOT_H}"/>'
@@ -212,19 +240,27 @@ def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
                      for offset, day in enumerate(days) if day["mean"] is not None)
 
     description = escape(chart_description(trends, x.empty))
+    words = {"start": reader_date(trends["from"]), "end": reader_date(trends["to"])}
+    title = escape(_("Weekly average anxiety from %(start)s to %(end)s", **words) if weekly
+                   else _("Daily anxiety from %(start)s to %(end)s", **words))
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" '
         f'data-start="{start.isoformat()}" data-days="{count}" data-plot-left="{LEFT}" data-plot-width="{DAYS_W}" '
         f'data-plot-top="{TOP}" data-plot-height="{PLOT_H}" data-view-width="{WIDTH}" '
         f'data-empty-days="{sum(last - first + 1 for first, last in x.empty)}">'
-        f'<title id="chart-title">{"Weekly average" if weekly else "Daily"} anxiety from {short_date(trends["from"])} '
-        f'to {short_date(trends["to"])}</title>'
+        f'<title id="chart-title">{title}</title>'
         f'<desc id="chart-desc">{description}</desc>{"".join(parts)}</svg>'
     )
 
 
 def _day_month(day: dt.date) -> str:
-    return f"{day.day} {day:%b}"
+    """'22 Nov', '22 nov': a date on an axis, in the reader's language."""
+    return f"{day.day} {_months()[day.month - 1]}"
+
+
+def _month_year(day: dt.date) -> str:
+    """'Nov 2026', 'nov 2026': a month on a long axis, in the reader's language."""
+    return f"{_months()[day.month - 1]} {day.year}"
 
 
 def _weekly(trends: Mapping[str, Any]) -> bool:
@@ -252,9 +288,9 @@ def _empty_words(days: Sequence[Mapping[str, Any]], first: int, last: int) -> li
     """The label of a squeezed run (points ``first`` .. ``last`` without check-ins, after
     "No check-ins"), one line each."""
     if first == 0:
-        return [f"before {_day_month(_first_day(days[last + 1]))}"]
+        return [_("before %(day)s", day=_day_month(_first_day(days[last + 1])))]
     if last == len(days) - 1:
-        return [f"after {_day_month(_last_day(days[first - 1]))}"]
+        return [_("after %(day)s", day=_day_month(_last_day(days[first - 1])))]
     return [f"{_day_month(_first_day(days[first]))} –", _day_month(_last_day(days[last]))]
 
 
@@ -278,7 +314,7 @@ def _ticks(x: XAxis, days: Sequence[Mapping[str, Any]], long_range: bool) -> lis
     for offset in ticks:
         day = _first_day(days[offset])
         anchor = "start" if x(offset) - LEFT < 20 else "end" if LEFT + DAYS_W - x(offset) < 20 else "middle"
-        result.append((offset, f"{day:%b %Y}" if long_range else _day_month(day), anchor))
+        result.append((offset, _month_year(day) if long_range else _day_month(day), anchor))
     return result
 
 
@@ -301,20 +337,25 @@ def day_details(trends: Mapping[str, Any], checkins_by_date: CheckinsByDate | No
         sessions.setdefault(session["date"], []).append(session)
     if _weekly(trends):
         return _week_details(trends, x)
+    reader_date = _reader_dates()
+    no_time = _("No time")
     details = []
     for offset, day in enumerate(days):
         if not day["count"] and day["date"] not in sessions:
             continue
-        label = short_date(day["date"])  # with the year when it isn't this year
+        label = reader_date(day["date"])  # with the year when it isn't this year
         if with_year and not label.endswith(day["date"][:4]):
             label += f" {day['date'][:4]}"
-        if day["count"]:
-            summary = f"Average {_fmt(day['mean'])}" + (
-                f" (lowest {day['min']}, highest {day['max']})" if day["min"] != day["max"] else "")
-            summary += ", " + plural(day["count"], "check-in")
+        if not day["count"]:
+            summary = _("No check-ins")
+        elif day["min"] != day["max"]:
+            summary = ngettext("Average %(mean)s (lowest %(low)s, highest %(high)s), %(num)d check-in",
+                               "Average %(mean)s (lowest %(low)s, highest %(high)s), %(num)d check-ins",
+                               day["count"], mean=_fmt(day["mean"]), low=day["min"], high=day["max"])
         else:
-            summary = "No check-ins"
-        checkins = [f"{c['time'] or 'No time'}: {c['anxiety']}"
+            summary = ngettext("Average %(mean)s, %(num)d check-in", "Average %(mean)s, %(num)d check-ins",
+                               day["count"], mean=_fmt(day["mean"]))
+        checkins = [f"{c['time'] or no_time}: {c['anxiety']}"
                     for c in sorted((checkins_by_date or {}).get(day["date"], ()), key=lambda c: c["time"] or "")]
         detail = {"date": day["date"], "label": label, "summary": summary, "x": round(x(offset), 1)}
         if day["mean"] is not None:
@@ -332,25 +373,29 @@ def _week_details(trends: Mapping[str, Any], x: XAxis) -> list[dict[str, Any]]:
     sessions: dict[int, list[Mapping[str, Any]]] = {}
     for session in trends["sessions"]:
         sessions.setdefault(_offset(trends, session["date"]), []).append(session)
-    today = dt.datetime.now(dt.timezone.utc).date()  # short_date's "this year", worked out once
+    reader_date = _reader_dates()  # the reader's "this year", worked out once
     details = []
     for offset, week in enumerate(trends["days"]):
         had = sessions.get(offset, [])
         if not week["count"] and not had:
             continue
-        if week["count"]:
-            low, high = week["min"], week["max"]
-            summary = f"Average {_fmt(week['mean'])}" + (f" (lowest {low}, highest {high})" if low != high else "")
-            summary += f", {plural(week['days_logged'], 'day')} logged"
+        low, high = week.get("min"), week.get("max")
+        if not week["count"]:
+            summary = _("No check-ins")
+        elif low != high:
+            summary = ngettext("Average %(mean)s (lowest %(low)s, highest %(high)s), %(num)d day logged",
+                               "Average %(mean)s (lowest %(low)s, highest %(high)s), %(num)d days logged",
+                               week["days_logged"], mean=_fmt(week["mean"]), low=low, high=high)
         else:
-            summary = "No check-ins"
+            summary = ngettext("Average %(mean)s, %(num)d day logged", "Average %(mean)s, %(num)d days logged",
+                               week["days_logged"], mean=_fmt(week["mean"]))
         monday = _first_day(week) - dt.timedelta(days=_first_day(week).weekday())
-        detail = {"date": week["date"], "to": week["to"], "label": f"Week of {short_date(monday, today)}",
+        detail = {"date": week["date"], "to": week["to"], "label": _("Week of %(day)s", day=reader_date(monday)),
                   "summary": summary, "x": round(x(offset), 1)}
         if week["count"]:
             detail["y"] = round(_y(week["mean"]), 1)
         if had:
-            detail["sessions"] = [f"{short_date(s['date'], today)}: {_session_text(s)}" for s in had]
+            detail["sessions"] = [f"{reader_date(s['date'])}: {_session_text(s)}" for s in had]
         details.append(detail)
     return details
 
@@ -361,32 +406,54 @@ def chart_description(trends: Mapping[str, Any], empty: Iterable[tuple[int, int]
     days, weekly = trends["days"], _weekly(trends)
     logged = [day for day in days if day["mean"] is not None]
     if not logged:
-        return "No check-ins in this period."
+        return _("No check-ins in this period.")
     means = [day["mean"] for day in logged]
-    since = " since you started" if trends["logging"].get("since_start") else ""
+    since_start = bool(trends["logging"].get("since_start"))
+    low, high = _fmt(min(means)), _fmt(max(means))
     if weekly:
         # Each logged day counts once, as in the daily chart: the weeks' means weighted by their days.
         average = sum(w["mean"] * w["days_logged"] for w in logged) / sum(w["days_logged"] for w in logged)
-        text = (f"{trends['logging']['days_logged_in_range']} of {plural(trends['logging']['days_in_range'], 'day')}"
-                f"{since} logged, drawn as weekly averages. Weekly average anxiety ranged from "
-                f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(average)}.")
-    else:
-        text = (f"{len(logged)} of {plural(len(days), 'day')}{since} logged. Daily average anxiety ranged from "
-                f"{_fmt(min(means))} to {_fmt(max(means))}, averaging {_fmt(sum(means) / len(means))}.")
-    for first, last in empty:
-        if first == 0:
-            text += f" No check-ins before {short_date(_first_day(days[last + 1]))}"
-        elif last == len(days) - 1:
-            text += f" No check-ins after {short_date(_last_day(days[first - 1]))}"
+        logged_days, in_range = trends["logging"]["days_logged_in_range"], trends["logging"]["days_in_range"]
+        if since_start:
+            first = ngettext("%(logged)s of %(num)d day since you started logged, drawn as weekly averages.",
+                             "%(logged)s of %(num)d days since you started logged, drawn as weekly averages.",
+                             in_range, logged=logged_days)
         else:
-            text += f" No check-ins from {short_date(_first_day(days[first]))} to {short_date(_last_day(days[last]))}"
-        text += f" ({(_last_day(days[last]) - _first_day(days[first])).days + 1} days, drawn narrow)."
+            first = ngettext("%(logged)s of %(num)d day logged, drawn as weekly averages.",
+                             "%(logged)s of %(num)d days logged, drawn as weekly averages.", in_range,
+                             logged=logged_days)
+        sentences = [first, _("Weekly average anxiety ranged from %(low)s to %(high)s, averaging %(mean)s.",
+                              low=low, high=high, mean=_fmt(average))]
+    else:
+        if since_start:
+            first = ngettext("%(logged)s of %(num)d day since you started logged.",
+                             "%(logged)s of %(num)d days since you started logged.", len(days), logged=len(logged))
+        else:
+            first = ngettext("%(logged)s of %(num)d day logged.", "%(logged)s of %(num)d days logged.", len(days),
+                             logged=len(logged))
+        sentences = [first, _("Daily average anxiety ranged from %(low)s to %(high)s, averaging %(mean)s.",
+                              low=low, high=high, mean=_fmt(sum(means) / len(means)))]
+    reader_date = _reader_dates()
+    for first_point, last_point in empty:
+        narrow = (_last_day(days[last_point]) - _first_day(days[first_point])).days + 1
+        if first_point == 0:
+            sentences.append(_("No check-ins before %(day)s (%(days)s days, drawn narrow).",
+                               day=reader_date(_first_day(days[last_point + 1])), days=narrow))
+        elif last_point == len(days) - 1:
+            sentences.append(_("No check-ins after %(day)s (%(days)s days, drawn narrow).",
+                               day=reader_date(_last_day(days[first_point - 1])), days=narrow))
+        else:
+            sentences.append(_("No check-ins from %(first)s to %(last)s (%(days)s days, drawn narrow).",
+                               first=reader_date(_first_day(days[first_point])),
+                               last=reader_date(_last_day(days[last_point])), days=narrow))
     rolling = [day["rolling_mean_7"] for day in days if day["rolling_mean_7"] is not None]
     if len(rolling) >= 2:
-        text += f" The 7-day average went from {_fmt(rolling[0])} to {_fmt(rolling[-1])}."
+        sentences.append(_("The 7-day average went from %(first)s to %(last)s.", first=_fmt(rolling[0]),
+                           last=_fmt(rolling[-1])))
     if trends["sessions"]:
-        text += f" {plural(len(trends['sessions']), 'treatment session')} marked."
-    return text
+        sentences.append(ngettext("%(num)d treatment session marked.", "%(num)d treatment sessions marked.",
+                                  len(trends["sessions"])))
+    return " ".join(sentences)
 
 
 def sparkline(values: Sequence[float | None], width: int = 120, height: int = 32) -> Markup:
@@ -397,9 +464,17 @@ def sparkline(values: Sequence[float | None], width: int = 120, height: int = 32
     y = lambda value: 2 + (height - 4) * (1 - value / 10)  # noqa: E731
     points = [None if v is None else (i * step, y(v)) for i, v in enumerate(values)]
     logged = [v for v in values if v is not None]
-    words = (f"{len(logged)} of {len(values)} days logged, from {_fmt(min(logged))} to {_fmt(max(logged))}"
-             if logged else f"No check-ins in the last {len(values)} days")
-    label = f"Anxiety, daily average from 0 to 10, last {len(values)} days: {words}"
+    count = len(values)
+    words = (ngettext("%(logged)s of %(num)d day logged, from %(low)s to %(high)s",
+                      "%(logged)s of %(num)d days logged, from %(low)s to %(high)s", count, logged=len(logged),
+                      low=_fmt(min(logged)), high=_fmt(max(logged)))
+             if logged else ngettext("No check-ins in the last %(num)d day", "No check-ins in the last %(num)d days",
+                                     count))
+    label = ngettext("Anxiety, daily average from 0 to 10, last %(num)d day: %(words)s",
+                     "Anxiety, daily average from 0 to 10, last %(num)d days: %(words)s", count, words=words)
+    caption = ngettext("Anxiety, 0–10, last %(num)d day: %(words)s", "Anxiety, 0–10, last %(num)d days: %(words)s",
+                       count, words=words)
+    ago, today = ngettext("%(num)d day ago", "%(num)d days ago", count), _("today")
     scale = "".join(f'<line class="scale" x1="0" x2="{width}" y1="{y(value):.1f}" y2="{y(value):.1f}"/>'
                     for value in (0, 10))
     lines = "".join(_polylines(points))
@@ -409,8 +484,8 @@ def sparkline(values: Sequence[float | None], width: int = 120, height: int = 32
         f'<figure class="mini-chart"><div class="mini-plot"><span class="mini-y" aria-hidden="true"><span>10</span>'
         f'<span>0</span></span><svg class="sparkline" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(label)}">{scale}{lines}{dots}</svg></div>'
-        f'<div class="mini-x" aria-hidden="true"><span>{len(values)} days ago</span><span>today</span></div>'
-        f'<figcaption>Anxiety, 0–10, last {len(values)} days: {escape(words)}</figcaption></figure>')
+        f'<div class="mini-x" aria-hidden="true"><span>{escape(ago)}</span><span>{escape(today)}</span></div>'
+        f'<figcaption>{escape(caption)}</figcaption></figure>')
 
 
 def assessment_chart(trends: Mapping[str, Any], instrument: Instrument) -> Markup:
@@ -423,6 +498,9 @@ def assessment_chart(trends: Mapping[str, Any], instrument: Instrument) -> Marku
     top = instrument.max_total
     y = lambda value: TOP + PLOT_H * (1 - value / top)  # noqa: E731
     results = [a for a in trends["assessments"] if a["instrument"] == instrument.key]
+    # The bands' names in the reader's language (a label, or a message: word_any words either).
+    severity_words = {code: i18n.word_any(label) for code, label in SEVERITY_LABELS.items()}
+    reader_date = _reader_dates()
     parts = []
     bands = list(instrument.bands)
     for i, (low, severity) in enumerate(bands):
@@ -431,34 +509,43 @@ def assessment_chart(trends: Mapping[str, Any], instrument: Instrument) -> Marku
         y_high, y_low = y(min(high - 0.5, top)), y(max(low - 0.5, 0))
         parts.append(f'<rect class="band sev-{severity}" x="{LEFT}" y="{y_high:.1f}" width="{PLOT_W}" '
                      f'height="{y_low - y_high:.1f}">'
-                     f'<title>{SEVERITY_LABELS[severity]}: {low}–{high - 1}</title></rect>')
-    for value in [0] + [low for low, _ in bands[1:]] + [top]:
+                     f'<title>{escape(severity_words[severity])}: {low}–{high - 1}</title></rect>')
+    for value in [0] + [low for low, _severity in bands[1:]] + [top]:
         parts.append(f'<text class="axis" x="{LEFT - 5}" y="{y(value) + 4:.1f}" text-anchor="end">{value}</text>')
     for offset, label in _x_ticks(start, count):
         day = (start + dt.timedelta(days=offset)).isoformat()
         anchor = "start" if offset == 0 else "end" if offset == count - 1 else "middle"
-        parts.append(f'<text class="axis" x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{label}</text>')
+        parts.append(f'<text class="axis" x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
+                     f'{escape(label)}</text>')
     for session in trends["sessions"]:
-        parts.append(f'<g class="session-mark"><title>{escape(short_date(session["date"]))}: treatment session</title>'
+        mark = _("%(day)s: treatment session", day=reader_date(session["date"]))
+        parts.append(f'<g class="session-mark"><title>{escape(mark)}</title>'
                      f'<line x1="{x(session["date"]):.1f}" x2="{x(session["date"]):.1f}" y1="{TOP}" '
                      f'y2="{TOP + PLOT_H}"/></g>')
     parts.extend(_polylines([(x(a["date"]), y(a["total"])) for a in results], "daily"))
     for a in results:
-        label = escape(f"{a['date']}: {instrument.name} {a['total']} ({SEVERITY_LABELS[a['severity']].lower()})")
+        label = escape(f"{a['date']}: {instrument.name} {a['total']} ({severity_words[a['severity']].lower()})")
         parts.append(f'<circle class="point" cx="{x(a["date"]):.1f}" cy="{y(a["total"]):.1f}" r="3.5">'
                      f'<title>{label}</title></circle>')
     if results:
         first, last = results[0], results[-1]
-        description = (f"{plural(len(results), instrument.name + ' result')}: from {first['total']} "
-                       f"({SEVERITY_LABELS[first['severity']].lower()}) on {first['date']} to {last['total']} "
-                       f"({SEVERITY_LABELS[last['severity']].lower()}) on {last['date']}.")
+        description = ngettext(
+            "%(num)d %(instrument)s result: from %(first)s (%(first_severity)s) on %(first_date)s to %(last)s "
+            "(%(last_severity)s) on %(last_date)s.",
+            "%(num)d %(instrument)s results: from %(first)s (%(first_severity)s) on %(first_date)s to %(last)s "
+            "(%(last_severity)s) on %(last_date)s.",
+            len(results), instrument=instrument.name, first=first["total"],
+            first_severity=severity_words[first["severity"]].lower(), first_date=first["date"], last=last["total"],
+            last_severity=severity_words[last["severity"]].lower(), last_date=last["date"])
     else:
-        description = f"No {instrument.name} results in this period."
+        description = _("No %(instrument)s results in this period.", instrument=instrument.name)
+    title = _("%(instrument)s totals from %(start)s to %(end)s", instrument=instrument.name, start=trends["from"],
+              end=trends["to"])
     ident = f"chart-{instrument.key}"
     return Markup(
         f'<svg class="chart assessment-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc">'
-        f'<title id="{ident}-title">{instrument.name} totals from {trends["from"]} to {trends["to"]}</title>'
+        f'<title id="{ident}-title">{escape(title)}</title>'
         f'<desc id="{ident}-desc">{escape(description)}</desc>{"".join(parts)}</svg>'
     )
 
@@ -503,11 +590,11 @@ def relief_curve(curve: Sequence[Mapping[str, Any]], median: float | None) -> Ma
         f'<line class="grid" x1="{left}" x2="{left + width}" y1="{y(share):.1f}" y2="{y(share):.1f}"/>'
         f'<text class="axis" x="{left - 4}" y="{y(share) + 3:.1f}" text-anchor="end">{int(share * 100)}%</text>'
         for share in (0, 0.5, 1))
-    words = (f"Half the series were still in relief at day {_fmt(median)}" if median is not None
-             else "More than half the series were still in relief at the last day seen")
+    words = (_("Half the series were still in relief at day %(day)s.", day=_fmt(median)) if median is not None
+             else _("More than half the series were still in relief at the last day seen."))
+    title = " ".join((_("Share of series still in relief, by days since their last session."), words))
     return Markup(
         f'<svg class="chart relief-curve" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="relief-title">'
-        f'<title id="relief-title">Share of series still in relief, by days since their last session. '
-        f'{escape(words)}.</title>{grid}'
+        f'<title id="relief-title">{escape(title)}</title>{grid}'
         f'<line class="median-line" x1="{left}" x2="{left + width}" y1="{y(0.5):.1f}" '
         f'y2="{y(0.5):.1f}"/><path class="rolling" d="{"".join(path)}"/>{ticks}</svg>')

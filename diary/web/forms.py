@@ -7,11 +7,12 @@ from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Map
 
+from ..messages import msg
 from ..schemas import flat_errors
 from ..schemas.fields import MAX_ROW_ID
 from . import i18n
 
-NUL_MESSAGE = "Can't contain a NUL character (\\0)."
+NUL_MESSAGE = msg("Can't contain a NUL character (\\0).")
 
 
 def _holds_nul(value: Any) -> bool:
@@ -35,7 +36,8 @@ def load(schema: Schema, payload: Mapping[str, Any]) -> tuple[dict[str, Any] | N
     """``(data, {})`` when ``payload`` is valid for ``schema``, else ``(None, errors)``. A NUL
     character anywhere in a field (forms, JSON bodies and queries all come through here) is an
     error naming the field: SQLite and the exports would store or cut text at it."""
-    nul = {str(field): [NUL_MESSAGE] for field, value in payload.items() if _holds_nul(field) or _holds_nul(value)}
+    nul = {str(field): [str(NUL_MESSAGE)] for field, value in payload.items()
+           if _holds_nul(field) or _holds_nul(value)}
     if nul:
         return None, nul
     try:
@@ -44,10 +46,18 @@ def load(schema: Schema, payload: Mapping[str, Any]) -> tuple[dict[str, Any] | N
         return None, flat_errors(error.normalized_messages(), i18n.word_any)
 
 
+def item_prefix() -> re.Pattern[str]:
+    """The "Item 2: " schemas.flat_errors puts before a list item's message, in the reader's
+    language (the item's number its group 1)."""
+    before, _number, after = i18n.word_any("Item %(number)s: ").partition("%(number)s")
+    return re.compile(f"^{re.escape(before)}([0-9]+){re.escape(after)}")
+
+
 def without_item_numbers(errors: Mapping[str, list[str]], field: str) -> Mapping[str, list[str]]:
     """A form's list errors without the API's "Item 2: " (the messages name the ticked item)."""
     if field in errors:
-        errors = {**errors, field: [re.sub(r"^Item [0-9]+: ", "", message) for message in errors[field]]}
+        prefix = item_prefix()
+        errors = {**errors, field: [prefix.sub("", message, count=1) for message in errors[field]]}
     return errors
 
 

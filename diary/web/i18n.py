@@ -10,19 +10,22 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 import flask_babel
 from babel.dates import format_date
 from flask import Flask, has_request_context, request
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 
 from .. import messages
-from ..messages import Msg
-from ..timeutil import ENGLISH_NAMES, DateNames, date_span, local_time, short_date, today_in
+from ..messages import DayOnly, Msg, Official
+from ..timeutil import ENGLISH_NAMES, DateNames, date_span, local_time, short_date, today_in, weekday_and_day
 from ..vocabulary import LANGUAGES
 
 DEFAULT = "en"
 COOKIE = "lang"
+COOKIE_DAYS = 365
 # The Babel locale each language's dates and numbers follow.
 FORMAT_LOCALES = {"en": "en", "es": "es_US"}
 
@@ -54,6 +57,9 @@ def select_language() -> str:
 
 def language() -> str:
     """The language this request (or ``speaking``) speaks: "en" or "es"."""
+    from flask import has_app_context
+    if not has_app_context():
+        return DEFAULT
     locale = flask_babel.get_locale()
     return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
 
@@ -84,8 +90,11 @@ def viewer_timezone() -> str:
     return getattr(current_user, "timezone", None) or "UTC"
 
 
-def nice_day(day: dt.date) -> str:
-    """A date as the reader reads it: 'Thu 3 Dec', 'jue 3 dic' ('Wed 3 Dec 2025' when not this year)."""
+def nice_day(day: dt.date | DayOnly) -> str:
+    """A date as the reader reads it: 'Thu 3 Dec', 'jue 3 dic' ('Wed 3 Dec 2025' when not this year);
+    a DayOnly as 'Thu 3'."""
+    if isinstance(day, DayOnly):
+        return weekday_and_day(day.day, date_names(language()))
     return short_date(day, today_in(viewer_timezone()), date_names(language()))
 
 
@@ -109,7 +118,8 @@ def word(message: Msg) -> str:
     if not has_app_context():
         return message.english()
     translations = _translations()
-    return messages.word(message, translations.ugettext, translations.ungettext, nice_day)
+    return messages.word(message, translations.ugettext, translations.ungettext, nice_day,
+                         pgettext=translations.upgettext)
 
 
 def word_any(text: Msg | str) -> str:
@@ -121,6 +131,18 @@ def word_any(text: Msg | str) -> str:
     return _translations().ugettext(text) if has_app_context() else text
 
 
+class WordingJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with messages worded in the request's language (a Trends body carries the
+    relief sentence as a Msg until it is sent)."""
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, Msg | Official):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language, default_domain="messages")
-    messages.use_translator(word)
+    messages.use_translator(word, language)
+    app.json = WordingJSONProvider(app)

@@ -14,6 +14,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema
 from werkzeug.exceptions import BadRequest
@@ -127,22 +128,22 @@ def load_or_422(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 415/400/422 naming what is wrong with the body."""
     if not request.is_json:
-        raise http_error(415, {"body": ["Send a JSON object with Content-Type: application/json."]})
+        raise http_error(415, {"body": [_("Send a JSON object with Content-Type: application/json.")]})
     try:
         data = request.get_json()
     except BadRequest:
-        raise http_error(400, {"body": ["The body is not valid JSON."]}) from None
+        raise http_error(400, {"body": [_("The body is not valid JSON.")]}) from None
     except RecursionError:  # thousands of nested brackets: the parser gives up
-        raise http_error(400, {"body": ["The body is nested too deeply."]}) from None
+        raise http_error(400, {"body": [_("The body is nested too deeply.")]}) from None
     if not isinstance(data, dict):
-        raise http_error(422, {"body": ["Expected a JSON object."]})
+        raise http_error(422, {"body": [_("Expected a JSON object.")]})
     try:
         broken = [field for field, value in data.items() if not is_encodable(value)]
     except RecursionError:
-        raise http_error(400, {"body": ["The body is nested too deeply."]}) from None
+        raise http_error(400, {"body": [_("The body is nested too deeply.")]}) from None
     if broken:
         # JSON can carry lone UTF-16 surrogates ("\ud800"), which no text column can store.
-        raise http_error(422, {field: ["Contains characters that aren't valid text."] for field in broken})
+        raise http_error(422, {field: [_("Contains characters that aren't valid text.")] for field in broken})
     return data
 
 

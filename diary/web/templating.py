@@ -5,21 +5,25 @@ from typing import Any, TypeVar
 
 from flask import Flask
 
-from ..config.crisis_contacts import EMERGENCY, dial
+from ..config.crisis_contacts import EMERGENCY, dial, for_reader
 from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
+from ..insights import triggers
 from ..insights.reliable_change import RELIABLE_LABELS
+from ..messages import Msg, msg
 from ..schemas.assessments import PLAN_STEPS
 from ..timeutil import local_date
 from ..vocabulary import (
+    LANGUAGE_NAMES,
     SCHEDULE_LABELS,
     SIDE_EFFECT_LABELS,
     SIDE_EFFECT_SEVERITIES,
+    SUGGESTED_TRIGGERS,
     TREATMENT_LABELS,
     describe_side_effect,
     label,
     plural,
 )
-from . import i18n, support
+from . import i18n, js_words, support
 
 _V = TypeVar("_V")
 
@@ -49,26 +53,6 @@ def number(value: _V) -> str | _V:
     return f"{value:.15g}" if isinstance(value, (int, float)) else value
 
 
-def dose(session: Mapping[str, Any]) -> str:
-    """A session's dose as given, the same everywhere: '35 mg', or '0.5 mg/kg (35 mg at 70 kg)';
-    '' without a dose."""
-    mg = session.get("dose_mg")
-    if mg is None:
-        return ""
-    if session.get("dose_unit") == "mg/kg":
-        return f"{number(session['dose_value'])} mg/kg ({number(mg)} mg at {number(session['weight_kg'])} kg)"
-    return f"{number(mg)} mg"
-
-
-def blood_pressure(session: Mapping[str, Any]) -> str:
-    """'BP 128/82 → 141/90', 'BP 128/82 before', 'BP 141/90 after', or '' without readings."""
-    readings = {when: f"{session[f'bp_{when}_systolic']}/{session[f'bp_{when}_diastolic']}"
-                for when in ("before", "after") if session.get(f"bp_{when}_systolic") is not None}
-    if len(readings) == 2:
-        return f"BP {readings['before']} → {readings['after']}"
-    return "".join(f"BP {reading} {when}" for when, reading in readings.items())
-
-
 def anxiety_band(value: float | None) -> str:
     """CSS band for a score: calm (0-3), moderate (4-6), high (7-10)."""
     if value is None:
@@ -76,24 +60,61 @@ def anxiety_band(value: float | None) -> str:
     return "calm" if value <= 3 else "moderate" if value <= 6 else "high"
 
 
-def since_baseline(label: Mapping[str, Any] | None) -> str:
+def since_baseline(label: Mapping[str, Any] | None) -> Msg | str:
     """A result against its baseline in a table cell: "Reliably better: down 5 from 14 (before
     treatment) · response"; "—" for the baseline itself (docs/INSIGHTS.md)."""
     if not label:
         return "—"
     change = label["change"]
-    size = f"{'down' if change < 0 else 'up'} {abs(change)}" if change else "no change"
-    where = "before treatment" if label["baseline_source"] == "before_treatment" else "first result"
-    extra = [word for word in ("response", "remission") if label[word]]
-    return (f"{RELIABLE_LABELS[label['reliable']]}: {size} from {label['baseline_total']} ({where})"
-            + "".join(f" · {word}" for word in extra))
+    values = {"verdict": RELIABLE_LABELS[label["reliable"]], "change": abs(change), "baseline": label["baseline_total"]}
+    before = label["baseline_source"] == "before_treatment"
+    if change < 0:
+        text = (msg("%(verdict)s: down %(change)s from %(baseline)s (before treatment)", **values) if before else
+                msg("%(verdict)s: down %(change)s from %(baseline)s (first result)", **values))
+    elif change > 0:
+        text = (msg("%(verdict)s: up %(change)s from %(baseline)s (before treatment)", **values) if before else
+                msg("%(verdict)s: up %(change)s from %(baseline)s (first result)", **values))
+    else:
+        text = (msg("%(verdict)s: no change from %(baseline)s (before treatment)", **values) if before else
+                msg("%(verdict)s: no change from %(baseline)s (first result)", **values))
+    if label["response"]:
+        text = msg("%(text)s · response", text=text)
+    if label["remission"]:
+        text = msg("%(text)s · remission", text=text)
+    return text
+
+
+def dose(session: Mapping[str, Any]) -> Msg | str:
+    """A session's dose as given, the same everywhere: '35 mg', or '0.5 mg/kg (35 mg at 70 kg)';
+    '' without a dose."""
+    mg = session.get("dose_mg")
+    if mg is None:
+        return ""
+    if session.get("dose_unit") == "mg/kg":
+        return msg("%(per_kg)s mg/kg (%(mg)s mg at %(weight)s kg)", per_kg=number(session["dose_value"]),
+                   mg=number(mg), weight=number(session["weight_kg"]))
+    return f"{number(mg)} mg"
+
+
+def blood_pressure(session: Mapping[str, Any]) -> Msg | str:
+    """'BP 128/82 → 141/90', 'BP 128/82 before', 'BP 141/90 after', or '' without readings."""
+    readings = {when: f"{session[f'bp_{when}_systolic']}/{session[f'bp_{when}_diastolic']}"
+                for when in ("before", "after") if session.get(f"bp_{when}_systolic") is not None}
+    if len(readings) == 2:
+        return msg("BP %(before)s → %(after)s", **readings)
+    if "before" in readings:
+        return msg("BP %(reading)s before", reading=readings["before"])
+    if "after" in readings:
+        return msg("BP %(reading)s after", reading=readings["after"])
+    return ""
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
                                  dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect,
                                  plural=plural, when=when, day_of=day_of, label=label,
-                                 date_span=i18n.nice_span, since_baseline=since_baseline)
+                                 date_span=i18n.nice_span, since_baseline=since_baseline,
+                                 for_clinician=triggers.for_clinician)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
         plural=plural,
@@ -101,8 +122,9 @@ def init_app(app: Flask) -> None:
         SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS,
         PLAN_STEPS=PLAN_STEPS, SCHEDULE_LABELS=SCHEDULE_LABELS,
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},
-        EMERGENCY=EMERGENCY, take_support_card=support.take,
-        crisis_contacts=lambda: app.config["CRISIS_CONTACTS"],
+        EMERGENCY=EMERGENCY, take_support_card=support.take, js_words=js_words.words,
+        current_language=i18n.language, LANGUAGE_NAMES=LANGUAGE_NAMES, SUGGESTED_TRIGGERS=SUGGESTED_TRIGGERS,
+        crisis_contacts=lambda: for_reader(app.config["CRISIS_CONTACTS"], i18n.language()),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -4,6 +4,22 @@
 window.diary = (function () {
   "use strict";
 
+  // The words the scripts show, in the reader's language: the page's JSON block
+  // (templates/_js_words.html, from diary/web/js_words.py), read once.
+  var words = (function () {
+    var block = document.getElementById("diary-words");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (error) { return {}; }
+  })();
+
+  // The text of ``key`` with its %(name)s filled from ``values`` ("pendingMany", {num: 3}); a
+  // text the page doesn't have shows its key.
+  function word(key, values) {
+    var text = Object.prototype.hasOwnProperty.call(words, key) ? String(words[key]) : key;
+    return text.replace(/%\((\w+)\)s/g, function (placeholder, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : placeholder;
+    });
+  }
+
   function uuid() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     var bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -62,7 +78,7 @@ window.diary = (function () {
     if (!button) { return; }
     if (on) {
       button.dataset.label = button.textContent;
-      button.textContent = "Saving…";
+      button.textContent = word("saving");
       button.setAttribute("aria-disabled", "true");
       button.classList.add("busy");
     } else {
@@ -72,8 +88,8 @@ window.diary = (function () {
     }
   }
 
-  return {uuid: uuid, localTime: localTime, checkinPayload: checkinPayload, refreshFromPage: refreshFromPage,
-          announce: announce, busy: busy};
+  return {words: words, word: word, uuid: uuid, localTime: localTime, checkinPayload: checkinPayload,
+          refreshFromPage: refreshFromPage, announce: announce, busy: busy};
 })();
 
 (function () {
@@ -129,8 +145,8 @@ window.diary = (function () {
       if (bar) { bar.value = answered; }
       if (text) {
         text.textContent = answered === items.length
-          ? "All " + items.length + " answered."
-          : answered + " of " + items.length + " answered.";
+          ? diary.word("allAnswered", {total: items.length})
+          : diary.word("someAnswered", {answered: answered, total: items.length});
       }
     };
     questionnaire.addEventListener("change", update);
@@ -201,7 +217,7 @@ window.diary = (function () {
         form.reset();
         form.elements.id.value = diary.uuid();  // the next check-in is a new one
         if (form.elements.time) { form.elements.time.value = diary.localTime(); }
-        diary.announce(response.status === 201 ? "Check-in saved." : "That check-in was already saved.");
+        diary.announce(diary.word(response.status === 201 ? "checkinSaved" : "checkinAlreadySaved"));
         if (body && body.support) { showSupport(body.support.reason); }
         busy = false;
         diary.busy(button, false);
@@ -213,20 +229,21 @@ window.diary = (function () {
   });
 })();
 
-// Date fields read like every other date in the diary ("Sat 5 Dec", the year when it isn't this
-// one: diary/timeutil.py short_date), not in the browser's own numeric format beside them. The
-// field itself stays the browser's date input (its calendar, its keyboard, what a screen reader
-// says); only what it shows while not being edited is drawn over it, in the same words.
+// Date fields read like every other date in the diary ("Sat 5 Dec", "sáb 5 dic", the year when it
+// isn't this one: diary/timeutil.py short_date, with the reader's names of days and months), not
+// in the browser's own numeric format beside them. The field itself stays the browser's date input
+// (its calendar, its keyboard, what a screen reader says); only what it shows while not being
+// edited is drawn over it, in the same words.
 (function () {
   "use strict";
-  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var DAYS = diary.words.weekdays || [];  // Monday first, as the server's
+  var MONTHS = diary.words.months || [];
 
   function shortDate(iso) {
     var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
-    if (!parts) { return ""; }
+    if (!parts || DAYS.length !== 7 || MONTHS.length !== 12) { return ""; }
     var day = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
-    var text = DAYS[day.getDay()] + " " + day.getDate() + " " + MONTHS[day.getMonth()];
+    var text = DAYS[(day.getDay() + 6) % 7] + " " + day.getDate() + " " + MONTHS[day.getMonth()];
     return day.getFullYear() === new Date().getFullYear() ? text : text + " " + day.getFullYear();
   }
   var updates = [];

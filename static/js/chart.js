@@ -72,7 +72,8 @@
     chart.setAttribute("aria-valuenow", String(index + 1));
     chart.setAttribute("aria-valuetext", day.label);
 
-    // Built from text nodes only (the words come from the server, never parsed as HTML).
+    // Built from text nodes only (the words come from the server, never parsed as HTML: the day's
+    // in its JSON block, the rest in the page's words, diary/web/js_words.py).
     var body = document.createDocumentFragment();
     var heading = element("p", "day-panel-date");
     var time = element("time", "", day.label);
@@ -82,15 +83,15 @@
     body.appendChild(element("p", "day-panel-summary", day.summary));
     if (day.checkins) {
       var list = element("ul", "day-panel-checkins");
-      list.setAttribute("aria-label", "Check-ins");
+      list.setAttribute("aria-label", diary.word("checkins"));
       day.checkins.forEach(function (text) { list.appendChild(element("li", "", text)); });
       body.appendChild(list);
     }
     (day.sessions || []).forEach(function (text) {
-      body.appendChild(element("p", "day-panel-session", "Session: " + text));
+      body.appendChild(element("p", "day-panel-session", diary.word("session", {session: text})));
     });
     if (historyUrl) {
-      var link = element("a", "", day.to ? "Open this week in History" : "Open this day in History");
+      var link = element("a", "", diary.word(day.to ? "openWeekInHistory" : "openDayInHistory"));
       link.href = historyUrl + "?from=" + day.date + "&to=" + (day.to || day.date);
       var more = element("p", "day-panel-link");
       more.appendChild(link);

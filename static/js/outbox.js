@@ -219,24 +219,25 @@
       if (pending.length) {
         var p = document.createElement("p");
         p.className = "outbox-pending";
-        p.textContent = pending.length === 1
-          ? "1 check-in saved on this phone — will sync when you're back online."
-          : pending.length + " check-ins saved on this phone — will sync when you're back online.";
-        if (waitingForLogin) { p.textContent += " Log in to send them."; }
+        p.textContent = pending.length === 1 ? diary.word("pendingOne") : diary.word("pendingMany", {num: pending.length});
+        if (waitingForLogin) { p.textContent += " " + diary.word("logInToSend"); }
         box.appendChild(p);
       }
       failed.forEach(function (item) {
         var p = document.createElement("p");
         p.className = "outbox-failed";
+        // Each field named in the reader's words (the server's messages already are).
         var messages = Object.keys(item.errors).map(function (field) {
-          return field + ": " + [].concat(item.errors[field]).join(" ");
+          var key = "field_" + field;
+          var name = Object.prototype.hasOwnProperty.call(diary.words, key) ? diary.word(key) : field;
+          return name + ": " + [].concat(item.errors[field]).join(" ");
         });
-        p.textContent = "A check-in from " + item.payload.date + (item.payload.time ? " " + item.payload.time : "") +
-          " (anxiety " + item.payload.anxiety +
-          ") wasn't accepted — " + messages.join("; ") + " ";
+        p.textContent = diary.word("notAccepted", {
+          when: item.payload.date + (item.payload.time ? " " + item.payload.time : ""),
+          anxiety: item.payload.anxiety, problems: messages.join("; ")}) + " ";
         var fix = document.createElement("button");
         fix.type = "button";
-        fix.textContent = "Put it back in the form";
+        fix.textContent = diary.word("putBack");
         fix.addEventListener("click", function () { refill(item); });
         p.appendChild(fix);
         box.appendChild(p);
@@ -251,15 +252,13 @@
     var dates = items.map(function (item) { return item.payload.date; }).sort();
     var p = document.createElement("p");
     p.className = "outbox-unowned";
-    p.textContent = (items.length === 1
-      ? "1 check-in saved on this phone doesn't say whose it is, so it hasn't been sent"
-      : items.length + " check-ins saved on this phone don't say whose they are, so they haven't been sent") +
-      " (dated " + (dates[0] === dates[dates.length - 1] ? dates[0] : dates[0] + " to " + dates[dates.length - 1]) +
-      "). If you saved " + (items.length === 1 ? "it" : "them") + ", add " + (items.length === 1 ? "it" : "them") +
-      " to your diary. ";
+    var first = dates[0], last = dates[dates.length - 1];
+    var dated = first === last ? first : diary.word("datesFromTo", {first: first, last: last});
+    p.textContent = (items.length === 1 ? diary.word("unownedOne", {dates: dated})
+      : diary.word("unownedMany", {num: items.length, dates: dated})) + " ";
     var claim = document.createElement("button");
     claim.type = "button";
-    claim.textContent = items.length === 1 ? "It's mine — add it to my diary" : "They're mine — add them to my diary";
+    claim.textContent = diary.word(items.length === 1 ? "claimOne" : "claimMany");
     claim.addEventListener("click", function () { claimUnowned(); });
     p.appendChild(claim);
     return p;
@@ -303,7 +302,7 @@
       if (navigator.onLine && !form.hasAttribute("data-offline-form")) { return; }  // the normal post
       event.preventDefault();
       if (!form.querySelector('input[name="anxiety"]:checked')) {
-        alert("Choose a number from 0 to 10.");
+        alert(diary.word("chooseAnxiety"));
         return;
       }
       var payload = payloadFrom(form);
@@ -314,7 +313,7 @@
         form.reset();
         if (form.elements.date) { form.elements.date.value = localToday(); }
         if (form.elements.time) { form.elements.time.value = diary.localTime(); }  // the next check-in is "now"
-        diary.announce("Saved on this phone. It will be sent when you're back online.");
+        diary.announce(diary.word("savedOnPhone"));
         render();
         if (navigator.onLine) { replay(); }
         else if (navigator.serviceWorker && navigator.serviceWorker.ready && window.SyncManager) {
@@ -347,7 +346,7 @@
         // With nobody else's waiting, everything goes: then so do check-ins naming no one.
         var lost = all.filter(ownedBy(user)).length + (others.length ? 0 : all.filter(unowned).length);
         if (form.dataset.endsSession === "logout" && lost &&
-            !confirm(lost + " check-in(s) haven't been sent yet. Logging out deletes them from this phone. Log out anyway?")) {
+            !confirm(diary.word("confirmLogout", {num: lost}))) {
           return false;
         }
         flag.value = others.length ? "1" : "";

@@ -14,54 +14,49 @@
   if (!(components.length || alertComponents.length) || !token || !window.fetch || !window.Promise) { return; }
   var SUBSCRIPTIONS = "/api/v1/push/subscriptions", KEY = "/api/v1/push/key";
   var ALERT_SUBSCRIPTIONS = "/api/v1/safety-alerts/subscriptions", ALERT_KEY = "/api/v1/safety-alerts/key";
-  var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  var DAYS = diary.words.weekdays || [];  // the reader's names, Monday first
   var supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
   var apple = /iPhone|iPad|iPod/.test(navigator.userAgent) ||
     (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
+  // What to tell the user, in the reader's words (diary/web/js_words.py).
   var SAY = {
-    unsupported: "Reminders need a browser that can show notifications, and this one can't. Most current " +
-      "browsers can: Chrome, Edge, Firefox or Safari.",
-    apple: "On an iPhone or iPad, reminders work once the diary is on your Home Screen: tap Share, then " +
-      "\u201cAdd to Home Screen\u201d, open the diary from there and turn reminders on.",
-    blocked: "Notifications are blocked for this site in your browser settings. To get reminders, allow " +
-      "notifications for this site there, then come back to this page.",
-    dismissed: "Reminders need your permission to show notifications. Tap \u201cTurn on reminders\u201d " +
-      "again and choose Allow.",
-    pushService: "This browser couldn't set up notifications just now. Please try again later.",
-    noWorker: "Reminders aren't ready on this device yet. Reload the page and try again.",
-    offline: "Couldn't reach the diary. Check your connection and try again.",
-    loggedOut: "You've been logged out. Log in again, then turn reminders on.",
-    throttled: "That was a lot of tries. Please wait a minute and try again.",
-    failed: "The diary couldn't save your reminder just now. Please try again.",
-    working: "One moment\u2026",
-    off: "Reminders are off on this device.",
+    unsupported: diary.word("remindersUnsupported"),
+    apple: diary.word("remindersApple"),
+    blocked: diary.word("remindersBlocked"),
+    dismissed: diary.word("remindersDismissed"),
+    pushService: diary.word("pushService"),
+    noWorker: diary.word("remindersNoWorker"),
+    offline: diary.word("offline"),
+    loggedOut: diary.word("remindersLoggedOut"),
+    throttled: diary.word("throttled"),
+    failed: diary.word("remindersFailed"),
+    working: diary.word("working"),
+    off: diary.word("remindersOff"),
   };
   var ALERT_SAY = {
-    unsupported: "Safety alerts need a browser that can show notifications, and this one can't. Most current " +
-      "browsers can: Chrome, Edge, Firefox or Safari.",
-    apple: "On an iPhone or iPad, alerts work once the diary is on your Home Screen: tap Share, then " +
-      "\u201cAdd to Home Screen\u201d, open the diary from there and turn alerts on.",
-    blocked: "Notifications are blocked for this site in your browser settings. To get safety alerts, allow " +
-      "notifications for this site there, then come back to this page.",
-    dismissed: "Safety alerts need your permission to show notifications. Tap \u201cTurn on safety alerts\u201d " +
-      "again and choose Allow.",
+    unsupported: diary.word("alertsUnsupported"),
+    apple: diary.word("alertsApple"),
+    blocked: diary.word("alertsBlocked"),
+    dismissed: diary.word("alertsDismissed"),
     pushService: SAY.pushService,
-    noWorker: "Safety alerts aren't ready in this browser yet. Reload the page and try again.",
+    noWorker: diary.word("alertsNoWorker"),
     offline: SAY.offline,
-    loggedOut: "You've been logged out. Log in again, then turn safety alerts on.",
+    loggedOut: diary.word("alertsLoggedOut"),
     throttled: SAY.throttled,
-    failed: "The diary couldn't turn safety alerts on just now. Please try again.",
+    failed: diary.word("alertsFailed"),
     working: SAY.working,
-    on: "Safety alerts are on in this browser. They don't replace checking your patient list.",
-    off: "Safety alerts are off in this browser.",
+    on: diary.word("alertsOn"),
+    off: diary.word("alertsOff"),
   };
 
   // "20:00, every day" or "20:00 on Mon, Wed, Fri" (days: 0 = Monday ... 6 = Sunday), as
   // templates/_reminders.html says it.
   function schedule(remindAt, days) {
     var sorted = days.slice().sort();
-    if (sorted.length === 7) { return remindAt + ", every day"; }
-    return remindAt + " on " + sorted.map(function (day) { return DAYS[day]; }).join(", ");
+    if (sorted.length === 7) { return diary.word("scheduleEveryDay", {time: remindAt}); }
+    return diary.word("scheduleOnDays", {time: remindAt, days: sorted.map(function (day) {
+      return DAYS[day] || String(day);
+    }).join(", ")});
   }
 
   function named(name) {
@@ -267,8 +262,8 @@
     }
 
     function confirm(saved) {
-      var text = "Reminders are on for this device at " + schedule(saved.remind_at, saved.days) + ".";
-      say(offer ? text + " You can change them any time on your Account page." : text);
+      var text = diary.word("remindersOn", {schedule: schedule(saved.remind_at, saved.days)});
+      say(offer ? text + " " + diary.word("remindersChangeOnAccount") : text);
     }
 
     function fieldOf(name) { return root.querySelector('[data-field="' + name + '"]'); }
@@ -302,8 +297,8 @@
 
     function check(chosen) {
       var errors = {};
-      if (!/^\d\d:\d\d/.test(chosen.remind_at)) { errors.remind_at = ["Choose a time for the reminder."]; }
-      if (!chosen.days.length) { errors.days = ["Choose at least one day."]; }
+      if (!/^\d\d:\d\d/.test(chosen.remind_at)) { errors.remind_at = [diary.word("chooseTime")]; }
+      if (!chosen.days.length) { errors.days = [diary.word("chooseDays")]; }
       return Object.keys(errors).length ? errors : null;
     }
 

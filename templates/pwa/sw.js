@@ -76,10 +76,12 @@ self.addEventListener("sync", (event) => {
 
 // Reminders (web push; the page's side is static/js/reminders.js). A reminder shows what the
 // server put in it (diary/insights/reminders.py: what to do, never a score or a note). A push
-// without a readable payload still shows something calm and generic.
+// without a readable payload still shows something calm and generic, in the language of whoever
+// fetched this worker (the texts are JavaScript strings from the catalog: `|tojson`).
 const ICON = "{{ url_for('static', filename='icons/icon-192.png') }}";
 const BADGE = "{{ url_for('static', filename='icons/badge-96.png') }}";
-const REMINDER = {title: "Symptom Diary", body: "Time for today's check-in.", url: "/", tag: "diary-reminder"};
+const REMINDER = {title: {{ _("Symptom Diary")|tojson }}, body: {{ _("Time for today's check-in.")|tojson }},
+                  url: "/", tag: "diary-reminder"};
 
 // A path on this site for the notification to open; anything else (another site, javascript:, a
 // malformed URL, none) opens Today.

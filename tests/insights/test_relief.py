@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from diary.insights.relief import forecast, group_series, measure, relief_after, typical
+from diary.timeutil import short_date
 
 D0 = dt.date(2026, 3, 1)
 
@@ -181,31 +182,30 @@ def test_the_gap_rule_is_inclusive(gap, groups):
 
 
 def test_the_sentence_when_most_rounds_were_cut_short():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
 
     # Two returns (5 and 7 days) and three rounds still low when the next session came.
     sessions, means, today = build_course([3, 5, 15, 15, 15], censored_after={2, 3, 4})
     series = measure(sessions, means, today)
     summary = typical(series)
     assert summary.returned == 2 and summary.median_days is None and not summary.enough
-    text = words(series, summary, forecast(series, summary, today), short_date).sentence
+    text = words(series, summary, forecast(series, summary, today)).sentence
     assert text.startswith("In most rounds of treatment so far, the next session or today came before anxiety did")
     assert "0 more needed" not in text
     # The headline says how long those rounds lasted, at least, and how many they were; not the
     # longest one as if most rounds had lasted that long.
-    from diary.insights.relief import words
-    assert words(series, summary, forecast(series, summary, today), short_date).headline == (
+    from helpers import english_words as words
+    assert words(series, summary, forecast(series, summary, today)).headline == (
         "Relief has lasted at least 19 days in 3 of 5 rounds")
 
 
 def test_the_words_with_enough_returns():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
+
     sessions, means, today = build_course([3, 5, 9, 12])
     series = measure(sessions, means, today)
     summary = typical(series)
-    said = words(series, summary, forecast(series, summary, today), short_date)
+    said = words(series, summary, forecast(series, summary, today))
     # KM over 3, 5, 9, 12 (all back): S = 3/4, 1/2, 1/4, 0 -> quartiles 3 and 9, median 5.
     assert said.headline == "Relief usually lasts about 5 days"
     # "Half of ... lasted" is the interquartile range, said as what it is; the last round has come
@@ -217,21 +217,21 @@ def test_the_words_with_enough_returns():
     assert "The 4 rounds that ended lasted 3–12 days." in said.method
     assert not any("at least" in note for note in said.method)
     # The same facts about the patient, for a clinician: no "you", no suggestion.
-    about = words(series, summary, forecast(series, summary, today), short_date, reader="clinician")
+    about = words(series, summary, forecast(series, summary, today), reader="clinician")
     assert about.sentence == ("Half of the patient’s rounds of treatment lasted 3–9 days. Since the patient’s last "
                               f"session on {short_date(sessions[-1]['date'])} (19 days ago), anxiety came back "
                               "after 12 days.")
 
 
 def test_the_words_give_the_date_window_while_relief_holds():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
+
     sessions, means, _ = build_course([3, 5, 9, 20])  # the last round still low at day 60 + 5
     today = day(65)
     series = measure(sessions, means, today)
     summary = typical(series)
     outlook = forecast(series, summary, today)
-    said = words(series, summary, outlook, short_date)
+    said = words(series, summary, outlook)
     # KM over 3, 5, 9 and 5 censored: low 3, median 5 (S(5) = 3/4 · 2/3 = 1/2), high 9:
     # back on day 4 to 10 after day 60, so fading from day 64 to day 70.
     assert said.headline == "Relief usually lasts about 5 days"
@@ -243,8 +243,7 @@ def test_the_words_give_the_date_window_while_relief_holds():
 
 
 def test_a_non_responder_is_told_so_never_timing():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
 
     # Anxiety 7 before and 7 after every session: three boosters, never any lower.
     means = flat(-7, 60, 7)
@@ -254,7 +253,7 @@ def test_a_non_responder_is_told_so_never_timing():
     summary = typical(series)
     outlook = forecast(series, summary, day(60))
     assert (summary.status, outlook.status, outlook.fade_from) == ("no_relief", "no_relief", None)
-    said = words(series, summary, outlook, short_date)
+    said = words(series, summary, outlook)
     assert said.headline == "No measurable relief so far"
     assert said.sentence == ("So far no session has brought your anxiety down for more than a day (3 rounds of "
                              "treatment measured). That is worth talking over with your clinic.")
@@ -262,13 +261,13 @@ def test_a_non_responder_is_told_so_never_timing():
 
 
 def test_the_sentence_for_a_clinician_leaves_out_what_the_patient_should_do():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
+
     for course in ([], [3, 5, 15, 15, 15], [3]):
         sessions, means, today = build_course(course) if course else ([], {}, dt.date(2026, 3, 1))
         series = measure(sessions, means, today)
         summary = typical(series)
-        about = words(series, summary, forecast(series, summary, today), short_date, reader="clinician").sentence
+        about = words(series, summary, forecast(series, summary, today), reader="clinician").sentence
         assert "you" not in about.lower() and "Keep checking in" not in about, about
 
 
@@ -326,8 +325,8 @@ def test_the_worked_example_in_insights_md():
 # --- found in review: returns after gaps, non-responders who log late, open windows -------------
 
 def test_a_return_seen_after_a_gap_since_the_last_session_is_said_and_ends_the_window():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
+
     sessions, means, _ = build_course([10, 12, 14])
     # A fourth session on day 60: 2 on days 61-62, four days without check-ins, 8 on days 67-68.
     sessions.append(session(60, sid="b3"))
@@ -338,27 +337,26 @@ def test_a_return_seen_after_a_gap_since_the_last_session_is_said_and_ends_the_w
     summary = typical(series)
     outlook = forecast(series, summary, day(68))
     assert outlook.status == "past"  # not "within": anxiety is back
-    said = words(series, summary, outlook, short_date).sentence
+    said = words(series, summary, outlook).sentence
     assert (f"anxiety was back by {short_date(day(67))}, after at least 2 days (the days between had no "
             "check-ins)") in said
     assert "may start to fade" not in said
 
 
 def test_an_old_last_check_in_is_said_rather_than_relief_implied():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
+
     sessions, means, _ = build_course([10, 12, 14])
     sessions.append(session(60, sid="b3"))
     means.update({day(61): 2, day(62): 2})  # then nothing for 13 days
     series = measure(sessions, means, day(75))
     summary = typical(series)
-    said = words(series, summary, forecast(series, summary, day(75)), short_date).sentence
+    said = words(series, summary, forecast(series, summary, day(75))).sentence
     assert said.endswith(f"The last check-in since then was on {short_date(day(62))}.")
 
 
 def test_a_non_responder_who_starts_logging_days_after_each_session_is_still_told_no_relief():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
 
     # Anxiety 7 before and after; check-ins only from day 4 after each session (days 1-3 unlogged).
     means = flat(-7, -1, 7)
@@ -369,26 +367,24 @@ def test_a_non_responder_who_starts_logging_days_after_each_session_is_still_tol
     # Nothing low was ever logged: no relief measured, not "3 days" of unlogged relief.
     assert [(s.status, s.relief_days) for s in series] == [("returned", 0)] * 3
     summary = typical(series)
-    said = words(series, summary, forecast(series, summary, day(59)), short_date)
+    said = words(series, summary, forecast(series, summary, day(59)))
     assert summary.status == "no_relief" and said.headline == "No measurable relief so far"
 
 
 def test_relief_of_under_a_day_is_never_about_0_days():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
 
     # Four rounds: back the next day three times, 9 days once -> median 0.
     sessions, means, today = build_course([0, 0, 0, 9])
     series = measure(sessions, means, today)
     summary = typical(series)
-    said = words(series, summary, forecast(series, summary, today), short_date)
+    said = words(series, summary, forecast(series, summary, today))
     assert summary.median_days == 0 and said.headline == "Relief usually lasts less than a day"
     assert "0 days" not in said.sentence and "0 days" not in " ".join(said.method)
 
 
 def test_when_a_quarter_of_the_rounds_outlast_every_return_the_window_has_no_end():
-    from diary.insights.relief import words
-    from diary.timeutil import short_date
+    from helpers import english_words as words
 
     # Returns after 4, 5, 6 and 7 days; three rounds still low when the next session (or today,
     # day 279) came, 39 days on. KM: S = 6/7, 5/7, 4/7, 3/7 -> quartile 5, median 7, no 75th.
@@ -398,7 +394,7 @@ def test_when_a_quarter_of_the_rounds_outlast_every_return_the_window_has_no_end
     assert (summary.low, summary.median_days, summary.high) == (5, 7, None)
     outlook = forecast(series, summary, today)
     assert (outlook.return_from, outlook.return_to, outlook.fade_to, outlook.status) == (6, None, None, "approaching")
-    said = words(series, summary, outlook, short_date).sentence
+    said = words(series, summary, outlook).sentence
     assert said.startswith("Half of your rounds of treatment lasted 7 days or longer, so after your last session on "
                            f"{short_date(day(240))} it may start to fade from {short_date(day(246))}.")
     assert said.endswith("It has been 39 days.")  # not "about when it has faded before", not "longer than usual"
@@ -407,9 +403,9 @@ def test_when_a_quarter_of_the_rounds_outlast_every_return_the_window_has_no_end
 def test_the_confidence_interval_reads_plainly():
     from diary.insights.relief import Typical, _method
     same = Typical(3, 3, 3, 4, 0, ci_low=3, ci_high=3, observed_min=3, observed_max=3)
-    assert "the typical length is 3 days (a 95% confidence interval)" in " ".join(_method(same, 4))
+    assert "the typical length is 3 days (a 95% confidence interval)" in " ".join(map(str, _method(same, 4)))
     open_ended = Typical(5, 4, None, 4, 2, ci_low=5, ci_high=None, observed_min=4, observed_max=6)
-    assert "is at least 5 days (a 95% confidence interval that has no upper end yet)" in " ".join(_method(open_ended, 6))
+    assert "is at least 5 days (a 95% confidence interval that has no upper end yet)" in " ".join(map(str, _method(open_ended, 6)))
 
 
 def test_the_rating_before_the_next_session_confirms_or_refutes_a_last_day_back():
