@@ -146,11 +146,14 @@ def get_assessment(db: Database, user_id: int, assessment_id: RecordId) -> Asses
     return assessments_store.get_assessment(db, user_id, assessment_id)
 
 
-def create_assessment(db: Database, user_id: int,
-                      data: Mapping[str, Any]) -> tuple[Assessment, bool, Support | None]:
-    """Score and store a GAD-7 or PHQ-9: ``(assessment, created, support)``."""
+def create_assessment(db: Database, user_id: int, data: Mapping[str, Any],
+                      language: str = "en") -> tuple[Assessment, bool, Support | None]:
+    """Score and store a GAD-7 or PHQ-9: ``(assessment, created, support)``.
+
+    :param language: the language of the form the answers were given on (its official wording).
+    """
     result = score(INSTRUMENTS[data["instrument"]], data["answers"])
-    data = {"difficulty": None, **data, "total": result.total, "severity": result.severity}
+    data = {"difficulty": None, **data, "total": result.total, "severity": result.severity, "language": language}
     with write_transaction(db):
         assessment, created = assessments_store.create_assessment(db, user_id, data)
         crisis_words = safety.has_crisis_words("assessment", assessment)

@@ -16,7 +16,7 @@ from ..schemas.assessments import AssessmentIn, AssessmentListOut, AssessmentOut
 from ..services import IdConflict
 from ..services import assessments as assessments_service
 from ..services import records
-from ..web import support
+from ..web import i18n, support
 from ..web.api import not_found, on_patient_today, operation, saved
 from ..web.auth import patient_today, patients_only
 from ..web.forms import item_prefix, load, present
@@ -68,7 +68,8 @@ def new() -> ResponseReturnValue:
         data, errors = load(AssessmentIn(today=today), values)
         if data is not None:
             try:
-                assessment, _created, card = records.create_assessment(get_db(), current_user.id, data)
+                assessment, _created, card = records.create_assessment(get_db(), current_user.id, data,
+                                                                       language=i18n.language())
             except IdConflict:
                 errors = {"id": [_("This questionnaire was already saved (see Questionnaires); saving again stores"
                                    " it as a new one.")]}
@@ -114,7 +115,8 @@ def dismiss_due() -> Response:
            body=AssessmentIn, context=on_patient_today,
            responses={201: AssessmentOut, 200: AssessmentOut, 409: None})
 def create_assessment(data: dict[str, Any]) -> ResponseReturnValue:
-    return saved(records.create_assessment(get_db(), current_user.id, data), AssessmentOut(),
+    # An API client shows the form in the account's language, as the page does.
+    return saved(records.create_assessment(get_db(), current_user.id, data, language=i18n.language()), AssessmentOut(),
                  ".get_assessment", "assessment_id")
 
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..insights import crisis
 from ..timeutil import today_in
-from ..web import assets
+from ..web import assets, i18n
 
 bp = Blueprint("pwa", __name__)
 
@@ -21,26 +21,33 @@ SHELL_STATIC = ("icons/badge-96.png",)
 
 
 # Templates of the precached pages (/offline, /support/offline) and of the worker itself.
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SHELL_TEMPLATES = ("pwa/sw.js", "pwa/offline.html", "base.html", "_macros.html", "safety/support.html",
                    "safety/_macros.html")
 
 
 @lru_cache(maxsize=4)
 def shell_version(static_folder: str, extra: str = "") -> str:
-    """A hash of the shell's files and templates (and ``extra``: the crisis contacts the precached
-    support page shows): any deploy that changes them changes the worker."""
+    """A hash of the shell's files, templates and translations (and ``extra``: the crisis contacts
+    the precached support page shows, and the reader's language): any deploy that changes them
+    changes the worker."""
     digest = hashlib.sha256(extra.encode())
     root = Path(static_folder)
     for path in sorted(p for p in root.rglob("*") if p.is_file()):  # all: the precached pages inline them
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     for template in SHELL_TEMPLATES:
         digest.update((root.parent / "templates" / template).read_bytes())
+    for catalog in sorted(TRANSLATIONS.rglob("*.po")):  # the precached pages' words
+        digest.update(catalog.read_bytes())
     return digest.hexdigest()[:12]
 
 
 def current_shell_version() -> str:
-    """Also changes with the crisis contacts and rules, which the precached pages and files carry."""
-    data = json.dumps([current_app.config["CRISIS_CONTACTS"], crisis.client_rules()], sort_keys=True, default=str)
+    """Also changes with the crisis contacts and rules, which the precached pages and files carry, and
+    with the reader's language: a worker precaches the offline pages in the language it was fetched in,
+    and a new language installs it again."""
+    data = json.dumps([current_app.config["CRISIS_CONTACTS"], crisis.client_rules(), i18n.language()],
+                      sort_keys=True, default=lambda value: getattr(value, "english", lambda: str(value))())
     return shell_version(str(assets.SOURCE), data)
 
 

@@ -2,7 +2,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..db import get_db
 from ..schemas.assessments import SafetyPlanIn, SafetyPlanOut
 from ..services import safety
+from ..web import support as support_card
 from ..web.api import operation
 from ..web.auth import check_role
 from ..web.forms import load, typed_text
@@ -18,7 +19,7 @@ bp = Blueprint("safety", __name__)
 
 
 def render_support(plan: Mapping[str, Any] | None, *, personal: bool, offline_copy: bool = False) -> str:
-    return render_template("safety/support.html", contacts=current_app.config["CRISIS_CONTACTS"], plan=plan,
+    return render_template("safety/support.html", contacts=support_card.contacts(), plan=plan,
                            personal=personal, offline_copy=offline_copy)
 
 

@@ -8,10 +8,10 @@ from flask_login import current_user
 from ..db import get_db
 from ..schemas.trends import RANGE_LABELS, TrendsOut, TrendsPageQuery, TrendsQuery
 from ..services import trends as trends_service
+from ..web import i18n
 from ..web.api import operation
 from ..web.auth import patients_only
 from ..web.charts import trends_charts
-from ..web import i18n
 from ..web.forms import load
 
 bp = Blueprint("trends", __name__)

@@ -6,8 +6,10 @@ from typing import Any
 from flask import current_app, session
 from flask_login import current_user
 
+from ..config.crisis_contacts import for_reader
 from ..db import get_db
 from ..services import safety
+from . import i18n
 
 _KEY = "support_card"
 
@@ -26,8 +28,13 @@ def take() -> dict[str, Any] | None:
     return card(reason)
 
 
+def contacts() -> list[dict[str, Any]]:
+    """The crisis contacts in the order the reader needs them (their language's first)."""
+    return for_reader(current_app.config["CRISIS_CONTACTS"], i18n.language())
+
+
 def card(reason: str) -> dict[str, Any]:
     """The card for ``reason`` (the logged-in user's plan): Today keeps one per reason a check-in
     can have, for a check-in saved without a reload (static/js/app.js)."""
-    return {"reason": reason, "contacts": current_app.config["CRISIS_CONTACTS"],
+    return {"reason": reason, "contacts": contacts(),
             "plan": safety.plan(get_db(), current_user.id)}

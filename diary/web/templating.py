@@ -5,9 +5,9 @@ from typing import Any, TypeVar
 
 from flask import Flask
 
-from ..config.crisis_contacts import EMERGENCY, dial, for_reader
-from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
+from ..config.crisis_contacts import EMERGENCY, dial
 from ..insights import triggers
+from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from ..insights.reliable_change import RELIABLE_LABELS
 from ..messages import Msg, msg
 from ..schemas.assessments import PLAN_STEPS
@@ -124,7 +124,7 @@ def init_app(app: Flask) -> None:
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},
         EMERGENCY=EMERGENCY, take_support_card=support.take, js_words=js_words.words,
         current_language=i18n.language, LANGUAGE_NAMES=LANGUAGE_NAMES, SUGGESTED_TRIGGERS=SUGGESTED_TRIGGERS,
-        crisis_contacts=lambda: for_reader(app.config["CRISIS_CONTACTS"], i18n.language()),
+        crisis_contacts=support.contacts,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
