@@ -264,3 +264,83 @@ def test_a_clinics_contacts_may_name_their_language(tmp_path, monkeypatch):
     monkeypatch.setenv("DIARY_CRISIS_CONTACTS", '[{"name": "X", "phone": "555 0100", "language": "fr"}]')
     with pytest.raises(ValueError, match="language"):
         crisis_contacts.load(tmp_path)
+
+
+# --- Nothing English left on a Spanish reader's pages -----------------------------------------
+
+# Words that are English and not Spanish: one on a Spanish page is a text that bypassed the
+# catalog (a template's or Python's). What people wrote here is Spanish, so none of it matches.
+ENGLISH = {"the", "and", "your", "you", "with", "days", "from", "this", "that", "have", "has", "been", "after",
+           "before", "about", "check-in", "check-ins", "session", "sessions", "anxiety", "week", "will", "when",
+           "what", "which", "than", "there", "their", "would", "could", "every", "never", "please", "save",
+           "delete", "edit", "log", "trigger", "triggers", "relief", "today", "yesterday", "score", "scores",
+           "share", "shared", "sharing", "patient", "patients", "note", "notes", "private", "average", "mild",
+           "moderate", "severe", "minimal", "none", "nothing", "back", "last", "first", "next", "more", "less",
+           "day", "of", "on", "in", "for", "is", "are", "was", "it", "by", "at", "or", "an"}
+# Shown as their services name themselves (an English-speaking line, on every reader's card), or
+# not words of either language.
+AS_NAMED = ("988 Suicide &amp; Crisis Lifeline (US)", "988 Suicide & Crisis Lifeline (US)", "Call or text, any time, free.",
+            "Samaritans (UK and Ireland)", "Call any time, free.", "Kaplan–Meier", "findahelpline.com")
+
+
+def visible_words(page):
+    """The text a reader sees or hears on ``page``: without scripts, styles, the time-zone list (zone
+    names), e-mail addresses and the contacts named as their services name themselves."""
+    page = re.sub(r"<(script|style)[^>]*>.*?</\1>|<select id=\"timezone\".*?</select>", " ", page, flags=re.S)
+    spoken = " ".join(re.findall(r'(?:title|aria-label|placeholder|alt|data-label)="([^"]*)"', page))
+    text = re.sub(r"<[^>]+>", " ", page) + " " + spoken
+    for name in AS_NAMED:
+        text = text.replace(name, " ")
+    return re.sub(r"\S+@\S+", " ", text)
+
+
+def english_on(page):
+    words = re.findall(r"[A-Za-z][A-Za-z-]*", visible_words(page))
+    return sorted({w for w in words if w.lower() in ENGLISH})
+
+
+def test_no_english_on_a_spanish_readers_pages(app, paciente):
+    """Every page of a Spanish-speaking patient with a full diary, and of a Spanish-speaking
+    clinician they share with, read in Spanish."""
+    from helpers import enrol
+
+    for d in range(40, -1, -1):
+        assert paciente.post("/api/v1/entries", json={
+            "date": ago(d), "anxiety": (2, 7, 4, 9, 3)[d % 5], "time": "08:30",
+            "triggers": ["trabajo"] if d % 2 else ["familia"], "note": "un día largo"}).status_code == 201
+    for d in (30, 20, 10, 3):
+        assert paciente.post("/api/v1/sessions", json={
+            "date": ago(d), "treatment": "iv_ketamine", "anxiety_before": 7, "anxiety_after": 3, "time": "10:00",
+            "dose_unit": "mg/kg", "dose_value": 0.5, "weight_kg": 70, "reflection": "me sentí en calma",
+            "side_effects": [{"name": "nausea", "severity": "moderate", "hours": 2}, "dissociation"],
+            "bp_before_systolic": 128, "bp_before_diastolic": 82, "bp_after_systolic": 141,
+            "bp_after_diastolic": 90}).status_code == 201
+    for d, answers in ((35, [2, 2, 2, 1, 1, 1, 1]), (1, [0, 1, 0, 1, 0, 0, 0])):
+        assert paciente.post("/api/v1/assessments", json={"instrument": "gad7", "date": ago(d),
+                                                          "answers": answers}).status_code == 201
+    phq = paciente.post("/api/v1/assessments", json={"instrument": "phq9", "date": ago(2),
+                                                     "answers": [2, 2, 2, 2, 2, 2, 2, 2, 1]}).get_json()
+    paciente.post("/safety-plan", data={"warning_signs": "no duermo", "reasons_for_living": "mi hija"})
+    session_id = paciente.get("/api/v1/sessions").get_json()["sessions"][0]["id"]
+    entry_id = paciente.get("/api/v1/entries").get_json()["entries"][0]["id"]
+
+    doctor = app.test_client()
+    register(doctor, email="dra@example.com", headers=SPANISH, role="provider")
+    enrol(app, "dra@example.com")
+    share(paciente, doctor)
+    patient_id = paciente.get("/api/v1/me").get_json()["id"]
+
+    pages = {paciente: ["/", "/history", "/triggers", "/sessions/", f"/sessions/{session_id}/edit",
+                        f"/entries/{entry_id}/edit", "/trends", "/trends?range=30d", "/trends?range=1y", "/report",
+                        "/assessments/", f"/assessments/{phq['id']}", "/assessments/new?instrument=phq9",
+                        "/safety-plan", "/support", "/care-team", "/account", "/offline"],
+             doctor: ["/provider/", f"/provider/patients/{patient_id}", "/provider/outcomes", "/account"]}
+    found = {}
+    for client, paths in pages.items():
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            words = english_on(response.get_data(as_text=True))
+            if words:
+                found[path] = words
+    assert found == {}
