@@ -7,6 +7,7 @@ CSV columns, JSON keys, enumerations and what people wrote never do."""
 import csv
 import datetime as dt
 import io
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -295,8 +296,10 @@ def visible_words(page):
 
 
 def english_on(page):
-    words = re.findall(r"[A-Za-z][A-Za-z-]*", visible_words(page))
-    return sorted({w for w in words if w.lower() in ENGLISH})
+    """Each English word on ``page`` with the words around it (what the failure shows)."""
+    text = " ".join(visible_words(page).split())
+    return sorted({text[max(0, m.start() - 50):m.end() + 30] for m in re.finditer(r"(?<![\w/-])[^\W\d_][\w-]*", text)
+                   if m.group().lower() in ENGLISH})
 
 
 def test_no_english_on_a_spanish_readers_pages(app, paciente):
@@ -335,6 +338,8 @@ def test_no_english_on_a_spanish_readers_pages(app, paciente):
                         "/assessments/", f"/assessments/{phq['id']}", "/assessments/new?instrument=phq9",
                         "/safety-plan", "/support", "/care-team", "/account", "/offline"],
              doctor: ["/provider/", f"/provider/patients/{patient_id}", "/provider/outcomes", "/account"]}
+    # The check sees English where there is some (an English reader's login page).
+    assert english_on(app.test_client().get("/login").get_data(as_text=True))
     found = {}
     for client, paths in pages.items():
         for path in paths:
@@ -343,4 +348,11 @@ def test_no_english_on_a_spanish_readers_pages(app, paciente):
             words = english_on(response.get_data(as_text=True))
             if words:
                 found[path] = words
+    # And what the page scripts will show (their words come with every page, diary/web/js_words.py).
+    page = paciente.get("/").get_data(as_text=True)
+    scripts = json.loads(re.search(r'<script type="application/json" id="diary-words">(.*?)</script>', page, re.S).group(1))
+    texts = " ".join(" ".join(v) if isinstance(v, list) else v for v in scripts.values())
+    words = english_on(re.sub(r"%\(\w+\)(?:\.\d+)?[sdf]", " ", texts))  # the placeholders the scripts fill
+    if words:
+        found["scripts' words"] = words
     assert found == {}
