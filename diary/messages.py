@@ -25,7 +25,44 @@ class DayOnly:
     day: dt.date
 
 
-class Msg:
+class _Text:
+    """What Msg and Official share: a text worded only when ``str()`` is called on it (subclasses
+    define ``__str__`` and ``english``). Like Flask-Babel's LazyString, anything asked of it is
+    asked of the worded text (``label.lower()``, ``"x" in label``, ``label + "!"``, sorting)."""
+    __slots__ = ()
+
+    def english(self) -> str:
+        raise NotImplementedError
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(str(self), name)
+
+    def __contains__(self, item: str) -> bool:
+        return item in str(self)
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        return other + str(self)
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other)
+
+    def __hash__(self) -> int:
+        # Equal to its English text (``__eq__``), so hashed as it: a message and that text are one set member.
+        return hash(self.english())
+
+
+class Msg(_Text):
     """A message id, its plural form and count if it has one, and the values it names."""
     __slots__ = ("id", "plural", "count", "args", "braces", "context")
 
@@ -50,31 +87,6 @@ class Msg:
     def __str__(self) -> str:
         return _translator(self)
 
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    # Like Flask-Babel's LazyString: anything asked of a text is asked of the worded text
-    # (``label.lower()``, ``"x" in label``, ``label + "!"``, sorting by it).
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(str(self), name)
-
-    def __contains__(self, item: str) -> bool:
-        return item in str(self)
-
-    def __len__(self) -> int:
-        return len(str(self))
-
-    def __add__(self, other: str) -> str:
-        return str(self) + other
-
-    def __radd__(self, other: str) -> str:
-        return other + str(self)
-
-    def __lt__(self, other: object) -> bool:
-        return str(self) < str(other)
-
     def __repr__(self) -> str:
         return f"Msg({self.id!r}, {self.args!r})"
 
@@ -91,9 +103,7 @@ class Msg:
             return (self.id, self.plural, self.count, self.args) == (other.id, other.plural, other.count, other.args)
         return NotImplemented
 
-    def __hash__(self) -> int:
-        # Equal to its English text, so hashed as it: a message and that text are one set member.
-        return hash(self.english())
+    __hash__ = _Text.__hash__  # (a class defining __eq__ loses its inherited __hash__)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able copy (stored dashboard lines): dates as ISO strings under ``dates``."""
@@ -124,7 +134,7 @@ class Msg:
                    braces=data.get("braces", False), context=data.get("context"))
 
 
-class Official:
+class Official(_Text):
     """A text as published in each language (the questionnaires' official forms): chosen by the
     reader's language when shown, never put in the catalog, so no translation can reword it."""
     __slots__ = ("texts",)
@@ -134,31 +144,6 @@ class Official:
 
     def __str__(self) -> str:
         return self.texts.get(_language(), self.texts["en"])
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    # Like Flask-Babel's LazyString: anything asked of a text is asked of the worded text
-    # (``label.lower()``, ``"x" in label``, ``label + "!"``, sorting by it).
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(str(self), name)
-
-    def __contains__(self, item: str) -> bool:
-        return item in str(self)
-
-    def __len__(self) -> int:
-        return len(str(self))
-
-    def __add__(self, other: str) -> str:
-        return str(self) + other
-
-    def __radd__(self, other: str) -> str:
-        return other + str(self)
-
-    def __lt__(self, other: object) -> bool:
-        return str(self) < str(other)
 
     def __repr__(self) -> str:
         return f"Official({self.texts['en']!r})"
@@ -176,8 +161,7 @@ class Official:
             return self.texts == other.texts
         return NotImplemented
 
-    def __hash__(self) -> int:
-        return hash(self.texts["en"])
+    __hash__ = _Text.__hash__  # (a class defining __eq__ loses its inherited __hash__)
 
 
 def msg(text: str, /, **args: Any) -> Msg:

@@ -259,3 +259,19 @@ def english_words(series, summary, outlook, reader="patient"):
     said = words(series, summary, outlook, reader=reader)
     return SimpleNamespace(headline=said.headline.english(), sentence=said.sentence.english(),
                            method=tuple(note.english() for note in said.method))
+
+
+def four_rounds_of_relief(check_in, log_session, last_ago=0):
+    """A course whose relief can be read: a week at 7, then four rounds of treatment (sessions 53,
+    39, 21 and 4 days ago), anxiety down near 2 after each and back near 7 after 8, 10 and 7 days;
+    the last round still holding. ``check_in(days_ago, anxiety)`` and ``log_session(days_ago)`` save
+    them (through whichever client the test drives)."""
+    back, calm = (7, 6, 8, 7), (2, 3, 1, 2)
+    for step in ((60, 54, back), 53, (53, 46, calm), (45, 40, back), 39, (39, 30, calm), (29, 22, back), 21,
+                 (21, 15, calm), (14, 8, back), 4, (4, last_ago, calm)):
+        if isinstance(step, int):
+            log_session(step)
+            continue
+        first, last, levels = step
+        for n, days_ago in enumerate(range(first, last - 1, -1)):
+            check_in(days_ago, levels[n % len(levels)])

@@ -12,7 +12,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import PASSWORD, share
+from helpers import PASSWORD, four_rounds_of_relief, share
 from push_service import PushService
 
 from diary.config import crisis_contacts
@@ -178,27 +178,13 @@ def test_crisis_words_bring_the_support_card_in_spanish_with_spanish_help_first(
 
 
 def test_the_relief_answer_in_spanish(paciente):
-    levels_back, levels_calm = (7, 6, 8, 7), (2, 3, 1, 2)
+    def check_in(days_ago, anxiety):
+        assert paciente.post("/api/v1/entries", json={"date": ago(days_ago), "anxiety": anxiety}).status_code == 201
 
-    def days(first, last, levels):
-        for n, d in enumerate(range(first, last - 1, -1)):
-            assert paciente.post("/api/v1/entries", json={"date": ago(d), "anxiety": levels[n % 4]}).status_code == 201
-
-    def session(d):
-        assert paciente.post("/api/v1/sessions", json={"date": ago(d), "treatment": "iv_ketamine",
+    def log_session(days_ago):
+        assert paciente.post("/api/v1/sessions", json={"date": ago(days_ago), "treatment": "iv_ketamine",
                                                        "anxiety_before": 7, "anxiety_after": 3}).status_code == 201
-    days(60, 54, levels_back)
-    session(53)
-    days(53, 46, levels_calm)   # 8 days of relief
-    days(45, 40, levels_back)
-    session(39)
-    days(39, 30, levels_calm)   # 10 days
-    days(29, 22, levels_back)
-    session(21)
-    days(21, 15, levels_calm)
-    days(14, 8, levels_back)
-    session(4)
-    days(4, 0, levels_calm)
+    four_rounds_of_relief(check_in, log_session)
     relief = paciente.get("/api/v1/trends?days=all").get_json()["relief"]
     assert relief["status"] == "enough"  # the enumeration stays English
     assert relief["headline"].startswith("El alivio suele durar aproximadamente ")

@@ -8,7 +8,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -30,29 +30,13 @@ OFFER_CARD = "reminders"
 TooManyDevices = push_store.TooManyDevices
 
 
-class Device(TypedDict):
-    """A browser's subscription as the account's own list shows it: ``device`` named in the reader's
-    language (``device_name``)."""
-    id: int
-    user_id: int
-    endpoint: str
-    p256dh: str
-    auth: str
-    remind_at: str
-    days: list[int]
-    device: Msg | str
-    created_at: str
-    last_sent_at: str | None
-    purpose: str
-
-
-def shown(subscription: Subscription) -> Device:
-    """``subscription`` with its device named as the reader reads it."""
-    return {**subscription, "device": device_name(subscription["device"])}
+def shown(subscription: Subscription) -> Subscription:
+    """``subscription`` with its device named as the reader reads it (worded now: a list for a page)."""
+    return {**subscription, "device": str(device_name(subscription["device"]))}
 
 
 def subscribe(db: Database, user_id: int, data: Mapping[str, Any],
-              user_agent: str = "") -> tuple[Device, bool]:
+              user_agent: str = "") -> tuple[Subscription, bool]:
     """Save this browser's subscription and reminder time: ``(subscription, created)``."""
     subscription, created = push_store.subscribe(db, user_id, {
         "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"],
@@ -69,7 +53,7 @@ def remove_device(db: Database, user_id: int, subscription_id: int) -> bool:
     return push_store.delete(db, user_id, subscription_id)
 
 
-def devices(db: Database, user_id: int) -> list[Device]:
+def devices(db: Database, user_id: int) -> list[Subscription]:
     """The patient's browsers with reminders on, newest first, each named in the reader's language."""
     return [shown(subscription) for subscription in push_store.for_user(db, user_id)]
 

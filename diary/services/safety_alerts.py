@@ -17,7 +17,8 @@ from ..insights.reminders import Payload
 from ..messages import msg
 from ..store import push as push_store
 from ..store import safety_alerts as alerts_store
-from .reminders import Device, device_label, shown
+from ..store.push import Subscription
+from .reminders import device_label, shown
 from .safety import shown_from
 
 # A push service keeps a safety alert a day (a phone off overnight still gets it), sent at "high"
@@ -36,7 +37,7 @@ TooManyDevices = push_store.TooManyDevices
 
 
 def subscribe(db: Database, provider_id: int, data: Mapping[str, Any],
-              user_agent: str = "") -> tuple[Device, bool]:
+              user_agent: str = "") -> tuple[Subscription, bool]:
     """Turn safety alerts on for this browser: ``(subscription, created)``."""
     subscription, created = push_store.subscribe(db, provider_id, {
         "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"],
@@ -54,7 +55,7 @@ def remove_device(db: Database, provider_id: int, subscription_id: int) -> bool:
     return push_store.delete(db, provider_id, subscription_id, purpose=push_store.SAFETY_ALERTS)
 
 
-def devices(db: Database, provider_id: int) -> list[Device]:
+def devices(db: Database, provider_id: int) -> list[Subscription]:
     """The provider's browsers with safety alerts on, newest first, each named in the reader's language."""
     return [shown(subscription)
             for subscription in push_store.for_user(db, provider_id, purpose=push_store.SAFETY_ALERTS)]

@@ -7,6 +7,7 @@ import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import four_rounds_of_relief
 
 from .test_accessibility import check_page
 from .test_trends import post_json
@@ -81,29 +82,16 @@ def test_a_spanish_speaking_patient_from_registering_to_relief(telefono, live_se
 
     # Four rounds of treatment with check-ins between: Trends answers in Spanish, with a date.
     today = dt.datetime.now(ZoneInfo("America/Chicago")).date()
-    back, calm = (7, 6, 8, 7), (2, 3, 1, 2)
 
-    def days(first, last, levels):
-        for n, ago in enumerate(range(first, last - 1, -1)):
-            date = (today - dt.timedelta(days=ago)).isoformat()
-            assert post_json(page, "/api/v1/entries", {"date": date, "anxiety": levels[n % 4]}) == 201
+    def check_in(days_ago, anxiety):
+        date = (today - dt.timedelta(days=days_ago)).isoformat()
+        assert post_json(page, "/api/v1/entries", {"date": date, "anxiety": anxiety}) == 201
 
-    def session(ago):
-        date = (today - dt.timedelta(days=ago)).isoformat()
+    def log_session(days_ago):
+        date = (today - dt.timedelta(days=days_ago)).isoformat()
         assert post_json(page, "/api/v1/sessions", {"date": date, "treatment": "iv_ketamine",
                                                     "anxiety_before": 7, "anxiety_after": 3}) == 201
-    days(60, 54, back)
-    session(53)
-    days(53, 46, calm)
-    days(45, 40, back)
-    session(39)
-    days(39, 30, calm)
-    days(29, 22, back)
-    session(21)
-    days(21, 15, calm)
-    days(14, 8, back)
-    session(4)
-    days(4, 1, calm)
+    four_rounds_of_relief(check_in, log_session, last_ago=1)
     page.goto(live_server + "/trends")
     answer = page.locator("#answer-title").inner_text()
     assert answer.startswith("El alivio suele durar aproximadamente ") and answer.endswith(" días")
