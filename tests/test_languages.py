@@ -342,3 +342,16 @@ def test_no_english_on_a_spanish_readers_pages(app, paciente):
     if words:
         found["scripts' words"] = words
     assert found == {}
+
+
+def test_deleting_an_account_asks_for_the_word_in_the_readers_language(app, paciente):
+    page = paciente.get("/account/delete").get_data(as_text=True)
+    assert "Escriba &#34;eliminar&#34; para confirmar" in page or 'Escriba "eliminar" para confirmar' in page
+    response = paciente.post("/account/delete", data={"password": PASSWORD, "confirmation": "borrar"})
+    assert response.status_code == 422 and "Escriba &#34;eliminar&#34; para confirmar." in response.get_data(as_text=True)
+    response = paciente.post("/account/delete", data={"password": PASSWORD, "confirmation": "Eliminar"})
+    assert response.status_code == 302
+    # The English word works too, whatever the language.
+    other = app.test_client()
+    register(other, email="luz@example.com", headers=SPANISH)
+    assert other.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"}).status_code == 302

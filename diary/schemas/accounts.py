@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates, validates_schema
 
-from ..messages import msg
+from ..messages import context_msg, msg
 from ..security.passwords import MAX_LENGTH, MIN_LENGTH, weakness
 from ..timeutil import is_timezone
 from ..vocabulary import LANGUAGES
@@ -124,7 +124,9 @@ class UserOut(Schema):
     language = fields.String(metadata={"enum": list(LANGUAGES)})
 
 
-DELETE_CONFIRMATION = "delete"
+# The word typed to confirm deleting an account, in the reader's language ("eliminar"); the
+# English word is always accepted too (a Spanish reader may know the form in English).
+DELETE_CONFIRMATION = context_msg("the word typed to delete an account", "delete")
 
 
 class DeleteAccountIn(Schema):
@@ -133,7 +135,7 @@ class DeleteAccountIn(Schema):
 
     @validates("confirmation")
     def _typed(self, value: str, **kwargs: Any) -> None:
-        if value.casefold() != DELETE_CONFIRMATION:
+        if value.casefold() not in (DELETE_CONFIRMATION.english(), str(DELETE_CONFIRMATION).casefold()):
             raise refused(msg('Type "%(word)s" to confirm.', word=DELETE_CONFIRMATION))
 
 

@@ -10,6 +10,7 @@ from ..insights import triggers
 from ..insights.questionnaires import ANSWER_LABELS, DIFFICULTY_ANSWERS, INSTRUMENTS, SEVERITY_LABELS
 from ..insights.reliable_change import RELIABLE_LABELS
 from ..messages import Msg, msg
+from ..schemas.accounts import DELETE_CONFIRMATION
 from ..schemas.assessments import PLAN_STEPS
 from ..timeutil import local_date
 from ..vocabulary import (
@@ -124,6 +125,7 @@ def init_app(app: Flask) -> None:
         PLAN_LABELS={name: label for name, label, _ in PLAN_STEPS},
         EMERGENCY=EMERGENCY, take_support_card=support.take, js_words=js_words.words,
         current_language=i18n.language, LANGUAGE_NAMES=LANGUAGE_NAMES, SUGGESTED_TRIGGERS=SUGGESTED_TRIGGERS,
+        DELETE_CONFIRMATION=DELETE_CONFIRMATION,
         crisis_contacts=support.contacts,
     )
     app.jinja_env.trim_blocks = True
