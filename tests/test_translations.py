@@ -89,13 +89,13 @@ def test_the_template_check_sees_a_bare_word(app):
     assert words_outside_the_catalog(source, app.jinja_env) == ["Saved times", 'aria-label="Close"']
 
 
-def extracted_messages() -> dict[str, tuple]:
-    """Every message `make translations` extracts: id -> (id, plural) as Babel reads them."""
+def extracted_messages() -> dict[tuple, tuple]:
+    """Every message `make translations` extracts: (id, context) -> (id, plural) as Babel reads them."""
     method_map, options_map = parse_mapping_cfg((ROOT / "babel.cfg").open(encoding="utf-8"))
     found = {}
-    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords={
+    for _, _, message, _, context in extract_from_dir(str(ROOT), method_map, options_map, keywords={
             **{"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}, **KEYWORDS}):
-        key = message[0] if isinstance(message, tuple) else message
+        key = (message[0] if isinstance(message, tuple) else message, context)
         found[key] = message
     return found
 
@@ -116,9 +116,10 @@ def test_the_makefile_extracts_with_the_same_keywords():
 def test_every_message_has_its_spanish(catalog):
     messages = extracted_messages()
     assert len(messages) > 500, "extraction found too little: is babel.cfg read?"
-    missing = sorted(key for key in messages if key not in catalog)
-    untranslated = sorted(key for key in messages if key in catalog and not _translated(catalog[key]))
-    fuzzy = sorted(key for key in messages if key in catalog and catalog[key].fuzzy)
+    held = {key: catalog.get(*key) for key in messages}
+    missing = sorted(key[0] for key, message in held.items() if message is None)
+    untranslated = sorted(key[0] for key, message in held.items() if message is not None and not _translated(message))
+    fuzzy = sorted(key[0] for key, message in held.items() if message is not None and message.fuzzy)
     assert {"missing from the .po (run make translations)": missing, "without Spanish": untranslated,
             "fuzzy": fuzzy} == {"missing from the .po (run make translations)": [], "without Spanish": [], "fuzzy": []}
 
