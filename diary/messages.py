@@ -112,6 +112,8 @@ class Msg(_Text):
         for name, value in self.args.items():
             if isinstance(value, Msg):
                 args[name] = {"msg": value.to_json()}
+            elif isinstance(value, DayOnly):
+                args[name] = {"day_only": value.day.isoformat()}
             elif isinstance(value, dt.date):
                 args[name] = value.isoformat()
                 dates.append(name)
@@ -126,6 +128,8 @@ class Msg(_Text):
         for name, value in data["args"].items():
             if isinstance(value, dict) and "msg" in value:
                 args[name] = cls.from_json(value["msg"])
+            elif isinstance(value, dict) and "day_only" in value:
+                args[name] = DayOnly(dt.date.fromisoformat(value["day_only"]))
             elif name in data.get("dates", ()):
                 args[name] = dt.date.fromisoformat(value)
             else:

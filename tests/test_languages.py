@@ -355,3 +355,72 @@ def test_deleting_an_account_asks_for_the_word_in_the_readers_language(app, paci
     other = app.test_client()
     register(other, email="luz@example.com", headers=SPANISH)
     assert other.post("/account/delete", data={"password": PASSWORD, "confirmation": "delete"}).status_code == 302
+
+
+# --- Found in review: each test failed before its fix -------------------------------------------
+
+def test_the_validation_librarys_own_messages_are_spanish_too(paciente):
+    """marshmallow's own messages (an unknown field, a missing one, a malformed id) and a length
+    limit's, not only the app's."""
+    response = paciente.post("/api/v1/sessions", json={"date": ago(0), "bogus": 1, "anxiety_before": 7,
+                                                       "anxiety_after": 3})
+    errors = response.get_json()["errors"]
+    assert response.status_code == 422 and set(errors) == {"bogus", "treatment"}
+    assert errors["bogus"] == ["Campo desconocido."] and errors["treatment"] == ["Falta este dato obligatorio."]
+    response = paciente.post("/api/v1/entries", json={"id": "not-a-uuid", "date": ago(0), "anxiety": 3})
+    assert response.get_json()["errors"]["id"] == ["No es un UUID válido."]
+    response = paciente.post("/login", data={"email": "x" * 300 + "@example.com", "password": "p"})
+    assert "Longer than" not in response.get_data(as_text=True)
+
+
+def test_a_logged_out_page_keeps_the_accounts_language(client):
+    register(client, headers=SPANISH)
+    client.post("/logout")
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html_lang(page) == "es"
+
+
+def test_a_backslashed_next_is_not_followed(client):
+    for target in ("//elsewhere.example/", "/\\elsewhere.example", "/\t/elsewhere.example"):
+        response = client.post("/language", data={"language": "es", "next": target})
+        assert response.headers["Location"] == "/", target
+
+
+def test_pages_that_change_with_the_language_say_so_to_caches(client):
+    for path in ("/login", "/offline", "/manifest.webmanifest", "/sw.js"):
+        response = client.get(path)
+        assert "Accept-Language" in response.headers.get("Vary", ""), path
+
+
+def test_a_phq9_signal_reads_in_english_whatever_the_request(paciente):
+    from diary.messages import Msg
+    from diary.services import safety
+
+    event = {"source": "assessment", "reason": "phq9_item9", "detail": "several days", "date": ago(0), "raised_at": "2026-12-01T10:00:00.000Z"}
+    said = safety.explain(event)
+    assert isinstance(said, Msg) and "several days" in said.english() and "varios" not in said.english()
+
+
+def test_a_stored_message_keeps_its_day_only_dates_and_context():
+    from diary.messages import DayOnly, Msg, context_msg, msg
+
+    day = dt.date(2026, 12, 9)
+    message = msg("between %(first)s and %(last)s", first=DayOnly(day), last=day,
+                  severity=context_msg("side effect", "moderate"))
+    import json as json_module
+    again = Msg.from_json(json_module.loads(json_module.dumps(message.to_json())))
+    assert again == message and again.args["first"] == DayOnly(day) and again.args["severity"].context == "side effect"
+
+
+def test_a_questionnaire_keeps_the_language_of_the_form_it_was_answered_on(paciente):
+    """Shown in Spanish, sent after the account switched to English (another tab): still Spanish."""
+    page = paciente.get("/assessments/new?instrument=gad7").get_data(as_text=True)
+    assert 'name="form_language" value="es"' in page
+    paciente.post("/language", data={"language": "en"})
+    response = paciente.post("/assessments/new?instrument=gad7", data={
+        **{f"item_{n}": "0" for n in range(1, 8)}, "date": ago(0), "form_language": "es",
+        "id": "7b0e7d4c-4f5e-4a43-9f57-2f1a3f0d6a11"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    bundle = paciente.get("/export/fhir.json").get_json()
+    [answered] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+    assert answered["language"] == "es-US"

@@ -129,8 +129,13 @@ def _translated(message) -> bool:
     return all(s.strip() for s in strings)
 
 
+def test_placeholders_are_read_with_their_formats():
+    assert placeholders("Must be at most {max:,} characters, %(num)d and %(mean).1f.") == {
+        "{max:,}", "%(num)d", "%(mean).1f"}
+
+
 def placeholders(text: str) -> set[str]:
-    return set(re.findall(r"%\(\w+\)[sdf]|%\(\w+\)\.\d+f|\{\w+\}", text))
+    return set(re.findall(r"%\(\w+\)[sdf]|%\(\w+\)\.\d+f|\{\w+(?::[^}]*)?\}", text))
 
 
 def test_translations_keep_every_placeholder(catalog):

@@ -3,7 +3,19 @@ and the OpenAPI document. ``*In`` schemas load (validate and convert), ``*Out`` 
 from collections.abc import Callable
 from typing import Any
 
-from ..messages import Msg, msg
+from ..messages import N_, Msg, msg
+
+# marshmallow's own messages, as its fields and schemas give them (the dates' filled in), for the
+# catalog: the web layer words them in the reader's language (web/i18n.py, word_any).
+LIBRARY_MESSAGES = (
+    N_("Missing data for required field."), N_("Field may not be null."), N_("Invalid value."),
+    N_("Unknown field."), N_("Invalid input type."), N_("Invalid type."), N_("Not a valid string."),
+    N_("Not a valid utf-8 string."), N_("Not a valid UUID."), N_("Not a valid boolean."), N_("Not a valid integer."),
+    N_("Not a valid number."), N_("Number too large."),
+    N_("Special numeric values (nan or infinity) are not permitted."), N_("Not a valid list."),
+    N_("Not a valid mapping type."), N_("Not a valid URL."), N_("Not a valid email address."),
+    N_("Not a valid date."), N_("Not a valid datetime."), N_("Not a valid time."),
+)
 
 
 def flat_errors(messages: dict[str, Any] | list[Any], word: Callable[[Any], str] = str) -> dict[str, list[str]]:

@@ -12,6 +12,7 @@ from .fields import Trimmed, refuse_deceptive, refuse_unreadable
 from .validators import Email, Length, OneOf, refused
 
 ROLES = ("patient", "provider")
+TOO_LONG = msg("Must be at most {max:,} characters.")
 
 
 def new_password(**kwargs: Any) -> fields.String:
@@ -56,7 +57,8 @@ def time_zone(**kwargs: Any) -> fields.String:
 
 
 class RegisterIn(Schema):
-    email = Trimmed(required=True, validate=[Length(max=254), Email(error=msg("Not a valid email address."))])
+    email = Trimmed(required=True, validate=[Length(max=254, error=TOO_LONG),
+                                             Email(error=msg("Not a valid email address."))])
     password = new_password()
     role = fields.String(required=True, validate=OneOf(ROLES, error=msg("Must be one of: {choices}.")))
     display_name = display_name()
@@ -82,8 +84,8 @@ class LanguageIn(Schema):
 
 
 class LoginIn(Schema):
-    email = Trimmed(required=True, validate=Length(max=254))
-    password = fields.String(required=True, validate=Length(max=1024))
+    email = Trimmed(required=True, validate=Length(max=254, error=TOO_LONG))
+    password = fields.String(required=True, validate=Length(max=1024, error=TOO_LONG))
 
 
 class ResetPasswordIn(Schema):
@@ -108,11 +110,12 @@ class ResetPasswordIn(Schema):
 
 class PasswordChangeIn(ResetPasswordIn):
     """The same, with the current password: ``PasswordChangeIn(email=...)``, the logged-in user's."""
-    current_password = fields.String(required=True, validate=Length(max=1024))
+    current_password = fields.String(required=True, validate=Length(max=1024, error=TOO_LONG))
 
 
 class ForgotPasswordIn(Schema):
-    email = Trimmed(required=True, validate=[Length(max=254), Email(error=msg("Not a valid email address."))])
+    email = Trimmed(required=True, validate=[Length(max=254, error=TOO_LONG),
+                                             Email(error=msg("Not a valid email address."))])
 
 
 class UserOut(Schema):
@@ -130,7 +133,7 @@ DELETE_CONFIRMATION = context_msg("the word typed to delete an account", "delete
 
 
 class DeleteAccountIn(Schema):
-    password = fields.String(required=True, validate=Length(max=1024))
+    password = fields.String(required=True, validate=Length(max=1024, error=TOO_LONG))
     confirmation = Trimmed(required=True)
 
     @validates("confirmation")
@@ -146,5 +149,5 @@ class SecondFactorIn(Schema):
 
 class ConfirmIdentityIn(Schema):
     """Password and a second factor, before changing the account's two-factor settings."""
-    password = fields.String(required=True, validate=Length(max=1024))
+    password = fields.String(required=True, validate=Length(max=1024, error=TOO_LONG))
     code = Trimmed(required=True, validate=Length(min=1, max=64, error=msg("Enter the code from your app.")))

@@ -232,7 +232,8 @@ def _renamed(sentence: Msg, name: str, shown: Msg | str) -> Msg:
     args = {key: shown if isinstance(value, str) and value == name else
             _renamed(value, name, shown) if isinstance(value, Msg) else value
             for key, value in sentence.args.items()}
-    return Msg(sentence.id, args, plural=sentence.plural, count=sentence.count, braces=sentence.braces)
+    return Msg(sentence.id, args, plural=sentence.plural, count=sentence.count, braces=sentence.braces,
+               context=sentence.context)
 
 
 def _audited(db: Database, action: str, provider_id: int, patient_id: int) -> None:

@@ -128,25 +128,12 @@ def note_signal(db: Database, user_id: int, source: str, record: Mapping[str, An
                             new=new)
 
 
-class _LowerCase:
-    """An official answer as it reads inside a sentence: lower case, in the reader's language."""
-    __slots__ = ("text",)
-
-    def __init__(self, text: Official) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        return str(self.text).lower()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _LowerCase) and self.text == other.text
-
-    def __hash__(self) -> int:
-        return hash(self.text)
-
-
-# A PHQ-9 signal's stored detail (the English answer, lower case) -> the answer in every language.
-_ANSWERS_BY_DETAIL = {label.english().lower(): label for label in ANSWER_LABELS.values()}
+# A PHQ-9 signal's stored detail (the English answer, lower case) -> the answer in every language,
+# as it reads inside a sentence (lower case).
+_ANSWERS_BY_DETAIL = {
+    label.english().lower(): Official(**{language: text.lower() for language, text in label.texts.items()})
+    for label in ANSWER_LABELS.values()
+}
 
 
 def explain(event: Mapping[str, Any]) -> Msg:
@@ -155,7 +142,7 @@ def explain(event: Mapping[str, Any]) -> Msg:
         answer = _ANSWERS_BY_DETAIL.get(event["detail"])
         return msg("%(instrument)s item %(item)s (thoughts of death or self-harm) answered “%(answer)s”",
                    instrument=PHQ9.name, item=SELF_HARM_ITEM + 1,
-                   answer=_LowerCase(answer) if answer is not None else event["detail"])
+                   answer=answer if answer is not None else event["detail"])
     return CRISIS_EXPLANATIONS[event["source"]]
 
 

@@ -16,6 +16,7 @@ from ..schemas.assessments import AssessmentIn, AssessmentListOut, AssessmentOut
 from ..services import IdConflict
 from ..services import assessments as assessments_service
 from ..services import records
+from ..vocabulary import LANGUAGES
 from ..web import i18n, support
 from ..web.api import not_found, on_patient_today, operation, saved
 from ..web.auth import patient_today, patients_only
@@ -68,8 +69,10 @@ def new() -> ResponseReturnValue:
         data, errors = load(AssessmentIn(today=today), values)
         if data is not None:
             try:
-                assessment, _created, card = records.create_assessment(get_db(), current_user.id, data,
-                                                                       language=i18n.language())
+                shown_in = request.form.get("form_language")
+                assessment, _created, card = records.create_assessment(
+                    get_db(), current_user.id, data,
+                    language=shown_in if shown_in in LANGUAGES else i18n.language())
             except IdConflict:
                 errors = {"id": [_("This questionnaire was already saved (see Questionnaires); saving again stores"
                                    " it as a new one.")]}

@@ -64,6 +64,7 @@ def start_login(row: Mapping[str, Any], *, keep_login_time: bool = False) -> Use
     login_user(user)
     session.permanent = True
     flask_babel.refresh()  # the rest of this request speaks the account's language
+    i18n.remember_language(user.language)
     return user
 
 
@@ -102,7 +103,9 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # A backslash or a control character: browsers read "/\\host" as "//host".
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or any(c == "\\" or ord(c) < 32 or ord(c) == 127 for c in target)):
         return None
     return target
 
@@ -154,10 +157,8 @@ def choose_language() -> ResponseReturnValue:
         raise http_error(422, errors)
     if current_user.is_authenticated:
         accounts.set_language(get_db(), current_user.id, data["language"])
-    response = redirect(safe_next(request.form.get("next")) or url_for("diary.today"), code=303)
-    response.set_cookie(i18n.COOKIE, data["language"], max_age=i18n.COOKIE_DAYS * 24 * 3600, httponly=True,
-                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response
+    i18n.remember_language(data["language"])
+    return redirect(safe_next(request.form.get("next")) or url_for("diary.today"), code=303)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -376,6 +377,7 @@ def profile() -> ResponseReturnValue:
     accounts.update_profile(get_db(), current_user.id, **data)
     current_user.language = data["language"]
     flask_babel.refresh()  # the message below in the language just chosen
+    i18n.remember_language(data["language"])
     flash(_("Profile saved."), "success")
     return redirect(url_for("auth.account"))
 

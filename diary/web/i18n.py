@@ -14,7 +14,7 @@ from typing import Any
 
 import flask_babel
 from babel.dates import format_date
-from flask import Flask, has_request_context, request
+from flask import Flask, Response, after_this_request, current_app, has_request_context, request
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 
@@ -142,7 +142,33 @@ class WordingJSONProvider(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
+def vary_by_language(response: Response) -> Response:
+    """Tell caches that a page's words follow Accept-Language and the cookies (the login and the
+    language switch's); the static files, named by their content, are the same for everyone."""
+    if request.endpoint != "static":
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def set_language_cookie(response: Response, chosen: str, secure: bool) -> None:
+    """Remember ``chosen`` on this browser (read before logging in, and after logging out)."""
+    response.set_cookie(COOKIE, chosen, max_age=COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=secure)
+
+
+def remember_language(chosen: str) -> None:
+    """Set the language cookie on this request's response: a logged-in account's language outlives
+    its login on this browser (the login page after logging out speaks it)."""
+    secure = bool(current_app.config["SESSION_COOKIE_SECURE"])
+
+    def remember(response: Response) -> Response:
+        set_language_cookie(response, chosen, secure)
+        return response
+    after_this_request(remember)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language, default_domain="messages")
     messages.use_translator(word, language)
     app.json = WordingJSONProvider(app)
+    app.after_request(vary_by_language)
