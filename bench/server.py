@@ -59,12 +59,16 @@ def gunicorn(workers=2, database=None, app="wsgi:app", log=None):
 
 
 class Client:
-    """A keep-alive HTTP client holding one session cookie and its CSRF token."""
+    """A keep-alive HTTP client holding its cookies (the session's, the language's) and its CSRF token."""
 
     def __init__(self, host, port):
         self.conn = http.client.HTTPConnection(host, port, timeout=30)
-        self.cookie = ""
+        self.cookies = {}
         self.csrf = ""
+
+    @property
+    def cookie(self):
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def request(self, method, path, body=None, content_type=None):
         headers = {"Cookie": self.cookie, "X-CSRFToken": self.csrf}
@@ -73,9 +77,9 @@ class Client:
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
         data = response.read()
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
+        for cookie in response.headers.get_all("Set-Cookie") or ():
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name] = value
         return response.status, data
 
     def post_json(self, path, payload):

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import flask_babel
 import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -63,7 +62,7 @@ def start_login(row: Mapping[str, Any], *, keep_login_time: bool = False) -> Use
         session["auth_at"] = login_time
     login_user(user)
     session.permanent = True
-    flask_babel.refresh()  # the rest of this request speaks the account's language
+    i18n.refresh()  # the rest of this request speaks the account's language
     i18n.remember_language(user.language)
     return user
 
@@ -376,7 +375,7 @@ def profile() -> ResponseReturnValue:
         return render_account(profile_errors=errors, profile=values)
     accounts.update_profile(get_db(), current_user.id, **data)
     current_user.language = data["language"]
-    flask_babel.refresh()  # the message below in the language just chosen
+    i18n.refresh()  # the message below in the language just chosen
     i18n.remember_language(data["language"])
     flash(_("Profile saved."), "success")
     return redirect(url_for("auth.account"))

@@ -7,14 +7,15 @@ Accept-Language, else English. Dates are worded with the language's own names fr
 data; the Spanish is the United States' (es_US: "sáb 5 dic", a point before decimals).
 """
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 import flask_babel
 from babel.dates import format_date
-from flask import Flask, Response, after_this_request, current_app, has_request_context, request
+from babel.support import NullTranslations
+from flask import Flask, Response, after_this_request, current_app, g, has_app_context, has_request_context, request
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 
@@ -56,19 +57,29 @@ def select_language() -> str:
 
 
 def language() -> str:
-    """The language this request (or ``speaking``) speaks: "en" or "es"."""
-    from flask import has_app_context
-    if not has_app_context():
-        return DEFAULT
-    locale = flask_babel.get_locale()
-    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
+    """The language this request (or ``speaking``) speaks: "en" or "es" (kept for the request,
+    below: every date on a page asks)."""
+    return _speaking()[0] if has_app_context() else DEFAULT
 
 
 @contextmanager
 def speaking(language: str) -> Iterator[None]:
     """Word everything inside in ``language`` (a reminder sent to a patient, whoever is sending)."""
     with flask_babel.force_locale(language if language in LANGUAGES else DEFAULT):
-        yield
+        kept = g.pop(_SPEAKING, None)
+        try:
+            yield
+        finally:
+            g.pop(_SPEAKING, None)
+            if kept is not None:
+                setattr(g, _SPEAKING, kept)
+
+
+def refresh() -> None:
+    """After the account's language changed mid-request (a login, Account): the rest of the
+    request speaks the new one."""
+    flask_babel.refresh()
+    g.pop(_SPEAKING, None)
 
 
 @lru_cache(maxsize=None)
@@ -108,18 +119,60 @@ def nice_time(utc_stamp: str) -> str:
     return local_time(utc_stamp, viewer_timezone(), date_names(language()))
 
 
-def _translations() -> flask_babel.support.NullTranslations:
-    return flask_babel.get_translations()
+# Flask-Babel finds the request's language and catalog afresh on every call (~30 µs through its
+# context lookups); a five-year Trends page words 600 texts. So the request keeps its language and
+# catalog on `g` (``speaking`` and ``refresh`` start anew), and a text without a count, once worded
+# in a language, is kept for the process: the catalogs don't change while the app runs (Flask-Babel
+# loads each once too). Measured in docs/PERFORMANCE.md ("Languages").
+_SPEAKING = "diary_speaking"
+_FIXED: dict[tuple[str, ...], str] = {}
+
+
+def _speaking() -> tuple[str, NullTranslations]:
+    """This request's (language, catalog)."""
+    kept: tuple[str, NullTranslations] | None = g.get(_SPEAKING)
+    if kept is None:
+        locale = flask_babel.get_locale()
+        chosen = locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
+        kept = (chosen, flask_babel.get_translations())
+        setattr(g, _SPEAKING, kept)
+    return kept
+
+
+def _fixed(key: tuple[str, ...], lookup: Callable[[NullTranslations], str]) -> str:
+    if not has_app_context():
+        return lookup(NullTranslations())
+    chosen, catalog = _speaking()
+    try:
+        return _FIXED[(chosen, *key)]
+    except KeyError:
+        _FIXED[(chosen, *key)] = text = lookup(catalog)
+        return text
+
+
+def gettext(text: str) -> str:
+    return _fixed((text,), lambda catalog: catalog.ugettext(text))
+
+
+def pgettext(context: str, text: str) -> str:
+    return _fixed(("\x04", context, text), lambda catalog: catalog.upgettext(context, text))
+
+
+def ngettext(one: str, many: str, count: int) -> str:
+    catalog = _speaking()[1] if has_app_context() else NullTranslations()
+    return catalog.ungettext(one, many, count)
+
+
+def npgettext(context: str, one: str, many: str, count: int) -> str:
+    catalog = _speaking()[1] if has_app_context() else NullTranslations()
+    return catalog.unpgettext(context, one, many, count)
 
 
 def word(message: Msg) -> str:
     """``message`` in the request's language (``str(message)`` calls this once init_app has run)."""
-    from flask import has_app_context
     if not has_app_context():
         return message.english()
-    translations = _translations()
-    return messages.word(message, translations.ugettext, translations.ungettext, nice_day,
-                         pgettext=translations.upgettext)
+    return messages.word(message, gettext, ngettext, nice_day, pgettext=pgettext)
 
 
 def word_any(text: Msg | str) -> str:
@@ -127,8 +180,7 @@ def word_any(text: Msg | str) -> str:
     ``N_``), in the request's language; a text the catalog doesn't hold stays as it is."""
     if isinstance(text, Msg):
         return str(text)
-    from flask import has_app_context
-    return _translations().ugettext(text) if has_app_context() else text
+    return gettext(text) if has_app_context() else text
 
 
 class WordingJSONProvider(DefaultJSONProvider):
@@ -169,6 +221,11 @@ def remember_language(chosen: str) -> None:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language, default_domain="messages")
+    # Jinja's `_`, `ngettext` and `pgettext` through the request's cache of worded texts (above).
+    # (install_gettext_callables is added to the environment by Jinja's i18n extension, which
+    # Flask-Babel enables: mypy can't see it.)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     messages.use_translator(word, language)
     app.json = WordingJSONProvider(app)
     app.after_request(vary_by_language)
