@@ -64,7 +64,7 @@ class _Text:
 
 class Msg(_Text):
     """A message id, its plural form and count if it has one, and the values it names."""
-    __slots__ = ("id", "plural", "count", "args", "braces", "context")
+    __slots__ = ("id", "plural", "count", "args", "braces", "context", "worded")
 
     def __init__(self, id: str, args: Mapping[str, Any] | None = None, *, plural: str | None = None,
                  count: int | None = None, braces: bool = False, context: str | None = None) -> None:
@@ -78,6 +78,9 @@ class Msg(_Text):
         # marshmallow fills its validators' error messages with str.format ("{max}"): a message
         # given to one as ``error=`` is filled the same way, when worded (``format``).
         self.braces = braces
+        # The translator's last wording of it, with what that wording depended on (its own business:
+        # not part of the message).
+        self.worded: tuple[Any, str] | None = None
 
     def format(self, *positional: Any, **args: Any) -> "Msg":
         """The message with ``{name}`` values given (as marshmallow's validators call str.format)."""

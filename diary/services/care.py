@@ -3,7 +3,9 @@
 What a provider may see is decided here, from the share's scope and the private flags.
 """
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
@@ -106,10 +108,25 @@ def stored_text(text: Msg | str) -> Any:
 
 
 def shown_text(text: Any) -> Msg | str:
-    """A reason's text from a line (stored, or computed now) as it is shown: a message."""
+    """A reason's text from a line as it is shown: a message."""
     if isinstance(text, dict) and "msg" in text:
         return Msg.from_json(text["msg"])
     return cast(Msg | str, text)
+
+
+def line_reasons(reasons: str | list[LineReason]) -> tuple[LineReason, ...]:
+    """A line's reasons as shown: from the stored line's JSON text, or a line computed now."""
+    if isinstance(reasons, str):
+        return _stored_reasons(reasons)
+    return tuple({"flag": r["flag"], "date": r["date"], "text": shown_text(r["text"])} for r in reasons)
+
+
+@lru_cache(maxsize=4096)
+def _stored_reasons(stored: str) -> tuple[LineReason, ...]:
+    """The same reasons, the same messages, for the same stored text: each message keeps its
+    wording (web/i18n.py, word), so listing 500 patients words each reason once per language and day
+    rather than on every listing. Bounded: a line's reasons change at most daily. Read-only."""
+    return line_reasons(json.loads(stored))
 
 
 class PatientLine(TypedDict):
@@ -350,8 +367,7 @@ def patient_line(db: Database, patient: Mapping[str, Any], today: dt.date) -> Pa
 def summary(patient: Mapping[str, Any], line: Mapping[str, Any], flag: Mapping[str, Any] | None) -> PatientSummary:
     """The dashboard line as one provider sees it: the patient's ``line`` with this provider's open
     safety ``flag`` (or None), which always comes first (docs/INSIGHTS.md, "Provider dashboard")."""
-    reasons: list[LineReason] = [{"flag": reason["flag"], "date": reason["date"], "text": shown_text(reason["text"])}
-                                 for reason in line["reasons"]]
+    reasons: list[LineReason] = list(line_reasons(line["reasons"]))
     if flag:
         reasons = [{"flag": "safety", "date": flag["date"], "text": flag["text"]}, *reasons]
     return {

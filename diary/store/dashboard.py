@@ -17,6 +17,9 @@ LINE = ("last_entry_date", "mean_7", "change_from_baseline", "top_flag", "top_da
 LISTED = ("reasons",)
 PAGE = ("last_session", "sparkline")
 _JSON = ("reasons", "last_session", "sparkline")
+# Read back as its JSON text: the service parses it once per distinct text and keeps what it read
+# (the reasons' messages, worded for each reader; services/care.py, line_reasons).
+_KEPT_AS_TEXT = ("reasons",)
 
 
 class StoredLine(TypedDict):
@@ -78,7 +81,7 @@ def listed_parts(db: Database, patient_ids: Sequence[int], *, page: bool) -> dic
 
 def _decoded(parts: dict[str, Any]) -> dict[str, Any]:
     for name in _JSON:
-        if name in parts and parts[name] is not None:
+        if name in parts and parts[name] is not None and name not in _KEPT_AS_TEXT:
             parts[name] = json.loads(parts[name])
     return parts
 

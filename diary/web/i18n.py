@@ -106,7 +106,7 @@ def nice_day(day: dt.date | DayOnly) -> str:
     a DayOnly as 'Thu 3'."""
     if isinstance(day, DayOnly):
         return weekday_and_day(day.day, date_names(language()))
-    return short_date(day, today_in(viewer_timezone()), date_names(language()))
+    return short_date(day, _reader_today() if has_app_context() else today_in("UTC"), date_names(language()))
 
 
 def nice_span(first: dt.date | str, last: dt.date | str) -> str:
@@ -169,10 +169,30 @@ def npgettext(context: str, one: str, many: str, count: int) -> str:
 
 
 def word(message: Msg) -> str:
-    """``message`` in the request's language (``str(message)`` calls this once init_app has run)."""
+    """``message`` in the request's language (``str(message)`` calls this once init_app has run).
+
+    The message keeps its last wording with the language and the reader's today it was worded for
+    (its dates read "Thu 3 Dec" or "Thu 3 Dec 2025" by the reader's year): a stored dashboard
+    line's reasons, shared between requests, are worded once per language and day, not on every
+    listing of 500 patients (docs/PERFORMANCE.md, "Languages")."""
     if not has_app_context():
         return message.english()
-    return messages.word(message, gettext, ngettext, nice_day, pgettext=pgettext)
+    key = (language(), _reader_today())
+    kept = message.worded
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    text = messages.word(message, gettext, ngettext, nice_day, pgettext=pgettext)
+    message.worded = (key, text)
+    return text
+
+
+def _reader_today() -> dt.date:
+    """The reader's today, once a request (every date in a message asks which year it is)."""
+    kept: dt.date | None = g.get("diary_today")
+    if kept is None:
+        kept = today_in(viewer_timezone())
+        setattr(g, "diary_today", kept)
+    return kept
 
 
 def word_any(text: Msg | str) -> str:
