@@ -23,8 +23,9 @@ export HOST PORT WORKERS
 
 # The Spanish catalog (docs/TRANSLATING.md): `make translations` extracts every marked text of the
 # code and templates (babel.cfg) into messages.pot and merges it into each language's .po, for a
-# translator to fill in; the compiled .mo the app reads is built from the .po by every target that
-# serves or tests (never committed, so it can't fall behind its .po).
+# translator to fill in, and compiles the .mo the app reads. The .mo is committed, so a server
+# started without make (systemd, scripts/serve) speaks Spanish too; every target that serves or
+# tests recompiles it when the .po is newer, and tests/test_translations.py fails if it differs.
 CATALOGS := diary/translations
 PO := $(CATALOGS)/es/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)

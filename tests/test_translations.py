@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +153,16 @@ def test_translations_keep_every_placeholder(catalog):
                     len(ids) == 1 and placeholders(string) != expected):
                 wrong.append(f"{ids[0]!r} -> {string!r}")
     assert wrong == []
+
+
+def test_the_compiled_catalog_is_the_po(catalog):
+    """The committed .mo (what the app reads) says what the .po says: `make translations` compiles it."""
+    with CATALOG.with_suffix(".mo").open("rb") as file:
+        compiled = read_mo(file)
+
+    def words(messages):
+        def frozen(value):
+            return tuple(value) if isinstance(value, list | tuple) else value
+        return {(frozen(m.id), m.context): frozen(m.string) for m in messages if m.id and not m.fuzzy and m.string
+                and (not isinstance(m.string, list | tuple) or all(m.string))}
+    assert words(compiled) == words(catalog)
