@@ -54,19 +54,6 @@ SCOPE_LABELS = {
 # patient's own words, which that scope doesn't share; the safety flag says that it happened).
 WITHHELD_TRIGGER = msg("(words not shown)")
 SIDE_EFFECT_SEVERITIES = ("mild", "moderate", "severe")
-INSTRUMENT_LABELS = {"gad7": "GAD-7", "phq9": "PHQ-9"}
-# Questionnaire severity bands (insights.questionnaires.SEVERITY_LABELS holds the same words).
-BAND_LABELS = {"minimal": msg("Minimal"), "mild": msg("Mild"), "moderate": msg("Moderate"),
-               "moderately_severe": msg("Moderately severe"), "severe": msg("Severe")}
-
-
-def label(code: str) -> Msg | str:
-    """Any of the app's codes as people read it: "iv_ketamine" -> "IV ketamine infusion", "gad7" ->
-    "GAD-7", "moderately_severe" -> "Moderately severe"; anything else with underscores as spaces."""
-    for labels in (TREATMENT_LABELS, SIDE_EFFECT_LABELS, INSTRUMENT_LABELS, BAND_LABELS):
-        if code in labels:
-            return labels[code]
-    return str(code).replace("_", " ")
 
 
 def with_side_effect_details(name: str, effect: Mapping[str, Any]) -> str:
@@ -94,34 +81,6 @@ def describe_side_effect(effect: Mapping[str, Any]) -> Msg | str:
     if len(details) == 1:
         return msg("%(side_effect)s (%(detail)s)", side_effect=name, detail=details[0])
     return msg("%(side_effect)s (%(severity)s, %(hours)s)", side_effect=name, severity=details[0], hours=details[1])
-
-
-# Plurals that don't just add "s" (nor "ies" after a consonant's "y").
-IRREGULAR_PLURALS = {"series": "series", "person": "people"}
-
-
-def plural(count: float, noun: str, nouns: str | None = None) -> str:
-    """``count`` and the noun in the right number, the one way every page and sentence counts things:
-    plural(1, "day") -> "1 day", plural(0, "day") -> "0 days", plural(2, "entry") -> "2 entries",
-    plural(3, "series") -> "3 series". A whole float counts as its integer (2.0 -> "2 days").
-
-    :param nouns: the plural when the rules get it wrong.
-    """
-    if isinstance(count, float) and count.is_integer():
-        count = int(count)
-    shown = f"{count:.15g}" if isinstance(count, float) else str(count)
-    return f"{shown} {noun if count == 1 else nouns or plural_of(noun)}"
-
-
-def plural_of(noun: str) -> str:
-    """"day" -> "days", "entry" -> "entries", "check-in" -> "check-ins", "series" -> "series"."""
-    if noun in IRREGULAR_PLURALS:
-        return IRREGULAR_PLURALS[noun]
-    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
-        return noun[:-1] + "ies"
-    if noun.endswith(("s", "x", "z", "ch", "sh")):
-        return noun + "es"
-    return noun + "s"
 
 
 # When a clinician may ask for the GAD-7 and PHQ-9 (store/schedules.py), in their words and the patient's.

@@ -1,4 +1,4 @@
-"""Words on pages: counts in the right number (one helper), friendly dates, labels instead of codes,
+"""Words on pages: friendly dates, labels instead of codes,
 times in the reader's zone, and notes where a provider's numbers leave private records out."""
 import datetime as dt
 import html as html_lib
@@ -9,28 +9,10 @@ import pytest
 from helpers import AuthActions, enrol, share
 
 from diary.timeutil import local_time, short_date
-from diary.vocabulary import label, plural
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 CODES = ("iv_ketamine", "altered_time_perception", "elevated_blood_pressure", "moderately_severe", "gad7",
          "phq9", "esketamine_nasal")
-
-
-@pytest.mark.parametrize("count, noun, expected", [
-    (0, "day", "0 days"), (1, "day", "1 day"), (2, "day", "2 days"), (1.0, "day", "1 day"),
-    (2.0, "day", "2 days"), (1.5, "day", "1.5 days"),
-    (1, "entry", "1 entry"), (3, "entry", "3 entries"), (0, "check-in", "0 check-ins"),
-    (1, "session", "1 session"), (2, "series", "2 series"), (1, "series", "1 series"),
-    (2, "person", "2 people"), (2, "day", "2 days"), (4, "week", "4 weeks"), (2, "box", "2 boxes"),
-    (2, "key", "2 keys"), (2, "round of treatment", "2 round of treatments"),
-])
-def test_plural(count, noun, expected):
-    assert plural(count, noun) == expected
-
-
-def test_plural_takes_an_explicit_plural():
-    assert plural(2, "round of treatment", "rounds of treatment") == "2 rounds of treatment"
-    assert plural(1, "round of treatment", "rounds of treatment") == "1 round of treatment"
 
 
 def test_friendly_dates_name_the_year_only_when_it_is_not_this_year():
@@ -43,13 +25,6 @@ def test_local_time_names_the_zone():
     now_year = dt.datetime.now(TOKYO).year
     assert local_time(f"{now_year}-03-01T23:30:00.000Z", "Asia/Tokyo") == f"{short_date(dt.date(now_year, 3, 2), dt.date(now_year, 1, 1))}, 08:30 (Asia/Tokyo)"
     assert local_time("2020-03-01T23:30:00.000Z", "Nowhere/Else").endswith("2020, 23:30 (UTC)")
-
-
-@pytest.mark.parametrize("code, expected", [("iv_ketamine", "IV ketamine infusion"), ("gad7", "GAD-7"),
-                                            ("phq9", "PHQ-9"), ("moderately_severe", "Moderately severe"),
-                                            ("altered_time_perception", "Altered time perception")])
-def test_label(code, expected):
-    assert label(code) == expected
 
 
 # --- pages with real data ---------------------------------------------------------------------------

@@ -21,8 +21,6 @@ from ..vocabulary import (
     SUGGESTED_TRIGGERS,
     TREATMENT_LABELS,
     describe_side_effect,
-    label,
-    plural,
 )
 from . import i18n, js_words, support
 
@@ -113,12 +111,11 @@ def blood_pressure(session: Mapping[str, Any]) -> Msg | str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(nice_date=nice_date, anxiety_band=anxiety_band, number=number, dial=dial,
                                  dose=dose, blood_pressure=blood_pressure, side_effect=describe_side_effect,
-                                 plural=plural, when=when, day_of=day_of, label=label,
+                                 when=when, day_of=day_of,
                                  date_span=i18n.nice_span, since_baseline=since_baseline,
                                  for_clinician=triggers.for_clinician)
     app.jinja_env.globals.update(
         TREATMENT_LABELS=TREATMENT_LABELS, SIDE_EFFECT_LABELS=SIDE_EFFECT_LABELS, INSTRUMENTS=INSTRUMENTS,
-        plural=plural,
         SIDE_EFFECT_SEVERITIES=SIDE_EFFECT_SEVERITIES,
         SEVERITY_LABELS=SEVERITY_LABELS, ANSWER_LABELS=ANSWER_LABELS, DIFFICULTY_ANSWERS=DIFFICULTY_ANSWERS,
         PLAN_STEPS=PLAN_STEPS, SCHEDULE_LABELS=SCHEDULE_LABELS,
