@@ -369,8 +369,9 @@ def test_the_validation_librarys_own_messages_are_spanish_too(paciente):
     assert errors["bogus"] == ["Campo desconocido."] and errors["treatment"] == ["Falta este dato obligatorio."]
     response = paciente.post("/api/v1/entries", json={"id": "not-a-uuid", "date": ago(0), "anxiety": 3})
     assert response.get_json()["errors"]["id"] == ["No es un UUID válido."]
+    paciente.post("/logout")  # the login form, in the language this browser keeps
     response = paciente.post("/login", data={"email": "x" * 300 + "@example.com", "password": "p"})
-    assert "Longer than" not in response.get_data(as_text=True)
+    assert "Debe tener como máximo 254 caracteres." in response.get_data(as_text=True)
 
 
 def test_a_logged_out_page_keeps_the_accounts_language(client):
@@ -392,13 +393,16 @@ def test_pages_that_change_with_the_language_say_so_to_caches(client):
         assert "Accept-Language" in response.headers.get("Vary", ""), path
 
 
-def test_a_phq9_signal_reads_in_english_whatever_the_request(paciente):
-    from diary.messages import Msg
+def test_a_phq9_signal_reads_in_english_whatever_the_request(app):
     from diary.services import safety
+    from diary.web import i18n
 
-    event = {"source": "assessment", "reason": "phq9_item9", "detail": "several days", "date": ago(0), "raised_at": "2026-12-01T10:00:00.000Z"}
-    said = safety.explain(event)
-    assert isinstance(said, Msg) and "several days" in said.english() and "varios" not in said.english()
+    event = {"source": "assessment", "reason": "phq9_item9", "detail": "several days", "date": ago(0),
+             "raised_at": "2026-12-01T10:00:00.000Z"}
+    with app.test_request_context(), i18n.speaking("es"):
+        said = safety.explain(event)
+        assert "“varios días”" in str(said)  # the reader's words, inside a Spanish request
+        assert "“several days”" in said.english() and "varios" not in said.english()
 
 
 def test_a_stored_message_keeps_its_day_only_dates_and_context():

@@ -194,7 +194,9 @@ def test_the_csv_has_a_line_per_patient_behind_every_figure(practice, provider):
     assert (ivy["gad7_response"], ivy["gad7_remission"]) == ("", "")  # a minimal baseline: not said
     kit = rows[7]
     assert (kit["daily_baseline"], kit["daily_recent_mean"], kit["daily_response"]) == ("8", "3", "true")
-    assert provider.get("/provider/outcomes.csv?period=never").status_code == 200  # the default period
+    unknown = provider.get("/provider/outcomes.csv?period=never")
+    assert unknown.status_code == 200  # the default period
+    assert unknown.get_data() == provider.get("/provider/outcomes.csv").get_data()
 
 
 def test_a_new_result_shows_on_the_next_view(practice, provider):

@@ -60,8 +60,9 @@ def test_a_clinicians_weekly_schedule_drives_todays_card_and_says_who_set_it(app
     response = provider.put(f"/api/v1/patients/{patient_id}/questionnaire-schedule",
                             json={"cadence": "weekly", "restart_each_series": True})
     assert response.status_code == 200
-    assert response.get_json() | {"set_at": None} == {"cadence": "weekly", "restart_each_series": True,
-                                                       "set_by": "Dr. Lee", "set_at": None}
+    schedule = response.get_json()
+    assert schedule.pop("set_at").endswith("Z")
+    assert schedule == {"cadence": "weekly", "restart_each_series": True, "set_by": "Dr. Lee"}
     today = patient.get("/").get_data(as_text=True)
     assert "A two-minute questionnaire" in today and "Dr. Lee asks for them on this schedule: every week." in today
     # "Not now" still works; the access log names the change.
@@ -75,12 +76,20 @@ def test_a_schedule_restarts_at_each_new_series(app, patient, provider):
     patient_id = share(patient, provider, "full")
     for instrument in ("gad7", "phq9"):
         take(patient, instrument, days_ago(2))
-    provider.put(f"/api/v1/patients/{patient_id}/questionnaire-schedule",
-                 json={"cadence": "four_weekly", "restart_each_series": True})
+
+    def schedule(restart):
+        assert provider.put(f"/api/v1/patients/{patient_id}/questionnaire-schedule",
+                            json={"cadence": "four_weekly", "restart_each_series": restart}).status_code == 200
+    schedule(False)
     assert "A two-minute questionnaire" not in patient.get("/").get_data(as_text=True)
     assert patient.post("/api/v1/sessions", json={"date": days_ago(0), "treatment": "iv_ketamine",
                                                   "anxiety_before": 6, "anxiety_after": 3}).status_code == 201
-    assert "A two-minute questionnaire" in patient.get("/").get_data(as_text=True)  # a new series began today
+    # Every four weeks, and that's all: a session day alone (the patient's default) doesn't call for them.
+    assert "A two-minute questionnaire" not in patient.get("/").get_data(as_text=True)
+    schedule(True)
+    today = patient.get("/").get_data(as_text=True)
+    assert "A two-minute questionnaire" in today  # a new series began today
+    assert "Dr. Lee asks for them on this schedule: every 4 weeks." in today
 
 
 def test_only_a_sharing_clinician_sets_it_and_a_revoked_one_no_longer_counts(app, patient, provider, other_patient):
@@ -91,7 +100,8 @@ def test_only_a_sharing_clinician_sets_it_and_a_revoked_one_no_longer_counts(app
                         json={"cadence": "monthly"}).status_code == 422
     assert patient.put(f"/api/v1/patients/{patient_id}/questionnaire-schedule",
                        json={"cadence": "weekly"}).status_code == 403
-    provider.put(f"/api/v1/patients/{patient_id}/questionnaire-schedule", json={"cadence": "weekly"})
+    assert provider.put(f"/api/v1/patients/{patient_id}/questionnaire-schedule",
+                        json={"cadence": "weekly"}).status_code == 200
     assert patient.delete(f"/api/v1/care-team/{user_id(provider)}").status_code == 204
     for instrument in ("gad7", "phq9"):
         take(patient, instrument, days_ago(8))
