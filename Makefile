@@ -29,7 +29,7 @@ export HOST PORT WORKERS
 CATALOGS := diary/translations
 PO := $(CATALOGS)/es/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
-EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k msg -k plural_msg:1,2 -k context_msg:1c,2 -k lazy_gettext \
+EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -k msg -k plural_msg:1,2 -k context_msg:1c,2 \
 	--no-location --sort-output --omit-header -o $(CATALOGS)/messages.pot .
 
 $(BIN)/python:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 CATALOG = ROOT / "diary" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 # The keywords the Makefile's EXTRACT gives pybabel, besides Babel's own (_, gettext, ngettext, N_ …).
-KEYWORDS = {"msg": None, "plural_msg": (1, 2), "context_msg": ((1, "c"), 2), "lazy_gettext": None}
+KEYWORDS = {"msg": None, "plural_msg": (1, 2), "context_msg": ((1, "c"), 2)}
 
 # Attributes a person reads or hears. data-label is shown by the stylesheet (the table cells'
 # headings on a phone); value only on buttons.

@@ -4,17 +4,16 @@ The SVG scales to its container (viewBox); colours come from the stylesheet's cu
 properties, so light and dark mode both work. Every chart carries a <title> and <desc>.
 """
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from ..insights.questionnaires import INSTRUMENTS, SEVERITY_LABELS, Instrument
-from ..timeutil import short_date, today_in
 from ..vocabulary import TREATMENT_LABELS
 from . import i18n
+from .i18n import gettext as _
+from .i18n import ngettext
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 26, 8, 10, 26
@@ -48,13 +47,6 @@ def _fmt(number: float) -> str:
 def _months() -> tuple[str, ...]:
     """The reader's abbreviated month names ("Nov", "nov")."""
     return i18n.date_names(i18n.language()).months
-
-
-def _reader_dates() -> Callable[[dt.date | str], str]:
-    """short_date in the reader's language, "this year" being the reader's: worked out once for
-    the many dates of a chart ("Sat 5 Dec", "sáb 5 dic")."""
-    today, names = today_in(i18n.viewer_timezone()), i18n.date_names(i18n.language())
-    return lambda day: short_date(day, today, names)
 
 
 def _band_words() -> dict[str, str]:
@@ -180,7 +172,6 @@ def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
     count = len(days)
     x = XAxis(days)
     radius = max(1.0, min(3.0, x.step / 2.5))
-    reader_date = _reader_dates()
     band_words = _band_words()
     parts = []
 
@@ -219,7 +210,7 @@ def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
         offset = _offset(trends, session["date"])
         treatment = TREATMENT_LABELS.get(session['treatment'], session['treatment'])
         label = escape(_("%(day)s: %(treatment)s, anxiety %(before)s before, %(after)s after",
-                         day=reader_date(session["date"]), treatment=treatment, before=session["anxiety_before"],
+                         day=i18n.nice_day(session["date"]), treatment=treatment, before=session["anxiety_before"],
                          after=session["anxiety_after"]))
         parts.append(
             f'<g class="session-mark"><title>{label}</title>'
@@ -240,7 +231,7 @@ def anxiety_chart(trends: Mapping[str, Any]) -> Markup:
                      for offset, day in enumerate(days) if day["mean"] is not None)
 
     description = escape(chart_description(trends, x.empty))
-    words = {"start": reader_date(trends["from"]), "end": reader_date(trends["to"])}
+    words = {"start": i18n.nice_day(trends["from"]), "end": i18n.nice_day(trends["to"])}
     title = escape(_("Weekly average anxiety from %(start)s to %(end)s", **words) if weekly
                    else _("Daily anxiety from %(start)s to %(end)s", **words))
     return Markup(
@@ -337,13 +328,12 @@ def day_details(trends: Mapping[str, Any], checkins_by_date: CheckinsByDate | No
         sessions.setdefault(session["date"], []).append(session)
     if _weekly(trends):
         return _week_details(trends, x)
-    reader_date = _reader_dates()
     no_time = _("No time")
     details = []
     for offset, day in enumerate(days):
         if not day["count"] and day["date"] not in sessions:
             continue
-        label = reader_date(day["date"])  # with the year when it isn't this year
+        label = i18n.nice_day(day["date"])  # with the year when it isn't this year
         if with_year and not label.endswith(day["date"][:4]):
             label += f" {day['date'][:4]}"
         if not day["count"]:
@@ -373,7 +363,6 @@ def _week_details(trends: Mapping[str, Any], x: XAxis) -> list[dict[str, Any]]:
     sessions: dict[int, list[Mapping[str, Any]]] = {}
     for session in trends["sessions"]:
         sessions.setdefault(_offset(trends, session["date"]), []).append(session)
-    reader_date = _reader_dates()  # the reader's "this year", worked out once
     details = []
     for offset, week in enumerate(trends["days"]):
         had = sessions.get(offset, [])
@@ -390,12 +379,12 @@ def _week_details(trends: Mapping[str, Any], x: XAxis) -> list[dict[str, Any]]:
             summary = ngettext("Average %(mean)s, %(num)d day logged", "Average %(mean)s, %(num)d days logged",
                                week["days_logged"], mean=_fmt(week["mean"]))
         monday = _first_day(week) - dt.timedelta(days=_first_day(week).weekday())
-        detail = {"date": week["date"], "to": week["to"], "label": _("Week of %(day)s", day=reader_date(monday)),
+        detail = {"date": week["date"], "to": week["to"], "label": _("Week of %(day)s", day=i18n.nice_day(monday)),
                   "summary": summary, "x": round(x(offset), 1)}
         if week["count"]:
             detail["y"] = round(_y(week["mean"]), 1)
         if had:
-            detail["sessions"] = [f"{reader_date(s['date'])}: {_session_text(s)}" for s in had]
+            detail["sessions"] = [f"{i18n.nice_day(s['date'])}: {_session_text(s)}" for s in had]
         details.append(detail)
     return details
 
@@ -433,19 +422,18 @@ def chart_description(trends: Mapping[str, Any], empty: Iterable[tuple[int, int]
                              logged=len(logged))
         sentences = [first, _("Daily average anxiety ranged from %(low)s to %(high)s, averaging %(mean)s.",
                               low=low, high=high, mean=_fmt(sum(means) / len(means)))]
-    reader_date = _reader_dates()
     for first_point, last_point in empty:
         narrow = (_last_day(days[last_point]) - _first_day(days[first_point])).days + 1
         if first_point == 0:
             sentences.append(_("No check-ins before %(day)s (%(days)s days, drawn narrow).",
-                               day=reader_date(_first_day(days[last_point + 1])), days=narrow))
+                               day=i18n.nice_day(_first_day(days[last_point + 1])), days=narrow))
         elif last_point == len(days) - 1:
             sentences.append(_("No check-ins after %(day)s (%(days)s days, drawn narrow).",
-                               day=reader_date(_last_day(days[first_point - 1])), days=narrow))
+                               day=i18n.nice_day(_last_day(days[first_point - 1])), days=narrow))
         else:
             sentences.append(_("No check-ins from %(first)s to %(last)s (%(days)s days, drawn narrow).",
-                               first=reader_date(_first_day(days[first_point])),
-                               last=reader_date(_last_day(days[last_point])), days=narrow))
+                               first=i18n.nice_day(_first_day(days[first_point])),
+                               last=i18n.nice_day(_last_day(days[last_point])), days=narrow))
     rolling = [day["rolling_mean_7"] for day in days if day["rolling_mean_7"] is not None]
     if len(rolling) >= 2:
         sentences.append(_("The 7-day average went from %(first)s to %(last)s.", first=_fmt(rolling[0]),
@@ -500,7 +488,6 @@ def assessment_chart(trends: Mapping[str, Any], instrument: Instrument) -> Marku
     results = [a for a in trends["assessments"] if a["instrument"] == instrument.key]
     # The bands' names in the reader's language (a label, or a message: word_any words either).
     severity_words = {code: i18n.word_any(label) for code, label in SEVERITY_LABELS.items()}
-    reader_date = _reader_dates()
     parts = []
     bands = list(instrument.bands)
     for i, (low, severity) in enumerate(bands):
@@ -518,7 +505,7 @@ def assessment_chart(trends: Mapping[str, Any], instrument: Instrument) -> Marku
         parts.append(f'<text class="axis" x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
                      f'{escape(label)}</text>')
     for session in trends["sessions"]:
-        mark = _("%(day)s: treatment session", day=reader_date(session["date"]))
+        mark = _("%(day)s: treatment session", day=i18n.nice_day(session["date"]))
         parts.append(f'<g class="session-mark"><title>{escape(mark)}</title>'
                      f'<line x1="{x(session["date"]):.1f}" x2="{x(session["date"]):.1f}" y1="{TOP}" '
                      f'y2="{TOP + PLOT_H}"/></g>')

@@ -101,9 +101,9 @@ def viewer_timezone() -> str:
     return getattr(current_user, "timezone", None) or "UTC"
 
 
-def nice_day(day: dt.date | DayOnly) -> str:
-    """A date as the reader reads it: 'Thu 3 Dec', 'jue 3 dic' ('Wed 3 Dec 2025' when not this year);
-    a DayOnly as 'Thu 3'."""
+def nice_day(day: dt.date | str | DayOnly) -> str:
+    """A date (or ISO date) as the reader reads it: 'Thu 3 Dec', 'jue 3 dic' ('Wed 3 Dec 2025' when
+    not this year); a DayOnly as 'Thu 3'."""
     if isinstance(day, DayOnly):
         return weekday_and_day(day.day, date_names(language()))
     return short_date(day, _reader_today() if has_app_context() else today_in("UTC"), date_names(language()))
@@ -111,7 +111,7 @@ def nice_day(day: dt.date | DayOnly) -> str:
 
 def nice_span(first: dt.date | str, last: dt.date | str) -> str:
     """Two dates as '9–13 Dec', '9–13 dic', in the reader's year."""
-    return date_span(first, last, today_in(viewer_timezone()), date_names(language()))
+    return date_span(first, last, _reader_today() if has_app_context() else today_in("UTC"), date_names(language()))
 
 
 def nice_time(utc_stamp: str) -> str:
@@ -150,22 +150,36 @@ def _fixed(key: tuple[str, ...], lookup: Callable[[NullTranslations], str]) -> s
         return text
 
 
-def gettext(text: str) -> str:
+def _gettext(text: str) -> str:
     return _fixed((text,), lambda catalog: catalog.ugettext(text))
 
 
-def pgettext(context: str, text: str) -> str:
+def _pgettext(context: str, text: str) -> str:
     return _fixed(("\x04", context, text), lambda catalog: catalog.upgettext(context, text))
 
 
-def ngettext(one: str, many: str, count: int) -> str:
-    catalog = _speaking()[1] if has_app_context() else NullTranslations()
-    return catalog.ungettext(one, many, count)
+def _catalog() -> NullTranslations:
+    return _speaking()[1] if has_app_context() else NullTranslations()
 
 
-def npgettext(context: str, one: str, many: str, count: int) -> str:
-    catalog = _speaking()[1] if has_app_context() else NullTranslations()
-    return catalog.unpgettext(context, one, many, count)
+def _ngettext(one: str, many: str, count: int) -> str:
+    return _catalog().ungettext(one, many, count)
+
+
+def _npgettext(context: str, one: str, many: str, count: int) -> str:
+    return _catalog().unpgettext(context, one, many, count)
+
+
+def gettext(text: str, **values: Any) -> str:
+    """Flask-Babel's gettext, through this module's keeping: ``text`` in the request's language,
+    filled with ``values`` when there are any (the web plumbing's Python: charts, errors)."""
+    worded = _gettext(text)
+    return worded % values if values else worded
+
+
+def ngettext(one: str, many: str, count: int, **values: Any) -> str:
+    """Flask-Babel's ngettext, likewise: the form for ``count``, filled with ``values`` and ``num``."""
+    return _ngettext(one, many, count) % {"num": count, **values}
 
 
 def word(message: Msg) -> str:
@@ -181,7 +195,7 @@ def word(message: Msg) -> str:
     kept = message.worded
     if kept is not None and kept[0] == key:
         return kept[1]
-    text = messages.word(message, gettext, ngettext, nice_day, pgettext=pgettext)
+    text = messages.word(message, _gettext, _ngettext, nice_day, pgettext=_pgettext)
     message.worded = (key, text)
     return text
 
@@ -200,7 +214,7 @@ def word_any(text: Msg | str) -> str:
     ``N_``), in the request's language; a text the catalog doesn't hold stays as it is."""
     if isinstance(text, Msg):
         return str(text)
-    return gettext(text) if has_app_context() else text
+    return _gettext(text) if has_app_context() else text
 
 
 class WordingJSONProvider(DefaultJSONProvider):
@@ -245,7 +259,7 @@ def init_app(app: Flask) -> None:
     # (install_gettext_callables is added to the environment by Jinja's i18n extension, which
     # Flask-Babel enables: mypy can't see it.)
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+        _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
     messages.use_translator(word, language)
     app.json = WordingJSONProvider(app)
     app.after_request(vary_by_language)
