@@ -42,48 +42,38 @@ def _text(error: Error) -> str | None:
     return cast(str | None, error)
 
 
-class Length(validate.Length):
+class _Listed(validate.Validator):
+    """A validator raising its error message in a list (the one difference from marshmallow's)."""
+
+    def __call__(self, value: Any) -> Any:
+        with _listed():
+            # The concrete validator next in the method order (Length's, Range's…); mypy sees
+            # Validator's abstract one.
+            return cast(Any, super()).__call__(value)
+
+
+class Length(_Listed, validate.Length):
     def __init__(self, min: int | None = None, max: int | None = None, *, equal: int | None = None,
                  error: Error = None) -> None:
         super().__init__(min, max, equal=equal, error=_text(error))
 
-    def __call__(self, value: Any) -> Any:
-        with _listed():
-            return super().__call__(value)
 
-
-class Range(validate.Range):
+class Range(_Listed, validate.Range):
     def __init__(self, min: Any = None, max: Any = None, *, min_inclusive: bool = True, max_inclusive: bool = True,
                  error: Error = None) -> None:
         super().__init__(min, max, min_inclusive=min_inclusive, max_inclusive=max_inclusive, error=_text(error))
 
-    def __call__(self, value: Any) -> Any:
-        with _listed():
-            return super().__call__(value)
 
-
-class OneOf(validate.OneOf):
+class OneOf(_Listed, validate.OneOf):
     def __init__(self, choices: Sequence[Any], labels: Sequence[str] | None = None, *, error: Error = None) -> None:
         super().__init__(choices, labels, error=_text(error))
 
-    def __call__(self, value: Any) -> Any:
-        with _listed():
-            return super().__call__(value)
 
-
-class Regexp(validate.Regexp):
+class Regexp(_Listed, validate.Regexp):
     def __init__(self, regex: str, flags: int = 0, *, error: Error = None) -> None:
         super().__init__(regex, flags, error=_text(error))
 
-    def __call__(self, value: Any) -> Any:
-        with _listed():
-            return super().__call__(value)
 
-
-class Email(validate.Email):
+class Email(_Listed, validate.Email):
     def __init__(self, *, error: Error = None) -> None:
         super().__init__(error=_text(error))
-
-    def __call__(self, value: Any) -> Any:
-        with _listed():
-            return super().__call__(value)

@@ -27,8 +27,8 @@ from ..vocabulary import LANGUAGES
 DEFAULT = "en"
 COOKIE = "lang"
 COOKIE_DAYS = 365
-# The Babel locale each language's dates and numbers follow.
-FORMAT_LOCALES = {"en": "en", "es": "es_US"}
+# The Babel locale whose names a language's dates take (English keeps timeutil's own table).
+FORMAT_LOCALES = {"es": "es_US"}
 
 babel = flask_babel.Babel()
 
