@@ -61,8 +61,13 @@ def with_side_effect_details(name: str, effect: Mapping[str, Any]) -> str:
     the CSV export writes it, in codes: "nausea (moderate, 2 h)", "dizziness (1.5 h)", or the name alone."""
     details = [effect["severity"]] if effect.get("severity") else []
     if effect.get("hours") is not None:
-        details.append(f"{effect['hours']:.15g} h")
+        details.append(_hours(effect))
     return f"{name} ({', '.join(details)})" if details else name
+
+
+def _hours(effect: Mapping[str, Any]) -> str:
+    """How long a side effect lasted, as typed: "2 h", "1.5 h"."""
+    return f"{effect['hours']:.15g} h"
 
 
 SIDE_EFFECT_SEVERITY_LABELS = {"mild": context_msg("side effect", "mild"),
@@ -75,7 +80,7 @@ def describe_side_effect(effect: Mapping[str, Any]) -> Msg | str:
     name = SIDE_EFFECT_LABELS.get(effect["name"], effect["name"])
     details: list[Msg | str] = [SIDE_EFFECT_SEVERITY_LABELS[effect["severity"]]] if effect.get("severity") else []
     if effect.get("hours") is not None:
-        details.append(f"{effect['hours']:.15g} h")
+        details.append(_hours(effect))
     if not details:
         return name
     if len(details) == 1:
